@@ -1,0 +1,26 @@
+package dev.durable.client;
+
+import java.time.Instant;
+
+/**
+ * An activity a running workflow is waiting for, as shown by {@link WorkflowStub#describe()}.
+ *
+ * @param activityType the activity type name
+ * @param activityId the activity's id within the run
+ * @param state {@code SCHEDULED} (waiting for a worker), {@code STARTED} (running) or
+ *     {@code BACKOFF} (waiting to retry)
+ * @param attempt the current attempt, from 1
+ * @param scheduledTime when the activity was first scheduled
+ * @param lastHeartbeatTime when the current attempt last heartbeated, or null
+ * @param nextAttemptTime when the next attempt is due, while in {@code BACKOFF}, or null
+ * @param lastFailure the failure of the previous attempt ({@code type: message}), or null
+ */
+public record PendingActivityInfo(
+    String activityType,
+    String activityId,
+    String state,
+    int attempt,
+    Instant scheduledTime,
+    Instant lastHeartbeatTime,
+    Instant nextAttemptTime,
+    String lastFailure) {}

@@ -1,0 +1,20 @@
+package dev.durable.client;
+
+/** The state of a workflow run. Every state but {@link #RUNNING} is closed and final. */
+public enum WorkflowStatus {
+  /** The run is in progress. */
+  RUNNING,
+  /** The workflow method returned; the result is stored. */
+  COMPLETED,
+  /** The workflow method threw a failure; it is stored. */
+  FAILED,
+  /** The run was canceled and the workflow method ended with a cancellation. */
+  CANCELED,
+  /** The run was terminated by a client; no workflow code ran after that. */
+  TERMINATED;
+
+  /** Returns whether the run is closed. */
+  public boolean isClosed() {
+    return this != RUNNING;
+  }
+}

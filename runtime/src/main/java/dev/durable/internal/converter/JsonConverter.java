@@ -1,0 +1,124 @@
+package dev.durable.internal.converter;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import dev.durable.common.DataConverterException;
+import dev.durable.internal.model.Payload;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Converts arguments and results to payloads with Jackson. Errors name the value's type and
+ * where it was used (which argument of which activity in which workflow).
+ */
+public final class JsonConverter {
+  /** The shared converter. */
+  public static final JsonConverter DEFAULT = new JsonConverter(newMapper());
+
+  private final ObjectMapper mapper;
+
+  private JsonConverter(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** Returns the mapper configuration used for payloads. */
+  public static ObjectMapper newMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .registerModule(new Jdk8Module())
+        .registerModule(new ParameterNamesModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /** Serializes one value; {@code where} describes its use for error messages. */
+  public Payload toPayload(Object value, Supplier<String> where) {
+    if (value == null) {
+      return Payload.NULL_VALUE;
+    }
+    try {
+      return new Payload(Payload.JSON, mapper.writeValueAsBytes(value));
+    } catch (Exception e) {
+      throw new DataConverterException("cannot serialize a value of type " + value.getClass().getName()
+          + " (" + where.get() + "): " + firstLine(e)
+          + ". Use a record or a class Jackson can serialize (public getters or fields), or convert the value first.", e);
+    }
+  }
+
+  /** Serializes arguments; {@code where} describes their use for error messages. */
+  public List<Payload> toPayloads(Object[] values, Supplier<String> where) {
+    if (values == null || values.length == 0) {
+      return List.of();
+    }
+    List<Payload> out = new ArrayList<>(values.length);
+    for (int i = 0; i < values.length; i++) {
+      int index = i;
+      out.add(toPayload(values[i], () -> "argument " + (index + 1) + " of " + where.get()));
+    }
+    return out;
+  }
+
+  /** Deserializes one value to {@code type}; {@code where} describes its use for error messages. */
+  public Object fromPayload(Payload payload, Type type, Supplier<String> where) {
+    if (payload == null || Payload.NULL.equals(payload.encoding())) {
+      return defaultValue(type);
+    }
+    if (type == void.class || type == Void.class) {
+      return null;
+    }
+    if (!Payload.JSON.equals(payload.encoding())) {
+      throw new DataConverterException("cannot read a payload with encoding '" + payload.encoding()
+          + "' as " + type.getTypeName() + " (" + where.get() + "): only " + Payload.JSON + " is supported", null);
+    }
+    try {
+      JavaType javaType = mapper.getTypeFactory().constructType(type);
+      return mapper.readValue(payload.data(), javaType);
+    } catch (Exception e) {
+      throw new DataConverterException("cannot deserialize " + abbreviate(payload.toString()) + " as "
+          + type.getTypeName() + " (" + where.get() + "): " + firstLine(e)
+          + ". Check that the type has a constructor or setters Jackson can use, and that it matches what was sent.", e);
+    }
+  }
+
+  /** Deserializes arguments to the given parameter types. Missing arguments become defaults. */
+  public Object[] fromPayloads(List<Payload> payloads, Type[] types, Supplier<String> where) {
+    Object[] out = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      int index = i;
+      Payload p = payloads != null && i < payloads.size() ? payloads.get(i) : null;
+      out[i] = fromPayload(p, types[i], () -> "argument " + (index + 1) + " of " + where.get());
+    }
+    return out;
+  }
+
+  private static Object defaultValue(Type type) {
+    if (type == boolean.class) return false;
+    if (type == char.class) return '\0';
+    if (type == byte.class) return (byte) 0;
+    if (type == short.class) return (short) 0;
+    if (type == int.class) return 0;
+    if (type == long.class) return 0L;
+    if (type == float.class) return 0f;
+    if (type == double.class) return 0d;
+    return null;
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+}

@@ -1,0 +1,98 @@
+package dev.durable.internal.failure;
+
+import dev.durable.failure.ActivityFailure;
+import dev.durable.failure.ApplicationFailure;
+import dev.durable.failure.CanceledFailure;
+import dev.durable.failure.DurableFailure;
+import dev.durable.failure.TerminatedFailure;
+import dev.durable.failure.TimeoutFailure;
+import dev.durable.failure.TimeoutType;
+import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.model.FailureInfo;
+import java.util.Map;
+
+/** Converts exceptions to {@link FailureInfo} data and back. */
+public final class Failures {
+  private static final int MAX_DEPTH = 32;
+  private static final int MAX_FRAMES = 64;
+
+  private Failures() {}
+
+  /** Converts an exception and its causes to data. */
+  public static FailureInfo toInfo(Throwable t) {
+    return toInfo(t, 0);
+  }
+
+  private static FailureInfo toInfo(Throwable t, int depth) {
+    if (t == null || depth >= MAX_DEPTH) {
+      return null;
+    }
+    FailureInfo cause = t.getCause() == t ? null : toInfo(t.getCause(), depth + 1);
+    String stack = stackOf(t);
+    if (t instanceof ApplicationFailure af) {
+      var details = af.getDetails().isEmpty() ? null
+          : JsonConverter.DEFAULT.toPayload(af.getDetails(), () -> "details of failure " + af.getType());
+      return new FailureInfo(FailureInfo.APPLICATION, af.getType(), af.getOriginalMessage(), stack, details,
+          af.isNonRetryable(), Map.of(), cause);
+    }
+    if (t instanceof ActivityFailure a) {
+      return new FailureInfo(FailureInfo.ACTIVITY, ActivityFailure.class.getName(), a.getMessage(), stack, null, false,
+          Map.of("activityType", a.getActivityType(), "activityId", a.getActivityId(),
+              "attempt", Integer.toString(a.getAttempt())), cause);
+    }
+    if (t instanceof TimeoutFailure tf) {
+      return new FailureInfo(FailureInfo.TIMEOUT, TimeoutFailure.class.getName(), tf.getOriginalMessage(), stack, null,
+          false, Map.of("timeoutType", tf.getTimeoutType().name()), cause);
+    }
+    if (t instanceof CanceledFailure c) {
+      return new FailureInfo(FailureInfo.CANCELED, CanceledFailure.class.getName(), c.getOriginalMessage(), stack,
+          null, true, Map.of(), cause);
+    }
+    if (t instanceof TerminatedFailure tf) {
+      return new FailureInfo(FailureInfo.TERMINATED, TerminatedFailure.class.getName(), tf.getOriginalMessage(), stack,
+          null, true, Map.of(), cause);
+    }
+    return new FailureInfo(FailureInfo.APPLICATION, t.getClass().getName(), String.valueOf(t.getMessage()), stack,
+        null, false, Map.of(), cause);
+  }
+
+  /** Rebuilds the exception chain a failure records. */
+  public static DurableFailure toException(FailureInfo f) {
+    if (f == null) {
+      return null;
+    }
+    DurableFailure cause = toException(f.cause());
+    DurableFailure out = switch (f.kind()) {
+      case FailureInfo.ACTIVITY -> new ActivityFailure(f.attributes().getOrDefault("activityType", "?"),
+          f.attributes().getOrDefault("activityId", "?"),
+          Integer.parseInt(f.attributes().getOrDefault("attempt", "1")), cause);
+      case FailureInfo.TIMEOUT -> new TimeoutFailure(f.message(),
+          TimeoutType.valueOf(f.attributes().getOrDefault("timeoutType", TimeoutType.START_TO_CLOSE.name())));
+      case FailureInfo.CANCELED -> new CanceledFailure(f.message());
+      case FailureInfo.TERMINATED -> new TerminatedFailure(f.message());
+      default -> ApplicationFailure.newFailureWithCause(f.message(), f.type(), f.nonRetryable(), cause);
+    };
+    if (cause != null && out.getCause() == null) {
+      out.initCause(cause);
+    }
+    out.setRemoteStackTrace(f.stackTrace());
+    return out;
+  }
+
+  /** The frames of one throwable as text, without its causes. */
+  public static String stackOf(Throwable t) {
+    if (t instanceof DurableFailure df && !df.getRemoteStackTrace().isEmpty()) {
+      return df.getRemoteStackTrace();
+    }
+    StringBuilder sb = new StringBuilder();
+    StackTraceElement[] frames = t.getStackTrace();
+    int n = Math.min(frames.length, MAX_FRAMES);
+    for (int i = 0; i < n; i++) {
+      sb.append("at ").append(frames[i]).append('\n');
+    }
+    if (frames.length > n) {
+      sb.append("... ").append(frames.length - n).append(" more\n");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.durable.internal.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What workflow code asks the server to do. Each command becomes one command event in the same
+ * atomic write that records the workflow task's completion.
+ */
+public sealed interface Command {
+
+  /** Returns a short description for error messages, such as {@code schedule activity Charge}. */
+  String describe();
+
+  record ScheduleActivity(int seq, String activityType, String taskQueue, List<Payload> input, ActivitySpec spec)
+      implements Command {
+    @Override
+    public String describe() {
+      return "schedule activity " + activityType + " (seq " + seq + ")";
+    }
+  }
+
+  record StartTimer(int seq, Duration duration) implements Command {
+    @Override
+    public String describe() {
+      return "start timer " + seq + " for " + duration;
+    }
+  }
+
+  record CancelTimer(int seq) implements Command {
+    @Override
+    public String describe() {
+      return "cancel timer " + seq;
+    }
+  }
+
+  record CompleteWorkflow(Payload result) implements Command {
+    @Override
+    public String describe() {
+      return "complete the workflow";
+    }
+  }
+
+  record FailWorkflow(FailureInfo failure) implements Command {
+    @Override
+    public String describe() {
+      return "fail the workflow with " + failure.summary();
+    }
+  }
+
+  record CancelWorkflow(FailureInfo failure) implements Command {
+    @Override
+    public String describe() {
+      return "end the workflow as canceled";
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.durable.internal.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a history event records. Events written because workflow code produced a command
+ * ({@link CommandEvent}) follow the {@link WorkflowTaskCompleted} of the task that produced them;
+ * every other event is input for the workflow code.
+ */
+public sealed interface EventAttributes {
+
+  /** Events recorded from a workflow's commands; replay checks them against the code. */
+  sealed interface CommandEvent extends EventAttributes {}
+
+  /** Events that close the run. */
+  sealed interface CloseEvent extends CommandEvent {}
+
+  record WorkflowExecutionStarted(
+      String workflowId,
+      String workflowType,
+      String taskQueue,
+      List<Payload> input,
+      Duration workflowTaskTimeout) implements EventAttributes {}
+
+  /**
+   * A workflow task finished; the command events it produced follow.
+   *
+   * @param lastSeenEventId the last event the worker had seen when it ran the code
+   * @param workflowTime the time workflow code saw during the task
+   * @param identity the worker that ran it
+   */
+  record WorkflowTaskCompleted(long lastSeenEventId, Instant workflowTime, String identity)
+      implements EventAttributes {}
+
+  /** A workflow task failed; recorded for the first failure of a streak only. */
+  record WorkflowTaskFailed(int attempt, FailureInfo failure, String identity) implements EventAttributes {}
+
+  record ActivityTaskScheduled(
+      int seq, String activityType, String taskQueue, List<Payload> input, ActivitySpec spec)
+      implements CommandEvent {}
+
+  record ActivityTaskCompleted(int seq, long scheduledEventId, int attempt, Payload result)
+      implements EventAttributes {}
+
+  /** The activity's final failure: retries are exhausted, not allowed, or it timed out. */
+  record ActivityTaskFailed(int seq, long scheduledEventId, int attempt, FailureInfo failure)
+      implements EventAttributes {}
+
+  record TimerStarted(int seq, Duration duration, Instant fireAt) implements CommandEvent {}
+
+  record TimerFired(int seq, long startedEventId) implements EventAttributes {}
+
+  record TimerCanceled(int seq) implements CommandEvent {}
+
+  record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
+
+  record WorkflowExecutionCancelRequested(String reason) implements EventAttributes {}
+
+  record WorkflowExecutionCompleted(Payload result) implements CloseEvent {}
+
+  record WorkflowExecutionFailed(FailureInfo failure) implements CloseEvent {}
+
+  record WorkflowExecutionCanceled(FailureInfo failure) implements CloseEvent {}
+
+  /** Termination is ordered by a client, not by workflow code, but it closes the run too. */
+  record WorkflowExecutionTerminated(String reason) implements EventAttributes {}
+}

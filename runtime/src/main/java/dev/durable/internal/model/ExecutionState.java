@@ -1,0 +1,60 @@
+package dev.durable.internal.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.durable.client.WorkflowStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The mutable state of one workflow run: everything the server needs besides the history to
+ * carry on after a restart. It is rewritten in the same atomic write as the events it goes
+ * with, so the two never disagree.
+ */
+public final class ExecutionState {
+  public String workflowId;
+  public String runId;
+  public String workflowType;
+  public String taskQueue;
+  public WorkflowStatus status = WorkflowStatus.RUNNING;
+  public Instant startTime;
+  public Instant closeTime;
+  public Duration workflowTaskTimeout;
+  /** The id the next appended event gets. */
+  public long nextEventId = 1;
+
+  /** Whether a workflow task is due (scheduled, started, or waiting for its retry). */
+  public boolean workflowTaskPending;
+  /** Attempt of the pending workflow task; above 1 after failures. */
+  public int workflowTaskAttempt = 1;
+  /** When a failed workflow task may be retried, or null when it may run now. */
+  public Instant workflowTaskRetryAt;
+  public FailureInfo lastWorkflowTaskFailure;
+  /** Id of the last WorkflowTaskCompleted event, 0 before the first. */
+  public long lastCompletedTaskEventId;
+  /** Input events that arrived while a workflow task ran; appended after its completion. */
+  public List<HistoryEvent> bufferedEvents = new ArrayList<>();
+
+  public Map<Integer, PendingActivity> activities = new TreeMap<>();
+  public Map<Integer, Instant> timers = new TreeMap<>();
+  public boolean cancelRequested;
+
+  public Payload result;
+  public FailureInfo failure;
+
+  /** Token of the started workflow task, or 0 when none runs; not stored. */
+  @JsonIgnore public long startedTaskToken;
+  /** Last event id the started workflow task saw; not stored. */
+  @JsonIgnore public long startedTaskLastEventId;
+  /** Workflow time of the started workflow task; not stored. */
+  @JsonIgnore public Instant startedTaskTime;
+
+  /** Returns whether a workflow task is running on a worker. */
+  @JsonIgnore
+  public boolean isTaskStarted() {
+    return startedTaskToken != 0;
+  }
+}

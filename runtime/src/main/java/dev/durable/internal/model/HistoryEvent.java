@@ -1,0 +1,47 @@
+package dev.durable.internal.model;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * One entry of a workflow run's history. Event ids start at 1 and are contiguous; the
+ * attributes say what happened.
+ *
+ * @param eventId the position in the history, from 1
+ * @param timestamp when the server recorded it
+ * @param attributes what happened
+ */
+public record HistoryEvent(
+    long eventId,
+    Instant timestamp,
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "eventType")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionStarted.class, name = "WorkflowExecutionStarted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowTaskCompleted.class, name = "WorkflowTaskCompleted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowTaskFailed.class, name = "WorkflowTaskFailed"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskScheduled.class, name = "ActivityTaskScheduled"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCompleted.class, name = "ActivityTaskCompleted"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskFailed.class, name = "ActivityTaskFailed"),
+        @JsonSubTypes.Type(value = EventAttributes.TimerStarted.class, name = "TimerStarted"),
+        @JsonSubTypes.Type(value = EventAttributes.TimerFired.class, name = "TimerFired"),
+        @JsonSubTypes.Type(value = EventAttributes.TimerCanceled.class, name = "TimerCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionSignaled.class, name = "WorkflowExecutionSignaled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCancelRequested.class, name = "WorkflowExecutionCancelRequested"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCompleted.class, name = "WorkflowExecutionCompleted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionFailed.class, name = "WorkflowExecutionFailed"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCanceled.class, name = "WorkflowExecutionCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTerminated.class, name = "WorkflowExecutionTerminated"),
+    })
+    EventAttributes attributes) {
+
+  /** Returns the same event with another id (used when buffered events are appended). */
+  public HistoryEvent withEventId(long id) {
+    return new HistoryEvent(id, timestamp, attributes);
+  }
+
+  /** Returns the event type name, as in the exported JSON. */
+  public String eventType() {
+    return attributes.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.durable.internal.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Instant;
+import java.util.List;
+
+/** Server-side state of one activity between its scheduling and its final outcome. */
+public final class PendingActivity {
+  /** Waiting in the task queue. */
+  public static final String SCHEDULED = "SCHEDULED";
+  /** Taken by a worker. */
+  public static final String STARTED = "STARTED";
+  /** Failed; waiting for the next attempt. */
+  public static final String BACKOFF = "BACKOFF";
+
+  public int seq;
+  public long scheduledEventId;
+  public String activityType;
+  public String taskQueue;
+  public ActivitySpec spec;
+  public int attempt = 1;
+  public String state = SCHEDULED;
+  public Instant scheduledTime;
+  public Instant attemptScheduledTime;
+  public Instant nextAttemptTime;
+  public FailureInfo lastFailure;
+  public Payload heartbeatDetails;
+  public Instant lastHeartbeatTime;
+
+  /** When the current attempt started; not stored: a restart dispatches the attempt again. */
+  @JsonIgnore public Instant startedTime;
+  /** The input, cached from the scheduling event; not stored (the event has it). */
+  @JsonIgnore public List<Payload> input;
+}

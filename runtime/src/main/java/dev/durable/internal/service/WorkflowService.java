@@ -1,0 +1,137 @@
+package dev.durable.internal.service;
+
+import dev.durable.client.WorkflowDescription;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The boundary between workers and clients on one side and the server on the other. Embedded
+ * mode calls it in-process; the standalone server exposes the same calls over the network. Only
+ * plain data records cross it.
+ */
+public interface WorkflowService {
+
+  /** Starts a run; fails with DURABLE-208 when the workflow id has a running run. */
+  StartResponse start(StartRequest request);
+
+  /** Waits up to {@code request.timeout()} for a workflow task or query; empty on timeout. */
+  Optional<WorkflowTask> pollWorkflowTask(PollRequest request);
+
+  /** Records a workflow task's commands. Fails with {@link TaskRejectedException} if stale. */
+  void completeWorkflowTask(CompleteWorkflowTaskRequest request);
+
+  /** Records that a workflow task failed; it is retried with backoff. */
+  void failWorkflowTask(FailWorkflowTaskRequest request);
+
+  /** Answers a query task received through {@link #pollWorkflowTask}. */
+  void respondQuery(QueryResult result);
+
+  /** Waits up to {@code request.timeout()} for an activity task; empty on timeout. */
+  Optional<ActivityTask> pollActivityTask(PollRequest request);
+
+  /** Records an activity attempt's result. Stale tokens are ignored. */
+  void completeActivityTask(ActivityToken token, Payload result);
+
+  /** Records an activity attempt's failure; the server decides whether to retry. */
+  void failActivityTask(ActivityToken token, FailureInfo failure);
+
+  /** Records progress; returns whether the activity should stop because it was canceled. */
+  boolean recordHeartbeat(ActivityToken token, Payload details);
+
+  /** Delivers a signal; it is durable when this returns. */
+  void signal(String workflowId, String signalName, List<Payload> input);
+
+  /** Runs a query on the workflow's worker and waits for its answer. */
+  Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout);
+
+  /** Asks the workflow to cancel itself. */
+  void requestCancel(String workflowId, String reason);
+
+  /** Ends the run at once; no workflow code runs after it. */
+  void terminate(String workflowId, String reason);
+
+  /** Describes the latest run of a workflow id; empty for an unknown id. */
+  Optional<WorkflowDescription> describe(String workflowId);
+
+  /** Lists runs, newest first, optionally only the running ones. */
+  List<WorkflowDescription> list(boolean runningOnly, int limit);
+
+  /** Returns the history of the latest run of a workflow id (DURABLE-207 if unknown). */
+  RunHistory getHistory(String workflowId);
+
+  /** Returns events of a run from an event id on. */
+  List<HistoryEvent> readHistory(String runId, long fromEventId);
+
+  /** Waits up to {@code timeout} for the latest run to close; empty while it still runs. */
+  Optional<ExecutionState> awaitClose(String workflowId, Duration timeout);
+
+  /** Makes pending and future polls of one worker identity return empty at once. */
+  void shutdownWorker(String identity);
+
+  /** A request to start a run. */
+  record StartRequest(
+      String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout) {}
+
+  /** The started run. */
+  record StartResponse(String workflowId, String runId) {}
+
+  /** A long poll on a task queue. */
+  record PollRequest(String taskQueue, String identity, Duration timeout) {}
+
+  /**
+   * A workflow task: run the code over the new events and return commands. When {@code query}
+   * is set it is a query instead, answered with {@link #respondQuery}.
+   *
+   * @param token identifies the task for completion; 0 for queries
+   * @param events the events since the last completed task (WorkflowTaskCompleted included)
+   *     or the whole history when there is none
+   * @param lastEventId the last event id the task covers
+   * @param workflowTime the time workflow code sees during this task
+   */
+  record WorkflowTask(
+      long token,
+      String workflowId,
+      String runId,
+      String workflowType,
+      String taskQueue,
+      int attempt,
+      List<HistoryEvent> events,
+      long lastEventId,
+      java.time.Instant workflowTime,
+      QueryTask query) {}
+
+  /** A query to run against a workflow's state. */
+  record QueryTask(long queryId, String queryName, List<Payload> input) {}
+
+  /** The answer to a query task: a result or a failure. */
+  record QueryResult(long queryId, Payload result, FailureInfo failure) {}
+
+  /** The commands a workflow task produced. */
+  record CompleteWorkflowTaskRequest(String runId, long token, List<dev.durable.internal.model.Command> commands, String identity) {}
+
+  /** A workflow task failure. */
+  record FailWorkflowTaskRequest(String runId, long token, FailureInfo failure, String identity) {}
+
+  /** Identifies one attempt of one activity. */
+  record ActivityToken(String runId, int seq, int attempt) {}
+
+  /** One activity attempt to run. */
+  record ActivityTask(
+      ActivityToken token,
+      String workflowId,
+      String workflowType,
+      String activityType,
+      List<Payload> input,
+      Payload heartbeatDetails,
+      java.time.Instant scheduledTime,
+      Duration startToCloseTimeout,
+      Duration heartbeatTimeout) {}
+
+  /** The history of a run. */
+  record RunHistory(String workflowId, String runId, List<HistoryEvent> events) {}
+}

@@ -1,0 +1,74 @@
+package dev.durable.internal.store;
+
+import dev.durable.common.DurableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An exclusive lock on a data dir, held for as long as a server has it open. The lock file
+ * holds the owner's pid so that the error names who has it. The OS releases the lock when the
+ * process dies, so a SIGKILLed server never leaves a stale lock behind.
+ */
+public final class DataDirLock implements AutoCloseable {
+  static final String FILE = "durable.lock";
+
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private DataDirLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Takes the lock or fails with DURABLE-301 naming the dir and the holder. */
+  public static DataDirLock acquire(Path dir) {
+    Path file = dir.resolve(FILE);
+    FileChannel ch = null;
+    try {
+      Files.createDirectories(dir);
+      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
+        ch.close();
+        throw new DurableException("DURABLE-301", "data dir " + dir.toAbsolutePath() + " is in use by another server"
+            + (holder.isEmpty() ? "" : " (process " + holder + ")")
+            + ". Only one server may open a data dir: stop the other one, or use another data dir.");
+      }
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+      ch.force(true);
+      return new DataDirLock(ch, lock);
+    } catch (IOException e) {
+      try {
+        if (ch != null) ch.close();
+      } catch (IOException ignored) {
+        // the original error is the one to report
+      }
+      throw new DurableException("DURABLE-302", "cannot lock data dir " + dir.toAbsolutePath() + ": " + e
+          + ". Check that the directory exists and is writable.", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException e) {
+      // releasing happens at shutdown; the OS frees the lock with the process anyway
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.durable.internal.store;
+
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.HistoryEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the server keeps histories and mutable state. Every change is one atomic
+ * {@link Transition}. RocksDB is the embedded default; no storage-engine type crosses this
+ * interface, so other stores (a shared SQL database) can implement it.
+ *
+ * <p>Failures are reported as {@link dev.durable.common.DurableException} with a
+ * {@code DURABLE-3xx} code; a failed {@link #apply} leaves nothing of the transition behind.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Atomically writes the new state of a run together with its new events. */
+  void apply(Transition transition);
+
+  /** Reads a run's events with ids from {@code fromEventId} on, in order. */
+  List<HistoryEvent> readHistory(String runId, long fromEventId);
+
+  /** Reads one event. */
+  Optional<HistoryEvent> readEvent(String runId, long eventId);
+
+  /** Reads the mutable state of a run. */
+  Optional<ExecutionState> readExecution(String runId);
+
+  /** Returns the id of the latest run of a workflow id. */
+  Optional<String> currentRunId(String workflowId);
+
+  /** Calls {@code consumer} with every running run. */
+  void forEachOpenExecution(Consumer<ExecutionState> consumer);
+
+  /** Calls {@code consumer} with every run, open or closed. */
+  void forEachExecution(Consumer<ExecutionState> consumer);
+
+  /** Writes a consistent copy of the store into {@code target}, a directory that must not exist. */
+  void backup(Path target);
+
+  @Override
+  void close();
+
+  /**
+   * One atomic change to a run.
+   *
+   * @param state the run's whole new mutable state
+   * @param newEvents events to append, with ids continuing the history
+   * @param newRun whether this starts the run, making it the latest of its workflow id
+   * @param durable whether the write must be synced to disk before returning (subject to the
+   *     server's durability setting); progress-only writes such as heartbeats pass false
+   */
+  record Transition(ExecutionState state, List<HistoryEvent> newEvents, boolean newRun, boolean durable) {}
+}

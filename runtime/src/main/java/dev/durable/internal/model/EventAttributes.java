@@ -50,7 +50,7 @@ public sealed interface EventAttributes {
 
   record TimerStarted(int seq, Duration duration, Instant fireAt) implements CommandEvent {}
 
-  record TimerFired(int seq, long startedEventId) implements EventAttributes {}
+  record TimerFired(int seq) implements EventAttributes {}
 
   record TimerCanceled(int seq) implements CommandEvent {}
 

@@ -1,0 +1,26 @@
+package dev.durable.internal.server;
+
+import dev.durable.client.PendingActivityInfo;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.PendingActivity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the public description of a run from its mutable state. */
+final class Descriptions {
+  private Descriptions() {}
+
+  static WorkflowDescription of(ExecutionState s, Instant now) {
+    List<PendingActivityInfo> activities = new ArrayList<>();
+    for (PendingActivity pa : s.activities.values()) {
+      activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), pa.state, pa.attempt,
+          pa.scheduledTime, pa.lastHeartbeatTime, pa.nextAttemptTime,
+          pa.lastFailure == null ? null : pa.lastFailure.summary()));
+    }
+    String lastTaskFailure = s.lastWorkflowTaskFailure == null ? null : s.lastWorkflowTaskFailure.message();
+    return new WorkflowDescription(s.workflowId, s.runId, s.workflowType, s.taskQueue, s.status, s.startTime,
+        s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.durable.internal.server;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory queue of ready tasks of one task queue and kind. Pollers wait on it (long poll,
+ * no sleeping loops); a worker being shut down has its polls released at once.
+ */
+final class DispatchQueue<T> {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final ArrayDeque<T> items = new ArrayDeque<>();
+  private final Set<String> released;
+  private boolean closed;
+
+  DispatchQueue(Set<String> released) {
+    this.released = released;
+  }
+
+  void offer(T item) {
+    lock.lock();
+    try {
+      items.add(item);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for an item; returns null on timeout, release of the identity, or close. */
+  T poll(String identity, Duration timeout) throws InterruptedException {
+    long nanos = timeout.toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        if (closed || released.contains(identity)) {
+          return null;
+        }
+        T item = items.poll();
+        if (item != null) {
+          if (!items.isEmpty()) {
+            notEmpty.signal();
+          }
+          return item;
+        }
+        if (nanos <= 0) {
+          return null;
+        }
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int size() {
+    lock.lock();
+    try {
+      return items.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes every poller so that it re-checks released identities. */
+  void wakeAll() {
+    lock.lock();
+    try {
+      notEmpty.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      notEmpty.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.durable.internal.server;
+
+import dev.durable.internal.model.ExecutionState;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open run held in memory by the server. Its monitor serialises every change to the run;
+ * different runs change concurrently, so their synced writes share fsyncs.
+ */
+final class Execution {
+  /** The current state; replaced by a fresh read when a write fails. */
+  ExecutionState state;
+  /** Completed when the run closes. */
+  final CompletableFuture<ExecutionState> closed = new CompletableFuture<>();
+
+  Execution(ExecutionState state) {
+    this.state = state;
+  }
+}

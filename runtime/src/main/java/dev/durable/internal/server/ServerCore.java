@@ -1,0 +1,942 @@
+package dev.durable.internal.server;
+
+import dev.durable.client.WorkflowAlreadyStartedException;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowExecution;
+import dev.durable.client.WorkflowNotFoundException;
+import dev.durable.client.WorkflowQueryException;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.common.DurableException;
+import dev.durable.failure.TimeoutType;
+import dev.durable.internal.failure.Failures;
+import dev.durable.internal.model.Command;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.service.TaskRejectedException;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The brain: turns requests into atomic transitions of runs, keeps the ready-task queues and the
+ * timers, and rebuilds both from the store on start.
+ */
+public final class ServerCore implements WorkflowService, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
+  private static final Duration MAX_TASK_BACKOFF = Duration.ofSeconds(10);
+
+  private final Store store;
+  private final Clock clock;
+  private final TimerService timers;
+  private final Map<String, Execution> open = new ConcurrentHashMap<>();
+  private final Map<String, DispatchQueue<Object>> workflowQueues = new ConcurrentHashMap<>();
+  private final Map<String, DispatchQueue<ActivityRef>> activityQueues = new ConcurrentHashMap<>();
+  private final Set<String> releasedPollers = ConcurrentHashMap.newKeySet();
+  private final Map<Long, CompletableFuture<QueryResult>> pendingQueries = new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong();
+  private final Object[] startLocks = new Object[64];
+  // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  private record ActivityRef(String runId, int seq, int attempt) {}
+
+  private record QueryRef(String runId, QueryTask query) {}
+
+  public ServerCore(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    this.timers = new TimerService(clock);
+    for (int i = 0; i < startLocks.length; i++) {
+      startLocks[i] = new Object();
+    }
+  }
+
+  /** Loads every open run, queues its due work and arms its timers, then starts the timer thread. */
+  public void recover() {
+    Instant now = now();
+    store.forEachOpenExecution(s -> {
+      Execution ex = new Execution(s);
+      open.put(s.runId, ex);
+      if (s.workflowTaskPending) {
+        scheduleWorkflowTask(s, s.workflowTaskRetryAt);
+      }
+      for (PendingActivity pa : s.activities.values()) {
+        armScheduleToClose(s, pa);
+        if (PendingActivity.BACKOFF.equals(pa.state)) {
+          timers.schedule(pa.nextAttemptTime, () -> retryActivity(s.runId, pa.seq, pa.attempt));
+        } else {
+          // The process that ran it is gone: dispatch again now rather than wait for a timeout.
+          pa.state = PendingActivity.SCHEDULED;
+          pa.attemptScheduledTime = now;
+          enqueueActivity(s, pa);
+        }
+      }
+      s.timers.forEach((seq, fireAt) -> timers.schedule(fireAt, () -> fireTimer(s.runId, seq)));
+    });
+    timers.start();
+    LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
+  }
+
+  // ---------------------------------------------------------------- clients
+
+  @Override
+  public StartResponse start(StartRequest r) {
+    try (var g = enter()) {
+      synchronized (startLocks[Math.floorMod(r.workflowId().hashCode(), startLocks.length)]) {
+        Optional<String> existing = store.currentRunId(r.workflowId());
+        if (existing.isPresent()) {
+          Execution running = open.get(existing.get());
+          if (running != null) {
+            throw new WorkflowAlreadyStartedException(new WorkflowExecution(r.workflowId(), existing.get()),
+                running.state.workflowType);
+          }
+        }
+        Instant now = now();
+        ExecutionState s = new ExecutionState();
+        s.workflowId = r.workflowId();
+        s.runId = UUID.randomUUID().toString();
+        s.workflowType = r.workflowType();
+        s.taskQueue = r.taskQueue();
+        s.startTime = now;
+        s.workflowTaskTimeout = r.workflowTaskTimeout();
+        s.workflowTaskPending = true;
+        HistoryEvent started = new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
+            r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout()));
+        store.apply(new Store.Transition(s, List.of(started), true, true));
+        Execution ex = new Execution(s);
+        open.put(s.runId, ex);
+        synchronized (ex) {
+          scheduleWorkflowTask(s, null);
+        }
+        return new StartResponse(s.workflowId, s.runId);
+      }
+    }
+  }
+
+  @Override
+  public void signal(String workflowId, String signalName, List<Payload> input) {
+    try (var g = enter()) {
+      Execution ex = requireOpen(workflowId, "signal '" + signalName + "'");
+      synchronized (ex) {
+        ensureOpen(ex, workflowId, "signal '" + signalName + "'");
+        var events = new ArrayList<HistoryEvent>();
+        addInput(ex.state, events, new EventAttributes.WorkflowExecutionSignaled(signalName, input));
+        persist(ex, events, true);
+      }
+    }
+  }
+
+  @Override
+  public void requestCancel(String workflowId, String reason) {
+    try (var g = enter()) {
+      Execution ex = requireOpen(workflowId, "cancel");
+      synchronized (ex) {
+        ensureOpen(ex, workflowId, "cancel");
+        if (ex.state.cancelRequested) {
+          return;
+        }
+        ex.state.cancelRequested = true;
+        var events = new ArrayList<HistoryEvent>();
+        addInput(ex.state, events, new EventAttributes.WorkflowExecutionCancelRequested(reason));
+        persist(ex, events, true);
+      }
+    }
+  }
+
+  @Override
+  public void terminate(String workflowId, String reason) {
+    try (var g = enter()) {
+      Execution ex = requireOpen(workflowId, "terminate");
+      synchronized (ex) {
+        ensureOpen(ex, workflowId, "terminate");
+        ExecutionState s = ex.state;
+        var events = new ArrayList<HistoryEvent>();
+        flushBuffered(s, events);
+        events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
+        s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
+        close(s, WorkflowStatus.TERMINATED);
+        persist(ex, events, true);
+      }
+    }
+  }
+
+  @Override
+  public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
+    ExecutionState s;
+    long id = tokens.incrementAndGet();
+    CompletableFuture<QueryResult> answer = new CompletableFuture<>();
+    try (var g = enter()) {
+      s = latestState(workflowId).orElseThrow(() -> notFound(workflowId, "query '" + queryName + "'"));
+      pendingQueries.put(id, answer);
+      workflowQueue(s.taskQueue).offer(new QueryRef(s.runId, new QueryTask(id, queryName, input)));
+    }
+    try {
+      QueryResult result = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (result.failure() != null) {
+        throw new WorkflowQueryException("query '" + queryName + "' on workflow '" + workflowId + "' failed: "
+            + result.failure().message(), Failures.toException(result.failure()));
+      }
+      return result.result();
+    } catch (TimeoutException e) {
+      throw new WorkflowQueryException("no worker answered query '" + queryName + "' on workflow '" + workflowId
+          + "' within " + timeout + ". Start a worker on task queue '" + s.taskQueue + "' that registers workflow type '"
+          + s.workflowType + "'.", null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkflowQueryException("interrupted while waiting for query '" + queryName + "'", e);
+    } catch (ExecutionException e) {
+      throw new WorkflowQueryException("query '" + queryName + "' failed: " + e.getCause(), e.getCause());
+    } finally {
+      pendingQueries.remove(id);
+    }
+  }
+
+  @Override
+  public void respondQuery(QueryResult result) {
+    CompletableFuture<QueryResult> f = pendingQueries.get(result.queryId());
+    if (f != null) {
+      f.complete(result);
+    }
+  }
+
+  @Override
+  public Optional<WorkflowDescription> describe(String workflowId) {
+    try (var g = enter()) {
+      return latestState(workflowId).map(s -> Descriptions.of(s, now()));
+    }
+  }
+
+  @Override
+  public List<WorkflowDescription> list(boolean runningOnly, int limit) {
+    try (var g = enter()) {
+      List<WorkflowDescription> out = new ArrayList<>();
+      Instant now = now();
+      if (runningOnly) {
+        for (Execution ex : open.values()) {
+          synchronized (ex) {
+            out.add(Descriptions.of(ex.state, now));
+          }
+        }
+      } else {
+        store.forEachExecution(s -> {
+          Execution ex = open.get(s.runId);
+          if (ex == null) {
+            out.add(Descriptions.of(s, now));
+          } else {
+            synchronized (ex) {
+              out.add(Descriptions.of(ex.state, now));
+            }
+          }
+        });
+      }
+      out.sort(Comparator.comparing(WorkflowDescription::startTime).reversed()
+          .thenComparing(WorkflowDescription::workflowId));
+      return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+  }
+
+  @Override
+  public RunHistory getHistory(String workflowId) {
+    try (var g = enter()) {
+      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "read the history of"));
+      return new RunHistory(workflowId, runId, store.readHistory(runId, 1));
+    }
+  }
+
+  @Override
+  public List<HistoryEvent> readHistory(String runId, long fromEventId) {
+    try (var g = enter()) {
+      return store.readHistory(runId, fromEventId);
+    }
+  }
+
+  @Override
+  public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
+    Execution ex;
+    try (var g = enter()) {
+      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
+      ex = open.get(runId);
+      if (ex == null) {
+        return store.readExecution(runId);
+      }
+    }
+    try {
+      return Optional.of(ex.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DurableException("DURABLE-212", "interrupted while waiting for workflow '" + workflowId + "'", e);
+    } catch (ExecutionException e) {
+      throw new DurableException("DURABLE-302", "waiting for workflow '" + workflowId + "' failed", e.getCause());
+    }
+  }
+
+  // ---------------------------------------------------------------- workflow tasks
+
+  @Override
+  public Optional<WorkflowTask> pollWorkflowTask(PollRequest r) {
+    DispatchQueue<Object> queue = workflowQueue(r.taskQueue());
+    long deadline = System.nanoTime() + r.timeout().toNanos();
+    while (true) {
+      Object item;
+      try {
+        item = queue.poll(r.identity(), Duration.ofNanos(deadline - System.nanoTime()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+      if (item == null) {
+        return Optional.empty();
+      }
+      try (var g = enter()) {
+        Optional<WorkflowTask> task = item instanceof QueryRef q ? queryTask(q) : startWorkflowTask((String) item);
+        if (task.isPresent()) {
+          return task;
+        }
+      }
+    }
+  }
+
+  private Optional<WorkflowTask> queryTask(QueryRef q) {
+    Execution ex = open.get(q.runId());
+    ExecutionState s = ex != null ? ex.state : store.readExecution(q.runId()).orElse(null);
+    if (s == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new WorkflowTask(0, s.workflowId, s.runId, s.workflowType, s.taskQueue, 0, List.of(),
+        0, null, q.query()));
+  }
+
+  private Optional<WorkflowTask> startWorkflowTask(String runId) {
+    Execution ex = open.get(runId);
+    if (ex == null) {
+      return Optional.empty();
+    }
+    long token;
+    long from;
+    long last;
+    Instant time;
+    ExecutionState s;
+    synchronized (ex) {
+      s = ex.state;
+      if (!s.workflowTaskPending || s.isTaskStarted() || s.status.isClosed()) {
+        return Optional.empty();
+      }
+      if (s.workflowTaskRetryAt != null && s.workflowTaskRetryAt.isAfter(now())) {
+        return Optional.empty();
+      }
+      token = tokens.incrementAndGet();
+      time = now();
+      s.startedTaskToken = token;
+      s.startedTaskLastEventId = last = s.nextEventId - 1;
+      s.startedTaskTime = time;
+      from = Math.max(1, s.lastCompletedTaskEventId);
+      Duration timeout = s.workflowTaskTimeout;
+      timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
+    }
+    // History is append-only, so it can be read outside the run's lock; later events are cut off.
+    List<HistoryEvent> events = store.readHistory(runId, from);
+    if (events.size() > last - from + 1) {
+      events = events.subList(0, (int) (last - from + 1));
+    }
+    return Optional.of(new WorkflowTask(token, s.workflowId, runId, s.workflowType, s.taskQueue,
+        s.workflowTaskAttempt, events, last, time, null));
+  }
+
+  @Override
+  public void completeWorkflowTask(CompleteWorkflowTaskRequest r) {
+    try (var g = enter()) {
+      Execution ex = open.get(r.runId());
+      if (ex == null) {
+        throw new TaskRejectedException("run " + r.runId() + " is closed");
+      }
+      List<Runnable> after = new ArrayList<>();
+      synchronized (ex) {
+        ExecutionState s = ex.state;
+        if (s.startedTaskToken != r.token()) {
+          throw new TaskRejectedException("workflow task of run " + r.runId() + " is no longer expected (timed out?)");
+        }
+        boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
+            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
+        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled)) {
+          // A signal arrived while the code decided to finish: run the task again so the code sees it.
+          s.startedTaskToken = 0;
+          var events = new ArrayList<HistoryEvent>();
+          flushBuffered(s, events);
+          persist(ex, events, true);
+          scheduleWorkflowTask(s, null);
+          throw new TaskRejectedException("new signals arrived while the workflow task ran; it runs again with them");
+        }
+        Instant now = now();
+        var events = new ArrayList<HistoryEvent>();
+        long completedId = s.nextEventId++;
+        events.add(new HistoryEvent(completedId, now,
+            new EventAttributes.WorkflowTaskCompleted(s.startedTaskLastEventId, s.startedTaskTime, r.identity())));
+        for (Command c : r.commands()) {
+          if (s.status.isClosed()) {
+            break;
+          }
+          applyCommand(s, c, now, events, after);
+        }
+        s.lastCompletedTaskEventId = completedId;
+        s.startedTaskToken = 0;
+        s.workflowTaskPending = false;
+        s.workflowTaskAttempt = 1;
+        s.workflowTaskRetryAt = null;
+        s.lastWorkflowTaskFailure = null;
+        if (s.status.isClosed()) {
+          s.bufferedEvents.clear();
+        } else if (!s.bufferedEvents.isEmpty()) {
+          flushBuffered(s, events);
+          s.workflowTaskPending = true;
+          after.add(() -> scheduleWorkflowTask(s, null));
+        }
+        persist(ex, events, true);
+        after.forEach(Runnable::run);
+      }
+    }
+  }
+
+  private void applyCommand(ExecutionState s, Command c, Instant now, List<HistoryEvent> events, List<Runnable> after) {
+    long id = s.nextEventId++;
+    if (c instanceof Command.ScheduleActivity a) {
+      events.add(new HistoryEvent(id, now,
+          new ActivityTaskScheduled(a.seq(), a.activityType(), a.taskQueue(), a.input(), a.spec())));
+      PendingActivity pa = new PendingActivity();
+      pa.seq = a.seq();
+      pa.scheduledEventId = id;
+      pa.activityType = a.activityType();
+      pa.taskQueue = a.taskQueue();
+      pa.spec = a.spec();
+      pa.scheduledTime = now;
+      pa.attemptScheduledTime = now;
+      pa.input = a.input();
+      s.activities.put(a.seq(), pa);
+      after.add(() -> {
+        armScheduleToClose(s, pa);
+        enqueueActivity(s, pa);
+      });
+    } else if (c instanceof Command.StartTimer t) {
+      Instant fireAt = now.plus(t.duration());
+      events.add(new HistoryEvent(id, now, new EventAttributes.TimerStarted(t.seq(), t.duration(), fireAt)));
+      s.timers.put(t.seq(), fireAt);
+      String runId = s.runId;
+      after.add(() -> timers.schedule(fireAt, () -> fireTimer(runId, t.seq())));
+    } else if (c instanceof Command.CancelTimer t) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.TimerCanceled(t.seq())));
+      s.timers.remove(t.seq());
+    } else if (c instanceof Command.CompleteWorkflow done) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCompleted(done.result())));
+      s.result = done.result();
+      close(s, WorkflowStatus.COMPLETED);
+    } else if (c instanceof Command.FailWorkflow f) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionFailed(f.failure())));
+      s.failure = f.failure();
+      close(s, WorkflowStatus.FAILED);
+    } else if (c instanceof Command.CancelWorkflow f) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCanceled(f.failure())));
+      s.failure = f.failure();
+      close(s, WorkflowStatus.CANCELED);
+    }
+  }
+
+  @Override
+  public void failWorkflowTask(FailWorkflowTaskRequest r) {
+    try (var g = enter()) {
+      Execution ex = open.get(r.runId());
+      if (ex == null) {
+        return;
+      }
+      synchronized (ex) {
+        if (ex.state.startedTaskToken != r.token()) {
+          return;
+        }
+        failStartedTask(ex, r.failure(), r.identity());
+      }
+    }
+  }
+
+  private void failStartedTask(Execution ex, FailureInfo failure, String identity) {
+    ExecutionState s = ex.state;
+    s.startedTaskToken = 0;
+    var events = new ArrayList<HistoryEvent>();
+    if (s.workflowTaskAttempt == 1) {
+      // Only the first failure of a streak goes into history, so a task failing for days does not grow it.
+      events.add(new HistoryEvent(s.nextEventId++, now(),
+          new EventAttributes.WorkflowTaskFailed(s.workflowTaskAttempt, failure, identity)));
+    }
+    flushBuffered(s, events);
+    Duration backoff = taskBackoff(s.workflowTaskAttempt);
+    s.lastWorkflowTaskFailure = failure;
+    s.workflowTaskAttempt++;
+    s.workflowTaskRetryAt = now().plus(backoff);
+    persist(ex, events, true);
+    LOG.log(System.Logger.Level.WARNING, "workflow task of ''{0}'' ({1}) failed (attempt {2}), retrying in {3}: {4}",
+        s.workflowId, s.workflowType, s.workflowTaskAttempt - 1, backoff, failure.message());
+    scheduleWorkflowTask(s, s.workflowTaskRetryAt);
+  }
+
+  private static Duration taskBackoff(int failedAttempt) {
+    long millis = 1000L << Math.min(20, failedAttempt - 1);
+    return Duration.ofMillis(Math.min(millis, MAX_TASK_BACKOFF.toMillis()));
+  }
+
+  private void workflowTaskTimedOut(String runId, long token, Duration timeout) {
+    withOpen(runId, ex -> {
+      if (ex.state.startedTaskToken == token) {
+        failStartedTask(ex, FailureInfo.simple(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure",
+            "workflow task did not complete within " + timeout + "; the worker may have died or the code is stuck", false),
+            "server");
+      }
+    });
+  }
+
+  /** Queues the run's workflow task now, or arms a timer for {@code at}. Call with the run's lock held. */
+  private void scheduleWorkflowTask(ExecutionState s, Instant at) {
+    String runId = s.runId;
+    if (at != null && at.isAfter(now())) {
+      timers.schedule(at, () -> withOpen(runId, ex -> {
+        if (ex.state.workflowTaskPending && !ex.state.isTaskStarted()) {
+          ex.state.workflowTaskRetryAt = null;
+          workflowQueue(ex.state.taskQueue).offer(runId);
+        }
+      }));
+    } else {
+      s.workflowTaskRetryAt = null;
+      workflowQueue(s.taskQueue).offer(runId);
+    }
+  }
+
+  // ---------------------------------------------------------------- activity tasks
+
+  @Override
+  public Optional<ActivityTask> pollActivityTask(PollRequest r) {
+    DispatchQueue<ActivityRef> queue = activityQueue(r.taskQueue());
+    long deadline = System.nanoTime() + r.timeout().toNanos();
+    while (true) {
+      ActivityRef ref;
+      try {
+        ref = queue.poll(r.identity(), Duration.ofNanos(deadline - System.nanoTime()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+      if (ref == null) {
+        return Optional.empty();
+      }
+      try (var g = enter()) {
+        Optional<ActivityTask> task = startActivity(ref);
+        if (task.isPresent()) {
+          return task;
+        }
+      }
+    }
+  }
+
+  private Optional<ActivityTask> startActivity(ActivityRef ref) {
+    Execution ex = open.get(ref.runId());
+    if (ex == null) {
+      return Optional.empty();
+    }
+    synchronized (ex) {
+      ExecutionState s = ex.state;
+      PendingActivity pa = s.activities.get(ref.seq());
+      if (pa == null || pa.attempt != ref.attempt() || !PendingActivity.SCHEDULED.equals(pa.state)) {
+        return Optional.empty();
+      }
+      Instant now = now();
+      pa.state = PendingActivity.STARTED;
+      pa.startedTime = now;
+      if (pa.input == null) {
+        pa.input = store.readEvent(s.runId, pa.scheduledEventId)
+            .map(e -> ((ActivityTaskScheduled) e.attributes()).input())
+            .orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId + " lacks the event "
+                + pa.scheduledEventId + " that scheduled activity " + pa.activityType));
+      }
+      String runId = s.runId;
+      int seq = pa.seq;
+      int attempt = pa.attempt;
+      if (pa.spec.startToCloseTimeout() != null) {
+        timers.schedule(now.plus(pa.spec.startToCloseTimeout()), () -> attemptTimedOut(runId, seq, attempt,
+            TimeoutType.START_TO_CLOSE));
+      }
+      if (pa.spec.heartbeatTimeout() != null) {
+        armHeartbeat(runId, pa, now);
+      }
+      return Optional.of(new ActivityTask(new ActivityToken(runId, seq, attempt), s.workflowId, s.workflowType,
+          pa.activityType, pa.input, pa.heartbeatDetails, pa.scheduledTime, pa.spec.startToCloseTimeout(),
+          pa.spec.heartbeatTimeout()));
+    }
+  }
+
+  private void armHeartbeat(String runId, PendingActivity pa, Instant from) {
+    int seq = pa.seq;
+    int attempt = pa.attempt;
+    timers.schedule(from.plus(pa.spec.heartbeatTimeout()), () -> withOpen(runId, ex -> {
+      PendingActivity cur = ex.state.activities.get(seq);
+      if (cur == null || cur.attempt != attempt || !PendingActivity.STARTED.equals(cur.state)) {
+        return;
+      }
+      Instant last = cur.lastHeartbeatTime != null && cur.lastHeartbeatTime.isAfter(cur.startedTime)
+          ? cur.lastHeartbeatTime : cur.startedTime;
+      if (last.plus(cur.spec.heartbeatTimeout()).isAfter(now())) {
+        armHeartbeat(runId, cur, last);
+      } else {
+        failAttempt(ex, cur, timeoutFailure(cur, TimeoutType.HEARTBEAT));
+      }
+    }));
+  }
+
+  private void armScheduleToClose(ExecutionState s, PendingActivity pa) {
+    if (pa.spec.scheduleToCloseTimeout() != null) {
+      String runId = s.runId;
+      int seq = pa.seq;
+      timers.schedule(pa.scheduledTime.plus(pa.spec.scheduleToCloseTimeout()), () -> withOpen(runId, ex -> {
+        PendingActivity cur = ex.state.activities.get(seq);
+        if (cur != null) {
+          finishActivityFailed(ex, cur, timeoutFailure(cur, TimeoutType.SCHEDULE_TO_CLOSE));
+        }
+      }));
+    }
+  }
+
+  /** Queues one attempt. Call with the run's lock held. */
+  private void enqueueActivity(ExecutionState s, PendingActivity pa) {
+    String queue = pa.taskQueue != null ? pa.taskQueue : s.taskQueue;
+    activityQueue(queue).offer(new ActivityRef(s.runId, pa.seq, pa.attempt));
+    if (pa.spec.scheduleToStartTimeout() != null) {
+      String runId = s.runId;
+      int seq = pa.seq;
+      int attempt = pa.attempt;
+      timers.schedule(pa.attemptScheduledTime.plus(pa.spec.scheduleToStartTimeout()),
+          () -> attemptTimedOut(runId, seq, attempt, TimeoutType.SCHEDULE_TO_START));
+    }
+  }
+
+  private void attemptTimedOut(String runId, int seq, int attempt, TimeoutType type) {
+    withOpen(runId, ex -> {
+      PendingActivity pa = ex.state.activities.get(seq);
+      String expectedState = type == TimeoutType.SCHEDULE_TO_START ? PendingActivity.SCHEDULED : PendingActivity.STARTED;
+      if (pa == null || pa.attempt != attempt || !expectedState.equals(pa.state)) {
+        return;
+      }
+      FailureInfo failure = timeoutFailure(pa, type);
+      if (type == TimeoutType.SCHEDULE_TO_START) {
+        finishActivityFailed(ex, pa, failure);
+      } else {
+        failAttempt(ex, pa, failure);
+      }
+    });
+  }
+
+  private static FailureInfo timeoutFailure(PendingActivity pa, TimeoutType type) {
+    Duration limit = switch (type) {
+      case START_TO_CLOSE -> pa.spec.startToCloseTimeout();
+      case SCHEDULE_TO_START -> pa.spec.scheduleToStartTimeout();
+      case SCHEDULE_TO_CLOSE -> pa.spec.scheduleToCloseTimeout();
+      case HEARTBEAT -> pa.spec.heartbeatTimeout();
+    };
+    boolean retryable = type == TimeoutType.START_TO_CLOSE || type == TimeoutType.HEARTBEAT;
+    var f = new FailureInfo(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure",
+        "activity " + pa.activityType + " attempt " + pa.attempt + " exceeded its " + type + " timeout of " + limit,
+        "", pa.heartbeatDetails, !retryable, Map.of("timeoutType", type.name()), null);
+    return f;
+  }
+
+  @Override
+  public void completeActivityTask(ActivityToken token, Payload result) {
+    withOpen(token.runId(), ex -> {
+      PendingActivity pa = ex.state.activities.get(token.seq());
+      if (pa == null || pa.attempt != token.attempt()) {
+        return;
+      }
+      ExecutionState s = ex.state;
+      s.activities.remove(pa.seq);
+      var events = new ArrayList<HistoryEvent>();
+      addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
+      persist(ex, events, true);
+    });
+  }
+
+  @Override
+  public void failActivityTask(ActivityToken token, FailureInfo failure) {
+    withOpen(token.runId(), ex -> {
+      PendingActivity pa = ex.state.activities.get(token.seq());
+      if (pa != null && pa.attempt == token.attempt()) {
+        failAttempt(ex, pa, failure);
+      }
+    });
+  }
+
+  /** One attempt failed: retry after a backoff if the policy and the deadline allow, else fail for good. */
+  private void failAttempt(Execution ex, PendingActivity pa, FailureInfo failure) {
+    ExecutionState s = ex.state;
+    Instant now = now();
+    Instant next = now.plus(pa.spec.retryPolicy().backoffAfter(pa.attempt));
+    boolean withinDeadline = pa.spec.scheduleToCloseTimeout() == null
+        || next.isBefore(pa.scheduledTime.plus(pa.spec.scheduleToCloseTimeout()));
+    if (!pa.spec.retryPolicy().allowsRetry(pa.attempt, failure) || !withinDeadline) {
+      finishActivityFailed(ex, pa, failure);
+      return;
+    }
+    pa.attempt++;
+    pa.state = PendingActivity.BACKOFF;
+    pa.lastFailure = failure;
+    pa.nextAttemptTime = next;
+    pa.startedTime = null;
+    persist(ex, List.of(), true);
+    String runId = s.runId;
+    int seq = pa.seq;
+    int attempt = pa.attempt;
+    timers.schedule(next, () -> retryActivity(runId, seq, attempt));
+  }
+
+  private void retryActivity(String runId, int seq, int attempt) {
+    withOpen(runId, ex -> {
+      PendingActivity pa = ex.state.activities.get(seq);
+      if (pa != null && pa.attempt == attempt && PendingActivity.BACKOFF.equals(pa.state)) {
+        pa.state = PendingActivity.SCHEDULED;
+        pa.attemptScheduledTime = now();
+        pa.nextAttemptTime = null;
+        enqueueActivity(ex.state, pa);
+      }
+    });
+  }
+
+  private void finishActivityFailed(Execution ex, PendingActivity pa, FailureInfo cause) {
+    ExecutionState s = ex.state;
+    s.activities.remove(pa.seq);
+    FailureInfo failure = new FailureInfo(FailureInfo.ACTIVITY, "dev.durable.failure.ActivityFailure",
+        "activity " + pa.activityType + " failed", "", null, false,
+        Map.of("activityType", pa.activityType, "activityId", Integer.toString(pa.seq),
+            "attempt", Integer.toString(pa.attempt)), cause);
+    var events = new ArrayList<HistoryEvent>();
+    addInput(s, events, new EventAttributes.ActivityTaskFailed(pa.seq, pa.scheduledEventId, pa.attempt, failure));
+    persist(ex, events, true);
+  }
+
+  @Override
+  public boolean recordHeartbeat(ActivityToken token, Payload details) {
+    try (var g = enter()) {
+      Execution ex = open.get(token.runId());
+      if (ex == null) {
+        return true;
+      }
+      synchronized (ex) {
+        PendingActivity pa = ex.state.activities.get(token.seq());
+        if (pa == null || pa.attempt != token.attempt() || ex.state.status.isClosed()) {
+          return true;
+        }
+        pa.heartbeatDetails = details;
+        pa.lastHeartbeatTime = now();
+        // Progress only: not worth an fsync; it rides along with the next synced write.
+        persist(ex, List.of(), false);
+        return ex.state.cancelRequested;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void fireTimer(String runId, int seq) {
+    withOpen(runId, ex -> {
+      Instant fireAt = ex.state.timers.remove(seq);
+      if (fireAt == null) {
+        return;
+      }
+      var events = new ArrayList<HistoryEvent>();
+      addInput(ex.state, events, new EventAttributes.TimerFired(seq));
+      persist(ex, events, true);
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Records an input event: appended now when no workflow task runs, else buffered until the
+   * running task completes (so that replay sees events in the order the code saw them).
+   */
+  private void addInput(ExecutionState s, List<HistoryEvent> events, EventAttributes attributes) {
+    Instant now = now();
+    if (s.isTaskStarted()) {
+      s.bufferedEvents.add(new HistoryEvent(0, now, attributes));
+      return;
+    }
+    events.add(new HistoryEvent(s.nextEventId++, now, attributes));
+    if (!s.workflowTaskPending) {
+      s.workflowTaskPending = true;
+      scheduleWorkflowTask(s, null);
+    }
+  }
+
+  private void flushBuffered(ExecutionState s, List<HistoryEvent> events) {
+    for (HistoryEvent e : s.bufferedEvents) {
+      events.add(e.withEventId(s.nextEventId++));
+    }
+    s.bufferedEvents.clear();
+  }
+
+  private void close(ExecutionState s, WorkflowStatus status) {
+    s.status = status;
+    s.closeTime = now();
+    s.activities.clear();
+    s.timers.clear();
+    s.startedTaskToken = 0;
+    s.workflowTaskPending = false;
+  }
+
+  /**
+   * Writes the run's new state with its new events. If the write fails, the in-memory state is
+   * replaced by what the store holds, so nothing unrecorded stays visible.
+   */
+  private void persist(Execution ex, List<HistoryEvent> events, boolean durable) {
+    ExecutionState s = ex.state;
+    try {
+      store.apply(new Store.Transition(s, events, false, durable));
+    } catch (RuntimeException e) {
+      ex.state = store.readExecution(s.runId).orElse(s);
+      if (ex.state.workflowTaskPending && !ex.state.status.isClosed()) {
+        scheduleWorkflowTask(ex.state, null);
+      }
+      throw e;
+    }
+    if (s.status.isClosed()) {
+      open.remove(s.runId);
+      ex.closed.complete(s);
+    }
+  }
+
+  private void withOpen(String runId, java.util.function.Consumer<Execution> action) {
+    try (var g = enter()) {
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        return;
+      }
+      synchronized (ex) {
+        if (!ex.state.status.isClosed()) {
+          action.accept(ex);
+        }
+      }
+    }
+  }
+
+  private Optional<ExecutionState> latestState(String workflowId) {
+    Optional<String> runId = store.currentRunId(workflowId);
+    if (runId.isEmpty()) {
+      return Optional.empty();
+    }
+    Execution ex = open.get(runId.get());
+    if (ex != null) {
+      synchronized (ex) {
+        return Optional.of(ex.state);
+      }
+    }
+    return store.readExecution(runId.get());
+  }
+
+  private Execution requireOpen(String workflowId, String what) {
+    String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, what));
+    Execution ex = open.get(runId);
+    if (ex == null) {
+      throw new WorkflowNotFoundException("cannot " + what + " workflow '" + workflowId + "': its latest run "
+          + runId + " is closed.");
+    }
+    return ex;
+  }
+
+  private static void ensureOpen(Execution ex, String workflowId, String what) {
+    if (ex.state.status.isClosed()) {
+      throw new WorkflowNotFoundException("cannot " + what + " workflow '" + workflowId + "': it is "
+          + ex.state.status + ".");
+    }
+  }
+
+  private static WorkflowNotFoundException notFound(String workflowId, String what) {
+    return new WorkflowNotFoundException("cannot " + what + " workflow '" + workflowId
+        + "': no workflow with this id exists. Check the id, or start it first.");
+  }
+
+  private DispatchQueue<Object> workflowQueue(String name) {
+    return workflowQueues.computeIfAbsent(name, n -> new DispatchQueue<>(releasedPollers));
+  }
+
+  private DispatchQueue<ActivityRef> activityQueue(String name) {
+    return activityQueues.computeIfAbsent(name, n -> new DispatchQueue<>(releasedPollers));
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  /** Holds the store open for the duration of one call. */
+  private AutoCloseable0 enter() {
+    var read = lifecycle.readLock();
+    read.lock();
+    if (closed) {
+      read.unlock();
+      throw new DurableException("DURABLE-213", "the server is closed; create a new DurableServer to continue.");
+    }
+    return read::unlock;
+  }
+
+  /** An AutoCloseable whose close does not throw. */
+  @FunctionalInterface
+  private interface AutoCloseable0 extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  @Override
+  public void shutdownWorker(String identity) {
+    releasedPollers.add(identity);
+    workflowQueues.values().forEach(DispatchQueue::wakeAll);
+    activityQueues.values().forEach(DispatchQueue::wakeAll);
+  }
+
+  /** Writes a consistent copy of the store into {@code target}. */
+  public void backup(java.nio.file.Path target) {
+    try (var g = enter()) {
+      store.backup(target);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    workflowQueues.values().forEach(DispatchQueue::close);
+    activityQueues.values().forEach(DispatchQueue::close);
+    timers.close();
+    var write = lifecycle.writeLock();
+    write.lock();
+    try {
+      store.close();
+    } finally {
+      write.unlock();
+    }
+    pendingQueries.values().forEach(f -> f.completeExceptionally(
+        new DurableException("DURABLE-213", "the server closed before the query was answered")));
+  }
+}

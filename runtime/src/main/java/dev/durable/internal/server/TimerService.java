@@ -1,0 +1,125 @@
+package dev.durable.internal.server;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs actions when the server clock reaches their due time: durable timers, retry backoffs and
+ * timeouts. It holds no state of its own that must survive a restart; the server rebuilds the
+ * entries from the stored mutable state. Actions run on one thread and must check, when they
+ * fire, that what they were armed for still applies.
+ */
+final class TimerService implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(TimerService.class.getName());
+
+  private record Entry(long dueMillis, long order, Runnable action) implements Comparable<Entry> {
+    @Override
+    public int compareTo(Entry o) {
+      int c = Long.compare(dueMillis, o.dueMillis);
+      return c != 0 ? c : Long.compare(order, o.order);
+    }
+  }
+
+  private final Clock clock;
+  private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+  private final AtomicLong order = new AtomicLong();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  TimerService(Clock clock) {
+    this.clock = clock;
+    if (clock instanceof ObservableClock oc) {
+      oc.onChange(this::wakeUp);
+    }
+    this.thread = new Thread(this::loop, "durable-timers");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Runs {@code action} on the timer thread once the clock reaches {@code due}. */
+  void schedule(Instant due, Runnable action) {
+    lock.lock();
+    try {
+      Entry e = new Entry(due.toEpochMilli(), order.incrementAndGet(), action);
+      queue.add(e);
+      if (queue.peek() == e) {
+        changed.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the number of armed entries (fired or stale ones are not counted). */
+  int size() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void wakeUp() {
+    lock.lock();
+    try {
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (!closed) {
+      Runnable action = null;
+      lock.lock();
+      try {
+        Entry head = queue.peek();
+        if (head == null) {
+          changed.await();
+        } else {
+          long delay = head.dueMillis - clock.millis();
+          if (delay <= 0) {
+            action = queue.poll().action;
+          } else {
+            changed.await(delay, TimeUnit.MILLISECONDS);
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        lock.unlock();
+      }
+      if (action != null) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          if (!closed) {
+            LOG.log(System.Logger.Level.ERROR, "a server timer action failed; it will be re-armed on restart", e);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

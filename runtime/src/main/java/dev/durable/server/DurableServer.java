@@ -1,0 +1,141 @@
+package dev.durable.server;
+
+import dev.durable.internal.Checks;
+import dev.durable.internal.server.ServerCore;
+import dev.durable.internal.service.ServiceProvider;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.store.rocks.RocksStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The embedded server (the brain): keeps every workflow's history and state in a RocksDB data
+ * dir, holds the task queues and timers, and recovers all of it on {@link #start()}.
+ *
+ * <pre>{@code
+ * try (DurableServer server = DurableServer.newBuilder().setDataDir(Path.of("data")).build().start();
+ *      WorkflowClient client = WorkflowClient.newInstance(server)) { ... }
+ * }</pre>
+ *
+ * <p>Only one server can open a data dir at a time; a second one fails with DURABLE-301.
+ */
+public final class DurableServer implements AutoCloseable, ServiceProvider {
+  private final Path dataDir;
+  private final Durability durability;
+  private final Clock clock;
+  private ServerCore core;
+
+  private DurableServer(Builder b) {
+    this.dataDir = b.dataDir;
+    this.durability = b.durability;
+    this.clock = b.clock;
+  }
+
+  /** Returns a new builder. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the data dir, recovers every open workflow (queued tasks, timers, retries) and starts
+   * serving. Activity tasks that were running when the previous process died are dispatched again
+   * at once.
+   *
+   * @return this server
+   */
+  public synchronized DurableServer start() {
+    if (core != null) {
+      throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is already started");
+    }
+    RocksStore store = RocksStore.open(dataDir, durability == Durability.SYNC);
+    ServerCore c = new ServerCore(store, clock);
+    try {
+      c.recover();
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    core = c;
+    return this;
+  }
+
+  /** Returns the data dir. */
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  /** Returns the durability of writes. */
+  public Durability getDurability() {
+    return durability;
+  }
+
+  /**
+   * Writes a consistent online copy of the data (a RocksDB checkpoint) into {@code target},
+   * which must not exist yet. A server started on the copy sees every change acknowledged before
+   * the call.
+   *
+   * @param target the directory to create
+   */
+  public void backup(Path target) {
+    running().backup(target);
+  }
+
+  @Override
+  public WorkflowService workflowService() {
+    return running();
+  }
+
+  private synchronized ServerCore running() {
+    if (core == null) {
+      throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is not started; call start() first");
+    }
+    return core;
+  }
+
+  /** Stops serving and closes the data dir. Workers should be closed first. */
+  @Override
+  public synchronized void close() {
+    if (core != null) {
+      core.close();
+      core = null;
+    }
+  }
+
+  /** Builds a {@link DurableServer}. */
+  public static final class Builder {
+    private Path dataDir;
+    private Durability durability = Durability.SYNC;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Sets the directory holding the data; created if missing. Required. */
+    public Builder setDataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** Sets when writes are acknowledged (default {@link Durability#SYNC}). */
+    public Builder setDurability(Durability durability) {
+      this.durability = durability;
+      return this;
+    }
+
+    /** Sets the clock for timers, timeouts and backoff (default: the system clock). For tests. */
+    public Builder setClock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Validates the settings and builds the server; call {@link DurableServer#start()} next. */
+    public DurableServer build() {
+      if (dataDir == null) {
+        throw Checks.invalid("dataDir must be set: DurableServer.newBuilder().setDataDir(Path.of(\"data\"))");
+      }
+      Objects.requireNonNull(durability, "durability");
+      Objects.requireNonNull(clock, "clock");
+      return new DurableServer(this);
+    }
+  }
+}

@@ -1,6 +1,8 @@
 package dev.durable.internal.server;
 
 import dev.durable.internal.model.ExecutionState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +14,8 @@ final class Execution {
   ExecutionState state;
   /** Completed when the run closes. */
   final CompletableFuture<ExecutionState> closed = new CompletableFuture<>();
+  /** Queries held until the pending workflow task has run, so they see every accepted event. */
+  final List<Runnable> waitingQueries = new ArrayList<>();
 
   Execution(ExecutionState state) {
     this.state = state;

@@ -138,13 +138,22 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
     try (var g = enter()) {
-      Execution ex = requireOpen(workflowId, "signal '" + signalName + "'");
-      synchronized (ex) {
-        ensureOpen(ex, workflowId, "signal '" + signalName + "'");
-        var events = new ArrayList<HistoryEvent>();
-        addInput(ex.state, events, new EventAttributes.WorkflowExecutionSignaled(signalName, input));
-        persist(ex, events, true);
+      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "signal '" + signalName + "'"));
+      Execution ex = open.get(runId);
+      if (ex != null) {
+        synchronized (ex) {
+          if (!ex.state.status.isClosed()) {
+            var events = new ArrayList<HistoryEvent>();
+            addInput(ex.state, events, new EventAttributes.WorkflowExecutionSignaled(signalName, input));
+            persist(ex, events, true);
+            return;
+          }
+        }
       }
+      // Like a message to a finished conversation: nobody can receive it any more. Reported, not thrown,
+      // because senders race with completion and cannot avoid it (see docs/semantics.md).
+      LOG.log(System.Logger.Level.WARNING, "DURABLE-219 signal ''{0}'' to workflow ''{1}'' was dropped: the workflow"
+          + " is closed (run {2})", signalName, workflowId, runId);
     }
   }
 
@@ -184,13 +193,27 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
-    ExecutionState s;
+    final ExecutionState s;
     long id = tokens.incrementAndGet();
     CompletableFuture<QueryResult> answer = new CompletableFuture<>();
     try (var g = enter()) {
       s = latestState(workflowId).orElseThrow(() -> notFound(workflowId, "query '" + queryName + "'"));
       pendingQueries.put(id, answer);
-      workflowQueue(s.taskQueue).offer(new QueryRef(s.runId, new QueryTask(id, queryName, input)));
+      String taskQueue = s.taskQueue;
+      Runnable dispatch = () -> workflowQueue(taskQueue).offer(new QueryRef(s.runId, new QueryTask(id, queryName, input)));
+      Execution ex = open.get(s.runId);
+      boolean held = false;
+      if (ex != null) {
+        synchronized (ex) {
+          if (!ex.state.status.isClosed() && ex.state.workflowTaskPending && ex.state.workflowTaskAttempt == 1) {
+            ex.waitingQueries.add(dispatch);
+            held = true;
+          }
+        }
+      }
+      if (!held) {
+        dispatch.run();
+      }
     }
     try {
       QueryResult result = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -826,6 +849,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (s.status.isClosed()) {
       open.remove(s.runId);
       ex.closed.complete(s);
+    }
+    if (!ex.waitingQueries.isEmpty()
+        && (s.status.isClosed() || !s.workflowTaskPending || s.workflowTaskAttempt > 1)) {
+      ex.waitingQueries.forEach(Runnable::run);
+      ex.waitingQueries.clear();
     }
   }
 

@@ -1,0 +1,170 @@
+package dev.durable.client;
+
+import dev.durable.internal.client.TypedStub;
+import dev.durable.internal.client.UntypedStub;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.internal.service.ServiceProvider;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.server.DurableServer;
+import dev.durable.workflow.Functions;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Starts, signals, queries, cancels and terminates workflows, and waits for their results.
+ *
+ * <pre>{@code
+ * SayHello wf = client.newWorkflowStub(SayHello.class,
+ *     WorkflowOptions.newBuilder().setTaskQueue("greetings").setWorkflowId("hello-1").build());
+ * String greeting = wf.run("World");                  // start and wait
+ * WorkflowExecution e = WorkflowClient.start(wf::run, "World"); // or only start
+ * }</pre>
+ */
+public final class WorkflowClient implements AutoCloseable, ServiceProvider {
+  private final WorkflowService service;
+
+  private WorkflowClient(WorkflowService service) {
+    this.service = service;
+  }
+
+  /**
+   * Returns a client of an embedded server.
+   *
+   * @param server a started server
+   */
+  public static WorkflowClient newInstance(DurableServer server) {
+    Objects.requireNonNull(server, "server");
+    return new WorkflowClient(server.workflowService());
+  }
+
+  /**
+   * Returns a typed stub that starts a new workflow: calling its workflow method starts the
+   * workflow and waits for the result; {@link #start} only starts it.
+   *
+   * @param workflowInterface an interface annotated with {@link dev.durable.workflow.WorkflowInterface}
+   * @param options the task queue (required) and workflow id
+   */
+  public <T> T newWorkflowStub(Class<T> workflowInterface, WorkflowOptions options) {
+    Objects.requireNonNull(options, "options");
+    var info = WorkflowInterfaceInfo.of(workflowInterface);
+    return TypedStub.create(workflowInterface, new UntypedStub(service, info.workflowType(), options));
+  }
+
+  /**
+   * Returns a typed stub of an existing workflow: signal and query methods work on it, and its
+   * workflow method waits for the result.
+   */
+  public <T> T newWorkflowStub(Class<T> workflowInterface, String workflowId) {
+    return TypedStub.create(workflowInterface, new UntypedStub(service, workflowId));
+  }
+
+  /** Returns an untyped stub of an existing workflow (or of an id not used yet). */
+  public WorkflowStub newUntypedWorkflowStub(String workflowId) {
+    return new UntypedStub(service, workflowId);
+  }
+
+  /** Returns an untyped stub that starts a new workflow of {@code workflowType} with {@link WorkflowStub#start}. */
+  public WorkflowStub newUntypedWorkflowStub(String workflowType, WorkflowOptions options) {
+    return new UntypedStub(service, workflowType, options);
+  }
+
+  /**
+   * Lists workflows, newest first.
+   *
+   * @param runningOnly whether to list running workflows only
+   * @param limit the maximum number of entries
+   */
+  public List<WorkflowDescription> listWorkflows(boolean runningOnly, int limit) {
+    return service.list(runningOnly, limit);
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <R> WorkflowExecution start(Functions.Func<R> workflow) {
+    return startCaptured(() -> workflow.apply());
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static WorkflowExecution start(Functions.Proc workflow) {
+    return startCaptured(() -> workflow.apply());
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, R> WorkflowExecution start(Functions.Func1<A1, R> workflow, A1 arg1) {
+    return startCaptured(() -> workflow.apply(arg1));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1> WorkflowExecution start(Functions.Proc1<A1> workflow, A1 arg1) {
+    return startCaptured(() -> workflow.apply(arg1));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, R> WorkflowExecution start(Functions.Func2<A1, A2, R> workflow, A1 arg1, A2 arg2) {
+    return startCaptured(() -> workflow.apply(arg1, arg2));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2> WorkflowExecution start(Functions.Proc2<A1, A2> workflow, A1 arg1, A2 arg2) {
+    return startCaptured(() -> workflow.apply(arg1, arg2));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, R> WorkflowExecution start(Functions.Func3<A1, A2, A3, R> workflow, A1 arg1, A2 arg2, A3 arg3) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3> WorkflowExecution start(Functions.Proc3<A1, A2, A3> workflow, A1 arg1, A2 arg2, A3 arg3) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4, R> WorkflowExecution start(Functions.Func4<A1, A2, A3, A4, R> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4> WorkflowExecution start(Functions.Proc4<A1, A2, A3, A4> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4, A5, R> WorkflowExecution start(Functions.Func5<A1, A2, A3, A4, A5, R> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4, A5 arg5) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4, arg5));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4, A5> WorkflowExecution start(Functions.Proc5<A1, A2, A3, A4, A5> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4, A5 arg5) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4, arg5));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4, A5, A6, R> WorkflowExecution start(Functions.Func6<A1, A2, A3, A4, A5, A6, R> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4, A5 arg5, A6 arg6) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4, arg5, arg6));
+  }
+
+  /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
+  public static <A1, A2, A3, A4, A5, A6> WorkflowExecution start(Functions.Proc6<A1, A2, A3, A4, A5, A6> workflow, A1 arg1, A2 arg2, A3 arg3, A4 arg4, A5 arg5, A6 arg6) {
+    return startCaptured(() -> workflow.apply(arg1, arg2, arg3, arg4, arg5, arg6));
+  }
+
+  private static WorkflowExecution startCaptured(Runnable call) {
+    WorkflowExecution e = TypedStub.captureStart(call);
+    if (e == null) {
+      throw new IllegalArgumentException("DURABLE-217 WorkflowClient.start expects a method reference to the workflow"
+          + " method of a stub from newWorkflowStub, such as WorkflowClient.start(stub::run, arg)");
+    }
+    return e;
+  }
+
+  @Override
+  public WorkflowService workflowService() {
+    return service;
+  }
+
+  /** Releases the client; the server stays open. */
+  @Override
+  public void close() {
+    // An embedded client holds no resources of its own; remote clients close their channel here.
+  }
+}

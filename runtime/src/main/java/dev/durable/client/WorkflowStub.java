@@ -1,0 +1,69 @@
+package dev.durable.client;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A handle on a workflow by id, without its interface: start it, wait for its result, signal,
+ * query, cancel, terminate, describe it, or read its history. Obtained from
+ * {@link WorkflowClient#newUntypedWorkflowStub(String)}.
+ */
+public interface WorkflowStub {
+  /** Returns the workflow id. */
+  String getWorkflowId();
+
+  /**
+   * Starts the workflow; only for stubs made with a workflow type and options.
+   *
+   * @param args the workflow method's arguments
+   * @return the started run
+   * @throws WorkflowAlreadyStartedException if a run with the id is still running
+   */
+  WorkflowExecution start(Object... args);
+
+  /**
+   * Waits for the latest run to close and returns its result.
+   *
+   * @throws WorkflowFailedException if it failed, was canceled or terminated
+   * @throws WorkflowNotFoundException if no workflow has this id
+   */
+  <R> R getResult(Class<R> resultClass);
+
+  /** Like {@link #getResult(Class)}, for generic result types such as {@code List<Order>}. */
+  <R> R getResult(Class<R> resultClass, Type resultType);
+
+  /**
+   * Waits at most {@code timeout} for the result.
+   *
+   * @throws TimeoutException if the run is still running after {@code timeout}
+   */
+  <R> R getResult(Duration timeout, Class<R> resultClass) throws TimeoutException;
+
+  /**
+   * Sends a signal. It is recorded durably before this returns and delivered exactly once.
+   *
+   * @throws WorkflowNotFoundException if the workflow is unknown or closed
+   */
+  void signal(String signalName, Object... args);
+
+  /**
+   * Runs a query method on the workflow's current state and returns its result.
+   *
+   * @throws WorkflowQueryException if the query is unknown, fails, or no worker answers in time
+   */
+  <R> R query(String queryName, Class<R> resultClass, Object... args);
+
+  /** Asks the workflow to cancel: its next blocking call throws a {@link dev.durable.failure.CanceledFailure}. */
+  void cancel();
+
+  /** Ends the run at once, recording {@code reason}; no more workflow code runs. */
+  void terminate(String reason);
+
+  /** Describes the latest run; empty when no workflow has this id. */
+  Optional<WorkflowDescription> describe();
+
+  /** Returns the latest run's history. */
+  WorkflowHistory getHistory();
+}

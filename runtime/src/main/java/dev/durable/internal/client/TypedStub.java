@@ -1,0 +1,104 @@
+package dev.durable.internal.client;
+
+import dev.durable.client.WorkflowExecution;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+/**
+ * The proxy behind typed workflow stubs: the workflow method starts the workflow and waits for
+ * its result (or only starts it inside {@code WorkflowClient.start}), signal methods signal and
+ * query methods query.
+ */
+public final class TypedStub implements InvocationHandler {
+  private static final ThreadLocal<WorkflowExecution[]> START_ONLY = new ThreadLocal<>();
+
+  private final WorkflowInterfaceInfo info;
+  private final UntypedStub stub;
+  private final Map<Method, String> signalNames;
+  private final Map<Method, String> queryNames;
+
+  private TypedStub(WorkflowInterfaceInfo info, UntypedStub stub) {
+    this.info = info;
+    this.stub = stub;
+    this.signalNames = invert(info.signals());
+    this.queryNames = invert(info.queries());
+  }
+
+  private static Map<Method, String> invert(Map<String, Method> byName) {
+    var out = new java.util.HashMap<Method, String>();
+    byName.forEach((name, m) -> out.put(m, name));
+    return Map.copyOf(out);
+  }
+
+  /** Creates a typed stub for {@code iface} on top of an untyped one. */
+  public static <T> T create(Class<T> iface, UntypedStub stub) {
+    var handler = new TypedStub(WorkflowInterfaceInfo.of(iface), stub);
+    return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  /**
+   * Runs {@code call}, which must call the workflow method of a typed stub, in start-only mode.
+   * Returns the started execution, or null if no stub's workflow method was called.
+   */
+  public static WorkflowExecution captureStart(Runnable call) {
+    WorkflowExecution[] slot = new WorkflowExecution[1];
+    START_ONLY.set(slot);
+    try {
+      call.run();
+    } finally {
+      START_ONLY.remove();
+    }
+    return slot[0];
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) {
+    if (method.getDeclaringClass() == Object.class) {
+      return switch (method.getName()) {
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "equals" -> proxy == args[0];
+        default -> "WorkflowStub[" + info.workflowType() + ", " + stub.getWorkflowId() + "]";
+      };
+    }
+    Object[] a = args == null ? new Object[0] : args;
+    String signal = signalNames.get(method);
+    if (signal != null) {
+      stub.signal(signal, a);
+      return null;
+    }
+    String query = queryNames.get(method);
+    if (query != null) {
+      return stub.query(query, method.getReturnType(), method.getGenericReturnType(), a);
+    }
+    if (method.equals(info.workflowMethod())) {
+      WorkflowExecution[] startOnly = START_ONLY.get();
+      if (startOnly != null) {
+        START_ONLY.remove();
+        startOnly[0] = stub.start(a);
+        return defaultValue(method.getReturnType());
+      }
+      if (stub.canStart()) {
+        stub.start(a);
+      }
+      return stub.getResult(method.getReturnType(), method.getGenericReturnType());
+    }
+    throw new IllegalArgumentException("DURABLE-217 " + method + " is not a workflow, signal or query method");
+  }
+
+  private static Object defaultValue(Class<?> type) {
+    if (!type.isPrimitive() || type == void.class) {
+      return null;
+    }
+    if (type == boolean.class) return false;
+    if (type == char.class) return '\0';
+    if (type == long.class) return 0L;
+    if (type == float.class) return 0f;
+    if (type == double.class) return 0d;
+    if (type == byte.class) return (byte) 0;
+    if (type == short.class) return (short) 0;
+    return 0;
+  }
+}

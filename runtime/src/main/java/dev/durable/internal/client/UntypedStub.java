@@ -1,0 +1,143 @@
+package dev.durable.internal.client;
+
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowExecution;
+import dev.durable.client.WorkflowFailedException;
+import dev.durable.client.WorkflowHistory;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.client.WorkflowStub;
+import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.failure.Failures;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.service.WorkflowService;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/** The untyped stub; typed stubs delegate to it. */
+public final class UntypedStub implements WorkflowStub {
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration WAIT_SLICE = Duration.ofMinutes(1);
+
+  private final WorkflowService service;
+  private final String workflowType;
+  private final WorkflowOptions options;
+  private final String workflowId;
+
+  /** A stub for starting a new workflow. */
+  public UntypedStub(WorkflowService service, String workflowType, WorkflowOptions options) {
+    this.service = service;
+    this.workflowType = workflowType;
+    this.options = options;
+    this.workflowId = options.getWorkflowId() != null ? options.getWorkflowId() : UUID.randomUUID().toString();
+  }
+
+  /** A stub for an existing workflow. */
+  public UntypedStub(WorkflowService service, String workflowId) {
+    this.service = service;
+    this.workflowType = null;
+    this.options = null;
+    this.workflowId = workflowId;
+  }
+
+  @Override
+  public String getWorkflowId() {
+    return workflowId;
+  }
+
+  boolean canStart() {
+    return options != null;
+  }
+
+  @Override
+  public WorkflowExecution start(Object... args) {
+    if (options == null) {
+      throw new IllegalStateException("DURABLE-217 this stub of workflow '" + workflowId + "' was made from an id and"
+          + " cannot start a workflow; use newUntypedWorkflowStub(workflowType, options) or a typed stub");
+    }
+    var input = JsonConverter.DEFAULT.toPayloads(args, () -> "workflow '" + workflowId + "' (" + workflowType + ")");
+    var r = service.start(new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
+        options.getWorkflowTaskTimeout()));
+    return new WorkflowExecution(r.workflowId(), r.runId());
+  }
+
+  @Override
+  public <R> R getResult(Class<R> resultClass) {
+    return getResult(resultClass, resultClass);
+  }
+
+  @Override
+  public <R> R getResult(Class<R> resultClass, Type resultType) {
+    while (true) {
+      Optional<ExecutionState> closed = service.awaitClose(workflowId, WAIT_SLICE);
+      if (closed.isPresent() && closed.get().status.isClosed()) {
+        return result(closed.get(), resultClass, resultType);
+      }
+    }
+  }
+
+  @Override
+  public <R> R getResult(Duration timeout, Class<R> resultClass) throws TimeoutException {
+    Optional<ExecutionState> closed = service.awaitClose(workflowId, timeout);
+    if (closed.isEmpty() || !closed.get().status.isClosed()) {
+      throw new TimeoutException("workflow '" + workflowId + "' is still running after " + timeout);
+    }
+    return result(closed.get(), resultClass, resultClass);
+  }
+
+  private <R> R result(ExecutionState s, Class<R> resultClass, Type resultType) {
+    if (s.status == WorkflowStatus.COMPLETED) {
+      @SuppressWarnings("unchecked")
+      R r = (R) JsonConverter.DEFAULT.fromPayload(s.result, resultType,
+          () -> "result of workflow '" + workflowId + "' (" + s.workflowType + ")");
+      return resultClass.isPrimitive() || r == null ? r : resultClass.cast(r);
+    }
+    throw new WorkflowFailedException(new WorkflowExecution(s.workflowId, s.runId), s.workflowType, s.status,
+        Failures.toException(s.failure));
+  }
+
+  @Override
+  public void signal(String signalName, Object... args) {
+    service.signal(workflowId, signalName,
+        JsonConverter.DEFAULT.toPayloads(args, () -> "signal '" + signalName + "' to workflow '" + workflowId + "'"));
+  }
+
+  @Override
+  public <R> R query(String queryName, Class<R> resultClass, Object... args) {
+    return query(queryName, resultClass, resultClass, args);
+  }
+
+  /** Runs a query with a generic result type. */
+  public <R> R query(String queryName, Class<R> resultClass, Type resultType, Object... args) {
+    var input = JsonConverter.DEFAULT.toPayloads(args, () -> "query '" + queryName + "' to workflow '" + workflowId + "'");
+    var payload = service.query(workflowId, queryName, input, QUERY_TIMEOUT);
+    @SuppressWarnings("unchecked")
+    R r = (R) JsonConverter.DEFAULT.fromPayload(payload, resultType,
+        () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+    return r;
+  }
+
+  @Override
+  public void cancel() {
+    service.requestCancel(workflowId, "canceled by a client");
+  }
+
+  @Override
+  public void terminate(String reason) {
+    service.terminate(workflowId, reason);
+  }
+
+  @Override
+  public Optional<WorkflowDescription> describe() {
+    return service.describe(workflowId);
+  }
+
+  @Override
+  public WorkflowHistory getHistory() {
+    var h = service.getHistory(workflowId);
+    return WorkflowHistory.of(h.workflowId(), h.runId(), h.events());
+  }
+}

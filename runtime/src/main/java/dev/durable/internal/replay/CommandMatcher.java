@@ -1,0 +1,38 @@
+package dev.durable.internal.replay;
+
+import dev.durable.internal.model.Command;
+import dev.durable.internal.model.EventAttributes;
+
+/** Decides whether a command produced on replay is the one history recorded at that position. */
+final class CommandMatcher {
+  private CommandMatcher() {}
+
+  static boolean matches(Command c, EventAttributes e) {
+    if (c instanceof Command.ScheduleActivity a && e instanceof EventAttributes.ActivityTaskScheduled s) {
+      return a.seq() == s.seq() && a.activityType().equals(s.activityType());
+    }
+    if (c instanceof Command.StartTimer t && e instanceof EventAttributes.TimerStarted s) {
+      return t.seq() == s.seq();
+    }
+    if (c instanceof Command.CancelTimer t && e instanceof EventAttributes.TimerCanceled s) {
+      return t.seq() == s.seq();
+    }
+    return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
+        || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
+        || (c instanceof Command.CancelWorkflow && e instanceof EventAttributes.WorkflowExecutionCanceled);
+  }
+
+  /** A short description of a command event for error messages. */
+  static String summary(EventAttributes e) {
+    if (e instanceof EventAttributes.ActivityTaskScheduled s) {
+      return " activity=" + s.activityType() + " (seq " + s.seq() + ")";
+    }
+    if (e instanceof EventAttributes.TimerStarted s) {
+      return " timer " + s.seq() + " for " + s.duration();
+    }
+    if (e instanceof EventAttributes.TimerCanceled s) {
+      return " timer " + s.seq();
+    }
+    return "";
+  }
+}

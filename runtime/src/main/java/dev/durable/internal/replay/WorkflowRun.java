@@ -1,0 +1,541 @@
+package dev.durable.internal.replay;
+
+import dev.durable.activity.ActivityOptions;
+import dev.durable.failure.CanceledFailure;
+import dev.durable.failure.DurableFailure;
+import dev.durable.failure.NondeterminismError;
+import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.failure.Failures;
+import dev.durable.internal.model.ActivitySpec;
+import dev.durable.internal.model.Command;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.workflow.WorkflowInfo;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One run of workflow code in a worker: the instance, its threads and what it waits for. It
+ * consumes history events and produces commands. Batches of events already followed by a
+ * {@code WorkflowTaskCompleted} are replayed, and the commands the code produces are checked
+ * against the recorded ones; the last batch runs for real and its commands go to the server.
+ */
+public final class WorkflowRun {
+  static final ThreadLocal<WorkflowRun> CURRENT = new ThreadLocal<>();
+  private static final System.Logger LOG = System.getLogger(WorkflowRun.class.getName());
+
+  private final WorkflowInterfaceInfo info;
+  private final Class<?> implClass;
+  private final String workflowId;
+  private final String runId;
+  private final String taskQueue;
+  private final JsonConverter converter = JsonConverter.DEFAULT;
+  private final List<WorkflowThread> threads = new ArrayList<>();
+  private final Map<Integer, ResultSlot> activities = new HashMap<>();
+  private final Map<Integer, ResultSlot> timers = new HashMap<>();
+  /** Held by whoever drives the run (a workflow task or a query). */
+  public final ReentrantLock lock = new ReentrantLock();
+
+  private Object instance;
+  private Random random;
+  private int nextSeq = 1;
+  private Instant time;
+  private long lastEventId;
+  private boolean ranAhead;
+  private boolean closed;
+  private volatile boolean destroyed;
+  private boolean cancelRequested;
+  private boolean queryMode;
+
+  private final List<Command> commands = new ArrayList<>();
+  private List<HistoryEvent> expected;
+  private int expectedIndex;
+  private Error nondeterminism;
+
+  public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue) {
+    this.info = info;
+    this.implClass = implClass;
+    this.workflowId = workflowId;
+    this.runId = runId;
+    this.taskQueue = taskQueue;
+    UUID id = UUID.fromString(runId);
+    this.random = new Random(id.getMostSignificantBits() ^ id.getLeastSignificantBits());
+  }
+
+  /** Returns the run of the calling workflow thread, or null outside workflow code. */
+  public static WorkflowRun current() {
+    return CURRENT.get();
+  }
+
+  /** Returns whether this run can take {@code events} without replaying from the start. */
+  public boolean canContinueWith(List<HistoryEvent> events) {
+    if (destroyed || closed) {
+      return false;
+    }
+    return !events.isEmpty() && events.get(0).eventId() <= lastEventId + 1;
+  }
+
+  /**
+   * Feeds events (replaying what history already decided) and runs the code over the last batch.
+   * Returns the new commands.
+   *
+   * @param events events from at most {@code lastEventId + 1} on, in order
+   * @param taskTime the workflow time of the new batch
+   */
+  public List<Command> processTask(List<HistoryEvent> events, Instant taskTime) {
+    return drive(events, taskTime, false);
+  }
+
+  /** Replays every batch that history completed, without running the code past it. */
+  public void replayCompleted(List<HistoryEvent> events) {
+    drive(events, null, true);
+  }
+
+  private List<Command> drive(List<HistoryEvent> events, Instant taskTime, boolean completedOnly) {
+    WorkflowRun outer = CURRENT.get();
+    CURRENT.set(this);
+    try {
+      int n = events.size();
+      int i = 0;
+      while (i < n && events.get(i).eventId() <= lastEventId) {
+        i++;
+      }
+      if (ranAhead && i < n) {
+        // This run already executed the code of the task whose completion comes first: skip it.
+        HistoryEvent first = events.get(i);
+        if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
+          throw new IllegalStateException("cached run of " + workflowId + " is out of step with its history at event "
+              + first.eventId());
+        }
+        i++;
+        while (i < n && events.get(i).attributes() instanceof EventAttributes.CommandEvent) {
+          i++;
+        }
+        lastEventId = events.get(i - 1).eventId();
+        ranAhead = false;
+      }
+      while (i < n) {
+        int j = i;
+        while (j < n && !(events.get(j).attributes() instanceof EventAttributes.WorkflowTaskCompleted)) {
+          j++;
+        }
+        List<HistoryEvent> inputs = events.subList(i, j);
+        if (j < n) {
+          var wtc = (EventAttributes.WorkflowTaskCompleted) events.get(j).attributes();
+          int k = j + 1;
+          while (k < n && events.get(k).attributes() instanceof EventAttributes.CommandEvent) {
+            k++;
+          }
+          replayBatch(inputs, wtc.workflowTime(), events.subList(j + 1, k), events.get(j).eventId());
+          lastEventId = events.get(k - 1).eventId();
+          i = k;
+        } else {
+          if (completedOnly) {
+            break;
+          }
+          time = taskTime;
+          applyInputs(inputs);
+          runThreads();
+          lastEventId = events.get(n - 1).eventId();
+          i = n;
+        }
+      }
+      if (completedOnly) {
+        return List.of();
+      }
+      ranAhead = true;
+      List<Command> out = List.copyOf(commands);
+      commands.clear();
+      return out;
+    } finally {
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
+    }
+  }
+
+  private void replayBatch(List<HistoryEvent> inputs, Instant workflowTime, List<HistoryEvent> recorded, long completedEventId) {
+    time = workflowTime;
+    applyInputs(inputs);
+    expected = recorded;
+    expectedIndex = 0;
+    try {
+      runThreads();
+      if (expectedIndex < expected.size()) {
+        HistoryEvent missing = expected.get(expectedIndex);
+        throw nondeterminism(missing.eventId(), describe(missing),
+            "nothing: the code now waits without producing this command (after workflow task " + completedEventId + ")", null);
+      }
+    } finally {
+      expected = null;
+      commands.clear();
+    }
+  }
+
+  private void applyInputs(List<HistoryEvent> inputs) {
+    for (HistoryEvent e : inputs) {
+      EventAttributes a = e.attributes();
+      if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
+        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
+      } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
+        ResultSlot slot = activities.remove(done.seq());
+        if (slot != null) {
+          slot.complete(done.result());
+        }
+      } else if (a instanceof EventAttributes.ActivityTaskFailed failed) {
+        ResultSlot slot = activities.remove(failed.seq());
+        if (slot != null) {
+          slot.fail(Failures.toException(failed.failure()));
+        }
+      } else if (a instanceof EventAttributes.TimerFired fired) {
+        ResultSlot slot = timers.remove(fired.seq());
+        if (slot != null) {
+          slot.complete(null);
+        }
+      } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
+        deliverSignal(signal);
+      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
+        cancelRequested = true;
+      }
+    }
+  }
+
+  private void deliverSignal(EventAttributes.WorkflowExecutionSignaled signal) {
+    Method handler = info.signals().get(signal.signalName());
+    if (handler == null) {
+      LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) received signal ''{2}'' but {3} has no @SignalMethod"
+          + " with that name; it is ignored. Known signals: {4}", workflowId, info.workflowType(), signal.signalName(),
+          info.iface().getName(), info.signals().keySet());
+      return;
+    }
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), () -> {
+      Object[] args = converter.fromPayloads(signal.input(), handler.getGenericParameterTypes(),
+          () -> "signal '" + signal.signalName() + "' of workflow '" + workflowId + "'");
+      invoke(handler, args);
+    }));
+  }
+
+  private void runWorkflowMethod(List<Payload> input) {
+    instance = newInstance();
+    Method m = info.workflowMethod();
+    Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(),
+        () -> "workflow '" + workflowId + "' (" + info.workflowType() + ")");
+    Object result;
+    try {
+      result = invoke(m, args);
+    } catch (CanceledFailure e) {
+      emit(new Command.CancelWorkflow(Failures.toInfo(e)));
+      return;
+    } catch (DurableFailure e) {
+      emit(new Command.FailWorkflow(Failures.toInfo(e)));
+      return;
+    }
+    Payload payload = converter.toPayload(result, () -> "result of workflow '" + workflowId + "' (" + info.workflowType() + ")");
+    emit(new Command.CompleteWorkflow(payload));
+  }
+
+  private Object newInstance() {
+    try {
+      Constructor<?> ctor = implClass.getDeclaredConstructor();
+      ctor.setAccessible(true);
+      return ctor.newInstance();
+    } catch (InvocationTargetException e) {
+      throw asUnchecked(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("DURABLE-202 cannot create " + implClass.getName() + ": " + e, e);
+    }
+  }
+
+  private Object invoke(Method m, Object[] args) {
+    try {
+      return m.invoke(instance, args);
+    } catch (InvocationTargetException e) {
+      throw asUnchecked(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("DURABLE-202 cannot call " + m + ": " + e, e);
+    }
+  }
+
+  private static RuntimeException asUnchecked(Throwable t) {
+    if (t instanceof RuntimeException re) {
+      return re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    return new RuntimeException(t);
+  }
+
+  /** Runs every thread until all are blocked or done, in creation order. */
+  private void runThreads() {
+    boolean progress = true;
+    while (progress && !closed) {
+      progress = false;
+      for (int i = 0; i < threads.size() && !closed; i++) {
+        WorkflowThread t = threads.get(i);
+        if (t.runUntilBlocked()) {
+          progress = true;
+        }
+        if (nondeterminism != null) {
+          throw nondeterminism;
+        }
+        Throwable failure = t.failure();
+        if (failure instanceof Error err) {
+          throw err;
+        }
+        if (failure != null) {
+          throw new WorkflowTaskFailure(workflowId, info.workflowType(), failure);
+        }
+      }
+      threads.removeIf(WorkflowThread::isDone);
+    }
+  }
+
+  // ------------------------------------------------------------ called by workflow code
+
+  WorkflowThread currentThreadOrFail(String api) {
+    if (queryMode) {
+      throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method of workflow '"
+          + workflowId + "'; queries are read-only: they may not call activities, sleep or wait");
+    }
+    WorkflowThread t = WorkflowThread.current();
+    if (t != null) {
+      return t;
+    }
+    throw new IllegalStateException("DURABLE-210 " + api + " must be called from workflow code, not from a "
+        + "condition passed to Workflow.await");
+  }
+
+  /** Schedules an activity and blocks until its outcome; called by activity stubs. */
+  public Object executeActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
+    throwIfCanceled();
+    int seq = nextSeq++;
+    List<Payload> input = converter.toPayloads(args, () -> "activity " + activityType + " in workflow '" + workflowId + "'");
+    ActivitySpec spec = new ActivitySpec(options.getScheduleToCloseTimeout(), options.getStartToCloseTimeout(),
+        options.getScheduleToStartTimeout(), options.getHeartbeatTimeout(), RetryPolicy.of(options.getRetryOptions()));
+    ResultSlot slot = new ResultSlot();
+    activities.put(seq, slot);
+    emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
+    thread.block(() -> slot.isDone() || cancelRequested);
+    if (!slot.isDone()) {
+      activities.remove(seq);
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for activity " + activityType);
+    }
+    if (slot.failure() != null) {
+      throw slot.failure();
+    }
+    return converter.fromPayload(slot.value(), method.getGenericReturnType(),
+        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'");
+  }
+
+  /** A durable timer; returns when it fires. */
+  public void sleep(Duration duration) {
+    WorkflowThread thread = currentThreadOrFail("Workflow.sleep");
+    throwIfCanceled();
+    if (duration.isNegative() || duration.isZero()) {
+      return;
+    }
+    int seq = startTimer(duration);
+    ResultSlot slot = timers.get(seq);
+    thread.block(() -> slot.isDone() || cancelRequested);
+    if (!slot.isDone()) {
+      cancelTimer(seq);
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.sleep(" + duration + ")");
+    }
+  }
+
+  /** Blocks until {@code condition} holds, or until {@code timeout} (if not null) passes. */
+  public boolean await(Duration timeout, BooleanSupplier condition) {
+    WorkflowThread thread = currentThreadOrFail("Workflow.await");
+    throwIfCanceled();
+    if (timeout == null) {
+      thread.block(() -> condition.getAsBoolean() || cancelRequested);
+      if (!condition.getAsBoolean()) {
+        throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+      }
+      return true;
+    }
+    if (condition.getAsBoolean()) {
+      return true;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      return false;
+    }
+    int seq = startTimer(timeout);
+    ResultSlot slot = timers.get(seq);
+    thread.block(() -> condition.getAsBoolean() || slot.isDone() || cancelRequested);
+    boolean met = condition.getAsBoolean();
+    if (!slot.isDone()) {
+      cancelTimer(seq);
+    }
+    if (!met && !slot.isDone()) {
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+    }
+    return met;
+  }
+
+  private int startTimer(Duration d) {
+    int seq = nextSeq++;
+    timers.put(seq, new ResultSlot());
+    emit(new Command.StartTimer(seq, d));
+    return seq;
+  }
+
+  private void cancelTimer(int seq) {
+    timers.remove(seq);
+    emit(new Command.CancelTimer(seq));
+  }
+
+  private void throwIfCanceled() {
+    if (cancelRequested) {
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled");
+    }
+  }
+
+  /** Returns the deterministic workflow time. */
+  public Instant now() {
+    return time;
+  }
+
+  /** Returns the run's deterministic random source. */
+  public Random random() {
+    return random;
+  }
+
+  /** Returns a deterministic version-4 UUID. */
+  public UUID randomUUID() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (b[i] & 0xff);
+      lsb = (lsb << 8) | (b[i + 8] & 0xff);
+    }
+    return new UUID(msb, lsb);
+  }
+
+  /** Returns whether the code is replaying history (not running for the first time). */
+  public boolean isReplaying() {
+    return expected != null;
+  }
+
+  /** Returns facts about the run. */
+  public WorkflowInfo info() {
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue);
+  }
+
+  private void emit(Command c) {
+    if (queryMode) {
+      throw new IllegalStateException("DURABLE-215 a query method of workflow '" + workflowId + "' tried to "
+          + c.describe() + "; queries are read-only");
+    }
+    if (c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow) {
+      closed = true;
+    }
+    if (expected == null) {
+      commands.add(c);
+      return;
+    }
+    if (expectedIndex >= expected.size()) {
+      long at = expected.isEmpty() ? lastEventId + 1 : expected.get(expected.size() - 1).eventId() + 1;
+      throw nondeterminism(at, "no further command in this workflow task", c.describe(), SourceLine.ofCurrentThread());
+    }
+    HistoryEvent recorded = expected.get(expectedIndex++);
+    if (!CommandMatcher.matches(c, recorded.attributes())) {
+      throw nondeterminism(recorded.eventId(), describe(recorded), c.describe(), SourceLine.ofCurrentThread());
+    }
+  }
+
+  private static String describe(HistoryEvent e) {
+    return e.eventType() + " " + CommandMatcher.summary(e.attributes());
+  }
+
+  private Error nondeterminism(long eventId, String history, String code, String source) {
+    NondeterminismError err = new NondeterminismError("DURABLE-110 non-determinism in workflow '" + workflowId
+        + "' (run " + runId + ", " + info.workflowType() + ") at history event " + eventId + ":\n"
+        + "  history: " + history + "\n"
+        + "  code:    " + code + (source == null ? "" : "  at " + source) + "\n"
+        + "The workflow code changed in a way that is not compatible with runs already in progress.\n"
+        + "Deploy code that makes the same calls in the same order for runs started with the old code,"
+        + " or terminate and restart the affected runs.");
+    nondeterminism = err;
+    return err;
+  }
+
+  // ------------------------------------------------------------ queries
+
+  /** Runs a query method against the current state; the caller holds {@link #lock}. */
+  public Payload query(String queryName, List<Payload> input) {
+    Method m = info.queries().get(queryName);
+    if (m == null) {
+      throw new IllegalArgumentException("DURABLE-209 workflow type " + info.workflowType() + " has no query named '"
+          + queryName + "'; known queries: " + info.queries().keySet());
+    }
+    WorkflowRun outer = CURRENT.get();
+    CURRENT.set(this);
+    queryMode = true;
+    try {
+      if (instance == null) {
+        // No workflow task has run yet: the state is what the constructor leaves.
+        instance = newInstance();
+      }
+      Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(), () -> "query '" + queryName + "'");
+      Object result = invoke(m, args);
+      return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+    } finally {
+      queryMode = false;
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /** Returns whether the code has produced a command that closes the run. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  boolean isDestroyed() {
+    return destroyed;
+  }
+
+  /** Unwinds every thread; the run cannot be used afterwards. */
+  public void destroy() {
+    if (destroyed) {
+      return;
+    }
+    destroyed = true;
+    for (WorkflowThread t : threads) {
+      t.destroy();
+    }
+    threads.clear();
+  }
+
+  public String runId() {
+    return runId;
+  }
+}

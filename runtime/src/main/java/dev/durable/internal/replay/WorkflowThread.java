@@ -1,0 +1,102 @@
+package dev.durable.internal.replay;
+
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One thread of workflow code. Exactly one thread of a run executes at a time: the driver hands
+ * control to a thread and waits until it blocks or ends, so the order of execution is decided by
+ * the driver alone and is the same on every replay.
+ */
+final class WorkflowThread {
+  private static final ThreadLocal<WorkflowThread> CURRENT = new ThreadLocal<>();
+  private final WorkflowRun run;
+  private final Thread thread;
+  private final Semaphore toThread = new Semaphore(0);
+  private final Semaphore toDriver = new Semaphore(0);
+  private BooleanSupplier waitingFor;
+  private boolean started;
+  private boolean done;
+  private Throwable failure;
+
+  WorkflowThread(WorkflowRun run, String name, Runnable body) {
+    this.run = run;
+    this.thread = ThreadMaker.newThread(name, () -> {
+      WorkflowRun.CURRENT.set(run);
+      CURRENT.set(this);
+      try {
+        toThread.acquireUninterruptibly();
+        if (!run.isDestroyed()) {
+          body.run();
+        }
+      } catch (DestroyedError e) {
+        // the run was evicted: unwinding is all there is to do
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        done = true;
+        WorkflowRun.CURRENT.remove();
+        CURRENT.remove();
+        toDriver.release();
+      }
+    });
+  }
+
+  /**
+   * Driver side: lets the thread run until it blocks or ends. Returns false, without switching
+   * threads, when it is done or still blocked.
+   */
+  boolean runUntilBlocked() {
+    if (done || (waitingFor != null && !waitingFor.getAsBoolean())) {
+      return false;
+    }
+    waitingFor = null;
+    if (!started) {
+      started = true;
+      thread.start();
+    }
+    toThread.release();
+    toDriver.acquireUninterruptibly();
+    return true;
+  }
+
+  /** Thread side: gives control back to the driver until {@code until} holds. */
+  void block(BooleanSupplier until) {
+    if (run.isDestroyed()) {
+      throw new DestroyedError();
+    }
+    if (until.getAsBoolean()) {
+      return;
+    }
+    waitingFor = until;
+    toDriver.release();
+    toThread.acquireUninterruptibly();
+    if (run.isDestroyed()) {
+      throw new DestroyedError();
+    }
+  }
+
+  /** Driver side: unwinds a blocked thread at the end of the run or on eviction. */
+  void destroy() {
+    if (started && !done) {
+      toThread.release();
+      toDriver.acquireUninterruptibly();
+    } else if (!started) {
+      done = true;
+    }
+  }
+
+  /** Returns the workflow thread running the caller, or null on any other thread. */
+  static WorkflowThread current() {
+    return CURRENT.get();
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  /** Returns what escaped the thread's code, or null. */
+  Throwable failure() {
+    return failure;
+  }
+}

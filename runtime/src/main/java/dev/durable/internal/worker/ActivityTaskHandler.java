@@ -1,0 +1,70 @@
+package dev.durable.internal.worker;
+
+import dev.durable.common.DataConverterException;
+import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.failure.Failures;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.service.WorkflowService.ActivityTask;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Runs one activity attempt and reports its outcome. */
+public final class ActivityTaskHandler {
+  private static final System.Logger LOG = System.getLogger(ActivityTaskHandler.class.getName());
+
+  /** A registered activity implementation method. */
+  public record Registration(Object impl, Method method) {}
+
+  private final WorkflowService service;
+  private final String taskQueue;
+  private final Map<String, Registration> activities;
+
+  public ActivityTaskHandler(WorkflowService service, String taskQueue, Map<String, Registration> activities) {
+    this.service = service;
+    this.taskQueue = taskQueue;
+    this.activities = Map.copyOf(activities);
+  }
+
+  public void handle(ActivityTask task) {
+    Registration reg = activities.get(task.activityType());
+    if (reg == null) {
+      report(task, FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.ActivityTypeNotRegistered",
+          "DURABLE-205 activity type '" + task.activityType() + "' (called by workflow '" + task.workflowId()
+              + "') is not registered on the worker for task queue '" + taskQueue + "'; registered activity types: "
+              + new TreeSet<>(activities.keySet()) + ". Register it with registerActivitiesImplementations(...).",
+          false));
+      return;
+    }
+    String where = "activity " + task.activityType() + " of workflow '" + task.workflowId() + "'";
+    ActivityContextImpl ctx = new ActivityContextImpl(service, task);
+    ctx.enter();
+    try {
+      Object[] args = JsonConverter.DEFAULT.fromPayloads(task.input(), reg.method().getGenericParameterTypes(), () -> where);
+      Object result = reg.method().invoke(reg.impl(), args);
+      var payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where);
+      service.completeActivityTask(task.token(), payload);
+    } catch (DataConverterException e) {
+      // The same value fails the same way on every attempt: retrying cannot help.
+      report(task, nonRetryable(Failures.toInfo(e)));
+    } catch (InvocationTargetException e) {
+      report(task, Failures.toInfo(e.getCause()));
+    } catch (IllegalAccessException | RuntimeException e) {
+      report(task, Failures.toInfo(e));
+    } finally {
+      ctx.exit();
+    }
+  }
+
+  private void report(ActivityTask task, FailureInfo failure) {
+    LOG.log(System.Logger.Level.DEBUG, "activity {0} attempt {1} of ''{2}'' failed: {3}", task.activityType(),
+        task.token().attempt(), task.workflowId(), failure.summary());
+    service.failActivityTask(task.token(), failure);
+  }
+
+  private static FailureInfo nonRetryable(FailureInfo f) {
+    return new FailureInfo(f.kind(), f.type(), f.message(), f.stackTrace(), f.details(), true, f.attributes(), f.cause());
+  }
+}

@@ -1,0 +1,178 @@
+package dev.durable.internal.worker;
+
+import dev.durable.internal.failure.Failures;
+import dev.durable.internal.model.Command;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.replay.WorkflowRun;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.internal.service.TaskRejectedException;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.service.WorkflowService.WorkflowTask;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Runs workflow tasks and queries against cached or replayed runs. */
+public final class WorkflowTaskHandler {
+  private static final System.Logger LOG = System.getLogger(WorkflowTaskHandler.class.getName());
+
+  /** A registered workflow implementation. */
+  public record Registration(WorkflowInterfaceInfo info, Class<?> implClass) {}
+
+  private final WorkflowService service;
+  private final String taskQueue;
+  private final String identity;
+  private final Map<String, Registration> types;
+  private final RunCache cache;
+
+  public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
+      Map<String, Registration> types, int cacheSize) {
+    this.service = service;
+    this.taskQueue = taskQueue;
+    this.identity = identity;
+    this.types = Map.copyOf(types);
+    this.cache = new RunCache(cacheSize);
+  }
+
+  public void handle(WorkflowTask t) {
+    if (t.query() != null) {
+      answerQuery(t);
+      return;
+    }
+    Registration reg = types.get(t.workflowType());
+    if (reg == null) {
+      String message = "DURABLE-204 workflow type '" + t.workflowType() + "' of workflow '" + t.workflowId()
+          + "' is not registered on the worker for task queue '" + taskQueue + "'; registered types: "
+          + new TreeSet<>(types.keySet()) + ". Register it with registerWorkflowImplementationTypes(...); the workflow"
+          + " waits until a worker that knows the type polls this task queue.";
+      LOG.log(System.Logger.Level.WARNING, message);
+      fail(t, FailureInfo.simple(FailureInfo.WORKFLOW_TASK, "dev.durable.WorkflowTypeNotRegistered", message, false));
+      return;
+    }
+    WorkflowRun run = lockCached(t.runId());
+    try {
+      List<HistoryEvent> events = t.events();
+      if (run != null && !run.canContinueWith(events)) {
+        discard(run);
+        run.lock.unlock();
+        run = null;
+      }
+      if (run == null) {
+        if (events.isEmpty() || events.get(0).eventId() != 1) {
+          events = fullHistory(t.runId(), t.lastEventId());
+        }
+        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue());
+        run.lock.lock();
+      }
+      List<Command> commands = run.processTask(events, t.workflowTime());
+      service.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity));
+      if (run.isClosed()) {
+        discard(run);
+      } else if (cache.get(t.runId()) != run) {
+        cache.put(run);
+      }
+    } catch (TaskRejectedException e) {
+      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", t.workflowId(), e.getMessage());
+      discard(run);
+    } catch (Throwable e) {
+      discard(run);
+      if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+        throw vme;
+      }
+      LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + t.workflowId() + "'' (" + t.workflowType()
+          + ") failed: " + e.getMessage(), e);
+      FailureInfo cause = Failures.toInfo(e);
+      fail(t, new FailureInfo(FailureInfo.WORKFLOW_TASK, cause.type(), cause.message(), cause.stackTrace(), null, false,
+          Map.of(), cause.cause()));
+    } finally {
+      if (run != null && run.lock.isHeldByCurrentThread()) {
+        run.lock.unlock();
+      }
+    }
+  }
+
+  private void answerQuery(WorkflowTask t) {
+    var q = t.query();
+    WorkflowRun run = lockCached(t.runId());
+    boolean temporary = false;
+    try {
+      if (run == null) {
+        Registration reg = types.get(t.workflowType());
+        if (reg == null) {
+          throw new IllegalStateException("DURABLE-204 workflow type '" + t.workflowType()
+              + "' is not registered on the worker for task queue '" + taskQueue + "'");
+        }
+        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue());
+        run.lock.lock();
+        temporary = true;
+        run.replayCompleted(service.readHistory(t.runId(), 1));
+      }
+      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), run.query(q.queryName(), q.input()), null));
+    } catch (Throwable e) {
+      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), null, Failures.toInfo(e)));
+    } finally {
+      if (run != null) {
+        if (temporary) {
+          run.destroy();
+        }
+        run.lock.unlock();
+      }
+    }
+  }
+
+  /** Returns the cached run locked by the caller, or null if there is none usable. */
+  private WorkflowRun lockCached(String runId) {
+    WorkflowRun run = cache.get(runId);
+    if (run == null) {
+      return null;
+    }
+    run.lock.lock();
+    if (run.isClosed() || cache.get(runId) != run) {
+      run.lock.unlock();
+      return null;
+    }
+    return run;
+  }
+
+  private List<HistoryEvent> fullHistory(String runId, long lastEventId) {
+    List<HistoryEvent> all = service.readHistory(runId, 1);
+    int end = all.size();
+    while (end > 0 && all.get(end - 1).eventId() > lastEventId) {
+      end--;
+    }
+    return all.subList(0, end);
+  }
+
+  private void discard(WorkflowRun run) {
+    if (run != null) {
+      cache.remove(run.runId());
+      run.destroy();
+    }
+  }
+
+  private void fail(WorkflowTask t, FailureInfo failure) {
+    try {
+      service.failWorkflowTask(new WorkflowService.FailWorkflowTaskRequest(t.runId(), t.token(), failure, identity));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not report the failed workflow task of ''{0}'': {1}", t.workflowId(), e.toString());
+    }
+  }
+
+  /** Unwinds every cached run. */
+  public void shutdown() {
+    for (WorkflowRun run : cache.clear()) {
+      run.lock.lock();
+      try {
+        run.destroy();
+      } finally {
+        run.lock.unlock();
+      }
+    }
+  }
+
+  /** Returns the number of cached runs. */
+  public int cachedRuns() {
+    return cache.size();
+  }
+}

@@ -1,0 +1,317 @@
+package dev.durable.worker;
+
+import dev.durable.client.WorkflowClient;
+import dev.durable.common.DurableException;
+import dev.durable.internal.Checks;
+import dev.durable.internal.reflect.ActivityInterfaceInfo;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.internal.service.ServiceProvider;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.worker.ActivityTaskHandler;
+import dev.durable.internal.worker.WorkflowTaskHandler;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Polls one task queue and runs the registered workflows and activities. Client and worker must
+ * name the same task queue.
+ *
+ * <pre>{@code
+ * Worker worker = Worker.newBuilder(client, "orders")
+ *     .registerWorkflowImplementationTypes(OrderWorkflowImpl.class)
+ *     .registerActivitiesImplementations(new PaymentsImpl())
+ *     .build();
+ * worker.start();
+ * }</pre>
+ *
+ * <p>{@link #close()} stops polling, waits a bounded time for running activities and shuts down
+ * the activity executor.
+ */
+public final class Worker implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
+
+  private final WorkflowService service;
+  private final String taskQueue;
+  private final String identity;
+  private final WorkflowTaskHandler workflows;
+  private final ActivityTaskHandler activities;
+  private final ExecutorService activityExecutor;
+  private final Semaphore activitySlots;
+  private final int workflowPollers;
+  private final Duration shutdownTimeout;
+  private final List<Thread> pollers = new ArrayList<>();
+  private volatile boolean running;
+  private boolean started;
+
+  private Worker(Builder b) {
+    this.service = ((ServiceProvider) b.client).workflowService();
+    this.taskQueue = b.taskQueue;
+    this.identity = ProcessHandle.current().pid() + "@" + hostName() + "/" + taskQueue + "#" + INSTANCES.incrementAndGet();
+    this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize);
+    this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
+    this.activityExecutor = b.activityExecutor != null ? b.activityExecutor
+        : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
+    this.activitySlots = new Semaphore(b.maxConcurrentActivityTasks);
+    this.workflowPollers = b.maxConcurrentWorkflowTasks;
+    this.shutdownTimeout = b.shutdownTimeout;
+  }
+
+  /**
+   * Returns a builder for a worker of {@code taskQueue}.
+   *
+   * @param client the client whose server the worker polls
+   * @param taskQueue the task queue; the same string the client starts workflows on
+   */
+  public static Builder newBuilder(WorkflowClient client, String taskQueue) {
+    return new Builder(client, taskQueue);
+  }
+
+  /** Starts polling. */
+  public synchronized void start() {
+    if (started) {
+      throw new IllegalStateException("DURABLE-214 worker for task queue '" + taskQueue + "' is already started");
+    }
+    started = true;
+    running = true;
+    for (int i = 0; i < workflowPollers; i++) {
+      pollers.add(poller("durable-workflow-poller-" + taskQueue + "-" + i, this::pollWorkflowTask));
+    }
+    pollers.add(poller("durable-activity-poller-" + taskQueue, this::pollActivityTask));
+    pollers.forEach(Thread::start);
+  }
+
+  /** Returns the task queue this worker polls. */
+  public String getTaskQueue() {
+    return taskQueue;
+  }
+
+  /** Returns this worker's identity as recorded in histories. */
+  public String getIdentity() {
+    return identity;
+  }
+
+  private Thread poller(String name, Runnable once) {
+    Thread t = new Thread(() -> {
+      while (running) {
+        try {
+          once.run();
+        } catch (DurableException e) {
+          if ("DURABLE-213".equals(e.getCode())) {
+            return; // the server closed
+          }
+          LOG.log(System.Logger.Level.WARNING, "worker for task queue ''" + taskQueue + "'' failed to poll", e);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "worker for task queue ''" + taskQueue + "'' failed to poll", e);
+        }
+      }
+    }, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void pollWorkflowTask() {
+    service.pollWorkflowTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT))
+        .ifPresent(workflows::handle);
+  }
+
+  private void pollActivityTask() {
+    try {
+      activitySlots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return;
+    }
+    Optional<WorkflowService.ActivityTask> task;
+    try {
+      task = service.pollActivityTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT));
+    } catch (RuntimeException e) {
+      activitySlots.release();
+      throw e;
+    }
+    if (task.isEmpty()) {
+      activitySlots.release();
+      return;
+    }
+    try {
+      activityExecutor.execute(() -> {
+        try {
+          activities.handle(task.get());
+        } finally {
+          activitySlots.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      activitySlots.release();
+      LOG.log(System.Logger.Level.WARNING, "activity executor rejected {0}; it is dispatched again after its timeout",
+          task.get().activityType());
+    }
+  }
+
+  /**
+   * Stops polling, waits up to the shutdown timeout for running activities, shuts down the
+   * activity executor (also one given to the builder) and drops cached runs.
+   */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      service.shutdownWorker(identity);
+    } catch (RuntimeException e) {
+      // the server is already closed: nothing left to release
+    }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    for (Thread t : pollers) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    activityExecutor.shutdown();
+    try {
+      if (!activityExecutor.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "activities still running after {0}; interrupting them", shutdownTimeout);
+        activityExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      activityExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    workflows.shutdown();
+  }
+
+  private static String hostName() {
+    String name = ManagementFactory.getRuntimeMXBean().getName();
+    int at = name.indexOf('@');
+    return at >= 0 ? name.substring(at + 1) : name;
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Builds a {@link Worker}; {@link #build()} validates registrations and options. */
+  public static final class Builder {
+    private final WorkflowClient client;
+    private final String taskQueue;
+    private final Map<String, WorkflowTaskHandler.Registration> workflowTypes = new LinkedHashMap<>();
+    private final Map<String, ActivityTaskHandler.Registration> activities = new LinkedHashMap<>();
+    private ExecutorService activityExecutor;
+    private int maxConcurrentActivityTasks = 100;
+    private int maxConcurrentWorkflowTasks = 2;
+    private int stickyCacheSize = 600;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    private Builder(WorkflowClient client, String taskQueue) {
+      this.client = client;
+      this.taskQueue = taskQueue;
+    }
+
+    /**
+     * Registers workflow implementation classes. Each must implement exactly one
+     * {@link dev.durable.workflow.WorkflowInterface} and have a no-argument constructor; a new
+     * instance is created for every run.
+     *
+     * @throws IllegalArgumentException (DURABLE-202) for an invalid class or a type registered twice
+     */
+    public Builder registerWorkflowImplementationTypes(Class<?>... implementations) {
+      for (Class<?> impl : implementations) {
+        WorkflowInterfaceInfo info = WorkflowInterfaceInfo.forImplementation(impl);
+        var prev = workflowTypes.put(info.workflowType(), new WorkflowTaskHandler.Registration(info, impl));
+        if (prev != null && prev.implClass() != impl) {
+          throw new IllegalArgumentException("DURABLE-202 workflow type '" + info.workflowType() + "' is registered twice: "
+              + prev.implClass().getName() + " and " + impl.getName());
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Registers activity implementation objects; every method of every
+     * {@link dev.durable.activity.ActivityInterface} they implement becomes an activity type.
+     * They are called concurrently from the activity executor, so they must be thread-safe.
+     *
+     * @throws IllegalArgumentException (DURABLE-203) for an invalid object or a type registered twice
+     */
+    public Builder registerActivitiesImplementations(Object... implementations) {
+      for (Object impl : implementations) {
+        for (ActivityInterfaceInfo info : ActivityInterfaceInfo.forImplementation(impl)) {
+          info.methods().forEach((type, method) -> {
+            var prev = activities.put(type, new ActivityTaskHandler.Registration(impl, method));
+            if (prev != null && prev.impl() != impl) {
+              throw new IllegalArgumentException("DURABLE-203 activity type '" + type + "' is registered twice: by "
+                  + prev.impl().getClass().getName() + " and " + impl.getClass().getName());
+            }
+          });
+        }
+      }
+      return this;
+    }
+
+    /** Sets the executor activities run on; the worker shuts it down on close (default: its own pool). */
+    public Builder setActivityExecutor(ExecutorService executor) {
+      this.activityExecutor = executor;
+      return this;
+    }
+
+    /** Sets how many activities may run at once (default 100). */
+    public Builder setMaxConcurrentActivityTasks(int max) {
+      this.maxConcurrentActivityTasks = max;
+      return this;
+    }
+
+    /** Sets how many workflow tasks may run at once (default 2). */
+    public Builder setMaxConcurrentWorkflowTasks(int max) {
+      this.maxConcurrentWorkflowTasks = max;
+      return this;
+    }
+
+    /**
+     * Sets how many runs stay cached between tasks (default 600). A cached run continues from
+     * memory; an evicted one is replayed from its history when its next task comes.
+     */
+    public Builder setStickyCacheSize(int size) {
+      this.stickyCacheSize = size;
+      return this;
+    }
+
+    /** Sets how long {@link Worker#close()} waits for running activities (default 10 s). */
+    public Builder setShutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /** Validates and builds the worker; call {@link Worker#start()} next. */
+    public Worker build() {
+      if (client == null) {
+        throw Checks.invalid("client must not be null");
+      }
+      Checks.notBlank("taskQueue", taskQueue);
+      Checks.atLeast("maxConcurrentActivityTasks", maxConcurrentActivityTasks, 1);
+      Checks.atLeast("maxConcurrentWorkflowTasks", maxConcurrentWorkflowTasks, 1);
+      Checks.atLeast("stickyCacheSize", stickyCacheSize, 1);
+      Checks.positive("shutdownTimeout", shutdownTimeout);
+      return new Worker(this);
+    }
+  }
+}

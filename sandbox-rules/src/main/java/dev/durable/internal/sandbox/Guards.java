@@ -1,0 +1,90 @@
+package dev.durable.internal.sandbox;
+
+/**
+ * Reports determinism violations. {@link #guard} is inlined by the agent into JDK methods (file
+ * and socket opening, thread start, ...); {@link #callSite} and {@link #staticWrite} are inserted
+ * into rewritten classes. Off workflow threads each costs one thread-local load.
+ */
+public final class Guards {
+  private Guards() {}
+
+  /**
+   * Called at the start of a guarded JDK method. The code that made the call is found by walking
+   * the stack: JDK frames are skipped, and a passed-through frame (a logging library, a class
+   * loader, the runtime) before the first user frame means the call is allowed.
+   */
+  public static void guard(String ruleId, String api) {
+    SandboxState s = SandboxState.current();
+    if (s != null && !s.inGuard) {
+      report(s, ruleId, api, false, false);
+    }
+  }
+
+  /** Inserted before a forbidden call in a rewritten class: the caller is the user's code. */
+  public static void callSite(String ruleId, String api) {
+    SandboxState s = SandboxState.current();
+    if (s != null && !s.inGuard) {
+      report(s, ruleId, api, true, false);
+    }
+  }
+
+  /** Inserted before a write to a static field outside a static initializer. */
+  public static void staticWrite(String ruleId, String field) {
+    SandboxState s = SandboxState.current();
+    if (s != null && !s.inGuard) {
+      report(s, ruleId, field, true, true);
+    }
+  }
+
+  private static void report(SandboxState s, String ruleId, String api, boolean direct, boolean staticWrite) {
+    if (Sandbox.mode() == Sandbox.Mode.OFF) {
+      return;
+    }
+    // Set first: walking the stack and reporting may load classes or log, which must not re-enter.
+    s.inGuard = true;
+    try {
+      StackTraceElement[] stack = new Throwable().getStackTrace();
+      int user = userFrame(stack, direct);
+      if (user < 0) {
+        return;
+      }
+      StackTraceElement[] trimmed = new StackTraceElement[stack.length - user];
+      System.arraycopy(stack, user, trimmed, 0, trimmed.length);
+      Rule rule = Sandbox.rules().byId(ruleId);
+      String message = rule == null ? "called a forbidden API" : rule.message();
+      String suggestion = rule == null ? "move this call into an activity" : rule.suggestion();
+      s.hooks.violation(new Violation(ruleId, api, message, suggestion, trimmed, staticWrite));
+    } finally {
+      s.inGuard = false;
+    }
+  }
+
+  /** Returns the index of the frame to blame, or -1 when the call is allowed. */
+  static int userFrame(StackTraceElement[] stack, boolean direct) {
+    RuleSet rules = Sandbox.rules();
+    for (int i = 0; i < stack.length; i++) {
+      String cls = stack[i].getClassName();
+      if (cls.startsWith("dev.durable.internal.sandbox.")) {
+        continue;
+      }
+      if ("<clinit>".equals(stack[i].getMethodName())) {
+        return -1; // static initialisation runs once per JVM, like class loading
+      }
+      if (direct) {
+        return i;
+      }
+      if (rules.isPassthrough(cls)) {
+        return -1;
+      }
+      if (!isJdk(cls)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static boolean isJdk(String cls) {
+    return cls.startsWith("java.") || cls.startsWith("javax.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+        || cls.startsWith("com.sun.");
+  }
+}

@@ -1,0 +1,226 @@
+package dev.durable.internal.sandbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Calendar;
+import java.util.Date;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Targets of redirected calls. On a workflow thread each returns the deterministic value (workflow
+ * time, the run's random stream, a durable timer); on any other thread it does exactly what the
+ * original call does. Rewritten code calls these, so every method must stay public and static,
+ * and a rule names it as {@code Shims#name(descriptor)return}.
+ */
+public final class Shims {
+  private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+
+  private Shims() {}
+
+  // ------------------------------------------------------------ time
+
+  /** {@code Clock.systemUTC()}. */
+  public static Clock clockUTC() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.systemUTC() : new WorkflowClock(h, ZoneOffset.UTC);
+  }
+
+  /** {@code Clock.systemDefaultZone()}; also what a no-argument {@code now()} reads. */
+  public static Clock clockDefaultZone() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.systemDefaultZone() : new WorkflowClock(h, ZoneId.systemDefault());
+  }
+
+  /** {@code Clock.system(zone)}; also what {@code now(zone)} reads. */
+  public static Clock clockOf(ZoneId zone) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.system(zone) : new WorkflowClock(h, zone);
+  }
+
+  /** The clock passed to {@code now(clock)}: a system clock becomes the workflow clock, others stay. */
+  public static Clock clock(Clock clock) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null || clock == null || clock.getClass() != SYSTEM_CLOCK) {
+      return clock;
+    }
+    return new WorkflowClock(h, clock.getZone());
+  }
+
+  /** {@code System.currentTimeMillis()}. */
+  public static long currentTimeMillis() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? System.currentTimeMillis() : h.now().toEpochMilli();
+  }
+
+  /** {@code System.nanoTime()}: workflow time in nanoseconds, which is monotonic within a run. */
+  public static long nanoTime() {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      return System.nanoTime();
+    }
+    Instant now = h.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** Applied to {@code new Date()}. */
+  public static Date date(Date date) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h != null) {
+      date.setTime(h.now().toEpochMilli());
+    }
+    return date;
+  }
+
+  /** Applied to the result of {@code Calendar.getInstance(...)}. */
+  public static Calendar calendar(Calendar calendar) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h != null) {
+      calendar.setTimeInMillis(h.now().toEpochMilli());
+    }
+    return calendar;
+  }
+
+  // ------------------------------------------------------------ sleeping
+
+  /** {@code Thread.sleep(millis)}: a durable timer on a workflow thread. */
+  public static void sleep(long millis) throws InterruptedException {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      Thread.sleep(millis);
+    } else {
+      if (millis < 0) {
+        throw new IllegalArgumentException("timeout value is negative");
+      }
+      h.sleep(Duration.ofMillis(millis));
+    }
+  }
+
+  /** {@code Thread.sleep(millis, nanos)}. */
+  public static void sleep(long millis, int nanos) throws InterruptedException {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      Thread.sleep(millis, nanos);
+    } else {
+      if (millis < 0 || nanos < 0 || nanos > 999_999) {
+        throw new IllegalArgumentException("timeout value out of range");
+      }
+      h.sleep(Duration.ofMillis(millis).plusNanos(nanos));
+    }
+  }
+
+  /** {@code Thread.sleep(Duration)} (Java 19+). */
+  public static void sleep(Duration duration) throws InterruptedException {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      long millis = duration.toMillis();
+      Thread.sleep(millis, (int) (duration.minusMillis(millis).toNanos()));
+    } else {
+      h.sleep(duration);
+    }
+  }
+
+  // ------------------------------------------------------------ randomness
+
+  /** Applied to {@code new Random()}: reseeded from the run's random stream. */
+  public static Random random(Random random) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h != null) {
+      random.setSeed(h.random().nextLong());
+    }
+    return random;
+  }
+
+  /** {@code Math.random()}. */
+  public static double mathRandom() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Math.random() : h.random().nextDouble();
+  }
+
+  /** {@code UUID.randomUUID()}. */
+  public static UUID randomUUID() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? UUID.randomUUID() : h.randomUUID();
+  }
+
+  private static Random rnd() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? null : h.random();
+  }
+
+  // ThreadLocalRandom cannot be replaced (its constructor is private), so calls on it are
+  // redirected one by one: receiver first, then the original arguments.
+
+  public static int tlrNextInt(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextInt() : d.nextInt();
+  }
+
+  public static int tlrNextInt(ThreadLocalRandom r, int bound) {
+    Random d = rnd();
+    return d == null ? r.nextInt(bound) : d.nextInt(bound);
+  }
+
+  public static int tlrNextInt(ThreadLocalRandom r, int origin, int bound) {
+    Random d = rnd();
+    return d == null ? r.nextInt(origin, bound) : d.nextInt(origin, bound);
+  }
+
+  public static long tlrNextLong(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextLong() : d.nextLong();
+  }
+
+  public static long tlrNextLong(ThreadLocalRandom r, long bound) {
+    Random d = rnd();
+    return d == null ? r.nextLong(bound) : d.nextLong(bound);
+  }
+
+  public static long tlrNextLong(ThreadLocalRandom r, long origin, long bound) {
+    Random d = rnd();
+    return d == null ? r.nextLong(origin, bound) : d.nextLong(origin, bound);
+  }
+
+  public static double tlrNextDouble(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextDouble() : d.nextDouble();
+  }
+
+  public static double tlrNextDouble(ThreadLocalRandom r, double bound) {
+    Random d = rnd();
+    return d == null ? r.nextDouble(bound) : d.nextDouble(bound);
+  }
+
+  public static double tlrNextDouble(ThreadLocalRandom r, double origin, double bound) {
+    Random d = rnd();
+    return d == null ? r.nextDouble(origin, bound) : d.nextDouble(origin, bound);
+  }
+
+  public static float tlrNextFloat(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextFloat() : d.nextFloat();
+  }
+
+  public static boolean tlrNextBoolean(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextBoolean() : d.nextBoolean();
+  }
+
+  public static double tlrNextGaussian(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextGaussian() : d.nextGaussian();
+  }
+
+  public static void tlrNextBytes(ThreadLocalRandom r, byte[] bytes) {
+    Random d = rnd();
+    if (d == null) {
+      r.nextBytes(bytes);
+    } else {
+      d.nextBytes(bytes);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.durable.internal.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * What shims and guards ask of the workflow run the current thread belongs to. Implemented by
+ * the runtime; every method returns values that are the same on replay.
+ */
+public interface WorkflowHooks {
+  /** Returns the workflow time (never moves backwards within a run). */
+  Instant now();
+
+  /** Returns the run's deterministic random source. */
+  Random random();
+
+  /** Returns a deterministic random UUID. */
+  UUID randomUUID();
+
+  /** Sleeps on a durable timer. */
+  void sleep(Duration duration);
+
+  /** Reports a violation; throws it when the sandbox enforces. */
+  void violation(Violation violation);
+}

@@ -8,6 +8,7 @@ import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.ServiceProvider;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.worker.ActivityTaskHandler;
+import dev.durable.internal.worker.SandboxCheck;
 import dev.durable.internal.worker.WorkflowTaskHandler;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -60,7 +61,8 @@ public final class Worker implements AutoCloseable {
     this.service = ((ServiceProvider) b.client).workflowService();
     this.taskQueue = b.taskQueue;
     this.identity = ProcessHandle.current().pid() + "@" + hostName() + "/" + taskQueue + "#" + INSTANCES.incrementAndGet();
-    this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize);
+    this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize,
+        b.violationListener);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
     this.activityExecutor = b.activityExecutor != null ? b.activityExecutor
         : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
@@ -221,6 +223,8 @@ public final class Worker implements AutoCloseable {
     private int maxConcurrentWorkflowTasks = 2;
     private int stickyCacheSize = 600;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private boolean requireSandbox;
+    private ViolationListener violationListener;
 
     private Builder(WorkflowClient client, String taskQueue) {
       this.client = client;
@@ -301,8 +305,25 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes {@link #build()} fail (DURABLE-121) when the JVM was not started with
+     * {@code -javaagent:durable.jar}, instead of only logging a warning. Use it in production,
+     * where running workflows without the determinism sandbox should not happen unnoticed.
+     */
+    public Builder setRequireSandbox(boolean require) {
+      this.requireSandbox = require;
+      return this;
+    }
+
+    /** Sets a listener told about every determinism violation found in this worker's workflows. */
+    public Builder setViolationListener(ViolationListener listener) {
+      this.violationListener = listener;
+      return this;
+    }
+
     /** Validates and builds the worker; call {@link Worker#start()} next. */
     public Worker build() {
+      SandboxCheck.check(requireSandbox);
       if (client == null) {
         throw Checks.invalid("client must not be null");
       }

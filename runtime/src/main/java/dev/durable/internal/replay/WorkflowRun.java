@@ -13,6 +13,12 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.internal.sandbox.Sandbox;
+import dev.durable.internal.sandbox.SandboxState;
+import dev.durable.internal.sandbox.Violation;
+import dev.durable.internal.sandbox.WorkflowHooks;
+import dev.durable.worker.ViolationListener;
+import dev.durable.workflow.DeterminismViolation;
 import dev.durable.workflow.WorkflowInfo;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -21,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +42,7 @@ import java.util.function.BooleanSupplier;
  * {@code WorkflowTaskCompleted} are replayed, and the commands the code produces are checked
  * against the recorded ones; the last batch runs for real and its commands go to the server.
  */
-public final class WorkflowRun {
+public final class WorkflowRun implements WorkflowHooks {
   static final ThreadLocal<WorkflowRun> CURRENT = new ThreadLocal<>();
   private static final System.Logger LOG = System.getLogger(WorkflowRun.class.getName());
 
@@ -65,8 +73,14 @@ public final class WorkflowRun {
   private List<HistoryEvent> expected;
   private int expectedIndex;
   private Error nondeterminism;
+  private DeterminismViolation violationError;
+  private final ViolationListener violationListener;
+  /** Violations already logged in this workflow task, so each is logged once. */
+  private final Set<String> loggedViolations = new HashSet<>();
 
-  public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue) {
+  public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue,
+      ViolationListener violationListener) {
+    this.violationListener = violationListener;
     this.info = info;
     this.implClass = implClass;
     this.workflowId = workflowId;
@@ -108,6 +122,9 @@ public final class WorkflowRun {
   private List<Command> drive(List<HistoryEvent> events, Instant taskTime, boolean completedOnly) {
     WorkflowRun outer = CURRENT.get();
     CURRENT.set(this);
+    // The driver evaluates Workflow.await conditions, which are workflow code too.
+    WorkflowHooks outerHooks = SandboxState.enter(this);
+    loggedViolations.clear();
     try {
       int n = events.size();
       int i = 0;
@@ -147,7 +164,7 @@ public final class WorkflowRun {
           if (completedOnly) {
             break;
           }
-          time = taskTime;
+          advanceTime(taskTime);
           applyInputs(inputs);
           runThreads();
           lastEventId = events.get(n - 1).eventId();
@@ -162,6 +179,7 @@ public final class WorkflowRun {
       commands.clear();
       return out;
     } finally {
+      SandboxState.restore(outerHooks);
       if (outer == null) {
         CURRENT.remove();
       } else {
@@ -170,8 +188,15 @@ public final class WorkflowRun {
     }
   }
 
+  /** Workflow time never moves backwards, even if the server's clock does. */
+  private void advanceTime(Instant taskTime) {
+    if (time == null || taskTime.isAfter(time)) {
+      time = taskTime;
+    }
+  }
+
   private void replayBatch(List<HistoryEvent> inputs, Instant workflowTime, List<HistoryEvent> recorded, long completedEventId) {
-    time = workflowTime;
+    advanceTime(workflowTime);
     applyInputs(inputs);
     expected = recorded;
     expectedIndex = 0;
@@ -295,6 +320,11 @@ public final class WorkflowRun {
         if (nondeterminism != null) {
           throw nondeterminism;
         }
+        if (violationError != null) {
+          DeterminismViolation v = violationError;
+          violationError = null;
+          throw v;
+        }
         Throwable failure = t.failure();
         if (failure instanceof Error err) {
           throw err;
@@ -346,6 +376,7 @@ public final class WorkflowRun {
   }
 
   /** A durable timer; returns when it fires. */
+  @Override
   public void sleep(Duration duration) {
     WorkflowThread thread = currentThreadOrFail("Workflow.sleep");
     throwIfCanceled();
@@ -410,16 +441,19 @@ public final class WorkflowRun {
   }
 
   /** Returns the deterministic workflow time. */
+  @Override
   public Instant now() {
     return time;
   }
 
   /** Returns the run's deterministic random source. */
+  @Override
   public Random random() {
     return random;
   }
 
   /** Returns a deterministic version-4 UUID. */
+  @Override
   public UUID randomUUID() {
     byte[] b = new byte[16];
     random.nextBytes(b);
@@ -482,6 +516,38 @@ public final class WorkflowRun {
     return err;
   }
 
+  // ------------------------------------------------------------ sandbox
+
+  @Override
+  public void violation(Violation v) {
+    String code = v.staticWrite() ? "DURABLE-102" : "DURABLE-101";
+    String what = v.staticWrite() ? v.message() + " (" + v.api() + ")" : v.message() + " (" + displayApi(v.api()) + ")";
+    DeterminismViolation error = new DeterminismViolation(code, v.ruleId(), v.api(), workflowId,
+        code + " workflow '" + workflowId + "' (" + info.workflowType() + ") " + what + " at " + v.userFrame()
+            + ". Workflow code must be deterministic: " + v.suggestion() + ". [rule " + v.ruleId()
+            + (Sandbox.mode() == Sandbox.Mode.WARN ? ", mode warn: the call was let through" : "") + "]");
+    error.setStackTrace(v.stack());
+    if (violationListener != null) {
+      try {
+        violationListener.onViolation(error);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the worker's ViolationListener threw; ignored", e);
+      }
+    }
+    if (Sandbox.mode() == Sandbox.Mode.ENFORCE) {
+      // Kept as well as thrown, so that code catching Throwable cannot hide it.
+      violationError = error;
+      throw error;
+    }
+    if (loggedViolations.add(v.ruleId() + " " + v.userFrame())) {
+      LOG.log(System.Logger.Level.WARNING, error.getMessage());
+    }
+  }
+
+  private static String displayApi(String api) {
+    return api.endsWith(".<init>") ? "new " + api.substring(0, api.length() - ".<init>".length()) : api;
+  }
+
   // ------------------------------------------------------------ queries
 
   /** Runs a query method against the current state; the caller holds {@link #lock}. */
@@ -493,6 +559,7 @@ public final class WorkflowRun {
     }
     WorkflowRun outer = CURRENT.get();
     CURRENT.set(this);
+    WorkflowHooks outerHooks = SandboxState.enter(this);
     queryMode = true;
     try {
       if (instance == null) {
@@ -504,6 +571,7 @@ public final class WorkflowRun {
       return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
     } finally {
       queryMode = false;
+      SandboxState.restore(outerHooks);
       if (outer == null) {
         CURRENT.remove();
       } else {

@@ -1,5 +1,6 @@
 package dev.durable.internal.replay;
 
+import dev.durable.internal.sandbox.SandboxState;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
@@ -24,6 +25,7 @@ final class WorkflowThread {
     this.thread = ThreadMaker.newThread(name, () -> {
       WorkflowRun.CURRENT.set(run);
       CURRENT.set(this);
+      SandboxState.enter(run);
       try {
         toThread.acquireUninterruptibly();
         if (!run.isDestroyed()) {
@@ -35,6 +37,7 @@ final class WorkflowThread {
         failure = t;
       } finally {
         done = true;
+        SandboxState.restore(null);
         WorkflowRun.CURRENT.remove();
         CURRENT.remove();
         toDriver.release();

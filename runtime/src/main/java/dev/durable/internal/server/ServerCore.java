@@ -247,7 +247,15 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     try (var g = enter()) {
-      return latestState(workflowId).map(s -> Descriptions.of(s, now()));
+      Optional<String> runId = store.currentRunId(workflowId);
+      Execution ex = runId.map(open::get).orElse(null);
+      if (ex != null) {
+        // Built under the run's lock: the timer thread and workers change its activities concurrently.
+        synchronized (ex) {
+          return Optional.of(Descriptions.of(ex.state, now()));
+        }
+      }
+      return runId.flatMap(store::readExecution).map(s -> Descriptions.of(s, now()));
     }
   }
 

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on a data dir, held for as long as a server has it open. The lock file
@@ -19,10 +21,20 @@ import java.nio.file.StandardOpenOption;
 public final class DataDirLock implements AutoCloseable {
   static final String FILE = "durable.lock";
 
+  /**
+   * Data dirs locked by this JVM. File locks are per process, and on Linux (POSIX fcntl locks)
+   * closing <i>any</i> channel to the lock file releases the process's lock on it. So a second
+   * server of this JVM must be turned away before it opens the file, or its failed attempt would
+   * silently unlock the dir for other processes.
+   */
+  private static final Set<Path> HELD_BY_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+  private final Path key;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private DataDirLock(FileChannel channel, FileLock lock) {
+  private DataDirLock(Path key, FileChannel channel, FileLock lock) {
+    this.key = key;
     this.channel = channel;
     this.lock = lock;
   }
@@ -30,9 +42,15 @@ public final class DataDirLock implements AutoCloseable {
   /** Takes the lock or fails with DURABLE-301 naming the dir and the holder. */
   public static DataDirLock acquire(Path dir) {
     Path file = dir.resolve(FILE);
+    Path key = null;
     FileChannel ch = null;
     try {
       Files.createDirectories(dir);
+      key = dir.toRealPath();
+      if (!HELD_BY_THIS_JVM.add(key)) {
+        key = null;
+        throw inUse(dir, ProcessHandle.current().pid() + ", this JVM");
+      }
       ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
@@ -42,24 +60,33 @@ public final class DataDirLock implements AutoCloseable {
       }
       if (lock == null) {
         String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
-        ch.close();
-        throw new DurableException("DURABLE-301", "data dir " + dir.toAbsolutePath() + " is in use by another server"
-            + (holder.isEmpty() ? "" : " (process " + holder + ")")
-            + ". Only one server may open a data dir: stop the other one, or use another data dir.");
+        throw inUse(dir, holder);
       }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
       ch.force(true);
-      return new DataDirLock(ch, lock);
-    } catch (IOException e) {
+      return new DataDirLock(key, ch, lock);
+    } catch (IOException | RuntimeException e) {
       try {
         if (ch != null) ch.close();
       } catch (IOException ignored) {
         // the original error is the one to report
       }
+      if (key != null) {
+        HELD_BY_THIS_JVM.remove(key);
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
       throw new DurableException("DURABLE-302", "cannot lock data dir " + dir.toAbsolutePath() + ": " + e
           + ". Check that the directory exists and is writable.", e);
     }
+  }
+
+  private static DurableException inUse(Path dir, String holder) {
+    return new DurableException("DURABLE-301", "data dir " + dir.toAbsolutePath() + " is in use by another server"
+        + (holder.isEmpty() ? "" : " (process " + holder + ")")
+        + ". Only one server may open a data dir: stop the other one, or use another data dir.");
   }
 
   @Override
@@ -69,6 +96,8 @@ public final class DataDirLock implements AutoCloseable {
       channel.close();
     } catch (IOException e) {
       // releasing happens at shutdown; the OS frees the lock with the process anyway
+    } finally {
+      HELD_BY_THIS_JVM.remove(key);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
+import dev.durable.worker.ViolationListener;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -25,9 +26,11 @@ public final class WorkflowTaskHandler {
   private final String identity;
   private final Map<String, Registration> types;
   private final RunCache cache;
+  private final ViolationListener violationListener;
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
-      Map<String, Registration> types, int cacheSize) {
+      Map<String, Registration> types, int cacheSize, ViolationListener violationListener) {
+    this.violationListener = violationListener;
     this.service = service;
     this.taskQueue = taskQueue;
     this.identity = identity;
@@ -62,7 +65,7 @@ public final class WorkflowTaskHandler {
         if (events.isEmpty() || events.get(0).eventId() != 1) {
           events = fullHistory(t.runId(), t.lastEventId());
         }
-        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue());
+        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -103,7 +106,7 @@ public final class WorkflowTaskHandler {
           throw new IllegalStateException("DURABLE-204 workflow type '" + t.workflowType()
               + "' is not registered on the worker for task queue '" + taskQueue + "'");
         }
-        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue());
+        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
         run.lock.lock();
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));

@@ -10,7 +10,8 @@ import java.util.Set;
  * @param id stable identifier, shown in violation messages
  * @param kind what to do
  * @param at where the rule applies
- * @param owner a class name ({@code java.time.Instant}), a package pattern ({@code com.acme.*}) or {@code *}
+ * @param owner a class name ({@code java.time.Instant}), a prefix pattern ({@code com.acme.*},
+ *     {@code java.util.ServiceLoader$*}) or {@code *}
  * @param names method or field names; empty means any
  * @param descriptor a JVM descriptor, a prefix ending in {@code *}, or {@code *}
  * @param before for redirects: a call inserted before the call (it may turn arguments into others)
@@ -65,7 +66,7 @@ public record Rule(
     if ("*".equals(owner)) {
       return true;
     }
-    if (owner.endsWith(".*")) {
+    if (owner.endsWith("*")) {
       return dotted.startsWith(owner.substring(0, owner.length() - 1));
     }
     return owner.equals(dotted);
@@ -90,7 +91,7 @@ public record Rule(
     long ownerScore;
     if ("*".equals(owner)) {
       ownerScore = 0;
-    } else if (owner.endsWith(".*")) {
+    } else if (owner.endsWith("*")) {
       ownerScore = owner.length();
     } else {
       ownerScore = 10_000;

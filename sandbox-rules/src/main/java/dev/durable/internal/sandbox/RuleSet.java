@@ -38,7 +38,7 @@ public final class RuleSet {
     for (Rule r : effective) {
       order.put(r, order.size());
       byId.putIfAbsent(r.id(), r);
-      if ("*".equals(r.owner()) || r.owner().endsWith(".*")) {
+      if (r.owner().endsWith("*")) {
         patternRules.add(r);
       } else {
         exactOwners.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);

@@ -18,7 +18,7 @@ public final class RulesParser {
   private static final Set<String> FIELDS = Set.of("id", "kind", "at", "owner", "name", "descriptor", "before",
       "target", "after", "message", "suggestion");
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9.\\-]*");
-  private static final Pattern OWNER = Pattern.compile("\\*|[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*)?");
+  private static final Pattern OWNER = Pattern.compile("\\*|[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*|\\$\\*)?");
   private static final Pattern METHOD_SPEC = Pattern.compile("[^#\\s]+#[^(\\s]+\\([^)\\s]*\\)\\S+");
 
   private RulesParser() {}

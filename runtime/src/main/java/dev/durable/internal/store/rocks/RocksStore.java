@@ -199,6 +199,15 @@ public final class RocksStore implements Store {
 
   @Override
   public void backup(Path target) {
+    try {
+      // A checkpoint creates only its own last directory, so target (which must not exist) is made here.
+      Path absolute = target.toAbsolutePath();
+      Files.createDirectories(absolute.getParent());
+      Files.createDirectory(absolute);
+    } catch (java.io.IOException e) {
+      throw new DurableException("DURABLE-302", "backup of " + dir + " into " + target + " failed: cannot create the"
+          + " target: " + e + ". The target directory must not exist yet and must be on a writable disk.", e);
+    }
     try (Checkpoint cp = Checkpoint.create(db)) {
       cp.createCheckpoint(target.resolve("db").toString());
     } catch (RocksDBException e) {

@@ -1,0 +1,134 @@
+package dev.durable.agent;
+
+import dev.durable.internal.sandbox.Rule;
+import dev.durable.internal.sandbox.RuleSet;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Rewrites call sites in classes that are not passed through: redirected calls go to shims,
+ * forbidden calls and writes to static fields get a check first. Classes are scanned once
+ * without writing; only those with something to change are rewritten.
+ */
+final class CallSiteRewriter implements ClassFileTransformer {
+  private final RuleSet rules;
+  private final boolean debug;
+  private final Set<String> callOwners;
+  private final boolean patternCallRules;
+  private final boolean staticWrites;
+  private final AtomicBoolean warned = new AtomicBoolean();
+
+  CallSiteRewriter(RuleSet rules, boolean debug) {
+    this.rules = rules;
+    this.debug = debug;
+    this.callOwners = rules.callSiteOwners();
+    this.patternCallRules = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.CALL && r.owner().endsWith("*"));
+    this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
+  }
+
+  @Override
+  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+    if (className == null || loader == null || redefined != null) {
+      return null;
+    }
+    String dotted = className.replace('/', '.');
+    if (isJdk(dotted) || rules.isPassthrough(dotted)) {
+      return null;
+    }
+    try {
+      byte[] out = rewrite(bytes);
+      if (out != null && debug) {
+        System.err.println("durable agent: rewrote " + dotted);
+      }
+      return out;
+    } catch (Throwable t) {
+      // Never break class loading: the class stays as it was. Say it once; details with debug=true.
+      if (warned.compareAndSet(false, true) || debug) {
+        System.err.println("durable agent: could not rewrite " + dotted + " (" + t + "); it is left unchanged");
+      }
+      return null;
+    }
+  }
+
+  static boolean isJdk(String dotted) {
+    return dotted.startsWith("java.") || dotted.startsWith("javax.") || dotted.startsWith("jdk.")
+        || dotted.startsWith("sun.") || dotted.startsWith("com.sun.");
+  }
+
+  /** Returns the rewritten class, or null when nothing in it needs to change. */
+  byte[] rewrite(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    boolean[] found = new boolean[1];
+    reader.accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        boolean clinit = "<clinit>".equals(name);
+        return new MethodVisitor(Opcodes.ASM9) {
+          @Override
+          public void visitMethodInsn(int opcode, String owner, String n, String desc, boolean itf) {
+            found[0] |= callRule(owner, n, desc) != null;
+          }
+
+          @Override
+          public void visitFieldInsn(int opcode, String owner, String n, String desc) {
+            found[0] |= opcode == Opcodes.PUTSTATIC && !clinit && staticWriteRule(owner, n, desc) != null;
+          }
+
+          @Override
+          public void visitInvokeDynamicInsn(String n, String desc, Handle bsm, Object... args) {
+            for (Object a : args) {
+              found[0] |= a instanceof Handle h && handleRule(h) != null;
+            }
+          }
+        };
+      }
+    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    if (!found[0]) {
+      return null;
+    }
+    // COMPUTE_MAXS, not COMPUTE_FRAMES: no branch is added, and computing frames would load classes.
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    reader.accept(new RewritingClassVisitor(writer, this), 0);
+    return writer.toByteArray();
+  }
+
+  /** The redirect or call-site forbid rule for a call, or null to leave it alone. */
+  Rule callRule(String owner, String name, String descriptor) {
+    if (!patternCallRules && !callOwners.contains(owner)) {
+      return null;
+    }
+    Rule r = rules.find(Rule.At.CALL, owner.replace('/', '.'), name, descriptor);
+    if (r == null || r.kind() == Rule.Kind.PASSTHROUGH) {
+      return null;
+    }
+    if (r.kind() == Rule.Kind.REDIRECT && Redirects.plan(r, owner, name, descriptor) == null) {
+      return null;
+    }
+    return r;
+  }
+
+  Rule staticWriteRule(String owner, String name, String descriptor) {
+    if (!staticWrites) {
+      return null;
+    }
+    Rule r = rules.find(Rule.At.STATIC_WRITE, owner.replace('/', '.'), name, descriptor);
+    return r != null && r.kind() == Rule.Kind.FORBID ? r : null;
+  }
+
+  /** The rule for a method reference, or null. */
+  Rule handleRule(Handle h) {
+    return switch (h.getTag()) {
+      case Opcodes.H_INVOKESTATIC, Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE, Opcodes.H_NEWINVOKESPECIAL ->
+          callRule(h.getOwner(), h.getName(), h.getDesc());
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,242 @@
+package dev.durable.agent;
+
+import dev.durable.internal.sandbox.Rule;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Rewrites one class. Method references to rewritten members (such as {@code Instant::now}) get a
+ * private static bridge method in the class that makes the rewritten call, and the reference is
+ * pointed at the bridge.
+ */
+final class RewritingClassVisitor extends ClassVisitor {
+  private static final String GUARD_DESC = "(Ljava/lang/String;Ljava/lang/String;)V";
+
+  private final CallSiteRewriter rewriter;
+  private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+  private String className;
+  private boolean isInterface;
+  private int majorVersion;
+
+  private record Bridge(String name, String descriptor, Handle original, Rule rule) {}
+
+  RewritingClassVisitor(ClassVisitor next, CallSiteRewriter rewriter) {
+    super(Opcodes.ASM9, next);
+    this.rewriter = rewriter;
+  }
+
+  @Override
+  public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+    this.className = name;
+    this.isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+    this.majorVersion = version & 0xFFFF;
+    super.visit(version, access, name, signature, superName, interfaces);
+  }
+
+  @Override
+  public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+    MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+    return new Rewriter(mv, "<clinit>".equals(name));
+  }
+
+  @Override
+  public void visitEnd() {
+    List<Bridge> all = new ArrayList<>(bridges.values());
+    for (Bridge b : all) {
+      emitBridge(b);
+    }
+    super.visitEnd();
+  }
+
+  private void emitBridge(Bridge b) {
+    MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, b.name(),
+        b.descriptor(), null, null);
+    mv.visitCode();
+    Handle h = b.original();
+    Rewriter body = new Rewriter(mv, false);
+    if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
+      mv.visitTypeInsn(Opcodes.NEW, h.getOwner());
+      mv.visitInsn(Opcodes.DUP);
+      loadArguments(mv, Type.getArgumentTypes(b.descriptor()));
+      body.rewriteCall(b.rule(), Opcodes.INVOKESPECIAL, h.getOwner(), h.getName(), h.getDesc(), false, true);
+    } else {
+      loadArguments(mv, Type.getArgumentTypes(b.descriptor()));
+      int opcode = switch (h.getTag()) {
+        case Opcodes.H_INVOKESTATIC -> Opcodes.INVOKESTATIC;
+        case Opcodes.H_INVOKEINTERFACE -> Opcodes.INVOKEINTERFACE;
+        default -> Opcodes.INVOKEVIRTUAL;
+      };
+      body.rewriteCall(b.rule(), opcode, h.getOwner(), h.getName(), h.getDesc(), h.isInterface(), false);
+    }
+    mv.visitInsn(Type.getReturnType(b.descriptor()).getOpcode(Opcodes.IRETURN));
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+  }
+
+  private static void loadArguments(MethodVisitor mv, Type[] args) {
+    int slot = 0;
+    for (Type t : args) {
+      mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
+      slot += t.getSize();
+    }
+  }
+
+  /** Returns the handle of the bridge for a method reference, creating it on first use. */
+  private Handle bridgeFor(Handle h, Rule rule) {
+    String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
+    Bridge b = bridges.get(key);
+    if (b == null) {
+      String desc = switch (h.getTag()) {
+        case Opcodes.H_INVOKESTATIC -> h.getDesc();
+        case Opcodes.H_NEWINVOKESPECIAL -> Type.getMethodDescriptor(Type.getObjectType(h.getOwner()),
+            Type.getArgumentTypes(h.getDesc()));
+        default -> {
+          Type[] args = Type.getArgumentTypes(h.getDesc());
+          Type[] withReceiver = new Type[args.length + 1];
+          withReceiver[0] = Type.getObjectType(h.getOwner());
+          System.arraycopy(args, 0, withReceiver, 1, args.length);
+          yield Type.getMethodDescriptor(Type.getReturnType(h.getDesc()), withReceiver);
+        }
+      };
+      b = new Bridge("durable$bridge$" + bridges.size(), desc, h, rule);
+      bridges.put(key, b);
+    }
+    return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.descriptor(), isInterface);
+  }
+
+  /** Rewrites the instructions of one method. */
+  private final class Rewriter extends MethodVisitor {
+    private final boolean clinit;
+    // Types of NEW instructions not yet initialised, innermost last, with whether a DUP followed.
+    private final Deque<Object[]> pendingNew = new ArrayDeque<>();
+    private boolean lastWasNew;
+
+    Rewriter(MethodVisitor mv, boolean clinit) {
+      super(Opcodes.ASM9, mv);
+      this.clinit = clinit;
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+      super.visitTypeInsn(opcode, type);
+      if (opcode == Opcodes.NEW) {
+        pendingNew.push(new Object[] {type, Boolean.FALSE});
+        lastWasNew = true;
+        return;
+      }
+      lastWasNew = false;
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+      if (opcode == Opcodes.DUP && lastWasNew && !pendingNew.isEmpty()) {
+        pendingNew.peek()[1] = Boolean.TRUE;
+      }
+      lastWasNew = false;
+      super.visitInsn(opcode);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean itf) {
+      lastWasNew = false;
+      boolean newExpression = false;
+      if (opcode == Opcodes.INVOKESPECIAL && "<init>".equals(name) && !pendingNew.isEmpty()
+          && owner.equals(pendingNew.peek()[0])) {
+        newExpression = (Boolean) pendingNew.pop()[1];
+      }
+      Rule rule = rewriter.callRule(owner, name, descriptor);
+      if (rule == null) {
+        super.visitMethodInsn(opcode, owner, name, descriptor, itf);
+      } else {
+        rewriteCall(rule, opcode, owner, name, descriptor, itf, newExpression);
+      }
+    }
+
+    void rewriteCall(Rule rule, int opcode, String owner, String name, String descriptor, boolean itf, boolean newExpression) {
+      if (rule.kind() == Rule.Kind.FORBID) {
+        mv.visitLdcInsn(rule.id());
+        mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "callSite", GUARD_DESC, false);
+        mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
+        return;
+      }
+      Redirects.Plan plan = Redirects.plan(rule, owner, name, descriptor);
+      boolean constructor = "<init>".equals(name);
+      if (plan == null || (constructor && !newExpression)) {
+        // A super(...) call of a subclass, or a constructor result nobody kept: nothing to adjust.
+        mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
+        return;
+      }
+      if (plan.before() != null) {
+        plan.before().emit(mv);
+      }
+      if (plan.target() != null) {
+        plan.target().emit(mv);
+      } else {
+        mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
+      }
+      if (plan.after() != null) {
+        plan.after().emit(mv);
+      }
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+      lastWasNew = false;
+      if (opcode == Opcodes.PUTSTATIC && !clinit) {
+        Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
+        if (rule != null) {
+          mv.visitLdcInsn(rule.id());
+          mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
+          mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "staticWrite", GUARD_DESC, false);
+        }
+      }
+      super.visitFieldInsn(opcode, owner, name, descriptor);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+      lastWasNew = false;
+      // Bridges are static methods of this class; interfaces of class files older than Java 8 cannot have them.
+      Object[] rewritten = args.clone();
+      if (!isInterface || majorVersion >= Opcodes.V1_8) {
+        for (int i = 0; i < rewritten.length; i++) {
+          if (rewritten[i] instanceof Handle h) {
+            Rule rule = rewriter.handleRule(h);
+            if (rule != null) {
+              rewritten[i] = bridgeFor(h, rule);
+            }
+          }
+        }
+      }
+      super.visitInvokeDynamicInsn(name, descriptor, bsm, rewritten);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+      lastWasNew = false;
+      super.visitVarInsn(opcode, varIndex);
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+      lastWasNew = false;
+      super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+      lastWasNew = false;
+      super.visitLdcInsn(value);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.durable.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real child JVM running one main class on this test's classpath (runtime, examples and test
+ * classes). Its stdout is collected line by line; its stderr goes to {@code <name>.stderr.log} in
+ * the given dir and is quoted by {@link #report()}. {@link #kill()} sends SIGKILL
+ * ({@link Process#destroyForcibly()} on Linux), so nothing in the child gets to clean up.
+ */
+final class ChildJvm implements AutoCloseable {
+  /** Longest wait for any one thing a child should do; only reached when something is broken. */
+  static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  private final String name;
+  private final Process process;
+  private final Path stderrFile;
+  private final Thread stdoutReader;
+  private final List<String> stdout = new ArrayList<>(); // guarded by this
+  private boolean stdoutClosed; // guarded by this
+
+  private ChildJvm(String name, Process process, Path stderrFile) {
+    this.name = name;
+    this.process = process;
+    this.stderrFile = stderrFile;
+    this.stdoutReader = new Thread(this::readStdout, "stdout of " + name);
+    stdoutReader.setDaemon(true);
+    stdoutReader.start();
+  }
+
+  /**
+   * Starts {@code mainClass} in a new JVM.
+   *
+   * @param dir where the stderr log goes
+   * @param name a name for messages and the log file, unique within {@code dir}
+   */
+  static ChildJvm start(Path dir, String name, String mainClass, Object... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m",
+        // surefire runs with useManifestOnlyJar=false, so this is the real list of jars and dirs
+        "-cp", System.getProperty("java.class.path"),
+        mainClass));
+    for (Object arg : args) {
+      command.add(arg.toString());
+    }
+    Path stderrFile = dir.resolve(name + ".stderr.log");
+    Process process = new ProcessBuilder(command).redirectError(stderrFile.toFile()).start();
+    return new ChildJvm(name, process, stderrFile);
+  }
+
+  private void readStdout() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (this) {
+          stdout.add(line);
+          notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the child was killed while we read: what we have is all there is
+    } finally {
+      synchronized (this) {
+        stdoutClosed = true;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Returns the child's pid. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** Returns whether the child is still running. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Waits until the child prints a line matching {@code matcher} and returns it. Fails with the
+   * child's output if it closes its stdout (exits) first or the deadline passes.
+   */
+  synchronized String awaitLine(String what, Predicate<String> matcher) throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    for (int seen = 0; ; ) {
+      for (; seen < stdout.size(); seen++) {
+        if (matcher.test(stdout.get(seen))) {
+          return stdout.get(seen);
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (stdoutClosed || left <= 0) {
+        fail((stdoutClosed ? "child exited" : "deadline passed") + " before printing " + what + "\n" + report());
+      }
+      wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+    }
+  }
+
+  /** Waits for the child to exit and returns its exit code; fails with its output on the deadline. */
+  int awaitExit() throws InterruptedException {
+    if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      fail("child did not exit within " + DEADLINE + "\n" + report());
+    }
+    stdoutReader.join(DEADLINE.toMillis());
+    return process.exitValue();
+  }
+
+  /** Kills the child with SIGKILL and waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+    stdoutReader.join(DEADLINE.toMillis());
+  }
+
+  /** Closes the child's stdin, which some child programs take as the signal to finish. */
+  void closeStdin() throws IOException {
+    process.getOutputStream().close();
+  }
+
+  /** Returns the stdout lines printed so far (all of them once the child has exited). */
+  synchronized List<String> stdoutLines() {
+    return List.copyOf(stdout);
+  }
+
+  /** Returns the stdout printed so far, one {@code \n} after each line. */
+  synchronized String stdoutText() {
+    StringBuilder sb = new StringBuilder();
+    stdout.forEach(line -> sb.append(line).append('\n'));
+    return sb.toString();
+  }
+
+  /** Describes the child for an assertion message: pid, state, stdout and stderr. */
+  String report() {
+    String stderr;
+    try {
+      stderr = Files.exists(stderrFile) ? Files.readString(stderrFile, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "--- child " + name + " (pid " + process.pid() + ", "
+        + (process.isAlive() ? "running" : "exit code " + process.exitValue()) + ")\n"
+        + "--- stdout:\n" + stdoutText()
+        + "--- stderr (" + stderrFile + "):\n" + stderr;
+  }
+
+  /** Kills the child if it is still running. */
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -22,11 +22,11 @@ record AgentConfig(String mode, Path rulesFile, List<String> passthrough, boolea
     if (args != null && !args.isBlank()) {
       for (String part : args.split(",")) {
         int eq = part.indexOf('=');
-        if (eq < 0) {
-          throw bad("option '" + part + "' has no value");
+        String key = (eq < 0 ? part : part.substring(0, eq)).trim();
+        String value = eq < 0 ? "" : part.substring(eq + 1).trim();
+        if (value.isEmpty()) {
+          throw bad("option '" + key + "' has no value");
         }
-        String key = part.substring(0, eq).trim();
-        String value = part.substring(eq + 1).trim();
         switch (key) {
           case "mode" -> {
             if (!value.equals("enforce") && !value.equals("warn") && !value.equals("off")) {
@@ -44,7 +44,12 @@ record AgentConfig(String mode, Path rulesFile, List<String> passthrough, boolea
               }
             }
           }
-          case "debug" -> debug = Boolean.parseBoolean(value);
+          case "debug" -> {
+            if (!value.equals("true") && !value.equals("false")) {
+              throw bad("debug must be true or false, got '" + value + "'");
+            }
+            debug = value.equals("true");
+          }
           default -> throw bad("unknown option '" + key + "'");
         }
       }

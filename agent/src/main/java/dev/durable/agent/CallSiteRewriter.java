@@ -30,8 +30,21 @@ final class CallSiteRewriter implements ClassFileTransformer {
     this.rules = rules;
     this.debug = debug;
     this.callOwners = rules.callSiteOwners();
-    this.patternCallRules = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.CALL && r.owner().endsWith("*"));
+    this.patternCallRules = rules.rules().stream().anyMatch(r -> r.appliesAtCallSites() && r.owner().endsWith("*"));
     this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+      ProtectionDomain domain, byte[] bytes) {
+    // JDK modules loaded by the platform loader have packages outside java.*/jdk.*/sun.* too
+    // (org.jcp.xml.dsig in java.xml.crypto, org.ietf.jgss): their name prefix does not tell.
+    // Rewritten, a System.getProperty in such a provider's setup became a violation that the
+    // JDK's provider loading swallowed, so the provider silently failed to load.
+    if (module.isNamed() && isJdk(module.getName())) {
+      return null;
+    }
+    return transform(loader, className, redefined, domain, bytes);
   }
 
   @Override

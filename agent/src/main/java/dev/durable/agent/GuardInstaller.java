@@ -32,22 +32,23 @@ final class GuardInstaller implements ClassFileTransformer {
 
   private final Map<String, List<Rule>> byOwner;
 
-  private GuardInstaller(Map<String, List<Rule>> byOwner) {
-    this.byOwner = byOwner;
-  }
-
-  static void install(RuleSet rules, Instrumentation inst) {
-    Map<String, List<Rule>> byOwner = new HashMap<>();
+  /** A transformer for the guard rules (forbid at guard with an exact owner) of {@code rules}. */
+  GuardInstaller(RuleSet rules) {
+    this.byOwner = new HashMap<>();
     for (Rule r : rules.rules()) {
       if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && !r.owner().endsWith("*")) {
         byOwner.computeIfAbsent(r.owner().replace('.', '/'), k -> new ArrayList<>()).add(r);
       }
     }
+  }
+
+  static void install(RuleSet rules, Instrumentation inst) {
+    GuardInstaller installer = new GuardInstaller(rules);
+    Map<String, List<Rule>> byOwner = installer.byOwner;
     if (byOwner.isEmpty()) {
       return;
     }
     allowJdkModulesToReadGuards(byOwner.keySet(), inst);
-    GuardInstaller installer = new GuardInstaller(byOwner);
     inst.addTransformer(installer, true);
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {

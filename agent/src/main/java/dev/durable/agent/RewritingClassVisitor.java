@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -27,7 +28,8 @@ final class RewritingClassVisitor extends ClassVisitor {
   private boolean isInterface;
   private int majorVersion;
 
-  private record Bridge(String name, String descriptor, Handle original, Rule rule) {}
+  /** A bridge for one method reference on one source line (the line it reports in stack traces). */
+  private record Bridge(String name, String descriptor, Handle original, Rule rule, int line) {}
 
   RewritingClassVisitor(ClassVisitor next, CallSiteRewriter rewriter) {
     super(Opcodes.ASM9, next);
@@ -61,6 +63,12 @@ final class RewritingClassVisitor extends ClassVisitor {
     MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, b.name(),
         b.descriptor(), null, null);
     mv.visitCode();
+    if (b.line() > 0) {
+      // Without it a violation's top frame would be "durable$bridge$N(File.java)", with no line to look at.
+      Label start = new Label();
+      mv.visitLabel(start);
+      mv.visitLineNumber(b.line(), start);
+    }
     Handle h = b.original();
     Rewriter body = new Rewriter(mv, false);
     if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
@@ -91,8 +99,8 @@ final class RewritingClassVisitor extends ClassVisitor {
   }
 
   /** Returns the handle of the bridge for a method reference, creating it on first use. */
-  private Handle bridgeFor(Handle h, Rule rule) {
-    String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
+  private Handle bridgeFor(Handle h, Rule rule, int line) {
+    String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc() + " " + line;
     Bridge b = bridges.get(key);
     if (b == null) {
       String desc = switch (h.getTag()) {
@@ -107,7 +115,7 @@ final class RewritingClassVisitor extends ClassVisitor {
           yield Type.getMethodDescriptor(Type.getReturnType(h.getDesc()), withReceiver);
         }
       };
-      b = new Bridge("durable$bridge$" + bridges.size(), desc, h, rule);
+      b = new Bridge("durable$bridge$" + bridges.size(), desc, h, rule, line);
       bridges.put(key, b);
     }
     return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.descriptor(), isInterface);
@@ -119,6 +127,7 @@ final class RewritingClassVisitor extends ClassVisitor {
     // Types of NEW instructions not yet initialised, innermost last, with whether a DUP followed.
     private final Deque<Object[]> pendingNew = new ArrayDeque<>();
     private boolean lastWasNew;
+    private int line;
 
     Rewriter(MethodVisitor mv, boolean clinit) {
       super(Opcodes.ASM9, mv);
@@ -213,12 +222,18 @@ final class RewritingClassVisitor extends ClassVisitor {
           if (rewritten[i] instanceof Handle h) {
             Rule rule = rewriter.handleRule(h);
             if (rule != null) {
-              rewritten[i] = bridgeFor(h, rule);
+              rewritten[i] = bridgeFor(h, rule, line);
             }
           }
         }
       }
       super.visitInvokeDynamicInsn(name, descriptor, bsm, rewritten);
+    }
+
+    @Override
+    public void visitLineNumber(int lineNumber, Label start) {
+      line = lineNumber;
+      super.visitLineNumber(lineNumber, start);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class Worker implements AutoCloseable {
     this.taskQueue = b.taskQueue;
     this.identity = ProcessHandle.current().pid() + "@" + hostName() + "/" + taskQueue + "#" + INSTANCES.incrementAndGet();
     this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize,
-        b.violationListener);
+        b.violationListener, b.failWorkflowExceptionTypes);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
     this.activityExecutor = b.activityExecutor != null ? b.activityExecutor
         : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
@@ -225,6 +225,7 @@ public final class Worker implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private boolean requireSandbox;
     private ViolationListener violationListener;
+    private List<Class<? extends Throwable>> failWorkflowExceptionTypes = List.of();
 
     private Builder(WorkflowClient client, String taskQueue) {
       this.client = client;
@@ -312,6 +313,20 @@ public final class Worker implements AutoCloseable {
      */
     public Builder setRequireSandbox(boolean require) {
       this.requireSandbox = require;
+      return this;
+    }
+
+    /**
+     * Lists error types that fail the <b>workflow</b> instead of the workflow task. By default an
+     * exception that is not a {@link dev.durable.failure.DurableFailure}, a
+     * {@link dev.durable.failure.NondeterminismError} or a
+     * {@link dev.durable.workflow.DeterminismViolation} fails only the workflow task, which is
+     * retried until fixed code is deployed. Listing, say, {@code NondeterminismError.class} ends
+     * such runs at once as FAILED instead. Subclasses match too.
+     */
+    @SafeVarargs
+    public final Builder setFailWorkflowExceptionTypes(Class<? extends Throwable>... types) {
+      this.failWorkflowExceptionTypes = List.of(types);
       return this;
     }
 

@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  * same state. These methods may only be called from workflow code (DURABLE-210 otherwise).
  */
 public final class Workflow {
+  /** The version {@link #getVersion} returns for runs that started before the change existed. */
+  public static final int DEFAULT_VERSION = -1;
+
   private Workflow() {}
 
   /**
@@ -79,6 +82,60 @@ public final class Workflow {
   /** Returns a random UUID that is the same on every replay of this run. */
   public static UUID randomUUID() {
     return run("Workflow.randomUUID").randomUUID();
+  }
+
+  /**
+   * Makes a change to workflow code safe for runs already in progress. The first time a run
+   * reaches this call it records {@code maxSupported}; on replay it returns what it recorded, and
+   * for runs that reached this point before the call existed it returns {@link #DEFAULT_VERSION}.
+   *
+   * <pre>{@code
+   * int v = Workflow.getVersion("reserve-first", Workflow.DEFAULT_VERSION, 1);
+   * if (v == Workflow.DEFAULT_VERSION) { charge(); reserve(); } else { reserve(); charge(); }
+   * }</pre>
+   *
+   * <p>Once no open run took the old version, raise {@code minSupported} and delete the old
+   * branch; later the call itself can go (see docs/versioning.md).
+   *
+   * @param changeId names the change; unique within the workflow type
+   * @param minSupported the oldest version this code still handles
+   * @param maxSupported the version new runs take
+   * @return the version of this run
+   * @throws dev.durable.failure.NondeterminismError (DURABLE-111) when the run took a version
+   *     outside {@code minSupported..maxSupported}
+   */
+  public static int getVersion(String changeId, int minSupported, int maxSupported) {
+    return run("Workflow.getVersion").getVersion(changeId, minSupported, maxSupported);
+  }
+
+  /**
+   * Runs {@code fn} once and records its result; on replay returns the recorded result without
+   * running it. For short, non-deterministic computations that need no retries (generating an
+   * id, reading a configuration value); anything that can fail belongs in an activity.
+   *
+   * @param resultClass the result's type
+   * @param fn the computation; must not call other Workflow methods
+   * @return the result, as recorded
+   */
+  @SuppressWarnings("unchecked")
+  public static <R> R sideEffect(Class<R> resultClass, Supplier<R> fn) {
+    return (R) run("Workflow.sideEffect").sideEffect(resultClass, fn);
+  }
+
+  /**
+   * Like {@link #sideEffect}, for a value that may change while the run lives (a feature flag,
+   * say): {@code fn} runs each time, but a new value is recorded only when {@code updated} says
+   * it differs from the last recorded one. On replay it returns the value recorded at that point.
+   *
+   * @param id names the value within the run
+   * @param resultClass the value's type
+   * @param updated tells whether the new value (second argument) replaces the last (first)
+   * @param fn computes the current value
+   * @return the current value, as recorded
+   */
+  public static <R> R mutableSideEffect(String id, Class<R> resultClass, java.util.function.BiPredicate<R, R> updated,
+      Supplier<R> fn) {
+    return run("Workflow.mutableSideEffect").mutableSideEffect(id, resultClass, updated, fn);
   }
 
   /** Returns whether the code is replaying history rather than running for the first time. */

@@ -34,6 +34,13 @@ public sealed interface Command {
     }
   }
 
+  record RecordMarker(String markerName, String markerId, Payload data) implements Command {
+    @Override
+    public String describe() {
+      return "record " + markerName + " marker '" + markerId + "'";
+    }
+  }
+
   record CompleteWorkflow(Payload result) implements Command {
     @Override
     public String describe() {

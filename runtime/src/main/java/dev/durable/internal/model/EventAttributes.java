@@ -17,12 +17,19 @@ public sealed interface EventAttributes {
   /** Events that close the run. */
   sealed interface CloseEvent extends CommandEvent {}
 
+  /**
+   * The run started.
+   *
+   * @param replaySemantics the version of the engine's replay semantics the run was started with
+   *     (how shims and markers behave); a newer engine replays old histories the old way
+   */
   record WorkflowExecutionStarted(
       String workflowId,
       String workflowType,
       String taskQueue,
       List<Payload> input,
-      Duration workflowTaskTimeout) implements EventAttributes {}
+      Duration workflowTaskTimeout,
+      int replaySemantics) implements EventAttributes {}
 
   /**
    * A workflow task finished; the command events it produced follow.
@@ -53,6 +60,17 @@ public sealed interface EventAttributes {
   record TimerFired(int seq) implements EventAttributes {}
 
   record TimerCanceled(int seq) implements CommandEvent {}
+
+  /**
+   * A value recorded by workflow code so that replay returns it instead of computing it again: a
+   * version of a change ({@code Version}), a side effect ({@code SideEffect}) or a mutable side
+   * effect ({@code MutableSideEffect}).
+   *
+   * @param markerName the kind of marker
+   * @param markerId the change id, side-effect sequence number or mutable-side-effect id
+   * @param data the recorded value
+   */
+  record MarkerRecorded(String markerName, String markerId, Payload data) implements CommandEvent {}
 
   record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
 

@@ -17,6 +17,9 @@ final class CommandMatcher {
     if (c instanceof Command.CancelTimer t && e instanceof EventAttributes.TimerCanceled s) {
       return t.seq() == s.seq();
     }
+    if (c instanceof Command.RecordMarker r && e instanceof EventAttributes.MarkerRecorded m) {
+      return r.markerName().equals(m.markerName()) && r.markerId().equals(m.markerId());
+    }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
         || (c instanceof Command.CancelWorkflow && e instanceof EventAttributes.WorkflowExecutionCanceled);
@@ -25,13 +28,16 @@ final class CommandMatcher {
   /** A short description of a command event for error messages. */
   static String summary(EventAttributes e) {
     if (e instanceof EventAttributes.ActivityTaskScheduled s) {
-      return " activity=" + s.activityType() + " (seq " + s.seq() + ")";
+      return " activity=" + s.activityType() + " (id " + s.seq() + ")";
     }
     if (e instanceof EventAttributes.TimerStarted s) {
       return " timer " + s.seq() + " for " + s.duration();
     }
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
+    }
+    if (e instanceof EventAttributes.MarkerRecorded m) {
+      return " " + m.markerName() + " '" + m.markerId() + "'";
     }
     return "";
   }

@@ -11,6 +11,7 @@ import dev.durable.internal.model.Command;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
@@ -77,6 +78,12 @@ public final class WorkflowRun implements WorkflowHooks {
   private final ViolationListener violationListener;
   /** Violations already logged in this workflow task, so each is logged once. */
   private final Set<String> loggedViolations = new HashSet<>();
+  /** Versions of changes, by change id, as first decided in this run. */
+  private final Map<String, Integer> versions = new HashMap<>();
+  /** Last recorded value of each mutable side effect. */
+  private final Map<String, Payload> mutableSideEffects = new HashMap<>();
+  /** Whether a signal without a handler is an error (the replayer) rather than a warning (a live worker). */
+  private boolean strictSignals;
 
   public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue,
       ViolationListener violationListener) {
@@ -202,6 +209,7 @@ public final class WorkflowRun implements WorkflowHooks {
     expectedIndex = 0;
     try {
       runThreads();
+      skipUnmatchedVersionMarkers(null);
       if (expectedIndex < expected.size()) {
         HistoryEvent missing = expected.get(expectedIndex);
         throw nondeterminism(missing.eventId(), describe(missing),
@@ -217,6 +225,11 @@ public final class WorkflowRun implements WorkflowHooks {
     for (HistoryEvent e : inputs) {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
+        if (started.replaySemantics() > ReplaySemantics.CURRENT) {
+          throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
+              + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
+              + "). Run it on workers with that engine version or newer.");
+        }
         threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
         ResultSlot slot = activities.remove(done.seq());
@@ -234,15 +247,20 @@ public final class WorkflowRun implements WorkflowHooks {
           slot.complete(null);
         }
       } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
-        deliverSignal(signal);
+        deliverSignal(e, signal);
       } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
         cancelRequested = true;
       }
     }
   }
 
-  private void deliverSignal(EventAttributes.WorkflowExecutionSignaled signal) {
+  private void deliverSignal(HistoryEvent event, EventAttributes.WorkflowExecutionSignaled signal) {
     Method handler = info.signals().get(signal.signalName());
+    if (handler == null && strictSignals) {
+      throw nondeterminism(event.eventId(), "WorkflowExecutionSignaled  signal=" + signal.signalName() + recordedOn(event),
+          "no @SignalMethod named '" + signal.signalName() + "' in " + info.iface().getName()
+              + " (known signals: " + info.signals().keySet() + ")", null);
+    }
     if (handler == null) {
       LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) received signal ''{2}'' but {3} has no @SignalMethod"
           + " with that name; it is ignored. Known signals: {4}", workflowId, info.workflowType(), signal.signalName(),
@@ -422,6 +440,98 @@ public final class WorkflowRun implements WorkflowHooks {
     return met;
   }
 
+  static final String VERSION = "Version";
+  static final String SIDE_EFFECT = "SideEffect";
+  static final String MUTABLE_SIDE_EFFECT = "MutableSideEffect";
+
+  /** See {@code Workflow.getVersion}. */
+  public int getVersion(String changeId, int minSupported, int maxSupported) {
+    currentThreadOrFail("Workflow.getVersion");
+    Integer version = versions.get(changeId);
+    if (version == null) {
+      if (expected == null) {
+        version = maxSupported;
+        emit(new Command.RecordMarker(VERSION, changeId, converter.toPayload(version, () -> "version of " + changeId)));
+      } else {
+        // Markers of getVersion calls removed since are passed over; the one for this change may follow them.
+        for (int j = expectedIndex; j < expected.size()
+            && expected.get(j).attributes() instanceof EventAttributes.MarkerRecorded m && VERSION.equals(m.markerName()); j++) {
+          if (changeId.equals(m.markerId())) {
+            expectedIndex = j;
+            version = (Integer) converter.fromPayload(m.data(), Integer.class, () -> "version of change " + changeId);
+            emit(new Command.RecordMarker(VERSION, changeId, m.data()));
+            break;
+          }
+        }
+        if (version == null) {
+          // History from before the change: the code that ran then had no getVersion call here.
+          version = dev.durable.workflow.Workflow.DEFAULT_VERSION;
+        }
+      }
+      versions.put(changeId, version);
+    }
+    if (version < minSupported || version > maxSupported) {
+      throw new NondeterminismError("DURABLE-111 workflow '" + workflowId + "' (run " + runId + ", "
+          + info.workflowType() + ") took version " + version + " of change '" + changeId + "', but this code supports "
+          + "versions " + minSupported + " to " + maxSupported + " (at " + SourceLine.ofCurrentThread() + "). Keep the"
+          + " branch for version " + version + " until no run that took it is open, or reset those runs.");
+    }
+    return version;
+  }
+
+  /** See {@code Workflow.sideEffect}: computed once, recorded, and read back on replay. */
+  public Object sideEffect(java.lang.reflect.Type type, java.util.function.Supplier<?> fn) {
+    currentThreadOrFail("Workflow.sideEffect");
+    String id = Integer.toString(nextSeq++);
+    Payload recorded = recordedMarker(SIDE_EFFECT, id);
+    Payload data = recorded != null ? recorded
+        : converter.toPayload(fn.get(), () -> "side effect " + id + " of workflow '" + workflowId + "'");
+    emit(new Command.RecordMarker(SIDE_EFFECT, id, data));
+    return converter.fromPayload(data, type, () -> "side effect " + id + " of workflow '" + workflowId + "'");
+  }
+
+  /** See {@code Workflow.mutableSideEffect}: recorded only when the value changes. */
+  @SuppressWarnings("unchecked")
+  public <R> R mutableSideEffect(String id, Class<R> type, java.util.function.BiPredicate<R, R> updated,
+      java.util.function.Supplier<R> fn) {
+    currentThreadOrFail("Workflow.mutableSideEffect");
+    java.util.function.Supplier<String> where = () -> "mutable side effect '" + id + "' of workflow '" + workflowId + "'";
+    Payload last = mutableSideEffects.get(id);
+    if (expected != null) {
+      Payload recorded = recordedMarker(MUTABLE_SIDE_EFFECT, id);
+      if (recorded != null) {
+        emit(new Command.RecordMarker(MUTABLE_SIDE_EFFECT, id, recorded));
+        mutableSideEffects.put(id, recorded);
+        return (R) converter.fromPayload(recorded, type, where);
+      }
+      if (last != null) {
+        return (R) converter.fromPayload(last, type, where); // unchanged at this point of the history
+      }
+    }
+    R value = fn.get();
+    if (last != null && !updated.test((R) converter.fromPayload(last, type, where), value)) {
+      return (R) converter.fromPayload(last, type, where);
+    }
+    Payload data = converter.toPayload(value, where);
+    emit(new Command.RecordMarker(MUTABLE_SIDE_EFFECT, id, data));
+    mutableSideEffects.put(id, data);
+    return (R) converter.fromPayload(data, type, where);
+  }
+
+  /** On replay, the data of the next command event if it is the marker named; else null. */
+  private Payload recordedMarker(String name, String id) {
+    if (expected == null || expectedIndex >= expected.size()) {
+      return null;
+    }
+    return expected.get(expectedIndex).attributes() instanceof EventAttributes.MarkerRecorded m
+        && name.equals(m.markerName()) && id.equals(m.markerId()) ? m.data() : null;
+  }
+
+  /** Makes a signal without a handler a non-determinism error instead of a warning (for the replayer). */
+  public void setStrictSignals(boolean strict) {
+    this.strictSignals = strict;
+  }
+
   private int startTimer(Duration d) {
     int seq = nextSeq++;
     timers.put(seq, new ResultSlot());
@@ -490,6 +600,7 @@ public final class WorkflowRun implements WorkflowHooks {
       commands.add(c);
       return;
     }
+    skipUnmatchedVersionMarkers(c);
     if (expectedIndex >= expected.size()) {
       long at = expected.isEmpty() ? lastEventId + 1 : expected.get(expected.size() - 1).eventId() + 1;
       throw nondeterminism(at, "no further command in this workflow task", c.describe(), SourceLine.ofCurrentThread());
@@ -500,8 +611,25 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
+  /**
+   * A version marker the code does not produce any more belongs to a getVersion call that was
+   * removed once no run needed the old branch; replay passes over it.
+   */
+  private void skipUnmatchedVersionMarkers(Command c) {
+    while (expectedIndex < expected.size()
+        && expected.get(expectedIndex).attributes() instanceof EventAttributes.MarkerRecorded m
+        && VERSION.equals(m.markerName())
+        && !CommandMatcher.matches(c, m)) {
+      expectedIndex++;
+    }
+  }
+
   private static String describe(HistoryEvent e) {
-    return e.eventType() + " " + CommandMatcher.summary(e.attributes());
+    return e.eventType() + " " + CommandMatcher.summary(e.attributes()) + recordedOn(e);
+  }
+
+  private static String recordedOn(HistoryEvent e) {
+    return "  (recorded by the code that ran on " + e.timestamp().toString().substring(0, 10) + ")";
   }
 
   private Error nondeterminism(long eventId, String history, String code, String source) {
@@ -510,8 +638,8 @@ public final class WorkflowRun implements WorkflowHooks {
         + "  history: " + history + "\n"
         + "  code:    " + code + (source == null ? "" : "  at " + source) + "\n"
         + "The workflow code changed in a way that is not compatible with runs already in progress.\n"
-        + "Deploy code that makes the same calls in the same order for runs started with the old code,"
-        + " or terminate and restart the affected runs.");
+        + "Guard the change with Workflow.getVersion(\"<change-id>\", Workflow.DEFAULT_VERSION, 1), or reset the run"
+        + " (terminate it and start it again).");
     nondeterminism = err;
     return err;
   }

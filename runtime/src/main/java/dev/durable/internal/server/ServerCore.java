@@ -17,6 +17,7 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.Store;
@@ -123,7 +124,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         s.workflowTaskTimeout = r.workflowTaskTimeout();
         s.workflowTaskPending = true;
         HistoryEvent started = new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
-            r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout()));
+            r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout(),
+            ReplaySemantics.CURRENT));
         store.apply(new Store.Transition(s, List.of(started), true, true));
         Execution ex = new Execution(s);
         open.put(s.runId, ex);
@@ -321,6 +323,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new DurableException("DURABLE-212", "interrupted while waiting for workflow '" + workflowId + "'", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof DurableException d && "DURABLE-213".equals(d.getCode())) {
+        throw new DurableException("DURABLE-213", "the server closed while waiting for workflow '" + workflowId
+            + "'; start a server on the same data dir and wait again.", d);
+      }
       throw new DurableException("DURABLE-302", "waiting for workflow '" + workflowId + "' failed", e.getCause());
     }
   }
@@ -340,6 +346,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return Optional.empty();
       }
       if (item == null) {
+        failIfClosed();
         return Optional.empty();
       }
       try (var g = enter()) {
@@ -479,6 +486,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     } else if (c instanceof Command.CancelTimer t) {
       events.add(new HistoryEvent(id, now, new EventAttributes.TimerCanceled(t.seq())));
       s.timers.remove(t.seq());
+    } else if (c instanceof Command.RecordMarker m) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.MarkerRecorded(m.markerName(), m.markerId(), m.data())));
     } else if (c instanceof Command.CompleteWorkflow done) {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCompleted(done.result())));
       s.result = done.result();
@@ -576,6 +585,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return Optional.empty();
       }
       if (ref == null) {
+        failIfClosed();
         return Optional.empty();
       }
       try (var g = enter()) {
@@ -927,6 +937,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     return clock.instant();
   }
 
+  /**
+   * A closed queue answers polls at once; without this, pollers would spin instead of learning
+   * (DURABLE-213) that the server is gone.
+   */
+  private void failIfClosed() {
+    enter().close();
+  }
+
   /** Holds the store open for the duration of one call. */
   private AutoCloseable0 enter() {
     var read = lifecycle.readLock();
@@ -974,5 +992,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     pendingQueries.values().forEach(f -> f.completeExceptionally(
         new DurableException("DURABLE-213", "the server closed before the query was answered")));
+    // Clients waiting for results would otherwise only notice at the end of their wait slice.
+    DurableException closedFirst = new DurableException("DURABLE-213", "the server closed before the workflow did");
+    open.values().forEach(ex -> ex.closed.completeExceptionally(closedFirst));
   }
 }

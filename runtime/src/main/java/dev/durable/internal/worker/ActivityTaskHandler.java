@@ -4,6 +4,7 @@ import dev.durable.common.DataConverterException;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.Payload;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
 import java.lang.reflect.InvocationTargetException;
@@ -41,27 +42,42 @@ public final class ActivityTaskHandler {
     String where = "activity " + task.activityType() + " of workflow '" + task.workflowId() + "'";
     ActivityContextImpl ctx = new ActivityContextImpl(service, task);
     ctx.enter();
+    Payload payload;
     try {
       Object[] args = JsonConverter.DEFAULT.fromPayloads(task.input(), reg.method().getGenericParameterTypes(), () -> where);
       Object result = reg.method().invoke(reg.impl(), args);
-      var payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where);
-      service.completeActivityTask(task.token(), payload);
+      payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where);
     } catch (DataConverterException e) {
       // The same value fails the same way on every attempt: retrying cannot help.
       report(task, nonRetryable(Failures.toInfo(e)));
+      return;
     } catch (InvocationTargetException e) {
       report(task, Failures.toInfo(e.getCause()));
+      return;
     } catch (IllegalAccessException | RuntimeException e) {
       report(task, Failures.toInfo(e));
+      return;
     } finally {
       ctx.exit();
     }
+    // Outside the try above: if the server cannot take the result, the activity did not fail.
+    call(task, "report the result of", () -> service.completeActivityTask(task.token(), payload));
   }
 
   private void report(ActivityTask task, FailureInfo failure) {
     LOG.log(System.Logger.Level.DEBUG, "activity {0} attempt {1} of ''{2}'' failed: {3}", task.activityType(),
         task.token().attempt(), task.workflowId(), failure.summary());
-    service.failActivityTask(task.token(), failure);
+    call(task, "report the failure of", () -> service.failActivityTask(task.token(), failure));
+  }
+
+  /** Tells the server; a server that is gone dispatches the attempt again after its timeout or restart. */
+  private static void call(ActivityTask task, String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not " + what + " activity " + task.activityType() + " attempt "
+          + task.token().attempt() + " of workflow '" + task.workflowId() + "': " + e.getMessage());
+    }
   }
 
   private static FailureInfo nonRetryable(FailureInfo f) {

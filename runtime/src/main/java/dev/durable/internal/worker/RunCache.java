@@ -24,15 +24,22 @@ final class RunCache {
     return runs.get(runId);
   }
 
-  synchronized WorkflowRun remove(String runId) {
-    return runs.remove(runId);
+  /** Removes {@code run} if it is the run cached for its id (another run of the id may have replaced it). */
+  synchronized void remove(WorkflowRun run) {
+    runs.remove(run.runId(), run);
   }
 
   /** Caches a run; returns the runs evicted to make room, which the caller destroys. */
   List<WorkflowRun> put(WorkflowRun run) {
     List<WorkflowRun> evicted = new ArrayList<>();
     synchronized (this) {
-      runs.put(run.runId(), run);
+      WorkflowRun displaced = runs.put(run.runId(), run);
+      // Two pollers may each have built a run of one workflow (a timed-out task retried elsewhere). The one not
+      // kept must be unwound or its threads stay parked forever; one still in use is unwound by its user, who
+      // finds that it is no longer the cached run.
+      if (displaced != null && displaced != run && displaced.lock.tryLock()) {
+        evicted.add(displaced);
+      }
       Iterator<Map.Entry<String, WorkflowRun>> it = runs.entrySet().iterator();
       while (runs.size() > capacity && it.hasNext()) {
         WorkflowRun eldest = it.next().getValue();

@@ -5,6 +5,7 @@ import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.replay.WorkflowRun;
+import dev.durable.internal.replay.WorkflowTaskFailure;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
@@ -27,10 +28,13 @@ public final class WorkflowTaskHandler {
   private final Map<String, Registration> types;
   private final RunCache cache;
   private final ViolationListener violationListener;
+  private final List<Class<? extends Throwable>> failWorkflowTypes;
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
-      Map<String, Registration> types, int cacheSize, ViolationListener violationListener) {
+      Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
+      List<Class<? extends Throwable>> failWorkflowTypes) {
     this.violationListener = violationListener;
+    this.failWorkflowTypes = List.copyOf(failWorkflowTypes);
     this.service = service;
     this.taskQueue = taskQueue;
     this.identity = identity;
@@ -69,11 +73,13 @@ public final class WorkflowTaskHandler {
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
-      service.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity));
-      if (run.isClosed()) {
-        discard(run);
-      } else if (cache.get(t.runId()) != run) {
+      if (!run.isClosed() && cache.get(t.runId()) != run) {
+        // Cached before completing: the next task may come at once, and must wait for this run, not build another.
         cache.put(run);
+      }
+      service.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity));
+      if (run.isClosed() || cache.get(t.runId()) != run) {
+        discard(run); // closed, or replaced by a run another poller built meanwhile
       }
     } catch (TaskRejectedException e) {
       LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", t.workflowId(), e.getMessage());
@@ -83,11 +89,19 @@ public final class WorkflowTaskHandler {
       if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
         throw vme;
       }
+      Throwable cause = e instanceof WorkflowTaskFailure && e.getCause() != null ? e.getCause() : e;
+      if (failWorkflowTypes.stream().anyMatch(type -> type.isInstance(cause))) {
+        // The user chose to end runs on this kind of error rather than wait for fixed code.
+        LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) fails: {2}", t.workflowId(), t.workflowType(),
+            e.getMessage());
+        completeAsFailed(t, cause);
+        return;
+      }
       LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + t.workflowId() + "'' (" + t.workflowType()
           + ") failed: " + e.getMessage(), e);
-      FailureInfo cause = Failures.toInfo(e);
-      fail(t, new FailureInfo(FailureInfo.WORKFLOW_TASK, cause.type(), cause.message(), cause.stackTrace(), null, false,
-          Map.of(), cause.cause()));
+      FailureInfo info = Failures.toInfo(e);
+      fail(t, new FailureInfo(FailureInfo.WORKFLOW_TASK, info.type(), info.message(), info.stackTrace(), null, false,
+          Map.of(), info.cause()));
     } finally {
       if (run != null && run.lock.isHeldByCurrentThread()) {
         run.lock.unlock();
@@ -149,8 +163,17 @@ public final class WorkflowTaskHandler {
 
   private void discard(WorkflowRun run) {
     if (run != null) {
-      cache.remove(run.runId());
+      cache.remove(run);
       run.destroy();
+    }
+  }
+
+  private void completeAsFailed(WorkflowTask t, Throwable cause) {
+    try {
+      service.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(),
+          List.of(new Command.FailWorkflow(Failures.toInfo(cause))), identity));
+    } catch (TaskRejectedException e) {
+      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", t.workflowId(), e.getMessage());
     }
   }
 

@@ -62,13 +62,18 @@ public final class Guards {
   /** Returns the index of the frame to blame, or -1 when the call is allowed. */
   static int userFrame(StackTraceElement[] stack, boolean direct) {
     RuleSet rules = Sandbox.rules();
+    boolean guardedFrameSeen = false;
+    for (StackTraceElement frame : stack) {
+      // Static initialisation runs once per JVM, like class loading, and so does every method it
+      // calls. Reporting there would also fail the initializer: the class would be unusable for good.
+      if ("<clinit>".equals(frame.getMethodName())) {
+        return -1;
+      }
+    }
     for (int i = 0; i < stack.length; i++) {
       String cls = stack[i].getClassName();
       if (cls.startsWith("dev.durable.internal.sandbox.")) {
         continue;
-      }
-      if ("<clinit>".equals(stack[i].getMethodName())) {
-        return -1; // static initialisation runs once per JVM, like class loading
       }
       if (direct) {
         return i;
@@ -79,8 +84,20 @@ public final class Guards {
       if (!isJdk(cls)) {
         return i;
       }
+      if (guardedFrameSeen && isGuarded(rules, stack[i])) {
+        // Called by another guarded method (Files.newByteChannel calls its other overload, HttpClient
+        // send calls sendAsync): that one's guard already decided on this very call of the user's.
+        return -1;
+      }
+      guardedFrameSeen = true;
     }
     return -1;
+  }
+
+  /** Whether a JDK frame is a method with a guard (rules with a descriptor pattern are not seen here). */
+  private static boolean isGuarded(RuleSet rules, StackTraceElement frame) {
+    Rule r = rules.find(Rule.At.GUARD, frame.getClassName(), frame.getMethodName(), "*");
+    return r != null && r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD;
   }
 
   static boolean isJdk(String cls) {

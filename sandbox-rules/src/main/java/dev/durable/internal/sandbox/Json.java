@@ -147,10 +147,11 @@ final class Json {
           case 'b' -> sb.append('\b');
           case 'f' -> sb.append('\f');
           case 'u' -> {
-            if (pos + 4 > text.length()) {
-              throw error("bad \\u escape");
+            String hex = pos + 4 > text.length() ? "" : text.substring(pos, pos + 4);
+            if (!hex.matches("[0-9a-fA-F]{4}")) {
+              throw error("bad \\u escape; expected four hex digits");
             }
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+            sb.append((char) Integer.parseInt(hex, 16));
             pos += 4;
           }
           default -> throw error("bad escape '\\" + e + "'");
@@ -168,7 +169,11 @@ final class Json {
     }
     String s = text.substring(start, pos);
     try {
-      return s.contains(".") || s.contains("e") || s.contains("E") ? Double.parseDouble(s) : Long.parseLong(s);
+      // Not a ?: expression: that would promote the long to a double.
+      if (s.contains(".") || s.contains("e") || s.contains("E")) {
+        return Double.parseDouble(s);
+      }
+      return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw error("bad number '" + s + "'");
     }

@@ -62,6 +62,14 @@ public record Rule(
     return names.isEmpty() && "*".equals(descriptor);
   }
 
+  /**
+   * Returns whether this rule can change a call site: a redirect or forbid rule at {@code call} or
+   * {@code any} ({@link RuleSet#find} lets {@code any} rules match calls too).
+   */
+  public boolean appliesAtCallSites() {
+    return kind != Kind.PASSTHROUGH && (at == At.CALL || at == At.ANY);
+  }
+
   boolean matchesOwner(String dotted) {
     if ("*".equals(owner)) {
       return true;

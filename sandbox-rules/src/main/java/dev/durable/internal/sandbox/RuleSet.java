@@ -111,7 +111,7 @@ public final class RuleSet {
   public java.util.Set<String> callSiteOwners() {
     java.util.Set<String> out = new java.util.HashSet<>();
     for (Rule r : rules) {
-      if ((r.at() == Rule.At.CALL) && !r.owner().endsWith("*")) {
+      if (r.appliesAtCallSites() && !r.owner().endsWith("*")) {
         out.add(r.owner().replace('.', '/'));
       }
     }

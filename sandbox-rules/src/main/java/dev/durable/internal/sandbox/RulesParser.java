@@ -97,6 +97,11 @@ public final class RulesParser {
             + " (com.acme.*) or *, got \"" + owner + "\"");
       }
     }
+    if (kind == Rule.Kind.FORBID && at == Rule.At.GUARD && owners.stream().anyMatch(o -> o.endsWith("*"))) {
+      // Guards are put into the methods of the classes named; a pattern would silently guard nothing.
+      throw error(where, f.get("owner").line(), "owner", "a guard rule needs exact class names, got a pattern;"
+          + " to check calls into a package from workflow code use \"at\": \"call\"");
+    }
     Set<String> names = new LinkedHashSet<>(f.containsKey("name") ? strings(f, "name", where, line, false) : List.of());
     names.remove("*");
     String descriptor = string(f, "descriptor", where, line, false);

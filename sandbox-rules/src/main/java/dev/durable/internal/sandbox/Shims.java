@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Shims {
   private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+  private static final Duration LONGEST_SLEEP = Duration.ofMillis(Long.MAX_VALUE);
 
   private Shims() {}
 
@@ -117,8 +118,13 @@ public final class Shims {
   public static void sleep(Duration duration) throws InterruptedException {
     WorkflowHooks h = SandboxState.hooks();
     if (h == null) {
-      long millis = duration.toMillis();
-      Thread.sleep(millis, (int) (duration.minusMillis(millis).toNanos()));
+      // As Thread.sleep(Duration): a negative duration does not sleep, a huge one sleeps "forever".
+      if (duration.isNegative()) {
+        return;
+      }
+      Duration d = duration.compareTo(LONGEST_SLEEP) > 0 ? LONGEST_SLEEP : duration;
+      long millis = d.toMillis();
+      Thread.sleep(millis, (int) (d.minusMillis(millis).toNanos()));
     } else {
       h.sleep(duration);
     }
@@ -205,6 +211,16 @@ public final class Shims {
     return d == null ? r.nextFloat() : d.nextFloat();
   }
 
+  public static float tlrNextFloat(ThreadLocalRandom r, float bound) {
+    Random d = rnd();
+    return d == null ? r.nextFloat(bound) : d.nextFloat(bound);
+  }
+
+  public static float tlrNextFloat(ThreadLocalRandom r, float origin, float bound) {
+    Random d = rnd();
+    return d == null ? r.nextFloat(origin, bound) : d.nextFloat(origin, bound);
+  }
+
   public static boolean tlrNextBoolean(ThreadLocalRandom r) {
     Random d = rnd();
     return d == null ? r.nextBoolean() : d.nextBoolean();
@@ -213,6 +229,11 @@ public final class Shims {
   public static double tlrNextGaussian(ThreadLocalRandom r) {
     Random d = rnd();
     return d == null ? r.nextGaussian() : d.nextGaussian();
+  }
+
+  public static double tlrNextGaussian(ThreadLocalRandom r, double mean, double stddev) {
+    Random d = rnd();
+    return d == null ? r.nextGaussian(mean, stddev) : d.nextGaussian(mean, stddev);
   }
 
   public static void tlrNextBytes(ThreadLocalRandom r, byte[] bytes) {

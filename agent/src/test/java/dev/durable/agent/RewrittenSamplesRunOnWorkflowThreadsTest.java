@@ -1,0 +1,143 @@
+package dev.durable.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.internal.sandbox.FakeHooks;
+import dev.durable.internal.sandbox.RuleSet;
+import dev.durable.internal.sandbox.RulesParser;
+import dev.durable.internal.sandbox.Sandbox;
+import dev.durable.internal.sandbox.SandboxState;
+import dev.durable.internal.sandbox.Violation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Calendar;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rewritten samples, run as workflow code: every redirected value comes from the run's hooks. */
+class RewrittenSamplesRunOnWorkflowThreadsTest {
+  private final SampleRunner run = new SampleRunner();
+  private final FakeHooks hooks = new FakeHooks();
+
+  @BeforeEach
+  void enterWorkflowThread() {
+    run.load("EnvironmentSamples"); // initialise outside the workflow, as class loading would
+    Sandbox.install(new RuleSet(RulesParser.defaults()), Sandbox.Mode.ENFORCE);
+    SandboxState.enter(hooks);
+  }
+
+  @AfterEach
+  void restoreNeutralState() {
+    SandboxState.restore(null);
+    Sandbox.install(new RuleSet(List.of()), Sandbox.Mode.ENFORCE);
+  }
+
+  @Test
+  void everyTimeCallReadsWorkflowTime() throws Throwable {
+    Instant now = FakeHooks.NOW;
+    assertEquals(now, run.call("TimeSamples", "instantNow"));
+    assertEquals(now.toEpochMilli(), run.call("TimeSamples", "currentTimeMillis"));
+    assertEquals(now.getEpochSecond() * 1_000_000_000L + now.getNano(), run.call("TimeSamples", "nanoTime"));
+    assertEquals(Date.from(now), run.call("TimeSamples", "newDate"));
+    assertEquals(now.toEpochMilli(), ((Calendar) run.call("TimeSamples", "calendar")).getTimeInMillis());
+    assertEquals(now, ((Clock) run.call("TimeSamples", "systemUtc")).instant());
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    assertEquals(LocalDate.ofInstant(now, tokyo), run.call("TimeSamples", "localDateNow", tokyo));
+    assertEquals(LocalDateTime.ofInstant(now, ZoneOffset.UTC), run.call("TimeSamples", "localDateTimeNow", Clock.systemUTC()));
+    assertEquals(new StringBuilder(Date.from(now).toString()).reverse().toString(), run.call("TimeSamples", "nestedNewDate"));
+  }
+
+  @Test
+  void aClockTheCodeWasGivenIsKept() throws Throwable {
+    Clock fixed = Clock.fixed(Instant.parse("2020-01-01T10:00:00Z"), ZoneOffset.UTC);
+    assertEquals(LocalDateTime.of(2020, 1, 1, 10, 0), run.call("TimeSamples", "localDateTimeNow", fixed));
+    assertEquals(new Date(123L), run.call("TimeSamples", "dateAt123"));
+  }
+
+  @Test
+  void randomValuesComeFromTheRunsStream() throws Throwable {
+    Random expected = new Random(FakeHooks.SEED);
+    Random fresh = (Random) run.call("RandomSamples", "newRandom");
+    assertEquals(new Random(expected.nextLong()).nextInt(), fresh.nextInt());
+    assertEquals(expected.nextDouble(), run.call("RandomSamples", "mathRandom"));
+    assertEquals(expected.nextInt(5), run.call("RandomSamples", "threadLocalRandomNextInt"));
+    assertEquals(expected.nextFloat(2f), run.call("RandomSamples", "threadLocalRandomNextFloat"));
+    assertEquals(FakeHooks.UUID_VALUE, run.call("RandomSamples", "randomUuid"));
+    assertEquals(new Random(7L).nextLong(), ((Random) run.call("RandomSamples", "seededRandom")).nextLong());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void methodReferencesAreDeterministicToo() throws Throwable {
+    Random expected = new Random(FakeHooks.SEED);
+    assertEquals(FakeHooks.NOW, ((Supplier<Instant>) run.call("MethodReferenceSamples", "instantNow")).get());
+    assertEquals(FakeHooks.UUID_VALUE, ((Supplier<UUID>) run.call("MethodReferenceSamples", "randomUuid")).get());
+    assertEquals(FakeHooks.UUID_VALUE, ((Supplier<UUID>) run.call("MethodReferenceSamples", "anonymousUuid")).get());
+    Random fresh = ((Supplier<Random>) run.call("MethodReferenceSamples", "newRandom")).get();
+    assertEquals(new Random(expected.nextLong()).nextInt(), fresh.nextInt());
+    assertEquals(expected.nextInt(9), ((IntUnaryOperator) run.call("MethodReferenceSamples", "boundNextInt")).applyAsInt(9));
+  }
+
+  @Test
+  void sleepIsADurableTimer() throws Throwable {
+    run.call("EnvironmentSamples", "sleepFiveMillis");
+    assertEquals(List.of(Duration.ofMillis(5)), hooks.sleeps);
+  }
+
+  @Test
+  void readingTheEnvironmentIsReportedAtTheSampleLine() throws Throwable {
+    run.call("EnvironmentSamples", "getenv");
+    run.call("EnvironmentSamples", "getProperty");
+    assertEquals(List.of("env.getenv", "env.get-property"), hooks.violations.stream().map(Violation::ruleId).toList());
+    StackTraceElement top = hooks.violations.get(0).userFrame();
+    assertEquals("example.sample.EnvironmentSamples", top.getClassName());
+    assertEquals("getenv", top.getMethodName());
+    assertEquals("EnvironmentSamples.java", top.getFileName());
+    assertTrue(top.getLineNumber() > 0);
+  }
+
+  @Test
+  void aStaticWriteIsReportedWithTheField() throws Throwable {
+    run.call("EnvironmentSamples", "bumpCounter");
+    Violation v = hooks.violations.get(0);
+    assertEquals("global.static-write", v.ruleId());
+    assertEquals("example.sample.EnvironmentSamples.counter", v.api());
+    assertTrue(v.staticWrite());
+    assertEquals("bumpCounter", v.userFrame().getMethodName());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aForbiddenMethodReferenceIsReportedAtTheLineThatWroteIt() throws Throwable {
+    Function<String, String> getenv = (Function<String, String>) run.call("MethodReferenceSamples", "getenv");
+    getenv.apply("X");
+    StackTraceElement top = hooks.violations.get(0).userFrame();
+    assertEquals("example.sample.MethodReferenceSamples", top.getClassName());
+    assertEquals("MethodReferenceSamples.java", top.getFileName());
+    assertTrue(top.getLineNumber() > 0, "the bridge carries the line of the method reference: " + top);
+  }
+
+  @Test
+  void staticInitializersAreNotReported() throws Throwable {
+    SandboxState.restore(null);
+    SampleRunner fresh = new SampleRunner();
+    SandboxState.enter(hooks);
+    fresh.load("EnvironmentSamples"); // runs <clinit> on the workflow thread
+    assertFalse(hooks.violations.stream().anyMatch(v -> v.staticWrite()));
+  }
+}

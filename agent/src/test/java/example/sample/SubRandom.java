@@ -1,0 +1,12 @@
+package example.sample;
+
+import java.util.Random;
+
+/** A subclass of Random: its super() call is not a new-expression, so it gets no after-shim. */
+public final class SubRandom extends Random {
+  private static final long serialVersionUID = 1L;
+
+  public SubRandom() {
+    super();
+  }
+}

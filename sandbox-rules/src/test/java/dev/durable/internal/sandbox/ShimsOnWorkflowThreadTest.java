@@ -1,0 +1,124 @@
+package dev.durable.internal.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Calendar;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** With a SandboxState (a workflow thread) the shims answer from the run's hooks. */
+class ShimsOnWorkflowThreadTest {
+  private final FakeHooks hooks = new FakeHooks();
+  private WorkflowHooks previous;
+
+  @BeforeEach
+  void enterWorkflowThread() {
+    previous = SandboxState.enter(hooks);
+  }
+
+  @AfterEach
+  void leaveWorkflowThread() {
+    SandboxState.restore(previous);
+  }
+
+  @Test
+  void timeIsWorkflowTime() {
+    assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.currentTimeMillis());
+    assertEquals(FakeHooks.NOW.getEpochSecond() * 1_000_000_000L + FakeHooks.NOW.getNano(), Shims.nanoTime());
+    assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.date(new Date()).getTime());
+    assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.calendar(Calendar.getInstance()).getTimeInMillis());
+  }
+
+  @Test
+  void systemClocksBecomeWorkflowClocksInTheirZone() {
+    Clock utc = Shims.clockUTC();
+    assertInstanceOf(WorkflowClock.class, utc);
+    assertEquals(ZoneOffset.UTC, utc.getZone());
+    assertEquals(FakeHooks.NOW, utc.instant());
+    assertEquals(ZoneId.systemDefault(), Shims.clockDefaultZone().getZone());
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    Clock inTokyo = Shims.clockOf(tokyo);
+    assertEquals(LocalDateTime.ofInstant(FakeHooks.NOW, tokyo), LocalDateTime.now(inTokyo));
+  }
+
+  @Test
+  void aSystemClockPassedToNowBecomesAWorkflowClockButOtherClocksAreKept() {
+    Clock utc = Shims.clock(Clock.systemUTC());
+    assertInstanceOf(WorkflowClock.class, utc);
+    assertEquals(ZoneOffset.UTC, utc.getZone());
+    Clock passed = Shims.clock(Clock.system(ZoneId.of("Europe/Paris")));
+    assertInstanceOf(WorkflowClock.class, passed);
+    assertEquals(ZoneId.of("Europe/Paris"), passed.getZone());
+    assertEquals(FakeHooks.NOW, Instant.now(passed));
+
+    Clock fixed = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+    assertSame(fixed, Shims.clock(fixed));
+    Clock workflow = Shims.clockUTC();
+    assertSame(workflow, Shims.clock(workflow));
+  }
+
+  @Test
+  void aNewRandomIsReseededFromTheRunsStream() {
+    Random expected = new Random(new Random(FakeHooks.SEED).nextLong());
+    Random shimmed = Shims.random(new Random());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(expected.nextInt(), shimmed.nextInt());
+    }
+  }
+
+  @Test
+  void randomValuesComeFromTheRunsStream() {
+    Random expected = new Random(FakeHooks.SEED);
+    ThreadLocalRandom tlr = ThreadLocalRandom.current();
+    assertEquals(expected.nextDouble(), Shims.mathRandom());
+    assertEquals(expected.nextInt(5), Shims.tlrNextInt(tlr, 5));
+    assertEquals(expected.nextInt(3, 9), Shims.tlrNextInt(tlr, 3, 9));
+    assertEquals(expected.nextLong(), Shims.tlrNextLong(tlr));
+    assertEquals(expected.nextBoolean(), Shims.tlrNextBoolean(tlr));
+    assertEquals(expected.nextGaussian(), Shims.tlrNextGaussian(tlr));
+    byte[] want = new byte[8];
+    byte[] got = new byte[8];
+    expected.nextBytes(want);
+    Shims.tlrNextBytes(tlr, got);
+    assertArrayEquals(want, got);
+    assertEquals(FakeHooks.UUID_VALUE, Shims.randomUUID());
+  }
+
+  @Test
+  void sleepIsADurableTimer() throws InterruptedException {
+    long start = System.nanoTime();
+    Shims.sleep(60_000);
+    Shims.sleep(1, 5);
+    Shims.sleep(Duration.ofHours(2));
+    assertEquals(List.of(Duration.ofMinutes(1), Duration.ofMillis(1).plusNanos(5), Duration.ofHours(2)), hooks.sleeps);
+    assertFalse(System.nanoTime() - start > 5_000_000_000L, "did not really sleep");
+    assertThrows(IllegalArgumentException.class, () -> Shims.sleep(-1));
+    assertThrows(IllegalArgumentException.class, () -> Shims.sleep(0, 1_000_000));
+  }
+
+  @Test
+  void enterReturnsThePreviousHooksAndRestorePutsThemBack() {
+    FakeHooks inner = new FakeHooks();
+    WorkflowHooks outer = SandboxState.enter(inner);
+    assertSame(hooks, outer);
+    assertSame(inner, SandboxState.hooks());
+    SandboxState.restore(outer);
+    assertSame(hooks, SandboxState.hooks());
+  }
+}

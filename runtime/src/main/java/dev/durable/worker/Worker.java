@@ -53,6 +53,7 @@ public final class Worker implements AutoCloseable {
   private final Semaphore activitySlots;
   private final int workflowPollers;
   private final Duration shutdownTimeout;
+  private final List<Class<?>> workflowImplementationTypes;
   private final List<Thread> pollers = new ArrayList<>();
   private volatile boolean running;
   private boolean started;
@@ -68,6 +69,8 @@ public final class Worker implements AutoCloseable {
         : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
     this.activitySlots = new Semaphore(b.maxConcurrentActivityTasks);
     this.workflowPollers = b.maxConcurrentWorkflowTasks;
+    this.workflowImplementationTypes = b.workflowTypes.values().stream()
+        .<Class<?>>map(WorkflowTaskHandler.Registration::implClass).toList();
     this.shutdownTimeout = b.shutdownTimeout;
   }
 
@@ -98,6 +101,11 @@ public final class Worker implements AutoCloseable {
   /** Returns the task queue this worker polls. */
   public String getTaskQueue() {
     return taskQueue;
+  }
+
+  /** Returns the workflow implementation classes registered on this worker. */
+  public List<Class<?>> getWorkflowImplementationTypes() {
+    return workflowImplementationTypes;
   }
 
   /** Returns this worker's identity as recorded in histories. */

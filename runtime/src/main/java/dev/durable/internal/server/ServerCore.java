@@ -60,6 +60,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  private volatile Runnable changeListener = () -> { };
 
   private record ActivityRef(String runId, int seq, int attempt) {}
 
@@ -335,6 +336,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Optional<WorkflowTask> pollWorkflowTask(PollRequest r) {
+    failIfClosed();
     DispatchQueue<Object> queue = workflowQueue(r.taskQueue());
     long deadline = System.nanoTime() + r.timeout().toNanos();
     while (true) {
@@ -574,6 +576,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Optional<ActivityTask> pollActivityTask(PollRequest r) {
+    failIfClosed();
     DispatchQueue<ActivityRef> queue = activityQueue(r.taskQueue());
     long deadline = System.nanoTime() + r.timeout().toNanos();
     while (true) {
@@ -873,6 +876,47 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.waitingQueries.forEach(Runnable::run);
       ex.waitingQueries.clear();
     }
+    changeListener.run();
+  }
+
+  // ---------------------------------------------------------------- for time-skipping test environments
+
+  /**
+   * Sets a callback run after every recorded change and every fired timer, so that a test
+   * environment can check {@link #isIdle()} and skip time when nothing else can happen.
+   */
+  public void setChangeListener(Runnable listener) {
+    this.changeListener = listener;
+    timers.onFired(listener);
+  }
+
+  /**
+   * Returns whether nothing can happen before the next timer: no workflow task or activity is
+   * queued or running, and no query waits.
+   */
+  public boolean isIdle() {
+    if (!pendingQueries.isEmpty()) {
+      return false;
+    }
+    for (Execution ex : open.values()) {
+      synchronized (ex) {
+        ExecutionState s = ex.state;
+        if (s.isTaskStarted() || (s.workflowTaskPending && s.workflowTaskRetryAt == null)) {
+          return false;
+        }
+        for (PendingActivity pa : s.activities.values()) {
+          if (!PendingActivity.BACKOFF.equals(pa.state)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Returns when the earliest timer is due, or null when none is armed. */
+  public Instant nextTimerDue() {
+    return timers.nextDue();
   }
 
   private void withOpen(String runId, java.util.function.Consumer<Execution> action) {
@@ -926,11 +970,19 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   private DispatchQueue<Object> workflowQueue(String name) {
-    return workflowQueues.computeIfAbsent(name, n -> new DispatchQueue<>(releasedPollers));
+    return workflowQueues.computeIfAbsent(name, n -> newQueue());
   }
 
   private DispatchQueue<ActivityRef> activityQueue(String name) {
-    return activityQueues.computeIfAbsent(name, n -> new DispatchQueue<>(releasedPollers));
+    return activityQueues.computeIfAbsent(name, n -> newQueue());
+  }
+
+  private <T> DispatchQueue<T> newQueue() {
+    DispatchQueue<T> q = new DispatchQueue<>(releasedPollers);
+    if (closed) {
+      q.close(); // made after close() closed the others: a poll must not wait on it for its whole timeout
+    }
+    return q;
   }
 
   private Instant now() {

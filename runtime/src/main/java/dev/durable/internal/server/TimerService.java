@@ -32,6 +32,7 @@ final class TimerService implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   private final Thread thread;
   private volatile boolean closed;
+  private volatile Runnable firedListener = () -> { };
 
   TimerService(Clock clock) {
     this.clock = clock;
@@ -60,14 +61,20 @@ final class TimerService implements AutoCloseable {
     }
   }
 
-  /** Returns the number of armed entries (fired or stale ones are not counted). */
-  int size() {
+  /** Returns when the earliest armed entry is due (it may turn out stale when it fires), or null. */
+  Instant nextDue() {
     lock.lock();
     try {
-      return queue.size();
+      Entry head = queue.peek();
+      return head == null ? null : Instant.ofEpochMilli(head.dueMillis);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Sets a callback run on the timer thread after each entry fired (for time-skipping test clocks). */
+  void onFired(Runnable listener) {
+    this.firedListener = listener;
   }
 
   void wakeUp() {
@@ -108,6 +115,7 @@ final class TimerService implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "a server timer action failed; it will be re-armed on restart", e);
           }
         }
+        firedListener.run();
       }
     }
   }

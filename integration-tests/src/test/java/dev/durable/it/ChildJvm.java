@@ -3,6 +3,7 @@ package dev.durable.it;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -20,10 +21,11 @@ import java.util.function.Predicate;
  * classes). Its stdout is collected line by line; its stderr goes to {@code <name>.stderr.log} in
  * the given dir and is quoted by {@link #report()}. {@link #kill()} sends SIGKILL
  * ({@link Process#destroyForcibly()} on Linux), so nothing in the child gets to clean up.
+ * {@link #launcher} adds JVM options (such as the agent) and class path entries.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   /** Longest wait for any one thing a child should do; only reached when something is broken. */
-  static final Duration DEADLINE = Duration.ofSeconds(60);
+  public static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private final String name;
   private final Process process;
@@ -42,24 +44,78 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Starts {@code mainClass} in a new JVM.
+   * Starts {@code mainClass} in a new JVM with the default options.
    *
    * @param dir where the stderr log goes
    * @param name a name for messages and the log file, unique within {@code dir}
    */
-  static ChildJvm start(Path dir, String name, String mainClass, Object... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        // surefire runs with useManifestOnlyJar=false, so this is the real list of jars and dirs
-        "-cp", System.getProperty("java.class.path"),
-        mainClass));
-    for (Object arg : args) {
-      command.add(arg.toString());
+  public static ChildJvm start(Path dir, String name, String mainClass, Object... args) throws IOException {
+    return launcher(mainClass, args).start(dir, name);
+  }
+
+  /** Returns a launcher for {@code mainClass}, to add JVM options or class path entries before starting it. */
+  public static Launcher launcher(String mainClass, Object... args) {
+    return new Launcher(mainClass, args);
+  }
+
+  /** A child JVM to be started: this JVM's java and class path, plus what the test adds. */
+  public static final class Launcher {
+    private final String mainClass;
+    private final List<String> args = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> classPath = new ArrayList<>();
+
+    private Launcher(String mainClass, Object... args) {
+      this.mainClass = mainClass;
+      for (Object arg : args) {
+        this.args.add(arg.toString());
+      }
     }
-    Path stderrFile = dir.resolve(name + ".stderr.log");
-    Process process = new ProcessBuilder(command).redirectError(stderrFile.toFile()).start();
-    return new ChildJvm(name, process, stderrFile);
+
+    /** Adds JVM options, such as {@code -Dname=value} or {@code -javaagent:...}, before the main class. */
+    public Launcher jvmOptions(String... options) {
+      jvmOptions.addAll(List.of(options));
+      return this;
+    }
+
+    /**
+     * Adds {@code -javaagent:} with the agent jar the build made ({@code durable.agent.jar}, set by
+     * surefire), and its options when {@code agentOptions} is not empty.
+     */
+    public Launcher agent(String agentOptions) {
+      String jar = System.getProperty("durable.agent.jar");
+      if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+        fail("the system property durable.agent.jar must name the agent jar built by the agent module, got " + jar
+            + "; run the tests through Maven (./mvnw verify -pl integration-tests -am)");
+      }
+      return jvmOptions("-javaagent:" + jar + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+    }
+
+    /** Puts {@code entry} (a dir or jar) on the child's class path, before this JVM's entries. */
+    public Launcher classPathEntry(Path entry) {
+      classPath.add(entry.toString());
+      return this;
+    }
+
+    /**
+     * Starts the JVM.
+     *
+     * @param dir where the stderr log goes
+     * @param name a name for messages and the log file, unique within {@code dir}
+     */
+    public ChildJvm start(Path dir, String name) throws IOException {
+      List<String> cp = new ArrayList<>(classPath);
+      // surefire runs with useManifestOnlyJar=false, so this is the real list of jars and dirs
+      cp.add(System.getProperty("java.class.path"));
+      List<String> command = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", String.join(File.pathSeparator, cp), mainClass));
+      command.addAll(args);
+      Path stderrFile = dir.resolve(name + ".stderr.log");
+      Process process = new ProcessBuilder(command).redirectError(stderrFile.toFile()).start();
+      return new ChildJvm(name, process, stderrFile);
+    }
   }
 
   private void readStdout() {
@@ -81,12 +137,12 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Returns the child's pid. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Returns whether the child is still running. */
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -94,7 +150,7 @@ final class ChildJvm implements AutoCloseable {
    * Waits until the child prints a line matching {@code matcher} and returns it. Fails with the
    * child's output if it closes its stdout (exits) first or the deadline passes.
    */
-  synchronized String awaitLine(String what, Predicate<String> matcher) throws InterruptedException {
+  public synchronized String awaitLine(String what, Predicate<String> matcher) throws InterruptedException {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     for (int seen = 0; ; ) {
       for (; seen < stdout.size(); seen++) {
@@ -111,7 +167,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for the child to exit and returns its exit code; fails with its output on the deadline. */
-  int awaitExit() throws InterruptedException {
+  public int awaitExit() throws InterruptedException {
     if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
       fail("child did not exit within " + DEADLINE + "\n" + report());
     }
@@ -120,40 +176,48 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Kills the child with SIGKILL and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
     stdoutReader.join(DEADLINE.toMillis());
   }
 
   /** Closes the child's stdin, which some child programs take as the signal to finish. */
-  void closeStdin() throws IOException {
+  public void closeStdin() throws IOException {
     process.getOutputStream().close();
   }
 
   /** Returns the stdout lines printed so far (all of them once the child has exited). */
-  synchronized List<String> stdoutLines() {
+  public synchronized List<String> stdoutLines() {
     return List.copyOf(stdout);
   }
 
+  /** Returns the rest of each stdout line printed so far that starts with {@code prefix}, in order. */
+  public synchronized List<String> stdoutValues(String prefix) {
+    return stdout.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+  }
+
   /** Returns the stdout printed so far, one {@code \n} after each line. */
-  synchronized String stdoutText() {
+  public synchronized String stdoutText() {
     StringBuilder sb = new StringBuilder();
     stdout.forEach(line -> sb.append(line).append('\n'));
     return sb.toString();
   }
 
-  /** Describes the child for an assertion message: pid, state, stdout and stderr. */
-  String report() {
-    String stderr;
+  /** Returns what the child wrote to stderr so far. */
+  public String stderrText() {
     try {
-      stderr = Files.exists(stderrFile) ? Files.readString(stderrFile, StandardCharsets.UTF_8) : "";
+      return Files.exists(stderrFile) ? Files.readString(stderrFile, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Describes the child for an assertion message: pid, state, stdout and stderr. */
+  public String report() {
     return "--- child " + name + " (pid " + process.pid() + ", "
         + (process.isAlive() ? "running" : "exit code " + process.exitValue()) + ")\n"
         + "--- stdout:\n" + stdoutText()
-        + "--- stderr (" + stderrFile + "):\n" + stderr;
+        + "--- stderr (" + stderrFile + "):\n" + stderrText();
   }
 
   /** Kills the child if it is still running. */

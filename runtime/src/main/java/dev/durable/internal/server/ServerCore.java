@@ -82,7 +82,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Execution ex = new Execution(s);
       open.put(s.runId, ex);
       if (s.workflowTaskPending) {
-        scheduleWorkflowTask(s, s.workflowTaskRetryAt);
+        // A failing task runs again at once after a restart: new code is the usual reason for one.
+        scheduleWorkflowTask(s, null);
       }
       for (PendingActivity pa : s.activities.values()) {
         armScheduleToClose(s, pa);

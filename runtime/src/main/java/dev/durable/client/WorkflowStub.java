@@ -42,9 +42,11 @@ public interface WorkflowStub {
   <R> R getResult(Duration timeout, Class<R> resultClass) throws TimeoutException;
 
   /**
-   * Sends a signal. It is recorded durably before this returns and delivered exactly once.
+   * Sends a signal. It is recorded durably before this returns and delivered exactly once. A
+   * signal to a workflow that has already closed is dropped and logged (DURABLE-219): senders race
+   * with completion and cannot avoid it.
    *
-   * @throws WorkflowNotFoundException if the workflow is unknown or closed
+   * @throws WorkflowNotFoundException if no workflow has this id
    */
   void signal(String signalName, Object... args);
 

@@ -1,0 +1,173 @@
+package dev.durable.testing;
+
+import static dev.durable.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.durable.client.PendingActivityInfo;
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.client.WorkflowStub;
+import dev.durable.server.DurableServer;
+import dev.durable.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A server with a {@link ManualClock} on a test's data dir, a client and the workers a test
+ * starts. Closing it closes the workers first, then the server, so no thread outlives a test.
+ */
+public final class TestEnv implements AutoCloseable {
+  /** The task queue every worker of the environment polls. */
+  public static final String TASK_QUEUE = "test-queue";
+  private static final Duration RESULT_WAIT = Duration.ofSeconds(10);
+
+  private final Path dataDir;
+  private final ManualClock clock = new ManualClock();
+  private final List<Worker> workers = new ArrayList<>();
+  private DurableServer server;
+  private WorkflowClient client;
+
+  private TestEnv(Path dataDir) {
+    this.dataDir = dataDir;
+    openServer();
+  }
+
+  /** Starts a server on {@code dataDir}. */
+  public static TestEnv open(Path dataDir) {
+    return new TestEnv(dataDir);
+  }
+
+  private void openServer() {
+    server = DurableServer.newBuilder().setDataDir(dataDir).setClock(clock).build().start();
+    client = WorkflowClient.newInstance(server);
+  }
+
+  public ManualClock clock() {
+    return clock;
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public DurableServer server() {
+    return server;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Builds and starts a worker on {@link #TASK_QUEUE}; {@code config} registers types and options. */
+  public Worker startWorker(Consumer<Worker.Builder> config) {
+    Worker.Builder b = Worker.newBuilder(client, TASK_QUEUE).setShutdownTimeout(Duration.ofSeconds(2));
+    config.accept(b);
+    Worker w = b.build();
+    w.start();
+    workers.add(w);
+    return w;
+  }
+
+  /** Closes one worker (its pollers and activity executor). */
+  public void closeWorker(Worker w) {
+    workers.remove(w);
+    w.close();
+  }
+
+  /** Closes every worker and the server, then opens a new server on the same data dir and clock. */
+  public void restartServer() {
+    closeAll();
+    openServer();
+  }
+
+  /** Options that start a workflow with {@code workflowId} on {@link #TASK_QUEUE}. */
+  public static WorkflowOptions options(String workflowId) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(workflowId).build();
+  }
+
+  /** A typed stub that starts a new workflow with {@code workflowId}. */
+  public <T> T newWorkflow(Class<T> iface, String workflowId) {
+    return client.newWorkflowStub(iface, options(workflowId));
+  }
+
+  /** An untyped stub of {@code workflowId}. */
+  public WorkflowStub stub(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId);
+  }
+
+  /** Waits (bounded) for the workflow's result. */
+  public <R> R result(String workflowId, Class<R> type) {
+    try {
+      return stub(workflowId).getResult(RESULT_WAIT, type);
+    } catch (TimeoutException e) {
+      return fail("workflow " + workflowId + " did not close within " + RESULT_WAIT + ": " + describe(workflowId), e);
+    }
+  }
+
+  /** Describes a workflow that exists. */
+  public WorkflowDescription describe(String workflowId) {
+    return stub(workflowId).describe().orElseThrow(() -> new AssertionError("no workflow " + workflowId));
+  }
+
+  /** Waits until the description of {@code workflowId} satisfies {@code until}. */
+  public WorkflowDescription awaitDescription(String workflowId, String what, Predicate<WorkflowDescription> until) {
+    return eventually(what + " of " + workflowId, () -> describe(workflowId), until);
+  }
+
+  /** Waits until the workflow has exactly one pending activity satisfying {@code until}, and returns it. */
+  public PendingActivityInfo awaitPendingActivity(String workflowId, String what, Predicate<PendingActivityInfo> until) {
+    WorkflowDescription d = awaitDescription(workflowId, what,
+        x -> x.pendingActivities().size() == 1 && until.test(x.pendingActivities().get(0)));
+    return d.pendingActivities().get(0);
+  }
+
+  /** Waits until the history of {@code workflowId} has an event of {@code eventType}. */
+  public void awaitEvent(String workflowId, String eventType) {
+    eventually("a " + eventType + " event in the history of " + workflowId, () -> eventTypes(workflowId),
+        types -> types.contains(eventType));
+  }
+
+  /** The event types of the latest run's history, in order. */
+  public List<String> eventTypes(String workflowId) {
+    return stub(workflowId).getHistory().getEvents().stream().map(e -> e.eventType()).toList();
+  }
+
+  /** Like {@link #restartServer()}, with the clock moving on by {@code downtime} while no server runs. */
+  public void restartServer(Duration downtime) {
+    closeAll();
+    clock.advance(downtime);
+    openServer();
+  }
+
+  /**
+   * Closes the server while the workers still run, like a server that stops under them. What the
+   * workers report afterwards is lost, as in a crash; {@link #restartServer()} carries on.
+   */
+  public void closeServerUnderRunningWorkers() {
+    server.close();
+  }
+
+  private void closeAll() {
+    for (int i = workers.size() - 1; i >= 0; i--) {
+      workers.get(i).close();
+    }
+    workers.clear();
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll();
+  }
+}

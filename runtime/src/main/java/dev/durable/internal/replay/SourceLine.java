@@ -15,8 +15,18 @@ final class SourceLine {
           || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.proxy.") || c.contains("$Proxy")) {
         continue;
       }
-      return f.toString();
+      return format(f);
     }
     return "unknown location";
+  }
+
+  /**
+   * {@code Class.method(File.java:line)}, without the class loader and module prefixes
+   * {@link StackTraceElement#toString()} adds to frames taken from a thread rather than a throwable.
+   */
+  private static String format(StackTraceElement f) {
+    String file = f.getFileName() == null ? "Unknown Source"
+        : f.getLineNumber() >= 0 ? f.getFileName() + ":" + f.getLineNumber() : f.getFileName();
+    return f.getClassName() + "." + f.getMethodName() + "(" + file + ")";
   }
 }

@@ -73,6 +73,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private final List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> expected;
   private int expectedIndex;
+  /** The WorkflowTaskCompleted event of the batch being replayed. */
+  private long expectedTaskEventId;
   private Error nondeterminism;
   private DeterminismViolation violationError;
   private final ViolationListener violationListener;
@@ -207,13 +209,15 @@ public final class WorkflowRun implements WorkflowHooks {
     applyInputs(inputs);
     expected = recorded;
     expectedIndex = 0;
+    expectedTaskEventId = completedEventId;
     try {
       runThreads();
       skipUnmatchedVersionMarkers(null);
       if (expectedIndex < expected.size()) {
         HistoryEvent missing = expected.get(expectedIndex);
         throw nondeterminism(missing.eventId(), describe(missing),
-            "nothing: the code now waits without producing this command (after workflow task " + completedEventId + ")", null);
+            "nothing: the code now waits without producing this command (after workflow task " + completedEventId + ")",
+            waitingAt());
       }
     } finally {
       expected = null;
@@ -484,6 +488,10 @@ public final class WorkflowRun implements WorkflowHooks {
     currentThreadOrFail("Workflow.sideEffect");
     String id = Integer.toString(nextSeq++);
     Payload recorded = recordedMarker(SIDE_EFFECT, id);
+    if (recorded == null && expected != null) {
+      // History has no such marker here: this reports the mismatch, without running fn during replay.
+      emit(new Command.RecordMarker(SIDE_EFFECT, id, null));
+    }
     Payload data = recorded != null ? recorded
         : converter.toPayload(fn.get(), () -> "side effect " + id + " of workflow '" + workflowId + "'");
     emit(new Command.RecordMarker(SIDE_EFFECT, id, data));
@@ -507,6 +515,8 @@ public final class WorkflowRun implements WorkflowHooks {
       if (last != null) {
         return (R) converter.fromPayload(last, type, where); // unchanged at this point of the history
       }
+      // History has no value for it yet: this reports the mismatch, without running fn during replay.
+      emit(new Command.RecordMarker(MUTABLE_SIDE_EFFECT, id, null));
     }
     R value = fn.get();
     if (last != null && !updated.test((R) converter.fromPayload(last, type, where), value)) {
@@ -518,13 +528,26 @@ public final class WorkflowRun implements WorkflowHooks {
     return (R) converter.fromPayload(data, type, where);
   }
 
-  /** On replay, the data of the next command event if it is the marker named; else null. */
+  /**
+   * On replay, the data of the next command event if it is the marker named; else null. Version
+   * markers of removed getVersion calls are looked past, as {@link #emit} passes over them.
+   */
   private Payload recordedMarker(String name, String id) {
-    if (expected == null || expectedIndex >= expected.size()) {
+    if (expected == null) {
       return null;
     }
-    return expected.get(expectedIndex).attributes() instanceof EventAttributes.MarkerRecorded m
-        && name.equals(m.markerName()) && id.equals(m.markerId()) ? m.data() : null;
+    for (int j = expectedIndex; j < expected.size(); j++) {
+      if (!(expected.get(j).attributes() instanceof EventAttributes.MarkerRecorded m)) {
+        return null;
+      }
+      if (name.equals(m.markerName()) && id.equals(m.markerId())) {
+        return m.data();
+      }
+      if (!VERSION.equals(m.markerName())) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Makes a signal without a handler a non-determinism error instead of a warning (for the replayer). */
@@ -593,7 +616,7 @@ public final class WorkflowRun implements WorkflowHooks {
       throw new IllegalStateException("DURABLE-215 a query method of workflow '" + workflowId + "' tried to "
           + c.describe() + "; queries are read-only");
     }
-    if (c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow) {
+    if (closes(c)) {
       closed = true;
     }
     if (expected == null) {
@@ -602,13 +625,43 @@ public final class WorkflowRun implements WorkflowHooks {
     }
     skipUnmatchedVersionMarkers(c);
     if (expectedIndex >= expected.size()) {
-      long at = expected.isEmpty() ? lastEventId + 1 : expected.get(expected.size() - 1).eventId() + 1;
-      throw nondeterminism(at, "no further command in this workflow task", c.describe(), SourceLine.ofCurrentThread());
+      // Where the command would have been recorded: after the task's last command, or after the task itself.
+      long at = (expected.isEmpty() ? expectedTaskEventId : expected.get(expected.size() - 1).eventId()) + 1;
+      throw nondeterminism(at, "no further command in workflow task " + expectedTaskEventId, codeSide(c),
+          sourceOf(c));
     }
     HistoryEvent recorded = expected.get(expectedIndex++);
     if (!CommandMatcher.matches(c, recorded.attributes())) {
-      throw nondeterminism(recorded.eventId(), describe(recorded), c.describe(), SourceLine.ofCurrentThread());
+      throw nondeterminism(recorded.eventId(), describe(recorded), codeSide(c), sourceOf(c));
     }
+  }
+
+  private static boolean closes(Command c) {
+    return c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow;
+  }
+
+  /** A command for messages; a closing command has no source line of its own, so it names the workflow method. */
+  private String codeSide(Command c) {
+    if (!closes(c)) {
+      return c.describe();
+    }
+    return c.describe() + "  when " + implClass.getName() + "." + info.workflowMethod().getName()
+        + (c instanceof Command.CompleteWorkflow ? " returned" : " threw");
+  }
+
+  private static String sourceOf(Command c) {
+    return closes(c) ? null : SourceLine.ofCurrentThread();
+  }
+
+  /** Where the first blocked workflow thread waits, for messages; null if none waits. */
+  private String waitingAt() {
+    for (WorkflowThread t : threads) {
+      String at = t.waitingAt();
+      if (at != null) {
+        return at;
+      }
+    }
+    return null;
   }
 
   /**

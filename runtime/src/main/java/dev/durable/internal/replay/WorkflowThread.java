@@ -98,6 +98,11 @@ final class WorkflowThread {
     return done;
   }
 
+  /** Driver side: the user's source line where this thread is blocked, or null when it is not. */
+  String waitingAt() {
+    return started && !done && waitingFor != null ? SourceLine.of(thread.getStackTrace()) : null;
+  }
+
   /** Returns what escaped the thread's code, or null. */
   Throwable failure() {
     return failure;

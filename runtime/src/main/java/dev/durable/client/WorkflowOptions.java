@@ -51,7 +51,8 @@ public final class WorkflowOptions {
 
     /**
      * Sets the workflow id, the business key of the workflow (such as {@code order-42}). Only one
-     * run per id runs at a time. Default: a random UUID.
+     * run per id runs at a time. Default: a random UUID. At most 1,000 characters, not blank, and
+     * without control characters.
      */
     public Builder setWorkflowId(String workflowId) {
       this.workflowId = workflowId;
@@ -68,7 +69,7 @@ public final class WorkflowOptions {
     public WorkflowOptions build() {
       Checks.notBlank("taskQueue", taskQueue);
       if (workflowId != null) {
-        Checks.notBlank("workflowId", workflowId);
+        Checks.workflowId(workflowId);
       }
       Checks.positive("workflowTaskTimeout", workflowTaskTimeout);
       return new WorkflowOptions(this);

@@ -30,6 +30,30 @@ public final class Checks {
     return value;
   }
 
+  /** The longest workflow id accepted, in characters. */
+  public static final int MAX_WORKFLOW_ID_LENGTH = 1000;
+
+  /**
+   * Fails unless {@code workflowId} is a usable workflow id: not blank, at most
+   * {@value #MAX_WORKFLOW_ID_LENGTH} characters, without control characters (which break logs,
+   * file names and terminals when the id is shown).
+   */
+  public static String workflowId(String workflowId) {
+    notBlank("workflowId", workflowId);
+    if (workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
+      throw invalid("workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters, got "
+          + workflowId.length() + " characters starting with \"" + workflowId.substring(0, 20) + "...\"");
+    }
+    for (int i = 0; i < workflowId.length(); i++) {
+      char c = workflowId.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw invalid("workflowId must not contain control characters, got " + String.format("U+%04X", (int) c)
+            + " at index " + i + " in \"" + workflowId.replaceAll("\\p{Cntrl}", "?") + "\"");
+      }
+    }
+    return workflowId;
+  }
+
   /** Fails unless {@code value} is at least {@code min}. */
   public static int atLeast(String option, int value, int min) {
     if (value < min) {

@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>Histories come from {@code WorkflowStub.getHistory().toJson()} (format: docs/history-format.md).
- * Activities are not run: their results come from the history. A signal the code has no handler
- * for is reported too, since the code that recorded the history handled it.
+ * Activities are not run: their results come from the history. A signal the code now drops (no
+ * handler) but the recorded code handled, or the other way round, is reported too.
  */
 public final class WorkflowReplayer {
   private WorkflowReplayer() {}
@@ -152,7 +152,6 @@ public final class WorkflowReplayer {
     }
     WorkflowRun run = new WorkflowRun(WorkflowInterfaceInfo.forImplementation(impl), impl, started.workflowId(),
         history.getRunId(), started.taskQueue(), null);
-    run.setStrictSignals(true);
     run.lock.lock();
     try {
       run.replayCompleted(events);

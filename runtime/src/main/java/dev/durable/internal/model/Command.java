@@ -37,7 +37,9 @@ public sealed interface Command {
   record RecordMarker(String markerName, String markerId, Payload data) implements Command {
     @Override
     public String describe() {
-      return "record " + markerName + " marker '" + markerId + "'";
+      return "SignalDropped".equals(markerName)
+          ? "drop signal '" + markerId + "' (no @SignalMethod handles it)"
+          : "record " + markerName + " marker '" + markerId + "'";
     }
   }
 

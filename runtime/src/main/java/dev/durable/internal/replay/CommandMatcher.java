@@ -36,6 +36,9 @@ final class CommandMatcher {
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
     }
+    if (e instanceof EventAttributes.MarkerRecorded m && "SignalDropped".equals(m.markerName())) {
+      return " SignalDropped '" + m.markerId() + "' (the code that ran then had no handler for this signal)";
+    }
     if (e instanceof EventAttributes.MarkerRecorded m) {
       return " " + m.markerName() + " '" + m.markerId() + "'";
     }

@@ -84,8 +84,6 @@ public final class WorkflowRun implements WorkflowHooks {
   private final Map<String, Integer> versions = new HashMap<>();
   /** Last recorded value of each mutable side effect. */
   private final Map<String, Payload> mutableSideEffects = new HashMap<>();
-  /** Whether a signal without a handler is an error (the replayer) rather than a warning (a live worker). */
-  private boolean strictSignals;
 
   public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue,
       ViolationListener violationListener) {
@@ -206,11 +204,12 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private void replayBatch(List<HistoryEvent> inputs, Instant workflowTime, List<HistoryEvent> recorded, long completedEventId) {
     advanceTime(workflowTime);
-    applyInputs(inputs);
+    // Expected commands are set first: delivering inputs can produce one (a dropped signal's marker).
     expected = recorded;
     expectedIndex = 0;
     expectedTaskEventId = completedEventId;
     try {
+      applyInputs(inputs);
       runThreads();
       skipUnmatchedVersionMarkers(null);
       if (expectedIndex < expected.size()) {
@@ -260,15 +259,24 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private void deliverSignal(HistoryEvent event, EventAttributes.WorkflowExecutionSignaled signal) {
     Method handler = info.signals().get(signal.signalName());
-    if (handler == null && strictSignals) {
-      throw nondeterminism(event.eventId(), "WorkflowExecutionSignaled  signal=" + signal.signalName() + recordedOn(event),
-          "no @SignalMethod named '" + signal.signalName() + "' in " + info.iface().getName()
-              + " (known signals: " + info.signals().keySet() + ")", null);
-    }
     if (handler == null) {
-      LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) received signal ''{2}'' but {3} has no @SignalMethod"
-          + " with that name; it is ignored. Known signals: {4}", workflowId, info.workflowType(), signal.signalName(),
-          info.iface().getName(), info.signals().keySet());
+      if (expected == null) {
+        LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) received signal ''{2}'' but {3} has no @SignalMethod"
+            + " with that name; it is dropped. Known signals: {4}", workflowId, info.workflowType(), signal.signalName(),
+            info.iface().getName(), info.signals().keySet());
+      }
+      // Recorded, so that replay can tell code that dropped the signal from code that handled it.
+      Command dropped = new Command.RecordMarker(SIGNAL_DROPPED, signal.signalName(), null);
+      if (expected != null) {
+        skipUnmatchedVersionMarkers(dropped);
+        if (expectedIndex >= expected.size() || !CommandMatcher.matches(dropped, expected.get(expectedIndex).attributes())) {
+          throw nondeterminism(event.eventId(), "WorkflowExecutionSignaled  signal=" + signal.signalName()
+              + "  (the code that ran on " + event.timestamp().toString().substring(0, 10) + " handled it)",
+              "no @SignalMethod named '" + signal.signalName() + "' in " + info.iface().getName()
+                  + " (known signals: " + info.signals().keySet() + ")", null);
+        }
+      }
+      emit(dropped);
       return;
     }
     threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), () -> {
@@ -447,6 +455,7 @@ public final class WorkflowRun implements WorkflowHooks {
   static final String VERSION = "Version";
   static final String SIDE_EFFECT = "SideEffect";
   static final String MUTABLE_SIDE_EFFECT = "MutableSideEffect";
+  static final String SIGNAL_DROPPED = "SignalDropped";
 
   /** See {@code Workflow.getVersion}. */
   public int getVersion(String changeId, int minSupported, int maxSupported) {
@@ -548,11 +557,6 @@ public final class WorkflowRun implements WorkflowHooks {
       }
     }
     return null;
-  }
-
-  /** Makes a signal without a handler a non-determinism error instead of a warning (for the replayer). */
-  public void setStrictSignals(boolean strict) {
-    this.strictSignals = strict;
   }
 
   private int startTimer(Duration d) {

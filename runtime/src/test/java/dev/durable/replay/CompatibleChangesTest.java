@@ -21,12 +21,14 @@ class CompatibleChangesTest {
   @TempDir static Path dataDir;
   private static WorkflowHistory completed;
   private static WorkflowHistory waitingForApproval;
+  private static WorkflowHistory gotUnknownSignal;
 
   @BeforeAll
   static void recordOrdersOnTheOriginalCode() {
     try (Recorder recorder = Recorder.open(dataDir)) {
       completed = recorder.completedOrder(OrderV1.class, "order-completed");
       waitingForApproval = recorder.orderWaitingForApproval(OrderV1.class, "order-waiting");
+      gotUnknownSignal = recorder.orderThatGotAnUnknownSignal(OrderV1.class, "order-misspelled-signal");
     }
   }
 
@@ -111,5 +113,13 @@ class CompatibleChangesTest {
     assertEquals(List.of("Charge", "Reserve"), Histories.scheduledActivities(waitingForApproval));
 
     WorkflowReplayer.replayWorkflowExecution(waitingForApproval, NotifiesAfterApproval.class);
+  }
+
+  @Test
+  void aRunThatDroppedASignalWithoutHandlerReplaysAgainstTheSameCode() {
+    assertTrue(gotUnknownSignal.getEvents().stream().anyMatch(e -> e.eventType().equals("MarkerRecorded")
+        && e.attributesJson().contains("SignalDropped") && e.attributesJson().contains("aprove")),
+        "the dropped signal is recorded: " + gotUnknownSignal.toJson());
+    WorkflowReplayer.replayWorkflowExecution(gotUnknownSignal, OrderV1.class);
   }
 }

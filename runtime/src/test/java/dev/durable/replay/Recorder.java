@@ -60,6 +60,23 @@ final class Recorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs an order until it waits for approval, then sends it a signal its code has no handler for
+   * (a misspelled name), which the worker drops; returns the history once that is recorded.
+   */
+  WorkflowHistory orderThatGotAnUnknownSignal(Class<? extends Order> implementation, String workflowId) {
+    Worker worker = deploy(implementation);
+    try {
+      startAndAwaitApprovalWait(workflowId);
+      env.stub(workflowId).signal("aprove");
+      eventually("the dropped signal recorded in the history of " + workflowId,
+          () -> env.stub(workflowId).getHistory().toJson(), json -> json.contains("SignalDropped"));
+      return env.stub(workflowId).getHistory();
+    } finally {
+      env.closeWorker(worker);
+    }
+  }
+
   private Worker deploy(Class<? extends Order> implementation) {
     return env.startWorker(b -> b.registerWorkflowImplementationTypes(implementation)
         .registerActivitiesImplementations(new Shop.Impl()));

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the benchmark workloads of WORKLOADS.md, each in its own fresh JVM, and prints one JSON line
+# per workload on stdout (progress and logs go to stderr).
+#
+#   bench/run.sh                    every workload
+#   bench/run.sh hello latency      the named ones
+#   bench/run.sh jmh [JMH args]     the JMH microbenchmarks instead (their own output, not JSON lines)
+#
+# Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent.
+# BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+java="${JAVA:-java}"
+all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent)
+
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
+fi
+agent="$root/agent/target/durable.jar"
+cp="$root/bench/target/classes:$root/bench/target/lib/*"
+
+if [ "${1:-}" = jmh ]; then
+  shift
+  # Without the agent: the benchmarks call the shims and System.* directly, and the agent would
+  # rewrite the System.* baselines into shim calls.
+  exec "$java" -cp "$cp" org.openjdk.jmh.Main "$@"
+fi
+
+[ $# -gt 0 ] || set -- "${all[@]}"
+for workload in "$@"; do
+  echo "== $workload" >&2
+  # The agent workload starts its own JVMs with and without the agent; every other one runs the way
+  # users run: with -javaagent:durable.jar.
+  agent_flag=("-javaagent:$agent")
+  [ "$workload" = agent ] && agent_flag=()
+  "$java" "${agent_flag[@]}" -Ddurable.agent.jar="$agent" -cp "$cp" dev.durable.bench.Main "$workload"
+done

@@ -1,0 +1,23 @@
+package dev.durable.bench;
+
+import dev.durable.server.Durability;
+
+/** chain10: 500 workflows of 10 activities in sequence, at most 200 in flight. */
+final class Chain10Bench {
+  static final int N = 500;
+  static final int STEPS = 10;
+
+  private Chain10Bench() {}
+
+  static void run(Durability durability) throws Exception {
+    try (Engine e = Engine.fresh(durability)) {
+      long nanos = Load.run(N, HelloBench.IN_FLIGHT,
+          i -> e.newStub(Workflows.Chain.class, "chain-" + i).count(STEPS),
+          i -> STEPS);
+      Report.of("chain10").throughput(N, STEPS, Report.seconds(nanos)).durable(durability)
+          .notes(HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result;"
+              + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
+          .print();
+    }
+  }
+}

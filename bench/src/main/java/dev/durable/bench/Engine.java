@@ -1,0 +1,103 @@
+package dev.durable.bench;
+
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.server.Durability;
+import dev.durable.server.DurableServer;
+import dev.durable.worker.Worker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Server, client and worker in one JVM, as an embedded user runs them: default worker options,
+ * every benchmark workflow and activity registered on task queue {@value #TASK_QUEUE}.
+ */
+final class Engine implements AutoCloseable {
+  static final String TASK_QUEUE = "bench";
+  /** The worker options every workload uses (the defaults), for the notes. */
+  static final String WORKER_SETTINGS = "worker defaults: 2 workflow-task pollers, 100 activity slots, sticky cache 600 runs, "
+      + (Runtime.version().feature() >= 21 ? "virtual" : "platform") + " workflow threads";
+
+  final Path dataDir;
+  final DurableServer server;
+  final WorkflowClient client;
+  private final boolean deleteOnClose;
+  private Worker worker;
+
+  private Engine(Path dataDir, DurableServer server, boolean deleteOnClose) {
+    this.dataDir = dataDir;
+    this.server = server;
+    this.client = WorkflowClient.newInstance(server);
+    this.deleteOnClose = deleteOnClose;
+  }
+
+  /** Starts an engine on a fresh temp data dir, deleted on close. */
+  static Engine fresh(Durability durability) {
+    return start(newDataDir(), durability, Clock.systemUTC(), true, true);
+  }
+
+  /**
+   * Starts the server on {@code dataDir} with {@code clock} and, if {@code withWorker}, a worker;
+   * {@code deleteOnClose} deletes the data dir on {@link #close()}.
+   */
+  static Engine start(Path dataDir, Durability durability, Clock clock, boolean withWorker, boolean deleteOnClose) {
+    DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).setDurability(durability).setClock(clock)
+        .build().start();
+    Engine e = new Engine(dataDir, server, deleteOnClose);
+    if (withWorker) {
+      e.startWorker();
+    }
+    return e;
+  }
+
+  /** Starts a new worker, closing the previous one first: its cached runs are gone with it. */
+  void startWorker() {
+    if (worker != null) {
+      worker.close();
+    }
+    worker = Worker.newBuilder(client, TASK_QUEUE)
+        .registerWorkflowImplementationTypes(Workflows.HelloImpl.class, Workflows.ChainImpl.class,
+            Workflows.SleepImpl.class, Workflows.StepsImpl.class)
+        .registerActivitiesImplementations(new Workflows.ActivitiesImpl())
+        .build();
+    worker.start();
+  }
+
+  /** Returns a typed stub that starts workflow {@code id} of {@code type}. */
+  <T> T newStub(Class<T> type, String id) {
+    return client.newWorkflowStub(type, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(id).build());
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    client.close();
+    server.close();
+    if (deleteOnClose) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  static Path newDataDir() {
+    try {
+      return Files.createTempDirectory("durable-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.durable.bench;
+
+import dev.durable.server.Durability;
+import java.util.Arrays;
+
+/** latency: 50 warm-up, then 300 hello workflows one at a time; start-to-result percentiles. */
+final class LatencyBench {
+  static final int WARM_UP = 50;
+  static final int N = 300;
+
+  private LatencyBench() {}
+
+  static void run(Durability durability) {
+    try (Engine e = Engine.fresh(durability)) {
+      for (int i = 0; i < WARM_UP; i++) {
+        Main.check("Hello, w" + i + "!", e.newStub(Workflows.Hello.class, "warm-" + i).sayHello("w" + i), "warm-up " + i);
+      }
+      long[] nanos = new long[N];
+      for (int i = 0; i < N; i++) {
+        var stub = e.newStub(Workflows.Hello.class, "latency-" + i);
+        long t0 = System.nanoTime();
+        String greeting = stub.sayHello("n" + i);
+        nanos[i] = System.nanoTime() - t0;
+        Main.check("Hello, n" + i + "!", greeting, "workflow latency-" + i);
+      }
+      long total = Arrays.stream(nanos).sum();
+      Arrays.sort(nanos);
+      Report.of("latency").throughput(N, 1, Report.seconds(total))
+          .set("p50_ms", Report.millis(percentile(nanos, 50)))
+          .set("p99_ms", Report.millis(percentile(nanos, 99)))
+          .durable(durability)
+          .notes("one client thread, start -> result through the typed stub; min " + Report.round(Report.millis(nanos[0]))
+              + " ms, max " + Report.round(Report.millis(nanos[N - 1])) + " ms; seconds = sum of the " + N
+              + " latencies; " + Engine.WORKER_SETTINGS)
+          .print();
+    }
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  static long percentile(long[] sorted, double p) {
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+}

@@ -228,7 +228,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, ActivityTaskHandler.Registration> activities = new LinkedHashMap<>();
     private ExecutorService activityExecutor;
     private int maxConcurrentActivityTasks = 100;
-    private int maxConcurrentWorkflowTasks = 2;
+    private int maxConcurrentWorkflowTasks = 8;
     private int stickyCacheSize = 600;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private boolean requireSandbox;
@@ -293,7 +293,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** Sets how many workflow tasks may run at once (default 2). */
+    /**
+     * Sets how many workflow tasks may run at once (default 8). Each waits for its commands to be
+     * synced to disk, so more of them let the server group more syncs together.
+     */
     public Builder setMaxConcurrentWorkflowTasks(int max) {
       this.maxConcurrentWorkflowTasks = max;
       return this;

@@ -7,10 +7,8 @@ import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -25,6 +23,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   private final boolean patternCallRules;
   private final boolean staticWrites;
   private final AtomicBoolean warned = new AtomicBoolean();
+  private final ConstantPoolFilter filter;
 
   CallSiteRewriter(RuleSet rules, boolean debug) {
     this.rules = rules;
@@ -32,6 +31,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     this.callOwners = rules.callSiteOwners();
     this.patternCallRules = rules.rules().stream().anyMatch(r -> r.appliesAtCallSites() && r.owner().endsWith("*"));
     this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
+    this.filter = new ConstantPoolFilter(callOwners, staticWrites);
   }
 
   @Override
@@ -79,38 +79,14 @@ final class CallSiteRewriter implements ClassFileTransformer {
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   byte[] rewrite(byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
-    boolean[] found = new boolean[1];
-    reader.accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        boolean clinit = "<clinit>".equals(name);
-        return new MethodVisitor(Opcodes.ASM9) {
-          @Override
-          public void visitMethodInsn(int opcode, String owner, String n, String desc, boolean itf) {
-            found[0] |= callRule(owner, n, desc) != null;
-          }
-
-          @Override
-          public void visitFieldInsn(int opcode, String owner, String n, String desc) {
-            found[0] |= opcode == Opcodes.PUTSTATIC && !clinit && staticWriteRule(owner, n, desc) != null;
-          }
-
-          @Override
-          public void visitInvokeDynamicInsn(String n, String desc, Handle bsm, Object... args) {
-            for (Object a : args) {
-              found[0] |= a instanceof Handle h && handleRule(h) != null;
-            }
-          }
-        };
-      }
-    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    if (!found[0]) {
+    if (!patternCallRules && !filter.mayNeedRewrite(reader)) {
       return null;
     }
     // COMPUTE_MAXS, not COMPUTE_FRAMES: no branch is added, and computing frames would load classes.
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(new RewritingClassVisitor(writer, this), 0);
-    return writer.toByteArray();
+    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this);
+    reader.accept(visitor, 0);
+    return visitor.changed() ? writer.toByteArray() : null;
   }
 
   /** The redirect or call-site forbid rule for a call, or null to leave it alone. */

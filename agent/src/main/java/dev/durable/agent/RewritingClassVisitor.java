@@ -27,6 +27,7 @@ final class RewritingClassVisitor extends ClassVisitor {
   private String className;
   private boolean isInterface;
   private int majorVersion;
+  private boolean changed;
 
   /** A bridge for one method reference on one source line (the line it reports in stack traces). */
   private record Bridge(String name, String descriptor, Handle original, Rule rule, int line) {}
@@ -48,6 +49,11 @@ final class RewritingClassVisitor extends ClassVisitor {
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
     MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
     return new Rewriter(mv, "<clinit>".equals(name));
+  }
+
+  /** Returns whether anything was rewritten (after the class was visited). */
+  boolean changed() {
+    return changed;
   }
 
   @Override
@@ -172,6 +178,7 @@ final class RewritingClassVisitor extends ClassVisitor {
 
     void rewriteCall(Rule rule, int opcode, String owner, String name, String descriptor, boolean itf, boolean newExpression) {
       if (rule.kind() == Rule.Kind.FORBID) {
+        changed = true;
         mv.visitLdcInsn(rule.id());
         mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "callSite", GUARD_DESC, false);
@@ -185,6 +192,7 @@ final class RewritingClassVisitor extends ClassVisitor {
         mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
         return;
       }
+      changed = true;
       if (plan.before() != null) {
         plan.before().emit(mv);
       }
@@ -204,6 +212,7 @@ final class RewritingClassVisitor extends ClassVisitor {
       if (opcode == Opcodes.PUTSTATIC && !clinit) {
         Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
         if (rule != null) {
+          changed = true;
           mv.visitLdcInsn(rule.id());
           mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
           mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "staticWrite", GUARD_DESC, false);
@@ -222,6 +231,7 @@ final class RewritingClassVisitor extends ClassVisitor {
           if (rewritten[i] instanceof Handle h) {
             Rule rule = rewriter.handleRule(h);
             if (rule != null) {
+              changed = true;
               rewritten[i] = bridgeFor(h, rule, line);
             }
           }

@@ -181,6 +181,20 @@ public final class ChildJvm implements AutoCloseable {
     stdoutReader.join(DEADLINE.toMillis());
   }
 
+  /**
+   * Writes one line to the child's stdin. Returns false if the child is gone (it was killed or
+   * exited), so that a caller racing with a kill need not tell the two apart.
+   */
+  public boolean send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Closes the child's stdin, which some child programs take as the signal to finish. */
   public void closeStdin() throws IOException {
     process.getOutputStream().close();

@@ -29,6 +29,7 @@ class ContractInChildJvmTest {
       assertEquals(0, second.awaitExit(), second.report());
       assertEquals(RESULT + "\n", second.stdoutText(), second.report());
     }
+    StoredHistories.assertAllValid(dataDir);
   }
 
   @Test
@@ -43,5 +44,6 @@ class ContractInChildJvmTest {
       // No "started" line: the run found hello-1 in the data dir and waited for it instead.
       assertEquals(RESULT + "\n", again.stdoutText(), again.report());
     }
+    StoredHistories.assertAllValid(dataDir);
   }
 }

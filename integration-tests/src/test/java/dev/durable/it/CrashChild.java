@@ -7,6 +7,7 @@ import dev.durable.activity.ActivityOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStub;
+import dev.durable.common.RetryOptions;
 import dev.durable.server.DurableServer;
 import dev.durable.worker.Worker;
 import dev.durable.workflow.Workflow;
@@ -30,11 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exits 0 once all of them have a result. Each workflow runs {@value #STEPS} steps in sequence;
  * each step appends one line to the ledger file as it runs:
  *
- * <pre>{@code chain-3:7 run=2 exec=41 attempt=1}</pre>
+ * <pre>{@code chain-3:7 run=2 exec=41 attempt=1 ok}</pre>
  *
  * that is {@code workflowId:step}, the number of this child run (given by the test), a counter
- * that makes the line unique within the run, and the attempt. The step returns the same line, so
- * the history's {@code ActivityTaskCompleted} names exactly which execution's result it recorded.
+ * that makes the line unique within the run, the attempt, and {@code ok} (or {@code fail} for an
+ * attempt that {@link TortureChild} makes fail). The step returns the same line, so the history's
+ * {@code ActivityTaskCompleted} names exactly which execution's result it recorded. The ledger's
+ * rules are in {@link CrashHarness}.
  *
  * <p>Usage: {@code CrashChild dataDir ledgerFile runNumber}.
  */
@@ -66,10 +69,14 @@ public final class CrashChild {
 
   /** The workflow: one step after the other, nothing else. */
   public static class ChainImpl implements Chain {
-    // The start-to-close timeout is far above the test's run time, so within one child run no
-    // step is dispatched twice: every duplicate in the ledger comes from a kill.
-    private final Steps steps = Workflow.newActivityStub(Steps.class,
-        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(5)).build());
+    // The start-to-close timeout is far above the test's run time, so within one child run a step
+    // is dispatched again only after a failed attempt (which only TortureTest injects): every
+    // other duplicate in the ledger comes from a kill. Failed attempts are retried quickly.
+    private final Steps steps = Workflow.newActivityStub(Steps.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(20))
+            .setBackoffCoefficient(1.0).build())
+        .build());
 
     @Override
     public List<String> run(int count) {
@@ -81,28 +88,40 @@ public final class CrashChild {
     }
   }
 
-  /** The activity: writes a unique ledger line for each execution. */
+  /** Which step attempts fail on purpose. */
+  @FunctionalInterface
+  interface FailurePlan {
+    boolean fails(String workflowId, int step, int attempt);
+  }
+
+  /** The activity: writes a unique ledger line for each execution, then fails if the plan says so. */
   static final class LedgerSteps implements Steps {
     private final FileChannel ledger;
     private final int run;
+    private final FailurePlan plan;
     private final AtomicInteger executions = new AtomicInteger();
 
-    LedgerSteps(FileChannel ledger, int run) {
+    LedgerSteps(FileChannel ledger, int run, FailurePlan plan) {
       this.ledger = ledger;
       this.run = run;
+      this.plan = plan;
     }
 
     @Override
     public String step(int step) {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
+      boolean fail = plan.fails(info.workflowId(), step, info.attempt());
       String line = info.workflowId() + ":" + step + " run=" + run + " exec=" + executions.incrementAndGet()
-          + " attempt=" + info.attempt();
+          + " attempt=" + info.attempt() + (fail ? " fail" : " ok");
       try {
         // One unbuffered write per line with O_APPEND: once write returns, the line is in the OS
         // and survives a SIGKILL of this process (force() would only matter for a power cut).
         ledger.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      if (fail) {
+        throw new IllegalStateException("failure planned by the test: " + line);
       }
       return line;
     }
@@ -123,7 +142,7 @@ public final class CrashChild {
          WorkflowClient client = WorkflowClient.newInstance(server);
          Worker worker = Worker.newBuilder(client, TASK_QUEUE)
              .registerWorkflowImplementationTypes(ChainImpl.class)
-             .registerActivitiesImplementations(new LedgerSteps(ledger, run))
+             .registerActivitiesImplementations(new LedgerSteps(ledger, run, (id, step, attempt) -> false))
              .build()) {
       worker.start();
       for (int i = 0; i < WORKFLOWS; i++) {

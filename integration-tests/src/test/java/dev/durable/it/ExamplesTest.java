@@ -22,6 +22,7 @@ class ExamplesTest {
         assertEquals("Hello, World!\n", hello.stdoutText(), hello.report());
       }
     }
+    StoredHistories.assertAllValid(dataDir);
   }
 
   @Test
@@ -46,6 +47,7 @@ class ExamplesTest {
       assertEquals("order-1 completed: stock reserved, card charged, items packed, parcel shipped, receipt sent",
           out.get(out.size() - 1), second.report());
     }
+    StoredHistories.assertAllValid(dataDir);
   }
 
   private static List<String> steps(ChildJvm child) {

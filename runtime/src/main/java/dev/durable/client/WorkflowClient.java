@@ -1,5 +1,7 @@
 package dev.durable.client;
 
+import dev.durable.internal.Checks;
+import dev.durable.internal.client.ClientService;
 import dev.durable.internal.client.TypedStub;
 import dev.durable.internal.client.UntypedStub;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
@@ -8,7 +10,6 @@ import dev.durable.internal.service.WorkflowService;
 import dev.durable.server.DurableServer;
 import dev.durable.workflow.Functions;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Starts, signals, queries, cancels and terminates workflows, and waits for their results.
@@ -22,9 +23,10 @@ import java.util.Objects;
  */
 public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   private final WorkflowService service;
+  private volatile boolean closed;
 
   private WorkflowClient(WorkflowService service) {
-    this.service = service;
+    this.service = ClientService.guard(service, () -> closed);
   }
 
   /**
@@ -33,7 +35,9 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    * @param server a started server
    */
   public static WorkflowClient newInstance(DurableServer server) {
-    Objects.requireNonNull(server, "server");
+    if (server == null) {
+      throw Checks.invalid("server must not be null: pass a started DurableServer");
+    }
     return new WorkflowClient(server.workflowService());
   }
 
@@ -45,7 +49,7 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    * @param options the task queue (required) and workflow id
    */
   public <T> T newWorkflowStub(Class<T> workflowInterface, WorkflowOptions options) {
-    Objects.requireNonNull(options, "options");
+    requireOptions(options);
     var info = WorkflowInterfaceInfo.of(workflowInterface);
     return TypedStub.create(workflowInterface, new UntypedStub(service, info.workflowType(), options));
   }
@@ -55,17 +59,24 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    * workflow method waits for the result.
    */
   public <T> T newWorkflowStub(Class<T> workflowInterface, String workflowId) {
-    return TypedStub.create(workflowInterface, new UntypedStub(service, workflowId));
+    return TypedStub.create(workflowInterface, new UntypedStub(service, Checks.notBlank("workflowId", workflowId)));
   }
 
   /** Returns an untyped stub of an existing workflow (or of an id not used yet). */
   public WorkflowStub newUntypedWorkflowStub(String workflowId) {
-    return new UntypedStub(service, workflowId);
+    return new UntypedStub(service, Checks.notBlank("workflowId", workflowId));
   }
 
   /** Returns an untyped stub that starts a new workflow of {@code workflowType} with {@link WorkflowStub#start}. */
   public WorkflowStub newUntypedWorkflowStub(String workflowType, WorkflowOptions options) {
-    return new UntypedStub(service, workflowType, options);
+    requireOptions(options);
+    return new UntypedStub(service, Checks.notBlank("workflowType", workflowType), options);
+  }
+
+  private static void requireOptions(WorkflowOptions options) {
+    if (options == null) {
+      throw Checks.invalid("options must not be null: pass WorkflowOptions.newBuilder().setTaskQueue(...).build()");
+    }
   }
 
   /**
@@ -76,6 +87,21 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    */
   public List<WorkflowDescription> listWorkflows(boolean runningOnly, int limit) {
     return service.list(runningOnly, limit);
+  }
+
+  /**
+   * Checks the stored history of the workflow's latest run: event ids run from 1 without gaps,
+   * every activity and timer outcome matches an earlier start with the same id and there is at
+   * most one per activity or timer, command events follow their workflow task's completion,
+   * nothing follows a close event, and the run's stored state (status, result or failure,
+   * pending activities and timers, next event id, whether a workflow task is due) is what a
+   * rebuild from the events gives. Run it after restores or incidents, or in tests.
+   *
+   * @return the problems found; {@link HistoryVerification#isValid()} when there are none
+   * @throws WorkflowNotFoundException if no workflow has this id
+   */
+  public HistoryVerification verifyHistory(String workflowId) {
+    return service.verifyHistory(Checks.notBlank("workflowId", workflowId));
   }
 
   /** Starts the workflow whose method {@code workflow} references, without waiting for it. */
@@ -162,9 +188,13 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
     return service;
   }
 
-  /** Releases the client; the server stays open. */
+  /**
+   * Releases the client; the server stays open. Later calls through this client, its stubs or
+   * workers built on it fail with DURABLE-213 (workers stop polling); close workers first.
+   */
   @Override
   public void close() {
     // An embedded client holds no resources of its own; remote clients close their channel here.
+    closed = true;
   }
 }

@@ -1,13 +1,16 @@
 package dev.durable.server;
 
 import dev.durable.internal.Checks;
+import dev.durable.internal.server.Limits;
 import dev.durable.internal.server.ServerCore;
 import dev.durable.internal.service.ServiceProvider;
 import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.store.Store;
 import dev.durable.internal.store.rocks.RocksStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The embedded server (the brain): keeps every workflow's history and state in a RocksDB data
@@ -24,12 +27,16 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   private final Path dataDir;
   private final Durability durability;
   private final Clock clock;
+  private final Limits limits;
+  private final UnaryOperator<Store> storeWrapper;
   private ServerCore core;
 
   private DurableServer(Builder b) {
     this.dataDir = b.dataDir;
     this.durability = b.durability;
     this.clock = b.clock;
+    this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength);
+    this.storeWrapper = b.storeWrapper;
   }
 
   /** Returns a new builder. */
@@ -48,8 +55,8 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     if (core != null) {
       throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is already started");
     }
-    RocksStore store = RocksStore.open(dataDir, durability == Durability.SYNC);
-    ServerCore c = new ServerCore(store, clock);
+    Store store = storeWrapper.apply(RocksStore.open(dataDir, durability == Durability.SYNC));
+    ServerCore c = new ServerCore(store, clock, limits);
     try {
       c.recover();
     } catch (RuntimeException e) {
@@ -107,6 +114,9 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     private Path dataDir;
     private Durability durability = Durability.SYNC;
     private Clock clock = Clock.systemUTC();
+    private int maxPayloadSize = Limits.DEFAULT_MAX_PAYLOAD_SIZE;
+    private int maxHistoryLength = Limits.DEFAULT_MAX_HISTORY_LENGTH;
+    private UnaryOperator<Store> storeWrapper = UnaryOperator.identity();
 
     private Builder() {}
 
@@ -128,11 +138,39 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
       return this;
     }
 
+    /**
+     * Sets the most bytes the payloads of one call may have together: the arguments of a start, a
+     * signal or a query, an activity's result or input, a workflow's result (default 2 MiB). Larger
+     * ones are refused with DURABLE-223 and nothing of the call is recorded. Histories keep every
+     * payload and every replay reads them, so pass references to large data rather than the data.
+     */
+    public Builder setMaxPayloadSize(int bytes) {
+      this.maxPayloadSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the history length, in events, at which a run is terminated (DURABLE-224; default
+     * 50,000). A warning (DURABLE-225) is logged once a history reaches a fifth of it.
+     */
+    public Builder setMaxHistoryLength(int events) {
+      this.maxHistoryLength = events;
+      return this;
+    }
+
+    /** Not API: wraps the store, for tests that inject storage faults. */
+    Builder wrapStore(UnaryOperator<Store> wrapper) {
+      this.storeWrapper = Objects.requireNonNull(wrapper, "wrapper");
+      return this;
+    }
+
     /** Validates the settings and builds the server; call {@link DurableServer#start()} next. */
     public DurableServer build() {
       if (dataDir == null) {
         throw Checks.invalid("dataDir must be set: DurableServer.newBuilder().setDataDir(Path.of(\"data\"))");
       }
+      Checks.atLeast("maxPayloadSize", maxPayloadSize, 1024);
+      Checks.atLeast("maxHistoryLength", maxHistoryLength, 10);
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(clock, "clock");
       return new DurableServer(this);

@@ -35,6 +35,23 @@ class WorkflowOptionsTest {
   }
 
   @Test
+  void workflowIdOverAThousandCharactersIsRejected() {
+    assertEquals("DURABLE-201 workflowId must be at most 1000 characters, got 1001 characters starting with"
+        + " \"order-xxxxxxxxxxxxxx...\"",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId("order-" + "x".repeat(995)).build()));
+    WorkflowOptions longest = WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId("x".repeat(1000)).build();
+    assertEquals(1000, longest.getWorkflowId().length());
+  }
+
+  @Test
+  void workflowIdWithControlCharactersIsRejectedShowingWhere() {
+    assertEquals("DURABLE-201 workflowId must not contain control characters, got U+0000 at index 5 in \"order?42\"",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId("order\u000042").build()));
+    assertEquals("DURABLE-201 workflowId must not contain control characters, got U+001B at index 0 in \"?[31mred\"",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId("\u001b[31mred").build()));
+  }
+
+  @Test
   void defaultsAreAGeneratedIdAndATenSecondWorkflowTaskTimeout() {
     WorkflowOptions o = WorkflowOptions.newBuilder().setTaskQueue("q").build();
     assertNull(o.getWorkflowId());

@@ -1,8 +1,10 @@
 package dev.durable.testing;
 
 import static dev.durable.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.durable.client.HistoryVerification;
 import dev.durable.client.PendingActivityInfo;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowDescription;
@@ -28,23 +30,33 @@ public final class TestEnv implements AutoCloseable {
   private static final Duration RESULT_WAIT = Duration.ofSeconds(10);
 
   private final Path dataDir;
+  private final Consumer<DurableServer.Builder> serverConfig;
   private final ManualClock clock = new ManualClock();
   private final List<Worker> workers = new ArrayList<>();
   private DurableServer server;
   private WorkflowClient client;
+  private boolean serverClosedEarly;
 
-  private TestEnv(Path dataDir) {
+  private TestEnv(Path dataDir, Consumer<DurableServer.Builder> serverConfig) {
     this.dataDir = dataDir;
+    this.serverConfig = serverConfig;
     openServer();
   }
 
   /** Starts a server on {@code dataDir}. */
   public static TestEnv open(Path dataDir) {
-    return new TestEnv(dataDir);
+    return new TestEnv(dataDir, b -> { });
+  }
+
+  /** Starts a server on {@code dataDir} with {@code serverConfig} applied to its builder (also on restarts). */
+  public static TestEnv open(Path dataDir, Consumer<DurableServer.Builder> serverConfig) {
+    return new TestEnv(dataDir, serverConfig);
   }
 
   private void openServer() {
-    server = DurableServer.newBuilder().setDataDir(dataDir).setClock(clock).build().start();
+    DurableServer.Builder b = DurableServer.newBuilder().setDataDir(dataDir).setClock(clock);
+    serverConfig.accept(b);
+    server = b.build().start();
     client = WorkflowClient.newInstance(server);
   }
 
@@ -138,6 +150,15 @@ public final class TestEnv implements AutoCloseable {
     return stub(workflowId).getHistory().getEvents().stream().map(e -> e.eventType()).toList();
   }
 
+  /** Asserts that the stored history of every workflow passes {@link WorkflowClient#verifyHistory}. */
+  public void assertHistoriesValid() {
+    for (WorkflowDescription d : client.listWorkflows(false, Integer.MAX_VALUE)) {
+      HistoryVerification v = client.verifyHistory(d.workflowId());
+      assertEquals(List.of(), v.problems(), d.workflowId() + " has an invalid history:\n"
+          + stub(d.workflowId()).getHistory().toJson());
+    }
+  }
+
   /** Like {@link #restartServer()}, with the clock moving on by {@code downtime} while no server runs. */
   public void restartServer(Duration downtime) {
     closeAll();
@@ -151,6 +172,7 @@ public final class TestEnv implements AutoCloseable {
    */
   public void closeServerUnderRunningWorkers() {
     server.close();
+    serverClosedEarly = true;
   }
 
   private void closeAll() {
@@ -164,10 +186,25 @@ public final class TestEnv implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    serverClosedEarly = false;
   }
 
+  /**
+   * Closes the workers, checks that every history the test produced passes the history validator
+   * (a safety net under every runtime test), then closes the server.
+   */
   @Override
   public void close() {
-    closeAll();
+    try {
+      for (int i = workers.size() - 1; i >= 0; i--) {
+        workers.get(i).close();
+      }
+      workers.clear();
+      if (!serverClosedEarly) {
+        assertHistoriesValid();
+      }
+    } finally {
+      closeAll();
+    }
   }
 }

@@ -137,8 +137,10 @@ class StickyCacheTest {
   @Test
   void interleavedWorkflowsOnACacheOfOneRunRightAndRunEachActivityOnce() {
     CountingSteps steps = new CountingSteps();
+    // One workflow task at a time: a run in use by another task cannot be evicted, so with more the
+    // cache may hold all three for a while and nothing would need a replay.
     env.startWorker(b -> b.registerWorkflowImplementationTypes(StepperImpl.class).registerActivitiesImplementations(steps)
-        .setStickyCacheSize(1));
+        .setStickyCacheSize(1).setMaxConcurrentWorkflowTasks(1));
     List<String> ids = List.of("red", "green", "blue");
     for (String id : ids) {
       WorkflowClient.start(env.newWorkflow(Stepper.class, id)::run, 3);

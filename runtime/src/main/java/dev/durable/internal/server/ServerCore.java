@@ -1,5 +1,6 @@
 package dev.durable.internal.server;
 
+import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
@@ -8,6 +9,7 @@ import dev.durable.client.WorkflowQueryException;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
 import dev.durable.failure.TimeoutType;
+import dev.durable.internal.Checks;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.EventAttributes;
@@ -46,9 +48,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class ServerCore implements WorkflowService, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
   private static final Duration MAX_TASK_BACKOFF = Duration.ofSeconds(10);
+  /**
+   * How long a run waits before its pending work runs again after a failed write: a full disk
+   * stays full for a while, and retrying at once would spin (and re-run activities) meanwhile.
+   */
+  static final Duration STORAGE_RETRY_DELAY = Duration.ofSeconds(1);
 
   private final Store store;
   private final Clock clock;
+  private final Limits limits;
   private final TimerService timers;
   private final Map<String, Execution> open = new ConcurrentHashMap<>();
   private final Map<String, DispatchQueue<Object>> workflowQueues = new ConcurrentHashMap<>();
@@ -60,15 +68,18 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  /** Set when a storage failure made the server stop serving. */
+  private volatile RuntimeException stoppedBy;
   private volatile Runnable changeListener = () -> { };
 
   private record ActivityRef(String runId, int seq, int attempt) {}
 
   private record QueryRef(String runId, QueryTask query) {}
 
-  public ServerCore(Store store, Clock clock) {
+  public ServerCore(Store store, Clock clock, Limits limits) {
     this.store = store;
     this.clock = clock;
+    this.limits = limits;
     this.timers = new TimerService(clock);
     for (int i = 0; i < startLocks.length; i++) {
       startLocks[i] = new Object();
@@ -77,35 +88,62 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Loads every open run, queues its due work and arms its timers, then starts the timer thread. */
   public void recover() {
-    Instant now = now();
     store.forEachOpenExecution(s -> {
       Execution ex = new Execution(s);
       open.put(s.runId, ex);
-      if (s.workflowTaskPending) {
-        // A failing task runs again at once after a restart: new code is the usual reason for one.
-        scheduleWorkflowTask(s, null);
+      synchronized (ex) {
+        rearm(s, null);
       }
-      for (PendingActivity pa : s.activities.values()) {
-        armScheduleToClose(s, pa);
-        if (PendingActivity.BACKOFF.equals(pa.state)) {
-          timers.schedule(pa.nextAttemptTime, () -> retryActivity(s.runId, pa.seq, pa.attempt));
-        } else {
-          // The process that ran it is gone: dispatch again now rather than wait for a timeout.
-          pa.state = PendingActivity.SCHEDULED;
-          pa.attemptScheduledTime = now;
-          enqueueActivity(s, pa);
-        }
-      }
-      s.timers.forEach((seq, fireAt) -> timers.schedule(fireAt, () -> fireTimer(s.runId, seq)));
     });
     timers.start();
     LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
+  }
+
+  /**
+   * Queues a run's pending work and arms its timers from its stored state: on start, and after a
+   * failed write replaced the in-memory state by the stored one (which dropped what was queued or
+   * armed for it). Work that is due runs at {@code notBefore}, or at once when it is null. Call
+   * with the run's lock held; entries armed twice are harmless, as each checks the state when it
+   * fires.
+   */
+  private void rearm(ExecutionState s, Instant notBefore) {
+    Instant now = now();
+    if (s.workflowTaskPending) {
+      // A failing task runs again at once after a restart: new code is the usual reason for one.
+      scheduleWorkflowTask(s, notBefore == null || s.workflowTaskRetryAt == null ? notBefore
+          : later(s.workflowTaskRetryAt, notBefore));
+    }
+    for (PendingActivity pa : s.activities.values()) {
+      armScheduleToClose(s, pa);
+      if (PendingActivity.BACKOFF.equals(pa.state)) {
+        timers.schedule(later(pa.nextAttemptTime, notBefore), () -> retryActivity(s.runId, pa.seq, pa.attempt));
+      } else if (notBefore == null) {
+        // The process that ran it is gone: dispatch again now rather than wait for a timeout.
+        pa.state = PendingActivity.SCHEDULED;
+        pa.attemptScheduledTime = now;
+        enqueueActivity(s, pa);
+      } else {
+        // Its attempt may be running, but its result may also have been lost with the failed write.
+        pa.state = PendingActivity.BACKOFF;
+        pa.nextAttemptTime = notBefore;
+        timers.schedule(notBefore, () -> retryActivity(s.runId, pa.seq, pa.attempt));
+      }
+    }
+    s.timers.forEach((seq, fireAt) -> timers.schedule(later(fireAt, notBefore), () -> fireTimer(s.runId, seq)));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   // ---------------------------------------------------------------- clients
 
   @Override
   public StartResponse start(StartRequest r) {
+    // Checked here too, not only in WorkflowOptions: a remote client may send anything.
+    Checks.workflowId(r.workflowId());
+    limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
+        " The workflow was not started.");
     try (var g = enter()) {
       synchronized (startLocks[Math.floorMod(r.workflowId().hashCode(), startLocks.length)]) {
         Optional<String> existing = store.currentRunId(r.workflowId());
@@ -141,6 +179,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
+    Checks.notBlank("signalName", signalName);
+    limits.checkPayloads(input, () -> "the input of signal '" + signalName + "' to workflow '" + workflowId + "'",
+        " The signal was not recorded.");
     try (var g = enter()) {
       String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "signal '" + signalName + "'"));
       Execution ex = open.get(runId);
@@ -197,6 +238,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
+    Checks.notBlank("queryName", queryName);
+    limits.checkPayloads(input, () -> "the input of query '" + queryName + "' to workflow '" + workflowId + "'", "");
     final ExecutionState s;
     long id = tokens.incrementAndGet();
     CompletableFuture<QueryResult> answer = new CompletableFuture<>();
@@ -304,6 +347,24 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   public List<HistoryEvent> readHistory(String runId, long fromEventId) {
     try (var g = enter()) {
       return store.readHistory(runId, fromEventId);
+    }
+  }
+
+  @Override
+  public HistoryVerification verifyHistory(String workflowId) {
+    try (var g = enter()) {
+      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "verify the history of"));
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        // Closed runs no longer change.
+        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
+            store.readHistory(runId, 1));
+      }
+      synchronized (ex) {
+        // Every write of the run happens under this lock, so state and history are read at one point.
+        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
+            store.readHistory(runId, 1));
+      }
     }
   }
 
@@ -420,6 +481,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         if (s.startedTaskToken != r.token()) {
           throw new TaskRejectedException("workflow task of run " + r.runId() + " is no longer expected (timed out?)");
         }
+        limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
             || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
         if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled)) {
@@ -718,6 +780,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (pa == null || pa.attempt != token.attempt()) {
         return;
       }
+      long size = Limits.size(Limits.nullable(result));
+      if (size > limits.maxPayloadSize()) {
+        // The same code returns the same result on every attempt: retrying cannot help.
+        String message = limits.tooLarge("the result of activity " + pa.activityType + " (attempt " + pa.attempt
+            + ") of workflow '" + ex.state.workflowId + "'", size, " The attempt fails without retry.").getMessage();
+        failAttempt(ex, pa, FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.PayloadTooLarge", message, true));
+        return;
+      }
       ExecutionState s = ex.state;
       s.activities.remove(pa.seq);
       var events = new ArrayList<HistoryEvent>();
@@ -795,6 +865,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         if (pa == null || pa.attempt != token.attempt() || ex.state.status.isClosed()) {
           return true;
         }
+        limits.checkPayloads(Limits.nullable(details), () -> "the heartbeat details of activity " + pa.activityType
+            + " (attempt " + pa.attempt + ") of workflow '" + ex.state.workflowId + "'", " They were not recorded.");
         pa.heartbeatDetails = details;
         pa.lastHeartbeatTime = now();
         // Progress only: not worth an fsync; it rides along with the next synced write.
@@ -830,6 +902,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       s.bufferedEvents.add(new HistoryEvent(0, now, attributes));
       return;
     }
+    // Events held back for a task that never completed (it died with the previous process, or its
+    // write failed) were accepted first, so they go first.
+    flushBuffered(s, events);
     events.add(new HistoryEvent(s.nextEventId++, now, attributes));
     if (!s.workflowTaskPending) {
       s.workflowTaskPending = true;
@@ -855,16 +930,30 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /**
    * Writes the run's new state with its new events. If the write fails, the in-memory state is
-   * replaced by what the store holds, so nothing unrecorded stays visible.
+   * replaced by what the store holds, so nothing unrecorded stays visible, and the run's pending
+   * work is re-armed from it after {@link #STORAGE_RETRY_DELAY} (what was queued or armed for the
+   * lost change is gone, and a result whose write failed must be produced again).
    */
   private void persist(Execution ex, List<HistoryEvent> events, boolean durable) {
     ExecutionState s = ex.state;
+    events = limitHistory(s, events);
     try {
       store.apply(new Store.Transition(s, events, false, durable));
     } catch (RuntimeException e) {
-      ex.state = store.readExecution(s.runId).orElse(s);
-      if (ex.state.workflowTaskPending && !ex.state.status.isClosed()) {
-        scheduleWorkflowTask(ex.state, null);
+      try {
+        ex.state = store.readExecution(s.runId).orElse(s);
+      } catch (RuntimeException readFailed) {
+        // The store can neither take the change nor say what it holds: serving on could show the
+        // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
+        e.addSuppressed(readFailed);
+        LOG.log(System.Logger.Level.ERROR, "workflow ''" + s.workflowId + "'': a write failed and reading back what"
+            + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
+        stoppedBy = e;
+        stopServing("the server stopped after a storage failure");
+        throw e;
+      }
+      if (!ex.state.status.isClosed()) {
+        rearm(ex.state, now().plus(STORAGE_RETRY_DELAY));
       }
       throw e;
     }
@@ -878,6 +967,36 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.waitingQueries.clear();
     }
     changeListener.run();
+  }
+
+  /**
+   * Applies the history length limit to a change about to be written: logs once when the history
+   * reaches a fifth of the limit, and terminates the run in the same write when it reaches the
+   * limit. Returns the events to write.
+   */
+  private List<HistoryEvent> limitHistory(ExecutionState s, List<HistoryEvent> events) {
+    long length = s.nextEventId - 1;
+    long warnAt = limits.warnHistoryLength();
+    if (length >= warnAt && length - events.size() < warnAt) {
+      LOG.log(System.Logger.Level.WARNING, "DURABLE-225 the history of workflow ''{0}'' ({1}, run {2}) has reached {3}"
+          + " events; at {4} the run is terminated (DURABLE-224). Every replay reads the whole history: split long"
+          + " work into several workflows, for example one per batch.", s.workflowId, s.workflowType, s.runId,
+          length, limits.maxHistoryLength());
+    }
+    if (s.status.isClosed() || length < limits.maxHistoryLength()) {
+      return events;
+    }
+    List<HistoryEvent> out = new ArrayList<>(events);
+    flushBuffered(s, out);
+    String reason = "DURABLE-224 workflow '" + s.workflowId + "' (" + s.workflowType + ") was terminated: its history"
+        + " reached " + Limits.count(s.nextEventId - 1) + " events, the limit is "
+        + Limits.count(limits.maxHistoryLength()) + ". Split long work into several workflows (for example one per"
+        + " batch), or raise the limit with DurableServer.Builder.setMaxHistoryLength.";
+    out.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
+    s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
+    close(s, WorkflowStatus.TERMINATED);
+    LOG.log(System.Logger.Level.WARNING, reason);
+    return out;
   }
 
   // ---------------------------------------------------------------- for time-skipping test environments
@@ -1004,7 +1123,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     read.lock();
     if (closed) {
       read.unlock();
-      throw new DurableException("DURABLE-213", "the server is closed; create a new DurableServer to continue.");
+      RuntimeException cause = stoppedBy;
+      throw cause == null
+          ? new DurableException("DURABLE-213", "the server is closed; create a new DurableServer to continue.")
+          : new DurableException("DURABLE-213", "the server stopped after a write and the read that followed it"
+              + " failed (" + cause.getMessage() + "). Fix the data dir's disk, then close this server and start a new"
+              + " one on the same data dir.", cause);
     }
     return read::unlock;
   }
@@ -1032,10 +1156,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    workflowQueues.values().forEach(DispatchQueue::close);
-    activityQueues.values().forEach(DispatchQueue::close);
+    // Timers first: one firing after the server stopped serving would only log a spurious failure.
     timers.close();
+    stopServing("the server closed");
     var write = lifecycle.writeLock();
     write.lock();
     try {
@@ -1043,10 +1166,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     } finally {
       write.unlock();
     }
+  }
+
+  /** Refuses every later call (DURABLE-213) and tells those who wait: pollers, queries, result waiters. */
+  private void stopServing(String why) {
+    closed = true;
+    workflowQueues.values().forEach(DispatchQueue::close);
+    activityQueues.values().forEach(DispatchQueue::close);
     pendingQueries.values().forEach(f -> f.completeExceptionally(
-        new DurableException("DURABLE-213", "the server closed before the query was answered")));
+        new DurableException("DURABLE-213", why + " before the query was answered")));
     // Clients waiting for results would otherwise only notice at the end of their wait slice.
-    DurableException closedFirst = new DurableException("DURABLE-213", "the server closed before the workflow did");
+    DurableException closedFirst = new DurableException("DURABLE-213", why + " before the workflow did");
     open.values().forEach(ex -> ex.closed.completeExceptionally(closedFirst));
   }
 }

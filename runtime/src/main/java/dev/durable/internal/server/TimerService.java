@@ -51,7 +51,9 @@ final class TimerService implements AutoCloseable {
   void schedule(Instant due, Runnable action) {
     lock.lock();
     try {
-      Entry e = new Entry(due.toEpochMilli(), order.incrementAndGet(), action);
+      // Rounded up: an action must never run before its due time, also not by a fraction of a millisecond.
+      long dueMillis = due.toEpochMilli() + (due.getNano() % 1_000_000 == 0 ? 0 : 1);
+      Entry e = new Entry(dueMillis, order.incrementAndGet(), action);
       queue.add(e);
       if (queue.peek() == e) {
         changed.signal();
@@ -112,7 +114,8 @@ final class TimerService implements AutoCloseable {
           action.run();
         } catch (RuntimeException e) {
           if (!closed) {
-            LOG.log(System.Logger.Level.ERROR, "a server timer action failed; it will be re-armed on restart", e);
+            LOG.log(System.Logger.Level.ERROR, "a server timer action failed; its run re-arms it from the stored"
+                + " state (after a failed write, or on restart)", e);
           }
         }
         firedListener.run();

@@ -1,5 +1,6 @@
 package dev.durable.internal.service;
 
+import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
@@ -66,6 +67,12 @@ public interface WorkflowService {
 
   /** Returns events of a run from an event id on. */
   List<HistoryEvent> readHistory(String runId, long fromEventId);
+
+  /**
+   * Checks the stored history of the latest run of a workflow id against the rules of histories
+   * and against the run's stored mutable state (DURABLE-207 if the id is unknown).
+   */
+  HistoryVerification verifyHistory(String workflowId);
 
   /** Waits up to {@code timeout} for the latest run to close; empty while it still runs. */
   Optional<ExecutionState> awaitClose(String workflowId, Duration timeout);

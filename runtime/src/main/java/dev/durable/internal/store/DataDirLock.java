@@ -45,13 +45,15 @@ public final class DataDirLock implements AutoCloseable {
     Path key = null;
     FileChannel ch = null;
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       key = dir.toRealPath();
       if (!HELD_BY_THIS_JVM.add(key)) {
         key = null;
         throw inUse(dir, ProcessHandle.current().pid() + ", this JVM");
       }
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          OwnerOnly.fileAttributes());
+      OwnerOnly.restrictFile(file); // also when an older version created it
       FileLock lock;
       try {
         lock = ch.tryLock();

@@ -4,6 +4,7 @@ import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.store.DataDirLock;
+import dev.durable.internal.store.OwnerOnly;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.StoreCodec;
 import java.nio.ByteBuffer;
@@ -15,11 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -90,30 +93,66 @@ public final class RocksStore implements Store {
         new ColumnFamilyDescriptor(bytes("workflow_ids"), cfOptions),
         new ColumnFamilyDescriptor(bytes("open"), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db = null;
     try {
-      Files.createDirectories(dbDir);
-      RocksDB db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
+      OwnerOnly.restrictDirectory(dbDir);
+      LastSequence.check(dbDir, dbOptions, descriptors);
+      db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
+      // Opening checks the WAL, the MANIFEST and the size of every table file, but reads a table's
+      // data blocks only when a key in them is read: a damaged block of an old history would stay
+      // unnoticed until someone reads it. Reading every block once now makes start() refuse it.
+      db.verifyChecksum();
       return new RocksStore(dir, lock, dbOptions, cfOptions, db, handles, sync);
-    } catch (RocksDBException e) {
+    } catch (RocksDBException | java.io.IOException | RuntimeException e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      if (db != null) {
+        db.close();
+      }
       lock.close();
       dbOptions.close();
       cfOptions.close();
-      throw openFailure(dbDir, e);
-    } catch (java.io.IOException e) {
-      lock.close();
-      throw new DurableException("DURABLE-302", "cannot create data dir " + dbDir + ": " + e, e);
+      if (e instanceof RocksDBException r) {
+        throw openFailure(dbDir, r);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new DurableException("DURABLE-302", "cannot open the store in " + dbDir + ": " + e
+          + ". Check the directory's permissions and free space.", e);
     }
   }
 
   private static DurableException openFailure(Path dbDir, RocksDBException e) {
-    Status.Code code = e.getStatus() == null ? null : e.getStatus().getCode();
-    if (code == Status.Code.Corruption) {
+    if (isCorruption(e)) {
       return new DurableException("DURABLE-303", "the data in " + dbDir + " is damaged and the server will not start"
-          + " rather than lose events: " + e.getMessage() + ". Restore the data dir from a backup"
-          + " (DurableServer.backup / a copy of a checkpoint); see docs/operations.md.", e);
+          + " rather than lose events: " + String.valueOf(e.getMessage()).strip().replaceAll("\\.+$", "")
+          + damagedFile(dbDir, e) + ". Keep the damaged directory"
+          + " for analysis and start the server on the latest backup (DurableServer.backup); runs started after"
+          + " that backup are lost. See docs/operations.md.", e);
     }
     return new DurableException("DURABLE-302", "cannot open the store in " + dbDir + ": " + e.getMessage()
         + ". Check the directory's permissions and free space.", e);
+  }
+
+  private static boolean isCorruption(RocksDBException e) {
+    return e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
+  }
+
+  /**
+   * Names the file when RocksDB's message does not: it leaves the path out of errors found while
+   * replaying the write-ahead log (such as "bad record length").
+   */
+  private static String damagedFile(Path dbDir, RocksDBException e) {
+    if (String.valueOf(e.getMessage()).contains(dbDir.toString())) {
+      return "";
+    }
+    try (var files = Files.list(dbDir)) {
+      List<String> logs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".log")).sorted().toList();
+      return logs.isEmpty() ? "" : " (found while replaying the write-ahead log: " + logs.stream()
+          .map(n -> dbDir.resolve(n).toString()).collect(Collectors.joining(", ")) + ")";
+    } catch (java.io.IOException io) {
+      return "";
+    }
   }
 
   @Override
@@ -135,9 +174,11 @@ public final class RocksStore implements Store {
       }
       db.write(t.durable() ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
+      // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
       throw new DurableException("DURABLE-302", "writing workflow '" + s.workflowId + "' (run " + s.runId + ") to "
-          + dir + " failed: " + e.getMessage() + ". Nothing of this change was recorded; the call can be retried"
-          + " once the cause (often a full disk) is fixed.", e);
+          + dir + " failed: " + e.getMessage() + ". Nothing of this change was recorded. Fix the cause (often a full"
+          + " disk), then restart the server (close() and start() on the same data dir) to take writes again;"
+          + " everything acknowledged before is kept.", e);
     }
   }
 
@@ -203,7 +244,7 @@ public final class RocksStore implements Store {
       // A checkpoint creates only its own last directory, so target (which must not exist) is made here.
       Path absolute = target.toAbsolutePath();
       Files.createDirectories(absolute.getParent());
-      Files.createDirectory(absolute);
+      OwnerOnly.createDirectory(absolute);
     } catch (java.io.IOException e) {
       throw new DurableException("DURABLE-302", "backup of " + dir + " into " + target + " failed: cannot create the"
           + " target: " + e + ". The target directory must not exist yet and must be on a writable disk.", e);
@@ -218,10 +259,20 @@ public final class RocksStore implements Store {
 
   @Override
   public void close() {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      // Moves everything from the write-ahead log into table files, whose checksums and sizes the
+      // next open verifies: a log cut short while the server is down then loses nothing, whereas a
+      // cut in a log still needed for recovery would look like a torn tail and go unnoticed.
+      db.flush(flush, handles);
+    } catch (RocksDBException e) {
+      // the log still holds everything; the next open replays it
+    }
     try {
       db.syncWal();
-    } catch (RocksDBException e) {
-      // closing: synced writes are already on disk, and async ones are allowed to be lost
+      LastSequence.record(dir.resolve("db"), db.getLatestSequenceNumber());
+    } catch (RocksDBException | java.io.IOException e) {
+      // closing: synced writes are already on disk, and async ones are allowed to be lost; without a
+      // new record of the last write, the next open compares with an older one, which is still safe
     }
     for (ColumnFamilyHandle h : handles) {
       h.close();
@@ -238,7 +289,7 @@ public final class RocksStore implements Store {
     try {
       return db.get(cf, key);
     } catch (RocksDBException e) {
-      throw new DurableException("DURABLE-302", "reading from " + dir + " failed: " + e.getMessage(), e);
+      throw readFailure(e);
     }
   }
 
@@ -246,8 +297,17 @@ public final class RocksStore implements Store {
     try {
       it.status();
     } catch (RocksDBException e) {
-      throw new DurableException("DURABLE-302", "reading from " + dir + " failed: " + e.getMessage(), e);
+      throw readFailure(e);
     }
+  }
+
+  private DurableException readFailure(RocksDBException e) {
+    if (isCorruption(e)) {
+      return new DurableException("DURABLE-303", "data in " + dir + " is damaged: " + e.getMessage() + ". Nothing"
+          + " was skipped: the read failed. Stop the server and restore the data dir from a backup; see"
+          + " docs/operations.md.", e);
+    }
+    return new DurableException("DURABLE-302", "reading from " + dir + " failed: " + e.getMessage(), e);
   }
 
   private static byte[] historyKey(byte[] run, long eventId) {

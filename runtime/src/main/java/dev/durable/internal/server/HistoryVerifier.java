@@ -1,0 +1,226 @@
+package dev.durable.internal.server;
+
+import dev.durable.client.HistoryVerification;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
+import dev.durable.internal.model.EventAttributes.ActivityTaskFailed;
+import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.EventAttributes.TimerCanceled;
+import dev.durable.internal.model.EventAttributes.TimerFired;
+import dev.durable.internal.model.EventAttributes.TimerStarted;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PendingActivity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Checks a run's stored history against the rules every history follows, and its stored mutable
+ * state against what the history implies. The server's transitions keep the two consistent; this
+ * is the independent check that they did, after crashes, faults and restores.
+ */
+final class HistoryVerifier {
+  private final List<String> problems = new ArrayList<>();
+  private final Map<Integer, Long> activitiesScheduledBy = new HashMap<>();
+  private final Map<Integer, Long> activityOutcomes = new HashMap<>();
+  private final Map<Integer, Long> openActivities = new TreeMap<>();
+  private final Map<Integer, String> activityTypes = new HashMap<>();
+  private final Map<Integer, Long> timersStartedBy = new HashMap<>();
+  private final Map<Integer, Long> timerOutcomes = new HashMap<>();
+  private final Map<Integer, Instant> openTimers = new TreeMap<>();
+  private EventAttributes.WorkflowExecutionStarted started;
+  private Instant startTime;
+  private WorkflowStatus status = WorkflowStatus.RUNNING;
+  private Payload result;
+  private FailureInfo failure;
+  private String terminationReason;
+  private long closedBy;
+  private long lastCompletedTask;
+  /** The last event of the last completed task's batch (its WorkflowTaskCompleted and command events). */
+  private long lastBatchEnd;
+  private boolean cancelRequested;
+
+  private HistoryVerifier() {}
+
+  /** Verifies one run; {@code state} is null when the store has no mutable state for it. */
+  static HistoryVerification verify(String workflowId, String runId, ExecutionState state, List<HistoryEvent> events) {
+    HistoryVerifier v = new HistoryVerifier();
+    v.readEvents(events);
+    if (state == null) {
+      v.problems.add("the store has no mutable state for run " + runId);
+    } else {
+      v.compare(state, events.size());
+    }
+    return new HistoryVerification(workflowId, runId, events.size(), v.problems);
+  }
+
+  private void readEvents(List<HistoryEvent> events) {
+    boolean inBatch = false;
+    for (int i = 0; i < events.size(); i++) {
+      HistoryEvent e = events.get(i);
+      long id = e.eventId();
+      if (id != i + 1) {
+        problems.add("event ids must be contiguous from 1, but position " + (i + 1) + " holds event " + id);
+        return; // every later rule relies on the ids
+      }
+      String at = "event " + id + " (" + e.eventType() + ")";
+      if (closedBy != 0) {
+        problems.add(at + " follows the close event " + closedBy + "; nothing may follow a close event");
+        return;
+      }
+      EventAttributes a = e.attributes();
+      boolean command = a instanceof EventAttributes.CommandEvent;
+      if (command && !inBatch) {
+        problems.add(at + " records a command but does not follow a WorkflowTaskCompleted or a command of the same task");
+      }
+      if (id == 1 && !(a instanceof EventAttributes.WorkflowExecutionStarted)) {
+        problems.add(at + ": a history must start with WorkflowExecutionStarted");
+      }
+      read(at, id, e.timestamp(), a);
+      inBatch = a instanceof EventAttributes.WorkflowTaskCompleted || (inBatch && command);
+      if (inBatch) {
+        lastBatchEnd = id;
+      }
+    }
+    if (events.isEmpty()) {
+      problems.add("the history is empty; it must start with WorkflowExecutionStarted");
+    }
+  }
+
+  private void read(String at, long id, Instant timestamp, EventAttributes a) {
+    if (a instanceof EventAttributes.WorkflowExecutionStarted s) {
+      if (started != null) {
+        problems.add(at + " starts the run a second time");
+      }
+      started = s;
+      startTime = timestamp;
+    } else if (a instanceof EventAttributes.WorkflowTaskCompleted t) {
+      if (t.lastSeenEventId() >= id || t.lastSeenEventId() < lastCompletedTask) {
+        problems.add(at + " says its task saw up to event " + t.lastSeenEventId() + "; it must be at least the previous"
+            + " WorkflowTaskCompleted (" + lastCompletedTask + ") and before its own id");
+      }
+      lastCompletedTask = id;
+    } else if (a instanceof ActivityTaskScheduled s) {
+      opened(at, id, s.seq(), "activity", activitiesScheduledBy, openActivities, id);
+      activityTypes.put(s.seq(), s.activityType());
+    } else if (a instanceof ActivityTaskCompleted c) {
+      activityOutcome(at, id, c.seq(), c.scheduledEventId());
+    } else if (a instanceof ActivityTaskFailed f) {
+      activityOutcome(at, id, f.seq(), f.scheduledEventId());
+    } else if (a instanceof TimerStarted t) {
+      opened(at, id, t.seq(), "timer", timersStartedBy, openTimers, t.fireAt());
+    } else if (a instanceof TimerFired t) {
+      closed(at, id, t.seq(), "timer", timersStartedBy, timerOutcomes, openTimers);
+    } else if (a instanceof TimerCanceled t) {
+      closed(at, id, t.seq(), "timer", timersStartedBy, timerOutcomes, openTimers);
+    } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
+      cancelRequested = true;
+    } else if (a instanceof EventAttributes.WorkflowExecutionCompleted c) {
+      close(id, WorkflowStatus.COMPLETED);
+      result = c.result();
+    } else if (a instanceof EventAttributes.WorkflowExecutionFailed f) {
+      close(id, WorkflowStatus.FAILED);
+      failure = f.failure();
+    } else if (a instanceof EventAttributes.WorkflowExecutionCanceled c) {
+      close(id, WorkflowStatus.CANCELED);
+      failure = c.failure();
+    } else if (a instanceof EventAttributes.WorkflowExecutionTerminated t) {
+      close(id, WorkflowStatus.TERMINATED);
+      terminationReason = t.reason();
+    }
+  }
+
+  private <V> void opened(String at, long id, int seq, String kind, Map<Integer, Long> openedBy,
+      Map<Integer, V> open, V value) {
+    Long earlier = openedBy.putIfAbsent(seq, id);
+    if (earlier != null) {
+      problems.add(at + " starts " + kind + " " + seq + " again; event " + earlier + " already started it");
+      return;
+    }
+    open.put(seq, value);
+  }
+
+  private void activityOutcome(String at, long id, int seq, long scheduledEventId) {
+    Long scheduledBy = activitiesScheduledBy.get(seq);
+    if (scheduledBy != null && scheduledBy != scheduledEventId) {
+      problems.add(at + " names scheduledEventId " + scheduledEventId + ", but activity " + seq + " was scheduled by"
+          + " event " + scheduledBy);
+    }
+    closed(at, id, seq, "activity", activitiesScheduledBy, activityOutcomes, openActivities);
+  }
+
+  private void closed(String at, long id, int seq, String kind, Map<Integer, Long> openedBy,
+      Map<Integer, Long> outcomes, Map<Integer, ?> open) {
+    if (!openedBy.containsKey(seq)) {
+      problems.add(at + " is an outcome of " + kind + " " + seq + ", which no earlier event started");
+    } else if (outcomes.containsKey(seq)) {
+      problems.add(at + " is a second outcome of " + kind + " " + seq + "; event " + outcomes.get(seq)
+          + " already ended it");
+    } else {
+      outcomes.put(seq, id);
+      open.remove(seq);
+    }
+  }
+
+  private void close(long id, WorkflowStatus closedAs) {
+    closedBy = id;
+    status = closedAs;
+  }
+
+  /** Compares the stored mutable state with the one the events imply. */
+  private void compare(ExecutionState s, int eventCount) {
+    expect("nextEventId", s.nextEventId, eventCount + 1L);
+    expect("status", s.status, status);
+    if (started != null) {
+      expect("workflowId", s.workflowId, started.workflowId());
+      expect("workflowType", s.workflowType, started.workflowType());
+      expect("taskQueue", s.taskQueue, started.taskQueue());
+      expect("startTime", s.startTime, startTime);
+    }
+    expect("lastCompletedTaskEventId", s.lastCompletedTaskEventId, lastCompletedTask);
+    boolean cancelBuffered = s.bufferedEvents.stream()
+        .anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionCancelRequested);
+    expect("cancelRequested", s.cancelRequested, cancelRequested || cancelBuffered);
+    switch (status) {
+      case COMPLETED -> expect("result", s.result, result);
+      case FAILED, CANCELED -> expect("failure", s.failure, failure);
+      case TERMINATED -> expect("termination reason", s.failure == null ? null : s.failure.message(), terminationReason);
+      default -> { }
+    }
+    if (status.isClosed()) {
+      expect("pending activities", s.activities.keySet(), java.util.Set.of());
+      expect("pending timers", s.timers.keySet(), java.util.Set.of());
+      expect("workflowTaskPending", s.workflowTaskPending, false);
+      expect("buffered events", s.bufferedEvents.size(), 0);
+      return;
+    }
+    Map<Integer, Long> storedActivities = new TreeMap<>();
+    for (PendingActivity pa : s.activities.values()) {
+      storedActivities.put(pa.seq, pa.scheduledEventId);
+      String type = activityTypes.get(pa.seq);
+      if (type != null && !type.equals(pa.activityType)) {
+        problems.add("stored state: pending activity " + pa.seq + " has type " + pa.activityType + ", but event "
+            + pa.scheduledEventId + " scheduled " + type);
+      }
+    }
+    expect("pending activities (seq=scheduledEventId)", storedActivities, openActivities);
+    expect("pending timers (seq=fireAt)", new TreeMap<>(s.timers), openTimers);
+    // Input events after the last completed task's commands are what a pending workflow task is for.
+    boolean taskDue = eventCount > lastBatchEnd || !s.bufferedEvents.isEmpty();
+    expect("workflowTaskPending", s.workflowTaskPending, taskDue);
+  }
+
+  private void expect(String field, Object stored, Object fromHistory) {
+    if (!Objects.equals(stored, fromHistory)) {
+      problems.add("stored state: " + field + " is " + stored + ", but the history gives " + fromHistory);
+    }
+  }
+}

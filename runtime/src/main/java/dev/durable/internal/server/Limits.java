@@ -1,0 +1,88 @@
+package dev.durable.internal.server;
+
+import dev.durable.common.DurableException;
+import dev.durable.internal.model.Command;
+import dev.durable.internal.model.Payload;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Bounds on what one run may store, so that one oversized argument or one runaway loop cannot
+ * fill the disk or make every replay of the run slow.
+ *
+ * @param maxPayloadSize the most bytes the payloads of one call may have together (all arguments
+ *     of a start, a signal or a query; one result; the input of one activity)
+ * @param maxHistoryLength the number of events at which a run is terminated (DURABLE-224)
+ */
+public record Limits(int maxPayloadSize, int maxHistoryLength) {
+  /** 2 MiB: far above what a message needs, far below what would slow every replay down. */
+  public static final int DEFAULT_MAX_PAYLOAD_SIZE = 2 * 1024 * 1024;
+  /** 50,000 events: a replay of that many still takes well under a second. */
+  public static final int DEFAULT_MAX_HISTORY_LENGTH = 50_000;
+  /** The defaults. */
+  public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_PAYLOAD_SIZE, DEFAULT_MAX_HISTORY_LENGTH);
+
+  /** Returns the length at which a history is reported in the log, once: a fifth of the limit. */
+  public long warnHistoryLength() {
+    return Math.max(1, maxHistoryLength / 5);
+  }
+
+  /** Fails with DURABLE-223 when {@code payloads} together exceed the limit; {@code what} names them. */
+  void checkPayloads(List<Payload> payloads, Supplier<String> what, String advice) {
+    long size = size(payloads);
+    if (size > maxPayloadSize) {
+      throw tooLarge(what.get(), size, advice);
+    }
+  }
+
+  /**
+   * Fails with DURABLE-223 when a command carries payloads over the limit. Checked before anything
+   * of the workflow task is recorded, so the task fails as a whole and is retried.
+   */
+  void checkCommands(List<Command> commands, String workflowId, String workflowType) {
+    String advice = " The workflow task fails and is retried; nothing it decided was recorded.";
+    for (Command c : commands) {
+      Supplier<String> what = () -> "the payload of '" + c.describe() + "' in workflow '" + workflowId + "' ("
+          + workflowType + ")";
+      if (c instanceof Command.ScheduleActivity a) {
+        checkPayloads(a.input(), what, advice);
+      } else if (c instanceof Command.CompleteWorkflow done) {
+        checkPayloads(nullable(done.result()), what, advice);
+      } else if (c instanceof Command.RecordMarker m) {
+        checkPayloads(nullable(m.data()), what, advice);
+      } else if (c instanceof Command.FailWorkflow f) {
+        checkPayloads(nullable(f.failure().details()), what, advice);
+      } else if (c instanceof Command.CancelWorkflow f) {
+        checkPayloads(nullable(f.failure().details()), what, advice);
+      }
+    }
+  }
+
+  /** Returns the DURABLE-223 error for {@code what}, which has {@code size} bytes. */
+  DurableException tooLarge(String what, long size, String advice) {
+    return new DurableException("DURABLE-223", what + " is " + bytes(size) + ", over the payload limit of "
+        + bytes(maxPayloadSize) + "." + advice + " Pass a reference to large data (a file name, a database key)"
+        + " instead of the data itself, or raise the limit with DurableServer.Builder.setMaxPayloadSize.");
+  }
+
+  static long size(List<Payload> payloads) {
+    long size = 0;
+    for (Payload p : payloads) {
+      size += p == null ? 0 : p.data().length;
+    }
+    return size;
+  }
+
+  static List<Payload> nullable(Payload p) {
+    return p == null ? List.of() : List.of(p);
+  }
+
+  static String bytes(long n) {
+    return count(n) + " bytes";
+  }
+
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}

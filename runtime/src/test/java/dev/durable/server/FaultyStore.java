@@ -1,0 +1,140 @@
+package dev.durable.server;
+
+import dev.durable.common.DurableException;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.store.Store;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A store that fails on demand, the way a full or broken disk makes RocksDB fail: with
+ * DURABLE-302. A write can fail before it reaches the store (nothing recorded, the usual case) or
+ * after (recorded, but the caller is told it failed: a lost acknowledgement). Reads can fail too.
+ * Build a server on it with {@code DurableServer.Builder.wrapStore}.
+ */
+final class FaultyStore implements Store {
+  private final Store delegate;
+  private volatile Predicate<Transition> failBefore = t -> false;
+  private volatile Predicate<Transition> failAfter = t -> false;
+  private volatile boolean failReads;
+  private volatile boolean failReadsAfterFailedWrite;
+  /** How many faults were injected. */
+  final AtomicInteger injected = new AtomicInteger();
+
+  FaultyStore(Store delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Makes writes that match fail without being applied (a full disk). */
+  void failWrites(Predicate<Transition> which) {
+    failBefore = which;
+  }
+
+  /** Makes writes that match be applied and then reported as failed (an acknowledgement lost). */
+  void failWritesAfterApplying(Predicate<Transition> which) {
+    failAfter = which;
+  }
+
+  /** Makes every read fail. */
+  void failReads() {
+    failReads = true;
+  }
+
+  /** Makes every read fail once a write failed (a disk that is going). */
+  void failReadsAfterAFailedWrite() {
+    failReadsAfterFailedWrite = true;
+  }
+
+  /** Removes every fault. */
+  void heal() {
+    failBefore = t -> false;
+    failAfter = t -> false;
+    failReads = false;
+    failReadsAfterFailedWrite = false;
+  }
+
+  /** Matches the changes of one workflow. */
+  static Predicate<Transition> ofWorkflow(String workflowId) {
+    return t -> t.state().workflowId.equals(workflowId);
+  }
+
+  /** Matches the changes of one workflow that append an event of {@code eventType}. */
+  static Predicate<Transition> appending(String workflowId, String eventType) {
+    return t -> t.state().workflowId.equals(workflowId)
+        && t.newEvents().stream().anyMatch(e -> e.eventType().equals(eventType));
+  }
+
+  @Override
+  public void apply(Transition t) {
+    if (failBefore.test(t)) {
+      failReads |= failReadsAfterFailedWrite;
+      throw fault("writing workflow '" + t.state().workflowId + "'");
+    }
+    delegate.apply(t);
+    if (failAfter.test(t)) {
+      throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
+    }
+  }
+
+  private DurableException fault(String what) {
+    injected.incrementAndGet();
+    return new DurableException("DURABLE-302", what + " failed: IOError: No space left on device (injected)");
+  }
+
+  private void checkRead() {
+    if (failReads) {
+      throw fault("reading");
+    }
+  }
+
+  @Override
+  public List<HistoryEvent> readHistory(String runId, long fromEventId) {
+    checkRead();
+    return delegate.readHistory(runId, fromEventId);
+  }
+
+  @Override
+  public Optional<HistoryEvent> readEvent(String runId, long eventId) {
+    checkRead();
+    return delegate.readEvent(runId, eventId);
+  }
+
+  @Override
+  public Optional<ExecutionState> readExecution(String runId) {
+    checkRead();
+    return delegate.readExecution(runId);
+  }
+
+  @Override
+  public Optional<String> currentRunId(String workflowId) {
+    checkRead();
+    return delegate.currentRunId(workflowId);
+  }
+
+  @Override
+  public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
+    checkRead();
+    delegate.forEachOpenExecution(consumer);
+  }
+
+  @Override
+  public void forEachExecution(Consumer<ExecutionState> consumer) {
+    checkRead();
+    delegate.forEachExecution(consumer);
+  }
+
+  @Override
+  public void backup(Path target) {
+    delegate.backup(target);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,257 @@
+package dev.durable.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.activity.ActivityInterface;
+import dev.durable.activity.ActivityOptions;
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.common.DurableException;
+import dev.durable.testing.Eventually;
+import dev.durable.testing.TestEnv;
+import dev.durable.workflow.SignalMethod;
+import dev.durable.workflow.Workflow;
+import dev.durable.workflow.WorkflowInterface;
+import dev.durable.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A failed write (a full disk, an I/O error) fails the call with DURABLE-302 and records nothing
+ * of it; workflows whose writes succeed carry on; once the fault is gone the affected workflows
+ * go on from what was recorded, after the storage retry delay (1 s on the test clock).
+ */
+class StorageFaultTest {
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+  @ActivityInterface
+  public interface Stamp {
+    String stamp(String what);
+  }
+
+  static final class CountingStamp implements Stamp {
+    final AtomicInteger executions = new AtomicInteger();
+
+    @Override
+    public String stamp(String what) {
+      executions.incrementAndGet();
+      return "stamped " + what;
+    }
+  }
+
+  @WorkflowInterface
+  public interface Errand {
+    /** {@code signal}: waits for one; {@code activity}: stamps; {@code timer}: sleeps a minute. */
+    @WorkflowMethod
+    String run(String mode);
+
+    @SignalMethod
+    void note(String text);
+  }
+
+  public static final class ErrandImpl implements Errand {
+    private final Stamp stamp = Workflow.newActivityStub(Stamp.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1)).build());
+    private final List<String> notes = new ArrayList<>();
+
+    @Override
+    public String run(String mode) {
+      switch (mode) {
+        case "signal":
+          Workflow.await(() -> !notes.isEmpty());
+          return "noted " + notes;
+        case "activity":
+          return stamp.stamp("form");
+        default:
+          Workflow.sleep(Duration.ofMinutes(1));
+          return "slept";
+      }
+    }
+
+    @Override
+    public void note(String text) {
+      notes.add(text);
+    }
+  }
+
+  @TempDir Path dir;
+  private TestEnv env;
+  private volatile FaultyStore store;
+  private final CountingStamp stamp = new CountingStamp();
+
+  @BeforeEach
+  void open() {
+    env = TestEnv.open(dir, b -> b.wrapStore(s -> store = new FaultyStore(s)));
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ErrandImpl.class).registerActivitiesImplementations(stamp));
+  }
+
+  @AfterEach
+  void close() {
+    store.heal();
+    env.close();
+  }
+
+  private void start(String id, String mode) {
+    WorkflowClient.start(env.newWorkflow(Errand.class, id)::run, mode);
+  }
+
+  private String stored(String id) {
+    return env.describe(id) + "\n" + env.stub(id).getHistory().toJson();
+  }
+
+  /**
+   * Moves the clock on by the retry delay until the workflow closes, and returns its result. The
+   * delay is armed when the server has handled the failed write, which the test cannot observe.
+   */
+  private String resultAfterRetries(String id) {
+    Eventually.eventually(id + " to close", () -> {
+      env.clock().advance(RETRY_DELAY);
+      return env.describe(id).isClosed();
+    });
+    return env.result(id, String.class);
+  }
+
+  private void awaitInjected(int faults) {
+    Eventually.eventually(faults + " injected faults", () -> store.injected.get() >= faults);
+  }
+
+  @Test
+  void failedStartRecordsNothingAndTheSameStartSucceedsOnceTheDiskIsBack() {
+    store.failWrites(t -> true);
+
+    DurableException e = assertThrows(DurableException.class, () -> start("first", "signal"));
+
+    assertEquals("DURABLE-302", e.getCode());
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertTrue(env.stub("first").describe().isEmpty());
+    assertEquals(List.of(), env.client().listWorkflows(false, 10));
+
+    store.heal();
+    start("first", "signal");
+    env.stub("first").signal("note", "hello");
+    assertEquals("noted [hello]", env.result("first", String.class));
+  }
+
+  @Test
+  void failedSignalLeavesTheHistoryAsItWasWhileOtherWorkflowsCarryOn() {
+    start("stuck", "signal");
+    start("fine", "signal");
+    env.awaitEvent("stuck", "WorkflowTaskCompleted");
+    String before = stored("stuck");
+    store.failWrites(FaultyStore.ofWorkflow("stuck"));
+
+    DurableException e = assertThrows(DurableException.class, () -> env.stub("stuck").signal("note", "lost"));
+
+    assertEquals("DURABLE-302", e.getCode());
+    assertEquals(before, stored("stuck"));
+    env.stub("fine").signal("note", "kept");
+    assertEquals("noted [kept]", env.result("fine", String.class));
+
+    store.heal();
+    env.stub("stuck").signal("note", "again");
+    assertEquals("noted [again]", env.result("stuck", String.class));
+  }
+
+  @Test
+  void activityResultLostToAFailedWriteIsProducedAgainOnceTheDiskIsBack() {
+    store.failWrites(FaultyStore.appending("stamp", "ActivityTaskCompleted"));
+    start("stamp", "activity");
+    awaitInjected(1);
+
+    assertEquals(1, stamp.executions.get());
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled"),
+        env.eventTypes("stamp"));
+    assertEquals(WorkflowStatus.RUNNING, env.describe("stamp").status());
+
+    store.heal();
+    assertEquals("stamped form", resultAfterRetries("stamp"));
+    assertEquals(2, stamp.executions.get(), "at least once: the first execution's result was never recorded");
+    assertEquals(1, env.eventTypes("stamp").stream().filter("ActivityTaskCompleted"::equals).count());
+  }
+
+  @Test
+  void workflowTaskWhoseCommandsCannotBeWrittenRecordsNothingAndRunsAgainOnceTheDiskIsBack() {
+    store.failWrites(FaultyStore.appending("decide", "WorkflowTaskCompleted"));
+    start("decide", "activity");
+    awaitInjected(1);
+
+    assertEquals(List.of("WorkflowExecutionStarted"), env.eventTypes("decide"));
+    assertEquals(0, stamp.executions.get(), "no activity was scheduled by the unrecorded task");
+
+    store.heal();
+    assertEquals("stamped form", resultAfterRetries("decide"));
+  }
+
+  @Test
+  void timerWhoseFiringCannotBeWrittenFiresOnceTheDiskIsBack() {
+    start("nap", "timer");
+    env.awaitEvent("nap", "TimerStarted");
+    store.failWrites(FaultyStore.appending("nap", "TimerFired"));
+    env.clock().advance(Duration.ofMinutes(1));
+    awaitInjected(1);
+
+    assertTrue(!env.eventTypes("nap").contains("TimerFired"), env.eventTypes("nap").toString());
+
+    store.heal();
+    assertEquals("slept", resultAfterRetries("nap"));
+  }
+
+  @Test
+  void writeReportedAsFailedAfterItWasRecordedIsReadBackAndDeliveredOnce() {
+    start("ambiguous", "signal");
+    env.awaitEvent("ambiguous", "WorkflowTaskCompleted");
+    store.failWritesAfterApplying(FaultyStore.appending("ambiguous", "WorkflowExecutionSignaled"));
+
+    // The caller cannot tell whether the change was recorded; the server re-reads what the store holds.
+    assertThrows(DurableException.class, () -> env.stub("ambiguous").signal("note", "maybe"));
+    store.heal();
+
+    assertEquals("noted [maybe]", resultAfterRetries("ambiguous"));
+    assertEquals(1, env.eventTypes("ambiguous").stream().filter("WorkflowExecutionSignaled"::equals).count());
+  }
+
+  @Test
+  void storeThatCanNeitherWriteNorReadBackStopsTheServerAndARestartGoesOnFromWhatIsStored() {
+    start("broken", "signal");
+    env.awaitEvent("broken", "WorkflowTaskCompleted");
+    store.failWrites(t -> true);
+    store.failReadsAfterAFailedWrite();
+
+    DurableException e = assertThrows(DurableException.class, () -> env.stub("broken").signal("note", "lost"));
+    assertEquals("DURABLE-302", e.getCode());
+
+    // Serving on could show, or later write, a change that was never recorded.
+    DurableException stopped = assertThrows(DurableException.class, () -> env.stub("broken").describe());
+    assertEquals("DURABLE-213", stopped.getCode());
+    assertTrue(stopped.getMessage().contains("the server stopped after a write and the read that followed it failed"),
+        stopped.getMessage());
+    store.heal();
+    env.restartServer();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ErrandImpl.class).registerActivitiesImplementations(stamp));
+    env.stub("broken").signal("note", "after the restart");
+    assertEquals("noted [after the restart]", env.result("broken", String.class));
+  }
+
+  @Test
+  void failedReadFailsTheCallWithDurable302AndChangesNothing() {
+    start("read", "signal");
+    env.awaitEvent("read", "WorkflowTaskCompleted");
+    String before = stored("read");
+    store.failReads();
+
+    DurableException e = assertThrows(DurableException.class, () -> env.stub("read").getHistory());
+
+    assertEquals("DURABLE-302", e.getCode());
+    store.heal();
+    assertEquals(before, stored("read"));
+  }
+}

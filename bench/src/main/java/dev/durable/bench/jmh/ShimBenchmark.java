@@ -109,12 +109,12 @@ public class ShimBenchmark {
 
     @Override
     public void sleep(Duration duration) {
-      throw new UnsupportedOperationException("not benchmarked");
+      throw new IllegalStateException("the shim benchmarks never sleep");
     }
 
     @Override
     public void violation(Violation violation) {
-      throw new UnsupportedOperationException("not benchmarked");
+      throw new IllegalStateException("the shim benchmarks never report violations");
     }
   }
 }

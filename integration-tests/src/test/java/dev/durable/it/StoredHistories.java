@@ -18,14 +18,36 @@ import java.util.List;
  * Checks a data dir that child JVMs wrote, in this JVM, once they have exited: every workflow's
  * stored history must pass {@link WorkflowClient#verifyHistory}.
  */
-final class StoredHistories {
+public final class StoredHistories {
   /** So that opening the dir fires no timer and times nothing out: it only reads. */
   private static final Clock FROZEN = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
 
   private StoredHistories() {}
 
+  /**
+   * Asserts that every workflow in every data dir below {@code root} (a test's temp dir, once its
+   * child JVMs have exited) has a valid history. Data dirs without workflows are fine.
+   */
+  public static void assertAllValidUnder(Path root) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root, 4)) {
+      for (Path lock : files.filter(p -> p.getFileName().toString().equals("durable.lock")).toList()) {
+        Path dir = lock.getParent();
+        try (DurableServer server = DurableServer.newBuilder().setDataDir(dir).setClock(FROZEN).build().start();
+             WorkflowClient client = WorkflowClient.newInstance(server)) {
+          List<String> problems = new ArrayList<>();
+          for (WorkflowDescription d : client.listWorkflows(false, Integer.MAX_VALUE)) {
+            client.verifyHistory(d.workflowId()).problems().forEach(p -> problems.add(d.workflowId() + ": " + p));
+          }
+          assertEquals(List.of(), problems, "history validator on " + dir);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Asserts that every workflow in {@code dataDir} has a valid history, and returns their descriptions. */
-  static List<WorkflowDescription> assertAllValid(Path dataDir) {
+  public static List<WorkflowDescription> assertAllValid(Path dataDir) {
     try (DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).setClock(FROZEN).build().start();
          WorkflowClient client = WorkflowClient.newInstance(server)) {
       List<WorkflowDescription> all = client.listWorkflows(false, Integer.MAX_VALUE);

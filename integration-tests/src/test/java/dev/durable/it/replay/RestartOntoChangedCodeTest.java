@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durable.client.WorkflowHistory;
 import dev.durable.failure.NondeterminismError;
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import dev.durable.worker.WorkflowReplayer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestartOntoChangedCodeTest {
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
 
   @Test
   void incompatibleChangeFailsTheWorkflowTaskAndTheRunWaitsForFixedCode() throws Exception {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,11 @@ class ModeTest {
   private static final String READ_THRICE = CONTENT.repeat(ReadsFile.READS);
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
   private Path file;
 
   @BeforeEach

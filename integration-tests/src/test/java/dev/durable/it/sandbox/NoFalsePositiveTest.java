@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,11 @@ class NoFalsePositiveTest {
   private static final String TAG = "tag-7f3a";
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
 
   @Test
   void loggingJacksonLazyClassLoadingAndStringBuildingAreNotReported() throws Exception {

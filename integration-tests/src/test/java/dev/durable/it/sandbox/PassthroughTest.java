@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import dev.durable.it.sandbox.util.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,11 @@ class PassthroughTest {
       """.formatted(UTIL);
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
   private Path file;
 
   @BeforeEach

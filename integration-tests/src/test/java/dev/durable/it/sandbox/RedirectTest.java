@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,11 @@ class RedirectTest {
       Map.entry("Instant.now() after Thread.sleep", (w, after) -> after));
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
 
   @Test
   void everyRedirectedCallGivesTheSameValueWhenANewJvmReplaysTheHistory() throws Exception {

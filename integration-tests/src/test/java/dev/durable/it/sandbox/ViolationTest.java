@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.it.ChildJvm;
+import dev.durable.it.StoredHistories;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,11 @@ class ViolationTest {
   }
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void everyStoredHistoryIsValid() {
+    StoredHistories.assertAllValidUnder(tmp);
+  }
   private HttpServer http;
 
   @BeforeEach

@@ -2,6 +2,7 @@ package dev.durable.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Instant;
  * @param timestamp when the server recorded it
  * @param attributes what happened
  */
+@JsonSerialize(using = HistoryEventJson.class)
 public record HistoryEvent(
     long eventId,
     Instant timestamp,

@@ -2,12 +2,16 @@ package dev.durable.client;
 
 import dev.durable.common.DurableException;
 
-/** A workflow was started with the id of a run that is still running (code DURABLE-208). */
+/**
+ * A start was refused because of the workflow id's earlier use: a run with the id is still
+ * running (code DURABLE-208), or its latest run closed and the start's
+ * {@link WorkflowIdReusePolicy} does not allow the id again (code DURABLE-226).
+ */
 public final class WorkflowAlreadyStartedException extends DurableException {
   private final WorkflowExecution running;
 
   /**
-   * Creates the exception.
+   * Creates the exception for an id whose run is still running (DURABLE-208).
    *
    * @param running the run that holds the id
    * @param workflowType its type
@@ -18,7 +22,28 @@ public final class WorkflowAlreadyStartedException extends DurableException {
     this.running = running;
   }
 
-  /** Returns the run that holds the id. */
+  /**
+   * Creates the exception for an id whose latest run closed, when the reuse policy forbids
+   * starting it again (DURABLE-226).
+   *
+   * @param last the latest run of the id
+   * @param workflowType its type
+   * @param status how it closed
+   * @param policy the policy of the refused start
+   */
+  public WorkflowAlreadyStartedException(WorkflowExecution last, String workflowType, WorkflowStatus status,
+      WorkflowIdReusePolicy policy) {
+    super("DURABLE-226", "workflow id '" + last.workflowId() + "' was already used (run " + last.runId() + ", "
+        + workflowType + ", " + status + ") and the start's id reuse policy " + policy + " does not allow it again"
+        + (policy == WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY ? " after a COMPLETED run" : "")
+        + ". Read its result with getResult(), pick another workflow id, or start with another policy.");
+    this.running = last;
+  }
+
+  /**
+   * Returns the run that holds the id: the running run for DURABLE-208, the latest (closed) run
+   * for DURABLE-226.
+   */
   public WorkflowExecution getRunningExecution() {
     return running;
   }

@@ -32,7 +32,7 @@ public record WorkflowDescription(
     int workflowTaskAttempt,
     String lastWorkflowTaskFailure) {
 
-  /** Returns whether the run is closed (completed, failed, canceled or terminated). */
+  /** Returns whether the run is closed (completed, failed, canceled, terminated or timed out). */
   public boolean isClosed() {
     return status.isClosed();
   }

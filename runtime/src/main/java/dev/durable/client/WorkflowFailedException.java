@@ -32,7 +32,7 @@ public final class WorkflowFailedException extends DurableException {
     return execution;
   }
 
-  /** Returns how the run closed: FAILED, CANCELED or TERMINATED. */
+  /** Returns how the run closed: FAILED, CANCELED, TERMINATED or TIMED_OUT. */
   public WorkflowStatus getStatus() {
     return status;
   }

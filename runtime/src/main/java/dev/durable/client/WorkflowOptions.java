@@ -3,16 +3,25 @@ package dev.durable.client;
 import dev.durable.internal.Checks;
 import java.time.Duration;
 
-/** How a workflow is started: its task queue (required), its id and its workflow task timeout. */
+/**
+ * How a workflow is started: its task queue (required), its id, what may happen to an id used
+ * before ({@link WorkflowIdReusePolicy}), and its timeouts.
+ */
 public final class WorkflowOptions {
   private final String taskQueue;
   private final String workflowId;
   private final Duration workflowTaskTimeout;
+  private final WorkflowIdReusePolicy workflowIdReusePolicy;
+  private final Duration workflowExecutionTimeout;
+  private final Duration workflowRunTimeout;
 
   private WorkflowOptions(Builder b) {
     this.taskQueue = b.taskQueue;
     this.workflowId = b.workflowId;
     this.workflowTaskTimeout = b.workflowTaskTimeout;
+    this.workflowIdReusePolicy = b.workflowIdReusePolicy;
+    this.workflowExecutionTimeout = b.workflowExecutionTimeout;
+    this.workflowRunTimeout = b.workflowRunTimeout;
   }
 
   /** Returns a new builder. */
@@ -35,11 +44,29 @@ public final class WorkflowOptions {
     return workflowTaskTimeout;
   }
 
+  /** Returns what a start does when the workflow id was used before. */
+  public WorkflowIdReusePolicy getWorkflowIdReusePolicy() {
+    return workflowIdReusePolicy;
+  }
+
+  /** Returns how long the workflow may run in all, or null for no limit. */
+  public Duration getWorkflowExecutionTimeout() {
+    return workflowExecutionTimeout;
+  }
+
+  /** Returns how long one run of the workflow may run, or null for no limit. */
+  public Duration getWorkflowRunTimeout() {
+    return workflowRunTimeout;
+  }
+
   /** Builds {@link WorkflowOptions}; {@link #build()} rejects invalid values. */
   public static final class Builder {
     private String taskQueue;
     private String workflowId;
     private Duration workflowTaskTimeout = Duration.ofSeconds(10);
+    private WorkflowIdReusePolicy workflowIdReusePolicy = WorkflowIdReusePolicy.ALLOW_DUPLICATE;
+    private Duration workflowExecutionTimeout;
+    private Duration workflowRunTimeout;
 
     private Builder() {}
 
@@ -65,6 +92,44 @@ public final class WorkflowOptions {
       return this;
     }
 
+    /**
+     * Sets what a start does when the workflow id was used before (default
+     * {@link WorkflowIdReusePolicy#ALLOW_DUPLICATE}: a closed id starts again, a running one is
+     * refused).
+     */
+    public Builder setWorkflowIdReusePolicy(WorkflowIdReusePolicy policy) {
+      this.workflowIdReusePolicy = policy;
+      return this;
+    }
+
+    /**
+     * Sets how long the workflow may run in all, counted from its start on the server (default:
+     * no limit). When it passes, the server closes the run as {@link WorkflowStatus#TIMED_OUT}
+     * without running more workflow code: pending activities and timers are dropped, and
+     * {@code getResult} throws {@link WorkflowFailedException} whose cause is a
+     * {@link dev.durable.failure.TimeoutFailure}. The deadline is stored, so it holds across
+     * server restarts; a deadline that passed while the server was down closes the run as soon
+     * as the server starts.
+     *
+     * <p>A workflow has one run until continue-as-new exists, so this deadline and the one of
+     * {@link #setWorkflowRunTimeout} are the same kind of limit: the run ends at whichever comes
+     * first.
+     */
+    public Builder setWorkflowExecutionTimeout(Duration timeout) {
+      this.workflowExecutionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long one run of the workflow may run (default: no limit), with the same effect as
+     * {@link #setWorkflowExecutionTimeout}. A workflow has one run until continue-as-new exists,
+     * so the two limits are the same deadline today: the run ends at whichever comes first.
+     */
+    public Builder setWorkflowRunTimeout(Duration timeout) {
+      this.workflowRunTimeout = timeout;
+      return this;
+    }
+
     /** Validates the values and builds the options. */
     public WorkflowOptions build() {
       Checks.notBlank("taskQueue", taskQueue);
@@ -72,6 +137,12 @@ public final class WorkflowOptions {
         Checks.workflowId(workflowId);
       }
       Checks.positive("workflowTaskTimeout", workflowTaskTimeout);
+      if (workflowIdReusePolicy == null) {
+        throw Checks.invalid("workflowIdReusePolicy must not be null; allowed: "
+            + java.util.Arrays.toString(WorkflowIdReusePolicy.values()));
+      }
+      Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
+      Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
       return new WorkflowOptions(this);
     }
   }

@@ -11,7 +11,12 @@ public enum WorkflowStatus {
   /** The run was canceled and the workflow method ended with a cancellation. */
   CANCELED,
   /** The run was terminated by a client; no workflow code ran after that. */
-  TERMINATED;
+  TERMINATED,
+  /**
+   * The run passed its workflow execution or run timeout; the server closed it and no more
+   * workflow code ran (see {@link WorkflowOptions.Builder#setWorkflowExecutionTimeout}).
+   */
+  TIMED_OUT;
 
   /** Returns whether the run is closed. */
   public boolean isClosed() {

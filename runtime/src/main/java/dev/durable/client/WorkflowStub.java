@@ -24,6 +24,27 @@ public interface WorkflowStub {
   WorkflowExecution start(Object... args);
 
   /**
+   * Sends a signal to the workflow, starting it first if no run of its id is running; only for
+   * stubs made with a workflow type and options. A new run is recorded together with the signal
+   * in one write, so no crash can leave a run started without its signal, and the run's first
+   * workflow task delivers it (its handler runs once the workflow method first blocks, as for any
+   * signal that arrives with a workflow task). A running run just receives the signal, as with {@link #signal}. A closed id is
+   * started again only if the options' {@link WorkflowIdReusePolicy} allows it.
+   *
+   * <pre>{@code
+   * WorkflowStub cart = client.newUntypedWorkflowStub("Cart", options); // options with id "cart-42"
+   * cart.signalWithStart("addItem", new Object[] {"book"}, new Object[] {"customer-7"});
+   * }</pre>
+   *
+   * @param signalName the signal's name
+   * @param signalArgs the signal method's arguments
+   * @param startArgs the workflow method's arguments, used only when a run is started
+   * @return the run that received the signal, new or running
+   * @throws WorkflowAlreadyStartedException if the id's reuse policy refuses a new run (DURABLE-226)
+   */
+  WorkflowExecution signalWithStart(String signalName, Object[] signalArgs, Object[] startArgs);
+
+  /**
    * Waits for the latest run to close and returns its result.
    *
    * @throws WorkflowFailedException if it failed, was canceled or terminated

@@ -9,5 +9,9 @@ public enum TimeoutType {
   /** All attempts together took longer than the schedule-to-close timeout (not retried). */
   SCHEDULE_TO_CLOSE,
   /** An attempt did not heartbeat within its heartbeat timeout (retried). */
-  HEARTBEAT
+  HEARTBEAT,
+  /** A workflow passed its workflow execution timeout; the server closed the run. */
+  WORKFLOW_EXECUTION,
+  /** A workflow run passed its workflow run timeout; the server closed the run. */
+  WORKFLOW_RUN
 }

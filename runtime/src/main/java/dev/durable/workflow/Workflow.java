@@ -2,6 +2,7 @@ package dev.durable.workflow;
 
 import dev.durable.activity.ActivityOptions;
 import dev.durable.internal.replay.ActivityStub;
+import dev.durable.internal.replay.ReplayAwareLogger;
 import dev.durable.internal.replay.WorkflowRun;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,14 +139,53 @@ public final class Workflow {
     return run("Workflow.mutableSideEffect").mutableSideEffect(id, resultClass, updated, fn);
   }
 
+  /**
+   * Returns a new promise that workflow code completes itself, for example a signal handler that
+   * the workflow method waits for with {@code promise.get()}.
+   *
+   * @param <T> the type of the value
+   * @return the incomplete promise
+   */
+  public static <T> CompletablePromise<T> newPromise() {
+    return dev.durable.internal.replay.Promises.newPromise();
+  }
+
   /** Returns whether the code is replaying history rather than running for the first time. */
   public static boolean isReplaying() {
     return run("Workflow.isReplaying").isReplaying();
   }
 
-  /** Returns facts about the running workflow. */
+  /**
+   * Returns facts about the running workflow: its id, run id, type, task queue, attempt and
+   * start time. They are the same on every replay.
+   */
   public static WorkflowInfo getInfo() {
     return run("Workflow.getInfo").info();
+  }
+
+  /**
+   * Returns a logger for workflow code that prints nothing while the code replays. Replay runs
+   * the code again from the start of its history (after a restart, or when the worker's cache
+   * dropped the run); a plain logger would print every line again each time, while this one
+   * prints each line once, when the code first runs past it. Messages go to
+   * {@link System#getLogger(String)} under {@code type}'s name, so they follow the application's
+   * logging configuration. It may be kept in a static field and used off workflow threads too,
+   * where it logs like any logger.
+   *
+   * <pre>{@code
+   * private static final System.Logger LOG = Workflow.getLogger(OrderWorkflowImpl.class);
+   * ...
+   * LOG.log(System.Logger.Level.INFO, "charging order {0}", orderId); // once, not on every replay
+   * }</pre>
+   *
+   * @param type the class whose name the logger takes
+   * @return the logger
+   */
+  public static System.Logger getLogger(Class<?> type) {
+    if (type == null) {
+      throw new IllegalArgumentException("DURABLE-201 Workflow.getLogger needs a class to name the logger, got null");
+    }
+    return new ReplayAwareLogger(type.getName());
   }
 
   private static WorkflowRun run(String api) {

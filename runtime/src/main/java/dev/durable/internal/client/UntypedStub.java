@@ -54,14 +54,33 @@ public final class UntypedStub implements WorkflowStub {
 
   @Override
   public WorkflowExecution start(Object... args) {
+    requireStartable("start a workflow");
+    var r = service.start(startRequest(args));
+    return new WorkflowExecution(r.workflowId(), r.runId());
+  }
+
+  @Override
+  public WorkflowExecution signalWithStart(String signalName, Object[] signalArgs, Object[] startArgs) {
+    requireStartable("signalWithStart");
+    var signalInput = JsonConverter.DEFAULT.toPayloads(signalArgs == null ? new Object[0] : signalArgs,
+        () -> "signal '" + signalName + "' to workflow '" + workflowId + "'");
+    var r = service.signalWithStart(startRequest(startArgs == null ? new Object[0] : startArgs), signalName,
+        signalInput);
+    return new WorkflowExecution(r.workflowId(), r.runId());
+  }
+
+  private void requireStartable(String what) {
     if (options == null) {
       throw new IllegalStateException("DURABLE-217 this stub of workflow '" + workflowId + "' was made from an id and"
-          + " cannot start a workflow; use newUntypedWorkflowStub(workflowType, options) or a typed stub");
+          + " cannot " + what + "; use newUntypedWorkflowStub(workflowType, options) or a typed stub");
     }
+  }
+
+  private WorkflowService.StartRequest startRequest(Object[] args) {
     var input = JsonConverter.DEFAULT.toPayloads(args, () -> "workflow '" + workflowId + "' (" + workflowType + ")");
-    var r = service.start(new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
-        options.getWorkflowTaskTimeout()));
-    return new WorkflowExecution(r.workflowId(), r.runId());
+    return new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
+        options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
+        options.getWorkflowRunTimeout());
   }
 
   @Override

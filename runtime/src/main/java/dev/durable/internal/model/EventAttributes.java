@@ -22,6 +22,8 @@ public sealed interface EventAttributes {
    *
    * @param replaySemantics the version of the engine's replay semantics the run was started with
    *     (how shims and markers behave); a newer engine replays old histories the old way
+   * @param workflowExecutionTimeout how long the workflow may run, or null for no limit
+   * @param workflowRunTimeout how long this run may run, or null for no limit
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -29,7 +31,9 @@ public sealed interface EventAttributes {
       String taskQueue,
       List<Payload> input,
       Duration workflowTaskTimeout,
-      int replaySemantics) implements EventAttributes {}
+      int replaySemantics,
+      Duration workflowExecutionTimeout,
+      Duration workflowRunTimeout) implements EventAttributes {}
 
   /**
    * A workflow task finished; the command events it produced follow.
@@ -84,4 +88,12 @@ public sealed interface EventAttributes {
 
   /** Termination is ordered by a client, not by workflow code, but it closes the run too. */
   record WorkflowExecutionTerminated(String reason) implements EventAttributes {}
+
+  /**
+   * The server closed the run because its execution or run timeout passed; like termination, no
+   * workflow code decides it.
+   *
+   * @param failure the {@code TIMEOUT} failure {@code getResult} reports
+   */
+  record WorkflowExecutionTimedOut(FailureInfo failure) implements EventAttributes {}
 }

@@ -23,6 +23,10 @@ public final class ExecutionState {
   public Instant startTime;
   public Instant closeTime;
   public Duration workflowTaskTimeout;
+  /** How long the workflow may run, or null for no limit; counted from {@link #startTime}. */
+  public Duration workflowExecutionTimeout;
+  /** How long this run may run, or null for no limit; counted from {@link #startTime}. */
+  public Duration workflowRunTimeout;
   /** The id the next appended event gets. */
   public long nextEventId = 1;
 
@@ -51,6 +55,19 @@ public final class ExecutionState {
   @JsonIgnore public long startedTaskLastEventId;
   /** Workflow time of the started workflow task; not stored. */
   @JsonIgnore public Instant startedTaskTime;
+
+  /**
+   * Returns when the run times out: the earlier of its execution and run timeouts (the same thing
+   * while a workflow has a single run), or null when it has neither.
+   */
+  @JsonIgnore
+  public Instant timeoutDeadline() {
+    Duration limit = workflowExecutionTimeout;
+    if (workflowRunTimeout != null && (limit == null || workflowRunTimeout.compareTo(limit) < 0)) {
+      limit = workflowRunTimeout;
+    }
+    return limit == null ? null : startTime.plus(limit);
+  }
 
   /** Returns whether a workflow task is running on a worker. */
   @JsonIgnore

@@ -35,6 +35,7 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionFailed.class, name = "WorkflowExecutionFailed"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCanceled.class, name = "WorkflowExecutionCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTerminated.class, name = "WorkflowExecutionTerminated"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTimedOut.class, name = "WorkflowExecutionTimedOut"),
     })
     EventAttributes attributes) {
 

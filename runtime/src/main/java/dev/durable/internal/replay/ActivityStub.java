@@ -2,6 +2,7 @@ package dev.durable.internal.replay;
 
 import dev.durable.activity.ActivityOptions;
 import dev.durable.internal.reflect.ActivityInterfaceInfo;
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -21,6 +22,11 @@ public final class ActivityStub implements InvocationHandler {
     return iface.cast(proxy);
   }
 
+  /** What the proxy returns in async mode: the real result comes through the promise. */
+  private static Object zeroOf(Class<?> type) {
+    return type.isPrimitive() && type != void.class ? Array.get(Array.newInstance(type, 1), 0) : null;
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) {
     if (method.getDeclaringClass() == Object.class) {
@@ -35,6 +41,17 @@ public final class ActivityStub implements InvocationHandler {
       throw new IllegalStateException("DURABLE-210 activity stubs can only be called from workflow code; "
           + method.getName() + " was called on thread " + Thread.currentThread().getName());
     }
-    return run.executeActivity(ActivityInterfaceInfo.typeName(method), options, method, args == null ? new Object[0] : args);
+    String type = ActivityInterfaceInfo.typeName(method);
+    Object[] actual = args == null ? new Object[0] : args;
+    Promises.Capture capture = Promises.capturing();
+    if (capture == null) {
+      return run.executeActivity(type, options, method, actual);
+    }
+    if (capture.promise != null) {
+      throw new IllegalStateException("DURABLE-230 the function passed to Async called a second activity (" + type
+          + "); pass a method reference stub::method, which makes exactly one call");
+    }
+    capture.promise = run.startActivity(type, options, method, actual);
+    return zeroOf(method.getReturnType());
   }
 }

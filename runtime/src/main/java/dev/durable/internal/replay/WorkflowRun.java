@@ -54,8 +54,10 @@ public final class WorkflowRun implements WorkflowHooks {
   private final String taskQueue;
   private final JsonConverter converter = JsonConverter.DEFAULT;
   private final List<WorkflowThread> threads = new ArrayList<>();
-  private final Map<Integer, ResultSlot> activities = new HashMap<>();
-  private final Map<Integer, ResultSlot> timers = new HashMap<>();
+  private final Map<Integer, ResultSlot<Object>> activities = new HashMap<>();
+  private final Map<Integer, ResultSlot<Void>> timers = new HashMap<>();
+  /** Numbers the threads Async starts, for their names. */
+  private int asyncThreads;
   /** Held by whoever drives the run (a workflow task or a query). */
   public final ReentrantLock lock = new ReentrantLock();
 
@@ -69,6 +71,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private volatile boolean destroyed;
   private boolean cancelRequested;
   private boolean queryMode;
+  /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
+  private Instant startTime;
 
   private final List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> expected;
@@ -228,6 +232,7 @@ public final class WorkflowRun implements WorkflowHooks {
     for (HistoryEvent e : inputs) {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
+        startTime = e.timestamp();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
@@ -235,19 +240,19 @@ public final class WorkflowRun implements WorkflowHooks {
         }
         threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
-        ResultSlot slot = activities.remove(done.seq());
+        ResultSlot<Object> slot = activities.remove(done.seq());
         if (slot != null) {
-          slot.complete(done.result());
+          slot.deliver(done.result());
         }
       } else if (a instanceof EventAttributes.ActivityTaskFailed failed) {
-        ResultSlot slot = activities.remove(failed.seq());
+        ResultSlot<Object> slot = activities.remove(failed.seq());
         if (slot != null) {
           slot.fail(Failures.toException(failed.failure()));
         }
       } else if (a instanceof EventAttributes.TimerFired fired) {
-        ResultSlot slot = timers.remove(fired.seq());
+        ResultSlot<Void> slot = timers.remove(fired.seq());
         if (slot != null) {
-          slot.complete(null);
+          slot.deliver(null);
         }
       } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
         deliverSignal(e, signal);
@@ -379,30 +384,79 @@ public final class WorkflowRun implements WorkflowHooks {
       return t;
     }
     throw new IllegalStateException("DURABLE-210 " + api + " must be called from workflow code, not from a "
-        + "condition passed to Workflow.await");
+        + "condition passed to Workflow.await or a callback passed to Promise.thenApply or Promise.handle");
   }
 
   /** Schedules an activity and blocks until its outcome; called by activity stubs. */
   public Object executeActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
     WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
     throwIfCanceled();
+    int seq = scheduleActivity(activityType, options, method, args);
+    ResultSlot<Object> slot = activities.get(seq);
+    thread.block(() -> slot.isCompleted() || cancelRequested);
+    if (!slot.isCompleted()) {
+      activities.remove(seq);
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for activity " + activityType);
+    }
+    return slot.result();
+  }
+
+  /** Schedules an activity without waiting; the promise completes with its outcome. Called by stubs in async mode. */
+  ResultSlot<Object> startActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
+    currentThreadOrFail("calling activity " + activityType);
+    throwIfCanceled();
+    return activities.get(scheduleActivity(activityType, options, method, args));
+  }
+
+  private int scheduleActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
     int seq = nextSeq++;
     List<Payload> input = converter.toPayloads(args, () -> "activity " + activityType + " in workflow '" + workflowId + "'");
     ActivitySpec spec = new ActivitySpec(options.getScheduleToCloseTimeout(), options.getStartToCloseTimeout(),
         options.getScheduleToStartTimeout(), options.getHeartbeatTimeout(), RetryPolicy.of(options.getRetryOptions()));
-    ResultSlot slot = new ResultSlot();
-    activities.put(seq, slot);
+    activities.put(seq, new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
+        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'")));
     emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
-    thread.block(() -> slot.isDone() || cancelRequested);
-    if (!slot.isDone()) {
-      activities.remove(seq);
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for activity " + activityType);
+    return seq;
+  }
+
+  /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
+  void startThread(String purpose, Runnable body) {
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), body));
+  }
+
+  /**
+   * Blocks the calling workflow thread until {@code promise} completes (true) or {@code timeout},
+   * if not null, passes on a durable timer (false). A completed promise returns at once, from any
+   * thread, without a timer: whether it completed is itself deterministic.
+   */
+  boolean awaitPromise(ResultSlot<?> promise, Duration timeout) {
+    if (promise.isCompleted()) {
+      return true;
     }
-    if (slot.failure() != null) {
-      throw slot.failure();
+    WorkflowThread thread = currentThreadOrFail("Promise.get");
+    if (timeout == null) {
+      thread.block(() -> promise.isCompleted() || cancelRequested);
+      if (!promise.isCompleted()) {
+        throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get");
+      }
+      return true;
     }
-    return converter.fromPayload(slot.value(), method.getGenericReturnType(),
-        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'");
+    if (timeout.isNegative() || timeout.isZero()) {
+      return false;
+    }
+    int seq = startTimer(timeout);
+    ResultSlot<Void> timer = timers.get(seq);
+    thread.block(() -> promise.isCompleted() || timer.isCompleted() || cancelRequested);
+    if (!timer.isCompleted()) {
+      cancelTimer(seq);
+    }
+    if (promise.isCompleted()) {
+      return true;
+    }
+    if (timer.isCompleted()) {
+      return false;
+    }
+    throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get(" + timeout + ")");
   }
 
   /** A durable timer; returns when it fires. */
@@ -414,9 +468,9 @@ public final class WorkflowRun implements WorkflowHooks {
       return;
     }
     int seq = startTimer(duration);
-    ResultSlot slot = timers.get(seq);
-    thread.block(() -> slot.isDone() || cancelRequested);
-    if (!slot.isDone()) {
+    ResultSlot<Void> slot = timers.get(seq);
+    thread.block(() -> slot.isCompleted() || cancelRequested);
+    if (!slot.isCompleted()) {
       cancelTimer(seq);
       throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.sleep(" + duration + ")");
     }
@@ -440,13 +494,13 @@ public final class WorkflowRun implements WorkflowHooks {
       return false;
     }
     int seq = startTimer(timeout);
-    ResultSlot slot = timers.get(seq);
-    thread.block(() -> condition.getAsBoolean() || slot.isDone() || cancelRequested);
+    ResultSlot<Void> slot = timers.get(seq);
+    thread.block(() -> condition.getAsBoolean() || slot.isCompleted() || cancelRequested);
     boolean met = condition.getAsBoolean();
-    if (!slot.isDone()) {
+    if (!slot.isCompleted()) {
       cancelTimer(seq);
     }
-    if (!met && !slot.isDone()) {
+    if (!met && !slot.isCompleted()) {
       throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
     }
     return met;
@@ -561,7 +615,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private int startTimer(Duration d) {
     int seq = nextSeq++;
-    timers.put(seq, new ResultSlot());
+    timers.put(seq, new ResultSlot<>(this));
     emit(new Command.StartTimer(seq, d));
     return seq;
   }
@@ -612,7 +666,8 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Returns facts about the run. */
   public WorkflowInfo info() {
-    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue);
+    // Attempt 1: each run is its own first attempt until workflow retries exist.
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime);
   }
 
   private void emit(Command c) {

@@ -135,6 +135,9 @@ final class HistoryVerifier {
     } else if (a instanceof EventAttributes.WorkflowExecutionTerminated t) {
       close(id, WorkflowStatus.TERMINATED);
       terminationReason = t.reason();
+    } else if (a instanceof EventAttributes.WorkflowExecutionTimedOut t) {
+      close(id, WorkflowStatus.TIMED_OUT);
+      failure = t.failure();
     }
   }
 
@@ -191,7 +194,7 @@ final class HistoryVerifier {
     expect("cancelRequested", s.cancelRequested, cancelRequested || cancelBuffered);
     switch (status) {
       case COMPLETED -> expect("result", s.result, result);
-      case FAILED, CANCELED -> expect("failure", s.failure, failure);
+      case FAILED, CANCELED, TIMED_OUT -> expect("failure", s.failure, failure);
       case TERMINATED -> expect("termination reason", s.failure == null ? null : s.failure.message(), terminationReason);
       default -> { }
     }

@@ -4,6 +4,7 @@ import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
+import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowQueryException;
 import dev.durable.client.WorkflowStatus;
@@ -130,6 +131,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     }
     s.timers.forEach((seq, fireAt) -> timers.schedule(later(fireAt, notBefore), () -> fireTimer(s.runId, seq)));
+    // A deadline that passed while the server was down fires at once.
+    armRunTimeout(s);
   }
 
   private static Instant later(Instant a, Instant b) {
@@ -140,41 +143,105 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public StartResponse start(StartRequest r) {
+    return startOrSignal(r, null, null);
+  }
+
+  @Override
+  public StartResponse signalWithStart(StartRequest r, String signalName, List<Payload> signalInput) {
+    Checks.notBlank("signalName", signalName);
+    limits.checkPayloads(signalInput, () -> "the input of signal '" + signalName + "' to workflow '" + r.workflowId()
+        + "'", " The signal was not recorded and no workflow was started.");
+    return startOrSignal(r, signalName, signalInput);
+  }
+
+  /**
+   * Starts a run under the workflow id's start lock, so the reuse policy is checked and the run
+   * started in one step. With a signal, a running run gets the signal instead, and a new run's
+   * first write holds both its start and the signal.
+   */
+  private StartResponse startOrSignal(StartRequest r, String signalName, List<Payload> signalInput) {
     // Checked here too, not only in WorkflowOptions: a remote client may send anything.
     Checks.workflowId(r.workflowId());
+    Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
+    Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
     limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
         " The workflow was not started.");
+    WorkflowIdReusePolicy policy = r.reusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : r.reusePolicy();
     try (var g = enter()) {
       synchronized (startLocks[Math.floorMod(r.workflowId().hashCode(), startLocks.length)]) {
         Optional<String> existing = store.currentRunId(r.workflowId());
         if (existing.isPresent()) {
           Execution running = open.get(existing.get());
           if (running != null) {
-            throw new WorkflowAlreadyStartedException(new WorkflowExecution(r.workflowId(), existing.get()),
-                running.state.workflowType);
+            synchronized (running) {
+              if (!running.state.status.isClosed()) {
+                if (signalName != null) {
+                  var events = new ArrayList<HistoryEvent>();
+                  addInput(running.state, events, new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput));
+                  persist(running, events, true);
+                  return new StartResponse(r.workflowId(), existing.get());
+                }
+                if (policy != WorkflowIdReusePolicy.TERMINATE_IF_RUNNING) {
+                  throw new WorkflowAlreadyStartedException(new WorkflowExecution(r.workflowId(), existing.get()),
+                      running.state.workflowType);
+                }
+                terminate(running, "terminated by a start of workflow '" + r.workflowId() + "' with id reuse policy "
+                    + policy + "; a new run replaces this one");
+              }
+            }
           }
+          // Also when the run closed after open.get: its close is stored by now (it happens under its lock).
+          checkReuse(r, policy, existing.get());
         }
-        Instant now = now();
-        ExecutionState s = new ExecutionState();
-        s.workflowId = r.workflowId();
-        s.runId = UUID.randomUUID().toString();
-        s.workflowType = r.workflowType();
-        s.taskQueue = r.taskQueue();
-        s.startTime = now;
-        s.workflowTaskTimeout = r.workflowTaskTimeout();
-        s.workflowTaskPending = true;
-        HistoryEvent started = new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
-            r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout(),
-            ReplaySemantics.CURRENT));
-        store.apply(new Store.Transition(s, List.of(started), true, true));
-        Execution ex = new Execution(s);
-        open.put(s.runId, ex);
-        synchronized (ex) {
-          scheduleWorkflowTask(s, null);
-        }
-        return new StartResponse(s.workflowId, s.runId);
+        return startRun(r, signalName, signalInput);
       }
     }
+  }
+
+  /** Applies the reuse policy to a workflow id whose latest run, {@code runId}, is closed. */
+  private void checkReuse(StartRequest r, WorkflowIdReusePolicy policy, String runId) {
+    if (policy == WorkflowIdReusePolicy.ALLOW_DUPLICATE || policy == WorkflowIdReusePolicy.TERMINATE_IF_RUNNING) {
+      return;
+    }
+    ExecutionState last = store.readExecution(runId).orElse(null);
+    if (last == null) {
+      return;
+    }
+    if (policy == WorkflowIdReusePolicy.REJECT_DUPLICATE || last.status == WorkflowStatus.COMPLETED) {
+      throw new WorkflowAlreadyStartedException(new WorkflowExecution(r.workflowId(), runId), last.workflowType,
+          last.status, policy);
+    }
+  }
+
+  /** Records a new run (with the signal, if any, in the same write) and queues its first task. */
+  private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput) {
+    Instant now = now();
+    ExecutionState s = new ExecutionState();
+    s.workflowId = r.workflowId();
+    s.runId = UUID.randomUUID().toString();
+    s.workflowType = r.workflowType();
+    s.taskQueue = r.taskQueue();
+    s.startTime = now;
+    s.workflowTaskTimeout = r.workflowTaskTimeout();
+    s.workflowExecutionTimeout = r.executionTimeout();
+    s.workflowRunTimeout = r.runTimeout();
+    s.workflowTaskPending = true;
+    var events = new ArrayList<HistoryEvent>();
+    events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
+        r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout(),
+        ReplaySemantics.CURRENT, r.executionTimeout(), r.runTimeout())));
+    if (signalName != null) {
+      events.add(new HistoryEvent(s.nextEventId++, now,
+          new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
+    }
+    store.apply(new Store.Transition(s, events, true, true));
+    Execution ex = new Execution(s);
+    open.put(s.runId, ex);
+    synchronized (ex) {
+      scheduleWorkflowTask(s, null);
+      armRunTimeout(s);
+    }
+    return new StartResponse(s.workflowId, s.runId);
   }
 
   @Override
@@ -225,15 +292,20 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Execution ex = requireOpen(workflowId, "terminate");
       synchronized (ex) {
         ensureOpen(ex, workflowId, "terminate");
-        ExecutionState s = ex.state;
-        var events = new ArrayList<HistoryEvent>();
-        flushBuffered(s, events);
-        events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
-        s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
-        close(s, WorkflowStatus.TERMINATED);
-        persist(ex, events, true);
+        terminate(ex, reason);
       }
     }
+  }
+
+  /** Closes an open run as TERMINATED. Call with the run's lock held. */
+  private void terminate(Execution ex, String reason) {
+    ExecutionState s = ex.state;
+    var events = new ArrayList<HistoryEvent>();
+    flushBuffered(s, events);
+    events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
+    s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
+    close(s, WorkflowStatus.TERMINATED);
+    persist(ex, events, true);
   }
 
   @Override
@@ -765,6 +837,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       case SCHEDULE_TO_START -> pa.spec.scheduleToStartTimeout();
       case SCHEDULE_TO_CLOSE -> pa.spec.scheduleToCloseTimeout();
       case HEARTBEAT -> pa.spec.heartbeatTimeout();
+      default -> throw new IllegalArgumentException("not an activity timeout: " + type);
     };
     boolean retryable = type == TimeoutType.START_TO_CLOSE || type == TimeoutType.HEARTBEAT;
     var f = new FailureInfo(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure",
@@ -888,6 +961,39 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       addInput(ex.state, events, new EventAttributes.TimerFired(seq));
       persist(ex, events, true);
     });
+  }
+
+  /** Arms the run's execution/run timeout, if it has one. Call with the run's lock held. */
+  private void armRunTimeout(ExecutionState s) {
+    Instant deadline = s.timeoutDeadline();
+    if (deadline != null) {
+      String runId = s.runId;
+      timers.schedule(deadline, () -> withOpen(runId, this::runTimedOut));
+    }
+  }
+
+  /**
+   * Closes a run whose execution or run timeout passed. No workflow code runs: like a terminate,
+   * the server decides, so a workflow task running now is rejected when it completes.
+   */
+  private void runTimedOut(Execution ex) {
+    ExecutionState s = ex.state;
+    boolean runLimit = s.workflowRunTimeout != null
+        && (s.workflowExecutionTimeout == null || s.workflowRunTimeout.compareTo(s.workflowExecutionTimeout) < 0);
+    TimeoutType type = runLimit ? TimeoutType.WORKFLOW_RUN : TimeoutType.WORKFLOW_EXECUTION;
+    Duration limit = runLimit ? s.workflowRunTimeout : s.workflowExecutionTimeout;
+    String message = "DURABLE-227 workflow '" + s.workflowId + "' (" + s.workflowType + ", run " + s.runId
+        + ") did not finish within its " + (runLimit ? "workflow run timeout" : "workflow execution timeout")
+        + " of " + limit + "; the server closed it. Raise the timeout in WorkflowOptions if the work needs longer.";
+    FailureInfo failure = new FailureInfo(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure", message, "",
+        null, true, Map.of("timeoutType", type.name()), null);
+    var events = new ArrayList<HistoryEvent>();
+    flushBuffered(s, events);
+    events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTimedOut(failure)));
+    s.failure = failure;
+    close(s, WorkflowStatus.TIMED_OUT);
+    persist(ex, events, true);
+    LOG.log(System.Logger.Level.INFO, message);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -2,6 +2,7 @@ package dev.durable.internal.service;
 
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
@@ -17,8 +18,18 @@ import java.util.Optional;
  */
 public interface WorkflowService {
 
-  /** Starts a run; fails with DURABLE-208 when the workflow id has a running run. */
+  /**
+   * Starts a run; fails with DURABLE-208 when the workflow id has a running run, or DURABLE-226
+   * when the request's id reuse policy refuses a closed one.
+   */
   StartResponse start(StartRequest request);
+
+  /**
+   * Delivers a signal to the running run of the request's workflow id, or, when none runs, starts
+   * a run (subject to the id reuse policy) whose history begins with the signal: the start and
+   * the signal are one write.
+   */
+  StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput);
 
   /** Waits up to {@code request.timeout()} for a workflow task or query; empty on timeout. */
   Optional<WorkflowTask> pollWorkflowTask(PollRequest request);
@@ -80,9 +91,24 @@ public interface WorkflowService {
   /** Makes pending and future polls of one worker identity return empty at once. */
   void shutdownWorker(String identity);
 
-  /** A request to start a run. */
+  /**
+   * A request to start a run.
+   *
+   * @param reusePolicy what to do when the id was used before; null means ALLOW_DUPLICATE
+   * @param executionTimeout how long the workflow may run, or null for no limit
+   * @param runTimeout how long the run may run, or null for no limit
+   */
   record StartRequest(
-      String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout) {}
+      String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
+      WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout) {
+
+    /** A request with the default reuse policy and no workflow timeouts. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          null, null);
+    }
+  }
 
   /** The started run. */
   record StartResponse(String workflowId, String runId) {}

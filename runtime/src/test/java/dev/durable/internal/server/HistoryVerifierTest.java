@@ -32,7 +32,7 @@ class HistoryVerifierTest {
 
   /** A run waiting for activity 1 and timer 2, as the server stores it. */
   private void openRun() {
-    add(new EventAttributes.WorkflowExecutionStarted("wf", "Errand", "q", List.of(), Duration.ofSeconds(10), 1));
+    add(new EventAttributes.WorkflowExecutionStarted("wf", "Errand", "q", List.of(), Duration.ofSeconds(10), 1, null, null));
     add(new EventAttributes.WorkflowTaskCompleted(1, T, "worker"));
     add(new EventAttributes.ActivityTaskScheduled(1, "Fetch", null, List.of(), null));
     add(new EventAttributes.TimerStarted(2, Duration.ofMinutes(1), T.plusSeconds(60)));

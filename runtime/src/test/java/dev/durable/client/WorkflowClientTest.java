@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.durable.activity.ActivityInterface;
-import dev.durable.activity.ActivityOptions;
+import dev.durable.testing.Greetings.Greeter;
+import dev.durable.testing.Greetings.Greeting;
+import dev.durable.testing.Greetings.GreetingImpl;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
@@ -23,27 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Starting workflows and waiting for them through typed and untyped stubs; workflow id rules. */
 class WorkflowClientTest {
-  @ActivityInterface
-  public interface Greeter {
-    String greet(String name);
-  }
-
-  @WorkflowInterface
-  public interface Greeting {
-    @WorkflowMethod
-    String run(String name);
-  }
-
-  public static final class GreetingImpl implements Greeting {
-    private final Greeter greeter = Workflow.newActivityStub(Greeter.class,
-        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
-
-    @Override
-    public String run(String name) {
-      return greeter.greet(name);
-    }
-  }
-
   @WorkflowInterface
   public interface Waiting {
     @WorkflowMethod

@@ -3,14 +3,14 @@ package dev.durable.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.durable.activity.ActivityInterface;
-import dev.durable.activity.ActivityOptions;
 import dev.durable.client.PendingActivityInfo;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowStatus;
+import dev.durable.testing.Greetings.Greeter;
+import dev.durable.testing.Greetings.Greeting;
+import dev.durable.testing.Greetings.GreetingImpl;
 import dev.durable.testing.TestEnv;
-import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
@@ -22,27 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A task of a type the worker does not know fails with a clear message and waits for a worker that knows it. */
 class UnregisteredTypesTest {
-  @ActivityInterface
-  public interface Greeter {
-    String greet(String name);
-  }
-
-  @WorkflowInterface
-  public interface Greeting {
-    @WorkflowMethod
-    String run(String name);
-  }
-
-  public static final class GreetingImpl implements Greeting {
-    private final Greeter greeter = Workflow.newActivityStub(Greeter.class,
-        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
-
-    @Override
-    public String run(String name) {
-      return greeter.greet(name);
-    }
-  }
-
   @WorkflowInterface
   public interface Unrelated {
     @WorkflowMethod

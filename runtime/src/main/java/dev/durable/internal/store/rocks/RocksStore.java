@@ -43,27 +43,29 @@ public final class RocksStore implements Store {
   private final DataDirLock lock;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
-  private final RocksDB db;
-  private final List<ColumnFamilyHandle> handles;
-  private final ColumnFamilyHandle executions;
-  private final ColumnFamilyHandle history;
-  private final ColumnFamilyHandle workflowIds;
-  private final ColumnFamilyHandle open;
+  private final List<ColumnFamilyDescriptor> descriptors;
+  // Replaced when the database is reopened after a failed write; guarded by 'access'.
+  private RocksDB db;
+  private List<ColumnFamilyHandle> handles;
+  private ColumnFamilyHandle executions;
+  private ColumnFamilyHandle history;
+  private ColumnFamilyHandle workflowIds;
+  private ColumnFamilyHandle open;
+  /** Every use of the database holds the read lock; reopening it holds the write lock. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  /** Set when a write failed: RocksDB then refuses every write until it is reopened. */
+  private volatile boolean needsReopen;
   private final WriteOptions syncWrite;
   private final WriteOptions asyncWrite;
 
-  private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
-      List<ColumnFamilyHandle> handles, boolean sync) {
+  private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+      List<ColumnFamilyDescriptor> descriptors, RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
     this.dir = dir;
     this.lock = lock;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
-    this.db = db;
-    this.handles = handles;
-    this.executions = handles.get(1);
-    this.history = handles.get(2);
-    this.workflowIds = handles.get(3);
-    this.open = handles.get(4);
+    this.descriptors = descriptors;
+    use(db, handles);
     this.syncWrite = new WriteOptions().setSync(sync);
     this.asyncWrite = new WriteOptions().setSync(false);
   }
@@ -102,7 +104,7 @@ public final class RocksStore implements Store {
       // data blocks only when a key in them is read: a damaged block of an old history would stay
       // unnoticed until someone reads it. Reading every block once now makes start() refuse it.
       db.verifyChecksum();
-      return new RocksStore(dir, lock, dbOptions, cfOptions, db, handles, sync);
+      return new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
       handles.forEach(ColumnFamilyHandle::close);
       if (db != null) {
@@ -155,8 +157,76 @@ public final class RocksStore implements Store {
     }
   }
 
+  /** Fails when a reopen left no database (not even a read-only one). Call with the lock held. */
+  private void checkOpen() {
+    if (db == null) {
+      throw new DurableException("DURABLE-302", "the store in " + dir + " could not be reopened after a failed write;"
+          + " free disk space (or fix the I/O error): the next write tries again.");
+    }
+  }
+
+  private void use(RocksDB newDb, List<ColumnFamilyHandle> newHandles) {
+    this.db = newDb;
+    this.handles = newHandles;
+    this.executions = newHandles.get(1);
+    this.history = newHandles.get(2);
+    this.workflowIds = newHandles.get(3);
+    this.open = newHandles.get(4);
+  }
+
+  /**
+   * After a failed write RocksDB refuses all writes until it is reopened (RocksJava has no
+   * resume): reopen it, so that writes work again as soon as the cause (a full disk) is gone.
+   * Nothing acknowledged is lost: what the log holds is replayed by the open.
+   */
+  private void reopenAfterFailedWrite() {
+    access.writeLock().lock();
+    try {
+      if (!needsReopen) {
+        return;
+      }
+      if (db != null) {
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+      }
+      List<ColumnFamilyHandle> newHandles = new ArrayList<>();
+      try {
+        use(RocksDB.open(dbOptions, dir.resolve("db").toString(), descriptors, newHandles), newHandles);
+        needsReopen = false;
+      } catch (RocksDBException e) {
+        newHandles.forEach(ColumnFamilyHandle::close);
+        // Reads need a database too: a read-only one serves them until the next attempt succeeds.
+        List<ColumnFamilyHandle> readOnly = new ArrayList<>();
+        try {
+          use(RocksDB.openReadOnly(dbOptions, dir.resolve("db").toString(), descriptors, readOnly), readOnly);
+        } catch (RocksDBException again) {
+          e.addSuppressed(again);
+          db = null; // no database at all until a reopen succeeds: calls fail with DURABLE-302
+        }
+        throw new DurableException("DURABLE-302", "the store in " + dir + " still cannot take writes: " + e.getMessage()
+            + ". Nothing of this change was recorded; free disk space (or fix the I/O error) and the next call"
+            + " writes again.", e);
+      }
+    } finally {
+      access.writeLock().unlock();
+    }
+  }
+
   @Override
   public void apply(Transition t) {
+    if (needsReopen) {
+      reopenAfterFailedWrite();
+    }
+    access.readLock().lock();
+    try {
+      checkOpen();
+      write(t);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  private void write(Transition t) {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     try (WriteBatch batch = new WriteBatch()) {
@@ -175,66 +245,84 @@ public final class RocksStore implements Store {
       db.write(t.durable() ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
+      needsReopen = true;
       throw new DurableException("DURABLE-302", "writing workflow '" + s.workflowId + "' (run " + s.runId + ") to "
           + dir + " failed: " + e.getMessage() + ". Nothing of this change was recorded. Fix the cause (often a full"
-          + " disk), then restart the server (close() and start() on the same data dir) to take writes again;"
-          + " everything acknowledged before is kept.", e);
+          + " disk); the store reopens itself on the next write, and everything acknowledged before is kept.", e);
     }
   }
 
   @Override
   public List<HistoryEvent> readHistory(String runId, long fromEventId) {
-    byte[] run = bytes(runId);
-    List<HistoryEvent> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(history)) {
-      for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        if (key.length != run.length + 8 || !Arrays.equals(key, 0, run.length, run, 0, run.length)) {
-          break;
+    access.readLock().lock();
+    try {
+      checkOpen();
+      byte[] run = bytes(runId);
+      List<HistoryEvent> out = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(history)) {
+        for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
+          byte[] key = it.key();
+          if (key.length != run.length + 8 || !Arrays.equals(key, 0, run.length, run, 0, run.length)) {
+            break;
+          }
+          out.add(StoreCodec.decodeEvent(it.value(), "run " + runId + " event " + ByteBuffer.wrap(key, run.length, 8).getLong()));
         }
-        out.add(StoreCodec.decodeEvent(it.value(), "run " + runId + " event " + ByteBuffer.wrap(key, run.length, 8).getLong()));
+        check(it);
       }
-      check(it);
+      return out;
+    } finally {
+      access.readLock().unlock();
     }
-    return out;
   }
 
   @Override
   public Optional<HistoryEvent> readEvent(String runId, long eventId) {
-    byte[] v = get(history, historyKey(bytes(runId), eventId));
+    byte[] v = get(() -> history, historyKey(bytes(runId), eventId));
     return v == null ? Optional.empty() : Optional.of(StoreCodec.decodeEvent(v, "run " + runId + " event " + eventId));
   }
 
   @Override
   public Optional<ExecutionState> readExecution(String runId) {
-    byte[] v = get(executions, bytes(runId));
+    byte[] v = get(() -> executions, bytes(runId));
     return v == null ? Optional.empty() : Optional.of(StoreCodec.decodeState(v, "run " + runId));
   }
 
   @Override
   public Optional<String> currentRunId(String workflowId) {
-    byte[] v = get(workflowIds, bytes(workflowId));
+    byte[] v = get(() -> workflowIds, bytes(workflowId));
     return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
   }
 
   @Override
   public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
-    try (RocksIterator it = db.newIterator(open)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String runId = new String(it.key(), StandardCharsets.UTF_8);
-        readExecution(runId).ifPresent(consumer);
+    access.readLock().lock();
+    try {
+      checkOpen();
+      try (RocksIterator it = db.newIterator(open)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          String runId = new String(it.key(), StandardCharsets.UTF_8);
+          readExecution(runId).ifPresent(consumer);
+        }
+        check(it);
       }
-      check(it);
+    } finally {
+      access.readLock().unlock();
     }
   }
 
   @Override
   public void forEachExecution(Consumer<ExecutionState> consumer) {
-    try (RocksIterator it = db.newIterator(executions)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        consumer.accept(StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8)));
+    access.readLock().lock();
+    try {
+      checkOpen();
+      try (RocksIterator it = db.newIterator(executions)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          consumer.accept(StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8)));
+        }
+        check(it);
       }
-      check(it);
+    } finally {
+      access.readLock().unlock();
     }
   }
 
@@ -249,16 +337,35 @@ public final class RocksStore implements Store {
       throw new DurableException("DURABLE-302", "backup of " + dir + " into " + target + " failed: cannot create the"
           + " target: " + e + ". The target directory must not exist yet and must be on a writable disk.", e);
     }
-    try (Checkpoint cp = Checkpoint.create(db)) {
-      cp.createCheckpoint(target.resolve("db").toString());
-    } catch (RocksDBException e) {
-      throw new DurableException("DURABLE-302", "backup of " + dir + " into " + target + " failed: " + e.getMessage()
-          + ". The target directory must not exist yet and must be on a writable disk.", e);
+    access.readLock().lock();
+    try {
+      checkOpen();
+      try (Checkpoint cp = Checkpoint.create(db)) {
+        cp.createCheckpoint(target.resolve("db").toString());
+      } catch (RocksDBException e) {
+        throw new DurableException("DURABLE-302", "backup of " + dir + " into " + target + " failed: " + e.getMessage()
+            + ". The target directory must not exist yet and must be on a writable disk.", e);
+      }
+    } finally {
+      access.readLock().unlock();
     }
   }
 
   @Override
   public void close() {
+    access.writeLock().lock();
+    try {
+      closeDatabase();
+    } finally {
+      access.writeLock().unlock();
+    }
+  }
+
+  private void closeDatabase() {
+    if (db == null) {
+      closeOptionsAndLock();
+      return;
+    }
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
       // Moves everything from the write-ahead log into table files, whose checksums and sizes the
       // next open verifies: a log cut short while the server is down then loses nothing, whereas a
@@ -278,6 +385,10 @@ public final class RocksStore implements Store {
       h.close();
     }
     db.close();
+    closeOptionsAndLock();
+  }
+
+  private void closeOptionsAndLock() {
     syncWrite.close();
     asyncWrite.close();
     dbOptions.close();
@@ -285,11 +396,18 @@ public final class RocksStore implements Store {
     lock.close();
   }
 
-  private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+  /** Reads one key of a column family, picked under the lock: a reopen replaces the handles. */
+  private byte[] get(java.util.function.Supplier<ColumnFamilyHandle> family, byte[] key) {
+    access.readLock().lock();
     try {
-      return db.get(cf, key);
-    } catch (RocksDBException e) {
-      throw readFailure(e);
+      checkOpen();
+      try {
+        return db.get(family.get(), key);
+      } catch (RocksDBException e) {
+        throw readFailure(e);
+      }
+    } finally {
+      access.readLock().unlock();
     }
   }
 

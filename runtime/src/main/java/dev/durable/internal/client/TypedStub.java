@@ -1,6 +1,7 @@
 package dev.durable.internal.client;
 
 import dev.durable.client.WorkflowExecution;
+import dev.durable.internal.reflect.Proxies;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -56,12 +57,8 @@ public final class TypedStub implements InvocationHandler {
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) {
-    if (method.getDeclaringClass() == Object.class) {
-      return switch (method.getName()) {
-        case "hashCode" -> System.identityHashCode(proxy);
-        case "equals" -> proxy == args[0];
-        default -> "WorkflowStub[" + info.workflowType() + ", " + stub.getWorkflowId() + "]";
-      };
+    if (Proxies.isObjectMethod(method)) {
+      return Proxies.objectMethod(proxy, method, args, "WorkflowStub[" + info.workflowType() + ", " + stub.getWorkflowId() + "]");
     }
     Object[] a = args == null ? new Object[0] : args;
     String signal = signalNames.get(method);
@@ -78,7 +75,7 @@ public final class TypedStub implements InvocationHandler {
       if (startOnly != null) {
         START_ONLY.remove();
         startOnly[0] = stub.start(a);
-        return defaultValue(method.getReturnType());
+        return Proxies.zeroOf(method.getReturnType());
       }
       if (stub.canStart()) {
         stub.start(a);
@@ -88,17 +85,4 @@ public final class TypedStub implements InvocationHandler {
     throw new IllegalArgumentException("DURABLE-217 " + method + " is not a workflow, signal or query method");
   }
 
-  private static Object defaultValue(Class<?> type) {
-    if (!type.isPrimitive() || type == void.class) {
-      return null;
-    }
-    if (type == boolean.class) return false;
-    if (type == char.class) return '\0';
-    if (type == long.class) return 0L;
-    if (type == float.class) return 0f;
-    if (type == double.class) return 0d;
-    if (type == byte.class) return (byte) 0;
-    if (type == short.class) return (short) 0;
-    return 0;
-  }
 }

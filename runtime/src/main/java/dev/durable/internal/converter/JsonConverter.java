@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import dev.durable.common.DataConverterException;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.reflect.Proxies;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class JsonConverter {
   /** Deserializes one value to {@code type}; {@code where} describes its use for error messages. */
   public Object fromPayload(Payload payload, Type type, Supplier<String> where) {
     if (payload == null || Payload.NULL.equals(payload.encoding())) {
-      return defaultValue(type);
+      return Proxies.zeroOf(type);
     }
     if (type == void.class || type == Void.class) {
       return null;
@@ -98,18 +99,6 @@ public final class JsonConverter {
       out[i] = fromPayload(p, types[i], () -> "argument " + (index + 1) + " of " + where.get());
     }
     return out;
-  }
-
-  private static Object defaultValue(Type type) {
-    if (type == boolean.class) return false;
-    if (type == char.class) return '\0';
-    if (type == byte.class) return (byte) 0;
-    if (type == short.class) return (short) 0;
-    if (type == int.class) return 0;
-    if (type == long.class) return 0L;
-    if (type == float.class) return 0f;
-    if (type == double.class) return 0d;
-    return null;
   }
 
   private static String firstLine(Exception e) {

@@ -2,7 +2,7 @@ package dev.durable.internal.replay;
 
 import dev.durable.activity.ActivityOptions;
 import dev.durable.internal.reflect.ActivityInterfaceInfo;
-import java.lang.reflect.Array;
+import dev.durable.internal.reflect.Proxies;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -22,19 +22,10 @@ public final class ActivityStub implements InvocationHandler {
     return iface.cast(proxy);
   }
 
-  /** What the proxy returns in async mode: the real result comes through the promise. */
-  private static Object zeroOf(Class<?> type) {
-    return type.isPrimitive() && type != void.class ? Array.get(Array.newInstance(type, 1), 0) : null;
-  }
-
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) {
-    if (method.getDeclaringClass() == Object.class) {
-      return switch (method.getName()) {
-        case "hashCode" -> System.identityHashCode(proxy);
-        case "equals" -> proxy == args[0];
-        default -> "ActivityStub[" + proxy.getClass().getInterfaces()[0].getName() + "]";
-      };
+    if (Proxies.isObjectMethod(method)) {
+      return Proxies.objectMethod(proxy, method, args, "ActivityStub[" + proxy.getClass().getInterfaces()[0].getName() + "]");
     }
     WorkflowRun run = WorkflowRun.current();
     if (run == null) {
@@ -52,6 +43,6 @@ public final class ActivityStub implements InvocationHandler {
           + "); pass a method reference stub::method, which makes exactly one call");
     }
     capture.promise = run.startActivity(type, options, method, actual);
-    return zeroOf(method.getReturnType());
+    return Proxies.zeroOf(method.getReturnType());
   }
 }

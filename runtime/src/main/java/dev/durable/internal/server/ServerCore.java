@@ -470,11 +470,19 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Optional<WorkflowTask> pollWorkflowTask(PollRequest r) {
+    return poll(r, workflowQueue(r.taskQueue()),
+        item -> item instanceof QueryRef q ? queryTask(q) : startWorkflowTask((String) item));
+  }
+
+  /**
+   * Long-polls a dispatch queue until an item starts a task ({@code start} returns it) or the
+   * poll times out. Items that no longer apply (the run closed, the attempt moved on) are skipped.
+   */
+  private <T, R> Optional<R> poll(PollRequest r, DispatchQueue<T> queue, java.util.function.Function<T, Optional<R>> start) {
     failIfClosed();
-    DispatchQueue<Object> queue = workflowQueue(r.taskQueue());
     long deadline = System.nanoTime() + r.timeout().toNanos();
     while (true) {
-      Object item;
+      T item;
       try {
         item = queue.poll(r.identity(), Duration.ofNanos(deadline - System.nanoTime()));
       } catch (InterruptedException e) {
@@ -486,7 +494,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return Optional.empty();
       }
       try (var g = enter()) {
-        Optional<WorkflowTask> task = item instanceof QueryRef q ? queryTask(q) : startWorkflowTask((String) item);
+        Optional<R> task = start.apply(item);
         if (task.isPresent()) {
           return task;
         }
@@ -711,28 +719,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Optional<ActivityTask> pollActivityTask(PollRequest r) {
-    failIfClosed();
-    DispatchQueue<ActivityRef> queue = activityQueue(r.taskQueue());
-    long deadline = System.nanoTime() + r.timeout().toNanos();
-    while (true) {
-      ActivityRef ref;
-      try {
-        ref = queue.poll(r.identity(), Duration.ofNanos(deadline - System.nanoTime()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-      if (ref == null) {
-        failIfClosed();
-        return Optional.empty();
-      }
-      try (var g = enter()) {
-        Optional<ActivityTask> task = startActivity(ref);
-        if (task.isPresent()) {
-          return task;
-        }
-      }
-    }
+    return poll(r, activityQueue(r.taskQueue()), this::startActivity);
   }
 
   private Optional<ActivityTask> startActivity(ActivityRef ref) {

@@ -20,6 +20,7 @@ abstract class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DurableCli cli = (DurableCli) spec.root().userObject();
+    prepare();
     try (Session session = cli.target(target).open(createsDataDir())) {
       return run(session, spec.commandLine().getOut());
     }
@@ -29,6 +30,9 @@ abstract class ClientCommand implements Callable<Integer> {
   boolean createsDataDir() {
     return false;
   }
+
+  /** Checks and reads the input before anything is opened, so that bad input changes nothing. */
+  void prepare() {}
 
   /** Does the work; returns the exit status. */
   abstract int run(Session session, PrintWriter out);

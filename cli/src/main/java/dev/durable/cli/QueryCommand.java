@@ -22,9 +22,15 @@ final class QueryCommand extends ClientCommand {
       description = "The query method's arguments, one JSON value each. Put -- before a value that starts with -.")
   List<String> args = new ArrayList<>();
 
+  private Object[] values;
+
+  @Override
+  void prepare() {
+    values = JsonArgs.inline(args, "query argument");
+  }
+
   @Override
   int run(Session session, PrintWriter out) {
-    Object[] values = JsonArgs.inline(args, "query argument");
     Workflows.describe(session, workflowId);
     Workflows.requireWorkers(session, "a query");
     JsonNode result = session.client().newUntypedWorkflowStub(workflowId).query(queryName, JsonNode.class, values);

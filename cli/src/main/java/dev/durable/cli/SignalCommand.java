@@ -21,9 +21,15 @@ final class SignalCommand extends ClientCommand {
       description = "The signal method's arguments, one JSON value each. Put -- before a value that starts with -.")
   List<String> args = new ArrayList<>();
 
+  private Object[] values;
+
+  @Override
+  void prepare() {
+    values = JsonArgs.inline(args, "signal argument");
+  }
+
   @Override
   int run(Session session, PrintWriter out) {
-    Object[] values = JsonArgs.inline(args, "signal argument");
     WorkflowDescription d = Workflows.describe(session, workflowId);
     if (d.isClosed()) {
       // The server would drop it (DURABLE-219); say so rather than report success.

@@ -49,13 +49,19 @@ final class StartCommand extends ClientCommand {
     return true;
   }
 
+  private Object[] args;
+
   @Override
-  int run(Session session, PrintWriter out) {
+  void prepare() {
     if (!inputs.isEmpty() && !inputFiles.isEmpty()) {
       throw CliError.usage("give the workflow's arguments with --input or with --input-file, not both,"
           + " so that their order is clear.");
     }
-    Object[] args = inputFiles.isEmpty() ? JsonArgs.inline(inputs, "--input") : JsonArgs.files(inputFiles);
+    args = inputFiles.isEmpty() ? JsonArgs.inline(inputs, "--input") : JsonArgs.files(inputFiles);
+  }
+
+  @Override
+  int run(Session session, PrintWriter out) {
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(taskQueue)
         .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout);
     if (workflowId != null) {

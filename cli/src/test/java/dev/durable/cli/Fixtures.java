@@ -1,0 +1,80 @@
+package dev.durable.cli;
+
+import dev.durable.activity.ActivityInterface;
+import dev.durable.activity.ActivityOptions;
+import dev.durable.failure.ApplicationFailure;
+import dev.durable.workflow.QueryMethod;
+import dev.durable.workflow.SignalMethod;
+import dev.durable.workflow.Workflow;
+import dev.durable.workflow.WorkflowInterface;
+import dev.durable.workflow.WorkflowMethod;
+import java.time.Duration;
+import java.util.List;
+
+/** Workflows the CLI tests start by type name and drive with signals and queries. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** Waits for an approval, then greets through an activity. */
+  @WorkflowInterface
+  public interface Approval {
+    @WorkflowMethod
+    String run(String name, int amount);
+
+    @SignalMethod
+    void approve(String by, List<String> notes);
+
+    @QueryMethod
+    String state(String prefix);
+  }
+
+  @ActivityInterface
+  public interface Greetings {
+    String greet(String name);
+  }
+
+  public static final class GreetingsImpl implements Greetings {
+    @Override
+    public String greet(String name) {
+      return "Hello, " + name;
+    }
+  }
+
+  public static final class ApprovalImpl implements Approval {
+    private final Greetings greetings = Workflow.newActivityStub(Greetings.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+    private String approver;
+    private List<String> notes = List.of();
+
+    @Override
+    public String run(String name, int amount) {
+      Workflow.await(() -> approver != null);
+      return greetings.greet(name) + ": " + amount + " approved by " + approver + " " + notes;
+    }
+
+    @Override
+    public void approve(String by, List<String> notes) {
+      this.approver = by;
+      this.notes = notes;
+    }
+
+    @Override
+    public String state(String prefix) {
+      return prefix + (approver == null ? "waiting" : "approved by " + approver);
+    }
+  }
+
+  /** Fails at once with an application failure. */
+  @WorkflowInterface
+  public interface Refusal {
+    @WorkflowMethod
+    String run(String orderId);
+  }
+
+  public static final class RefusalImpl implements Refusal {
+    @Override
+    public String run(String orderId) {
+      throw ApplicationFailure.newNonRetryableFailure("order " + orderId + " does not exist", "OrderNotFound");
+    }
+  }
+}

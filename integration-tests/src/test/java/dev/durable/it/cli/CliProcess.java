@@ -1,0 +1,62 @@
+package dev.durable.it.cli;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real CLI, {@code java -jar durable-cli.jar} or the {@code durable} launcher script, in a child process. */
+final class CliProcess {
+  private CliProcess() {}
+
+  /** What one run printed and its exit status. */
+  record Result(int exit, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+    }
+  }
+
+  /** The shaded jar the cli module built (system property {@code durable.cli.jar}, set by surefire). */
+  static Path jar() {
+    String jar = System.getProperty("durable.cli.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      fail("the system property durable.cli.jar must name the jar built by the cli module, got " + jar
+          + "; run the tests through Maven (./mvnw verify -pl integration-tests -am)");
+    }
+    return Path.of(jar);
+  }
+
+  static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /** Runs {@code java -jar durable-cli.jar args...}. */
+  static Result jar(Path workDir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java().toString(), "-Xmx256m", "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    return run(workDir, command, Map.of());
+  }
+
+  /** Runs a command line, with {@code env} added to this process's environment. */
+  static Result run(Path workDir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "cli", ".out");
+    Path err = Files.createTempFile(workDir, "cli", ".err");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail("the CLI did not exit within 60 s: " + command + "\n" + Files.readString(err));
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

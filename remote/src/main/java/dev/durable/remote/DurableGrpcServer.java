@@ -153,6 +153,11 @@ public final class DurableGrpcServer implements AutoCloseable {
     return engine;
   }
 
+  /** Returns how many long polls wait for tasks now; for tests. */
+  synchronized int pendingPolls() {
+    return handlers == null ? 0 : handlers.pendingPolls();
+  }
+
   /** Blocks until the server has stopped (after {@link #close()}, from another thread or a shutdown hook). */
   public void awaitTermination() throws InterruptedException {
     Server s;

@@ -31,6 +31,7 @@ public final class ServerHandlers {
   private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
   private final WorkflowService engine;
   private final Set<String> pollers = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger pendingPolls = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean draining;
 
   /** Serves {@code engine}. */
@@ -151,7 +152,17 @@ public final class ServerHandlers {
       return;
     }
     pollers.add(r.getIdentity());
-    poll.run();
+    pendingPolls.incrementAndGet();
+    try {
+      poll.run();
+    } finally {
+      pendingPolls.decrementAndGet();
+    }
+  }
+
+  /** Returns how many long polls are waiting in the engine now. */
+  public int pendingPolls() {
+    return pendingPolls.get();
   }
 
   private static <Q, R> io.grpc.ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method, Function<Q, R> handler) {

@@ -1,0 +1,268 @@
+package dev.durable.remote.internal;
+
+import com.google.protobuf.Message;
+import dev.durable.client.HistoryVerification;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.remote.proto.AwaitCloseRequest;
+import dev.durable.remote.proto.CompleteActivityTaskRequest;
+import dev.durable.remote.proto.DescribeRequest;
+import dev.durable.remote.proto.FailActivityTaskRequest;
+import dev.durable.remote.proto.GetHistoryRequest;
+import dev.durable.remote.proto.ListRequest;
+import dev.durable.remote.proto.QueryRequest;
+import dev.durable.remote.proto.ReadHistoryRequest;
+import dev.durable.remote.proto.RecordHeartbeatRequest;
+import dev.durable.remote.proto.RequestCancelRequest;
+import dev.durable.remote.proto.ShutdownWorkerRequest;
+import dev.durable.remote.proto.SignalRequest;
+import dev.durable.remote.proto.SignalWithStartRequest;
+import dev.durable.remote.proto.TerminateRequest;
+import dev.durable.remote.proto.VerifyHistoryRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client half: each {@link WorkflowService} method is one unary rpc. Ordinary calls fail
+ * fast when the server is unreachable; long polls wait for the connection (so a worker whose
+ * server restarts simply resumes) and answer empty when nothing arrived in time.
+ */
+final class RemoteWorkflowService implements WorkflowService {
+  private static final System.Logger LOG = System.getLogger(RemoteWorkflowService.class.getName());
+  /** Extra time a call waiting on the server gets beyond the server-side wait. */
+  private static final Duration MARGIN = Duration.ofSeconds(10);
+  /** Pause after a failed poll, so a worker facing a refusing server does not spin. */
+  private static final long POLL_FAILURE_PAUSE_MILLIS = 1000;
+
+  private final Channel channel;
+  private final String address;
+  private final boolean tls;
+  private final Duration callTimeout;
+
+  RemoteWorkflowService(Channel channel, String address, boolean tls, Duration callTimeout) {
+    this.channel = channel;
+    this.address = address;
+    this.tls = tls;
+    this.callTimeout = callTimeout;
+  }
+
+  private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request) {
+    return call(method, request, callTimeout, false);
+  }
+
+  private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request, Duration deadline,
+      boolean waitForReady) {
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    if (waitForReady) {
+      options = options.withWaitForReady();
+    }
+    try {
+      return ClientCalls.blockingUnaryCall(channel, method, options, request);
+    } catch (StatusRuntimeException e) {
+      throw Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+    }
+  }
+
+  private <Q extends Message, R extends Message> Optional<R> poll(MethodDescriptor<Q, R> method, Q request,
+      Duration timeout) {
+    Duration deadline = timeout.plus(MARGIN);
+    try {
+      return Optional.of(ClientCalls.blockingUnaryCall(channel, method,
+          CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).withWaitForReady(), request));
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.DEADLINE_EXCEEDED || Errors.isShuttingDown(e)) {
+        return Optional.empty(); // no connection within the poll's time, or the server is going down: poll again
+      }
+      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+      pauseAfterFailedPoll();
+      throw failure;
+    }
+  }
+
+  private static void pauseAfterFailedPoll() {
+    try {
+      Thread.sleep(POLL_FAILURE_PAUSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static dev.durable.remote.proto.PollRequest poll(PollRequest r) {
+    return dev.durable.remote.proto.PollRequest.newBuilder().setTaskQueue(Convert.str(r.taskQueue()))
+        .setIdentity(Convert.str(r.identity())).setTimeout(Convert.duration(r.timeout())).build();
+  }
+
+  @Override
+  public StartResponse start(StartRequest request) {
+    var r = call(Rpc.START, Convert.start(request));
+    return new StartResponse(r.getWorkflowId(), r.getRunId());
+  }
+
+  @Override
+  public StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput) {
+    var r = call(Rpc.SIGNAL_WITH_START, SignalWithStartRequest.newBuilder().setStart(Convert.start(request))
+        .setSignalName(Convert.str(signalName)).addAllSignalInput(Convert.payloadsOut(signalInput)).build());
+    return new StartResponse(r.getWorkflowId(), r.getRunId());
+  }
+
+  @Override
+  public Optional<WorkflowTask> pollWorkflowTask(PollRequest request) {
+    return poll(Rpc.POLL_WORKFLOW_TASK, poll(request), request.timeout())
+        .filter(r -> r.hasTask())
+        .map(r -> Convert.task(r.getTask()));
+  }
+
+  @Override
+  public void completeWorkflowTask(CompleteWorkflowTaskRequest request) {
+    call(Rpc.COMPLETE_WORKFLOW_TASK, dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(request.runId())
+            .setToken(request.token()).addAllCommands(request.commands().stream().map(Convert::command).toList())
+            .setIdentity(Convert.str(request.identity())).build());
+  }
+
+  @Override
+  public void failWorkflowTask(FailWorkflowTaskRequest request) {
+    call(Rpc.FAIL_WORKFLOW_TASK, dev.durable.remote.proto.FailWorkflowTaskRequest.newBuilder()
+        .setRunId(request.runId()).setToken(request.token()).setFailure(Convert.failure(request.failure()))
+        .setIdentity(Convert.str(request.identity())).build());
+  }
+
+  @Override
+  public void respondQuery(QueryResult result) {
+    var b = dev.durable.remote.proto.QueryResult.newBuilder().setQueryId(result.queryId());
+    if (result.result() != null) {
+      b.setResult(Convert.payload(result.result()));
+    }
+    if (result.failure() != null) {
+      b.setFailure(Convert.failure(result.failure()));
+    }
+    call(Rpc.RESPOND_QUERY, b.build());
+  }
+
+  @Override
+  public Optional<ActivityTask> pollActivityTask(PollRequest request) {
+    return poll(Rpc.POLL_ACTIVITY_TASK, poll(request), request.timeout())
+        .filter(r -> r.hasTask())
+        .map(r -> Convert.task(r.getTask()));
+  }
+
+  @Override
+  public void completeActivityTask(ActivityToken token, Payload result) {
+    var b = CompleteActivityTaskRequest.newBuilder().setToken(Convert.token(token));
+    if (result != null) {
+      b.setResult(Convert.payload(result));
+    }
+    call(Rpc.COMPLETE_ACTIVITY_TASK, b.build());
+  }
+
+  @Override
+  public void failActivityTask(ActivityToken token, FailureInfo failure) {
+    call(Rpc.FAIL_ACTIVITY_TASK, FailActivityTaskRequest.newBuilder().setToken(Convert.token(token))
+        .setFailure(Convert.failure(failure)).build());
+  }
+
+  @Override
+  public boolean recordHeartbeat(ActivityToken token, Payload details) {
+    var b = RecordHeartbeatRequest.newBuilder().setToken(Convert.token(token));
+    if (details != null) {
+      b.setDetails(Convert.payload(details));
+    }
+    return call(Rpc.RECORD_HEARTBEAT, b.build()).getCancelRequested();
+  }
+
+  @Override
+  public void signal(String workflowId, String signalName, List<Payload> input) {
+    call(Rpc.SIGNAL, SignalRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).setSignalName(Convert.str(signalName))
+        .addAllInput(Convert.payloadsOut(input)).build());
+  }
+
+  @Override
+  public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
+    var r = call(Rpc.QUERY, QueryRequest.newBuilder().setWorkflowId(Convert.str(workflowId))
+        .setQueryName(Convert.str(queryName)).addAllInput(Convert.payloadsOut(input))
+        .setTimeout(Convert.duration(timeout)).build(), callTimeout.plus(timeout), false);
+    return Convert.payload(r.getResult());
+  }
+
+  @Override
+  public void requestCancel(String workflowId, String reason) {
+    var b = RequestCancelRequest.newBuilder().setWorkflowId(Convert.str(workflowId));
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    call(Rpc.REQUEST_CANCEL, b.build());
+  }
+
+  @Override
+  public void terminate(String workflowId, String reason) {
+    var b = TerminateRequest.newBuilder().setWorkflowId(Convert.str(workflowId));
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    call(Rpc.TERMINATE, b.build());
+  }
+
+  @Override
+  public Optional<WorkflowDescription> describe(String workflowId) {
+    var r = call(Rpc.DESCRIBE, DescribeRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build());
+    return r.hasDescription() ? Optional.of(Convert.description(r.getDescription())) : Optional.empty();
+  }
+
+  @Override
+  public List<WorkflowDescription> list(boolean runningOnly, int limit) {
+    return call(Rpc.LIST, ListRequest.newBuilder().setRunningOnly(runningOnly).setLimit(limit).build())
+        .getWorkflowsList().stream().map(Convert::description).toList();
+  }
+
+  @Override
+  public RunHistory getHistory(String workflowId) {
+    var r = call(Rpc.GET_HISTORY, GetHistoryRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build());
+    return new RunHistory(r.getWorkflowId(), r.getRunId(), Convert.eventsIn(r.getEventsJsonList()));
+  }
+
+  @Override
+  public List<HistoryEvent> readHistory(String runId, long fromEventId) {
+    return Convert.eventsIn(call(Rpc.READ_HISTORY, ReadHistoryRequest.newBuilder().setRunId(Convert.str(runId))
+        .setFromEventId(fromEventId).build()).getEventsJsonList());
+  }
+
+  @Override
+  public HistoryVerification verifyHistory(String workflowId) {
+    return Convert.verification(call(Rpc.VERIFY_HISTORY,
+        VerifyHistoryRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build()));
+  }
+
+  @Override
+  public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
+    var r = call(Rpc.AWAIT_CLOSE, AwaitCloseRequest.newBuilder().setWorkflowId(Convert.str(workflowId))
+        .setTimeout(Convert.duration(timeout)).build(), callTimeout.plus(timeout), false);
+    return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
+  }
+
+  @Override
+  public void shutdownWorker(String identity) {
+    try {
+      call(Rpc.SHUTDOWN_WORKER, ShutdownWorkerRequest.newBuilder().setIdentity(Convert.str(identity)).build());
+    } catch (RuntimeException e) {
+      // The worker is closing anyway; its pending polls end at their deadline.
+      LOG.log(System.Logger.Level.DEBUG, "could not tell the server that worker {0} stops: {1}", identity, e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteWorkflowService[" + address + "]";
+  }
+}

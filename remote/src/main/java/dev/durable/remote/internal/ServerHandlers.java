@@ -1,0 +1,184 @@
+package dev.durable.remote.internal;
+
+import com.google.protobuf.Empty;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.remote.proto.AwaitCloseResponse;
+import dev.durable.remote.proto.DescribeResponse;
+import dev.durable.remote.proto.ListResponse;
+import dev.durable.remote.proto.PollActivityTaskResponse;
+import dev.durable.remote.proto.PollRequest;
+import dev.durable.remote.proto.PollWorkflowTaskResponse;
+import dev.durable.remote.proto.QueryResponse;
+import dev.durable.remote.proto.ReadHistoryResponse;
+import dev.durable.remote.proto.RecordHeartbeatResponse;
+import dev.durable.remote.proto.RunHistory;
+import dev.durable.remote.proto.StartResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The server half: each rpc calls the embedded engine's {@link WorkflowService} and answers with
+ * its result or its exception (see {@link Errors}). Handlers block (long polls wait for tasks), so
+ * the gRPC server runs them on a pool with a thread per call.
+ */
+public final class ServerHandlers {
+  private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
+  private final WorkflowService engine;
+  private final Set<String> pollers = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger pendingPolls = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean draining;
+
+  /** Serves {@code engine}. */
+  public ServerHandlers(WorkflowService engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Makes pending long polls return empty at once, and new ones return empty without waiting, so
+   * that a graceful shutdown does not wait out the poll timeouts.
+   */
+  public void drain() {
+    draining = true;
+    for (String identity : pollers) {
+      engine.shutdownWorker(identity);
+    }
+  }
+
+  /** Returns the service definition to add to a gRPC server. */
+  public ServerServiceDefinition definition() {
+    WorkflowService s = engine;
+    return ServerServiceDefinition.builder(Rpc.SERVICE)
+        .addMethod(unary(Rpc.START, r -> startResponse(s.start(Convert.start(r)))))
+        .addMethod(unary(Rpc.SIGNAL_WITH_START, r -> startResponse(s.signalWithStart(Convert.start(r.getStart()),
+            r.getSignalName(), Convert.payloadsIn(r.getSignalInputList())))))
+        .addMethod(unary(Rpc.POLL_WORKFLOW_TASK, r -> {
+          var b = PollWorkflowTaskResponse.newBuilder();
+          poll(r, () -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK, r -> {
+          s.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(r.getRunId(), r.getToken(),
+              r.getCommandsList().stream().map(Convert::command).toList(), Convert.orNull(r.getIdentity())));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.FAIL_WORKFLOW_TASK, r -> {
+          s.failWorkflowTask(new WorkflowService.FailWorkflowTaskRequest(r.getRunId(), r.getToken(),
+              Convert.failure(r.getFailure()), Convert.orNull(r.getIdentity())));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.RESPOND_QUERY, r -> {
+          s.respondQuery(new WorkflowService.QueryResult(r.getQueryId(),
+              r.hasResult() ? Convert.payload(r.getResult()) : null, r.hasFailure() ? Convert.failure(r.getFailure()) : null));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.POLL_ACTIVITY_TASK, r -> {
+          var b = PollActivityTaskResponse.newBuilder();
+          poll(r, () -> s.pollActivityTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.COMPLETE_ACTIVITY_TASK, r -> {
+          s.completeActivityTask(Convert.token(r.getToken()), r.hasResult() ? Convert.payload(r.getResult()) : null);
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.FAIL_ACTIVITY_TASK, r -> {
+          s.failActivityTask(Convert.token(r.getToken()), Convert.failure(r.getFailure()));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.RECORD_HEARTBEAT, r -> RecordHeartbeatResponse.newBuilder()
+            .setCancelRequested(s.recordHeartbeat(Convert.token(r.getToken()),
+                r.hasDetails() ? Convert.payload(r.getDetails()) : null))
+            .build()))
+        .addMethod(unary(Rpc.SIGNAL, r -> {
+          s.signal(r.getWorkflowId(), r.getSignalName(), Convert.payloadsIn(r.getInputList()));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.QUERY, r -> QueryResponse.newBuilder()
+            .setResult(Convert.payload(s.query(r.getWorkflowId(), r.getQueryName(), Convert.payloadsIn(r.getInputList()),
+                Convert.duration(r.getTimeout()))))
+            .build()))
+        .addMethod(unary(Rpc.REQUEST_CANCEL, r -> {
+          s.requestCancel(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.TERMINATE, r -> {
+          s.terminate(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.DESCRIBE, r -> {
+          var b = DescribeResponse.newBuilder();
+          s.describe(r.getWorkflowId()).ifPresent(d -> b.setDescription(Convert.description(d)));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.LIST, r -> ListResponse.newBuilder()
+            .addAllWorkflows(s.list(r.getRunningOnly(), r.getLimit()).stream().map(Convert::description).toList())
+            .build()))
+        .addMethod(unary(Rpc.GET_HISTORY, r -> {
+          WorkflowService.RunHistory h = s.getHistory(r.getWorkflowId());
+          return RunHistory.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId())
+              .addAllEventsJson(Convert.eventsOut(h.events())).build();
+        }))
+        .addMethod(unary(Rpc.READ_HISTORY, r -> ReadHistoryResponse.newBuilder()
+            .addAllEventsJson(Convert.eventsOut(s.readHistory(r.getRunId(), r.getFromEventId()))).build()))
+        .addMethod(unary(Rpc.VERIFY_HISTORY, r -> Convert.verification(s.verifyHistory(r.getWorkflowId()))))
+        .addMethod(unary(Rpc.AWAIT_CLOSE, r -> {
+          var b = AwaitCloseResponse.newBuilder();
+          Duration timeout = draining ? Duration.ZERO : Convert.duration(r.getTimeout());
+          s.awaitClose(r.getWorkflowId(), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.SHUTDOWN_WORKER, r -> {
+          s.shutdownWorker(r.getIdentity());
+          return Empty.getDefaultInstance();
+        }))
+        .build();
+  }
+
+  private static StartResponse startResponse(WorkflowService.StartResponse r) {
+    return StartResponse.newBuilder().setWorkflowId(r.workflowId()).setRunId(r.runId()).build();
+  }
+
+  private WorkflowService.PollRequest request(PollRequest r) {
+    return new WorkflowService.PollRequest(r.getTaskQueue(), r.getIdentity(), Convert.duration(r.getTimeout()));
+  }
+
+  private void poll(PollRequest r, Runnable poll) {
+    if (draining) {
+      return;
+    }
+    pollers.add(r.getIdentity());
+    pendingPolls.incrementAndGet();
+    try {
+      poll.run();
+    } finally {
+      pendingPolls.decrementAndGet();
+    }
+  }
+
+  /** Returns how many long polls are waiting in the engine now. */
+  public int pendingPolls() {
+    return pendingPolls.get();
+  }
+
+  private static <Q, R> io.grpc.ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method, Function<Q, R> handler) {
+    return io.grpc.ServerMethodDefinition.create(method, ServerCalls.asyncUnaryCall((Q request, StreamObserver<R> out) -> {
+      R response;
+      try {
+        response = handler.apply(request);
+      } catch (Throwable t) {
+        if (!(t instanceof RuntimeException)) {
+          LOG.log(System.Logger.Level.ERROR, method.getBareMethodName() + " failed", t);
+        }
+        out.onError(Errors.toStatus(t));
+        return;
+      }
+      out.onNext(response);
+      out.onCompleted();
+    }));
+  }
+}

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "durable", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Durable execution for plain Java: manage workflows, export histories, run a server.",
-    subcommands = {WorkflowCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {WorkflowCommand.class, HistoryCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:done",

@@ -13,6 +13,8 @@ import dev.durable.worker.Worker;
 import dev.durable.worker.WorkflowReplayer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +47,13 @@ class DurableCliTest {
   }
 
   static Run execute(Target target, String... args) {
+    return execute(Map.of(), target, args);
+  }
+
+  static Run execute(Map<String, String> env, Target target, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = DurableCli.execute(args, new PrintWriter(out), new PrintWriter(err), Map.of(), target);
+    int exit = DurableCli.execute(args, new PrintWriter(out), new PrintWriter(err), env, target);
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -332,9 +338,13 @@ class DurableCliTest {
         unknown.err());
     assertEquals(1, unknown.err().lines().count());
 
-    Run noTarget = execute(null, "workflow", "list");
-    assertEquals(ExitCodes.USAGE, noTarget.exit());
-    assertTrue(noTarget.err().startsWith("DURABLE-270 no data dir or server given"), noTarget.err());
+    Run both = execute(null, "workflow", "list", "--data-dir", dir.toString(), "--address", "127.0.0.1:7233");
+    assertEquals(ExitCodes.USAGE, both.exit());
+    assertEquals("DURABLE-270 --data-dir opens a data dir directly and cannot be combined with --address, --token or"
+        + " --tls options: give one or the other.\n", both.err());
+    Run halfTls = execute(null, "workflow", "list", "--tls-cert", "c.pem");
+    assertEquals(ExitCodes.USAGE, halfTls.exit());
+    assertTrue(halfTls.err().startsWith("DURABLE-270 --tls-cert and --tls-key go together"), halfTls.err());
 
     Run notJson = cli("workflow", "start", "--type", "Approval", "--task-queue", "q", "--input", "Ann");
     assertEquals(ExitCodes.USAGE, notJson.exit());
@@ -346,9 +356,9 @@ class DurableCliTest {
     Run badFile = cli("workflow", "start", "--type", "Approval", "--task-queue", "q", "--input-file", input.toString());
     assertEquals(ExitCodes.USAGE, badFile.exit());
     assertTrue(badFile.err().startsWith("DURABLE-270 --input-file " + input + " is not JSON"), badFile.err());
-    Run both = cli("workflow", "start", "--type", "A", "--task-queue", "q", "--input", "1", "--input-file", input.toString());
-    assertEquals(ExitCodes.USAGE, both.exit());
-    assertTrue(both.err().startsWith("DURABLE-270 give the workflow's arguments with --input or with --input-file"));
+    Run inputs = cli("workflow", "start", "--type", "A", "--task-queue", "q", "--input", "1", "--input-file", input.toString());
+    assertEquals(ExitCodes.USAGE, inputs.exit());
+    assertTrue(inputs.err().startsWith("DURABLE-270 give the workflow's arguments with --input or with --input-file"));
 
     Run badDuration = cli("workflow", "result", "x", "--timeout", "soon");
     assertEquals(ExitCodes.USAGE, badDuration.exit());
@@ -404,5 +414,20 @@ class DurableCliTest {
         "result"}) {
       assertTrue(workflowHelp.out().contains("\n  " + command + " "), command + " in\n" + workflowHelp.out());
     }
+  }
+
+  @Test
+  void anUnreachableServerFromDurableAddressIsReportedWithItsAddressAndStatus6() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Run r = execute(Map.of("DURABLE_ADDRESS", "127.0.0.1:" + port), null, "workflow", "describe", "order-1");
+    assertEquals(ExitCodes.UNAVAILABLE, r.exit(), r.err());
+    assertTrue(r.err().startsWith("DURABLE-261 ") && r.err().contains("127.0.0.1:" + port), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    Run flag = execute(Map.of("DURABLE_ADDRESS", "127.0.0.1:1"), null, "workflow", "describe", "order-1",
+        "--address", "127.0.0.1:" + port);
+    assertTrue(flag.err().contains("127.0.0.1:" + port), "--address wins over DURABLE_ADDRESS: " + flag.err());
   }
 }

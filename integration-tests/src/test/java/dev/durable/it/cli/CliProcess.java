@@ -39,9 +39,18 @@ final class CliProcess {
 
   /** Runs {@code java -jar durable-cli.jar args...}. */
   static Result jar(Path workDir, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java().toString(), "-Xmx256m", "-jar", jar().toString()));
+    return jar(workDir, Map.of(), args);
+  }
+
+  /**
+   * Runs {@code java -jar durable-cli.jar args...} with {@code env} added, and the JVM options the
+   * {@code durable} launcher uses for short commands.
+   */
+  static Result jar(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java().toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-jar", jar().toString()));
     command.addAll(List.of(args));
-    return run(workDir, command, Map.of());
+    return run(workDir, command, env);
   }
 
   /** Runs a command line, with {@code env} added to this process's environment. */

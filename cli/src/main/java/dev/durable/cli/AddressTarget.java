@@ -14,21 +14,6 @@ final class AddressTarget implements Target {
   @Override
   public Session open(boolean create) {
     WorkflowClient client = WorkflowClient.connect(options);
-    return new Session() {
-      @Override
-      public WorkflowClient client() {
-        return client;
-      }
-
-      @Override
-      public boolean ownsDataDir() {
-        return false;
-      }
-
-      @Override
-      public void close() {
-        client.close();
-      }
-    };
+    return new Session(client, false, client::close);
   }
 }

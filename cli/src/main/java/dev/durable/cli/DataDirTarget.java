@@ -35,22 +35,9 @@ final class DataDirTarget implements Target {
       throw e;
     }
     WorkflowClient client = WorkflowClient.newInstance(server);
-    return new Session() {
-      @Override
-      public WorkflowClient client() {
-        return client;
-      }
-
-      @Override
-      public boolean ownsDataDir() {
-        return true;
-      }
-
-      @Override
-      public void close() {
-        client.close();
-        server.close();
-      }
-    };
+    return new Session(client, true, () -> {
+      client.close();
+      server.close();
+    });
   }
 }

@@ -37,10 +37,6 @@ final class Table {
     return this;
   }
 
-  boolean isEmpty() {
-    return rows.isEmpty();
-  }
-
   void print(PrintWriter out) {
     int[] widths = new int[columns];
     for (String[] row : rows) {

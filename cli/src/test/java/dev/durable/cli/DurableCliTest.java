@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowHistory;
 import dev.durable.server.DurableServer;
+import dev.durable.testing.Eventually;
 import dev.durable.testing.ManualClock;
 import dev.durable.worker.Worker;
 import dev.durable.worker.WorkflowReplayer;
@@ -38,6 +39,7 @@ class DurableCliTest {
   private DurableServer server;
   private WorkflowClient client;
   private Worker worker;
+  private final Fixtures.GateImpl gate = new Fixtures.GateImpl();
   private final ManualClock clock = new ManualClock();
 
   record Run(int exit, String out, String err) {
@@ -70,20 +72,7 @@ class DurableCliTest {
 
   /** Runs against the live server this test holds (worker attached once {@link #startWorker()} ran). */
   Run live(String... args) {
-    Target target = create -> new Session() {
-      @Override
-      public WorkflowClient client() {
-        return client;
-      }
-
-      @Override
-      public boolean ownsDataDir() {
-        return false;
-      }
-
-      @Override
-      public void close() {}
-    };
+    Target target = create -> new Session(client, false, () -> {});
     return execute(target, args);
   }
 
@@ -91,8 +80,9 @@ class DurableCliTest {
     server = DurableServer.newBuilder().setDataDir(dir).setClock(clock).build().start();
     client = WorkflowClient.newInstance(server);
     worker = Worker.newBuilder(client, "approvals")
-        .registerWorkflowImplementationTypes(Fixtures.ApprovalImpl.class, Fixtures.RefusalImpl.class)
-        .registerActivitiesImplementations(new Fixtures.GreetingsImpl())
+        .registerWorkflowImplementationTypes(Fixtures.ApprovalImpl.class, Fixtures.RefusalImpl.class,
+            Fixtures.HoldingImpl.class)
+        .registerActivitiesImplementations(new Fixtures.GreetingsImpl(), gate)
         .build();
   }
 
@@ -429,5 +419,28 @@ class DurableCliTest {
     Run flag = execute(Map.of("DURABLE_ADDRESS", "127.0.0.1:1"), null, "workflow", "describe", "order-1",
         "--address", "127.0.0.1:" + port);
     assertTrue(flag.err().contains("127.0.0.1:" + port), "--address wins over DURABLE_ADDRESS: " + flag.err());
+  }
+
+  @Test
+  void describeListsPendingActivities() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Holding", "--task-queue", "approvals", "--workflow-id", "h-1"));
+    Run describe = Eventually.eventually("the activity to be running", () -> live("workflow", "describe", "h-1"),
+        r -> r.out().contains("STARTED"));
+    assertMatches(".*Last workflow task failure  -\n\n"
+        + "Pending activities:\n"
+        + "ACTIVITY ID  TYPE  STATE    ATTEMPT  SCHEDULED                 LAST HEARTBEAT  NEXT ATTEMPT  LAST FAILURE\n"
+        + "1            Pass  STARTED  1        2030-01-01T00:00:00.000Z  -               -             -\n", describe.out());
+    JsonNode pending = live("workflow", "describe", "h-1", "-o", "json").json().get("pendingActivities").get(0);
+    assertEquals("Pass", pending.get("activityType").asText());
+    assertEquals("STARTED", pending.get("state").asText());
+    assertEquals(1, pending.get("attempt").asInt());
+    assertEquals("2030-01-01T00:00:00Z", pending.get("scheduledTime").asText());
+    assertTrue(pending.get("lastFailure").isNull());
+    gate.release.countDown();
+    Run result = live("workflow", "result", "h-1");
+    assertOk(result);
+    assertEquals("\"passed\"\n", result.out());
   }
 }

@@ -10,6 +10,7 @@ import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Workflows the CLI tests start by type name and drive with signals and queries. */
 public final class Fixtures {
@@ -75,6 +76,43 @@ public final class Fixtures {
     @Override
     public String run(String orderId) {
       throw ApplicationFailure.newNonRetryableFailure("order " + orderId + " does not exist", "OrderNotFound");
+    }
+  }
+
+  /** Runs one activity that holds until a test releases it. */
+  @WorkflowInterface
+  public interface Holding {
+    @WorkflowMethod
+    String run();
+  }
+
+  @ActivityInterface
+  public interface Gate {
+    String pass();
+  }
+
+  /** Lets {@link Gate#pass()} return once {@link #release} counted down. */
+  public static final class GateImpl implements Gate {
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public String pass() {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "passed";
+    }
+  }
+
+  public static final class HoldingImpl implements Holding {
+    private final Gate gate = Workflow.newActivityStub(Gate.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(10)).build());
+
+    @Override
+    public String run() {
+      return gate.pass();
     }
   }
 }

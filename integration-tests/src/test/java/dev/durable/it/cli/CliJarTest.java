@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.durable.client.WorkflowHistory;
 import dev.durable.it.ChildJvm;
 import dev.durable.it.HoldDataDir;
-import dev.durable.worker.WorkflowReplayer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +66,7 @@ class CliJarTest {
 
     CliProcess.Result export = cli("history", "export", "--data-dir", data.toString(), "order-7");
     assertOk(export);
-    Path histories = Files.createDirectories(work.resolve("histories"));
-    Files.writeString(histories.resolve("order-7.json"), export.out());
-    var replayed = WorkflowReplayer.replayWorkflowExecutions(WorkflowReplayer.readHistories(histories), false,
-        OrderApproval.Impl.class);
-    assertTrue(replayed.ok() && replayed.replayed() == 1, replayed::toString);
+    CliProcess.assertReplays(work, "order-7", export.out());
     assertEquals(runId, WorkflowHistory.fromJson(export.out()).getRunId());
   }
 

@@ -1,6 +1,9 @@
 package dev.durable.it.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.durable.worker.WorkflowReplayer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,18 @@ final class CliProcess {
     public String toString() {
       return "exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
     }
+  }
+
+  /**
+   * Writes an exported history into a fresh directory and replays it, as a user's CI would, with
+   * {@link WorkflowReplayer#readHistories} against {@link OrderApproval.Impl}.
+   */
+  static void assertReplays(Path workDir, String workflowId, String exportedJson) throws IOException {
+    Path histories = Files.createDirectories(workDir.resolve("histories-" + workflowId));
+    Files.writeString(histories.resolve(workflowId + ".json"), exportedJson);
+    var replayed = WorkflowReplayer.replayWorkflowExecutions(WorkflowReplayer.readHistories(histories), false,
+        OrderApproval.Impl.class);
+    assertTrue(replayed.ok() && replayed.replayed() == 1, replayed::toString);
   }
 
   /** The shaded jar the cli module built (system property {@code durable.cli.jar}, set by surefire). */

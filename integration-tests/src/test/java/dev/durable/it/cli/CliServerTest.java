@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.durable.client.WorkflowClient;
 import dev.durable.it.ChildJvm;
 import dev.durable.server.DurableServer;
-import dev.durable.worker.WorkflowReplayer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,11 +97,7 @@ class CliServerTest {
         + " parcel-r-1\""), show::toString);
     CliProcess.Result export = cli("history", "export", "r-1");
     assertOk(export);
-    Path histories = Files.createDirectories(work.resolve("histories"));
-    Files.writeString(histories.resolve("r-1.json"), export.out());
-    var replayed = WorkflowReplayer.replayWorkflowExecutions(WorkflowReplayer.readHistories(histories), false,
-        OrderApproval.Impl.class);
-    assertTrue(replayed.ok() && replayed.replayed() == 1, replayed::toString);
+    CliProcess.assertReplays(work, "r-1", export.out());
   }
 
   @Test

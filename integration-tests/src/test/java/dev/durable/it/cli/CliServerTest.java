@@ -40,7 +40,7 @@ class CliServerTest {
     server = ServerProcess.start(work, "--data-dir", data.toString(), "--address", "127.0.0.1:0", "--token", TOKEN);
     address = server.address();
     assertTrue(address.matches("127\\.0\\.0\\.1:\\d+") && !address.endsWith(":0"), address);
-    worker = ChildJvm.start(work, "worker", RemoteWorkerChild.class.getName(), address, TOKEN);
+    worker = ChildJvm.start(work, "worker", CliRemoteWorkerChild.class.getName(), address, TOKEN);
     worker.awaitLine("polling", "polling"::equals);
   }
 

@@ -13,6 +13,7 @@ import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.StartResponse;
+import io.grpc.Context;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
@@ -153,9 +154,18 @@ public final class ServerHandlers {
     }
     pollers.add(r.getIdentity());
     pendingPolls.incrementAndGet();
+    // A poller that went away (its process died, its connection dropped) must not be handed a
+    // task nobody will run until the task times out: its call's cancellation interrupts the wait,
+    // and the engine then returns without taking a task.
+    Thread waiter = Thread.currentThread();
+    Context context = Context.current();
+    Context.CancellationListener cancel = c -> waiter.interrupt();
+    context.addListener(cancel, Runnable::run);
     try {
       poll.run();
     } finally {
+      context.removeListener(cancel);
+      Thread.interrupted(); // a cancellation that came after the poll ended must not hit the next call
       pendingPolls.decrementAndGet();
     }
   }

@@ -33,7 +33,7 @@ public final class ServerMain {
     try {
       server = parse(args, System.getenv()).start();
     } catch (UsageException e) {
-      System.err.println(e.getMessage());
+      (e.help ? System.out : System.err).println(e.getMessage());
       System.exit(e.help ? 0 : 2);
       return;
     } catch (RuntimeException e) {
@@ -41,8 +41,13 @@ public final class ServerMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "durable-server-shutdown"));
     PrintStream out = System.out;
+    // SIGTERM and Ctrl-C: stop accepting, end pending long polls, wait for calls in flight, flush.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      out.println("Durable server stopped");
+      out.flush();
+    }, "durable-server-shutdown"));
     out.println("Durable server listening on " + server.address() + " (data dir " + server.embeddedServer().getDataDir()
         + ")");
     out.flush();

@@ -10,10 +10,10 @@ import java.io.OutputStream;
  * Child JVM of {@link CliServerTest}: a worker for {@link OrderApproval} polling a standalone
  * server over gRPC. Prints {@code polling} once started and runs until its stdin is closed.
  *
- * <p>Usage: {@code RemoteWorkerChild host:port token}.
+ * <p>Usage: {@code CliRemoteWorkerChild host:port token}.
  */
-public final class RemoteWorkerChild {
-  private RemoteWorkerChild() {}
+public final class CliRemoteWorkerChild {
+  private CliRemoteWorkerChild() {}
 
   /**
    * Runs the child.

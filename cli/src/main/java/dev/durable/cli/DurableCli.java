@@ -2,8 +2,11 @@ package dev.durable.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +48,10 @@ public final class DurableCli {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    if (!Arrays.asList(args).contains("--verbose")) {
+      // The engine logs progress at INFO (index migrations, recovery); a command's output is its answer.
+      Logger.getLogger("").setLevel(Level.WARNING);
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int status = execute(args, out, err, System.getenv());

@@ -4,6 +4,7 @@ import dev.durable.client.ConnectionOptions;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
 import dev.durable.internal.service.HostPort;
+import dev.durable.internal.service.RemoteChecks;
 import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.remote.internal.TokenCheck;
 import dev.durable.server.Durability;
@@ -17,7 +18,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -293,20 +293,12 @@ public final class DurableGrpcServer implements AutoCloseable {
       if (clientCa != null && certificate == null) {
         throw Checks.invalid("mutual TLS (--tls-client-ca) needs TLS: set the server certificate and key too");
       }
-      requireFile("tlsCertificate", certificate);
-      requireFile("tlsKey", key);
-      requireFile("tlsClientCa", clientCa);
-      if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
-        throw Checks.invalid("token must be non-blank printable ASCII (it travels in an HTTP/2 header)");
-      }
+      RemoteChecks.readableFile("tlsCertificate", certificate);
+      RemoteChecks.readableFile("tlsKey", key);
+      RemoteChecks.readableFile("tlsClientCa", clientCa);
+      RemoteChecks.token(token);
       Checks.positive("shutdownGracePeriod", shutdownGracePeriod);
       return new DurableGrpcServer(this);
-    }
-
-    private static void requireFile(String option, Path file) {
-      if (file != null && !Files.isReadable(file)) {
-        throw Checks.invalid(option + " must be a readable PEM file, got " + file.toAbsolutePath() + " (missing or not readable)");
-      }
     }
   }
 }

@@ -19,7 +19,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -31,7 +31,8 @@ import java.util.function.Function;
 public final class ServerHandlers {
   private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
   private final WorkflowService engine;
-  private final Set<String> pollers = ConcurrentHashMap.newKeySet();
+  /** Identities with polls waiting in the engine, and how many. */
+  private final Map<String, Integer> pollers = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger pendingPolls = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean draining;
 
@@ -46,7 +47,7 @@ public final class ServerHandlers {
    */
   public void drain() {
     draining = true;
-    for (String identity : pollers) {
+    for (String identity : pollers.keySet()) {
       engine.shutdownWorker(identity);
     }
   }
@@ -57,7 +58,7 @@ public final class ServerHandlers {
     return ServerServiceDefinition.builder(Rpc.SERVICE)
         .addMethod(unary(Rpc.START, r -> startResponse(s.start(Convert.start(r)))))
         .addMethod(unary(Rpc.SIGNAL_WITH_START, r -> startResponse(s.signalWithStart(Convert.start(r.getStart()),
-            r.getSignalName(), Convert.payloadsIn(r.getSignalInputList())))))
+            Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getSignalInputList())))))
         .addMethod(unary(Rpc.POLL_WORKFLOW_TASK, r -> {
           var b = PollWorkflowTaskResponse.newBuilder();
           poll(r, () -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
@@ -65,12 +66,12 @@ public final class ServerHandlers {
         }))
         .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK, r -> {
           s.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(r.getRunId(), r.getToken(),
-              r.getCommandsList().stream().map(Convert::command).toList(), Convert.orNull(r.getIdentity())));
+              r.getCommandsList().stream().map(Convert::command).toList(), Convert.opt(r.hasIdentity(), r.getIdentity())));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.FAIL_WORKFLOW_TASK, r -> {
           s.failWorkflowTask(new WorkflowService.FailWorkflowTaskRequest(r.getRunId(), r.getToken(),
-              Convert.failure(r.getFailure()), Convert.orNull(r.getIdentity())));
+              Convert.failure(r.getFailure()), Convert.opt(r.hasIdentity(), r.getIdentity())));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.RESPOND_QUERY, r -> {
@@ -96,41 +97,41 @@ public final class ServerHandlers {
                 r.hasDetails() ? Convert.payload(r.getDetails()) : null))
             .build()))
         .addMethod(unary(Rpc.SIGNAL, r -> {
-          s.signal(r.getWorkflowId(), r.getSignalName(), Convert.payloadsIn(r.getInputList()));
+          s.signal(workflowId(r.hasWorkflowId(), r.getWorkflowId()), Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getInputList()));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.QUERY, r -> QueryResponse.newBuilder()
-            .setResult(Convert.payload(s.query(r.getWorkflowId(), r.getQueryName(), Convert.payloadsIn(r.getInputList()),
+            .setResult(Convert.payload(s.query(workflowId(r.hasWorkflowId(), r.getWorkflowId()), Convert.opt(r.hasQueryName(), r.getQueryName()), Convert.payloadsIn(r.getInputList()),
                 Convert.duration(r.getTimeout()))))
             .build()))
         .addMethod(unary(Rpc.REQUEST_CANCEL, r -> {
-          s.requestCancel(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          s.requestCancel(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.hasReason() ? r.getReason() : null);
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.TERMINATE, r -> {
-          s.terminate(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          s.terminate(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.hasReason() ? r.getReason() : null);
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.DESCRIBE, r -> {
           var b = DescribeResponse.newBuilder();
-          s.describe(r.getWorkflowId()).ifPresent(d -> b.setDescription(Convert.description(d)));
+          s.describe(workflowId(r.hasWorkflowId(), r.getWorkflowId())).ifPresent(d -> b.setDescription(Convert.description(d)));
           return b.build();
         }))
         .addMethod(unary(Rpc.LIST, r -> ListResponse.newBuilder()
             .addAllWorkflows(s.list(r.getRunningOnly(), r.getLimit()).stream().map(Convert::description).toList())
             .build()))
         .addMethod(unary(Rpc.GET_HISTORY, r -> {
-          WorkflowService.RunHistory h = s.getHistory(r.getWorkflowId());
+          WorkflowService.RunHistory h = s.getHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId()));
           return RunHistory.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId())
               .addAllEventsJson(Convert.eventsOut(h.events())).build();
         }))
         .addMethod(unary(Rpc.READ_HISTORY, r -> ReadHistoryResponse.newBuilder()
-            .addAllEventsJson(Convert.eventsOut(s.readHistory(r.getRunId(), r.getFromEventId()))).build()))
-        .addMethod(unary(Rpc.VERIFY_HISTORY, r -> Convert.verification(s.verifyHistory(r.getWorkflowId()))))
+            .addAllEventsJson(Convert.eventsOut(s.readHistory(Convert.opt(r.hasRunId(), r.getRunId()), r.getFromEventId()))).build()))
+        .addMethod(unary(Rpc.VERIFY_HISTORY, r -> Convert.verification(s.verifyHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId())))))
         .addMethod(unary(Rpc.AWAIT_CLOSE, r -> {
           var b = AwaitCloseResponse.newBuilder();
           Duration timeout = draining ? Duration.ZERO : Convert.duration(r.getTimeout());
-          s.awaitClose(r.getWorkflowId(), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
+          s.awaitClose(workflowId(r.hasWorkflowId(), r.getWorkflowId()), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
           return b.build();
         }))
         .addMethod(unary(Rpc.SHUTDOWN_WORKER, r -> {
@@ -138,6 +139,10 @@ public final class ServerHandlers {
           return Empty.getDefaultInstance();
         }))
         .build();
+  }
+
+  private static String workflowId(boolean has, String id) {
+    return Convert.opt(has, id);
   }
 
   private static StartResponse startResponse(WorkflowService.StartResponse r) {
@@ -152,7 +157,8 @@ public final class ServerHandlers {
     if (draining) {
       return;
     }
-    pollers.add(r.getIdentity());
+    String identity = r.getIdentity();
+    pollers.merge(identity, 1, Integer::sum);
     pendingPolls.incrementAndGet();
     // A poller that went away (its process died, its connection dropped) must not be handed a
     // task nobody will run until the task times out: its call's cancellation interrupts the wait,
@@ -167,6 +173,7 @@ public final class ServerHandlers {
       context.removeListener(cancel);
       Thread.interrupted(); // a cancellation that came after the poll ended must not hit the next call
       pendingPolls.decrementAndGet();
+      pollers.computeIfPresent(identity, (k, n) -> n == 1 ? null : n - 1);
     }
   }
 

@@ -123,8 +123,12 @@ final class Errors {
       return new DurableException("DURABLE-261", "cannot reach the Durable server at " + address + " ("
           + description + "). Start it (java -jar durable-server.jar --address " + address + ") or fix the address.", e);
     }
-    if (!tls) {
-      // A TLS server drops a plaintext connection without an HTTP/2 answer.
+    if (description.startsWith("Channel shutdown")) {
+      return new DurableException("DURABLE-213", "this WorkflowClient is closed (" + description + "); create a new one"
+          + " with WorkflowClient.connect.", e);
+    }
+    if (!tls && description.contains("Network closed for unknown reason")) {
+      // A TLS server drops a plaintext connection without an HTTP/2 answer, which gRPC reports so.
       return new DurableException("DURABLE-263", "the server at " + address + " closed the plaintext connection ("
           + description + "): it requires TLS. Connect with TLS: ConnectionOptions.Builder.setTlsTrustCertificate(ca.pem)"
           + " (--tls-ca), or setTls(true) if its certificate is in the JDK trust store.", e);

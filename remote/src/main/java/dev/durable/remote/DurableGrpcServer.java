@@ -53,6 +53,7 @@ public final class DurableGrpcServer implements AutoCloseable {
   private ServerHandlers handlers;
   private Server grpc;
   private ExecutorService executor;
+  private boolean closed;
 
   private DurableGrpcServer(Builder options) {
     this.options = options;
@@ -71,8 +72,8 @@ public final class DurableGrpcServer implements AutoCloseable {
    *     files cannot be used, DURABLE-301 if another server holds the data dir
    */
   public synchronized DurableGrpcServer start() {
-    if (grpc != null) {
-      throw new IllegalStateException("DURABLE-214 this DurableGrpcServer is already started");
+    if (grpc != null || closed) {
+      throw new IllegalStateException("DURABLE-214 this DurableGrpcServer was already started; build a new one");
     }
     ServerCredentials credentials = credentials();
     ownsEngine = options.embedded == null;
@@ -134,8 +135,9 @@ public final class DurableGrpcServer implements AutoCloseable {
 
   /** Returns the port the server listens on (the bound one when the address asked for port 0). */
   public synchronized int port() {
-    if (grpc == null) {
-      throw new IllegalStateException("DURABLE-214 the DurableGrpcServer is not started; call start() first");
+    if (grpc == null || closed) {
+      throw new IllegalStateException("DURABLE-214 the DurableGrpcServer is not running: call start() (once) and use it"
+          + " before close()");
     }
     return grpc.getPort();
   }
@@ -176,9 +178,10 @@ public final class DurableGrpcServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (grpc == null) {
+    if (grpc == null || closed) {
       return;
     }
+    closed = true;
     grpc.shutdown();
     handlers.drain();
     try {

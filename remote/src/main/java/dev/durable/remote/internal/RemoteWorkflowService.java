@@ -1,6 +1,7 @@
 package dev.durable.remote.internal;
 
 import com.google.protobuf.Message;
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.internal.model.ExecutionState;
@@ -47,15 +48,13 @@ final class RemoteWorkflowService implements WorkflowService {
   private static final long POLL_FAILURE_PAUSE_MILLIS = 1000;
 
   private final Channel channel;
-  private final String address;
-  private final boolean tls;
+  private final ConnectionOptions server;
   private final Duration callTimeout;
 
-  RemoteWorkflowService(Channel channel, String address, boolean tls, Duration callTimeout) {
+  RemoteWorkflowService(Channel channel, ConnectionOptions server) {
     this.channel = channel;
-    this.address = address;
-    this.tls = tls;
-    this.callTimeout = callTimeout;
+    this.server = server;
+    this.callTimeout = server.getCallTimeout();
   }
 
   private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request) {
@@ -71,7 +70,7 @@ final class RemoteWorkflowService implements WorkflowService {
     try {
       return ClientCalls.blockingUnaryCall(channel, method, options, request);
     } catch (StatusRuntimeException e) {
-      throw Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+      throw Errors.toException(e, method.getBareMethodName(), server, deadline);
     }
   }
 
@@ -86,7 +85,7 @@ final class RemoteWorkflowService implements WorkflowService {
       if (code == Status.Code.DEADLINE_EXCEEDED || Errors.isShuttingDown(e)) {
         return Optional.empty(); // no connection within the poll's time, or the server is going down: poll again
       }
-      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), server, deadline);
       pauseAfterFailedPoll();
       throw failure;
     }
@@ -279,6 +278,6 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public String toString() {
-    return "RemoteWorkflowService[" + address + "]";
+    return "RemoteWorkflowService[" + server.getAddress() + "]";
   }
 }

@@ -19,7 +19,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -31,9 +31,8 @@ import java.util.function.Function;
 public final class ServerHandlers {
   private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
   private final WorkflowService engine;
-  /** Identities with polls waiting in the engine, and how many. */
-  private final Map<String, Integer> pollers = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger pendingPolls = new java.util.concurrent.atomic.AtomicInteger();
+  /** The threads of long polls waiting in the engine. */
+  private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
   /** Serves {@code engine}. */
@@ -47,9 +46,9 @@ public final class ServerHandlers {
    */
   public void drain() {
     draining = true;
-    for (String identity : pollers.keySet()) {
-      engine.shutdownWorker(identity);
-    }
+    // An interrupted poll returns empty without taking a task; unlike shutdownWorker, this leaves
+    // no mark in the engine, which may be served again (DurableGrpcServer.Builder.setEmbeddedServer).
+    waiting.forEach(Thread::interrupt);
   }
 
   /** Returns the service definition to add to a gRPC server. */
@@ -61,7 +60,7 @@ public final class ServerHandlers {
             Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getSignalInputList())))))
         .addMethod(unary(Rpc.POLL_WORKFLOW_TASK, r -> {
           var b = PollWorkflowTaskResponse.newBuilder();
-          poll(r, () -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          poll(() -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK, r -> {
@@ -81,7 +80,7 @@ public final class ServerHandlers {
         }))
         .addMethod(unary(Rpc.POLL_ACTIVITY_TASK, r -> {
           var b = PollActivityTaskResponse.newBuilder();
-          poll(r, () -> s.pollActivityTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          poll(() -> s.pollActivityTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_ACTIVITY_TASK, r -> {
@@ -153,33 +152,31 @@ public final class ServerHandlers {
     return new WorkflowService.PollRequest(r.getTaskQueue(), r.getIdentity(), Convert.duration(r.getTimeout()));
   }
 
-  private void poll(PollRequest r, Runnable poll) {
-    if (draining) {
-      return;
-    }
-    String identity = r.getIdentity();
-    pollers.merge(identity, 1, Integer::sum);
-    pendingPolls.incrementAndGet();
-    // A poller that went away (its process died, its connection dropped) must not be handed a
-    // task nobody will run until the task times out: its call's cancellation interrupts the wait,
-    // and the engine then returns without taking a task.
+  private void poll(Runnable poll) {
     Thread waiter = Thread.currentThread();
+    // Registered before draining is read, and drain() sets draining before it interrupts the
+    // registered threads: a poll either sees draining or is interrupted by drain().
+    waiting.add(waiter);
+    // A poller that went away (its process died, its connection dropped) must not be handed a
+    // task nobody runs until the task times out: its call's cancellation interrupts the wait, and
+    // the engine then returns without taking a task.
     Context context = Context.current();
     Context.CancellationListener cancel = c -> waiter.interrupt();
     context.addListener(cancel, Runnable::run);
     try {
-      poll.run();
+      if (!draining) {
+        poll.run();
+      }
     } finally {
       context.removeListener(cancel);
-      Thread.interrupted(); // a cancellation that came after the poll ended must not hit the next call
-      pendingPolls.decrementAndGet();
-      pollers.computeIfPresent(identity, (k, n) -> n == 1 ? null : n - 1);
+      waiting.remove(waiter);
+      Thread.interrupted(); // an interrupt that came after the poll ended must not hit the next call
     }
   }
 
   /** Returns how many long polls are waiting in the engine now. */
   public int pendingPolls() {
-    return pendingPolls.get();
+    return waiting.size();
   }
 
   private static <Q, R> io.grpc.ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method, Function<Q, R> handler) {

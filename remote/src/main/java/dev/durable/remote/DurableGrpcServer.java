@@ -4,6 +4,7 @@ import dev.durable.client.ConnectionOptions;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
 import dev.durable.internal.service.HostPort;
+import dev.durable.internal.service.RemoteChecks;
 import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.remote.internal.TokenCheck;
 import dev.durable.server.Durability;
@@ -17,7 +18,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +53,7 @@ public final class DurableGrpcServer implements AutoCloseable {
   private ServerHandlers handlers;
   private Server grpc;
   private ExecutorService executor;
+  private boolean closed;
 
   private DurableGrpcServer(Builder options) {
     this.options = options;
@@ -71,8 +72,8 @@ public final class DurableGrpcServer implements AutoCloseable {
    *     files cannot be used, DURABLE-301 if another server holds the data dir
    */
   public synchronized DurableGrpcServer start() {
-    if (grpc != null) {
-      throw new IllegalStateException("DURABLE-214 this DurableGrpcServer is already started");
+    if (grpc != null || closed) {
+      throw new IllegalStateException("DURABLE-214 this DurableGrpcServer was already started; build a new one");
     }
     ServerCredentials credentials = credentials();
     ownsEngine = options.embedded == null;
@@ -134,8 +135,9 @@ public final class DurableGrpcServer implements AutoCloseable {
 
   /** Returns the port the server listens on (the bound one when the address asked for port 0). */
   public synchronized int port() {
-    if (grpc == null) {
-      throw new IllegalStateException("DURABLE-214 the DurableGrpcServer is not started; call start() first");
+    if (grpc == null || closed) {
+      throw new IllegalStateException("DURABLE-214 the DurableGrpcServer is not running: call start() (once) and use it"
+          + " before close()");
     }
     return grpc.getPort();
   }
@@ -176,9 +178,10 @@ public final class DurableGrpcServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (grpc == null) {
+    if (grpc == null || closed) {
       return;
     }
+    closed = true;
     grpc.shutdown();
     handlers.drain();
     try {
@@ -293,20 +296,12 @@ public final class DurableGrpcServer implements AutoCloseable {
       if (clientCa != null && certificate == null) {
         throw Checks.invalid("mutual TLS (--tls-client-ca) needs TLS: set the server certificate and key too");
       }
-      requireFile("tlsCertificate", certificate);
-      requireFile("tlsKey", key);
-      requireFile("tlsClientCa", clientCa);
-      if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
-        throw Checks.invalid("token must be non-blank printable ASCII (it travels in an HTTP/2 header)");
-      }
+      RemoteChecks.readableFile("tlsCertificate", certificate);
+      RemoteChecks.readableFile("tlsKey", key);
+      RemoteChecks.readableFile("tlsClientCa", clientCa);
+      RemoteChecks.token(token);
       Checks.positive("shutdownGracePeriod", shutdownGracePeriod);
       return new DurableGrpcServer(this);
-    }
-
-    private static void requireFile(String option, Path file) {
-      if (file != null && !Files.isReadable(file)) {
-        throw Checks.invalid(option + " must be a readable PEM file, got " + file.toAbsolutePath() + " (missing or not readable)");
-      }
     }
   }
 }

@@ -61,7 +61,7 @@ class RemoteSecurityTest {
   void aPlaintextClientOfATlsServerIsToldThatTheServerRequiresTls() {
     try (DurableGrpcServer server = server(b -> b.setTlsCertificate(certs.serverCert, certs.serverKey))) {
       DurableException e = refused(server.address(), b -> b);
-      assertEquals("DURABLE-263", e.getCode());
+      assertEquals("DURABLE-263", e.getCode(), e.getMessage());
       assertTrue(e.getMessage().contains("requires TLS"), e.getMessage());
       assertEquals(List.of(), list(server.address(), b -> b.setTlsTrustCertificate(certs.caCert)));
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowNotFoundException;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.server.DurableServer;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.testing.Eventually;
 import java.nio.file.Path;
@@ -43,6 +45,32 @@ class RemoteServiceTest {
       var e = assertThrows(WorkflowNotFoundException.class, () -> client.newUntypedWorkflowStub("nope").signal("s"));
       assertEquals("DURABLE-207", e.getCode());
       assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void anEmbeddedServerServedAgainHandsTasksToPollersThatWereDrained() throws Exception {
+    try (DurableServer engine = DurableServer.newBuilder().setDataDir(dir).build().start()) {
+      DurableGrpcServer first = DurableGrpcServer.newBuilder().setEmbeddedServer(engine).setAddress("127.0.0.1:0")
+          .build().start();
+      try (WorkflowClient client = WorkflowClient.connect(first.address())) {
+        var poll = CompletableFuture.supplyAsync(() -> client.workflowService().pollWorkflowTask(
+            new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10))));
+        Eventually.eventually("the poll waits at the server", () -> first.pendingPolls() == 1);
+        first.close();
+        assertEquals(Optional.empty(), poll.get());
+      }
+      try (DurableGrpcServer second = DurableGrpcServer.newBuilder().setEmbeddedServer(engine)
+              .setAddress("127.0.0.1:0").build().start();
+           WorkflowClient client = WorkflowClient.connect(second.address())) {
+        client.newUntypedWorkflowStub("Greeting", WorkflowOptions.newBuilder().setTaskQueue("q")
+            .setWorkflowId("after-drain").build()).start("x");
+        // The same worker identity gets the task: draining left no mark in the engine.
+        var task = client.workflowService().pollWorkflowTask(
+            new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10)));
+        assertEquals("after-drain", task.orElseThrow().workflowId());
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.durable.client;
 
 import dev.durable.internal.Checks;
 import dev.durable.internal.service.HostPort;
-import java.nio.file.Files;
+import dev.durable.internal.service.RemoteChecks;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -169,24 +169,15 @@ public final class ConnectionOptions {
     /** Checks the options and builds them; fails with DURABLE-201 naming the bad value. */
     public ConnectionOptions build() {
       Checks.positive("callTimeout", callTimeout);
-      if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
-        throw Checks.invalid("token must be non-blank printable ASCII (it travels in an HTTP/2 header)");
-      }
-      requireFile("tlsTrustCertificate", trustCertificate);
-      requireFile("tlsClientCertificate", clientCertificate);
+      RemoteChecks.token(token);
+      RemoteChecks.readableFile("tlsTrustCertificate", trustCertificate);
+      RemoteChecks.readableFile("tlsClientCertificate", clientCertificate);
       if ((clientCertificate == null) != (clientKey == null)) {
         throw Checks.invalid("mutual TLS needs both a client certificate and its private key, got certificate="
             + clientCertificate + " key=" + clientKey);
       }
-      requireFile("tlsClientKey", clientKey);
+      RemoteChecks.readableFile("tlsClientKey", clientKey);
       return new ConnectionOptions(this);
-    }
-
-    private static void requireFile(String option, Path file) {
-      if (file != null && !Files.isReadable(file)) {
-        throw Checks.invalid(option + " must be a readable PEM file, got " + file.toAbsolutePath()
-            + " (missing or not readable)");
-      }
     }
   }
 }

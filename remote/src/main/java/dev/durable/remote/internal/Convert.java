@@ -48,8 +48,16 @@ final class Convert {
     return s == null ? "" : s;
   }
 
-  static String orNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
+  /** Returns the value of an {@code optional string} field: null when it is not set. */
+  static String opt(boolean has, String value) {
+    return has ? value : null;
+  }
+
+  /** Sets an {@code optional string} field unless {@code value} is null. */
+  static void set(String value, java.util.function.Consumer<String> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 
   static com.google.protobuf.Duration duration(Duration d) {
@@ -159,8 +167,10 @@ final class Convert {
   // ---- requests and tasks
 
   static dev.durable.remote.proto.StartRequest start(WorkflowService.StartRequest r) {
-    var b = dev.durable.remote.proto.StartRequest.newBuilder().setWorkflowId(str(r.workflowId()))
-        .setWorkflowType(str(r.workflowType())).setTaskQueue(str(r.taskQueue())).addAllInput(payloadsOut(r.input()));
+    var b = dev.durable.remote.proto.StartRequest.newBuilder().addAllInput(payloadsOut(r.input()));
+    set(r.workflowId(), b::setWorkflowId);
+    set(r.workflowType(), b::setWorkflowType);
+    set(r.taskQueue(), b::setTaskQueue);
     if (r.workflowTaskTimeout() != null) {
       b.setWorkflowTaskTimeout(duration(r.workflowTaskTimeout()));
     }
@@ -184,8 +194,8 @@ final class Convert {
       throw new IllegalArgumentException("DURABLE-201 unknown workflow id reuse policy '" + r.getReusePolicy()
           + "'; the client and the server must run the same Durable version");
     }
-    return new WorkflowService.StartRequest(orNull(r.getWorkflowId()), orNull(r.getWorkflowType()),
-        orNull(r.getTaskQueue()), payloadsIn(r.getInputList()),
+    return new WorkflowService.StartRequest(opt(r.hasWorkflowId(), r.getWorkflowId()),
+        opt(r.hasWorkflowType(), r.getWorkflowType()), opt(r.hasTaskQueue(), r.getTaskQueue()), payloadsIn(r.getInputList()),
         r.hasWorkflowTaskTimeout() ? duration(r.getWorkflowTaskTimeout()) : null, policy,
         r.hasExecutionTimeout() ? duration(r.getExecutionTimeout()) : null,
         r.hasRunTimeout() ? duration(r.getRunTimeout()) : null);

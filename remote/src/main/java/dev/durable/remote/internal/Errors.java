@@ -1,5 +1,6 @@
 package dev.durable.remote.internal;
 
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowNotFoundException;
@@ -89,11 +90,11 @@ final class Errors {
    *
    * @param e the failure
    * @param call what was called, for the message
-   * @param address the server's address
-   * @param tls whether the client uses TLS
+   * @param server where the call went
    * @param deadline the call's deadline
    */
-  static RuntimeException toException(StatusRuntimeException e, String call, String address, boolean tls, Duration deadline) {
+  static RuntimeException toException(StatusRuntimeException e, String call, ConnectionOptions server, Duration deadline) {
+    String address = server.getAddress();
     ErrorDetail d = e.getTrailers() == null ? null : e.getTrailers().get(DETAIL);
     if (d != null) {
       return fromDetail(d);
@@ -103,7 +104,7 @@ final class Errors {
       case UNAUTHENTICATED -> new DurableException("DURABLE-262", stripCode(description, "DURABLE-262",
           "the server at " + address + " refused the call: token missing or wrong. Pass the server's token with"
               + " --token (or DURABLE_TOKEN) or ConnectionOptions.Builder.setToken."), e);
-      case UNAVAILABLE -> unavailable(e, address, tls, description);
+      case UNAVAILABLE -> unavailable(e, server, description);
       case DEADLINE_EXCEEDED -> new DurableException("DURABLE-265", call + " got no answer from the server at " + address
           + " within " + deadline + ". Check that the server is healthy, or raise ConnectionOptions.Builder.setCallTimeout.", e);
       default -> new DurableException("DURABLE-266", call + " failed at the server at " + address + ": "
@@ -111,23 +112,29 @@ final class Errors {
     };
   }
 
-  private static RuntimeException unavailable(StatusRuntimeException e, String address, boolean tls, String description) {
+  private static RuntimeException unavailable(StatusRuntimeException e, ConnectionOptions server, String description) {
+    String address = server.getAddress();
     SSLException ssl = find(e, SSLException.class);
     if (ssl != null) {
       return new DurableException("DURABLE-263", "TLS with the server at " + address + " failed: " + ssl.getMessage()
-          + ". Check that the server uses TLS, that ConnectionOptions.Builder.setTlsTrustCertificate (--tls-ca) names"
+          + ". Check that the server uses TLS, that ConnectionOptions.Builder.setTlsTrustCertificate names"
           + " the CA that signed its certificate, and, if it requires mutual TLS, that setTlsClientCertificate"
-          + " (--tls-cert/--tls-key) names a certificate its --tls-client-ca trusts.", e);
+          + " names a certificate signed by the CA of the server's --tls-client-ca.", e);
     }
     if (find(e, ConnectException.class) != null || description.contains("Connection refused")) {
       return new DurableException("DURABLE-261", "cannot reach the Durable server at " + address + " ("
           + description + "). Start it (java -jar durable-server.jar --address " + address + ") or fix the address.", e);
     }
-    if (!tls) {
-      // A TLS server drops a plaintext connection without an HTTP/2 answer.
+    if (description.startsWith("Channel shutdown")) {
+      return new DurableException("DURABLE-213", "this WorkflowClient is closed (" + description + "); create a new one"
+          + " with WorkflowClient.connect.", e);
+    }
+    if (!server.isTls() && TlsProbe.speaksTls(server.getHost(), server.getPort())) {
+      // A TLS server drops a plaintext connection without an HTTP/2 answer ("Network closed for
+      // unknown reason", or a reset); only a handshake tells that apart from a server that died.
       return new DurableException("DURABLE-263", "the server at " + address + " closed the plaintext connection ("
           + description + "): it requires TLS. Connect with TLS: ConnectionOptions.Builder.setTlsTrustCertificate(ca.pem)"
-          + " (--tls-ca), or setTls(true) if its certificate is in the JDK trust store.", e);
+          + " or setTls(true) if its certificate is in the JDK trust store.", e);
     }
     return new DurableException("DURABLE-261", "lost the connection to the Durable server at " + address + " ("
         + description + "). Check that it runs; workers reconnect by themselves.", e);

@@ -34,7 +34,7 @@ public final class GrpcTransport implements RemoteTransport {
       headers.put(AUTHORIZATION, "Bearer " + options.getToken());
       calls = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-    WorkflowService service = new RemoteWorkflowService(calls, options.getAddress(), options.isTls(), options.getCallTimeout());
+    WorkflowService service = new RemoteWorkflowService(calls, options);
     return new Connection() {
       @Override
       public WorkflowService service() {

@@ -1,6 +1,7 @@
 package dev.durable.remote.internal;
 
 import com.google.protobuf.Message;
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.internal.model.ExecutionState;
@@ -47,15 +48,13 @@ final class RemoteWorkflowService implements WorkflowService {
   private static final long POLL_FAILURE_PAUSE_MILLIS = 1000;
 
   private final Channel channel;
-  private final String address;
-  private final boolean tls;
+  private final ConnectionOptions server;
   private final Duration callTimeout;
 
-  RemoteWorkflowService(Channel channel, String address, boolean tls, Duration callTimeout) {
+  RemoteWorkflowService(Channel channel, ConnectionOptions server) {
     this.channel = channel;
-    this.address = address;
-    this.tls = tls;
-    this.callTimeout = callTimeout;
+    this.server = server;
+    this.callTimeout = server.getCallTimeout();
   }
 
   private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request) {
@@ -71,7 +70,7 @@ final class RemoteWorkflowService implements WorkflowService {
     try {
       return ClientCalls.blockingUnaryCall(channel, method, options, request);
     } catch (StatusRuntimeException e) {
-      throw Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+      throw Errors.toException(e, method.getBareMethodName(), server, deadline);
     }
   }
 
@@ -86,7 +85,7 @@ final class RemoteWorkflowService implements WorkflowService {
       if (code == Status.Code.DEADLINE_EXCEEDED || Errors.isShuttingDown(e)) {
         return Optional.empty(); // no connection within the poll's time, or the server is going down: poll again
       }
-      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), address, tls, deadline);
+      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), server, deadline);
       pauseAfterFailedPoll();
       throw failure;
     }
@@ -113,8 +112,10 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput) {
-    var r = call(Rpc.SIGNAL_WITH_START, SignalWithStartRequest.newBuilder().setStart(Convert.start(request))
-        .setSignalName(Convert.str(signalName)).addAllSignalInput(Convert.payloadsOut(signalInput)).build());
+    var b = SignalWithStartRequest.newBuilder().setStart(Convert.start(request))
+        .addAllSignalInput(Convert.payloadsOut(signalInput));
+    Convert.set(signalName, b::setSignalName);
+    var r = call(Rpc.SIGNAL_WITH_START, b.build());
     return new StartResponse(r.getWorkflowId(), r.getRunId());
   }
 
@@ -127,16 +128,18 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public void completeWorkflowTask(CompleteWorkflowTaskRequest request) {
-    call(Rpc.COMPLETE_WORKFLOW_TASK, dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(request.runId())
-            .setToken(request.token()).addAllCommands(request.commands().stream().map(Convert::command).toList())
-            .setIdentity(Convert.str(request.identity())).build());
+    var b = dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(request.runId())
+        .setToken(request.token()).addAllCommands(request.commands().stream().map(Convert::command).toList());
+    Convert.set(request.identity(), b::setIdentity);
+    call(Rpc.COMPLETE_WORKFLOW_TASK, b.build());
   }
 
   @Override
   public void failWorkflowTask(FailWorkflowTaskRequest request) {
-    call(Rpc.FAIL_WORKFLOW_TASK, dev.durable.remote.proto.FailWorkflowTaskRequest.newBuilder()
-        .setRunId(request.runId()).setToken(request.token()).setFailure(Convert.failure(request.failure()))
-        .setIdentity(Convert.str(request.identity())).build());
+    var b = dev.durable.remote.proto.FailWorkflowTaskRequest.newBuilder()
+        .setRunId(request.runId()).setToken(request.token()).setFailure(Convert.failure(request.failure()));
+    Convert.set(request.identity(), b::setIdentity);
+    call(Rpc.FAIL_WORKFLOW_TASK, b.build());
   }
 
   @Override
@@ -184,21 +187,25 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
-    call(Rpc.SIGNAL, SignalRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).setSignalName(Convert.str(signalName))
-        .addAllInput(Convert.payloadsOut(input)).build());
+    var b = SignalRequest.newBuilder().addAllInput(Convert.payloadsOut(input));
+    Convert.set(workflowId, b::setWorkflowId);
+    Convert.set(signalName, b::setSignalName);
+    call(Rpc.SIGNAL, b.build());
   }
 
   @Override
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
-    var r = call(Rpc.QUERY, QueryRequest.newBuilder().setWorkflowId(Convert.str(workflowId))
-        .setQueryName(Convert.str(queryName)).addAllInput(Convert.payloadsOut(input))
-        .setTimeout(Convert.duration(timeout)).build(), callTimeout.plus(timeout), false);
+    var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
+    Convert.set(workflowId, b::setWorkflowId);
+    Convert.set(queryName, b::setQueryName);
+    var r = call(Rpc.QUERY, b.build(), callTimeout.plus(timeout), false);
     return Convert.payload(r.getResult());
   }
 
   @Override
   public void requestCancel(String workflowId, String reason) {
-    var b = RequestCancelRequest.newBuilder().setWorkflowId(Convert.str(workflowId));
+    var b = RequestCancelRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
     if (reason != null) {
       b.setReason(reason);
     }
@@ -207,7 +214,8 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public void terminate(String workflowId, String reason) {
-    var b = TerminateRequest.newBuilder().setWorkflowId(Convert.str(workflowId));
+    var b = TerminateRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
     if (reason != null) {
       b.setReason(reason);
     }
@@ -216,7 +224,9 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
-    var r = call(Rpc.DESCRIBE, DescribeRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build());
+    var b = DescribeRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.DESCRIBE, b.build());
     return r.hasDescription() ? Optional.of(Convert.description(r.getDescription())) : Optional.empty();
   }
 
@@ -228,26 +238,31 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public RunHistory getHistory(String workflowId) {
-    var r = call(Rpc.GET_HISTORY, GetHistoryRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build());
+    var b = GetHistoryRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.GET_HISTORY, b.build());
     return new RunHistory(r.getWorkflowId(), r.getRunId(), Convert.eventsIn(r.getEventsJsonList()));
   }
 
   @Override
   public List<HistoryEvent> readHistory(String runId, long fromEventId) {
-    return Convert.eventsIn(call(Rpc.READ_HISTORY, ReadHistoryRequest.newBuilder().setRunId(Convert.str(runId))
-        .setFromEventId(fromEventId).build()).getEventsJsonList());
+    var b = ReadHistoryRequest.newBuilder().setFromEventId(fromEventId);
+    Convert.set(runId, b::setRunId);
+    return Convert.eventsIn(call(Rpc.READ_HISTORY, b.build()).getEventsJsonList());
   }
 
   @Override
   public HistoryVerification verifyHistory(String workflowId) {
-    return Convert.verification(call(Rpc.VERIFY_HISTORY,
-        VerifyHistoryRequest.newBuilder().setWorkflowId(Convert.str(workflowId)).build()));
+    var b = VerifyHistoryRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    return Convert.verification(call(Rpc.VERIFY_HISTORY, b.build()));
   }
 
   @Override
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
-    var r = call(Rpc.AWAIT_CLOSE, AwaitCloseRequest.newBuilder().setWorkflowId(Convert.str(workflowId))
-        .setTimeout(Convert.duration(timeout)).build(), callTimeout.plus(timeout), false);
+    var b = AwaitCloseRequest.newBuilder().setTimeout(Convert.duration(timeout));
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.AWAIT_CLOSE, b.build(), callTimeout.plus(timeout), false);
     return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
   }
 
@@ -263,6 +278,6 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public String toString() {
-    return "RemoteWorkflowService[" + address + "]";
+    return "RemoteWorkflowService[" + server.getAddress() + "]";
   }
 }

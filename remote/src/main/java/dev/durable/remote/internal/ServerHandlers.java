@@ -31,8 +31,8 @@ import java.util.function.Function;
 public final class ServerHandlers {
   private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
   private final WorkflowService engine;
-  private final Set<String> pollers = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicInteger pendingPolls = new java.util.concurrent.atomic.AtomicInteger();
+  /** The threads of long polls waiting in the engine. */
+  private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
   /** Serves {@code engine}. */
@@ -46,9 +46,9 @@ public final class ServerHandlers {
    */
   public void drain() {
     draining = true;
-    for (String identity : pollers) {
-      engine.shutdownWorker(identity);
-    }
+    // An interrupted poll returns empty without taking a task; unlike shutdownWorker, this leaves
+    // no mark in the engine, which may be served again (DurableGrpcServer.Builder.setEmbeddedServer).
+    waiting.forEach(Thread::interrupt);
   }
 
   /** Returns the service definition to add to a gRPC server. */
@@ -57,20 +57,20 @@ public final class ServerHandlers {
     return ServerServiceDefinition.builder(Rpc.SERVICE)
         .addMethod(unary(Rpc.START, r -> startResponse(s.start(Convert.start(r)))))
         .addMethod(unary(Rpc.SIGNAL_WITH_START, r -> startResponse(s.signalWithStart(Convert.start(r.getStart()),
-            r.getSignalName(), Convert.payloadsIn(r.getSignalInputList())))))
+            Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getSignalInputList())))))
         .addMethod(unary(Rpc.POLL_WORKFLOW_TASK, r -> {
           var b = PollWorkflowTaskResponse.newBuilder();
-          poll(r, () -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          poll(() -> s.pollWorkflowTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK, r -> {
           s.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(r.getRunId(), r.getToken(),
-              r.getCommandsList().stream().map(Convert::command).toList(), Convert.orNull(r.getIdentity())));
+              r.getCommandsList().stream().map(Convert::command).toList(), Convert.opt(r.hasIdentity(), r.getIdentity())));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.FAIL_WORKFLOW_TASK, r -> {
           s.failWorkflowTask(new WorkflowService.FailWorkflowTaskRequest(r.getRunId(), r.getToken(),
-              Convert.failure(r.getFailure()), Convert.orNull(r.getIdentity())));
+              Convert.failure(r.getFailure()), Convert.opt(r.hasIdentity(), r.getIdentity())));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.RESPOND_QUERY, r -> {
@@ -80,7 +80,7 @@ public final class ServerHandlers {
         }))
         .addMethod(unary(Rpc.POLL_ACTIVITY_TASK, r -> {
           var b = PollActivityTaskResponse.newBuilder();
-          poll(r, () -> s.pollActivityTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
+          poll(() -> s.pollActivityTask(request(r)).ifPresent(t -> b.setTask(Convert.task(t))));
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_ACTIVITY_TASK, r -> {
@@ -96,41 +96,41 @@ public final class ServerHandlers {
                 r.hasDetails() ? Convert.payload(r.getDetails()) : null))
             .build()))
         .addMethod(unary(Rpc.SIGNAL, r -> {
-          s.signal(r.getWorkflowId(), r.getSignalName(), Convert.payloadsIn(r.getInputList()));
+          s.signal(workflowId(r.hasWorkflowId(), r.getWorkflowId()), Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getInputList()));
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.QUERY, r -> QueryResponse.newBuilder()
-            .setResult(Convert.payload(s.query(r.getWorkflowId(), r.getQueryName(), Convert.payloadsIn(r.getInputList()),
+            .setResult(Convert.payload(s.query(workflowId(r.hasWorkflowId(), r.getWorkflowId()), Convert.opt(r.hasQueryName(), r.getQueryName()), Convert.payloadsIn(r.getInputList()),
                 Convert.duration(r.getTimeout()))))
             .build()))
         .addMethod(unary(Rpc.REQUEST_CANCEL, r -> {
-          s.requestCancel(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          s.requestCancel(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.hasReason() ? r.getReason() : null);
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.TERMINATE, r -> {
-          s.terminate(r.getWorkflowId(), r.hasReason() ? r.getReason() : null);
+          s.terminate(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.hasReason() ? r.getReason() : null);
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.DESCRIBE, r -> {
           var b = DescribeResponse.newBuilder();
-          s.describe(r.getWorkflowId()).ifPresent(d -> b.setDescription(Convert.description(d)));
+          s.describe(workflowId(r.hasWorkflowId(), r.getWorkflowId())).ifPresent(d -> b.setDescription(Convert.description(d)));
           return b.build();
         }))
         .addMethod(unary(Rpc.LIST, r -> ListResponse.newBuilder()
             .addAllWorkflows(s.list(r.getRunningOnly(), r.getLimit()).stream().map(Convert::description).toList())
             .build()))
         .addMethod(unary(Rpc.GET_HISTORY, r -> {
-          WorkflowService.RunHistory h = s.getHistory(r.getWorkflowId());
+          WorkflowService.RunHistory h = s.getHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId()));
           return RunHistory.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId())
               .addAllEventsJson(Convert.eventsOut(h.events())).build();
         }))
         .addMethod(unary(Rpc.READ_HISTORY, r -> ReadHistoryResponse.newBuilder()
-            .addAllEventsJson(Convert.eventsOut(s.readHistory(r.getRunId(), r.getFromEventId()))).build()))
-        .addMethod(unary(Rpc.VERIFY_HISTORY, r -> Convert.verification(s.verifyHistory(r.getWorkflowId()))))
+            .addAllEventsJson(Convert.eventsOut(s.readHistory(Convert.opt(r.hasRunId(), r.getRunId()), r.getFromEventId()))).build()))
+        .addMethod(unary(Rpc.VERIFY_HISTORY, r -> Convert.verification(s.verifyHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId())))))
         .addMethod(unary(Rpc.AWAIT_CLOSE, r -> {
           var b = AwaitCloseResponse.newBuilder();
           Duration timeout = draining ? Duration.ZERO : Convert.duration(r.getTimeout());
-          s.awaitClose(r.getWorkflowId(), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
+          s.awaitClose(workflowId(r.hasWorkflowId(), r.getWorkflowId()), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
           return b.build();
         }))
         .addMethod(unary(Rpc.SHUTDOWN_WORKER, r -> {
@@ -138,6 +138,10 @@ public final class ServerHandlers {
           return Empty.getDefaultInstance();
         }))
         .build();
+  }
+
+  private static String workflowId(boolean has, String id) {
+    return Convert.opt(has, id);
   }
 
   private static StartResponse startResponse(WorkflowService.StartResponse r) {
@@ -148,31 +152,31 @@ public final class ServerHandlers {
     return new WorkflowService.PollRequest(r.getTaskQueue(), r.getIdentity(), Convert.duration(r.getTimeout()));
   }
 
-  private void poll(PollRequest r, Runnable poll) {
-    if (draining) {
-      return;
-    }
-    pollers.add(r.getIdentity());
-    pendingPolls.incrementAndGet();
-    // A poller that went away (its process died, its connection dropped) must not be handed a
-    // task nobody will run until the task times out: its call's cancellation interrupts the wait,
-    // and the engine then returns without taking a task.
+  private void poll(Runnable poll) {
     Thread waiter = Thread.currentThread();
+    // Registered before draining is read, and drain() sets draining before it interrupts the
+    // registered threads: a poll either sees draining or is interrupted by drain().
+    waiting.add(waiter);
+    // A poller that went away (its process died, its connection dropped) must not be handed a
+    // task nobody runs until the task times out: its call's cancellation interrupts the wait, and
+    // the engine then returns without taking a task.
     Context context = Context.current();
     Context.CancellationListener cancel = c -> waiter.interrupt();
     context.addListener(cancel, Runnable::run);
     try {
-      poll.run();
+      if (!draining) {
+        poll.run();
+      }
     } finally {
       context.removeListener(cancel);
-      Thread.interrupted(); // a cancellation that came after the poll ended must not hit the next call
-      pendingPolls.decrementAndGet();
+      waiting.remove(waiter);
+      Thread.interrupted(); // an interrupt that came after the poll ended must not hit the next call
     }
   }
 
   /** Returns how many long polls are waiting in the engine now. */
   public int pendingPolls() {
-    return pendingPolls.get();
+    return waiting.size();
   }
 
   private static <Q, R> io.grpc.ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method, Function<Q, R> handler) {

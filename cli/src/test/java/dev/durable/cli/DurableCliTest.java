@@ -443,4 +443,22 @@ class DurableCliTest {
     assertOk(result);
     assertEquals("\"passed\"\n", result.out());
   }
+
+  @Test
+  void serverStartOnABusyPortFailsWithStatus6AndLeavesTheDataDirFree() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run r = execute(null, "server", "start", "--data-dir", dir.toString(), "--address", "127.0.0.1:" + busy.getLocalPort());
+      assertEquals(ExitCodes.UNAVAILABLE, r.exit(), r.err());
+      assertTrue(r.err().startsWith("DURABLE-267 cannot listen on 127.0.0.1:" + busy.getLocalPort()), r.err());
+      assertEquals("", r.out());
+    }
+    Run missingKey = execute(null, "server", "start", "--data-dir", dir.toString(), "--tls-cert", "server.pem");
+    assertEquals(ExitCodes.USAGE, missingKey.exit());
+    assertEquals("DURABLE-270 --tls-cert and --tls-key go together: give both to serve TLS, or neither.\n",
+        missingKey.err());
+    Run noDir = execute(null, "server", "start");
+    assertEquals(ExitCodes.USAGE, noDir.exit());
+    assertTrue(noDir.err().startsWith("DURABLE-270 Missing required option: '--data-dir=DIR'"), noDir.err());
+    openServer(); // the failed start released the data dir
+  }
 }

@@ -234,8 +234,9 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   }
 
   /**
-   * Releases the client; the server stays open. Later calls through this client, its stubs or
-   * workers built on it fail with DURABLE-213 (workers stop polling); close workers first.
+   * Releases the client; the server stays open. A client from {@link #connect} closes its
+   * connection. Later calls through this client, its stubs or workers built on it fail with
+   * DURABLE-213 (workers stop polling); close workers first.
    */
   @Override
   public void close() {

@@ -150,6 +150,38 @@ public final class Workflow {
     return dev.durable.internal.replay.Promises.newPromise();
   }
 
+  /**
+   * Returns a cancellation scope for {@code body}, a child of the calling code's scope: canceled
+   * when that one is, and cancelable on its own with {@link CancellationScope#cancel()}. Call
+   * {@link CancellationScope#run()} to run the body in it.
+   *
+   * <pre>{@code
+   * CancellationScope scope = Workflow.newCancellationScope(() -> quote = Async.function(vendors::quote, item));
+   * scope.run();
+   * if (!Workflow.await(Duration.ofMinutes(5), () -> quote.isCompleted())) {
+   *   scope.cancel("too slow"); // requests cancellation of the activity
+   * }
+   * }</pre>
+   *
+   * @param body the code to run in the scope
+   * @return the scope, not yet run
+   */
+  public static CancellationScope newCancellationScope(Runnable body) {
+    return dev.durable.internal.replay.CancellationScopeImpl.create(body, false);
+  }
+
+  /**
+   * Returns a detached cancellation scope for {@code body}: it is not canceled when the calling
+   * code's scope is, not even by a workflow cancel request. Clean-up that must run after the
+   * workflow was canceled (compensations, releasing a reservation) goes in one.
+   *
+   * @param body the code to run in the scope
+   * @return the scope, not yet run
+   */
+  public static CancellationScope newDetachedCancellationScope(Runnable body) {
+    return dev.durable.internal.replay.CancellationScopeImpl.create(body, true);
+  }
+
   /** Returns whether the code is replaying history rather than running for the first time. */
   public static boolean isReplaying() {
     return run("Workflow.isReplaying").isReplaying();

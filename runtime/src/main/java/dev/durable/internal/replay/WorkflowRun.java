@@ -1,6 +1,8 @@
 package dev.durable.internal.replay;
 
+import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityOptions;
+import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.failure.DurableFailure;
 import dev.durable.failure.NondeterminismError;
@@ -13,6 +15,7 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.reflect.UpdateMethods;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
 import dev.durable.internal.sandbox.SandboxState;
@@ -69,7 +72,12 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean ranAhead;
   private boolean closed;
   private volatile boolean destroyed;
-  private boolean cancelRequested;
+  /** The workflow method's scope; a workflow cancel request cancels it. */
+  private final CancellationScopeImpl rootScope = CancellationScopeImpl.root(this);
+  /** A cancel request among the inputs being applied; delivered once all of them are. */
+  private boolean cancelDelivery;
+  /** Cancel handlers of pending timers, by timer seq. */
+  private final Map<Integer, CancellationScopeImpl.Registration> timerCancels = new HashMap<>();
   private boolean queryMode;
   /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
   private Instant startTime;
@@ -238,7 +246,8 @@ public final class WorkflowRun implements WorkflowHooks {
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
               + "). Run it on workers with that engine version or newer.");
         }
-        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
+        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", rootScope,
+            () -> runWorkflowMethod(started.input())));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
         ResultSlot<Object> slot = activities.remove(done.seq());
         if (slot != null) {
@@ -249,7 +258,13 @@ public final class WorkflowRun implements WorkflowHooks {
         if (slot != null) {
           slot.fail(Failures.toException(failed.failure()));
         }
+      } else if (a instanceof EventAttributes.ActivityTaskCanceled canceled) {
+        ResultSlot<Object> slot = activities.remove(canceled.seq());
+        if (slot != null) {
+          slot.fail(Failures.toException(canceled.failure()));
+        }
       } else if (a instanceof EventAttributes.TimerFired fired) {
+        forgetTimerCancel(fired.seq());
         ResultSlot<Void> slot = timers.remove(fired.seq());
         if (slot != null) {
           slot.deliver(null);
@@ -257,8 +272,16 @@ public final class WorkflowRun implements WorkflowHooks {
       } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
         deliverSignal(e, signal);
       } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
-        cancelRequested = true;
+        cancelDelivery = true;
+      } else if (a instanceof EventAttributes.WorkflowUpdateAccepted update) {
+        startUpdateHandler(update);
       }
+    }
+    if (cancelDelivery) {
+      // After the batch's other inputs: a timer that fired or an activity that completed in the same
+      // batch has its outcome, and is not canceled any more.
+      cancelDelivery = false;
+      rootScope.cancel("canceled by a client");
     }
   }
 
@@ -284,11 +307,53 @@ public final class WorkflowRun implements WorkflowHooks {
       emit(dropped);
       return;
     }
-    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), () -> {
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), rootScope, () -> {
       Object[] args = converter.fromPayloads(signal.input(), handler.getGenericParameterTypes(),
           () -> "signal '" + signal.signalName() + "' of workflow '" + workflowId + "'");
       invoke(handler, args);
     }));
+  }
+
+  /** Runs an accepted update's handler on its own thread; it records the outcome with a CompleteUpdate command. */
+  private void startUpdateHandler(EventAttributes.WorkflowUpdateAccepted update) {
+    Method handler = UpdateMethods.of(info.iface()).handlers().get(update.updateName());
+    String where = "update '" + update.updateName() + "' (id " + update.updateId() + ") of workflow '" + workflowId + "'";
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-update-" + update.updateName(), rootScope, () -> {
+      if (handler == null) {
+        // Accepted by code that had the handler, replayed by code that has not: the code changed incompatibly.
+        throw new NondeterminismError("DURABLE-117 " + where + " was accepted, but " + info.iface().getName()
+            + " has no @UpdateMethod with that name any more; known updates: "
+            + UpdateMethods.of(info.iface()).handlers().keySet() + ". Keep the handler until no run that accepted"
+            + " such an update is open.");
+      }
+      Object[] args = converter.fromPayloads(update.input(), handler.getGenericParameterTypes(), () -> where);
+      Payload result = null;
+      dev.durable.internal.model.FailureInfo failure = null;
+      try {
+        result = converter.toPayload(invoke(handler, args), () -> "result of " + where);
+      } catch (DurableFailure e) {
+        failure = Failures.toInfo(e);
+      }
+      emit(new Command.CompleteUpdate(update.updateId(), result, failure));
+    }));
+  }
+
+  /**
+   * Runs the validator of an update against the current state, read-only like a query; throws
+   * what the validator throws to reject it. The caller holds {@link #lock}.
+   */
+  public void validateUpdate(String updateName, List<Payload> input) {
+    UpdateMethods updates = UpdateMethods.of(info.iface());
+    if (!updates.handlers().containsKey(updateName)) {
+      throw new IllegalArgumentException("DURABLE-240 workflow type " + info.workflowType() + " has no update named '"
+          + updateName + "'; known updates: " + updates.handlers().keySet());
+    }
+    Method validator = updates.validators().get(updateName);
+    if (validator == null) {
+      return;
+    }
+    runReadOnly(() -> invoke(validator, converter.fromPayloads(input, validator.getGenericParameterTypes(),
+        () -> "validator of update '" + updateName + "' of workflow '" + workflowId + "'")));
   }
 
   private void runWorkflowMethod(List<Payload> input) {
@@ -303,11 +368,23 @@ public final class WorkflowRun implements WorkflowHooks {
       emit(new Command.CancelWorkflow(Failures.toInfo(e)));
       return;
     } catch (DurableFailure e) {
-      emit(new Command.FailWorkflow(Failures.toInfo(e)));
+      CanceledFailure canceled = rootScope.isCancelRequested() ? canceledCause(e) : null;
+      // After a cancel request, a failure caused by the cancellation (an activity's) ends the run as canceled.
+      emit(canceled != null ? new Command.CancelWorkflow(Failures.toInfo(canceled))
+          : new Command.FailWorkflow(Failures.toInfo(e)));
       return;
     }
     Payload payload = converter.toPayload(result, () -> "result of workflow '" + workflowId + "' (" + info.workflowType() + ")");
     emit(new Command.CompleteWorkflow(payload));
+  }
+
+  private static CanceledFailure canceledCause(Throwable t) {
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof CanceledFailure c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private Object newInstance() {
@@ -376,7 +453,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   WorkflowThread currentThreadOrFail(String api) {
     if (queryMode) {
-      throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method of workflow '"
+      throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method or update validator of workflow '"
           + workflowId + "'; queries are read-only: they may not call activities, sleep or wait");
     }
     WorkflowThread t = WorkflowThread.current();
@@ -390,38 +467,62 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Schedules an activity and blocks until its outcome; called by activity stubs. */
   public Object executeActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
     WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
-    throwIfCanceled();
-    int seq = scheduleActivity(activityType, options, method, args);
-    ResultSlot<Object> slot = activities.get(seq);
-    thread.block(() -> slot.isCompleted() || cancelRequested);
-    if (!slot.isCompleted()) {
-      activities.remove(seq);
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for activity " + activityType);
-    }
+    throwIfCanceled(thread);
+    ResultSlot<Object> slot = scheduleActivity(activityType, options, method, args, thread.scope());
+    // A cancel of the scope completes the slot (or, with WAIT_CANCELLATION_COMPLETED, the canceled event does).
+    thread.block(slot::isCompleted);
     return slot.result();
   }
 
   /** Schedules an activity without waiting; the promise completes with its outcome. Called by stubs in async mode. */
   ResultSlot<Object> startActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
-    currentThreadOrFail("calling activity " + activityType);
-    throwIfCanceled();
-    return activities.get(scheduleActivity(activityType, options, method, args));
+    WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
+    throwIfCanceled(thread);
+    return scheduleActivity(activityType, options, method, args, thread.scope());
   }
 
-  private int scheduleActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
+  private ResultSlot<Object> scheduleActivity(String activityType, ActivityOptions options, Method method,
+      Object[] args, CancellationScopeImpl scope) {
     int seq = nextSeq++;
     List<Payload> input = converter.toPayloads(args, () -> "activity " + activityType + " in workflow '" + workflowId + "'");
     ActivitySpec spec = new ActivitySpec(options.getScheduleToCloseTimeout(), options.getStartToCloseTimeout(),
         options.getScheduleToStartTimeout(), options.getHeartbeatTimeout(), RetryPolicy.of(options.getRetryOptions()));
-    activities.put(seq, new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
-        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'")));
+    ResultSlot<Object> slot = new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
+        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'"));
+    activities.put(seq, slot);
     emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
-    return seq;
+    ActivityCancellationType cancellation = options.getCancellationType();
+    CancellationScopeImpl.Registration registration =
+        scope.onCancel(() -> cancelActivity(seq, activityType, cancellation, scope));
+    slot.whenDone(registration::remove);
+    return slot;
+  }
+
+  /** The activity's scope was canceled: request its cancellation and, unless told to wait, fail the wait now. */
+  private void cancelActivity(int seq, String activityType, ActivityCancellationType cancellation,
+      CancellationScopeImpl scope) {
+    ResultSlot<Object> slot = activities.get(seq);
+    if (slot == null || slot.isCompleted()) {
+      return;
+    }
+    if (cancellation != ActivityCancellationType.ABANDON) {
+      emit(new Command.RequestCancelActivity(seq));
+    }
+    if (cancellation == ActivityCancellationType.WAIT_CANCELLATION_COMPLETED) {
+      return; // the ActivityTaskCanceled (or Completed) event settles it
+    }
+    activities.remove(seq);
+    slot.fail(new ActivityFailure(activityType, Integer.toString(seq), 1,
+        new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType)));
   }
 
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
   void startThread(String purpose, Runnable body) {
-    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), body));
+    // Async work belongs to the scope it was started in: canceling that scope cancels it too.
+    WorkflowThread parent = WorkflowThread.current();
+    CancellationScopeImpl scope = parent != null ? parent.scope() : rootScope;
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), scope,
+        body));
   }
 
   /**
@@ -434,19 +535,21 @@ public final class WorkflowRun implements WorkflowHooks {
       return true;
     }
     WorkflowThread thread = currentThreadOrFail("Promise.get");
+    CancellationScopeImpl scope = thread.scope();
     if (timeout == null) {
-      thread.block(() -> promise.isCompleted() || cancelRequested);
+      thread.block(() -> promise.isCompleted() || scope.isCancelRequested());
       if (!promise.isCompleted()) {
-        throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get");
+        throw new CanceledFailure(scope.describe(workflowId) + " while waiting in Promise.get");
       }
       return true;
     }
     if (timeout.isNegative() || timeout.isZero()) {
       return false;
     }
-    int seq = startTimer(timeout);
+    throwIfCanceled(thread);
+    int seq = startTimer(timeout, scope);
     ResultSlot<Void> timer = timers.get(seq);
-    thread.block(() -> promise.isCompleted() || timer.isCompleted() || cancelRequested);
+    thread.block(() -> promise.isCompleted() || timer.isCompleted() || scope.isCancelRequested());
     if (!timer.isCompleted()) {
       cancelTimer(seq);
     }
@@ -456,34 +559,36 @@ public final class WorkflowRun implements WorkflowHooks {
     if (timer.isCompleted()) {
       return false;
     }
-    throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get(" + timeout + ")");
+    throw new CanceledFailure(scope.describe(workflowId) + " while waiting in Promise.get(" + timeout + ")");
   }
 
   /** A durable timer; returns when it fires. */
   @Override
   public void sleep(Duration duration) {
     WorkflowThread thread = currentThreadOrFail("Workflow.sleep");
-    throwIfCanceled();
+    throwIfCanceled(thread);
     if (duration.isNegative() || duration.isZero()) {
       return;
     }
-    int seq = startTimer(duration);
+    CancellationScopeImpl scope = thread.scope();
+    int seq = startTimer(duration, scope);
     ResultSlot<Void> slot = timers.get(seq);
-    thread.block(() -> slot.isCompleted() || cancelRequested);
+    thread.block(() -> slot.isCompleted() || scope.isCancelRequested());
     if (!slot.isCompleted()) {
       cancelTimer(seq);
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.sleep(" + duration + ")");
+      throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.sleep(" + duration + ")");
     }
   }
 
   /** Blocks until {@code condition} holds, or until {@code timeout} (if not null) passes. */
   public boolean await(Duration timeout, BooleanSupplier condition) {
     WorkflowThread thread = currentThreadOrFail("Workflow.await");
-    throwIfCanceled();
+    throwIfCanceled(thread);
+    CancellationScopeImpl scope = thread.scope();
     if (timeout == null) {
-      thread.block(() -> condition.getAsBoolean() || cancelRequested);
+      thread.block(() -> condition.getAsBoolean() || scope.isCancelRequested());
       if (!condition.getAsBoolean()) {
-        throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+        throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.await");
       }
       return true;
     }
@@ -493,15 +598,15 @@ public final class WorkflowRun implements WorkflowHooks {
     if (timeout.isNegative() || timeout.isZero()) {
       return false;
     }
-    int seq = startTimer(timeout);
+    int seq = startTimer(timeout, scope);
     ResultSlot<Void> slot = timers.get(seq);
-    thread.block(() -> condition.getAsBoolean() || slot.isCompleted() || cancelRequested);
+    thread.block(() -> condition.getAsBoolean() || slot.isCompleted() || scope.isCancelRequested());
     boolean met = condition.getAsBoolean();
     if (!slot.isCompleted()) {
       cancelTimer(seq);
     }
     if (!met && !slot.isCompleted()) {
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+      throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.await");
     }
     return met;
   }
@@ -613,21 +718,34 @@ public final class WorkflowRun implements WorkflowHooks {
     return null;
   }
 
-  private int startTimer(Duration d) {
+  private int startTimer(Duration d, CancellationScopeImpl scope) {
     int seq = nextSeq++;
     timers.put(seq, new ResultSlot<>(this));
     emit(new Command.StartTimer(seq, d));
+    timerCancels.put(seq, scope.onCancel(() -> cancelTimer(seq)));
     return seq;
   }
 
+  /** Cancels a timer that has neither fired nor been canceled; else does nothing. */
   private void cancelTimer(int seq) {
-    timers.remove(seq);
+    if (timers.remove(seq) == null) {
+      return;
+    }
+    forgetTimerCancel(seq);
     emit(new Command.CancelTimer(seq));
   }
 
-  private void throwIfCanceled() {
-    if (cancelRequested) {
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled");
+  private void forgetTimerCancel(int seq) {
+    CancellationScopeImpl.Registration r = timerCancels.remove(seq);
+    if (r != null) {
+      r.remove();
+    }
+  }
+
+  private void throwIfCanceled(WorkflowThread thread) {
+    CancellationScopeImpl scope = thread.scope();
+    if (scope.isCancelRequested()) {
+      throw new CanceledFailure(scope.describe(workflowId));
     }
   }
 
@@ -672,7 +790,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private void emit(Command c) {
     if (queryMode) {
-      throw new IllegalStateException("DURABLE-215 a query method of workflow '" + workflowId + "' tried to "
+      throw new IllegalStateException("DURABLE-215 a query method or update validator of workflow '" + workflowId + "' tried to "
           + c.describe() + "; queries are read-only");
     }
     if (closes(c)) {
@@ -797,6 +915,15 @@ public final class WorkflowRun implements WorkflowHooks {
       throw new IllegalArgumentException("DURABLE-209 workflow type " + info.workflowType() + " has no query named '"
           + queryName + "'; known queries: " + info.queries().keySet());
     }
+    return runReadOnly(() -> {
+      Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(), () -> "query '" + queryName + "'");
+      Object result = invoke(m, args);
+      return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+    });
+  }
+
+  /** Runs a query or an update validator: workflow code that may read the state but not change it. */
+  private <T> T runReadOnly(java.util.function.Supplier<T> code) {
     WorkflowRun outer = CURRENT.get();
     CURRENT.set(this);
     WorkflowHooks outerHooks = SandboxState.enter(this);
@@ -806,9 +933,7 @@ public final class WorkflowRun implements WorkflowHooks {
         // No workflow task has run yet: the state is what the constructor leaves.
         instance = newInstance();
       }
-      Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(), () -> "query '" + queryName + "'");
-      Object result = invoke(m, args);
-      return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+      return code.get();
     } finally {
       queryMode = false;
       SandboxState.restore(outerHooks);

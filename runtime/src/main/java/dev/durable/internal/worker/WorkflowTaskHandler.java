@@ -47,6 +47,10 @@ public final class WorkflowTaskHandler {
       answerQuery(t);
       return;
     }
+    if (t.update() != null) {
+      validateUpdate(t);
+      return;
+    }
     Registration reg = types.get(t.workflowType());
     if (reg == null) {
       String message = "DURABLE-204 workflow type '" + t.workflowType() + "' of workflow '" + t.workflowId()
@@ -111,6 +115,26 @@ public final class WorkflowTaskHandler {
 
   private void answerQuery(WorkflowTask t) {
     var q = t.query();
+    withCurrentState(t, run -> service.respondQuery(new WorkflowService.QueryResult(q.queryId(),
+        run.query(q.queryName(), q.input()), null)),
+        e -> service.respondQuery(new WorkflowService.QueryResult(q.queryId(), null, Failures.toInfo(e))));
+  }
+
+  /** Runs an update's validator; a validator that throws rejects the update, and nothing is recorded. */
+  private void validateUpdate(WorkflowTask t) {
+    var u = t.update();
+    withCurrentState(t, run -> {
+      run.validateUpdate(u.updateName(), u.input());
+      service.respondUpdateValidation(new WorkflowService.UpdateValidation(u.validationId(), null));
+    }, e -> service.respondUpdateValidation(new WorkflowService.UpdateValidation(u.validationId(), Failures.toInfo(e))));
+  }
+
+  /**
+   * Runs read-only {@code action} on the run's current state: the cached run, or one replayed from
+   * the completed part of its history for the purpose. What it throws goes to {@code onFailure}.
+   */
+  private void withCurrentState(WorkflowTask t, java.util.function.Consumer<WorkflowRun> action,
+      java.util.function.Consumer<Throwable> onFailure) {
     WorkflowRun run = lockCached(t.runId());
     boolean temporary = false;
     try {
@@ -125,9 +149,9 @@ public final class WorkflowTaskHandler {
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));
       }
-      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), run.query(q.queryName(), q.input()), null));
+      action.accept(run);
     } catch (Throwable e) {
-      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), null, Failures.toInfo(e)));
+      onFailure.accept(e);
     } finally {
       if (run != null) {
         if (temporary) {

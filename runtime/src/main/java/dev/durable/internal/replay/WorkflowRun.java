@@ -489,6 +489,7 @@ public final class WorkflowRun implements WorkflowHooks {
         options.getScheduleToStartTimeout(), options.getHeartbeatTimeout(), RetryPolicy.of(options.getRetryOptions()));
     ResultSlot<Object> slot = new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
         () -> "result of activity " + activityType + " in workflow '" + workflowId + "'"));
+    slot.settledByCancellation = true;
     activities.put(seq, slot);
     emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
     ActivityCancellationType cancellation = options.getCancellationType();
@@ -536,6 +537,10 @@ public final class WorkflowRun implements WorkflowHooks {
     }
     WorkflowThread thread = currentThreadOrFail("Promise.get");
     CancellationScopeImpl scope = thread.scope();
+    if (timeout == null && promise.settledByCancellation) {
+      thread.block(promise::isCompleted);
+      return true;
+    }
     if (timeout == null) {
       thread.block(() -> promise.isCompleted() || scope.isCancelRequested());
       if (!promise.isCompleted()) {

@@ -50,7 +50,11 @@ final class Updates {
   /** Waits for the outcome of an accepted update. Call with the run's lock held. */
   CompletableFuture<UpdateOutcome> waitFor(String runId, String updateId) {
     CompletableFuture<UpdateOutcome> f = new CompletableFuture<>();
-    waiters.computeIfAbsent(key(runId, updateId), k -> new ArrayList<>()).add(f);
+    waiters.compute(key(runId, updateId), (k, list) -> {
+      List<CompletableFuture<UpdateOutcome>> out = list == null ? new ArrayList<>() : list;
+      out.add(f);
+      return out;
+    });
     return f;
   }
 
@@ -106,8 +110,15 @@ final class Updates {
   void closeAll(String why) {
     DurableException closed = new DurableException("DURABLE-213", why + " before the update finished; start a server"
         + " on the same data dir and send the update again with the same update id to get its outcome.");
-    validations.values().forEach(f -> f.completeExceptionally(closed));
-    waiters.values().forEach(list -> list.forEach(f -> f.completeExceptionally(closed)));
+    List<CompletableFuture<?>> all = new ArrayList<>(validations.values());
+    for (String key : List.copyOf(waiters.keySet())) {
+      List<CompletableFuture<UpdateOutcome>> list = waiters.remove(key);
+      if (list != null) {
+        all.addAll(list);
+      }
+    }
+    // Completed outside the maps: a waiter that wakes removes itself from them.
+    all.forEach(f -> f.completeExceptionally(closed));
   }
 
   private static String key(String runId, String updateId) {

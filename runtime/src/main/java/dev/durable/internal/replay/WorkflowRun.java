@@ -2,6 +2,8 @@ package dev.durable.internal.replay;
 
 import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityOptions;
+import dev.durable.activity.LocalActivityOptions;
+import dev.durable.internal.model.LocalActivityMarker;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.failure.DurableFailure;
@@ -76,6 +78,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private final CancellationScopeImpl rootScope = CancellationScopeImpl.root(this);
   /** A cancel request among the inputs being applied; delivered once all of them are. */
   private boolean cancelDelivery;
+  /** Runs local activities; null where none can run (a replayer), which only replay can then reach. */
+  private LocalActivityExecutor localActivities;
   /** Cancel handlers of pending timers, by timer seq. */
   private final Map<Integer, CancellationScopeImpl.Registration> timerCancels = new HashMap<>();
   private boolean queryMode;
@@ -517,6 +521,60 @@ public final class WorkflowRun implements WorkflowHooks {
         new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType)));
   }
 
+  /** Sets what runs the local activities this run's code calls. */
+  public void setLocalActivities(LocalActivityExecutor executor) {
+    this.localActivities = executor;
+  }
+
+  /**
+   * Runs a local activity in this workflow task (or, replaying, returns what its marker recorded)
+   * and returns its result; throws an {@code ActivityFailure} when it failed for good. Called by
+   * local activity stubs.
+   */
+  public Object executeLocalActivity(String activityType, LocalActivityOptions options, Method method, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("calling local activity " + activityType);
+    throwIfCanceled(thread);
+    java.util.function.Supplier<String> where = () -> "local activity " + activityType + " in workflow '" + workflowId + "'";
+    List<Payload> input = converter.toPayloads(args, where);
+    Instant deadline = options.getScheduleToCloseTimeout() == null ? null : time.plus(options.getScheduleToCloseTimeout());
+    int attempt = 1;
+    while (true) {
+      String id = Integer.toString(nextSeq++);
+      LocalActivityMarker marker;
+      Payload recorded = recordedMarker(LOCAL_ACTIVITY, id);
+      if (recorded != null) {
+        marker = (LocalActivityMarker) converter.fromPayload(recorded, LocalActivityMarker.class, where);
+        if (!activityType.equals(marker.activityType())) {
+          throw nondeterminismAt(expected.get(expectedIndex).eventId(), "DURABLE-118", "MarkerRecorded LocalActivity '"
+              + id + "' of activity " + marker.activityType(), "local activity " + activityType);
+        }
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, recorded));
+      } else if (expected != null) {
+        // History has no such marker here: this reports the mismatch without running the activity during replay.
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, null));
+        throw new IllegalStateException("unreachable: the marker mismatch above fails the task");
+      } else {
+        if (localActivities == null) {
+          throw new IllegalStateException("DURABLE-245 local activity " + activityType + " of workflow '" + workflowId
+              + "' must run, but this run has no local activity executor (a replayer replays only what history"
+              + " recorded). Run the workflow on a Worker.");
+        }
+        Duration remaining = deadline == null ? null : Duration.between(time, deadline);
+        marker = localActivities.execute(workflowId, activityType, input, options, attempt, remaining);
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, converter.toPayload(marker, where)));
+      }
+      if (marker.failure() == null) {
+        return converter.fromPayload(marker.result(), method.getGenericReturnType(), () -> "result of " + where.get());
+      }
+      if (marker.retryAfter() == null || (deadline != null && !time.plus(marker.retryAfter()).isBefore(deadline))) {
+        throw new ActivityFailure(activityType, id, marker.attempt(), Failures.toException(marker.failure()));
+      }
+      // A long backoff: a durable timer, so the workflow task ends and a crash meanwhile loses nothing.
+      sleep(marker.retryAfter());
+      attempt = marker.attempt() + 1;
+    }
+  }
+
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
   void startThread(String purpose, Runnable body) {
     // Async work belongs to the scope it was started in: canceling that scope cancels it too.
@@ -620,6 +678,7 @@ public final class WorkflowRun implements WorkflowHooks {
   static final String SIDE_EFFECT = "SideEffect";
   static final String MUTABLE_SIDE_EFFECT = "MutableSideEffect";
   static final String SIGNAL_DROPPED = "SignalDropped";
+  static final String LOCAL_ACTIVITY = "LocalActivity";
 
   /** See {@code Workflow.getVersion}. */
   public int getVersion(String changeId, int minSupported, int maxSupported) {
@@ -865,6 +924,19 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private static String recordedOn(HistoryEvent e) {
     return "  (recorded by the code that ran on " + e.timestamp().toString().substring(0, 10) + ")";
+  }
+
+  /** A non-determinism error with its own code, for mismatches that matching a command cannot see. */
+  private Error nondeterminismAt(long eventId, String code, String history, String codeSide) {
+    NondeterminismError err = new NondeterminismError(code + " non-determinism in workflow '" + workflowId
+        + "' (run " + runId + ", " + info.workflowType() + ") at history event " + eventId + ":\n"
+        + "  history: " + history + "\n"
+        + "  code:    " + codeSide + "  at " + SourceLine.ofCurrentThread() + "\n"
+        + "The workflow code changed in a way that is not compatible with runs already in progress.\n"
+        + "Guard the change with Workflow.getVersion(\"<change-id>\", Workflow.DEFAULT_VERSION, 1), or reset the run"
+        + " (terminate it and start it again).");
+    nondeterminism = err;
+    return err;
   }
 
   private Error nondeterminism(long eventId, String history, String code, String source) {

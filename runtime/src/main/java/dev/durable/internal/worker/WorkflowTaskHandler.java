@@ -29,6 +29,7 @@ public final class WorkflowTaskHandler {
   private final RunCache cache;
   private final ViolationListener violationListener;
   private final List<Class<? extends Throwable>> failWorkflowTypes;
+  private volatile LocalActivityRunner localActivities;
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
       Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
@@ -74,6 +75,7 @@ public final class WorkflowTaskHandler {
           events = fullHistory(t.runId(), t.lastEventId());
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
+        run.setLocalActivities(localActivities);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -209,8 +211,16 @@ public final class WorkflowTaskHandler {
     }
   }
 
+  /** Sets what runs local activities: the worker's registered activity implementations. */
+  public void setLocalActivities(LocalActivityRunner runner) {
+    this.localActivities = runner;
+  }
+
   /** Unwinds every cached run. */
   public void shutdown() {
+    if (localActivities != null) {
+      localActivities.shutdown();
+    }
     for (WorkflowRun run : cache.clear()) {
       run.lock.lock();
       try {

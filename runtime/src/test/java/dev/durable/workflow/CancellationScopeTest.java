@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durable.activity.Activity;
 import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityInterface;
@@ -16,6 +19,7 @@ import dev.durable.client.WorkflowStatus;
 import dev.durable.common.RetryOptions;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
+import dev.durable.failure.NondeterminismError;
 import dev.durable.testing.TestEnv;
 import dev.durable.worker.WorkflowReplayer;
 import java.nio.file.Path;
@@ -222,6 +226,20 @@ class CancellationScopeTest {
     }
   }
 
+  /** Blocks on an activity no worker takes, with the default TRY_CANCEL. */
+  @WorkflowInterface
+  public interface Waiter {
+    @WorkflowMethod
+    String run();
+  }
+
+  public static final class WaiterImpl implements Waiter {
+    @Override
+    public String run() {
+      return booking(ActivityCancellationType.TRY_CANCEL, "no-worker-polls-this").reserve("table");
+    }
+  }
+
   @TempDir Path dir;
   private TestEnv env;
   private final BookingImpl bookingImpl = new BookingImpl();
@@ -233,7 +251,7 @@ class CancellationScopeTest {
   }
 
   private void startWorker() {
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(TripImpl.class, PatientImpl.class)
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(TripImpl.class, PatientImpl.class, WaiterImpl.class)
         .registerActivitiesImplementations(bookingImpl));
   }
 
@@ -336,5 +354,36 @@ class CancellationScopeTest {
     assertEquals(WorkflowStatus.CANCELED, e.getStatus());
     assertTrue(bookingImpl.calls("release hotel") >= 1);
     assertEquals(1, env.eventTypes("restart").stream().filter("WorkflowExecutionCancelRequested"::equals).count());
+  }
+
+  @Test
+  void runsStartedBeforeActivityCancellationExistedReplayTheWayTheyWereRecorded() throws Exception {
+    WorkflowClient.start(env.newWorkflow(Waiter.class, "v1")::run);
+    env.awaitEvent("v1", "ActivityTaskScheduled");
+    env.stub("v1").cancel();
+    assertEquals(WorkflowStatus.CANCELED, assertThrows(WorkflowFailedException.class,
+        () -> env.stub("v1").getResult(String.class)).getStatus());
+    String recorded = env.stub("v1").getHistory().toJson();
+    assertTrue(recorded.contains("ActivityTaskCancelRequested"), recorded);
+
+    // The same run as the engine of replay semantics 1 recorded it: the cancel made no command for the activity.
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode history = (ObjectNode) json.readTree(recorded);
+    ArrayNode events = json.createArrayNode();
+    for (var e : history.get("events")) {
+      if (!e.get("eventType").asText().equals("ActivityTaskCancelRequested")) {
+        ((ObjectNode) e).put("eventId", events.size() + 1);
+        events.add(e);
+      }
+    }
+    history.set("events", events);
+    ((ObjectNode) events.get(0).get("attributes")).put("replaySemantics", 1);
+    WorkflowReplayer.replayWorkflowExecution(json.writeValueAsString(history), WaiterImpl.class);
+
+    // And a version-1 history that does have the request is not what version-1 code does.
+    ObjectNode withRequest = (ObjectNode) json.readTree(recorded);
+    ((ObjectNode) withRequest.get("events").get(0).get("attributes")).put("replaySemantics", 1);
+    assertThrows(NondeterminismError.class,
+        () -> WorkflowReplayer.replayWorkflowExecution(json.writeValueAsString(withRequest), WaiterImpl.class));
   }
 }

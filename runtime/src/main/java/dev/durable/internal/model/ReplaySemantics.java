@@ -8,8 +8,13 @@ package dev.durable.internal.model;
 public final class ReplaySemantics {
   /** The first release. */
   public static final int V1 = 1;
+  /**
+   * Cancellation scopes: canceling the scope of a pending activity records a request to cancel it
+   * ({@code ActivityTaskCancelRequested}). Under V1 a workflow cancel only ended the wait.
+   */
+  public static final int V2_ACTIVITY_CANCELLATION = 2;
   /** The semantics new runs start with. */
-  public static final int CURRENT = V1;
+  public static final int CURRENT = V2_ACTIVITY_CANCELLATION;
 
   private ReplaySemantics() {}
 }

@@ -80,6 +80,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean cancelDelivery;
   /** Runs local activities; null where none can run (a replayer), which only replay can then reach. */
   private LocalActivityExecutor localActivities;
+  /** The replay semantics the run started with; older runs keep the behaviour they were recorded with. */
+  private int replaySemantics = ReplaySemantics.CURRENT;
   /** Cancel handlers of pending timers, by timer seq. */
   private final Map<Integer, CancellationScopeImpl.Registration> timerCancels = new HashMap<>();
   private boolean queryMode;
@@ -245,6 +247,7 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        replaySemantics = started.replaySemantics();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
@@ -508,6 +511,12 @@ public final class WorkflowRun implements WorkflowHooks {
       CancellationScopeImpl scope) {
     ResultSlot<Object> slot = activities.get(seq);
     if (slot == null || slot.isCompleted()) {
+      return;
+    }
+    if (replaySemantics < ReplaySemantics.V2_ACTIVITY_CANCELLATION) {
+      // Recorded before activity cancellation existed: the cancel only ended the wait, with no command.
+      activities.remove(seq);
+      slot.fail(new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType));
       return;
     }
     if (cancellation != ActivityCancellationType.ABANDON) {

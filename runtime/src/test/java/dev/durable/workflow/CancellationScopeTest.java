@@ -303,6 +303,8 @@ class CancellationScopeTest {
     env.stub("scope").signal("stop");
 
     env.awaitEvent("scope", "ActivityTaskCancelRequested");
+    assertEquals("CANCEL_REQUESTED", env.awaitPendingActivity("scope", "the running attempt asked to stop",
+        a -> a.activityType().equals("LongJob")).state());
     bookingImpl.proceed.countDown();
     assertEquals("activity: CanceledFailure | sleep: a cancellation scope of workflow 'scope' was canceled"
         + " (no longer needed) during Workflow.sleep(PT2H) | reserved taxi", env.result("scope", String.class));

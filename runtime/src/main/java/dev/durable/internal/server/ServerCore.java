@@ -715,8 +715,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
             || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
-        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled)) {
-          // A signal arrived while the code decided to finish: run the task again so the code sees it.
+        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
+            || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
+          // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
           var events = new ArrayList<HistoryEvent>();
           flushBuffered(s, events);

@@ -375,56 +375,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     limits.checkPayloads(r.input(), () -> "the input of update '" + r.updateName() + "' to workflow '" + r.workflowId()
         + "'", " The update was not recorded.");
     String runId;
-    CompletableFuture<UpdateOutcome> outcome = null;
-    CompletableFuture<UpdateValidation> validation = null;
-    long validationId = tokens.incrementAndGet();
     try (var g = enter()) {
       runId = store.currentRunId(r.workflowId()).orElseThrow(() -> notFound(r.workflowId(), "update"));
-      Execution ex = open.get(runId);
-      if (ex == null) {
-        return Optional.of(closedRunOutcome(r, runId));
-      }
-      synchronized (ex) {
-        ExecutionState s = ex.state;
-        if (s.status.isClosed()) {
-          return Optional.of(closedRunOutcome(r, runId));
-        }
-        Long completedBy = s.updates.get(r.updateId());
-        if (completedBy != null && completedBy > 0) {
-          return Optional.of(recordedOutcome(runId, completedBy));
-        }
-        if (completedBy != null) {
-          outcome = updates.waitFor(runId, r.updateId());
-        } else {
-          // Nothing is stored before the validator accepted it: a rejected update leaves no trace.
-          validation = updates.newValidation(validationId);
-          workflowQueue(s.taskQueue).offer(new UpdateRef(runId, new UpdateTask(validationId, r.updateId(),
-              r.updateName(), r.input())));
-        }
-      }
     }
-    if (validation != null) {
-      UpdateValidation v;
-      try {
-        v = awaitUpdate(validation, r, "validated");
-      } finally {
-        updates.forgetValidation(validationId);
-      }
-      if (v == null) {
-        throw new WorkflowUpdateException("DURABLE-244", r.workflowId(), r.updateName(), r.updateId(), "no worker"
-            + " validated update '" + r.updateName() + "' of workflow '" + r.workflowId() + "' within " + r.timeout()
-            + "; nothing was recorded. Start a worker for the workflow's task queue, then send the update again.", null);
-      }
-      if (v.rejection() != null) {
-        String code = v.rejection().message().startsWith("DURABLE-240") ? "DURABLE-240" : "DURABLE-241";
-        throw new WorkflowUpdateException(code, r.workflowId(), r.updateName(), r.updateId(), "update '"
-            + r.updateName() + "' (id " + r.updateId() + ") of workflow '" + r.workflowId() + "' was rejected: "
-            + v.rejection().message() + ". Nothing was recorded.", Failures.toException(v.rejection()));
-      }
-      outcome = accept(r, runId);
-      if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
-        return Optional.of(outcome.join());
-      }
+    CompletableFuture<UpdateOutcome> outcome = updateStep(r, runId, false);
+    if (outcome == null) {
+      validate(r, runId);
+      outcome = updateStep(r, runId, true);
     }
     try {
       return Optional.ofNullable(awaitUpdate(outcome, r, "completed"));
@@ -433,8 +390,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  /** Records a validated update as accepted (unless a request with the same id did meanwhile) and waits for it. */
-  private CompletableFuture<UpdateOutcome> accept(UpdateRequest r, String runId) {
+  /**
+   * Under the run's lock: for an update the run knows, its recorded outcome or a wait for it; for
+   * a new one, once {@code validated}, records it as accepted and waits for it; else null: it
+   * must be validated first. Throws for a closed run without the update's outcome.
+   */
+  private CompletableFuture<UpdateOutcome> updateStep(UpdateRequest r, String runId, boolean validated) {
     try (var g = enter()) {
       Execution ex = open.get(runId);
       if (ex == null) {
@@ -450,13 +411,55 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           return CompletableFuture.completedFuture(recordedOutcome(runId, completedBy));
         }
         if (completedBy == null) {
+          if (!validated) {
+            return null;
+          }
           s.updates.put(r.updateId(), 0L);
           var events = new ArrayList<HistoryEvent>();
           addInput(s, events, new EventAttributes.WorkflowUpdateAccepted(r.updateId(), r.updateName(), r.input()));
           persist(ex, events, true);
         }
+        // Accepted now, or by an earlier request with the same id (maybe one racing with this one): wait for it.
         return updates.waitFor(runId, r.updateId());
       }
+    }
+  }
+
+  /**
+   * Has a worker run the update's validator. Nothing is stored before it accepted the update, so a
+   * rejected update leaves no trace. Throws when it was rejected or no worker answered in time.
+   */
+  private void validate(UpdateRequest r, String runId) {
+    long validationId = tokens.incrementAndGet();
+    CompletableFuture<UpdateValidation> validation = updates.newValidation(validationId);
+    UpdateValidation v;
+    try {
+      try (var g = enter()) {
+        Execution ex = open.get(runId);
+        if (ex == null) {
+          return; // closed meanwhile: the next step reports it
+        }
+        String taskQueue;
+        synchronized (ex) {
+          taskQueue = ex.state.taskQueue;
+        }
+        workflowQueue(taskQueue).offer(new UpdateRef(runId, new UpdateTask(validationId, r.updateId(), r.updateName(),
+            r.input())));
+      }
+      v = awaitUpdate(validation, r, "validated");
+    } finally {
+      updates.forgetValidation(validationId);
+    }
+    if (v == null) {
+      throw new WorkflowUpdateException("DURABLE-244", r.workflowId(), r.updateName(), r.updateId(), "no worker"
+          + " validated update '" + r.updateName() + "' of workflow '" + r.workflowId() + "' within " + r.timeout()
+          + "; nothing was recorded. Start a worker for the workflow's task queue, then send the update again.", null);
+    }
+    if (v.rejection() != null) {
+      String code = v.rejection().message().startsWith("DURABLE-240") ? "DURABLE-240" : "DURABLE-241";
+      throw new WorkflowUpdateException(code, r.workflowId(), r.updateName(), r.updateId(), "update '"
+          + r.updateName() + "' (id " + r.updateId() + ") of workflow '" + r.workflowId() + "' was rejected: "
+          + v.rejection().message() + ". Nothing was recorded.", Failures.toException(v.rejection()));
     }
   }
 

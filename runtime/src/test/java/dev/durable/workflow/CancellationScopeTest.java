@@ -20,6 +20,7 @@ import dev.durable.common.RetryOptions;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.failure.NondeterminismError;
+import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
 import dev.durable.worker.WorkflowReplayer;
 import java.nio.file.Path;
@@ -112,12 +113,17 @@ class CancellationScopeTest {
 
     @SignalMethod
     void stop();
+
+    @SignalMethod
+    void finish();
   }
 
   public static final class TripImpl implements Trip {
     private final Booking booking = booking(ActivityCancellationType.TRY_CANCEL, null);
     private final Booking waiting = booking(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED, null);
+    private final Booking abandoning = booking(ActivityCancellationType.ABANDON, null);
     private boolean stop;
+    private boolean finish;
 
     @Override
     public String run(String mode) {
@@ -180,6 +186,22 @@ class CancellationScopeTest {
           out.append(booking.reserve("taxi"));
           return out.toString();
         }
+        case "abandon": {
+          List<Promise<String>> started = new ArrayList<>();
+          CancellationScope scope = Workflow.newCancellationScope(
+              () -> started.add(Async.function(abandoning::longJob, "abandoned")));
+          scope.run();
+          Workflow.await(() -> stop);
+          scope.cancel();
+          String out;
+          try {
+            out = started.get(0).get();
+          } catch (ActivityFailure e) {
+            out = "wait ended: " + e.getCause().getClass().getSimpleName();
+          }
+          Workflow.await(() -> finish);
+          return out;
+        }
         case "nested": {
           CancellationScope[] inner = new CancellationScope[2];
           CancellationScope outer = Workflow.newCancellationScope(() -> {
@@ -200,6 +222,11 @@ class CancellationScopeTest {
     @Override
     public void stop() {
       stop = true;
+    }
+
+    @Override
+    public void finish() {
+      finish = true;
     }
   }
 
@@ -387,5 +414,23 @@ class CancellationScopeTest {
     ((ObjectNode) withRequest.get("events").get(0).get("attributes")).put("replaySemantics", 1);
     assertThrows(NondeterminismError.class,
         () -> WorkflowReplayer.replayWorkflowExecution(json.writeValueAsString(withRequest), WaiterImpl.class));
+  }
+
+  @Test
+  void anAbandonedActivityEndsTheWaitAtOnceAndRunsOnWithoutACancelRequest() throws Exception {
+    WorkflowClient.start(env.newWorkflow(Trip.class, "abandon")::run, "abandon");
+    assertTrue(bookingImpl.longJobStarted.await(10, TimeUnit.SECONDS));
+    env.awaitEvent("abandon", "WorkflowTaskCompleted");
+
+    env.stub("abandon").signal("stop");
+    Eventually.eventually("the task that canceled the scope", () -> env.eventTypes("abandon"),
+        events -> events.lastIndexOf("WorkflowTaskCompleted") > events.indexOf("WorkflowExecutionSignaled"));
+    bookingImpl.proceed.countDown();
+    env.awaitEvent("abandon", "ActivityTaskCompleted");
+    env.stub("abandon").signal("finish");
+
+    assertEquals("wait ended: CanceledFailure", env.result("abandon", String.class));
+    assertEquals(null, bookingImpl.heartbeatOutcome.get(10, TimeUnit.SECONDS), "nobody asked the activity to stop");
+    assertFalse(env.eventTypes("abandon").contains("ActivityTaskCancelRequested"), env.eventTypes("abandon").toString());
   }
 }

@@ -10,7 +10,9 @@ public final class ReplaySemantics {
   public static final int V1 = 1;
   /**
    * Cancellation scopes: canceling the scope of a pending activity records a request to cancel it
-   * ({@code ActivityTaskCancelRequested}). Under V1 a workflow cancel only ended the wait.
+   * ({@code ActivityTaskCancelRequested}), and a scope's timers are canceled when it is (in the
+   * order they were started). Under V1 a workflow cancel only ended the wait for an activity, and
+   * each thread waiting for a timer canceled it when it woke.
    */
   public static final int V2_ACTIVITY_CANCELLATION = 2;
   /** The semantics new runs start with. */

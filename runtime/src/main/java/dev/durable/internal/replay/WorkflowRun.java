@@ -795,7 +795,10 @@ public final class WorkflowRun implements WorkflowHooks {
     int seq = nextSeq++;
     timers.put(seq, new ResultSlot<>(this));
     emit(new Command.StartTimer(seq, d));
-    timerCancels.put(seq, scope.onCancel(() -> cancelTimer(seq)));
+    if (replaySemantics >= ReplaySemantics.V2_ACTIVITY_CANCELLATION) {
+      timerCancels.put(seq, scope.onCancel(() -> cancelTimer(seq)));
+    }
+    // Under semantics 1 (only the root scope existed) the thread waiting for the timer cancels it when it wakes.
     return seq;
   }
 

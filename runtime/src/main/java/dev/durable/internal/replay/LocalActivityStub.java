@@ -31,11 +31,7 @@ public final class LocalActivityStub implements InvocationHandler {
       return Proxies.objectMethod(proxy, method, args,
           "LocalActivityStub[" + proxy.getClass().getInterfaces()[0].getName() + "]");
     }
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 local activity stubs can only be called from workflow code; "
-          + method.getName() + " was called on thread " + Thread.currentThread().getName());
-    }
+    WorkflowRun run = ActivityStub.runOf(method, "local activity stubs");
     return run.executeLocalActivity(ActivityInterfaceInfo.typeName(method), options, method,
         args == null ? new Object[0] : args);
   }

@@ -40,9 +40,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the test kills the JVM after the update was accepted. A later run sends the same update id
  * again, prints {@code UPDATE-RESULT <result>} and exits 0.
  *
+ * <p>{@code local} (run under the agent): runs workflow {@code sum}, whose local activities write
+ * the ledger, and prints {@code LOCAL-RESULT <sum>}.
+ *
  * <p>Every activity execution appends {@code <what> run=<run> exec=<n>} to the ledger file.
  *
- * <p>Usage: {@code SagaUpdateChild saga|update dataDir ledgerFile runNumber}.
+ * <p>Usage: {@code SagaUpdateChild saga|update|local dataDir ledgerFile runNumber}.
  */
 public final class SagaUpdateChild {
   static final int ITEMS = 5;
@@ -58,6 +61,8 @@ public final class SagaUpdateChild {
     String undo(int item);
 
     int apply(int amount);
+
+    int note(int amount);
   }
 
   @WorkflowInterface
@@ -124,14 +129,33 @@ public final class SagaUpdateChild {
     }
   }
 
+  @WorkflowInterface
+  public interface Sum {
+    @WorkflowMethod
+    int run();
+  }
+
+  /** Calls a local activity that writes a file: allowed, because it runs on the worker's threads, not the workflow's. */
+  public static class SumImpl implements Sum {
+    private final Travel local = Workflow.newLocalActivityStub(Travel.class,
+        dev.durable.activity.LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5)).build());
+
+    @Override
+    public int run() {
+      return local.note(5) + local.note(6);
+    }
+  }
+
   /** Writes a ledger line for every execution; in run 1, {@code apply} never returns. */
   static final class LedgerTravel implements Travel {
     private final FileChannel ledger;
+    private final Path ledgerFile;
     private final int run;
     private final AtomicInteger executions = new AtomicInteger();
 
-    LedgerTravel(FileChannel ledger, int run) {
+    LedgerTravel(FileChannel ledger, Path ledgerFile, int run) {
       this.ledger = ledger;
+      this.ledgerFile = ledgerFile;
       this.run = run;
     }
 
@@ -157,6 +181,18 @@ public final class SagaUpdateChild {
       if (run == 1) {
         // The update was accepted and its handler is running: wait here to be killed.
         pause(ChildJvm.DEADLINE);
+      }
+      return amount;
+    }
+
+    @Override
+    public int note(int amount) {
+      // Opens the file itself: on a workflow thread, the agent would report this as DURABLE-101.
+      String line = "note " + amount + " run=" + run + " exec=" + executions.incrementAndGet() + "\n";
+      try {
+        java.nio.file.Files.writeString(ledgerFile, line, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return amount;
     }
@@ -196,12 +232,15 @@ public final class SagaUpdateChild {
          DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).build().start();
          WorkflowClient client = WorkflowClient.newInstance(server);
          Worker worker = Worker.newBuilder(client, TASK_QUEUE)
-             .registerWorkflowImplementationTypes(TripImpl.class, CounterImpl.class)
-             .registerActivitiesImplementations(new LedgerTravel(ledger, run))
+             .registerWorkflowImplementationTypes(TripImpl.class, CounterImpl.class, SumImpl.class)
+             .registerActivitiesImplementations(new LedgerTravel(ledger, ledgerFile, run))
              .build()) {
       worker.start();
       WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE);
-      if (mode.equals("saga")) {
+      if (mode.equals("local")) {
+        Sum sum = client.newWorkflowStub(Sum.class, options.setWorkflowId("sum").build());
+        System.out.println("LOCAL-RESULT " + sum.run());
+      } else if (mode.equals("saga")) {
         if (client.newUntypedWorkflowStub("trip").describe().isEmpty()) {
           WorkflowClient.start(client.newWorkflowStub(Trip.class, options.setWorkflowId("trip").build())::run);
         }

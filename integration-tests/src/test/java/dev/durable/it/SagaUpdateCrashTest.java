@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restarts it on the same data dir, and checks what holds: compensations run at least once each,
  * in reverse order, and one whose completion was recorded before the kill never runs again; an
  * accepted update is recorded once and its result reaches a client that sends the same update id
- * after the restart.
+ * after the restart. Also runs local activities under the agent: their I/O is not workflow code.
  */
 class SagaUpdateCrashTest {
   @TempDir Path tmp;
@@ -87,6 +87,26 @@ class SagaUpdateCrashTest {
       assertEquals(1, types.stream().filter("WorkflowUpdateCompleted"::equals).count(), types.toString());
     }
     StoredHistories.assertAllValid(dataDir);
+  }
+
+  @Test
+  void localActivitiesDoTheirIoOutsideTheSandboxUnderTheAgent() throws Exception {
+    Path dataDir = tmp.resolve("data");
+    Path ledgerFile = tmp.resolve("ledger.txt");
+    try (ChildJvm child = ChildJvm.launcher(SagaUpdateChild.class.getName(), "local", dataDir, ledgerFile, 1)
+        .agent("").start(tmp, "local-1")) {
+      assertEquals(0, child.awaitExit(), child.report());
+      assertEquals(List.of("11"), child.stdoutValues("LOCAL-RESULT "), child.report());
+      assertTrue(!child.stderrText().contains("DURABLE-101"), child.report());
+    }
+    assertEquals(2, lines(ledgerFile, "note ").size());
+    List<String> types = new ArrayList<>();
+    try (DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).build().start();
+         WorkflowClient client = WorkflowClient.newInstance(server)) {
+      client.newUntypedWorkflowStub("sum").getHistory().getEvents().forEach(e -> types.add(e.eventType()));
+    }
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "MarkerRecorded", "MarkerRecorded",
+        "WorkflowExecutionCompleted"), types);
   }
 
   private ChildJvm start(String mode, Path dataDir, Path ledgerFile, int run) throws java.io.IOException {

@@ -253,8 +253,7 @@ public final class WorkflowRun implements WorkflowHooks {
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
               + "). Run it on workers with that engine version or newer.");
         }
-        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", rootScope,
-            () -> runWorkflowMethod(started.input())));
+        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
         ResultSlot<Object> slot = activities.remove(done.seq());
         if (slot != null) {
@@ -314,7 +313,7 @@ public final class WorkflowRun implements WorkflowHooks {
       emit(dropped);
       return;
     }
-    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), rootScope, () -> {
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-signal-" + signal.signalName(), () -> {
       Object[] args = converter.fromPayloads(signal.input(), handler.getGenericParameterTypes(),
           () -> "signal '" + signal.signalName() + "' of workflow '" + workflowId + "'");
       invoke(handler, args);
@@ -325,7 +324,7 @@ public final class WorkflowRun implements WorkflowHooks {
   private void startUpdateHandler(EventAttributes.WorkflowUpdateAccepted update) {
     Method handler = UpdateMethods.of(info.iface()).handlers().get(update.updateName());
     String where = "update '" + update.updateName() + "' (id " + update.updateId() + ") of workflow '" + workflowId + "'";
-    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-update-" + update.updateName(), rootScope, () -> {
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-update-" + update.updateName(), () -> {
       if (handler == null) {
         // Accepted by code that had the handler, replayed by code that has not: the code changed incompatibly.
         throw new NondeterminismError("DURABLE-117 " + where + " was accepted, but " + info.iface().getName()
@@ -528,6 +527,11 @@ public final class WorkflowRun implements WorkflowHooks {
     activities.remove(seq);
     slot.fail(new ActivityFailure(activityType, Integer.toString(seq), 1,
         new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType)));
+  }
+
+  /** The workflow method's cancellation scope, which a workflow cancel request cancels. */
+  CancellationScopeImpl rootScope() {
+    return rootScope;
   }
 
   /** Sets what runs the local activities this run's code calls. */

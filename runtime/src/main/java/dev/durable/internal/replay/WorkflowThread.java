@@ -22,6 +22,11 @@ final class WorkflowThread {
   /** The cancellation scope the thread's code runs in now. */
   private CancellationScopeImpl scope;
 
+  /** A thread in the run's root cancellation scope (the workflow method's, signal and update handlers'). */
+  WorkflowThread(WorkflowRun run, String name, Runnable body) {
+    this(run, name, run.rootScope(), body);
+  }
+
   WorkflowThread(WorkflowRun run, String name, CancellationScopeImpl scope, Runnable body) {
     this.run = run;
     this.scope = scope;

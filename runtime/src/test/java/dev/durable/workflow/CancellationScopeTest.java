@@ -134,7 +134,8 @@ class CancellationScopeTest {
             Workflow.sleep(Duration.ofDays(7));
             return "slept";
           } catch (CanceledFailure e) {
-            boolean rootCanceled = CancellationScope.current().isCancelRequested();
+            boolean rootCanceled = CancellationScope.current().isCancelRequested()
+                && "canceled by a client".equals(CancellationScope.current().getCancellationReason());
             String[] released = new String[1];
             Workflow.newDetachedCancellationScope(() -> released[0] = booking.release("hotel")).run();
             if (!rootCanceled || released[0] == null) {

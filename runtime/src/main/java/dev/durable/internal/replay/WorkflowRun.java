@@ -77,7 +77,7 @@ public final class WorkflowRun implements WorkflowHooks {
   /** The workflow method's scope; a workflow cancel request cancels it. */
   private final CancellationScopeImpl rootScope = CancellationScopeImpl.root(this);
   /** A cancel request among the inputs being applied; delivered once all of them are. */
-  private boolean cancelDelivery;
+  private EventAttributes.WorkflowExecutionCancelRequested cancelDelivery;
   /** Runs local activities; null where none can run (a replayer), which only replay can then reach. */
   private LocalActivityExecutor localActivities;
   /** The replay semantics the run started with; older runs keep the behaviour they were recorded with. */
@@ -277,17 +277,18 @@ public final class WorkflowRun implements WorkflowHooks {
         }
       } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
         deliverSignal(e, signal);
-      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
-        cancelDelivery = true;
+      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested cancel) {
+        cancelDelivery = cancel;
       } else if (a instanceof EventAttributes.WorkflowUpdateAccepted update) {
         startUpdateHandler(update);
       }
     }
-    if (cancelDelivery) {
+    if (cancelDelivery != null) {
       // After the batch's other inputs: a timer that fired or an activity that completed in the same
       // batch has its outcome, and is not canceled any more.
-      cancelDelivery = false;
-      rootScope.cancel("canceled by a client");
+      String reason = cancelDelivery.reason();
+      cancelDelivery = null;
+      rootScope.cancel(reason);
     }
   }
 

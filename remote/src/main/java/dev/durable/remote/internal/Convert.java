@@ -48,6 +48,10 @@ final class Convert {
     return s == null ? "" : s;
   }
 
+  static String orNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
   /** Returns the value of an {@code optional string} field: null when it is not set. */
   static String opt(boolean has, String value) {
     return has ? value : null;
@@ -212,6 +216,11 @@ final class Convert {
       b.setQuery(dev.durable.remote.proto.QueryTask.newBuilder().setQueryId(t.query().queryId())
           .setQueryName(t.query().queryName()).addAllInput(payloadsOut(t.query().input())));
     }
+    if (t.update() != null) {
+      b.setUpdate(dev.durable.remote.proto.UpdateTask.newBuilder().setValidationId(t.update().validationId())
+          .setUpdateId(t.update().updateId()).setUpdateName(t.update().updateName())
+          .addAllInput(payloadsOut(t.update().input())));
+    }
     return b.build();
   }
 
@@ -220,9 +229,13 @@ final class Convert {
         ? new WorkflowService.QueryTask(t.getQuery().getQueryId(), t.getQuery().getQueryName(),
             payloadsIn(t.getQuery().getInputList()))
         : null;
+    WorkflowService.UpdateTask u = t.hasUpdate()
+        ? new WorkflowService.UpdateTask(t.getUpdate().getValidationId(), t.getUpdate().getUpdateId(),
+            t.getUpdate().getUpdateName(), payloadsIn(t.getUpdate().getInputList()))
+        : null;
     return new WorkflowService.WorkflowTask(t.getToken(), t.getWorkflowId(), t.getRunId(), t.getWorkflowType(),
         t.getTaskQueue(), t.getAttempt(), eventsIn(t.getEventsJsonList()), t.getLastEventId(),
-        t.hasWorkflowTime() ? instant(t.getWorkflowTime()) : null, q);
+        t.hasWorkflowTime() ? instant(t.getWorkflowTime()) : null, q, u);
   }
 
   static dev.durable.remote.proto.ActivityToken token(WorkflowService.ActivityToken t) {
@@ -258,6 +271,39 @@ final class Convert {
         t.hasScheduledTime() ? instant(t.getScheduledTime()) : null,
         t.hasStartToCloseTimeout() ? duration(t.getStartToCloseTimeout()) : null,
         t.hasHeartbeatTimeout() ? duration(t.getHeartbeatTimeout()) : null);
+  }
+
+  // ---- updates
+
+  static dev.durable.remote.proto.UpdateRequest update(WorkflowService.UpdateRequest r) {
+    var b = dev.durable.remote.proto.UpdateRequest.newBuilder().addAllInput(payloadsOut(r.input()))
+        .setTimeout(duration(r.timeout()));
+    set(r.workflowId(), b::setWorkflowId);
+    set(r.updateId(), b::setUpdateId);
+    set(r.updateName(), b::setUpdateName);
+    return b.build();
+  }
+
+  static WorkflowService.UpdateRequest update(dev.durable.remote.proto.UpdateRequest r) {
+    return new WorkflowService.UpdateRequest(opt(r.hasWorkflowId(), r.getWorkflowId()),
+        opt(r.hasUpdateId(), r.getUpdateId()), opt(r.hasUpdateName(), r.getUpdateName()), payloadsIn(r.getInputList()),
+        duration(r.getTimeout()));
+  }
+
+  static dev.durable.remote.proto.UpdateOutcome outcome(WorkflowService.UpdateOutcome o) {
+    var b = dev.durable.remote.proto.UpdateOutcome.newBuilder();
+    if (o.result() != null) {
+      b.setResult(payload(o.result()));
+    }
+    if (o.failure() != null) {
+      b.setFailure(failure(o.failure()));
+    }
+    return b.build();
+  }
+
+  static WorkflowService.UpdateOutcome outcome(dev.durable.remote.proto.UpdateOutcome o) {
+    return new WorkflowService.UpdateOutcome(o.hasResult() ? payload(o.getResult()) : null,
+        o.hasFailure() ? failure(o.getFailure()) : null);
   }
 
   // ---- descriptions

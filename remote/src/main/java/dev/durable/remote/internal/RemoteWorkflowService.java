@@ -267,6 +267,22 @@ final class RemoteWorkflowService implements WorkflowService {
   }
 
   @Override
+  public Optional<UpdateOutcome> update(UpdateRequest request) {
+    // The server waits up to request.timeout for a validation, then as long for the outcome.
+    var r = call(Rpc.UPDATE, Convert.update(request), callTimeout.plus(request.timeout().multipliedBy(2)).plus(MARGIN), false);
+    return r.hasOutcome() ? Optional.of(Convert.outcome(r.getOutcome())) : Optional.empty();
+  }
+
+  @Override
+  public void respondUpdateValidation(UpdateValidation validation) {
+    var b = dev.durable.remote.proto.UpdateValidation.newBuilder().setValidationId(validation.validationId());
+    if (validation.rejection() != null) {
+      b.setRejection(Convert.failure(validation.rejection()));
+    }
+    call(Rpc.RESPOND_UPDATE_VALIDATION, b.build());
+  }
+
+  @Override
   public void shutdownWorker(String identity) {
     try {
       call(Rpc.SHUTDOWN_WORKER, ShutdownWorkerRequest.newBuilder().setIdentity(Convert.str(identity)).build());

@@ -32,6 +32,9 @@ import dev.durable.remote.proto.SignalWithStartRequest;
 import dev.durable.remote.proto.StartRequest;
 import dev.durable.remote.proto.StartResponse;
 import dev.durable.remote.proto.TerminateRequest;
+import dev.durable.remote.proto.UpdateRequest;
+import dev.durable.remote.proto.UpdateResponse;
+import dev.durable.remote.proto.UpdateValidation;
 import dev.durable.remote.proto.VerifyHistoryRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
@@ -84,6 +87,10 @@ final class Rpc {
       unary("VerifyHistory", VerifyHistoryRequest.getDefaultInstance(), HistoryVerification.getDefaultInstance());
   static final MethodDescriptor<AwaitCloseRequest, AwaitCloseResponse> AWAIT_CLOSE =
       unary("AwaitClose", AwaitCloseRequest.getDefaultInstance(), AwaitCloseResponse.getDefaultInstance());
+  static final MethodDescriptor<UpdateRequest, UpdateResponse> UPDATE =
+      unary("Update", UpdateRequest.getDefaultInstance(), UpdateResponse.getDefaultInstance());
+  static final MethodDescriptor<UpdateValidation, Empty> RESPOND_UPDATE_VALIDATION =
+      unary("RespondUpdateValidation", UpdateValidation.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<ShutdownWorkerRequest, Empty> SHUTDOWN_WORKER =
       unary("ShutdownWorker", ShutdownWorkerRequest.getDefaultInstance(), Empty.getDefaultInstance());
 

@@ -13,6 +13,7 @@ import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.StartResponse;
+import dev.durable.remote.proto.UpdateResponse;
 import io.grpc.Context;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -132,6 +133,16 @@ public final class ServerHandlers {
           Duration timeout = draining ? Duration.ZERO : Convert.duration(r.getTimeout());
           s.awaitClose(workflowId(r.hasWorkflowId(), r.getWorkflowId()), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
           return b.build();
+        }))
+        .addMethod(unary(Rpc.UPDATE, r -> {
+          var b = UpdateResponse.newBuilder();
+          s.update(Convert.update(r)).ifPresent(o -> b.setOutcome(Convert.outcome(o)));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.RESPOND_UPDATE_VALIDATION, r -> {
+          s.respondUpdateValidation(new WorkflowService.UpdateValidation(r.getValidationId(),
+              r.hasRejection() ? Convert.failure(r.getRejection()) : null));
+          return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.SHUTDOWN_WORKER, r -> {
           s.shutdownWorker(r.getIdentity());

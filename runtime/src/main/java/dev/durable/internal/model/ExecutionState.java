@@ -45,6 +45,8 @@ public final class ExecutionState {
   public Map<Integer, PendingActivity> activities = new TreeMap<>();
   public Map<Integer, Instant> timers = new TreeMap<>();
   public boolean cancelRequested;
+  /** The run's search attributes by name; indexed for listing. */
+  public Map<String, SearchAttributeValue> searchAttributes = new TreeMap<>();
 
   public Payload result;
   public FailureInfo failure;

@@ -12,6 +12,8 @@ import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
@@ -73,6 +75,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean queryMode;
   /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
   private Instant startTime;
+  /** The run's search attributes: the start's, then each upsert's. */
+  private Map<String, SearchAttributeValue> searchAttributes = Map.of();
 
   private final List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> expected;
@@ -233,6 +237,9 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        if (started.searchAttributes() != null) {
+          searchAttributes = started.searchAttributes();
+        }
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
@@ -667,7 +674,20 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Returns facts about the run. */
   public WorkflowInfo info() {
     // Attempt 1: each run is its own first attempt until workflow retries exist.
-    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime);
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime,
+        SearchAttributes.toJava(searchAttributes));
+  }
+
+  /** See {@code Workflow.upsertSearchAttributes}: checked, recorded as a command, and visible at once. */
+  public void upsertSearchAttributes(Map<String, ?> attributes) {
+    currentThreadOrFail("Workflow.upsertSearchAttributes");
+    Map<String, SearchAttributeValue> values = SearchAttributes.toValues(attributes);
+    if (values.isEmpty()) {
+      return;
+    }
+    Map<String, SearchAttributeValue> merged = SearchAttributes.merge(searchAttributes, values, workflowId);
+    emit(new Command.UpsertSearchAttributes(values));
+    searchAttributes = merged;
   }
 
   private void emit(Command c) {

@@ -3,6 +3,7 @@ package dev.durable.internal.store.rocks;
 import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.store.DataDirLock;
 import dev.durable.internal.store.OwnerOnly;
 import dev.durable.internal.store.Store;
@@ -38,6 +39,9 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksStore implements Store {
   private static final byte[] EMPTY = new byte[0];
+  private static final System.Logger LOG = System.getLogger(RocksStore.class.getName());
+  /** Key in the default column family: present once the listing indexes are complete. */
+  private static final byte[] VISIBILITY_VERSION = bytes("visibility-version");
 
   private final Path dir;
   private final DataDirLock lock;
@@ -51,6 +55,8 @@ public final class RocksStore implements Store {
   private ColumnFamilyHandle history;
   private ColumnFamilyHandle workflowIds;
   private ColumnFamilyHandle open;
+  private ColumnFamilyHandle visibility;
+  private ColumnFamilyHandle summaries;
   /** Every use of the database holds the read lock; reopening it holds the write lock. */
   private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Set when a write failed: RocksDB then refuses every write until it is reopened. */
@@ -93,18 +99,22 @@ public final class RocksStore implements Store {
         new ColumnFamilyDescriptor(bytes("executions"), cfOptions),
         new ColumnFamilyDescriptor(bytes("history"), cfOptions),
         new ColumnFamilyDescriptor(bytes("workflow_ids"), cfOptions),
-        new ColumnFamilyDescriptor(bytes("open"), cfOptions));
+        new ColumnFamilyDescriptor(bytes("open"), cfOptions),
+        new ColumnFamilyDescriptor(bytes("visibility"), cfOptions),
+        new ColumnFamilyDescriptor(bytes("summaries"), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
     try {
       OwnerOnly.restrictDirectory(dbDir);
-      LastSequence.check(dbDir, dbOptions, descriptors);
+      LastSequence.check(dbDir, dbOptions, existing(dbDir, dbOptions, descriptors));
       db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
       // Opening checks the WAL, the MANIFEST and the size of every table file, but reads a table's
       // data blocks only when a key in them is read: a damaged block of an old history would stay
       // unnoticed until someone reads it. Reading every block once now makes start() refuse it.
       db.verifyChecksum();
-      return new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
+      RocksStore store = new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
+      store.buildMissingIndexes();
+      return store;
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
       handles.forEach(ColumnFamilyHandle::close);
       if (db != null) {
@@ -121,6 +131,54 @@ public final class RocksStore implements Store {
       }
       throw new DurableException("DURABLE-302", "cannot open the store in " + dbDir + ": " + e
           + ". Check the directory's permissions and free space.", e);
+    }
+  }
+
+  /** The descriptors of the column families the data dir has: an older one lacks the newer families. */
+  private static List<ColumnFamilyDescriptor> existing(Path dbDir, DBOptions options,
+      List<ColumnFamilyDescriptor> descriptors) throws RocksDBException {
+    if (!Files.exists(dbDir.resolve("CURRENT"))) {
+      return descriptors;
+    }
+    try (org.rocksdb.Options listOptions = new org.rocksdb.Options()) {
+      List<byte[]> names = RocksDB.listColumnFamilies(listOptions, dbDir.toString());
+      return descriptors.stream().filter(d -> names.stream().anyMatch(n -> Arrays.equals(n, d.getName()))).toList();
+    }
+  }
+
+  /**
+   * Builds the listing indexes of a data dir written by a version without them (a one-time
+   * migration, logged). A marker records that they are complete; a crash during the build
+   * leaves no marker, and the next open builds again (each step replaces what it wrote).
+   */
+  private void buildMissingIndexes() throws RocksDBException {
+    if (db.get(VISIBILITY_VERSION) != null) {
+      return;
+    }
+    long runs = 0;
+    try (RocksIterator it = db.newIterator(executions)) {
+      WriteBatch batch = new WriteBatch();
+      try {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ExecutionState s = StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8));
+          VisibilityIndex.update(db, visibility, summaries, batch, s, false);
+          runs++;
+          if (runs % 1000 == 0) {
+            db.write(syncWrite, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        it.status();
+        batch.put(VISIBILITY_VERSION, bytes("1"));
+        db.write(syncWrite, batch);
+      } finally {
+        batch.close();
+      }
+    }
+    if (runs > 0) {
+      LOG.log(System.Logger.Level.INFO, "built the listing indexes of {0} runs in {1}: the data dir was written by"
+          + " a version without them (a one-time migration)", runs, dir);
     }
   }
 
@@ -172,6 +230,8 @@ public final class RocksStore implements Store {
     this.history = newHandles.get(2);
     this.workflowIds = newHandles.get(3);
     this.open = newHandles.get(4);
+    this.visibility = newHandles.get(5);
+    this.summaries = newHandles.get(6);
   }
 
   /**
@@ -242,6 +302,7 @@ public final class RocksStore implements Store {
       } else if (t.newRun()) {
         batch.put(open, run, EMPTY);
       }
+      VisibilityIndex.update(db, visibility, summaries, batch, s, t.newRun());
       db.write(t.durable() ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
@@ -321,6 +382,45 @@ public final class RocksStore implements Store {
         }
         check(it);
       }
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  @Override
+  public VisibilityPage listRuns(VisibilityQuery query) {
+    access.readLock().lock();
+    try {
+      checkOpen();
+      return new VisibilityIndex(db, visibility, summaries).list(query);
+    } catch (RocksDBException e) {
+      throw readFailure(e);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long countRuns(VisibilityQuery query) {
+    access.readLock().lock();
+    try {
+      checkOpen();
+      return new VisibilityIndex(db, visibility, summaries).count(query);
+    } catch (RocksDBException e) {
+      throw readFailure(e);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<String> verifyIndexes(ExecutionState state) {
+    access.readLock().lock();
+    try {
+      checkOpen();
+      return new VisibilityIndex(db, visibility, summaries).verify(state);
+    } catch (RocksDBException e) {
+      throw readFailure(e);
     } finally {
       access.readLock().unlock();
     }

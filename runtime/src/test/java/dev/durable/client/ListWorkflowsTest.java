@@ -176,6 +176,7 @@ class ListWorkflowsTest {
 
     // A restart drops the workers' cached runs: the next task replays the upsert from history.
     env.restartServer();
+    client = env.client();
     startWorker();
     client.newWorkflowStub(Ticket.class, "t1").close();
     String seenByCode = env.result("t1", String.class);

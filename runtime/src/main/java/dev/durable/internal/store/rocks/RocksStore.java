@@ -42,6 +42,8 @@ public final class RocksStore implements Store {
   private static final System.Logger LOG = System.getLogger(RocksStore.class.getName());
   /** Key in the default column family: present once the listing indexes are complete. */
   private static final byte[] VISIBILITY_VERSION = bytes("visibility-version");
+  /** Column families added for listing; data dirs of older versions lack them. */
+  private static final List<String> LISTING_FAMILIES = List.of("visibility", "summaries");
 
   private final Path dir;
   private final DataDirLock lock;
@@ -106,7 +108,7 @@ public final class RocksStore implements Store {
     RocksDB db = null;
     try {
       OwnerOnly.restrictDirectory(dbDir);
-      LastSequence.check(dbDir, dbOptions, existing(dbDir, dbOptions, descriptors));
+      LastSequence.check(dbDir, dbOptions, existing(dbDir, descriptors));
       db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
       // Opening checks the WAL, the MANIFEST and the size of every table file, but reads a table's
       // data blocks only when a key in them is read: a damaged block of an old history would stay
@@ -134,16 +136,22 @@ public final class RocksStore implements Store {
     }
   }
 
-  /** The descriptors of the column families the data dir has: an older one lacks the newer families. */
-  private static List<ColumnFamilyDescriptor> existing(Path dbDir, DBOptions options,
-      List<ColumnFamilyDescriptor> descriptors) throws RocksDBException {
+  /**
+   * The descriptors without the listing families when the data dir lacks them (written by an
+   * older version): a read-only open fails on a family that does not exist.
+   */
+  private static List<ColumnFamilyDescriptor> existing(Path dbDir, List<ColumnFamilyDescriptor> descriptors) {
     if (!Files.exists(dbDir.resolve("CURRENT"))) {
       return descriptors;
     }
+    List<byte[]> names;
     try (org.rocksdb.Options listOptions = new org.rocksdb.Options()) {
-      List<byte[]> names = RocksDB.listColumnFamilies(listOptions, dbDir.toString());
-      return descriptors.stream().filter(d -> names.stream().anyMatch(n -> Arrays.equals(n, d.getName()))).toList();
+      names = RocksDB.listColumnFamilies(listOptions, dbDir.toString());
+    } catch (RocksDBException e) {
+      return descriptors; // a damaged MANIFEST: the open that follows reports it
     }
+    return descriptors.stream().filter(d -> !LISTING_FAMILIES.contains(new String(d.getName(), StandardCharsets.UTF_8))
+        || names.stream().anyMatch(n -> Arrays.equals(n, d.getName()))).toList();
   }
 
   /**
@@ -476,7 +484,8 @@ public final class RocksStore implements Store {
     }
     try {
       db.syncWal();
-      LastSequence.record(dir.resolve("db"), db.getLatestSequenceNumber());
+      LastSequence.record(dir.resolve("db"), db.getLatestSequenceNumber(),
+          db.getLiveFilesMetaData().stream().map(org.rocksdb.LiveFileMetaData::fileName).toList());
     } catch (RocksDBException | java.io.IOException e) {
       // closing: synced writes are already on disk, and async ones are allowed to be lost; without a
       // new record of the last write, the next open compares with an older one, which is still safe

@@ -167,7 +167,7 @@ public final class SearchAttributes {
       SearchAttributeValue old = out.get(e.getKey());
       if (old != null && old.type() != e.getValue().type()) {
         throw new IllegalArgumentException("DURABLE-252 search attribute '" + e.getKey() + "' of workflow '"
-            + workflowId + "' is a " + old.type() + " and cannot become a " + e.getValue().type() + " (new value "
+            + workflowId + "' has type " + old.type() + " and cannot become " + e.getValue().type() + " (new value "
             + e.getValue().toJava() + "); a name keeps its type for the whole run. Use another name for the new type");
       }
       out.put(e.getKey(), e.getValue());

@@ -397,36 +397,29 @@ public final class RocksStore implements Store {
 
   @Override
   public VisibilityPage listRuns(VisibilityQuery query) {
-    access.readLock().lock();
-    try {
-      checkOpen();
-      return new VisibilityIndex(db, visibility, summaries).list(query);
-    } catch (RocksDBException e) {
-      throw readFailure(e);
-    } finally {
-      access.readLock().unlock();
-    }
+    return readIndexes(index -> index.list(query));
   }
 
   @Override
   public long countRuns(VisibilityQuery query) {
-    access.readLock().lock();
-    try {
-      checkOpen();
-      return new VisibilityIndex(db, visibility, summaries).count(query);
-    } catch (RocksDBException e) {
-      throw readFailure(e);
-    } finally {
-      access.readLock().unlock();
-    }
+    return readIndexes(index -> index.count(query));
   }
 
   @Override
   public List<String> verifyIndexes(ExecutionState state) {
+    return readIndexes(index -> index.verify(state));
+  }
+
+  /** A read of the listing indexes. */
+  private interface IndexRead<T> {
+    T apply(VisibilityIndex index) throws RocksDBException;
+  }
+
+  private <T> T readIndexes(IndexRead<T> read) {
     access.readLock().lock();
     try {
       checkOpen();
-      return new VisibilityIndex(db, visibility, summaries).verify(state);
+      return read.apply(new VisibilityIndex(db, visibility, summaries));
     } catch (RocksDBException e) {
       throw readFailure(e);
     } finally {

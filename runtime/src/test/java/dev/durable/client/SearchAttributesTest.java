@@ -91,6 +91,10 @@ class SearchAttributesTest {
         "WorkflowExecutionCompleted"), env.eventTypes("tagged"));
 
     WorkflowReplayer.replayWorkflowExecution(history, TaggedImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(history.toJson(), TaggedImpl.class);
+    assertEquals(history.toJson(), WorkflowHistory.fromJson(history.toJson()).toJson());
+    assertTrue(history.toJson().contains("\"searchAttributes\" : {\n        \"Stage\" : {\n          \"type\" : \"KEYWORD\","
+        + "\n          \"values\" : [ \"draft\" ]"), history.toJson());
     // The recorded value is what was indexed; a value computed differently on replay is no mismatch.
     WorkflowReplayer.replayWorkflowExecution(history, RevaluedImpl.class);
     NondeterminismError e = assertThrows(NondeterminismError.class,

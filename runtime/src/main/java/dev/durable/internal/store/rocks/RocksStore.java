@@ -419,7 +419,9 @@ public final class RocksStore implements Store {
     access.readLock().lock();
     try {
       checkOpen();
-      return read.apply(new VisibilityIndex(db, visibility, summaries));
+      try (VisibilityIndex index = new VisibilityIndex(db, visibility, summaries)) {
+        return read.apply(index);
+      }
     } catch (RocksDBException e) {
       throw readFailure(e);
     } finally {

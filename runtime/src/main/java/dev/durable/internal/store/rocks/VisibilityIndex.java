@@ -23,7 +23,9 @@ import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -38,7 +40,7 @@ import org.rocksdb.WriteBatch;
  * <p>The planner probes each index a query could use (up to {@value #PROBE} keys) and scans the
  * one with the fewest entries, checking the remaining conditions on the run summaries.
  */
-final class VisibilityIndex {
+final class VisibilityIndex implements AutoCloseable {
   static final byte STATUS = 1;
   static final byte TYPE = 2;
   static final byte QUEUE = 3;
@@ -56,13 +58,28 @@ final class VisibilityIndex {
   private final RocksDB db;
   private final ColumnFamilyHandle index;
   private final ColumnFamilyHandle summaries;
+  /**
+   * Every read of one query sees the same snapshot: a run that changes status while a query
+   * merges the status indexes is seen with one status, so it is listed once.
+   */
+  private final Snapshot snapshot;
+  private final ReadOptions reads;
   private long keysRead;
   private long summariesRead;
 
+  /** Reads the indexes at their current state; close it to release the snapshot. */
   VisibilityIndex(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries) {
     this.db = db;
     this.index = index;
     this.summaries = summaries;
+    this.snapshot = db.getSnapshot();
+    this.reads = new ReadOptions().setSnapshot(snapshot);
+  }
+
+  @Override
+  public void close() {
+    reads.close();
+    db.releaseSnapshot(snapshot);
   }
 
   // ---------------------------------------------------------------- writing
@@ -217,7 +234,7 @@ final class VisibilityIndex {
 
     Cursor(Range range) throws RocksDBException {
       this.range = range;
-      this.it = db.newIterator(index);
+      this.it = db.newIterator(index, reads);
       it.seek(range.seek);
       settle();
     }
@@ -456,7 +473,7 @@ final class VisibilityIndex {
 
   private boolean matches(String runId, VisibilityQuery q) throws RocksDBException {
     summariesRead++;
-    byte[] v = db.get(summaries, utf8(runId));
+    byte[] v = db.get(summaries, reads, utf8(runId));
     return v != null && q.matches(StoreCodec.decodeSummary(v, "summary of run " + runId));
   }
 
@@ -466,7 +483,7 @@ final class VisibilityIndex {
   List<String> verify(ExecutionState state) throws RocksDBException {
     List<String> problems = new ArrayList<>();
     RunSummary expected = RunSummary.of(state);
-    byte[] stored = db.get(summaries, utf8(state.runId));
+    byte[] stored = db.get(summaries, reads, utf8(state.runId));
     if (stored == null) {
       problems.add("the listing indexes have no summary of run " + state.runId);
     } else {
@@ -476,13 +493,13 @@ final class VisibilityIndex {
       }
     }
     for (ByteBuffer k : keys(expected)) {
-      if (db.get(index, k.array()) == null) {
+      if (db.get(index, reads, k.array()) == null) {
         problems.add("the listing index has no " + kindName(k.get(0)) + " entry for run " + state.runId);
       }
     }
     byte[] suffix = concat(timeDesc(state.startTime), utf8(state.runId));
     for (WorkflowStatus s : WorkflowStatus.values()) {
-      if (s != state.status && db.get(index, concat(statusPrefix(s), suffix)) != null) {
+      if (s != state.status && db.get(index, reads, concat(statusPrefix(s), suffix)) != null) {
         problems.add("the listing index lists run " + state.runId + " as " + s + " too, but it is " + state.status);
       }
     }

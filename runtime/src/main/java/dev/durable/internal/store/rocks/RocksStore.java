@@ -419,9 +419,7 @@ public final class RocksStore implements Store {
     access.readLock().lock();
     try {
       checkOpen();
-      try (VisibilityIndex index = new VisibilityIndex(db, visibility, summaries)) {
-        return read.apply(index);
-      }
+      return read.apply(new VisibilityIndex(db, visibility, summaries));
     } catch (RocksDBException e) {
       throw readFailure(e);
     } finally {

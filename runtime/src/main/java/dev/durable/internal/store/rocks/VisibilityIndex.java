@@ -23,9 +23,7 @@ import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -40,7 +38,7 @@ import org.rocksdb.WriteBatch;
  * <p>The planner probes each index a query could use (up to {@value #PROBE} keys) and scans the
  * one with the fewest entries, checking the remaining conditions on the run summaries.
  */
-final class VisibilityIndex implements AutoCloseable {
+final class VisibilityIndex {
   static final byte STATUS = 1;
   static final byte TYPE = 2;
   static final byte QUEUE = 3;
@@ -58,28 +56,17 @@ final class VisibilityIndex implements AutoCloseable {
   private final RocksDB db;
   private final ColumnFamilyHandle index;
   private final ColumnFamilyHandle summaries;
-  /**
-   * Every read of one query sees the same snapshot: a run that changes status while a query
-   * merges the status indexes is seen with one status, so it is listed once.
-   */
-  private final Snapshot snapshot;
-  private final ReadOptions reads;
   private long keysRead;
   private long summariesRead;
 
-  /** Reads the indexes at their current state; close it to release the snapshot. */
+  // No RocksDB snapshot per query: releasing a snapshot lets RocksDB schedule compactions of the
+  // files it kept old versions in (seen in tests as table files rewritten after every listing).
+  // Each iterator reads a consistent state of its own, and list() drops the second sighting of a
+  // run that changed status between the creation of two of them.
   VisibilityIndex(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries) {
     this.db = db;
     this.index = index;
     this.summaries = summaries;
-    this.snapshot = db.getSnapshot();
-    this.reads = new ReadOptions().setSnapshot(snapshot);
-  }
-
-  @Override
-  public void close() {
-    reads.close();
-    db.releaseSnapshot(snapshot);
   }
 
   // ---------------------------------------------------------------- writing
@@ -234,7 +221,7 @@ final class VisibilityIndex implements AutoCloseable {
 
     Cursor(Range range) throws RocksDBException {
       this.range = range;
-      this.it = db.newIterator(index, reads);
+      this.it = db.newIterator(index);
       it.seek(range.seek);
       settle();
     }
@@ -291,16 +278,20 @@ final class VisibilityIndex implements AutoCloseable {
           merge.add(c);
         }
       }
+      byte[] previous = null;
       while (!merge.isEmpty()) {
         Cursor c = merge.poll();
         String runId = c.runId();
-        if (!residual || matches(runId, q)) {
+        byte[] suffix = Arrays.copyOfRange(c.key, c.range.suffixAt(), c.key.length);
+        boolean seen = Arrays.equals(suffix, previous); // the same run under two statuses: it changed meanwhile
+        previous = suffix;
+        if (!seen && (!residual || matches(runId, q))) {
           if (ids.size() == q.pageSize()) {
             more = true;
             break;
           }
           ids.add(runId);
-          last = Arrays.copyOfRange(c.key, c.range.suffixAt(), c.key.length);
+          last = suffix;
         }
         c.advance();
         if (c.key != null) {
@@ -473,7 +464,7 @@ final class VisibilityIndex implements AutoCloseable {
 
   private boolean matches(String runId, VisibilityQuery q) throws RocksDBException {
     summariesRead++;
-    byte[] v = db.get(summaries, reads, utf8(runId));
+    byte[] v = db.get(summaries, utf8(runId));
     return v != null && q.matches(StoreCodec.decodeSummary(v, "summary of run " + runId));
   }
 
@@ -483,7 +474,7 @@ final class VisibilityIndex implements AutoCloseable {
   List<String> verify(ExecutionState state) throws RocksDBException {
     List<String> problems = new ArrayList<>();
     RunSummary expected = RunSummary.of(state);
-    byte[] stored = db.get(summaries, reads, utf8(state.runId));
+    byte[] stored = db.get(summaries, utf8(state.runId));
     if (stored == null) {
       problems.add("the listing indexes have no summary of run " + state.runId);
     } else {
@@ -493,13 +484,13 @@ final class VisibilityIndex implements AutoCloseable {
       }
     }
     for (ByteBuffer k : keys(expected)) {
-      if (db.get(index, reads, k.array()) == null) {
+      if (db.get(index, k.array()) == null) {
         problems.add("the listing index has no " + kindName(k.get(0)) + " entry for run " + state.runId);
       }
     }
     byte[] suffix = concat(timeDesc(state.startTime), utf8(state.runId));
     for (WorkflowStatus s : WorkflowStatus.values()) {
-      if (s != state.status && db.get(index, reads, concat(statusPrefix(s), suffix)) != null) {
+      if (s != state.status && db.get(index, concat(statusPrefix(s), suffix)) != null) {
         problems.add("the listing index lists run " + state.runId + " as " + s + " too, but it is " + state.status);
       }
     }

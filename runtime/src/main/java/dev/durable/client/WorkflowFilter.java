@@ -73,6 +73,26 @@ public final class WorkflowFilter {
     return query.taskQueue();
   }
 
+  /** Returns the earliest start time (included), or null for no lower bound. */
+  public Instant getStartTimeFrom() {
+    return query.startedFrom();
+  }
+
+  /** Returns the end of the start-time range (excluded), or null for no upper bound. */
+  public Instant getStartTimeTo() {
+    return query.startedTo();
+  }
+
+  /** Returns the earliest close time (included), or null for no lower bound. */
+  public Instant getCloseTimeFrom() {
+    return query.closedFrom();
+  }
+
+  /** Returns the end of the close-time range (excluded), or null for no upper bound. */
+  public Instant getCloseTimeTo() {
+    return query.closedTo();
+  }
+
   /** Returns the page size. */
   public int getPageSize() {
     return query.pageSize();

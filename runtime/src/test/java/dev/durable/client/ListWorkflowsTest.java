@@ -198,6 +198,9 @@ class ListWorkflowsTest {
       env.clock().advance(Duration.ofSeconds(1));
     }
     WorkflowFilter first = filter().setPageSize(10).setTaskQueue(OTHER_QUEUE).build();
+    assertEquals(OTHER_QUEUE, first.getTaskQueue());
+    assertEquals(10, first.getPageSize());
+    assertNull(first.getStartTimeFrom());
     WorkflowPage p1 = client.listWorkflows(first);
     assertEquals(List.of("w25", "w24", "w23", "w22", "w21", "w20", "w19", "w18", "w17", "w16"), ids(p1));
     assertNotNull(p1.nextPageToken());

@@ -35,8 +35,9 @@ import org.rocksdb.WriteBatch;
  * encoded order-preserving (big-endian, sign bit flipped; doubles also with their other bits
  * flipped when negative), so their ranges are scans too.
  *
- * <p>The planner probes each index a query could use (up to {@value #PROBE} keys) and scans the
- * one with the fewest entries, checking the remaining conditions on the run summaries.
+ * <p>The planner reads the indexes a query could use side by side until the smallest runs out
+ * (or each gave {@value #PROBE} keys), scans that one, and checks the remaining conditions on the
+ * run summaries.
  */
 final class VisibilityIndex {
   static final byte STATUS = 1;
@@ -327,28 +328,65 @@ final class VisibilityIndex {
     return keysRead;
   }
 
-  /** Picks the candidate with the fewest keys, probing each up to {@link #PROBE} keys. */
+  /**
+   * Picks the candidate with the fewest keys: reads all of them a key at a time, in turn, until
+   * one runs out (no other can be smaller) or each gave {@link #PROBE} keys (then the first, in
+   * the order search attributes, type, task queue, status). The cost is the number of candidates
+   * times the size of the smallest, at most times {@link #PROBE}.
+   */
   private Candidate choose(List<Candidate> candidates) throws RocksDBException {
     if (candidates.size() == 1) {
       return candidates.get(0);
     }
-    Candidate best = null;
-    long bestSize = Long.MAX_VALUE;
-    for (Candidate c : candidates) {
-      long size = 0;
-      for (Range r : c.ranges()) {
-        try (Cursor cur = new Cursor(r)) {
-          for (; cur.key != null && size < PROBE; cur.advance()) {
-            size++;
+    List<Probe> probes = new ArrayList<>();
+    try {
+      for (Candidate c : candidates) {
+        probes.add(new Probe(c));
+      }
+      for (int n = 0; n < PROBE; n++) {
+        for (Probe p : probes) {
+          if (!p.step()) {
+            return p.candidate;
           }
         }
       }
-      if (size < bestSize) {
-        best = c;
-        bestSize = size;
+      return candidates.get(0);
+    } finally {
+      probes.forEach(Probe::close);
+    }
+  }
+
+  /** Counts the keys of one candidate, one range after the other. */
+  private final class Probe implements AutoCloseable {
+    final Candidate candidate;
+    private int range;
+    private Cursor cursor;
+
+    Probe(Candidate candidate) throws RocksDBException {
+      this.candidate = candidate;
+      this.cursor = new Cursor(candidate.ranges().get(0));
+    }
+
+    /** Passes one key; false when the candidate has none left. */
+    boolean step() throws RocksDBException {
+      while (cursor.key == null) {
+        cursor.close();
+        if (++range == candidate.ranges().size()) {
+          cursor = null;
+          return false;
+        }
+        cursor = new Cursor(candidate.ranges().get(range));
+      }
+      cursor.advance();
+      return true;
+    }
+
+    @Override
+    public void close() {
+      if (cursor != null) {
+        cursor.close();
       }
     }
-    return best;
   }
 
   /** The labels of the conditions a query sets. */
@@ -384,12 +422,14 @@ final class VisibilityIndex {
     }
     Instant from = q.startedFrom();
     List<Candidate> out = new ArrayList<>();
-    if (!q.statuses().isEmpty()) {
-      List<Range> ranges = new ArrayList<>();
-      for (WorkflowStatus s : q.statuses()) {
-        ranges.add(startRange(statusPrefix(s), from, to, after));
+    // In the order that breaks ties: search attributes often single runs out, a status least.
+    for (int i = 0; i < q.searchAttributes().size(); i++) {
+      SearchCondition c = q.searchAttributes().get(i);
+      if (c.equalTo() != null) {
+        byte[] prefix = concat(attributePrefix(c.name()), valueKey(c.equalTo()));
+        out.add(new Candidate("attribute " + c.name(), List.of(startRange(prefix, from, to, after)),
+            Set.of("attribute" + i, "start")));
       }
-      out.add(new Candidate("status", ranges, Set.of("status", "start")));
     }
     if (q.workflowType() != null) {
       out.add(new Candidate("type", List.of(startRange(stringPrefix(TYPE, q.workflowType()), from, to, after)),
@@ -399,13 +439,12 @@ final class VisibilityIndex {
       out.add(new Candidate("queue", List.of(startRange(stringPrefix(QUEUE, q.taskQueue()), from, to, after)),
           Set.of("queue", "start")));
     }
-    for (int i = 0; i < q.searchAttributes().size(); i++) {
-      SearchCondition c = q.searchAttributes().get(i);
-      if (c.equalTo() != null) {
-        byte[] prefix = concat(attributePrefix(c.name()), valueKey(c.equalTo()));
-        out.add(new Candidate("attribute " + c.name(), List.of(startRange(prefix, from, to, after)),
-            Set.of("attribute" + i, "start")));
+    if (!q.statuses().isEmpty()) {
+      List<Range> ranges = new ArrayList<>();
+      for (WorkflowStatus s : q.statuses()) {
+        ranges.add(startRange(statusPrefix(s), from, to, after));
       }
+      out.add(new Candidate("status", ranges, Set.of("status", "start")));
     }
     if (out.isEmpty()) {
       out.add(new Candidate("start", List.of(startRange(new byte[] {START}, from, to, after)), Set.of("start")));

@@ -140,7 +140,11 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
         java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).flatMap(List::stream);
   }
 
-  /** Returns how many runs meet {@code filter} (its page size and token are ignored), counted on the indexes. */
+  /**
+   * Returns how many runs meet {@code filter} (its page size and token are ignored), counted on
+   * the server's indexes without reading histories. The count is exact for runs that do not
+   * change while it is taken; one that changes status meanwhile may be counted under both.
+   */
   public long countWorkflows(WorkflowFilter filter) {
     return service.countWorkflows(requireFilter(filter).query());
   }

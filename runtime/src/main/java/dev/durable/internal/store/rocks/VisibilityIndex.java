@@ -214,7 +214,7 @@ final class VisibilityIndex {
   /** An index a query could be answered from, and the conditions it fully checks. */
   private record Candidate(String name, List<Range> ranges, Set<String> covers) {}
 
-  /** Reads the runs of one position of several ranges merged in start-time order. */
+  /** Walks the keys of one range, skipping those its bounds leave out. */
   private final class Cursor implements AutoCloseable {
     final Range range;
     final RocksIterator it;
@@ -223,8 +223,13 @@ final class VisibilityIndex {
     Cursor(Range range) throws RocksDBException {
       this.range = range;
       this.it = db.newIterator(index);
-      it.seek(range.seek);
-      settle();
+      try {
+        it.seek(range.seek);
+        settle();
+      } catch (RocksDBException | RuntimeException e) {
+        it.close();
+        throw e;
+      }
     }
 
     void advance() throws RocksDBException {
@@ -322,10 +327,6 @@ final class VisibilityIndex {
       }
     }
     return n;
-  }
-
-  long keysRead() {
-    return keysRead;
   }
 
   /**

@@ -47,6 +47,11 @@ public final class ExecutionState {
   public boolean cancelRequested;
   /** The run's search attributes by name; indexed for listing. */
   public Map<String, SearchAttributeValue> searchAttributes = new TreeMap<>();
+  /**
+   * Accepted updates by update id: the id of their WorkflowUpdateCompleted event, or 0 while the
+   * handler runs. Kept after close so a repeated request gets the outcome.
+   */
+  public Map<String, Long> updates = new TreeMap<>();
 
   public Payload result;
   public FailureInfo failure;

@@ -4,10 +4,12 @@ import com.google.protobuf.Message;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowPage;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseRequest;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
@@ -234,6 +236,16 @@ final class RemoteWorkflowService implements WorkflowService {
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
     return call(Rpc.LIST, ListRequest.newBuilder().setRunningOnly(runningOnly).setLimit(limit).build())
         .getWorkflowsList().stream().map(Convert::description).toList();
+  }
+
+  @Override
+  public WorkflowPage listWorkflows(VisibilityQuery query) {
+    return Convert.page(call(Rpc.LIST_WORKFLOWS, Convert.query(query)));
+  }
+
+  @Override
+  public long countWorkflows(VisibilityQuery query) {
+    return call(Rpc.COUNT_WORKFLOWS, Convert.query(query)).getCount();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.durable.remote.internal;
 import com.google.protobuf.Empty;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
+import dev.durable.remote.proto.CountResponse;
 import dev.durable.remote.proto.DescribeResponse;
 import dev.durable.remote.proto.ListResponse;
 import dev.durable.remote.proto.PollActivityTaskResponse;
@@ -120,6 +121,9 @@ public final class ServerHandlers {
         .addMethod(unary(Rpc.LIST, r -> ListResponse.newBuilder()
             .addAllWorkflows(s.list(r.getRunningOnly(), r.getLimit()).stream().map(Convert::description).toList())
             .build()))
+        .addMethod(unary(Rpc.LIST_WORKFLOWS, r -> Convert.page(s.listWorkflows(Convert.query(r)))))
+        .addMethod(unary(Rpc.COUNT_WORKFLOWS, r -> CountResponse.newBuilder()
+            .setCount(s.countWorkflows(Convert.query(r))).build()))
         .addMethod(unary(Rpc.GET_HISTORY, r -> {
           WorkflowService.RunHistory h = s.getHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId()));
           return RunHistory.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId())

@@ -7,6 +7,7 @@ import dev.durable.client.HistoryVerification;
 import dev.durable.client.PendingActivityInfo;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowIdReusePolicy;
+import dev.durable.client.WorkflowPage;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
 import dev.durable.internal.model.Command;
@@ -14,6 +15,9 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.StoreCodec;
 import dev.durable.remote.proto.Failure;
@@ -46,6 +50,10 @@ final class Convert {
 
   static String str(String s) {
     return s == null ? "" : s;
+  }
+
+  static String orNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   /** Returns the value of an {@code optional string} field: null when it is not set. */
@@ -183,6 +191,9 @@ final class Convert {
     if (r.runTimeout() != null) {
       b.setRunTimeout(duration(r.runTimeout()));
     }
+    if (r.searchAttributes() != null) {
+      r.searchAttributes().forEach((k, v) -> b.putSearchAttributes(k, attribute(v)));
+    }
     return b.build();
   }
 
@@ -198,7 +209,8 @@ final class Convert {
         opt(r.hasWorkflowType(), r.getWorkflowType()), opt(r.hasTaskQueue(), r.getTaskQueue()), payloadsIn(r.getInputList()),
         r.hasWorkflowTaskTimeout() ? duration(r.getWorkflowTaskTimeout()) : null, policy,
         r.hasExecutionTimeout() ? duration(r.getExecutionTimeout()) : null,
-        r.hasRunTimeout() ? duration(r.getRunTimeout()) : null);
+        r.hasRunTimeout() ? duration(r.getRunTimeout()) : null,
+        r.getSearchAttributesCount() == 0 ? null : attributes(r.getSearchAttributesMap()));
   }
 
   static dev.durable.remote.proto.WorkflowTask task(WorkflowService.WorkflowTask t) {
@@ -212,6 +224,11 @@ final class Convert {
       b.setQuery(dev.durable.remote.proto.QueryTask.newBuilder().setQueryId(t.query().queryId())
           .setQueryName(t.query().queryName()).addAllInput(payloadsOut(t.query().input())));
     }
+    if (t.update() != null) {
+      b.setUpdate(dev.durable.remote.proto.UpdateTask.newBuilder().setValidationId(t.update().validationId())
+          .setUpdateId(t.update().updateId()).setUpdateName(t.update().updateName())
+          .addAllInput(payloadsOut(t.update().input())));
+    }
     return b.build();
   }
 
@@ -220,9 +237,13 @@ final class Convert {
         ? new WorkflowService.QueryTask(t.getQuery().getQueryId(), t.getQuery().getQueryName(),
             payloadsIn(t.getQuery().getInputList()))
         : null;
+    WorkflowService.UpdateTask u = t.hasUpdate()
+        ? new WorkflowService.UpdateTask(t.getUpdate().getValidationId(), t.getUpdate().getUpdateId(),
+            t.getUpdate().getUpdateName(), payloadsIn(t.getUpdate().getInputList()))
+        : null;
     return new WorkflowService.WorkflowTask(t.getToken(), t.getWorkflowId(), t.getRunId(), t.getWorkflowType(),
         t.getTaskQueue(), t.getAttempt(), eventsIn(t.getEventsJsonList()), t.getLastEventId(),
-        t.hasWorkflowTime() ? instant(t.getWorkflowTime()) : null, q);
+        t.hasWorkflowTime() ? instant(t.getWorkflowTime()) : null, q, u);
   }
 
   static dev.durable.remote.proto.ActivityToken token(WorkflowService.ActivityToken t) {
@@ -260,6 +281,136 @@ final class Convert {
         t.hasHeartbeatTimeout() ? duration(t.getHeartbeatTimeout()) : null);
   }
 
+  // ---- updates
+
+  static dev.durable.remote.proto.UpdateRequest update(WorkflowService.UpdateRequest r) {
+    var b = dev.durable.remote.proto.UpdateRequest.newBuilder().addAllInput(payloadsOut(r.input()))
+        .setTimeout(duration(r.timeout()));
+    set(r.workflowId(), b::setWorkflowId);
+    set(r.updateId(), b::setUpdateId);
+    set(r.updateName(), b::setUpdateName);
+    return b.build();
+  }
+
+  static WorkflowService.UpdateRequest update(dev.durable.remote.proto.UpdateRequest r) {
+    return new WorkflowService.UpdateRequest(opt(r.hasWorkflowId(), r.getWorkflowId()),
+        opt(r.hasUpdateId(), r.getUpdateId()), opt(r.hasUpdateName(), r.getUpdateName()), payloadsIn(r.getInputList()),
+        duration(r.getTimeout()));
+  }
+
+  static dev.durable.remote.proto.UpdateOutcome outcome(WorkflowService.UpdateOutcome o) {
+    var b = dev.durable.remote.proto.UpdateOutcome.newBuilder();
+    if (o.result() != null) {
+      b.setResult(payload(o.result()));
+    }
+    if (o.failure() != null) {
+      b.setFailure(failure(o.failure()));
+    }
+    return b.build();
+  }
+
+  static WorkflowService.UpdateOutcome outcome(dev.durable.remote.proto.UpdateOutcome o) {
+    return new WorkflowService.UpdateOutcome(o.hasResult() ? payload(o.getResult()) : null,
+        o.hasFailure() ? failure(o.getFailure()) : null);
+  }
+
+  // ---- search attributes and listing
+
+  static dev.durable.remote.proto.SearchAttributeValue attribute(SearchAttributeValue v) {
+    return dev.durable.remote.proto.SearchAttributeValue.newBuilder().setType(v.type().name()).addAllValues(v.values())
+        .build();
+  }
+
+  static SearchAttributeValue attribute(dev.durable.remote.proto.SearchAttributeValue v) {
+    SearchAttributeValue.Type type;
+    try {
+      type = SearchAttributeValue.Type.valueOf(v.getType());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("DURABLE-251 unknown search attribute type '" + v.getType() + "'; known: "
+          + java.util.Arrays.toString(SearchAttributeValue.Type.values())
+          + ". The client and the server must run the same Durable version.");
+    }
+    return new SearchAttributeValue(type, v.getValuesList());
+  }
+
+  static Map<String, SearchAttributeValue> attributes(Map<String, dev.durable.remote.proto.SearchAttributeValue> m) {
+    var out = new java.util.LinkedHashMap<String, SearchAttributeValue>();
+    m.forEach((k, v) -> out.put(k, attribute(v)));
+    return out;
+  }
+
+  private static SearchAttributeValue attributeOrNull(boolean has, dev.durable.remote.proto.SearchAttributeValue v) {
+    return has ? attribute(v) : null;
+  }
+
+  static dev.durable.remote.proto.VisibilityQuery query(VisibilityQuery q) {
+    var b = dev.durable.remote.proto.VisibilityQuery.newBuilder().setPageSize(q.pageSize());
+    q.statuses().forEach(st -> b.addStatuses(st.name()));
+    set(q.workflowType(), b::setWorkflowType);
+    set(q.taskQueue(), b::setTaskQueue);
+    set(q.pageToken(), b::setPageToken);
+    if (q.startedFrom() != null) {
+      b.setStartedFrom(timestamp(q.startedFrom()));
+    }
+    if (q.startedTo() != null) {
+      b.setStartedTo(timestamp(q.startedTo()));
+    }
+    if (q.closedFrom() != null) {
+      b.setClosedFrom(timestamp(q.closedFrom()));
+    }
+    if (q.closedTo() != null) {
+      b.setClosedTo(timestamp(q.closedTo()));
+    }
+    for (VisibilityQuery.SearchCondition c : q.searchAttributes()) {
+      var cb = dev.durable.remote.proto.SearchCondition.newBuilder().setName(c.name());
+      if (c.equalTo() != null) {
+        cb.setEqualTo(attribute(c.equalTo()));
+      }
+      if (c.from() != null) {
+        cb.setFrom(attribute(c.from()));
+      }
+      if (c.to() != null) {
+        cb.setTo(attribute(c.to()));
+      }
+      b.addSearchAttributes(cb);
+    }
+    return b.build();
+  }
+
+  /** Rebuilds the query; its constructor checks it again (DURABLE-254) as the embedded one does. */
+  static VisibilityQuery query(dev.durable.remote.proto.VisibilityQuery q) {
+    List<WorkflowStatus> statuses = new ArrayList<>();
+    for (String st : q.getStatusesList()) {
+      try {
+        statuses.add(WorkflowStatus.valueOf(st));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("DURABLE-254 unknown workflow status '" + st + "'; allowed: "
+            + List.of(WorkflowStatus.values()));
+      }
+    }
+    List<VisibilityQuery.SearchCondition> conditions = q.getSearchAttributesList().stream()
+        .map(c -> new VisibilityQuery.SearchCondition(c.getName(), attributeOrNull(c.hasEqualTo(), c.getEqualTo()),
+            attributeOrNull(c.hasFrom(), c.getFrom()), attributeOrNull(c.hasTo(), c.getTo())))
+        .toList();
+    return new VisibilityQuery(statuses, opt(q.hasWorkflowType(), q.getWorkflowType()),
+        opt(q.hasTaskQueue(), q.getTaskQueue()), q.hasStartedFrom() ? instant(q.getStartedFrom()) : null,
+        q.hasStartedTo() ? instant(q.getStartedTo()) : null, q.hasClosedFrom() ? instant(q.getClosedFrom()) : null,
+        q.hasClosedTo() ? instant(q.getClosedTo()) : null, conditions, q.getPageSize(),
+        opt(q.hasPageToken(), q.getPageToken()));
+  }
+
+  static dev.durable.remote.proto.WorkflowPage page(WorkflowPage p) {
+    var b = dev.durable.remote.proto.WorkflowPage.newBuilder()
+        .addAllExecutions(p.executions().stream().map(Convert::description).toList());
+    set(p.nextPageToken(), b::setNextPageToken);
+    return b.build();
+  }
+
+  static WorkflowPage page(dev.durable.remote.proto.WorkflowPage p) {
+    return new WorkflowPage(p.getExecutionsList().stream().map(Convert::description).toList(),
+        opt(p.hasNextPageToken(), p.getNextPageToken()));
+  }
+
   // ---- descriptions
 
   static dev.durable.remote.proto.WorkflowDescription description(WorkflowDescription d) {
@@ -275,6 +426,7 @@ final class Convert {
     if (d.lastWorkflowTaskFailure() != null) {
       b.setLastWorkflowTaskFailure(d.lastWorkflowTaskFailure());
     }
+    SearchAttributes.toValues(d.searchAttributes()).forEach((k, v) -> b.putSearchAttributes(k, attribute(v)));
     for (PendingActivityInfo a : d.pendingActivities()) {
       var p = dev.durable.remote.proto.PendingActivity.newBuilder().setActivityType(str(a.activityType()))
           .setActivityId(str(a.activityId())).setState(str(a.state())).setAttempt(a.attempt());
@@ -306,7 +458,8 @@ final class Convert {
         WorkflowStatus.valueOf(d.getStatus()), d.hasStartTime() ? instant(d.getStartTime()) : null,
         d.hasCloseTime() ? instant(d.getCloseTime()) : null, d.getHistoryLength(),
         d.getPendingActivitiesList().stream().map(pending).toList(), d.getWorkflowTaskAttempt(),
-        d.hasLastWorkflowTaskFailure() ? d.getLastWorkflowTaskFailure() : null);
+        d.hasLastWorkflowTaskFailure() ? d.getLastWorkflowTaskFailure() : null,
+        SearchAttributes.toJava(attributes(d.getSearchAttributesMap())));
   }
 
   static dev.durable.remote.proto.HistoryVerification verification(HistoryVerification v) {

@@ -5,6 +5,7 @@ import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowQueryException;
+import dev.durable.client.WorkflowUpdateException;
 import dev.durable.common.DurableException;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.service.TaskRejectedException;
@@ -44,6 +45,14 @@ final class Errors {
     } else if (t instanceof WorkflowQueryException e) {
       status = Status.FAILED_PRECONDITION;
       d.setKind("QUERY").setCode(e.getCode()).setMessage(withoutCode(e));
+      if (e.getCause() != null) {
+        d.setCause(Convert.failure(Failures.toInfo(e.getCause())));
+      }
+    } else if (t instanceof WorkflowUpdateException e) {
+      status = Status.FAILED_PRECONDITION;
+      d.setKind("UPDATE").setCode(e.getCode()).setMessage(withoutCode(e)).setWorkflowId(Convert.str(e.getWorkflowId()));
+      Convert.set(e.getUpdateName(), d::setUpdateName);
+      Convert.set(e.getUpdateId(), d::setUpdateId);
       if (e.getCause() != null) {
         d.setCause(Convert.failure(Failures.toInfo(e.getCause())));
       }
@@ -162,6 +171,9 @@ final class Errors {
           new WorkflowExecution(d.getWorkflowId(), d.getRunId()));
       case "NOT_FOUND" -> new WorkflowNotFoundException(d.getMessage());
       case "QUERY" -> new WorkflowQueryException(d.getMessage(),
+          d.hasCause() ? Failures.toException(Convert.failure(d.getCause())) : null);
+      case "UPDATE" -> new WorkflowUpdateException(d.getCode(), Convert.orNull(d.getWorkflowId()),
+          d.hasUpdateName() ? d.getUpdateName() : null, d.hasUpdateId() ? d.getUpdateId() : null, d.getMessage(),
           d.hasCause() ? Failures.toException(Convert.failure(d.getCause())) : null);
       case "TASK_REJECTED" -> new TaskRejectedException(d.getMessage());
       case "INVALID_ARGUMENT" -> new IllegalArgumentException(d.getMessage());

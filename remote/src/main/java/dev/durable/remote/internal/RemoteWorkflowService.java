@@ -4,10 +4,12 @@ import com.google.protobuf.Message;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowPage;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseRequest;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
@@ -237,6 +239,16 @@ final class RemoteWorkflowService implements WorkflowService {
   }
 
   @Override
+  public WorkflowPage listWorkflows(VisibilityQuery query) {
+    return Convert.page(call(Rpc.LIST_WORKFLOWS, Convert.query(query)));
+  }
+
+  @Override
+  public long countWorkflows(VisibilityQuery query) {
+    return call(Rpc.COUNT_WORKFLOWS, Convert.query(query)).getCount();
+  }
+
+  @Override
   public RunHistory getHistory(String workflowId) {
     var b = GetHistoryRequest.newBuilder();
     Convert.set(workflowId, b::setWorkflowId);
@@ -264,6 +276,22 @@ final class RemoteWorkflowService implements WorkflowService {
     Convert.set(workflowId, b::setWorkflowId);
     var r = call(Rpc.AWAIT_CLOSE, b.build(), callTimeout.plus(timeout), false);
     return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
+  }
+
+  @Override
+  public Optional<UpdateOutcome> update(UpdateRequest request) {
+    // The server waits up to request.timeout for a validation, then as long for the outcome.
+    var r = call(Rpc.UPDATE, Convert.update(request), callTimeout.plus(request.timeout().multipliedBy(2)).plus(MARGIN), false);
+    return r.hasOutcome() ? Optional.of(Convert.outcome(r.getOutcome())) : Optional.empty();
+  }
+
+  @Override
+  public void respondUpdateValidation(UpdateValidation validation) {
+    var b = dev.durable.remote.proto.UpdateValidation.newBuilder().setValidationId(validation.validationId());
+    if (validation.rejection() != null) {
+      b.setRejection(Convert.failure(validation.rejection()));
+    }
+    call(Rpc.RESPOND_UPDATE_VALIDATION, b.build());
   }
 
   @Override

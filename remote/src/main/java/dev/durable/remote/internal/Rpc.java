@@ -32,7 +32,13 @@ import dev.durable.remote.proto.SignalWithStartRequest;
 import dev.durable.remote.proto.StartRequest;
 import dev.durable.remote.proto.StartResponse;
 import dev.durable.remote.proto.TerminateRequest;
+import dev.durable.remote.proto.UpdateRequest;
+import dev.durable.remote.proto.UpdateResponse;
+import dev.durable.remote.proto.UpdateValidation;
 import dev.durable.remote.proto.VerifyHistoryRequest;
+import dev.durable.remote.proto.VisibilityQuery;
+import dev.durable.remote.proto.WorkflowPage;
+import dev.durable.remote.proto.CountResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 
@@ -76,6 +82,10 @@ final class Rpc {
       unary("Describe", DescribeRequest.getDefaultInstance(), DescribeResponse.getDefaultInstance());
   static final MethodDescriptor<ListRequest, ListResponse> LIST =
       unary("List", ListRequest.getDefaultInstance(), ListResponse.getDefaultInstance());
+  static final MethodDescriptor<VisibilityQuery, WorkflowPage> LIST_WORKFLOWS =
+      unary("ListWorkflows", VisibilityQuery.getDefaultInstance(), WorkflowPage.getDefaultInstance());
+  static final MethodDescriptor<VisibilityQuery, CountResponse> COUNT_WORKFLOWS =
+      unary("CountWorkflows", VisibilityQuery.getDefaultInstance(), CountResponse.getDefaultInstance());
   static final MethodDescriptor<GetHistoryRequest, RunHistory> GET_HISTORY =
       unary("GetHistory", GetHistoryRequest.getDefaultInstance(), RunHistory.getDefaultInstance());
   static final MethodDescriptor<ReadHistoryRequest, ReadHistoryResponse> READ_HISTORY =
@@ -84,6 +94,10 @@ final class Rpc {
       unary("VerifyHistory", VerifyHistoryRequest.getDefaultInstance(), HistoryVerification.getDefaultInstance());
   static final MethodDescriptor<AwaitCloseRequest, AwaitCloseResponse> AWAIT_CLOSE =
       unary("AwaitClose", AwaitCloseRequest.getDefaultInstance(), AwaitCloseResponse.getDefaultInstance());
+  static final MethodDescriptor<UpdateRequest, UpdateResponse> UPDATE =
+      unary("Update", UpdateRequest.getDefaultInstance(), UpdateResponse.getDefaultInstance());
+  static final MethodDescriptor<UpdateValidation, Empty> RESPOND_UPDATE_VALIDATION =
+      unary("RespondUpdateValidation", UpdateValidation.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<ShutdownWorkerRequest, Empty> SHUTDOWN_WORKER =
       unary("ShutdownWorker", ShutdownWorkerRequest.getDefaultInstance(), Empty.getDefaultInstance());
 

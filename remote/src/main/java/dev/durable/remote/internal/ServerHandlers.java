@@ -3,6 +3,7 @@ package dev.durable.remote.internal;
 import com.google.protobuf.Empty;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
+import dev.durable.remote.proto.CountResponse;
 import dev.durable.remote.proto.DescribeResponse;
 import dev.durable.remote.proto.ListResponse;
 import dev.durable.remote.proto.PollActivityTaskResponse;
@@ -13,6 +14,7 @@ import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.StartResponse;
+import dev.durable.remote.proto.UpdateResponse;
 import io.grpc.Context;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -119,6 +121,9 @@ public final class ServerHandlers {
         .addMethod(unary(Rpc.LIST, r -> ListResponse.newBuilder()
             .addAllWorkflows(s.list(r.getRunningOnly(), r.getLimit()).stream().map(Convert::description).toList())
             .build()))
+        .addMethod(unary(Rpc.LIST_WORKFLOWS, r -> Convert.page(s.listWorkflows(Convert.query(r)))))
+        .addMethod(unary(Rpc.COUNT_WORKFLOWS, r -> CountResponse.newBuilder()
+            .setCount(s.countWorkflows(Convert.query(r))).build()))
         .addMethod(unary(Rpc.GET_HISTORY, r -> {
           WorkflowService.RunHistory h = s.getHistory(workflowId(r.hasWorkflowId(), r.getWorkflowId()));
           return RunHistory.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId())
@@ -132,6 +137,16 @@ public final class ServerHandlers {
           Duration timeout = draining ? Duration.ZERO : Convert.duration(r.getTimeout());
           s.awaitClose(workflowId(r.hasWorkflowId(), r.getWorkflowId()), timeout).ifPresent(st -> b.setStateJson(Convert.state(st)));
           return b.build();
+        }))
+        .addMethod(unary(Rpc.UPDATE, r -> {
+          var b = UpdateResponse.newBuilder();
+          s.update(Convert.update(r)).ifPresent(o -> b.setOutcome(Convert.outcome(o)));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.RESPOND_UPDATE_VALIDATION, r -> {
+          s.respondUpdateValidation(new WorkflowService.UpdateValidation(r.getValidationId(),
+              r.hasRejection() ? Convert.failure(r.getRejection()) : null));
+          return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.SHUTDOWN_WORKER, r -> {
           s.shutdownWorker(r.getIdentity());

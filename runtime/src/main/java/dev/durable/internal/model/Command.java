@@ -43,6 +43,23 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * Sets search attributes of the run (adding or replacing each name given).
+   *
+   * @param attributes the attributes to set, by name
+   */
+  record UpsertSearchAttributes(java.util.Map<String, SearchAttributeValue> attributes) implements Command {
+    /** Copies and sorts the attributes. */
+    public UpsertSearchAttributes {
+      attributes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attributes));
+    }
+
+    @Override
+    public String describe() {
+      return "upsert search attributes " + attributes.keySet();
+    }
+  }
+
   record CompleteWorkflow(Payload result) implements Command {
     @Override
     public String describe() {
@@ -61,6 +78,22 @@ public sealed interface Command {
     @Override
     public String describe() {
       return "end the workflow as canceled";
+    }
+  }
+
+  /** Asks the server to cancel an activity; see {@code ActivityTaskCancelRequested}. */
+  record RequestCancelActivity(int seq) implements Command {
+    @Override
+    public String describe() {
+      return "request cancellation of activity " + seq;
+    }
+  }
+
+  /** An update handler finished: with a result, or with a failure (then {@code result} is null). */
+  record CompleteUpdate(String updateId, Payload result, FailureInfo failure) implements Command {
+    @Override
+    public String describe() {
+      return "complete update '" + updateId + "'";
     }
   }
 }

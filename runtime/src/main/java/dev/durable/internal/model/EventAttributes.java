@@ -24,6 +24,7 @@ public sealed interface EventAttributes {
    *     (how shims and markers behave); a newer engine replays old histories the old way
    * @param workflowExecutionTimeout how long the workflow may run, or null for no limit
    * @param workflowRunTimeout how long this run may run, or null for no limit
+   * @param searchAttributes the run's initial search attributes; null or empty for none
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -33,7 +34,17 @@ public sealed interface EventAttributes {
       Duration workflowTaskTimeout,
       int replaySemantics,
       Duration workflowExecutionTimeout,
-      Duration workflowRunTimeout) implements EventAttributes {}
+      Duration workflowRunTimeout,
+      java.util.Map<String, SearchAttributeValue> searchAttributes) implements EventAttributes {
+
+    /** A start without search attributes. */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, null);
+    }
+  }
 
   /**
    * A workflow task finished; the command events it produced follow.
@@ -76,6 +87,15 @@ public sealed interface EventAttributes {
    */
   record MarkerRecorded(String markerName, String markerId, Payload data) implements CommandEvent {}
 
+  /**
+   * Workflow code set search attributes ({@code Workflow.upsertSearchAttributes}); each name given
+   * is added or replaced, the others stay.
+   *
+   * @param searchAttributes the attributes set, by name
+   */
+  record UpsertWorkflowSearchAttributes(java.util.Map<String, SearchAttributeValue> searchAttributes)
+      implements CommandEvent {}
+
   record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
 
   record WorkflowExecutionCancelRequested(String reason) implements EventAttributes {}
@@ -96,4 +116,34 @@ public sealed interface EventAttributes {
    * @param failure the {@code TIMEOUT} failure {@code getResult} reports
    */
   record WorkflowExecutionTimedOut(FailureInfo failure) implements EventAttributes {}
+
+  /**
+   * Workflow code asked to cancel an activity (its cancellation scope was canceled). The activity
+   * ends with {@link ActivityTaskCanceled} at once if no attempt runs, or when the running attempt
+   * acknowledges (fails after learning it at a heartbeat); it may still complete instead.
+   *
+   * @param scheduledEventId the event that scheduled it, or 0 when it had already ended
+   */
+  record ActivityTaskCancelRequested(int seq, long scheduledEventId) implements CommandEvent {}
+
+  /** The activity ended because its cancellation was requested; {@code failure} says so (kind ACTIVITY, cause CANCELED). */
+  record ActivityTaskCanceled(int seq, long scheduledEventId, int attempt, FailureInfo failure)
+      implements EventAttributes {}
+
+  /**
+   * The workflow's validator accepted an update; its handler runs in the next workflow task. A
+   * rejected update is never recorded.
+   *
+   * @param updateId the id the client gave (or generated), unique within the run
+   * @param updateName the {@code @UpdateMethod} name
+   * @param input the arguments
+   */
+  record WorkflowUpdateAccepted(String updateId, String updateName, List<Payload> input) implements EventAttributes {}
+
+  /**
+   * An update handler returned ({@code result}) or threw a {@code DurableFailure} ({@code failure}).
+   *
+   * @param updateId the update's id
+   */
+  record WorkflowUpdateCompleted(String updateId, Payload result, FailureInfo failure) implements CommandEvent {}
 }

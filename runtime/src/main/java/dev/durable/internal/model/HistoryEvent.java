@@ -29,6 +29,7 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.TimerFired.class, name = "TimerFired"),
         @JsonSubTypes.Type(value = EventAttributes.TimerCanceled.class, name = "TimerCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.MarkerRecorded.class, name = "MarkerRecorded"),
+        @JsonSubTypes.Type(value = EventAttributes.UpsertWorkflowSearchAttributes.class, name = "UpsertWorkflowSearchAttributes"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionSignaled.class, name = "WorkflowExecutionSignaled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCancelRequested.class, name = "WorkflowExecutionCancelRequested"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCompleted.class, name = "WorkflowExecutionCompleted"),
@@ -36,6 +37,10 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCanceled.class, name = "WorkflowExecutionCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTerminated.class, name = "WorkflowExecutionTerminated"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTimedOut.class, name = "WorkflowExecutionTimedOut"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCancelRequested.class, name = "ActivityTaskCancelRequested"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCanceled.class, name = "ActivityTaskCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateAccepted.class, name = "WorkflowUpdateAccepted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateCompleted.class, name = "WorkflowUpdateCompleted"),
     })
     EventAttributes attributes) {
 

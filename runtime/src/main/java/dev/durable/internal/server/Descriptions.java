@@ -15,12 +15,15 @@ final class Descriptions {
   static WorkflowDescription of(ExecutionState s, Instant now) {
     List<PendingActivityInfo> activities = new ArrayList<>();
     for (PendingActivity pa : s.activities.values()) {
-      activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), pa.state, pa.attempt,
+      // A running attempt the workflow asked to stop: it learns so at its next heartbeat.
+      String state = pa.cancelRequested ? "CANCEL_REQUESTED" : pa.state;
+      activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), state, pa.attempt,
           pa.scheduledTime, pa.lastHeartbeatTime, pa.nextAttemptTime,
           pa.lastFailure == null ? null : pa.lastFailure.summary()));
     }
     String lastTaskFailure = s.lastWorkflowTaskFailure == null ? null : s.lastWorkflowTaskFailure.message();
     return new WorkflowDescription(s.workflowId, s.runId, s.workflowType, s.taskQueue, s.status, s.startTime,
-        s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure);
+        s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure,
+        dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes));
   }
 }

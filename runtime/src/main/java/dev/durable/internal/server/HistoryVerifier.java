@@ -47,6 +47,10 @@ final class HistoryVerifier {
   /** The last event of the last completed task's batch (its WorkflowTaskCompleted and command events). */
   private long lastBatchEnd;
   private boolean cancelRequested;
+  /** The search attributes the start and the upserts so far set. */
+  private java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes = new java.util.TreeMap<>();
+  /** Accepted updates: the event that completed each, or 0 while running. */
+  private final Map<String, Long> updates = new TreeMap<>();
 
   private HistoryVerifier() {}
 
@@ -102,6 +106,11 @@ final class HistoryVerifier {
       }
       started = s;
       startTime = timestamp;
+      if (s.searchAttributes() != null) {
+        searchAttributes.putAll(s.searchAttributes());
+      }
+    } else if (a instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
+      searchAttributes.putAll(u.searchAttributes());
     } else if (a instanceof EventAttributes.WorkflowTaskCompleted t) {
       if (t.lastSeenEventId() >= id || t.lastSeenEventId() < lastCompletedTask) {
         problems.add(at + " says its task saw up to event " + t.lastSeenEventId() + "; it must be at least the previous"
@@ -115,6 +124,29 @@ final class HistoryVerifier {
       activityOutcome(at, id, c.seq(), c.scheduledEventId());
     } else if (a instanceof ActivityTaskFailed f) {
       activityOutcome(at, id, f.seq(), f.scheduledEventId());
+    } else if (a instanceof EventAttributes.ActivityTaskCanceled c) {
+      activityOutcome(at, id, c.seq(), c.scheduledEventId());
+    } else if (a instanceof EventAttributes.ActivityTaskCancelRequested c) {
+      Long scheduledBy = activitiesScheduledBy.get(c.seq());
+      if (scheduledBy == null) {
+        problems.add(at + " requests cancellation of activity " + c.seq() + ", which no earlier event scheduled");
+      } else if (c.scheduledEventId() != 0 && c.scheduledEventId() != scheduledBy) {
+        problems.add(at + " names scheduledEventId " + c.scheduledEventId() + ", but activity " + c.seq()
+            + " was scheduled by event " + scheduledBy);
+      }
+    } else if (a instanceof EventAttributes.WorkflowUpdateAccepted u) {
+      if (updates.putIfAbsent(u.updateId(), 0L) != null) {
+        problems.add(at + " accepts update '" + u.updateId() + "' a second time");
+      }
+    } else if (a instanceof EventAttributes.WorkflowUpdateCompleted u) {
+      Long completedBy = updates.get(u.updateId());
+      if (completedBy == null) {
+        problems.add(at + " completes update '" + u.updateId() + "', which no earlier event accepted");
+      } else if (completedBy != 0) {
+        problems.add(at + " completes update '" + u.updateId() + "' again; event " + completedBy + " already did");
+      } else {
+        updates.put(u.updateId(), id);
+      }
     } else if (a instanceof TimerStarted t) {
       opened(at, id, t.seq(), "timer", timersStartedBy, openTimers, t.fireAt());
     } else if (a instanceof TimerFired t) {
@@ -192,6 +224,14 @@ final class HistoryVerifier {
     boolean cancelBuffered = s.bufferedEvents.stream()
         .anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionCancelRequested);
     expect("cancelRequested", s.cancelRequested, cancelRequested || cancelBuffered);
+    expect("searchAttributes", s.searchAttributes == null ? java.util.Map.of() : s.searchAttributes, searchAttributes);
+    Map<String, Long> expectedUpdates = new TreeMap<>(updates);
+    s.bufferedEvents.forEach(e -> {
+      if (e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted u) {
+        expectedUpdates.putIfAbsent(u.updateId(), 0L);
+      }
+    });
+    expect("updates (id=completing event)", new TreeMap<>(s.updates), expectedUpdates);
     switch (status) {
       case COMPLETED -> expect("result", s.result, result);
       case FAILED, CANCELED, TIMED_OUT -> expect("failure", s.failure, failure);

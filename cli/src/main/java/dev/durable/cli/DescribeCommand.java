@@ -31,6 +31,7 @@ final class DescribeCommand extends ClientCommand {
         .row("History length", d.historyLength())
         .row("Workflow task attempt", d.workflowTaskAttempt())
         .row("Last workflow task failure", d.lastWorkflowTaskFailure())
+        .row("Search attributes", d.searchAttributes().isEmpty() ? null : searchAttributes(d))
         .print(out);
     if (d.pendingActivities() != null && !d.pendingActivities().isEmpty()) {
       out.println();
@@ -44,5 +45,13 @@ final class DescribeCommand extends ClientCommand {
       t.print(out);
     }
     return ExitCodes.OK;
+  }
+
+  /** {@code name=value} pairs, values as JSON, as in the JSON output. */
+  private static String searchAttributes(WorkflowDescription d) {
+    StringBuilder sb = new StringBuilder();
+    Json.run(d).get("searchAttributes").fields().forEachRemaining(e ->
+        sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
+    return sb.toString();
   }
 }

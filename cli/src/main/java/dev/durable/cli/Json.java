@@ -68,6 +68,9 @@ final class Json {
     o.set("startTime", time(d.startTime()));
     o.set("closeTime", time(d.closeTime()));
     o.put("historyLength", d.historyLength());
+    ObjectNode attributes = o.putObject("searchAttributes");
+    d.searchAttributes().forEach((name, value) -> attributes.set(name, value instanceof Instant t ? time(t)
+        : MAPPER.valueToTree(value)));
     return o;
   }
 

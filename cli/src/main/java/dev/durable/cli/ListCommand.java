@@ -1,30 +1,39 @@
 package dev.durable.cli;
 
-import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowDescription;
-import dev.durable.client.WorkflowStatus;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code durable workflow list}: the latest runs, newest first. */
+/** {@code durable workflow list}: runs that meet a filter, newest first. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List workflows, newest first.")
 final class ListCommand extends ClientCommand {
-  @Option(names = "--status", paramLabel = "STATUS",
-      description = "Only runs with this status: ${COMPLETION-CANDIDATES}.")
-  WorkflowStatus status;
+  /** The most runs one page of the server's listing holds. */
+  private static final int MAX_PAGE = 1000;
+
+  @Mixin
+  FilterOptions filter;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
       description = "At most this many runs (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
-  int run(Session session, PrintWriter out) {
+  void prepare() {
     if (limit < 1) {
       throw CliError.usage("--limit must be at least 1, got " + limit);
     }
-    List<WorkflowDescription> runs = list(session.client());
+  }
+
+  @Override
+  int run(Session session, PrintWriter out) {
+    List<WorkflowDescription> runs;
+    try (Stream<WorkflowDescription> all = session.client().streamWorkflows(filter.build(Math.min(limit, MAX_PAGE)))) {
+      runs = all.limit(limit).toList();
+    }
     if (output.json()) {
       var o = Json.object();
       var array = o.putArray("workflows");
@@ -37,17 +46,5 @@ final class ListCommand extends ClientCommand {
       t.print(out);
     }
     return ExitCodes.OK;
-  }
-
-  /**
-   * The one place that maps the options to the client's listing call. The client filters on
-   * running/all; any other status is filtered here over all runs.
-   */
-  private List<WorkflowDescription> list(WorkflowClient client) {
-    if (status == null || status == WorkflowStatus.RUNNING) {
-      return client.listWorkflows(status == WorkflowStatus.RUNNING, limit);
-    }
-    return client.listWorkflows(false, Integer.MAX_VALUE).stream()
-        .filter(d -> d.status() == status).limit(limit).toList();
   }
 }

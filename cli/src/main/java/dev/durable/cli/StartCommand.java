@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,12 +45,18 @@ final class StartCommand extends ClientCommand {
       description = "Whether a closed workflow id may start again: ${COMPLETION-CANDIDATES} (default: ALLOW_DUPLICATE).")
   WorkflowIdReusePolicy reusePolicy;
 
+  @Option(names = "--search-attribute", paramLabel = "NAME=JSON",
+      description = "A search attribute of the run, such as CustomerId='\"c-42\"' or Total=120.5 (a string is a"
+          + " keyword); repeatable.")
+  List<String> searchAttributes = new ArrayList<>();
+
   @Override
   boolean createsDataDir() {
     return true;
   }
 
   private Object[] args;
+  private Map<String, Object> attributes;
 
   @Override
   void prepare() {
@@ -58,6 +65,7 @@ final class StartCommand extends ClientCommand {
           + " so that their order is clear.");
     }
     args = inputFiles.isEmpty() ? JsonArgs.inline(inputs, "--input") : JsonArgs.files(inputFiles);
+    attributes = SearchAttributeArgs.parse(searchAttributes, "--search-attribute");
   }
 
   @Override
@@ -66,6 +74,9 @@ final class StartCommand extends ClientCommand {
         .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout);
     if (workflowId != null) {
       options.setWorkflowId(workflowId);
+    }
+    if (!attributes.isEmpty()) {
+      options.setSearchAttributes(attributes);
     }
     if (reusePolicy != null) {
       options.setWorkflowIdReusePolicy(reusePolicy);

@@ -203,7 +203,8 @@ class DurableCliTest {
         + "Close time                  -\n"
         + "History length              1\n"
         + "Workflow task attempt       1\n"
-        + "Last workflow task failure  -\n", describe.out());
+        + "Last workflow task failure  -\n"
+        + "Search attributes           -\n", describe.out());
     Run describeJson = live("workflow", "describe", "order-2", "--output", "JSON");
     assertOk(describeJson);
     assertEquals("{\n"
@@ -215,6 +216,7 @@ class DurableCliTest {
         + "  \"startTime\" : \"2030-01-01T00:00:00Z\",\n"
         + "  \"closeTime\" : null,\n"
         + "  \"historyLength\" : 1,\n"
+        + "  \"searchAttributes\" : { },\n"
         + "  \"workflowTaskAttempt\" : 1,\n"
         + "  \"lastWorkflowTaskFailure\" : null,\n"
         + "  \"pendingActivities\" : [ ]\n"
@@ -397,7 +399,7 @@ class DurableCliTest {
   void helpListsTheCommandsAndTheExitStatuses() {
     Run help = execute(null, "--help");
     assertOk(help);
-    assertTrue(help.out().contains("workflow  Start, list, describe, show"), help.out());
+    assertTrue(help.out().contains("workflow  Start, list, count, describe, show"), help.out());
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",
@@ -428,7 +430,7 @@ class DurableCliTest {
     assertOk(live("workflow", "start", "--type", "Holding", "--task-queue", "approvals", "--workflow-id", "h-1"));
     Run describe = Eventually.eventually("the activity to be running", () -> live("workflow", "describe", "h-1"),
         r -> r.out().contains("STARTED"));
-    assertMatches(".*Last workflow task failure  -\n\n"
+    assertMatches(".*Search attributes           -\n\n"
         + "Pending activities:\n"
         + "ACTIVITY ID  TYPE  STATE    ATTEMPT  SCHEDULED                 LAST HEARTBEAT  NEXT ATTEMPT  LAST FAILURE\n"
         + "1            Pass  STARTED  1        2030-01-01T00:00:00.000Z  -               -             -\n", describe.out());
@@ -460,5 +462,44 @@ class DurableCliTest {
     assertEquals(ExitCodes.USAGE, noDir.exit());
     assertTrue(noDir.err().startsWith("DURABLE-270 Missing required option: '--data-dir=DIR'"), noDir.err());
     openServer(); // the failed start released the data dir
+  }
+
+  @Test
+  void listAndCountFilterByStatusTypeTimeAndSearchAttributes() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "a-1",
+        "--input", "\"A\"", "--input", "1", "--search-attribute", "CustomerId=\"c-1\"", "--search-attribute", "Total=10"));
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "a-2",
+        "--input", "\"B\"", "--input", "2", "--search-attribute", "CustomerId=\"c-2\"", "--search-attribute", "Total=200"));
+    assertOk(live("workflow", "terminate", "a-2"));
+    clock.advance(Duration.ofMinutes(1));
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-1\""));
+    assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", "r-1").exit());
+
+    assertEquals("[\"r-1\"]", ids(live("workflow", "list", "--type", "Refusal", "-o", "json")));
+    assertEquals("[\"a-2\"]", ids(live("workflow", "list", "--search-attribute", "CustomerId=\"c-2\"", "-o", "json")));
+    assertEquals("[\"a-2\"]", ids(live("workflow", "list", "--search-attribute-range", "Total=100..", "-o", "json")));
+    assertEquals("[\"a-1\"]", ids(live("workflow", "list", "--search-attribute-range", "Total=..100", "-o", "json")));
+    assertEquals("[\"r-1\"]", ids(live("workflow", "list", "--started-after", "2030-01-01T00:00:30Z", "-o", "json")));
+    assertEquals("[\"r-1\",\"a-2\"]", ids(live("workflow", "list", "--status", "FAILED,TERMINATED", "-o", "json")));
+    assertEquals("[\"a-1\"]", ids(live("workflow", "list", "--status", "running", "--task-queue", "approvals",
+        "--started-before", "2030-01-02", "-o", "json")));
+    Run count = live("workflow", "count", "--status", "RUNNING", "--status", "TERMINATED");
+    assertOk(count);
+    assertEquals("2\n", count.out());
+    assertEquals("{\n  \"count\" : 3\n}\n", live("workflow", "count", "-o", "json").out());
+
+    Run describe = live("workflow", "describe", "a-1");
+    assertTrue(describe.out().contains("\nSearch attributes           CustomerId=\"c-1\" Total=10\n"), describe.out());
+    JsonNode attributes = live("workflow", "describe", "a-1", "-o", "json").json().get("searchAttributes");
+    assertEquals("c-1", attributes.get("CustomerId").asText());
+    assertEquals(10, attributes.get("Total").asLong());
+
+    Run badRange = live("workflow", "list", "--search-attribute-range", "Total=lots..");
+    assertEquals(ExitCodes.USAGE, badRange.exit());
+    assertEquals("DURABLE-270 --search-attribute-range Total: 'lots' is neither a number nor a time (ISO-8601 UTC"
+        + " such as 2026-11-26T10:00:00Z)\n", badRange.err());
   }
 }

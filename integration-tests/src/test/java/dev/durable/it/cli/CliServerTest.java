@@ -110,14 +110,19 @@ class CliServerTest {
     assertTrue(canceled.out().contains("\"status\" : \"CANCELED\""), canceled::toString);
 
     assertOk(cli("workflow", "start", "--type", "OrderApproval", "--task-queue", OrderApproval.TASK_QUEUE,
-        "--workflow-id", "r-3", "--input", "\"r-3\"", "--input", "7"));
+        "--workflow-id", "r-3", "--input", "\"r-3\"", "--input", "7", "--search-attribute", "CustomerId=\"c-9\""));
     CliProcess.Result terminate = cli("workflow", "terminate", "r-3", "--reason", "test over");
     assertOk(terminate);
     assertTrue(terminate.out().contains("Status       TERMINATED"), terminate::toString);
 
-    CliProcess.Result list = cli("workflow", "list", "--status", "TERMINATED", "-o", "json");
+    CliProcess.Result list = cli("workflow", "list", "--status", "TERMINATED", "--search-attribute",
+        "CustomerId=\"c-9\"", "-o", "json");
     assertOk(list);
-    assertTrue(list.out().contains("\"workflowId\" : \"r-3\"") && !list.out().contains("r-2"), list::toString);
+    assertTrue(list.out().contains("\"workflowId\" : \"r-3\"") && !list.out().contains("r-2")
+        && list.out().contains("\"CustomerId\" : \"c-9\""), list::toString);
+    CliProcess.Result count = cli("workflow", "count", "--status", "CANCELED,TERMINATED", "--type", "OrderApproval");
+    assertOk(count);
+    assertEquals("2\n", count.out());
   }
 
   @Test

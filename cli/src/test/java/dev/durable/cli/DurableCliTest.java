@@ -497,6 +497,9 @@ class DurableCliTest {
     assertEquals("c-1", attributes.get("CustomerId").asText());
     assertEquals(10, attributes.get("Total").asLong());
 
+    Run badName = live("workflow", "list", "--search-attribute", "no spaces=1");
+    assertEquals(ExitCodes.USAGE, badName.exit(), badName.err());
+    assertTrue(badName.err().startsWith("DURABLE-254 invalid workflow filter: "), badName.err());
     Run badRange = live("workflow", "list", "--search-attribute-range", "Total=lots..");
     assertEquals(ExitCodes.USAGE, badRange.exit());
     assertEquals("DURABLE-270 --search-attribute-range Total: 'lots' is neither a number nor a time (ISO-8601 UTC"

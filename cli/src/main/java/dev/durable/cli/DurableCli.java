@@ -1,5 +1,6 @@
 package dev.durable.cli;
 
+import dev.durable.server.cli.ServerMain;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -76,7 +77,7 @@ public final class DurableCli {
   /** Like {@link #execute(String[], PrintWriter, PrintWriter, Map)}, sending every call to {@code target} when it is not null. */
   static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Target target) {
     DurableCli cli = new DurableCli(env, target == null ? o -> o.resolve(env) : o -> target);
-    CommandLine cl = new CommandLine(cli)
+    CommandLine cl = new CommandLine(cli, new Factory(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)
         .setErr(err)
@@ -86,6 +87,14 @@ public final class DurableCli {
     out.flush();
     err.flush();
     return status;
+  }
+
+  /** Creates {@code server start} ({@link ServerMain}) with the CLI's environment, for {@code DURABLE_TOKEN}. */
+  private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      return cls == ServerMain.class ? cls.cast(new ServerMain(env)) : CommandLine.defaultFactory().create(cls);
+    }
   }
 
   Target target(TargetOptions options) {

@@ -5,6 +5,7 @@ import dev.durable.client.WorkflowFailedException;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowQueryException;
 import dev.durable.common.DurableException;
+import dev.durable.server.cli.ServerMain;
 import java.io.PrintWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,10 @@ final class Errors {
 
   /** An error while a command ran. */
   static int report(Exception e, CommandLine line, boolean verbose) {
+    if (e instanceof ServerMain.UsageException u) {
+      // 'server start' options that do not go together: the CLI's usage error
+      e = new CliError("DURABLE-270", ExitCodes.USAGE, u.getMessage(), u);
+    }
     PrintWriter err = line.getErr();
     String code = code(e);
     String message = code == null

@@ -1,131 +1,197 @@
 package dev.durable.server.cli;
 
+import dev.durable.client.ConnectionOptions;
 import dev.durable.remote.DurableGrpcServer;
 import dev.durable.server.Durability;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar durable-server.jar --data-dir DIR [options]}: runs the standalone server until
- * SIGTERM or Ctrl-C, then shuts down gracefully (stop accepting, drain long polls, flush).
+ * The standalone server's command line, defined once: {@code java -jar durable-server.jar --data-dir
+ * DIR [options]} runs it through {@link #main}, and the {@code durable} CLI registers this same
+ * command as {@code durable server start}. It serves the data dir over gRPC until SIGTERM or
+ * Ctrl-C, then shuts down gracefully (stop accepting, answer waiting long polls, flush) and prints
+ * {@code Durable server stopped}.
+ *
+ * <pre>{@code
+ * java -jar server/target/durable-server.jar --data-dir /var/lib/durable --address 0.0.0.0:7233
+ * }</pre>
+ *
+ * <p>Each front end formats errors its own way: {@link #execute} (the jar) prints
+ * {@code DURABLE-201} and the usage and exits with 2 for bad options, or exits with 1 when the server
+ * cannot start; the CLI reports them with its own codes and exit statuses (docs/cli.md).
  */
-public final class ServerMain {
-  static final String USAGE = """
-      Usage: java -jar durable-server.jar --data-dir DIR [options]
-        --data-dir DIR          where workflows are stored (required; created if missing)
-        --address HOST:PORT     where to listen (default 127.0.0.1:7233; 0.0.0.0:7233 for every interface)
-        --durability sync|async sync (default): each change is on disk before it is acknowledged
-        --tls-cert FILE         serve TLS with this PEM certificate chain ...
-        --tls-key FILE          ... and this PEM PKCS#8 private key
-        --tls-client-ca FILE    require mutual TLS: clients present certificates signed by this CA
-        --token TOKEN           require 'authorization: Bearer TOKEN' on every call
-                                (default: the DURABLE_TOKEN environment variable)
-        --help                  print this help
-      """;
+@Command(name = "start", sortOptions = false,
+    description = "Serve a data dir over gRPC to workers and clients (WorkflowClient.connect, durable --address)"
+        + " until SIGTERM or Ctrl-C, then shut down gracefully: stop accepting, answer waiting polls, flush.")
+public final class ServerMain implements Callable<Integer> {
+  /** The environment variable that holds the default of {@code --token}. */
+  public static final String TOKEN_ENV = "DURABLE_TOKEN";
+  /** What the jar's usage line calls the command. */
+  static final String JAR_COMMAND = "java -jar durable-server.jar";
 
-  private ServerMain() {}
+  @Spec
+  CommandSpec spec;
 
-  /** Starts the server and blocks until it stops. Exits with 2 on bad options, 1 if it cannot start. */
-  public static void main(String[] args) throws InterruptedException {
-    DurableGrpcServer server;
-    try {
-      server = parse(args, System.getenv()).start();
-    } catch (UsageException e) {
-      (e.help ? System.out : System.err).println(e.getMessage());
-      System.exit(e.help ? 0 : 2);
-      return;
-    } catch (RuntimeException e) {
-      System.err.println("durable-server: " + e.getMessage());
-      System.exit(1);
-      return;
+  @Option(names = "--data-dir", required = true, paramLabel = "DIR",
+      description = "Where workflows are stored; created if missing.")
+  Path dataDir;
+
+  @Option(names = "--address", paramLabel = "HOST:PORT", defaultValue = ConnectionOptions.DEFAULT_ADDRESS,
+      description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:7233 for every interface; port 0 picks"
+          + " a free port).")
+  String address;
+
+  @Option(names = "--durability", paramLabel = "sync|async", defaultValue = "sync",
+      description = "sync (default): each change is on disk before it is acknowledged; async: faster, the last"
+          + " changes may be lost in a power cut.")
+  Durability durability;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve TLS with this PEM certificate chain.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM PKCS#8 private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "Require mutual TLS: clients present certificates signed by a CA in this PEM file.")
+  Path tlsClientCa;
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Require 'authorization: Bearer TOKEN' on every call (default: $" + TOKEN_ENV + ").")
+  String token;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
+  private final Map<String, String> env;
+
+  /** The command with the process environment, for the default of {@code --token}. */
+  public ServerMain() {
+    this(System.getenv());
+  }
+
+  /**
+   * The command with the given environment.
+   *
+   * @param env where {@code DURABLE_TOKEN} is looked up when {@code --token} is not given
+   */
+  public ServerMain(Map<String, String> env) {
+    this.env = Objects.requireNonNull(env, "env");
+  }
+
+  /** Starts the server and blocks until it stops; exits with 2 on bad options, 1 if it cannot start. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int status = execute(args, out, err, System.getenv());
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /**
+   * Runs the jar's command line without exiting: blocks while the server runs.
+   *
+   * @param args the arguments, as {@code main} gets them
+   * @param out where the "listening" and "stopped" lines and {@code --help} go
+   * @param err where errors go
+   * @param env the environment, for {@code DURABLE_TOKEN}
+   * @return 0 after {@code --help} or a shutdown, 2 for bad options, 1 when the server cannot start
+   */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new ServerMain(env))
+        .setCommandName(JAR_COMMAND)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(out)
+        .setErr(err)
+        .setParameterExceptionHandler((e, a) -> badOptions(e.getCommandLine(), e.getMessage()))
+        .setExecutionExceptionHandler((e, line, parsed) -> {
+          if (e instanceof UsageException || (e instanceof IllegalArgumentException && e.getMessage() != null
+              && e.getMessage().startsWith("DURABLE-201 "))) {
+            return badOptions(line, e.getMessage());
+          }
+          line.getErr().println("durable-server: " + e.getMessage());
+          return 1;
+        });
+    int status = cl.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+
+  private static int badOptions(CommandLine line, String message) {
+    PrintWriter err = line.getErr();
+    err.println((message.startsWith("DURABLE-") ? "" : "DURABLE-201 ") + message);
+    line.usage(err);
+    return 2;
+  }
+
+  /**
+   * Builds the server the options describe, not started.
+   *
+   * @throws UsageException when {@code --tls-cert} and {@code --tls-key} are not given together
+   * @throws IllegalArgumentException (DURABLE-201) for a value the server builder refuses
+   */
+  public DurableGrpcServer newServer() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together: give both to serve TLS, or neither.");
     }
-    PrintStream out = System.out;
+    String t = token();
+    DurableGrpcServer.Builder b = DurableGrpcServer.newBuilder().setDataDir(dataDir).setAddress(address)
+        .setDurability(durability).setToken(t);
+    if (tlsCert != null) {
+      b.setTlsCertificate(tlsCert, tlsKey);
+    }
+    if (tlsClientCa != null) {
+      b.setTlsClientCa(tlsClientCa);
+    }
+    return b.build();
+  }
+
+  /** {@code --token}, else {@code $DURABLE_TOKEN}; null when neither is given or it is blank. */
+  private String token() {
+    String t = token != null ? token : env.get(TOKEN_ENV);
+    return t == null || t.isBlank() ? null : t;
+  }
+
+  /**
+   * Starts the server, prints where it listens, and blocks until it stops; a shutdown hook (SIGTERM,
+   * Ctrl-C) closes it gracefully and prints {@code Durable server stopped}.
+   */
+  @Override
+  public Integer call() throws InterruptedException {
+    DurableGrpcServer server = newServer().start();
+    PrintWriter out = spec.commandLine().getOut();
     // SIGTERM and Ctrl-C: stop accepting, end pending long polls, wait for calls in flight, flush.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       out.println("Durable server stopped");
       out.flush();
     }, "durable-server-shutdown"));
-    out.println("Durable server listening on " + server.address() + " (data dir " + server.embeddedServer().getDataDir()
-        + ")");
+    out.println("Durable server listening on " + server.address() + " (data dir " + dataDir.toAbsolutePath()
+        + (token() == null ? "" : ", token required") + (tlsCert == null ? "" : ", TLS") + ")");
     out.flush();
     server.awaitTermination();
+    return 0;
   }
 
   /**
-   * Builds the server the arguments describe, not started.
-   *
-   * @param args the command line
-   * @param env the environment (for DURABLE_TOKEN)
-   * @throws UsageException for bad or missing options, with the usage text
+   * Options that do not go together, found after parsing. The message has no code: the jar reports
+   * it as {@code DURABLE-201} with the usage, the CLI as its own usage error.
    */
-  public static DurableGrpcServer parse(String[] args, Map<String, String> env) {
-    DurableGrpcServer.Builder b = DurableGrpcServer.newBuilder();
-    Path cert = null;
-    Path key = null;
-    String token = env.get("DURABLE_TOKEN");
-    boolean dataDir = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        throw new UsageException(USAGE, true);
-      }
-      String name = arg;
-      String value;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new UsageException("DURABLE-201 " + arg + " needs a value\n" + USAGE, false);
-      }
-      try {
-        switch (name) {
-          case "--data-dir" -> {
-            b.setDataDir(Path.of(value));
-            dataDir = true;
-          }
-          case "--address" -> b.setAddress(value);
-          case "--durability" -> b.setDurability(durability(value));
-          case "--tls-cert" -> cert = Path.of(value);
-          case "--tls-key" -> key = Path.of(value);
-          case "--tls-client-ca" -> b.setTlsClientCa(Path.of(value));
-          case "--token" -> token = value;
-          default -> throw new UsageException("DURABLE-201 unknown option " + name + "\n" + USAGE, false);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage() + "\n" + USAGE, false);
-      }
-    }
-    if (!dataDir) {
-      throw new UsageException("DURABLE-201 --data-dir DIR is required\n" + USAGE, false);
-    }
-    try {
-      return b.setTlsCertificate(cert, key).setToken(token == null || token.isEmpty() ? null : token).build();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage() + "\n" + USAGE, false);
-    }
-  }
-
-  private static Durability durability(String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "sync" -> Durability.SYNC;
-      case "async" -> Durability.ASYNC;
-      default -> throw new IllegalArgumentException("DURABLE-201 --durability must be sync or async, got \"" + value + "\"");
-    };
-  }
-
-  /** Bad command-line options; the message includes the usage text. */
   public static final class UsageException extends IllegalArgumentException {
-    final boolean help;
-
-    UsageException(String message, boolean help) {
+    UsageException(String message) {
       super(message);
-      this.help = help;
     }
   }
 }

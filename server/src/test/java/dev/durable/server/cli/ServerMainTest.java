@@ -4,24 +4,45 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.common.DurableException;
-import dev.durable.client.ConnectionOptions;
 import dev.durable.remote.DurableGrpcServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ServerMainTest {
   @TempDir Path dir;
 
+  private record Run(int exit, String out, String err) {}
+
+  private static Run execute(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = ServerMain.execute(args, new PrintWriter(out), new PrintWriter(err), Map.of());
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static ServerMain parse(Map<String, String> env, String... args) {
+    ServerMain command = new ServerMain(env);
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    return command;
+  }
+
   @Test
   void theTokenComesFromDurableTokenUnlessTokenIsGiven() {
     String data = dir.resolve("data").toString();
-    try (DurableGrpcServer server = ServerMain.parse(new String[] {"--data-dir", data, "--address=127.0.0.1:0"},
-        Map.of("DURABLE_TOKEN", "from-env")).start()) {
+    try (DurableGrpcServer server = parse(Map.of("DURABLE_TOKEN", "from-env"), "--data-dir", data,
+        "--address=127.0.0.1:0").newServer().start()) {
       try (WorkflowClient none = WorkflowClient.connect(server.address())) {
         assertEquals("DURABLE-262", assertThrows(DurableException.class, () -> none.listWorkflows(false, 1)).getCode());
       }
@@ -30,24 +51,76 @@ class ServerMainTest {
         assertEquals(List.of(), ok.listWorkflows(false, 1));
       }
     }
+    try (DurableGrpcServer server = parse(Map.of("DURABLE_TOKEN", "from-env"), "--data-dir", data,
+        "--address=127.0.0.1:0", "--token", "given").newServer().start()) {
+      try (WorkflowClient env = WorkflowClient.connect(ConnectionOptions.newBuilder().setAddress(server.address())
+          .setToken("from-env").build())) {
+        assertEquals("DURABLE-262", assertThrows(DurableException.class, () -> env.listWorkflows(false, 1)).getCode());
+      }
+      try (WorkflowClient ok = WorkflowClient.connect(ConnectionOptions.newBuilder().setAddress(server.address())
+          .setToken("given").build())) {
+        assertEquals(List.of(), ok.listWorkflows(false, 1));
+      }
+    }
   }
 
   @Test
-  void badOptionsAreReportedWithTheUsage() {
-    var missing = assertThrows(ServerMain.UsageException.class, () -> ServerMain.parse(new String[] {}, Map.of()));
-    assertTrue(missing.getMessage().startsWith("DURABLE-201 --data-dir DIR is required\nUsage:"), missing.getMessage());
-    var durability = assertThrows(ServerMain.UsageException.class,
-        () -> ServerMain.parse(new String[] {"--data-dir", "d", "--durability", "maybe"}, Map.of()));
-    assertTrue(durability.getMessage().startsWith("DURABLE-201 --durability must be sync or async, got \"maybe\""),
-        durability.getMessage());
-    var unknown = assertThrows(ServerMain.UsageException.class,
-        () -> ServerMain.parse(new String[] {"--data-dir", "d", "--port", "1"}, Map.of()));
-    assertTrue(unknown.getMessage().startsWith("DURABLE-201 unknown option --port"), unknown.getMessage());
-    var key = assertThrows(ServerMain.UsageException.class,
-        () -> ServerMain.parse(new String[] {"--data-dir", "d", "--tls-cert", "c.pem"}, Map.of()));
-    assertTrue(key.getMessage().startsWith("DURABLE-201 TLS needs both a certificate and its private key"), key.getMessage());
-    var noValue = assertThrows(ServerMain.UsageException.class,
-        () -> ServerMain.parse(new String[] {"--data-dir"}, Map.of()));
-    assertTrue(noValue.getMessage().startsWith("DURABLE-201 --data-dir needs a value"), noValue.getMessage());
+  void badOptionsAreReportedWithTheUsageAndStatus2() {
+    Run missing = execute();
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().startsWith("DURABLE-201 Missing required option: '--data-dir=DIR'\nUsage: java -jar"
+        + " durable-server.jar"), missing.err());
+    assertEquals("", missing.out());
+    Run durability = execute("--data-dir", "d", "--durability", "maybe");
+    assertEquals(2, durability.exit());
+    assertTrue(durability.err().startsWith("DURABLE-201 Invalid value for option '--durability':"), durability.err());
+    assertTrue(durability.err().contains("but was 'maybe'"), durability.err());
+    Run unknown = execute("--data-dir", "d", "--port", "1");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().startsWith("DURABLE-201 Unknown options: '--port', '1'"), unknown.err());
+    Run key = execute("--data-dir", dir.resolve("d").toString(), "--tls-cert", "c.pem");
+    assertEquals(2, key.exit());
+    assertTrue(key.err().startsWith("DURABLE-201 --tls-cert and --tls-key go together: give both to serve TLS, or"
+        + " neither.\nUsage:"), key.err());
+    Run noValue = execute("--data-dir");
+    assertEquals(2, noValue.exit());
+    assertTrue(noValue.err().startsWith("DURABLE-201 Missing required parameter for option '--data-dir'"),
+        noValue.err());
+    assertTrue(Files.notExists(dir.resolve("d")), "nothing was created");
+  }
+
+  @Test
+  void asyncDurabilityIsAcceptedInAnyCase() {
+    assertEquals(dev.durable.server.Durability.ASYNC,
+        parse(Map.of(), "--data-dir", "d", "--durability", "ASYNC").durability);
+    assertEquals(dev.durable.server.Durability.SYNC, parse(Map.of(), "--data-dir", "d").durability);
+  }
+
+  @Test
+  void helpGoesToStdoutWithStatus0() {
+    Run help = execute("--help");
+    assertEquals(0, help.exit());
+    assertTrue(help.out().startsWith("Usage: java -jar durable-server.jar "), help.out());
+    for (String option : List.of("--data-dir=DIR", "--address=HOST:PORT", "--durability=sync|async", "--tls-cert=FILE",
+        "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN")) {
+      assertTrue(help.out().contains(option), option + " in\n" + help.out());
+    }
+    assertEquals("", help.err());
+  }
+
+  @Test
+  void aServerThatCannotListenExitsWithStatus1AndReleasesTheDataDir() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run r = execute("--data-dir", data.toString(), "--address", "127.0.0.1:" + busy.getLocalPort());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().startsWith("durable-server: DURABLE-267 cannot listen on 127.0.0.1:" + busy.getLocalPort()),
+          r.err());
+      assertEquals("", r.out());
+    }
+    try (DurableGrpcServer server = parse(Map.of(), "--data-dir", data.toString(), "--address", "127.0.0.1:0")
+        .newServer().start()) {
+      assertTrue(server.address().startsWith("127.0.0.1:"), server.address());
+    }
   }
 }

@@ -76,17 +76,22 @@ public final class DurableCli {
 
   /** Like {@link #execute(String[], PrintWriter, PrintWriter, Map)}, sending every call to {@code target} when it is not null. */
   static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Target target) {
-    DurableCli cli = new DurableCli(env, target == null ? o -> o.resolve(env) : o -> target);
-    CommandLine cl = new CommandLine(cli, new Factory(env))
-        .setCaseInsensitiveEnumValuesAllowed(true)
+    CommandLine cl = commandLine(env, target)
         .setOut(out)
         .setErr(err)
-        .setParameterExceptionHandler(Errors::usage)
-        .setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line, cli.verbose));
+        .setParameterExceptionHandler(Errors::usage);
+    DurableCli cli = cl.getCommand();
+    cl.setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line, cli.verbose));
     int status = cl.execute(args);
     out.flush();
     err.flush();
     return status;
+  }
+
+  /** The command line with its commands, the environment and, when not null, the target of every call. */
+  static CommandLine commandLine(Map<String, String> env, Target target) {
+    DurableCli cli = new DurableCli(env, target == null ? o -> o.resolve(env) : o -> target);
+    return new CommandLine(cli, new Factory(env)).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   /** Creates {@code server start} ({@link ServerMain}) with the CLI's environment, for {@code DURABLE_TOKEN}. */

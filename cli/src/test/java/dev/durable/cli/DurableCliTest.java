@@ -2,12 +2,17 @@ package dev.durable.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowHistory;
+import dev.durable.common.DurableException;
+import dev.durable.remote.DurableGrpcServer;
 import dev.durable.server.DurableServer;
+import dev.durable.server.cli.ServerMain;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.ManualClock;
 import dev.durable.worker.Worker;
@@ -24,6 +29,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The CLI run in-process: on a data dir it opens itself, and on a live server (with a worker and a
@@ -462,6 +469,23 @@ class DurableCliTest {
     assertEquals(ExitCodes.USAGE, noDir.exit());
     assertTrue(noDir.err().startsWith("DURABLE-270 Missing required option: '--data-dir=DIR'"), noDir.err());
     openServer(); // the failed start released the data dir
+  }
+
+  @Test
+  void serverStartTakesItsTokenFromTheCliEnvironment() {
+    CommandLine cl = DurableCli.commandLine(Map.of("DURABLE_TOKEN", "from-env"), null);
+    ParseResult parsed = cl.parseArgs("server", "start", "--data-dir", dir.resolve("standalone").toString(),
+        "--address", "127.0.0.1:0");
+    ServerMain start = (ServerMain) parsed.subcommand().subcommand().commandSpec().userObject();
+    try (DurableGrpcServer server = start.newServer().start()) {
+      try (WorkflowClient none = WorkflowClient.connect(server.address())) {
+        assertEquals("DURABLE-262", assertThrows(DurableException.class, () -> none.listWorkflows(false, 1)).getCode());
+      }
+      try (WorkflowClient ok = WorkflowClient.connect(ConnectionOptions.newBuilder().setAddress(server.address())
+          .setToken("from-env").build())) {
+        assertEquals(0, ok.listWorkflows(false, 1).size());
+      }
+    }
   }
 
   @Test

@@ -63,4 +63,32 @@ public sealed interface Command {
       return "end the workflow as canceled";
     }
   }
+
+  /** Starts a child workflow; see {@code EventAttributes.StartChildWorkflowExecutionInitiated}. */
+  record StartChildWorkflow(
+      int seq,
+      String workflowId,
+      String workflowType,
+      String taskQueue,
+      List<Payload> input,
+      Duration workflowTaskTimeout,
+      Duration workflowExecutionTimeout,
+      Duration workflowRunTimeout,
+      RetryPolicy retryPolicy,
+      String parentClosePolicy,
+      String workflowIdReusePolicy) implements Command {
+    @Override
+    public String describe() {
+      return "start child workflow " + workflowType + " with id '" + workflowId + "' (seq " + seq + ")";
+    }
+  }
+
+  /** Ends the run and starts a new one of the same workflow id; null fields keep the run's values. */
+  record ContinueAsNew(String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
+      Duration workflowRunTimeout) implements Command {
+    @Override
+    public String describe() {
+      return "continue as new";
+    }
+  }
 }

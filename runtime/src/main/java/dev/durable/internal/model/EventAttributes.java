@@ -33,7 +33,22 @@ public sealed interface EventAttributes {
       Duration workflowTaskTimeout,
       int replaySemantics,
       Duration workflowExecutionTimeout,
-      Duration workflowRunTimeout) implements EventAttributes {}
+      Duration workflowRunTimeout,
+      RunLinks links) implements EventAttributes {
+
+    /** A first run with no parent, no predecessor and no retry policy. */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, null);
+    }
+
+    /** Returns the run's links, never null (histories written before links existed have none). */
+    public RunLinks linksOrNone() {
+      return links == null ? RunLinks.NONE : links;
+    }
+  }
 
   /**
    * A workflow task finished; the command events it produced follow.
@@ -96,4 +111,68 @@ public sealed interface EventAttributes {
    * @param failure the {@code TIMEOUT} failure {@code getResult} reports
    */
   record WorkflowExecutionTimedOut(FailureInfo failure) implements EventAttributes {}
+
+  // ---------------------------------------------------------------- child workflows and run chains
+
+  /**
+   * Workflow code asked to start a child workflow; the server starts it after this is recorded.
+   *
+   * @param seq the child's id in the parent run
+   * @param workflowId the child's workflow id
+   * @param parentClosePolicy what happens to the child when the parent run closes
+   * @param workflowIdReusePolicy what the start does when the child's id was used before
+   */
+  record StartChildWorkflowExecutionInitiated(
+      int seq,
+      String workflowId,
+      String workflowType,
+      String taskQueue,
+      List<Payload> input,
+      Duration workflowTaskTimeout,
+      Duration workflowExecutionTimeout,
+      Duration workflowRunTimeout,
+      RetryPolicy retryPolicy,
+      String parentClosePolicy,
+      String workflowIdReusePolicy) implements CommandEvent {}
+
+  /** The child run was started (recorded in the same write that started it). */
+  record ChildWorkflowExecutionStarted(int seq, long initiatedEventId, String workflowId, String runId)
+      implements EventAttributes {}
+
+  /** The child could not be started: its id is running, or its reuse policy refused it. */
+  record StartChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
+      implements EventAttributes {}
+
+  /** Outcomes of a child, one event type per way it closed. */
+  sealed interface ChildOutcome extends EventAttributes {
+    int seq();
+
+    long initiatedEventId();
+
+    String workflowId();
+
+    String runId();
+  }
+
+  record ChildWorkflowExecutionCompleted(int seq, long initiatedEventId, String workflowId, String runId,
+      Payload result) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionCanceled(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionTimedOut(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionTerminated(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  /**
+   * The run ended by continuing as new: the server started {@code newRunId} with the same workflow
+   * id in the same write.
+   */
+  record WorkflowExecutionContinuedAsNew(String newRunId, String workflowType, String taskQueue, List<Payload> input,
+      Duration workflowTaskTimeout, Duration workflowRunTimeout) implements CloseEvent {}
 }

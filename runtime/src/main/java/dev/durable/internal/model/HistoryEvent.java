@@ -36,6 +36,15 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCanceled.class, name = "WorkflowExecutionCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTerminated.class, name = "WorkflowExecutionTerminated"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTimedOut.class, name = "WorkflowExecutionTimedOut"),
+        @JsonSubTypes.Type(value = EventAttributes.StartChildWorkflowExecutionInitiated.class, name = "StartChildWorkflowExecutionInitiated"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionStarted.class, name = "ChildWorkflowExecutionStarted"),
+        @JsonSubTypes.Type(value = EventAttributes.StartChildWorkflowExecutionFailed.class, name = "StartChildWorkflowExecutionFailed"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionCompleted.class, name = "ChildWorkflowExecutionCompleted"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionFailed.class, name = "ChildWorkflowExecutionFailed"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionCanceled.class, name = "ChildWorkflowExecutionCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionTimedOut.class, name = "ChildWorkflowExecutionTimedOut"),
+        @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionTerminated.class, name = "ChildWorkflowExecutionTerminated"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionContinuedAsNew.class, name = "WorkflowExecutionContinuedAsNew"),
     })
     EventAttributes attributes) {
 

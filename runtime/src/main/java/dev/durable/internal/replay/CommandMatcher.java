@@ -20,7 +20,11 @@ final class CommandMatcher {
     if (c instanceof Command.RecordMarker r && e instanceof EventAttributes.MarkerRecorded m) {
       return r.markerName().equals(m.markerName()) && r.markerId().equals(m.markerId());
     }
+    if (c instanceof Command.StartChildWorkflow sc && e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+      return sc.seq() == i.seq() && sc.workflowType().equals(i.workflowType()) && sc.workflowId().equals(i.workflowId());
+    }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
+        || (c instanceof Command.ContinueAsNew && e instanceof EventAttributes.WorkflowExecutionContinuedAsNew)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
         || (c instanceof Command.CancelWorkflow && e instanceof EventAttributes.WorkflowExecutionCanceled);
   }
@@ -35,6 +39,9 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
+    }
+    if (e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+      return " child workflow " + i.workflowType() + " with id '" + i.workflowId() + "' (seq " + i.seq() + ")";
     }
     if (e instanceof EventAttributes.MarkerRecorded m && "SignalDropped".equals(m.markerName())) {
       return " SignalDropped '" + m.markerId() + "' (the code that ran then had no handler for this signal)";

@@ -56,6 +56,11 @@ public final class WorkflowRun implements WorkflowHooks {
   private final List<WorkflowThread> threads = new ArrayList<>();
   private final Map<Integer, ResultSlot<Object>> activities = new HashMap<>();
   private final Map<Integer, ResultSlot<Void>> timers = new HashMap<>();
+  private final Map<Integer, ChildCall> children = new HashMap<>();
+  /** Parent, predecessor, attempt: from the run's start event. */
+  private dev.durable.internal.model.RunLinks links = dev.durable.internal.model.RunLinks.NONE;
+  /** The history length the code sees: the last event of the task being run or replayed. */
+  private long historyLength;
   /** Numbers the threads Async starts, for their names. */
   private int asyncThreads;
   /** Held by whoever drives the run (a workflow task or a query). */
@@ -168,6 +173,7 @@ public final class WorkflowRun implements WorkflowHooks {
           while (k < n && events.get(k).attributes() instanceof EventAttributes.CommandEvent) {
             k++;
           }
+          historyLength = wtc.lastSeenEventId();
           replayBatch(inputs, wtc.workflowTime(), events.subList(j + 1, k), events.get(j).eventId());
           lastEventId = events.get(k - 1).eventId();
           i = k;
@@ -176,6 +182,7 @@ public final class WorkflowRun implements WorkflowHooks {
             break;
           }
           advanceTime(taskTime);
+          historyLength = events.get(n - 1).eventId();
           applyInputs(inputs);
           runThreads();
           lastEventId = events.get(n - 1).eventId();
@@ -233,6 +240,7 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        links = started.linksOrNone();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
@@ -258,8 +266,45 @@ public final class WorkflowRun implements WorkflowHooks {
         deliverSignal(e, signal);
       } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
         cancelRequested = true;
+      } else if (a instanceof EventAttributes.ChildWorkflowExecutionStarted started) {
+        ChildCall call = children.get(started.seq());
+        if (call != null) {
+          call.started.complete(new dev.durable.client.WorkflowExecution(started.workflowId(), started.runId()));
+        }
+      } else if (a instanceof EventAttributes.StartChildWorkflowExecutionFailed failed) {
+        ChildCall call = children.remove(failed.seq());
+        if (call != null) {
+          var failure = new dev.durable.failure.ChildWorkflowFailure(failed.workflowId(), null, call.workflowType,
+              Failures.toException(failed.failure()));
+          call.started.completeExceptionally(failure);
+          call.result.fail(failure);
+        }
+      } else if (a instanceof EventAttributes.ChildOutcome outcome) {
+        ChildCall call = children.remove(outcome.seq());
+        if (call == null) {
+          continue;
+        }
+        if (outcome instanceof EventAttributes.ChildWorkflowExecutionCompleted done) {
+          call.result.deliver(done.result());
+        } else {
+          call.result.fail(new dev.durable.failure.ChildWorkflowFailure(outcome.workflowId(), outcome.runId(),
+              call.workflowType, Failures.toException(childFailure(outcome))));
+        }
       }
     }
+  }
+
+  private static dev.durable.internal.model.FailureInfo childFailure(EventAttributes.ChildOutcome o) {
+    if (o instanceof EventAttributes.ChildWorkflowExecutionFailed f) {
+      return f.failure();
+    }
+    if (o instanceof EventAttributes.ChildWorkflowExecutionCanceled f) {
+      return f.failure();
+    }
+    if (o instanceof EventAttributes.ChildWorkflowExecutionTimedOut f) {
+      return f.failure();
+    }
+    return ((EventAttributes.ChildWorkflowExecutionTerminated) o).failure();
   }
 
   private void deliverSignal(HistoryEvent event, EventAttributes.WorkflowExecutionSignaled signal) {
@@ -417,6 +462,71 @@ public final class WorkflowRun implements WorkflowHooks {
         () -> "result of activity " + activityType + " in workflow '" + workflowId + "'")));
     emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
     return seq;
+  }
+
+  /** A child workflow started by this run: the promises of its start and of its result. */
+  static final class ChildCall {
+    final String workflowType;
+    final ResultSlot<dev.durable.client.WorkflowExecution> started;
+    final ResultSlot<Object> result;
+
+    ChildCall(String workflowType, ResultSlot<dev.durable.client.WorkflowExecution> started, ResultSlot<Object> result) {
+      this.workflowType = workflowType;
+      this.started = started;
+      this.result = result;
+    }
+  }
+
+  /**
+   * Starts a child workflow without waiting; called by child stubs. The child's workflow id
+   * defaults to this run's id, {@code -child-} and the call's sequence number: the same on replay.
+   */
+  ChildCall startChild(String workflowType, dev.durable.workflow.ChildWorkflowOptions options, Method method,
+      Object[] args) {
+    currentThreadOrFail("starting child workflow " + workflowType);
+    throwIfCanceled();
+    int seq = nextSeq++;
+    String childId = options.getWorkflowId() != null ? options.getWorkflowId() : runId + "-child-" + seq;
+    List<Payload> input = converter.toPayloads(args, () -> "child workflow " + workflowType + " ('" + childId
+        + "') of workflow '" + workflowId + "'");
+    ChildCall call = new ChildCall(workflowType, new ResultSlot<>(this), new ResultSlot<>(this,
+        p -> converter.fromPayload(p, method.getGenericReturnType(), () -> "result of child workflow " + workflowType
+            + " ('" + childId + "') in workflow '" + workflowId + "'")));
+    children.put(seq, call);
+    emit(new Command.StartChildWorkflow(seq, childId, workflowType,
+        options.getTaskQueue() != null ? options.getTaskQueue() : taskQueue, input, options.getWorkflowTaskTimeout(),
+        options.getWorkflowExecutionTimeout(), options.getWorkflowRunTimeout(),
+        options.getRetryOptions() == null ? null : RetryPolicy.of(options.getRetryOptions()),
+        options.getParentClosePolicy().name(), options.getWorkflowIdReusePolicy().name()));
+    return call;
+  }
+
+  /** Starts a child workflow and blocks until its result; called by child stubs. */
+  Object executeChild(ChildCall call) {
+    WorkflowThread thread = currentThreadOrFail("calling child workflow " + call.workflowType);
+    thread.block(() -> call.result.isCompleted() || cancelRequested);
+    if (!call.result.isCompleted()) {
+      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for child workflow "
+          + call.workflowType + " (the parent close policy decides what happens to the child)");
+    }
+    return call.result.result();
+  }
+
+  /**
+   * Ends this run and has the server start a new one with the same workflow id and {@code args},
+   * in one write. The calling thread never returns: the run is over.
+   */
+  public void continueAsNew(dev.durable.workflow.ContinueAsNewOptions options, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("Workflow.continueAsNew");
+    String type = options == null || options.getWorkflowType() == null ? info.workflowType() : options.getWorkflowType();
+    List<Payload> input = converter.toPayloads(args, () -> "continue-as-new input of workflow '" + workflowId + "' ("
+        + type + ")");
+    emit(new Command.ContinueAsNew(options == null ? null : options.getWorkflowType(),
+        options == null ? null : options.getTaskQueue(), input,
+        options == null ? null : options.getWorkflowTaskTimeout(),
+        options == null ? null : options.getWorkflowRunTimeout()));
+    thread.block(() -> false);
+    throw new IllegalStateException("unreachable: the run continued as new");
   }
 
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
@@ -666,8 +776,8 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Returns facts about the run. */
   public WorkflowInfo info() {
-    // Attempt 1: each run is its own first attempt until workflow retries exist.
-    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime);
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, links.attempt(), startTime,
+        links.continuedFromRunId(), links.parentWorkflowId(), links.parentRunId(), historyLength);
   }
 
   private void emit(Command c) {
@@ -696,12 +806,13 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   private static boolean closes(Command c) {
-    return c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow;
+    return c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
+        || c instanceof Command.ContinueAsNew;
   }
 
   /** A command for messages; a closing command has no source line of its own, so it names the workflow method. */
   private String codeSide(Command c) {
-    if (!closes(c)) {
+    if (!closes(c) || c instanceof Command.ContinueAsNew) {
       return c.describe();
     }
     return c.describe() + "  when " + implClass.getName() + "." + info.workflowMethod().getName()
@@ -709,7 +820,7 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   private static String sourceOf(Command c) {
-    return closes(c) ? null : SourceLine.ofCurrentThread();
+    return closes(c) && !(c instanceof Command.ContinueAsNew) ? null : SourceLine.ofCurrentThread();
   }
 
   /** Where the first blocked workflow thread waits, for messages; null if none waits. */

@@ -97,10 +97,20 @@ public interface WorkflowService {
    * @param reusePolicy what to do when the id was used before; null means ALLOW_DUPLICATE
    * @param executionTimeout how long the workflow may run, or null for no limit
    * @param runTimeout how long the run may run, or null for no limit
+   * @param retryPolicy how a failed run is retried (a new run after a backoff), or null for no retry
    */
   record StartRequest(
       String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
-      WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout) {
+      WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout,
+      dev.durable.internal.model.RetryPolicy retryPolicy) {
+
+    /** A request without a workflow retry policy. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
+        Duration runTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
+          null);
+    }
 
     /** A request with the default reuse policy and no workflow timeouts. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,

@@ -1,0 +1,85 @@
+package dev.durable.internal.replay;
+
+import dev.durable.client.WorkflowExecution;
+import dev.durable.internal.reflect.Proxies;
+import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.workflow.ChildWorkflowOptions;
+import dev.durable.workflow.Promise;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/**
+ * The proxy behind {@code Workflow.newChildWorkflowStub}: calling the workflow method starts the
+ * child and waits for its result (or, inside {@code Async.function}, returns its promise). One
+ * stub starts one child.
+ */
+public final class ChildWorkflowStub implements InvocationHandler {
+  private final WorkflowInterfaceInfo info;
+  private final ChildWorkflowOptions options;
+  /** The child this stub started, or null before its workflow method was called. */
+  private WorkflowRun.ChildCall call;
+
+  private ChildWorkflowStub(WorkflowInterfaceInfo info, ChildWorkflowOptions options) {
+    this.info = info;
+    this.options = options;
+  }
+
+  /** Creates a stub for a workflow interface. */
+  public static <T> T create(Class<T> iface, ChildWorkflowOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException("DURABLE-201 Workflow.newChildWorkflowStub needs options, got null; use"
+          + " ChildWorkflowOptions.getDefaultInstance() for the defaults");
+    }
+    var handler = new ChildWorkflowStub(WorkflowInterfaceInfo.of(iface), options);
+    return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+  }
+
+  /** See {@code Workflow.getWorkflowExecution}: the promise of the started child's execution. */
+  public static Promise<WorkflowExecution> execution(Object stub) {
+    if (stub == null || !Proxy.isProxyClass(stub.getClass())
+        || !(Proxy.getInvocationHandler(stub) instanceof ChildWorkflowStub handler)) {
+      throw new IllegalArgumentException("DURABLE-231 Workflow.getWorkflowExecution takes a stub made by"
+          + " Workflow.newChildWorkflowStub, got " + (stub == null ? "null" : stub.getClass().getName()));
+    }
+    if (handler.call == null) {
+      throw new IllegalStateException("DURABLE-231 child workflow stub of " + handler.info.workflowType() + " has not"
+          + " started a child yet; call its workflow method first (Async.function(child::run, args) to not wait)");
+    }
+    return handler.call.started;
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) {
+    if (Proxies.isObjectMethod(method)) {
+      return Proxies.objectMethod(proxy, method, args, "ChildWorkflowStub[" + info.workflowType() + "]");
+    }
+    WorkflowRun run = WorkflowRun.current();
+    if (run == null) {
+      throw new IllegalStateException("DURABLE-210 child workflow stubs can only be called from workflow code; "
+          + method.getName() + " was called on thread " + Thread.currentThread().getName());
+    }
+    if (!method.equals(info.workflowMethod())) {
+      throw new UnsupportedOperationException("DURABLE-232 " + method.getName() + " of child workflow "
+          + info.workflowType() + " is a signal or query method; a parent can only start a child and wait for its"
+          + " result. Signal or query the child from an activity with a WorkflowClient (its workflow id is in"
+          + " Workflow.getWorkflowExecution(stub)), or pass the data as the child's input.");
+    }
+    if (call != null) {
+      throw new IllegalStateException("DURABLE-231 this child workflow stub of " + info.workflowType() + " already"
+          + " started a child; make one stub per child with Workflow.newChildWorkflowStub");
+    }
+    Object[] actual = args == null ? new Object[0] : args;
+    Promises.Capture capture = Promises.capturing();
+    if (capture != null && capture.promise != null) {
+      throw new IllegalStateException("DURABLE-230 the function passed to Async started a second child workflow ("
+          + info.workflowType() + "); pass a method reference stub::method, which makes exactly one call");
+    }
+    call = run.startChild(info.workflowType(), options, method, actual);
+    if (capture == null) {
+      return run.executeChild(call);
+    }
+    capture.promise = call.result;
+    return Proxies.zeroOf(method.getReturnType());
+  }
+}

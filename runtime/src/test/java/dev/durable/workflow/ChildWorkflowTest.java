@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * parent with the cause, parent close policies, id conflicts, a restart in the middle, retries
  * and replay of the child commands.
  */
-class ChildWorkflowTest {
+public class ChildWorkflowTest {
   @WorkflowInterface
   public interface Child {
     @WorkflowMethod

@@ -22,7 +22,6 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.PendingChild;
 import dev.durable.internal.model.RunLinks;
-import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.Store;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -98,19 +96,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         rearm(s, null);
       }
     });
-    // What a crash may have cut off between two writes of different runs: a child whose parent
-    // closed, a child that closed before its parent heard of it.
-    for (Execution ex : open.values()) {
-      ExecutionState s = ex.state;
-      for (PendingChild c : s.children.values()) {
-        if (PendingChild.STARTED.equals(c.state)) {
-          followUp(() -> reportChainEnd(c.runId));
-        }
-      }
-      if (s.links.parentRunId() != null) {
-        followUp(() -> applyParentCloseIfClosed(s.runId));
-      }
-    }
     timers.start();
     LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
   }
@@ -134,11 +119,20 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
             : later(s.workflowTaskRetryAt, notBefore));
       }
     }
+    // What a crash or a failed write may have cut off between the writes of two runs: a child
+    // initiated but not started, a child that closed before its parent heard of it, a child whose
+    // parent closed. Each follow-up checks the stored state, so one that is not needed does nothing.
+    Instant at = notBefore == null ? now : notBefore;
+    String runId = s.runId;
     for (PendingChild c : s.children.values()) {
       if (PendingChild.INITIATED.equals(c.state)) {
-        String runId = s.runId;
-        followUp(() -> startChild(runId, c.seq));
+        followUp(at, () -> startChild(runId, c.seq));
+      } else {
+        followUp(at, () -> reportChainEnd(c.runId));
       }
+    }
+    if (s.links.parentRunId() != null && !"ABANDON".equals(s.links.parentClosePolicy())) {
+      followUp(at, () -> applyParentCloseIfClosed(runId));
     }
     for (PendingActivity pa : s.activities.values()) {
       armScheduleToClose(s, pa);
@@ -586,7 +580,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
-            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
+            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
+            || c instanceof Command.ContinueAsNew);
         if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled)) {
           // A signal arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
@@ -1047,7 +1042,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * is harmless twice; {@link #recover()} runs them again for what a crash cut off.
    */
   private void followUp(Runnable action) {
-    timers.schedule(now(), () -> {
+    followUp(now(), action);
+  }
+
+  /** Like {@link #followUp(Runnable)}, at {@code at}. */
+  private void followUp(Instant at, Runnable action) {
+    timers.schedule(at, () -> {
       try (var g = enter()) {
         action.run();
       } catch (DurableException e) {

@@ -18,6 +18,11 @@ import java.util.List;
  * @param workflowTaskAttempt the attempt of the current workflow task; above 1 means it failed
  * @param lastWorkflowTaskFailure the last workflow task failure (code, message and source line),
  *     or null when the last workflow task did not fail
+ * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
+ * @param parentRunId the parent's run id when this is a child workflow, else null
+ * @param continuedFromRunId the run this one continues (continue-as-new or a retry), or null
+ * @param attempt the attempt of this run, from 1 (above 1 for a workflow retry)
+ * @param pendingChildren the child workflows it has started and waits for
  */
 public record WorkflowDescription(
     String workflowId,
@@ -30,7 +35,20 @@ public record WorkflowDescription(
     long historyLength,
     List<PendingActivityInfo> pendingActivities,
     int workflowTaskAttempt,
-    String lastWorkflowTaskFailure) {
+    String lastWorkflowTaskFailure,
+    String parentWorkflowId,
+    String parentRunId,
+    String continuedFromRunId,
+    int attempt,
+    List<PendingChildInfo> pendingChildren) {
+
+  /** A description of a first, top-level run without children. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, null, null, null, 1, List.of());
+  }
 
   /** Returns whether the run is closed (completed, failed, canceled, terminated or timed out). */
   public boolean isClosed() {

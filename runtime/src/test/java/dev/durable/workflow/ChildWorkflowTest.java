@@ -272,12 +272,19 @@ public class ChildWorkflowTest {
     start("p", "catch", "wait");
     env.awaitEvent("p", "ChildWorkflowExecutionStarted");
     env.awaitEvent("p-child", "WorkflowTaskCompleted");
+    var parent = env.describe("p");
+    var child = env.describe("p-child");
+    assertEquals(List.of(new dev.durable.client.PendingChildInfo("p-child", "Child", child.runId(), "STARTED")),
+        parent.pendingChildren());
+    assertEquals("p", child.parentWorkflowId());
+    assertEquals(parent.runId(), child.parentRunId());
 
     env.restartServer();
     startWorker();
     env.stub("p-child").signal("release", "after restart");
 
     assertEquals("ok wait:after restart", env.result("p", String.class));
+    assertEquals(List.of(), env.describe("p").pendingChildren());
     assertEquals(1, env.eventTypes("p").stream().filter("StartChildWorkflowExecutionInitiated"::equals).count());
   }
 

@@ -93,6 +93,8 @@ class WorkflowRetryTest {
 
     WorkflowDescription second = awaitRetryRun("flaky", first);
     assertEquals(1, second.historyLength(), "the retry waits for its backoff before its first workflow task");
+    assertEquals(2, second.attempt());
+    assertEquals(first, second.continuedFromRunId());
     env.clock().advance(Duration.ofSeconds(9));
     assertEquals(List.of("WorkflowExecutionStarted"), env.eventTypes("flaky"));
     env.clock().advance(Duration.ofSeconds(1));

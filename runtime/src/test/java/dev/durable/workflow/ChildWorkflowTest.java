@@ -121,6 +121,21 @@ public class ChildWorkflowTest {
               .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(5)).build()).build());
           return child.run("flaky");
         }
+        case "cancel": {
+          // arg "early": before the server started the child; else once it runs.
+          Child child = Workflow.newChildWorkflowStub(Child.class,
+              ChildWorkflowOptions.newBuilder().setWorkflowId(me + "-child").build());
+          Promise<String> result = Async.function(child::run, "wait");
+          if (!arg.equals("early")) {
+            Workflow.getWorkflowExecution(child).get();
+          }
+          dev.durable.internal.replay.ChildWorkflowStub.requestCancel(child);
+          try {
+            return "ok " + result.get();
+          } catch (ChildWorkflowFailure f) {
+            return f.getCause().getClass().getSimpleName();
+          }
+        }
         default: {
           // Starts a waiting child with the policy named by mode and returns without waiting for it.
           Child child = Workflow.newChildWorkflowStub(Child.class, ChildWorkflowOptions.newBuilder()
@@ -265,6 +280,17 @@ public class ChildWorkflowTest {
     assertEquals(WorkflowStatus.RUNNING, env.describe("p-child").status());
     env.stub("p-child").signal("release", "later");
     assertEquals("wait:later", env.result("p-child", String.class));
+  }
+
+  @Test
+  void parentCanAskItsChildToCancelBeforeOrAfterTheChildStarted() {
+    assertEquals("CanceledFailure", run("late", "cancel", "running"));
+    assertEquals(WorkflowStatus.CANCELED, env.describe("late-child").status());
+    assertTrue(env.eventTypes("late").contains("ChildWorkflowCancelRequested"));
+
+    assertEquals("CanceledFailure", run("early", "cancel", "early"));
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowExecutionCancelRequested"),
+        env.eventTypes("early-child").subList(0, 2));
   }
 
   @Test

@@ -83,6 +83,14 @@ public sealed interface Command {
     }
   }
 
+  /** Asks the child started as {@code seq} to cancel (its current run, once it is started). */
+  record RequestCancelChild(int seq) implements Command {
+    @Override
+    public String describe() {
+      return "request cancel of child workflow (seq " + seq + ")";
+    }
+  }
+
   /** Ends the run and starts a new one of the same workflow id; null fields keep the run's values. */
   record ContinueAsNew(String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
       Duration workflowRunTimeout) implements Command {

@@ -143,6 +143,9 @@ public sealed interface EventAttributes {
   record StartChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
       implements EventAttributes {}
 
+  /** Workflow code asked its child {@code seq} to cancel; the server delivers the request to the child. */
+  record ChildWorkflowCancelRequested(int seq, String workflowId) implements CommandEvent {}
+
   /** Outcomes of a child, one event type per way it closed. */
   sealed interface ChildOutcome extends EventAttributes {
     int seq();

@@ -15,4 +15,6 @@ public final class PendingChild {
   public String runId;
   public String state = INITIATED;
   public String parentClosePolicy;
+  /** Whether the parent asked the child to cancel; a child not started yet starts with the request. */
+  public boolean cancelRequested;
 }

@@ -49,6 +49,24 @@ public final class ChildWorkflowStub implements InvocationHandler {
     return handler.call.started;
   }
 
+  /**
+   * Asks the child that {@code stub} started to cancel, without waiting; the hook for cancelling
+   * a child from workflow code (a cancellation scope around the child's call calls it). Does
+   * nothing when the child has already finished.
+   */
+  public static void requestCancel(Object stub) {
+    if (stub == null || !Proxy.isProxyClass(stub.getClass())
+        || !(Proxy.getInvocationHandler(stub) instanceof ChildWorkflowStub handler) || handler.call == null) {
+      throw new IllegalArgumentException("DURABLE-231 only a child workflow stub whose workflow method was called"
+          + " can be canceled, got " + (stub == null ? "null" : stub.getClass().getName()));
+    }
+    WorkflowRun run = WorkflowRun.current();
+    if (run == null) {
+      throw new IllegalStateException("DURABLE-210 a child workflow can only be canceled from workflow code");
+    }
+    run.requestCancelChild(handler.call);
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) {
     if (Proxies.isObjectMethod(method)) {

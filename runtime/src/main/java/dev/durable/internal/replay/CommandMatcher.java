@@ -23,6 +23,9 @@ final class CommandMatcher {
     if (c instanceof Command.StartChildWorkflow sc && e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
       return sc.seq() == i.seq() && sc.workflowType().equals(i.workflowType()) && sc.workflowId().equals(i.workflowId());
     }
+    if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
+      return r.seq() == q.seq();
+    }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
         || (c instanceof Command.ContinueAsNew && e instanceof EventAttributes.WorkflowExecutionContinuedAsNew)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)

@@ -466,11 +466,15 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** A child workflow started by this run: the promises of its start and of its result. */
   static final class ChildCall {
+    final int seq;
     final String workflowType;
     final ResultSlot<dev.durable.client.WorkflowExecution> started;
     final ResultSlot<Object> result;
+    boolean cancelRequested;
 
-    ChildCall(String workflowType, ResultSlot<dev.durable.client.WorkflowExecution> started, ResultSlot<Object> result) {
+    ChildCall(int seq, String workflowType, ResultSlot<dev.durable.client.WorkflowExecution> started,
+        ResultSlot<Object> result) {
+      this.seq = seq;
       this.workflowType = workflowType;
       this.started = started;
       this.result = result;
@@ -489,7 +493,7 @@ public final class WorkflowRun implements WorkflowHooks {
     String childId = options.getWorkflowId() != null ? options.getWorkflowId() : runId + "-child-" + seq;
     List<Payload> input = converter.toPayloads(args, () -> "child workflow " + workflowType + " ('" + childId
         + "') of workflow '" + workflowId + "'");
-    ChildCall call = new ChildCall(workflowType, new ResultSlot<>(this), new ResultSlot<>(this,
+    ChildCall call = new ChildCall(seq, workflowType, new ResultSlot<>(this), new ResultSlot<>(this,
         p -> converter.fromPayload(p, method.getGenericReturnType(), () -> "result of child workflow " + workflowType
             + " ('" + childId + "') in workflow '" + workflowId + "'")));
     children.put(seq, call);
@@ -499,6 +503,20 @@ public final class WorkflowRun implements WorkflowHooks {
         options.getRetryOptions() == null ? null : RetryPolicy.of(options.getRetryOptions()),
         options.getParentClosePolicy().name(), options.getWorkflowIdReusePolicy().name()));
     return call;
+  }
+
+  /**
+   * Asks a child this run started to cancel, without waiting: the hook for cancellation scopes.
+   * The child's next blocking call throws {@code CanceledFailure}; its outcome reaches this run as
+   * usual (a {@code ChildWorkflowFailure} caused by {@code CanceledFailure} if it lets the
+   * cancellation end it). Does nothing once the child's outcome is known.
+   */
+  void requestCancelChild(ChildCall call) {
+    currentThreadOrFail("canceling child workflow " + call.workflowType);
+    if (children.get(call.seq) == call && !call.cancelRequested) {
+      call.cancelRequested = true;
+      emit(new Command.RequestCancelChild(call.seq));
+    }
   }
 
   /** Starts a child workflow and blocks until its result; called by child stubs. */

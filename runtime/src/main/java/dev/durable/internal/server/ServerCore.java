@@ -129,6 +129,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         followUp(at, () -> startChild(runId, c.seq));
       } else {
         followUp(at, () -> reportChainEnd(c.runId));
+        if (c.cancelRequested) {
+          followUp(at, () -> cancelChild(runId, c.runId));
+        }
       }
     }
     if (s.links.parentRunId() != null && !"ABANDON".equals(s.links.parentClosePolicy())) {
@@ -676,6 +679,18 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       s.children.put(sc.seq(), pc);
       String runId = s.runId;
       after.add(() -> followUp(() -> startChild(runId, sc.seq())));
+    } else if (c instanceof Command.RequestCancelChild rc) {
+      PendingChild pc = s.children.get(rc.seq());
+      events.add(new HistoryEvent(id, now, new EventAttributes.ChildWorkflowCancelRequested(rc.seq(),
+          pc == null ? null : pc.workflowId)));
+      if (pc != null && !pc.cancelRequested) {
+        pc.cancelRequested = true;
+        if (PendingChild.STARTED.equals(pc.state)) {
+          String childRunId = pc.runId;
+          String parentRunId = s.runId;
+          after.add(() -> followUp(() -> cancelChild(parentRunId, childRunId)));
+        }
+      }
     } else if (c instanceof Command.ContinueAsNew can) {
       var spec = new RunChains.Spec(s.workflowId, can.workflowType() != null ? can.workflowType() : s.workflowType,
           can.taskQueue() != null ? can.taskQueue() : s.taskQueue, can.input(),
@@ -1153,9 +1168,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         RunLinks links = new RunLinks(ps.workflowId, ps.runId, pc.initiatedEventId, init.parentClosePolicy(), null, 1,
             init.retryPolicy(), null, null);
+        // A cancel the parent asked for before the child started is in the child's first write.
         Store.Transition child = RunChains.start(new RunChains.Spec(init.workflowId(), init.workflowType(),
             init.taskQueue(), init.input(), init.workflowTaskTimeout(), init.workflowExecutionTimeout(),
-            init.workflowRunTimeout(), links), now(), List.of());
+            init.workflowRunTimeout(), links), now(), pc.cancelRequested
+                ? List.of(new EventAttributes.WorkflowExecutionCancelRequested("requested by parent workflow '"
+                    + ps.workflowId + "' (run " + ps.runId + ")"))
+                : List.of());
+        child.state().cancelRequested = pc.cancelRequested;
         pc.state = PendingChild.STARTED;
         pc.runId = child.state().runId;
         addInput(ps, events, new EventAttributes.ChildWorkflowExecutionStarted(seq, pc.initiatedEventId,
@@ -1216,6 +1236,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return s;
       }
       id = s.nextRunId;
+    }
+  }
+
+  /** Asks the open run of a child chain to cancel, on behalf of its parent run. */
+  private void cancelChild(String parentRunId, String childRunId) {
+    ExecutionState last = lastOfChain(childRunId);
+    Execution ex = last == null ? null : open.get(last.runId);
+    if (ex == null) {
+      return;
+    }
+    synchronized (ex) {
+      ExecutionState s = ex.state;
+      if (!s.status.isClosed() && parentRunId.equals(s.links.parentRunId())) {
+        requestCancel(ex, "requested by parent workflow '" + s.links.parentWorkflowId() + "' (run " + parentRunId + ")");
+      }
     }
   }
 

@@ -69,7 +69,6 @@ public final class Workflow {
    * @return the stub
    */
   public static <T> T newChildWorkflowStub(Class<T> workflowInterface, ChildWorkflowOptions options) {
-    run("Workflow.newChildWorkflowStub");
     return dev.durable.internal.replay.ChildWorkflowStub.create(workflowInterface, options);
   }
 

@@ -121,6 +121,11 @@ public class ChildWorkflowTest {
               .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(5)).build()).build());
           return child.run("flaky");
         }
+        case "signal": {
+          Child child = Workflow.newChildWorkflowStub(Child.class);
+          child.release("not supported");
+          return "unreachable";
+        }
         case "cancel": {
           // arg "early": before the server started the child; else once it runs.
           Child child = Workflow.newChildWorkflowStub(Child.class,
@@ -291,6 +296,15 @@ public class ChildWorkflowTest {
     assertEquals("CanceledFailure", run("early", "cancel", "early"));
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowExecutionCancelRequested"),
         env.eventTypes("early-child").subList(0, 2));
+  }
+
+  @Test
+  void signallingAChildThroughItsStubFailsTheTaskWithAClearError() {
+    start("p", "signal", "");
+    String failure = env.awaitDescription("p", "a workflow task failure", d -> d.lastWorkflowTaskFailure() != null)
+        .lastWorkflowTaskFailure();
+    assertTrue(failure.contains("DURABLE-232 release of child workflow Child is a signal or query method"), failure);
+    env.stub("p").terminate("done with the test");
   }
 
   @Test

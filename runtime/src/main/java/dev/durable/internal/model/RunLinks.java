@@ -40,6 +40,7 @@ public record RunLinks(
   }
 
   /** Returns whether nothing links this run to another and it has no retry policy. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isNone() {
     return equals(NONE);
   }

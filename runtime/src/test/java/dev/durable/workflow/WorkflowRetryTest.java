@@ -30,13 +30,24 @@ class WorkflowRetryTest {
   public interface Flaky {
     @WorkflowMethod
     String run(int failures);
+
+    @QueryMethod
+    String status();
   }
 
   /** Fails its first {@code failures} attempts; a negative count fails without retry. */
   public static final class FlakyImpl implements Flaky {
+    private String status = "not started";
+
+    @Override
+    public String status() {
+      return status;
+    }
+
     @Override
     public String run(int failures) {
       int attempt = Workflow.getInfo().attempt();
+      status = "attempt " + attempt;
       if (failures < 0) {
         throw ApplicationFailure.newNonRetryableFailure("attempt " + attempt + " fails for good", "Fatal");
       }
@@ -95,6 +106,8 @@ class WorkflowRetryTest {
     assertEquals(1, second.historyLength(), "the retry waits for its backoff before its first workflow task");
     assertEquals(2, second.attempt());
     assertEquals(first, second.continuedFromRunId());
+    assertEquals("not started", env.client().newWorkflowStub(Flaky.class, "flaky").status(),
+        "a query during the backoff is answered at once, from the state before the first task");
     env.clock().advance(Duration.ofSeconds(9));
     assertEquals(List.of("WorkflowExecutionStarted"), env.eventTypes("flaky"));
     env.clock().advance(Duration.ofSeconds(1));

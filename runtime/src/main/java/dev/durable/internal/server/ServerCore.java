@@ -344,7 +344,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       boolean held = false;
       if (ex != null) {
         synchronized (ex) {
-          if (!ex.state.status.isClosed() && ex.state.workflowTaskPending && ex.state.workflowTaskAttempt == 1) {
+          // Not while a retried run waits for its backoff: its first task may be far off.
+          if (!ex.state.status.isClosed() && ex.state.workflowTaskPending && ex.state.workflowTaskAttempt == 1
+              && ex.state.workflowTaskRetryAt == null) {
             ex.waitingQueries.add(dispatch);
             held = true;
           }

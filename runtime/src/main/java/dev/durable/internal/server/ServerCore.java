@@ -65,6 +65,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private final Set<String> releasedPollers = ConcurrentHashMap.newKeySet();
   private final Map<Long, CompletableFuture<QueryResult>> pendingQueries = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
+  /** Follow-ups scheduled or running: work in flight that a time-skipping test must wait for. */
+  private final java.util.concurrent.atomic.AtomicInteger followUps = new java.util.concurrent.atomic.AtomicInteger();
   private final Object[] startLocks = new Object[64];
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -680,7 +682,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       pc.parentClosePolicy = sc.parentClosePolicy();
       s.children.put(sc.seq(), pc);
       String runId = s.runId;
-      after.add(() -> followUp(() -> startChild(runId, sc.seq())));
+      // Scheduled now, not after the write, so that a time-skipping test never sees the run idle
+      // in between; it runs once this run's lock is free, and finds nothing to do if the write failed.
+      followUp(() -> startChild(runId, sc.seq()));
     } else if (c instanceof Command.RequestCancelChild rc) {
       PendingChild pc = s.children.get(rc.seq());
       events.add(new HistoryEvent(id, now, new EventAttributes.ChildWorkflowCancelRequested(rc.seq(),
@@ -690,7 +694,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         if (PendingChild.STARTED.equals(pc.state)) {
           String childRunId = pc.runId;
           String parentRunId = s.runId;
-          after.add(() -> followUp(() -> cancelChild(parentRunId, childRunId)));
+          followUp(() -> cancelChild(parentRunId, childRunId));
         }
       }
     } else if (c instanceof Command.ContinueAsNew can) {
@@ -1064,6 +1068,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Like {@link #followUp(Runnable)}, at {@code at}. */
   private void followUp(Instant at, Runnable action) {
+    followUps.incrementAndGet();
     timers.schedule(at, () -> {
       try (var g = enter()) {
         action.run();
@@ -1071,6 +1076,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         if (!closed) {
           throw e;
         }
+      } finally {
+        followUps.decrementAndGet();
       }
     });
   }
@@ -1452,7 +1459,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * queued or running, and no query waits.
    */
   public boolean isIdle() {
-    if (!pendingQueries.isEmpty()) {
+    if (!pendingQueries.isEmpty() || followUps.get() > 0) {
       return false;
     }
     for (Execution ex : open.values()) {

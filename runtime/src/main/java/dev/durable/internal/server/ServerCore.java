@@ -464,6 +464,26 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #verifyHistory}, for any run of a workflow id, not only its latest: the runs a
+   * chain of continue-as-new or retries left behind. Not part of the service: for tests and tools
+   * that hold the embedded server.
+   */
+  public HistoryVerification verifyRun(String runId) {
+    try (var g = enter()) {
+      ExecutionState stored = store.readExecution(runId).orElse(null);
+      String workflowId = stored == null ? null : stored.workflowId;
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        return HistoryVerifier.verify(workflowId, runId, stored, store.readHistory(runId, 1));
+      }
+      synchronized (ex) {
+        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
+            store.readHistory(runId, 1));
+      }
+    }
+  }
+
   @Override
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
     Execution ex;

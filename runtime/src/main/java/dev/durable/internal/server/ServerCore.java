@@ -1088,7 +1088,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Like {@link #followUp(Runnable)}, at {@code at}. */
   private void followUp(Instant at, Runnable action) {
-    followUps.incrementAndGet();
+    // Only work due now holds time skipping back; a later follow-up is a timer like any other.
+    boolean due = !at.isAfter(now());
+    if (due) {
+      followUps.incrementAndGet();
+    }
     timers.schedule(at, () -> {
       try (var g = enter()) {
         action.run();
@@ -1097,7 +1101,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           throw e;
         }
       } finally {
-        followUps.decrementAndGet();
+        if (due) {
+          followUps.decrementAndGet();
+        }
       }
     });
   }

@@ -61,8 +61,9 @@ public final class Workflow {
    * Promise<Receipt> later = Async.function(other::pay, order); // does not wait
    * }</pre>
    *
-   * <p>One stub starts one child. Signal and query methods of the stub are not supported
-   * (DURABLE-232): signal or query the child from an activity.
+   * <p>One stub starts one child. Once its workflow method was called, the stub's signal methods
+   * send signals to the child without waiting (delivered exactly once, after its start); its
+   * query methods are not supported (DURABLE-232): query the child from an activity.
    *
    * @param workflowInterface the child's interface, annotated with {@link WorkflowInterface}
    * @param options the child's id, task queue, timeouts, retries and parent close policy

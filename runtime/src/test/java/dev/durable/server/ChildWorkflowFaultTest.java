@@ -102,6 +102,23 @@ class ChildWorkflowFaultTest {
   }
 
   @Test
+  void signalToAChildIsDeliveredOnceWhenTheParentsRecordOfTheDeliveryIsLost() {
+    // The parent's own write after the delivery (it has no events: it only clears what was sent) fails.
+    store.failWrites(t -> t.state().workflowId.equals("p") && t.newEvents().isEmpty());
+    start("p", "signal", "twice");
+    env.awaitEvent("p", "SignalChildWorkflowExecutionInitiated");
+    env.awaitEvent("p-child", "WorkflowExecutionSignaled");
+    awaitInjected(1);
+
+    env.restartServer();
+    startWorker();
+    env.stub("p-child").signal("release", "from test");
+
+    assertEquals("got [from parent, from test]", env.result("p", String.class));
+    assertEquals(2, env.eventTypes("p-child").stream().filter("WorkflowExecutionSignaled"::equals).count());
+  }
+
+  @Test
   void parentClosePolicyWhoseWriteFailedIsAppliedOnceWritesWorkAgain() {
     store.failWrites(FaultyStore.appending("p-child", "WorkflowExecutionTerminated"));
     start("p", "TERMINATE", "");

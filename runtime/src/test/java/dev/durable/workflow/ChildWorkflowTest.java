@@ -37,11 +37,15 @@ public class ChildWorkflowTest {
 
     @SignalMethod
     void release(String value);
+
+    @QueryMethod
+    String peek();
   }
 
   /** "fail..." fails, "flaky" fails on its first attempt, "wait..." waits for the release signal, else greets. */
   public static final class ChildImpl implements Child {
     private String released;
+    private final List<String> releases = new ArrayList<>();
 
     @Override
     public String run(String input) {
@@ -54,6 +58,10 @@ public class ChildWorkflowTest {
         }
         return "attempt " + Workflow.getInfo().attempt() + " of " + Workflow.getInfo().parentWorkflowId();
       }
+      if (input.equals("twice")) {
+        Workflow.await(() -> releases.size() >= 2);
+        return "got " + releases;
+      }
       if (input.startsWith("wait")) {
         Workflow.await(() -> released != null);
         return input + ":" + released;
@@ -64,6 +72,12 @@ public class ChildWorkflowTest {
     @Override
     public void release(String value) {
       released = value;
+      releases.add(value);
+    }
+
+    @Override
+    public String peek() {
+      return released;
     }
   }
 
@@ -122,9 +136,20 @@ public class ChildWorkflowTest {
           return child.run("flaky");
         }
         case "signal": {
+          // arg "early": in the task that starts the child; else once it runs.
+          Child child = Workflow.newChildWorkflowStub(Child.class,
+              ChildWorkflowOptions.newBuilder().setWorkflowId(me + "-child").build());
+          Promise<String> result = Async.function(child::run, arg.equals("twice") ? "twice" : "wait");
+          if (!arg.equals("early")) {
+            Workflow.getWorkflowExecution(child).get();
+          }
+          child.release("from parent");
+          return result.get();
+        }
+        case "query": {
           Child child = Workflow.newChildWorkflowStub(Child.class);
-          child.release("not supported");
-          return "unreachable";
+          Async.function(child::run, "wait");
+          return child.peek();
         }
         case "cancel": {
           // arg "early": before the server started the child; else once it runs.
@@ -299,11 +324,22 @@ public class ChildWorkflowTest {
   }
 
   @Test
-  void signallingAChildThroughItsStubFailsTheTaskWithAClearError() {
-    start("p", "signal", "");
+  void parentSignalsItsChildBeforeOrAfterTheChildStarted() {
+    assertEquals("wait:from parent", run("late", "signal", "running"));
+    assertTrue(env.eventTypes("late").contains("SignalChildWorkflowExecutionInitiated"));
+    assertEquals(1, env.eventTypes("late-child").stream().filter("WorkflowExecutionSignaled"::equals).count());
+
+    assertEquals("wait:from parent", run("early", "signal", "early"));
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowExecutionSignaled"),
+        env.eventTypes("early-child").subList(0, 2));
+  }
+
+  @Test
+  void queryingAChildThroughItsStubFailsTheTaskWithAClearError() {
+    start("p", "query", "");
     String failure = env.awaitDescription("p", "a workflow task failure", d -> d.lastWorkflowTaskFailure() != null)
         .lastWorkflowTaskFailure();
-    assertTrue(failure.contains("DURABLE-232 release of child workflow Child is a signal or query method"), failure);
+    assertTrue(failure.contains("DURABLE-232 peek of child workflow Child is a query method"), failure);
     env.stub("p").terminate("done with the test");
   }
 

@@ -83,6 +83,14 @@ public sealed interface Command {
     }
   }
 
+  /** Sends a signal to the child started as {@code seq} (its current run, once it is started). */
+  record SignalChild(int seq, String signalName, List<Payload> input) implements Command {
+    @Override
+    public String describe() {
+      return "signal '" + signalName + "' to child workflow (seq " + seq + ")";
+    }
+  }
+
   /** Asks the child started as {@code seq} to cancel (its current run, once it is started). */
   record RequestCancelChild(int seq) implements Command {
     @Override

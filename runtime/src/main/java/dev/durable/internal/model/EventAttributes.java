@@ -143,6 +143,13 @@ public sealed interface EventAttributes {
   record StartChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
       implements EventAttributes {}
 
+  /**
+   * Workflow code sent a signal to its child {@code seq}; the server delivers it to the child's
+   * current run exactly once (or drops it, logged, if the child has closed).
+   */
+  record SignalChildWorkflowExecutionInitiated(int seq, String workflowId, String signalName, List<Payload> input)
+      implements CommandEvent {}
+
   /** Workflow code asked its child {@code seq} to cancel; the server delivers the request to the child. */
   record ChildWorkflowCancelRequested(int seq, String workflowId) implements CommandEvent {}
 

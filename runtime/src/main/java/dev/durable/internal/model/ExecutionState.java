@@ -57,6 +57,11 @@ public final class ExecutionState {
   public Instant firstTaskAt;
   /** Child workflows initiated and not yet closed, by their id in the run. */
   public Map<Integer, PendingChild> children = new TreeMap<>();
+  /**
+   * The parent's event id of the last signal from the parent delivered to this chain of runs: a
+   * delivery re-driven after a crash skips what it finds delivered. The parent sends in order.
+   */
+  public long lastParentSignalEventId;
   /** The children pending when the run closed, for its parent close policy; not stored. */
   @JsonIgnore public List<PendingChild> childrenAtClose = List.of();
 

@@ -44,6 +44,7 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionCanceled.class, name = "ChildWorkflowExecutionCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionTimedOut.class, name = "ChildWorkflowExecutionTimedOut"),
         @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowExecutionTerminated.class, name = "ChildWorkflowExecutionTerminated"),
+        @JsonSubTypes.Type(value = EventAttributes.SignalChildWorkflowExecutionInitiated.class, name = "SignalChildWorkflowExecutionInitiated"),
         @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowCancelRequested.class, name = "ChildWorkflowCancelRequested"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionContinuedAsNew.class, name = "WorkflowExecutionContinuedAsNew"),
     })

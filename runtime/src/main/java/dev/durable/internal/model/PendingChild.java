@@ -17,4 +17,6 @@ public final class PendingChild {
   public String parentClosePolicy;
   /** Whether the parent asked the child to cancel; a child not started yet starts with the request. */
   public boolean cancelRequested;
+  /** Ids of the parent's SignalChildWorkflowExecutionInitiated events not yet delivered to the child. */
+  public java.util.List<Long> signalsToDeliver = new java.util.ArrayList<>();
 }

@@ -17,12 +17,14 @@ import java.lang.reflect.Proxy;
 public final class ChildWorkflowStub implements InvocationHandler {
   private final WorkflowInterfaceInfo info;
   private final ChildWorkflowOptions options;
+  private final java.util.Map<Method, String> signalNames = new java.util.HashMap<>();
   /** The child this stub started, or null before its workflow method was called. */
   private WorkflowRun.ChildCall call;
 
   private ChildWorkflowStub(WorkflowInterfaceInfo info, ChildWorkflowOptions options) {
     this.info = info;
     this.options = options;
+    info.signals().forEach((name, m) -> signalNames.put(m, name));
   }
 
   /** Creates a stub for a workflow interface. */
@@ -77,11 +79,21 @@ public final class ChildWorkflowStub implements InvocationHandler {
       throw new IllegalStateException("DURABLE-210 child workflow stubs can only be called from workflow code; "
           + method.getName() + " was called on thread " + Thread.currentThread().getName());
     }
+    String signal = signalNames.get(method);
+    if (signal != null) {
+      if (call == null) {
+        throw new IllegalStateException("DURABLE-231 signal '" + signal + "' to child workflow " + info.workflowType()
+            + " was sent before the child was started; call its workflow method first (Async.function(child::run,"
+            + " args) to not wait)");
+      }
+      run.signalChild(call, signal, args == null ? new Object[0] : args);
+      return null;
+    }
     if (!method.equals(info.workflowMethod())) {
       throw new UnsupportedOperationException("DURABLE-232 " + method.getName() + " of child workflow "
-          + info.workflowType() + " is a signal or query method; a parent can only start a child and wait for its"
-          + " result. Signal or query the child from an activity with a WorkflowClient (its workflow id is in"
-          + " Workflow.getWorkflowExecution(stub)), or pass the data as the child's input.");
+          + info.workflowType() + " is a query method; a parent can start, signal and cancel a child and wait for"
+          + " its result. Query the child from an activity with a WorkflowClient (its workflow id is in"
+          + " Workflow.getWorkflowExecution(stub)).");
     }
     if (call != null) {
       throw new IllegalStateException("DURABLE-231 this child workflow stub of " + info.workflowType() + " already"

@@ -23,6 +23,9 @@ final class CommandMatcher {
     if (c instanceof Command.StartChildWorkflow sc && e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
       return sc.seq() == i.seq() && sc.workflowType().equals(i.workflowType()) && sc.workflowId().equals(i.workflowId());
     }
+    if (c instanceof Command.SignalChild sc && e instanceof EventAttributes.SignalChildWorkflowExecutionInitiated si) {
+      return sc.seq() == si.seq() && sc.signalName().equals(si.signalName());
+    }
     if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
       return r.seq() == q.seq();
     }

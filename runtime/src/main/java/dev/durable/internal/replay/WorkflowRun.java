@@ -519,6 +519,18 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
+  /**
+   * Sends a signal to a child this run started, without waiting; called by child stubs. The server
+   * delivers it exactly once to the child's current run (after its start, if it is not started
+   * yet); a child that has closed does not get it.
+   */
+  void signalChild(ChildCall call, String signalName, Object[] args) {
+    currentThreadOrFail("signalling child workflow " + call.workflowType);
+    List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to child workflow "
+        + call.workflowType + " of workflow '" + workflowId + "'");
+    emit(new Command.SignalChild(call.seq, signalName, input));
+  }
+
   /** Starts a child workflow and blocks until its result; called by child stubs. */
   Object executeChild(ChildCall call) {
     WorkflowThread thread = currentThreadOrFail("calling child workflow " + call.workflowType);

@@ -73,6 +73,8 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
         checkPayloads(nullable(f.failure().details()), what, advice);
       } else if (c instanceof Command.StartChildWorkflow sc) {
         checkPayloads(sc.input(), what, advice);
+      } else if (c instanceof Command.SignalChild sc) {
+        checkPayloads(sc.input(), what, advice);
       } else if (c instanceof Command.ContinueAsNew can) {
         checkPayloads(can.input(), what, advice);
       }

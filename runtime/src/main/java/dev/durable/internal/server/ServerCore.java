@@ -131,6 +131,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         followUp(at, () -> startChild(runId, c.seq));
       } else {
         followUp(at, () -> reportChainEnd(c.runId));
+        if (!c.signalsToDeliver.isEmpty()) {
+          followUp(at, () -> deliverChildSignals(runId, c.seq));
+        }
         if (c.cancelRequested) {
           followUp(at, () -> cancelChild(runId, c.runId));
         }
@@ -705,6 +708,20 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       // Scheduled now, not after the write, so that a time-skipping test never sees the run idle
       // in between; it runs once this run's lock is free, and finds nothing to do if the write failed.
       followUp(() -> startChild(runId, sc.seq()));
+    } else if (c instanceof Command.SignalChild sc) {
+      PendingChild pc = s.children.get(sc.seq());
+      events.add(new HistoryEvent(id, now, new EventAttributes.SignalChildWorkflowExecutionInitiated(sc.seq(),
+          pc == null ? null : pc.workflowId, sc.signalName(), sc.input())));
+      if (pc == null) {
+        LOG.log(System.Logger.Level.WARNING, "DURABLE-219 signal ''{0}'' from workflow ''{1}'' to its child {2} was"
+            + " dropped: the child has closed", sc.signalName(), s.workflowId, sc.seq());
+      } else {
+        pc.signalsToDeliver.add(id);
+        if (PendingChild.STARTED.equals(pc.state)) {
+          String parentRunId = s.runId;
+          followUp(() -> deliverChildSignals(parentRunId, sc.seq()));
+        }
+      }
     } else if (c instanceof Command.RequestCancelChild rc) {
       PendingChild pc = s.children.get(rc.seq());
       events.add(new HistoryEvent(id, now, new EventAttributes.ChildWorkflowCancelRequested(rc.seq(),
@@ -727,6 +744,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionContinuedAsNew(next.state().runId,
           spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(), spec.runTimeout())));
       s.nextRunId = next.state().runId;
+      next.state().lastParentSignalEventId = s.lastParentSignalEventId;
       close(s, WorkflowStatus.CONTINUED_AS_NEW);
       newRuns.add(next);
     } else if (c instanceof Command.CancelWorkflow f) {
@@ -1135,6 +1153,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff));
     Store.Transition next = RunChains.start(spec, now, List.of());
     s.nextRunId = next.state().runId;
+    next.state().lastParentSignalEventId = s.lastParentSignalEventId;
     LOG.log(System.Logger.Level.INFO, "workflow ''{0}'' ({1}) run {2} failed (attempt {3}); retrying as run {4} in {5}",
         s.workflowId, s.workflowType, s.runId, s.links.attempt(), s.nextRunId, backoff);
     return Optional.of(next);
@@ -1203,14 +1222,27 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         RunLinks links = new RunLinks(ps.workflowId, ps.runId, pc.initiatedEventId, init.parentClosePolicy(), null, 1,
             init.retryPolicy(), null, null);
-        // A cancel the parent asked for before the child started is in the child's first write.
+        // A cancel and the signals the parent sent before the child started are in the child's first write.
+        List<EventAttributes> first = new ArrayList<>();
+        if (pc.cancelRequested) {
+          first.add(new EventAttributes.WorkflowExecutionCancelRequested("requested by parent workflow '"
+              + ps.workflowId + "' (run " + ps.runId + ")"));
+        }
+        for (long signalEventId : pc.signalsToDeliver) {
+          var sig = (EventAttributes.SignalChildWorkflowExecutionInitiated) store.readEvent(ps.runId, signalEventId)
+              .orElseThrow(() -> new DurableException("DURABLE-303", "run " + ps.runId + " lacks its event "
+                  + signalEventId))
+              .attributes();
+          first.add(new EventAttributes.WorkflowExecutionSignaled(sig.signalName(), sig.input()));
+        }
         Store.Transition child = RunChains.start(new RunChains.Spec(init.workflowId(), init.workflowType(),
             init.taskQueue(), init.input(), init.workflowTaskTimeout(), init.workflowExecutionTimeout(),
-            init.workflowRunTimeout(), links), now(), pc.cancelRequested
-                ? List.of(new EventAttributes.WorkflowExecutionCancelRequested("requested by parent workflow '"
-                    + ps.workflowId + "' (run " + ps.runId + ")"))
-                : List.of());
+            init.workflowRunTimeout(), links), now(), first);
         child.state().cancelRequested = pc.cancelRequested;
+        if (!pc.signalsToDeliver.isEmpty()) {
+          child.state().lastParentSignalEventId = pc.signalsToDeliver.get(pc.signalsToDeliver.size() - 1);
+          pc.signalsToDeliver.clear();
+        }
         pc.state = PendingChild.STARTED;
         pc.runId = child.state().runId;
         addInput(ps, events, new EventAttributes.ChildWorkflowExecutionStarted(seq, pc.initiatedEventId,
@@ -1271,6 +1303,65 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return s;
       }
       id = s.nextRunId;
+    }
+  }
+
+  /**
+   * Delivers the signals the parent run sent to its child {@code seq} to the child's current run,
+   * then clears them in the parent. A crash between the two writes is harmless: the child's run
+   * records the last parent signal it got, and the re-driven delivery skips it.
+   */
+  private void deliverChildSignals(String parentRunId, int seq) {
+    Execution parent = open.get(parentRunId);
+    if (parent == null) {
+      return;
+    }
+    List<Long> ids;
+    String childRunId;
+    List<EventAttributes.SignalChildWorkflowExecutionInitiated> signals = new ArrayList<>();
+    synchronized (parent) {
+      PendingChild pc = parent.state.children.get(seq);
+      if (parent.state.status.isClosed() || pc == null || !PendingChild.STARTED.equals(pc.state)
+          || pc.signalsToDeliver.isEmpty()) {
+        return;
+      }
+      ids = List.copyOf(pc.signalsToDeliver);
+      childRunId = pc.runId;
+      for (long id : ids) {
+        signals.add((EventAttributes.SignalChildWorkflowExecutionInitiated) store.readEvent(parentRunId, id)
+            .orElseThrow(() -> new DurableException("DURABLE-303", "run " + parentRunId + " lacks its event " + id))
+            .attributes());
+      }
+    }
+    ExecutionState last = lastOfChain(childRunId);
+    Execution child = last == null ? null : open.get(last.runId);
+    boolean delivered = false;
+    if (child != null) {
+      synchronized (child) {
+        ExecutionState cs = child.state;
+        if (!cs.status.isClosed() && parentRunId.equals(cs.links.parentRunId())) {
+          var events = new ArrayList<HistoryEvent>();
+          for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) > cs.lastParentSignalEventId) {
+              addInput(cs, events, new EventAttributes.WorkflowExecutionSignaled(signals.get(i).signalName(),
+                  signals.get(i).input()));
+              cs.lastParentSignalEventId = ids.get(i);
+            }
+          }
+          persist(child, events, true);
+          delivered = true;
+        }
+      }
+    }
+    if (!delivered) {
+      LOG.log(System.Logger.Level.WARNING, "DURABLE-219 {0} signal(s) from run {1} to its child {2} were dropped: the"
+          + " child has closed", ids.size(), parentRunId, signals.get(0).workflowId());
+    }
+    synchronized (parent) {
+      PendingChild pc = parent.state.children.get(seq);
+      if (!parent.state.status.isClosed() && pc != null && pc.signalsToDeliver.removeAll(ids)) {
+        persist(parent, List.of(), true);
+      }
     }
   }
 

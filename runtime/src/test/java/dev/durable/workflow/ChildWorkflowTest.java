@@ -146,6 +146,21 @@ public class ChildWorkflowTest {
           child.release("from parent");
           return result.get();
         }
+        case "scope": {
+          Child child = Workflow.newChildWorkflowStub(Child.class,
+              ChildWorkflowOptions.newBuilder().setWorkflowId(me + "-child").build());
+          List<Promise<String>> result = new ArrayList<>();
+          CancellationScope scope = Workflow.newCancellationScope(() -> result.add(Async.function(child::run, "wait")));
+          scope.run();
+          Workflow.getWorkflowExecution(child).get();
+          scope.cancel("enough");
+          try {
+            return "ok " + result.get(0).get();
+          } catch (ChildWorkflowFailure f) {
+            return f.getCause().getClass().getSimpleName() + " " + f.getRunId().equals(
+                Workflow.getWorkflowExecution(child).get().runId());
+          }
+        }
         case "query": {
           Child child = Workflow.newChildWorkflowStub(Child.class);
           Async.function(child::run, "wait");
@@ -321,6 +336,26 @@ public class ChildWorkflowTest {
     assertEquals("CanceledFailure", run("early", "cancel", "early"));
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowExecutionCancelRequested"),
         env.eventTypes("early-child").subList(0, 2));
+  }
+
+  @Test
+  void cancelingTheScopeOfAChildCancelsTheChildAndEndsTheWaitAtOnce() {
+    assertEquals("CanceledFailure true", run("p", "scope", ""));
+    assertTrue(env.eventTypes("p").contains("ChildWorkflowCancelRequested"));
+    // The parent returned at once; its close then terminates the child if it has not ended canceled yet.
+    env.awaitDescription("p-child", "the child's close", d -> d.status().isClosed());
+    assertTrue(env.eventTypes("p-child").contains("WorkflowExecutionCancelRequested"));
+  }
+
+  @Test
+  void cancelingTheParentCancelsItsChildAndEndsTheParentAsCanceled() {
+    start("p", "sync", "wait");
+    env.awaitEvent("p", "ChildWorkflowExecutionStarted");
+    env.stub("p").cancel();
+    var e = assertThrows(dev.durable.client.WorkflowFailedException.class, () -> env.result("p", String.class));
+    assertEquals(WorkflowStatus.CANCELED, e.getStatus());
+    env.awaitDescription("p-child", "cancellation", d -> d.status().isClosed());
+    assertTrue(env.eventTypes("p-child").contains("WorkflowExecutionCancelRequested"));
   }
 
   @Test

@@ -47,6 +47,10 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.SignalChildWorkflowExecutionInitiated.class, name = "SignalChildWorkflowExecutionInitiated"),
         @JsonSubTypes.Type(value = EventAttributes.ChildWorkflowCancelRequested.class, name = "ChildWorkflowCancelRequested"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionContinuedAsNew.class, name = "WorkflowExecutionContinuedAsNew"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCancelRequested.class, name = "ActivityTaskCancelRequested"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCanceled.class, name = "ActivityTaskCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateAccepted.class, name = "WorkflowUpdateAccepted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateCompleted.class, name = "WorkflowUpdateCompleted"),
     })
     EventAttributes attributes) {
 

@@ -52,9 +52,9 @@ public final class ChildWorkflowStub implements InvocationHandler {
   }
 
   /**
-   * Asks the child that {@code stub} started to cancel, without waiting; the hook for cancelling
-   * a child from workflow code (a cancellation scope around the child's call calls it). Does
-   * nothing when the child has already finished.
+   * Asks the child that {@code stub} started to cancel, without ending the wait for it (the
+   * child's outcome, usually canceled, settles it). Canceling the child's cancellation scope does
+   * more: it also ends the wait at once. Not API; does nothing once the child's outcome is known.
    */
   public static void requestCancel(Object stub) {
     if (stub == null || !Proxy.isProxyClass(stub.getClass())

@@ -29,6 +29,12 @@ final class CommandMatcher {
     if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
       return r.seq() == q.seq();
     }
+    if (c instanceof Command.RequestCancelActivity r && e instanceof EventAttributes.ActivityTaskCancelRequested q) {
+      return r.seq() == q.seq();
+    }
+    if (c instanceof Command.CompleteUpdate u && e instanceof EventAttributes.WorkflowUpdateCompleted d) {
+      return u.updateId().equals(d.updateId());
+    }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
         || (c instanceof Command.ContinueAsNew && e instanceof EventAttributes.WorkflowExecutionContinuedAsNew)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
@@ -48,6 +54,12 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
       return " child workflow " + i.workflowType() + " with id '" + i.workflowId() + "' (seq " + i.seq() + ")";
+    }
+    if (e instanceof EventAttributes.ActivityTaskCancelRequested q) {
+      return " activity " + q.seq();
+    }
+    if (e instanceof EventAttributes.WorkflowUpdateCompleted d) {
+      return " update '" + d.updateId() + "'";
     }
     if (e instanceof EventAttributes.MarkerRecorded m && "SignalDropped".equals(m.markerName())) {
       return " SignalDropped '" + m.markerId() + "' (the code that ran then had no handler for this signal)";

@@ -77,6 +77,8 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
         checkPayloads(sc.input(), what, advice);
       } else if (c instanceof Command.ContinueAsNew can) {
         checkPayloads(can.input(), what, advice);
+      } else if (c instanceof Command.CompleteUpdate u) {
+        checkPayloads(nullable(u.result()), what, advice);
       }
     }
   }

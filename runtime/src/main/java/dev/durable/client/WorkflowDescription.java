@@ -2,6 +2,7 @@ package dev.durable.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the server knows about a workflow run, as returned by {@link WorkflowStub#describe()}.
@@ -18,6 +19,9 @@ import java.util.List;
  * @param workflowTaskAttempt the attempt of the current workflow task; above 1 means it failed
  * @param lastWorkflowTaskFailure the last workflow task failure (code, message and source line),
  *     or null when the last workflow task did not fail
+ * @param searchAttributes the run's search attributes by name (values are {@code String},
+ *     {@code Long}, {@code Double}, {@code Boolean}, {@code Instant} or {@code List<String>});
+ *     unmodifiable
  * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
  * @param parentRunId the parent's run id when this is a child workflow, else null
  * @param continuedFromRunId the run this one continues (continue-as-new or a retry), or null
@@ -36,18 +40,35 @@ public record WorkflowDescription(
     List<PendingActivityInfo> pendingActivities,
     int workflowTaskAttempt,
     String lastWorkflowTaskFailure,
+    Map<String, Object> searchAttributes,
     String parentWorkflowId,
     String parentRunId,
     String continuedFromRunId,
     int attempt,
     List<PendingChildInfo> pendingChildren) {
 
+  /** Creates the description; the search attributes and pending children are copied (null means none). */
+  public WorkflowDescription {
+    searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(searchAttributes));
+    pendingChildren = pendingChildren == null ? List.of() : List.copyOf(pendingChildren);
+  }
+
   /** A description of a first, top-level run without children. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure,
+      Map<String, Object> searchAttributes) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, searchAttributes, null, null, null, 1, List.of());
+  }
+
+  /** A description of a first, top-level run without children or search attributes. */
   public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
       WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
       List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure) {
     this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
-        workflowTaskAttempt, lastWorkflowTaskFailure, null, null, null, 1, List.of());
+        workflowTaskAttempt, lastWorkflowTaskFailure, Map.of(), null, null, null, 1, List.of());
   }
 
   /** Returns whether the run is closed (completed, failed, canceled, terminated or timed out). */

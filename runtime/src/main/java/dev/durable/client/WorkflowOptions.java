@@ -15,9 +15,12 @@ public final class WorkflowOptions {
   private final Duration workflowExecutionTimeout;
   private final Duration workflowRunTimeout;
   private final dev.durable.common.RetryOptions retryOptions;
+  private final java.util.Map<String, Object> searchAttributes;
 
   private WorkflowOptions(Builder b) {
     this.retryOptions = b.retryOptions;
+    this.searchAttributes = dev.durable.internal.model.SearchAttributes.toJava(
+        dev.durable.internal.model.SearchAttributes.toValues(b.searchAttributes));
     this.taskQueue = b.taskQueue;
     this.workflowId = b.workflowId;
     this.workflowTaskTimeout = b.workflowTaskTimeout;
@@ -66,6 +69,11 @@ public final class WorkflowOptions {
     return retryOptions;
   }
 
+  /** Returns the search attributes the run starts with, by name (empty for none); unmodifiable. */
+  public java.util.Map<String, Object> getSearchAttributes() {
+    return searchAttributes;
+  }
+
   /** Builds {@link WorkflowOptions}; {@link #build()} rejects invalid values. */
   public static final class Builder {
     private String taskQueue;
@@ -75,6 +83,7 @@ public final class WorkflowOptions {
     private Duration workflowExecutionTimeout;
     private Duration workflowRunTimeout;
     private dev.durable.common.RetryOptions retryOptions;
+    private java.util.Map<String, ?> searchAttributes = java.util.Map.of();
 
     private Builder() {}
 
@@ -154,6 +163,19 @@ public final class WorkflowOptions {
       return this;
     }
 
+    /**
+     * Sets the search attributes the run starts with (default: none), indexed so that
+     * {@code WorkflowClient.listWorkflows(WorkflowFilter)} finds the run from its first moment.
+     * Workflow code adds or changes them with {@code Workflow.upsertSearchAttributes}. Values may
+     * be a {@code String}, {@code long}/{@code int}, {@code double}, {@code boolean},
+     * {@code Instant} (or {@code OffsetDateTime}/{@code ZonedDateTime}) or a {@code List<String>};
+     * {@link #build()} checks names (DURABLE-250), types (DURABLE-251) and sizes (DURABLE-253).
+     */
+    public Builder setSearchAttributes(java.util.Map<String, ?> searchAttributes) {
+      this.searchAttributes = searchAttributes;
+      return this;
+    }
+
     /** Validates the values and builds the options. */
     public WorkflowOptions build() {
       Checks.notBlank("taskQueue", taskQueue);
@@ -167,6 +189,8 @@ public final class WorkflowOptions {
       }
       Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
+      var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
+      dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));
       return new WorkflowOptions(this);
     }
   }

@@ -1,6 +1,7 @@
 package dev.durable.workflow;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Facts about the running workflow, from {@link Workflow#getInfo()}. They are the same on every
@@ -13,6 +14,8 @@ import java.time.Instant;
  * @param attempt the attempt of this run, from 1; above 1 when the run retries a failed one
  *     ({@code WorkflowOptions.Builder.setRetryOptions})
  * @param startTime when the server started the run (the time of its {@code WorkflowExecutionStarted} event)
+ * @param searchAttributes the run's search attributes by name, as set when it started and by
+ *     {@link Workflow#upsertSearchAttributes} so far; unmodifiable
  * @param continuedFromRunId the run this one continues (after {@link Workflow#continueAsNew} or a
  *     retry), or null for the first run of the workflow id
  * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
@@ -23,11 +26,24 @@ import java.time.Instant;
  */
 public record WorkflowInfo(
     String workflowId, String runId, String workflowType, String taskQueue, int attempt, Instant startTime,
-    String continuedFromRunId, String parentWorkflowId, String parentRunId, long historyLength) {
+    Map<String, Object> searchAttributes, String continuedFromRunId, String parentWorkflowId, String parentRunId,
+    long historyLength) {
+
+  /** Creates the facts; the search attributes are copied (null means none). */
+  public WorkflowInfo {
+    searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(searchAttributes));
+  }
 
   /** Facts of a first, top-level run. */
   public WorkflowInfo(String workflowId, String runId, String workflowType, String taskQueue, int attempt,
+      Instant startTime, Map<String, Object> searchAttributes) {
+    this(workflowId, runId, workflowType, taskQueue, attempt, startTime, searchAttributes, null, null, null, 0);
+  }
+
+  /** Facts of a first, top-level run without search attributes. */
+  public WorkflowInfo(String workflowId, String runId, String workflowType, String taskQueue, int attempt,
       Instant startTime) {
-    this(workflowId, runId, workflowType, taskQueue, attempt, startTime, null, null, null, 0);
+    this(workflowId, runId, workflowType, taskQueue, attempt, startTime, Map.of());
   }
 }

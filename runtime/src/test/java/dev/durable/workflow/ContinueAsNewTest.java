@@ -170,9 +170,11 @@ class ContinueAsNewTest {
   }
 
   @Test
-  void chainCarriesOnAfterARestartBetweenRuns() {
+  void chainCarriesOnAfterARestartBetweenRunsKeepingItsSearchAttributes() {
     open(b -> { });
-    WorkflowClient.start(env.newWorkflow(Napper.class, "napper")::nap, 2);
+    WorkflowClient.start(env.client().newWorkflowStub(Napper.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("napper")
+        .setSearchAttributes(java.util.Map.of("Customer", "ada")).build())::nap, 2);
     env.awaitEvent("napper", "TimerStarted");
     String first = env.describe("napper").runId();
     env.clock().advance(Duration.ofMinutes(20));
@@ -185,6 +187,7 @@ class ContinueAsNewTest {
 
     assertEquals("rested", env.result("napper", String.class));
     assertEquals(3, runsOf("napper").size());
+    runsOf("napper").forEach(d -> assertEquals(java.util.Map.of("Customer", "ada"), d.searchAttributes(), d.runId()));
   }
 
   @Test

@@ -24,6 +24,8 @@ public sealed interface EventAttributes {
    *     (how shims and markers behave); a newer engine replays old histories the old way
    * @param workflowExecutionTimeout how long the workflow may run, or null for no limit
    * @param workflowRunTimeout how long this run may run, or null for no limit
+   * @param searchAttributes the run's initial search attributes; null or empty for none
+   * @param links the run's parent, predecessor, attempt and retry policy; null for none
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -34,14 +36,23 @@ public sealed interface EventAttributes {
       int replaySemantics,
       Duration workflowExecutionTimeout,
       Duration workflowRunTimeout,
+      java.util.Map<String, SearchAttributeValue> searchAttributes,
       RunLinks links) implements EventAttributes {
 
-    /** A first run with no parent, no predecessor and no retry policy. */
+    /** A start without links (a first, top-level run without retry policy). */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout, java.util.Map<String, SearchAttributeValue> searchAttributes) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, searchAttributes, null);
+    }
+
+    /** A start without search attributes or links. */
     public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
         Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
         Duration workflowRunTimeout) {
       this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
-          workflowRunTimeout, null);
+          workflowRunTimeout, null, null);
     }
 
     /** Returns the run's links, never null (histories written before links existed have none). */
@@ -90,6 +101,15 @@ public sealed interface EventAttributes {
    * @param data the recorded value
    */
   record MarkerRecorded(String markerName, String markerId, Payload data) implements CommandEvent {}
+
+  /**
+   * Workflow code set search attributes ({@code Workflow.upsertSearchAttributes}); each name given
+   * is added or replaced, the others stay.
+   *
+   * @param searchAttributes the attributes set, by name
+   */
+  record UpsertWorkflowSearchAttributes(java.util.Map<String, SearchAttributeValue> searchAttributes)
+      implements CommandEvent {}
 
   record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
 

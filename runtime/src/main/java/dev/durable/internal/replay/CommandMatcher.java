@@ -29,6 +29,11 @@ final class CommandMatcher {
     if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
       return r.seq() == q.seq();
     }
+    if (c instanceof Command.UpsertSearchAttributes u && e instanceof EventAttributes.UpsertWorkflowSearchAttributes r) {
+      // The names, not the values: the recorded values are what was indexed, and a value computed
+      // differently on replay does not change what the code does next.
+      return u.attributes().keySet().equals(r.searchAttributes().keySet());
+    }
     if (c instanceof Command.RequestCancelActivity r && e instanceof EventAttributes.ActivityTaskCancelRequested q) {
       return r.seq() == q.seq();
     }
@@ -54,6 +59,9 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
       return " child workflow " + i.workflowType() + " with id '" + i.workflowId() + "' (seq " + i.seq() + ")";
+    }
+    if (e instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
+      return " " + u.searchAttributes().keySet();
     }
     if (e instanceof EventAttributes.ActivityTaskCancelRequested q) {
       return " activity " + q.seq();

@@ -17,6 +17,8 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.reflect.UpdateMethods;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
@@ -92,6 +94,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean queryMode;
   /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
   private Instant startTime;
+  /** The run's search attributes: the start's, then each upsert's. */
+  private Map<String, SearchAttributeValue> searchAttributes = Map.of();
 
   private final List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> expected;
@@ -255,6 +259,9 @@ public final class WorkflowRun implements WorkflowHooks {
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
         links = started.linksOrNone();
+        if (started.searchAttributes() != null) {
+          searchAttributes = started.searchAttributes();
+        }
         replaySemantics = started.replaySemantics();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
@@ -1042,7 +1049,20 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Returns facts about the run. */
   public WorkflowInfo info() {
     return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, links.attempt(), startTime,
-        links.continuedFromRunId(), links.parentWorkflowId(), links.parentRunId(), historyLength);
+        SearchAttributes.toJava(searchAttributes), links.continuedFromRunId(), links.parentWorkflowId(),
+        links.parentRunId(), historyLength);
+  }
+
+  /** See {@code Workflow.upsertSearchAttributes}: checked, recorded as a command, and visible at once. */
+  public void upsertSearchAttributes(Map<String, ?> attributes) {
+    currentThreadOrFail("Workflow.upsertSearchAttributes");
+    Map<String, SearchAttributeValue> values = SearchAttributes.toValues(attributes);
+    if (values.isEmpty()) {
+      return;
+    }
+    Map<String, SearchAttributeValue> merged = SearchAttributes.merge(searchAttributes, values, workflowId);
+    emit(new Command.UpsertSearchAttributes(values));
+    searchAttributes = merged;
   }
 
   private void emit(Command c) {

@@ -30,6 +30,7 @@ final class Descriptions {
     }
     return new WorkflowDescription(s.workflowId, s.runId, s.workflowType, s.taskQueue, s.status, s.startTime,
         s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure,
+        dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes),
         s.links.parentWorkflowId(), s.links.parentRunId(), s.links.continuedFromRunId(), s.links.attempt(),
         List.copyOf(children));
   }

@@ -8,10 +8,13 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -24,7 +27,8 @@ final class RunChains {
 
   /** What a new run is made of. */
   record Spec(String workflowId, String workflowType, String taskQueue, List<Payload> input,
-      Duration workflowTaskTimeout, Duration executionTimeout, Duration runTimeout, RunLinks links) {}
+      Duration workflowTaskTimeout, Duration executionTimeout, Duration runTimeout, RunLinks links,
+      Map<String, SearchAttributeValue> searchAttributes) {}
 
   /** Returns the transition that starts a run of {@code spec} at {@code now}, plus any {@code extra} events. */
   static Store.Transition start(Spec spec, Instant now, List<EventAttributes> extra) {
@@ -38,6 +42,7 @@ final class RunChains {
     s.workflowExecutionTimeout = spec.executionTimeout();
     s.workflowRunTimeout = spec.runTimeout();
     s.links = spec.links() == null ? RunLinks.NONE : spec.links();
+    s.searchAttributes = spec.searchAttributes() == null ? new TreeMap<>() : new TreeMap<>(spec.searchAttributes());
     s.workflowTaskPending = true;
     Duration backoff = s.links.firstWorkflowTaskBackoff();
     if (backoff != null && !backoff.isNegative() && !backoff.isZero()) {
@@ -48,7 +53,8 @@ final class RunChains {
     var events = new java.util.ArrayList<HistoryEvent>();
     events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
         spec.workflowId(), spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(),
-        ReplaySemantics.CURRENT, spec.executionTimeout(), spec.runTimeout(), s.links.isNone() ? null : s.links)));
+        ReplaySemantics.CURRENT, spec.executionTimeout(), spec.runTimeout(),
+        s.searchAttributes.isEmpty() ? null : s.searchAttributes, s.links.isNone() ? null : s.links)));
     for (EventAttributes a : extra) {
       events.add(new HistoryEvent(s.nextEventId++, now, a));
     }

@@ -6,6 +6,7 @@ import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowNotFoundException;
+import dev.durable.client.WorkflowPage;
 import dev.durable.client.WorkflowQueryException;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.client.WorkflowUpdateException;
@@ -23,6 +24,10 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.PendingChild;
 import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.ReplaySemantics;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.Store;
@@ -30,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,6 +201,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Checks.workflowId(r.workflowId());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
     Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
+    SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());
     limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
         " The workflow was not started.");
     WorkflowIdReusePolicy policy = r.reusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : r.reusePolicy();
@@ -251,7 +256,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     RunLinks links = r.retryPolicy() == null ? RunLinks.NONE
         : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null, null);
     var spec = new RunChains.Spec(r.workflowId(), r.workflowType(), r.taskQueue(), r.input(),
-        r.workflowTaskTimeout(), r.executionTimeout(), r.runTimeout(), links);
+        r.workflowTaskTimeout(), r.executionTimeout(), r.runTimeout(), links, SearchAttributes.check(r.searchAttributes()));
     Store.Transition t = RunChains.start(spec, now(), signalName == null ? List.of()
         : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
     store.apply(t);
@@ -549,31 +554,52 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
+    Checks.atLeast("limit", limit, 1);
+    VisibilityQuery q = new VisibilityQuery(runningOnly ? List.of(WorkflowStatus.RUNNING) : List.of(), null, null,
+        null, null, null, null, List.of(), Math.min(limit, VisibilityQuery.MAX_PAGE_SIZE), null);
+    List<WorkflowDescription> out = new ArrayList<>();
+    do {
+      WorkflowPage page = listWorkflows(q.withPage(Math.min(limit - out.size(), VisibilityQuery.MAX_PAGE_SIZE),
+          q.pageToken()));
+      out.addAll(page.executions());
+      q = q.withPage(q.pageSize(), page.nextPageToken());
+    } while (q.pageToken() != null && out.size() < limit);
+    return out;
+  }
+
+  @Override
+  public WorkflowPage listWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
-      List<WorkflowDescription> out = new ArrayList<>();
+      Store.VisibilityPage page = store.listRuns(requireQuery(query));
+      List<WorkflowDescription> out = new ArrayList<>(page.runIds().size());
       Instant now = now();
-      if (runningOnly) {
-        for (Execution ex : open.values()) {
+      for (String runId : page.runIds()) {
+        Execution ex = open.get(runId);
+        if (ex != null) {
           synchronized (ex) {
             out.add(Descriptions.of(ex.state, now));
           }
+        } else {
+          // A run closed between the index read and here is still listed, with its closed state.
+          store.readExecution(runId).ifPresent(st -> out.add(Descriptions.of(st, now)));
         }
-      } else {
-        store.forEachExecution(s -> {
-          Execution ex = open.get(s.runId);
-          if (ex == null) {
-            out.add(Descriptions.of(s, now));
-          } else {
-            synchronized (ex) {
-              out.add(Descriptions.of(ex.state, now));
-            }
-          }
-        });
       }
-      out.sort(Comparator.comparing(WorkflowDescription::startTime).reversed()
-          .thenComparing(WorkflowDescription::workflowId));
-      return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+      return new WorkflowPage(out, page.nextPageToken());
     }
+  }
+
+  @Override
+  public long countWorkflows(VisibilityQuery query) {
+    try (var g = enter()) {
+      return store.countRuns(requireQuery(query));
+    }
+  }
+
+  private static VisibilityQuery requireQuery(VisibilityQuery query) {
+    if (query == null) {
+      throw new IllegalArgumentException("DURABLE-254 invalid workflow filter: the query must not be null");
+    }
+    return query;
   }
 
   @Override
@@ -598,13 +624,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Execution ex = open.get(runId);
       if (ex == null) {
         // Closed runs no longer change.
-        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
-            store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
       synchronized (ex) {
         // Every write of the run happens under this lock, so state and history are read at one point.
-        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
-            store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
     }
   }
@@ -620,13 +644,24 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       String workflowId = stored == null ? null : stored.workflowId;
       Execution ex = open.get(runId);
       if (ex == null) {
-        return HistoryVerifier.verify(workflowId, runId, stored, store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
       synchronized (ex) {
-        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
-            store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
     }
+  }
+
+  /** Checks the history against the state, and the listing indexes against the state. */
+  private HistoryVerification verifyRun(String workflowId, String runId) {
+    ExecutionState state = store.readExecution(runId).orElse(null);
+    HistoryVerification v = HistoryVerifier.verify(workflowId, runId, state, store.readHistory(runId, 1));
+    if (state == null) {
+      return v;
+    }
+    List<String> problems = new ArrayList<>(v.problems());
+    problems.addAll(store.verifyIndexes(state));
+    return new HistoryVerification(v.workflowId(), v.runId(), v.eventCount(), problems);
   }
 
   @Override
@@ -763,6 +798,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           throw new TaskRejectedException("workflow task of run " + r.runId() + " is no longer expected (timed out?)");
         }
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
+        checkSearchAttributes(r.commands(), s);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
             || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
             || c instanceof Command.ContinueAsNew);
@@ -807,6 +843,19 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
+  /**
+   * Checks a task's search attribute upserts before anything of the task is applied (a remote
+   * worker may send anything): a bad one fails the whole task, which is retried.
+   */
+  private static void checkSearchAttributes(List<Command> commands, ExecutionState s) {
+    Map<String, SearchAttributeValue> attributes = s.searchAttributes;
+    for (Command c : commands) {
+      if (c instanceof Command.UpsertSearchAttributes u) {
+        attributes = SearchAttributes.merge(attributes, SearchAttributes.check(u.attributes()), s.workflowId);
+      }
+    }
+  }
+
   private void applyCommand(ExecutionState s, Command c, Instant now, List<HistoryEvent> events, List<Runnable> after,
       List<Store.Transition> newRuns) {
     long id = s.nextEventId++;
@@ -843,6 +892,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       updates.completed(s, u, id, after);
     } else if (c instanceof Command.RecordMarker m) {
       events.add(new HistoryEvent(id, now, new EventAttributes.MarkerRecorded(m.markerName(), m.markerId(), m.data())));
+    } else if (c instanceof Command.UpsertSearchAttributes u) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.UpsertWorkflowSearchAttributes(u.attributes())));
+      s.searchAttributes = SearchAttributes.merge(s.searchAttributes, u.attributes(), s.workflowId);
     } else if (c instanceof Command.CompleteWorkflow done) {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCompleted(done.result())));
       s.result = done.result();
@@ -899,7 +951,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           can.taskQueue() != null ? can.taskQueue() : s.taskQueue, can.input(),
           can.workflowTaskTimeout() != null ? can.workflowTaskTimeout() : s.workflowTaskTimeout,
           s.workflowExecutionTimeout, can.workflowRunTimeout() != null ? can.workflowRunTimeout() : s.workflowRunTimeout,
-          RunChains.following(s, 1, null));
+          RunChains.following(s, 1, null), s.searchAttributes);
       Store.Transition next = RunChains.start(spec, now, List.of());
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionContinuedAsNew(next.state().runId,
           spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(), spec.runTimeout())));
@@ -1319,7 +1371,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         .orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId + " lacks its start event"))
         .attributes();
     var spec = new RunChains.Spec(s.workflowId, s.workflowType, s.taskQueue, started.input(), s.workflowTaskTimeout,
-        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff));
+        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff),
+        s.searchAttributes);
     Store.Transition next = RunChains.start(spec, now, List.of());
     s.nextRunId = next.state().runId;
     next.state().lastParentSignalEventId = s.lastParentSignalEventId;
@@ -1406,7 +1459,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         Store.Transition child = RunChains.start(new RunChains.Spec(init.workflowId(), init.workflowType(),
             init.taskQueue(), init.input(), init.workflowTaskTimeout(), init.workflowExecutionTimeout(),
-            init.workflowRunTimeout(), links), now(), first);
+            init.workflowRunTimeout(), links, null), now(), first);
         child.state().cancelRequested = pc.cancelRequested;
         if (!pc.signalsToDeliver.isEmpty()) {
           child.state().lastParentSignalEventId = pc.signalsToDeliver.get(pc.signalsToDeliver.size() - 1);

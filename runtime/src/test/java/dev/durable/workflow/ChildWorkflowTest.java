@@ -1,6 +1,5 @@
 package dev.durable.workflow;
 
-import static dev.durable.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -402,11 +401,11 @@ public class ChildWorkflowTest {
   @Test
   void failedChildRunIsRetriedAndTheParentSeesTheFinalAttempt() {
     start("p", "retry", "");
-    String firstRun = eventually("the child's first run", () -> env.stub("p-child").describe(), d -> d.isPresent())
-        .get().runId();
-    String retry = eventually("the child's retry run", () -> env.describe("p-child"),
-        d -> !d.runId().equals(firstRun)).runId();
-    assertNotEquals(firstRun, retry);
+    env.awaitEvent("p", "ChildWorkflowExecutionStarted");
+    var retry = env.awaitDescription("p-child", "the child's retry run", d -> d.attempt() == 2);
+    assertNotEquals(null, retry.continuedFromRunId());
+    assertEquals(WorkflowStatus.FAILED, env.client().listWorkflows(false, 100).stream()
+        .filter(d -> d.runId().equals(retry.continuedFromRunId())).findFirst().orElseThrow().status());
     env.clock().advance(Duration.ofSeconds(5));
 
     assertEquals("attempt 2 of p", env.result("p", String.class));

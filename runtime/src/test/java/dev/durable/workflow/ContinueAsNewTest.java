@@ -124,8 +124,7 @@ class ContinueAsNewTest {
   @Test
   void chainOfRunsEndsWithTheResultOfTheLastAndEachHistoryStaysShort() {
     open(b -> { });
-    WorkflowClient.start(env.newWorkflow(Counter.class, "counter")::count, 0, 20, 1);
-    String firstRun = env.describe("counter").runId();
+    String firstRun = WorkflowClient.start(env.newWorkflow(Counter.class, "counter")::count, 0, 20, 1).getRunId();
 
     String result = env.result("counter", String.class);
 

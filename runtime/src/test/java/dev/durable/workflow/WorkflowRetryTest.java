@@ -76,10 +76,11 @@ class WorkflowRetryTest {
     env.startWorker(b -> b.registerWorkflowImplementationTypes(FlakyImpl.class));
   }
 
-  private void start(String workflowId, int failures, RetryOptions retry, Duration executionTimeout) {
-    WorkflowClient.start(env.client().newWorkflowStub(Flaky.class, WorkflowOptions.newBuilder()
+  /** Starts the workflow and returns its first run's id. */
+  private String start(String workflowId, int failures, RetryOptions retry, Duration executionTimeout) {
+    return WorkflowClient.start(env.client().newWorkflowStub(Flaky.class, WorkflowOptions.newBuilder()
         .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId(workflowId).setRetryOptions(retry)
-        .setWorkflowExecutionTimeout(executionTimeout).build())::run, failures);
+        .setWorkflowExecutionTimeout(executionTimeout).build())::run, failures).getRunId();
   }
 
   private static RetryOptions backoff(Duration initial, int maximumAttempts) {
@@ -99,8 +100,7 @@ class WorkflowRetryTest {
 
   @Test
   void failedRunIsRetriedWithTheSameInputAfterAnExponentialBackoff() {
-    start("flaky", 2, backoff(Duration.ofSeconds(10), 0), null);
-    String first = env.describe("flaky").runId();
+    String first = start("flaky", 2, backoff(Duration.ofSeconds(10), 0), null);
 
     WorkflowDescription second = awaitRetryRun("flaky", first);
     assertEquals(1, second.historyLength(), "the retry waits for its backoff before its first workflow task");
@@ -135,8 +135,7 @@ class WorkflowRetryTest {
 
   @Test
   void maximumAttemptsBoundTheRetries() {
-    start("bounded", 5, backoff(Duration.ofSeconds(1), 2), null);
-    String first = env.describe("bounded").runId();
+    String first = start("bounded", 5, backoff(Duration.ofSeconds(1), 2), null);
     awaitRetryRun("bounded", first);
     env.clock().advance(Duration.ofSeconds(1));
 
@@ -148,8 +147,7 @@ class WorkflowRetryTest {
   @Test
   void executionTimeoutBoundsTheRetries() {
     // Attempt 2 starts after 10 s, within the 15 s; attempt 3 would start after 30 s, past it.
-    start("deadline", 5, backoff(Duration.ofSeconds(10), 0), Duration.ofSeconds(15));
-    String first = env.describe("deadline").runId();
+    String first = start("deadline", 5, backoff(Duration.ofSeconds(10), 0), Duration.ofSeconds(15));
     awaitRetryRun("deadline", first);
     env.clock().advance(Duration.ofSeconds(10));
 
@@ -161,8 +159,7 @@ class WorkflowRetryTest {
 
   @Test
   void backoffHoldsAcrossARestart() {
-    start("restarted", 1, backoff(Duration.ofMinutes(5), 0), null);
-    String first = env.describe("restarted").runId();
+    String first = start("restarted", 1, backoff(Duration.ofMinutes(5), 0), null);
     awaitRetryRun("restarted", first);
 
     env.restartServer(Duration.ofMinutes(1));

@@ -4,7 +4,7 @@ import dev.durable.server.Durability;
 
 /** hello: 2000 workflows of one activity each, at most 200 in flight. */
 final class HelloBench {
-  static final int N = 2000;
+  static final int N = Integer.getInteger("bench.n", 2000);
   static final int IN_FLIGHT = 200;
 
   private HelloBench() {}

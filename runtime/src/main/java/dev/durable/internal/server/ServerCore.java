@@ -236,6 +236,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     store.apply(new Store.Transition(s, events, true, true));
     Execution ex = new Execution(s);
+    ex.tail.record(events, 1);
     open.put(s.runId, ex);
     synchronized (ex) {
       scheduleWorkflowTask(s, null);
@@ -540,9 +541,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
     }
     // History is append-only, so it can be read outside the run's lock; later events are cut off.
-    List<HistoryEvent> events = store.readHistory(runId, from);
-    if (events.size() > last - from + 1) {
-      events = events.subList(0, (int) (last - from + 1));
+    List<HistoryEvent> events = ex.tail.slice(from, last);
+    if (events == null) {
+      events = store.readHistory(runId, from);
+      if (events.size() > last - from + 1) {
+        events = events.subList(0, (int) (last - from + 1));
+      }
     }
     return Optional.of(new WorkflowTask(token, s.workflowId, runId, s.workflowType, s.taskQueue,
         s.workflowTaskAttempt, events, last, time, null));
@@ -1032,6 +1036,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     events = limitHistory(s, events);
     try {
       store.apply(new Store.Transition(s, events, false, durable));
+      ex.tail.record(events, Math.max(1, s.lastCompletedTaskEventId));
     } catch (RuntimeException e) {
       try {
         ex.state = store.readExecution(s.runId).orElse(s);

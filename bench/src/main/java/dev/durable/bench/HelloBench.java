@@ -15,7 +15,7 @@ final class HelloBench {
           i -> e.newStub(Workflows.Hello.class, "hello-" + i).sayHello("n" + i),
           i -> "Hello, n" + i + "!");
       Report.of("hello").throughput(N, 1, Report.seconds(nanos)).durable(durability)
-          .notes(IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub);"
+          .notes(Load.cpuNote(N) + "; " + IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub);"
               + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
           .print();
     }

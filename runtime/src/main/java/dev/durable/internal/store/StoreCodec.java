@@ -9,7 +9,11 @@ import java.io.IOException;
 
 /** Encodes events and mutable state as JSON, the same form {@code getHistory} exports. */
 public final class StoreCodec {
-  private static final ObjectMapper MAPPER = JsonConverter.newMapper();
+  private static final ObjectMapper MAPPER = JsonConverter.newMapper()
+      // Registered after the JavaTimeModule, so these take over reading Instants and Durations (see InstantReader).
+      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("durable-store")
+          .addDeserializer(java.time.Instant.class, new InstantReader())
+          .addDeserializer(java.time.Duration.class, new DurationReader()));
 
   private StoreCodec() {}
 

@@ -10,8 +10,10 @@ import java.io.IOException;
 /** Encodes events and mutable state as JSON, the same form {@code getHistory} exports. */
 public final class StoreCodec {
   private static final ObjectMapper MAPPER = JsonConverter.newMapper()
-      // Registered after the JavaTimeModule, so these take over reading Instants and Durations (see InstantReader).
+      // Registered after the JavaTimeModule, so these take over writing Instants and reading Instants and
+      // Durations (InstantWriter, InstantReader, DurationReader): same text, less work.
       .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("durable-store")
+          .addSerializer(java.time.Instant.class, new InstantWriter())
           .addDeserializer(java.time.Instant.class, new InstantReader())
           .addDeserializer(java.time.Duration.class, new DurationReader()));
 

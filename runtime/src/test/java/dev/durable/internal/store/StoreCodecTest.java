@@ -106,4 +106,22 @@ class StoreCodecTest {
         + "\"eventType\":\"WorkflowExecutionSignaled\",\"attributes\":{\"signalName\":\"s\",\"input\":[{\"x\":1}]}}"), "x"));
     assertTrue(bad.getMessage().contains("a payload needs either"), bad.getMessage());
   }
+
+  @Test
+  void timestampsAreWrittenExactlyAsInstantToString() {
+    java.util.Random r = new java.util.Random(42);
+    List<Instant> samples = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999999999Z"),
+        Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.100Z"), Instant.parse("-0001-06-01T00:00:00Z"),
+        Instant.parse("+10000-01-01T00:00:00Z"), Instant.MIN, Instant.MAX, Instant.parse("2026-11-26T11:09:36.120Z"),
+        Instant.parse("2026-11-26T11:09:36.000120Z"), Instant.parse("2026-11-26T11:09:36.000000120Z")));
+    for (int i = 0; i < 2_000; i++) {
+      samples.add(Instant.ofEpochSecond(r.nextLong() % 400_000_000_000L, r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000)));
+    }
+    for (Instant t : samples) {
+      assertEquals(t.toString(), InstantWriter.format(t));
+      HistoryEvent e = new HistoryEvent(1, t, new EventAttributes.TimerFired(1));
+      assertTrue(new String(StoreCodec.encode(e), StandardCharsets.UTF_8).contains("\"timestamp\":\"" + t + "\""));
+      assertEquals(e, StoreCodec.decodeEvent(StoreCodec.encode(e), "x"));
+    }
+  }
 }

@@ -17,6 +17,7 @@ public final class ActivityOptions {
   private final Duration heartbeatTimeout;
   private final RetryOptions retryOptions;
   private final String taskQueue;
+  private final ActivityCancellationType cancellationType;
 
   private ActivityOptions(Builder b) {
     this.scheduleToCloseTimeout = b.scheduleToCloseTimeout;
@@ -25,6 +26,7 @@ public final class ActivityOptions {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.retryOptions = b.retryOptions != null ? b.retryOptions : RetryOptions.getDefaultInstance();
     this.taskQueue = b.taskQueue;
+    this.cancellationType = b.cancellationType;
   }
 
   /** Returns a new builder. */
@@ -62,6 +64,11 @@ public final class ActivityOptions {
     return taskQueue;
   }
 
+  /** Returns what canceling the activity's cancellation scope does (default {@code TRY_CANCEL}). */
+  public ActivityCancellationType getCancellationType() {
+    return cancellationType;
+  }
+
   /** Builds {@link ActivityOptions}; {@link #build()} rejects invalid values. */
   public static final class Builder {
     private Duration scheduleToCloseTimeout;
@@ -70,6 +77,7 @@ public final class ActivityOptions {
     private Duration heartbeatTimeout;
     private RetryOptions retryOptions;
     private String taskQueue;
+    private ActivityCancellationType cancellationType = ActivityCancellationType.TRY_CANCEL;
 
     private Builder() {}
 
@@ -106,6 +114,15 @@ public final class ActivityOptions {
     /** Sets the task queue the activity is dispatched to (default: the workflow's own). */
     public Builder setTaskQueue(String taskQueue) {
       this.taskQueue = taskQueue;
+      return this;
+    }
+
+    /** Sets what canceling the activity's cancellation scope does; see {@link ActivityCancellationType}. */
+    public Builder setCancellationType(ActivityCancellationType cancellationType) {
+      if (cancellationType == null) {
+        throw Checks.invalid("cancellationType must be TRY_CANCEL, WAIT_CANCELLATION_COMPLETED or ABANDON, got null");
+      }
+      this.cancellationType = cancellationType;
       return this;
     }
 

@@ -78,6 +78,37 @@ public interface WorkflowStub {
    */
   <R> R query(String queryName, Class<R> resultClass, Object... args);
 
+  /**
+   * Sends an update and waits until its handler returns. The workflow's
+   * {@link dev.durable.workflow.UpdateValidatorMethod validator}, if any, runs first; a rejected
+   * update records nothing. An accepted one is recorded before its handler runs, and survives
+   * restarts: if this call fails (the server stopped, say), call {@link #update(String, String,
+   * Class, Object...)} again with the same update id to get its outcome.
+   *
+   * @param updateName the {@code @UpdateMethod} name
+   * @param resultClass the type of the handler's result
+   * @param args the handler's arguments
+   * @return the handler's result
+   * @throws WorkflowUpdateException if it was rejected, its handler threw (the cause), the workflow
+   *     is closed or closed first, or no worker validated it in time
+   * @throws WorkflowNotFoundException if no workflow has this id
+   */
+  <R> R update(String updateName, Class<R> resultClass, Object... args);
+
+  /**
+   * Like {@link #update(String, Class, Object...)}, with an id for the update: a second request
+   * with the id of an update the workflow already accepted does not run it again, it waits for (or
+   * returns) that update's outcome. Use an id derived from the request (an order number, say) to
+   * make retries after a crash safe.
+   *
+   * @param updateId the update's id, unique within the run
+   * @param updateName the {@code @UpdateMethod} name
+   * @param resultClass the type of the handler's result
+   * @param args the handler's arguments
+   * @return the handler's result
+   */
+  <R> R update(String updateId, String updateName, Class<R> resultClass, Object... args);
+
   /** Asks the workflow to cancel: its next blocking call throws a {@link dev.durable.failure.CanceledFailure}. */
   void cancel();
 

@@ -8,6 +8,7 @@ import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.ServiceProvider;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.worker.ActivityTaskHandler;
+import dev.durable.internal.worker.LocalActivityRunner;
 import dev.durable.internal.worker.SandboxCheck;
 import dev.durable.internal.worker.WorkflowTaskHandler;
 import java.lang.management.ManagementFactory;
@@ -65,6 +66,7 @@ public final class Worker implements AutoCloseable {
     this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize,
         b.violationListener, b.failWorkflowExceptionTypes);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
+    this.workflows.setLocalActivities(new LocalActivityRunner(b.activities, taskQueue));
     this.activityExecutor = b.activityExecutor != null ? b.activityExecutor
         : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
     this.activitySlots = new Semaphore(b.maxConcurrentActivityTasks);

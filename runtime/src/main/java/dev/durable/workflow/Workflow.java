@@ -150,6 +150,56 @@ public final class Workflow {
     return dev.durable.internal.replay.Promises.newPromise();
   }
 
+  /**
+   * Returns a stub whose calls run activities locally: in this worker, inside the workflow task,
+   * without a round trip through the server's activity task queue. Each call records one
+   * {@code LocalActivity} marker with its result (or failure) and attempt count; replay returns
+   * the recorded outcome and never runs the activity again. Retries happen in the worker; a
+   * backoff longer than the options' local retry threshold becomes a durable workflow timer. Use
+   * it for short work (a lookup, a small computation with I/O) that should not pay for a task
+   * round trip; the implementation must be registered on the worker that runs the workflow.
+   *
+   * @param activityInterface an interface annotated with {@code @ActivityInterface}
+   * @param options timeouts and retries
+   * @return the stub
+   */
+  public static <T> T newLocalActivityStub(Class<T> activityInterface,
+      dev.durable.activity.LocalActivityOptions options) {
+    return dev.durable.internal.replay.LocalActivityStub.create(activityInterface, options);
+  }
+
+  /**
+   * Returns a cancellation scope for {@code body}, a child of the calling code's scope: canceled
+   * when that one is, and cancelable on its own with {@link CancellationScope#cancel()}. Call
+   * {@link CancellationScope#run()} to run the body in it.
+   *
+   * <pre>{@code
+   * CancellationScope scope = Workflow.newCancellationScope(() -> quote = Async.function(vendors::quote, item));
+   * scope.run();
+   * if (!Workflow.await(Duration.ofMinutes(5), () -> quote.isCompleted())) {
+   *   scope.cancel("too slow"); // requests cancellation of the activity
+   * }
+   * }</pre>
+   *
+   * @param body the code to run in the scope
+   * @return the scope, not yet run
+   */
+  public static CancellationScope newCancellationScope(Runnable body) {
+    return dev.durable.internal.replay.CancellationScopeImpl.create(body, false);
+  }
+
+  /**
+   * Returns a detached cancellation scope for {@code body}: it is not canceled when the calling
+   * code's scope is, not even by a workflow cancel request. Clean-up that must run after the
+   * workflow was canceled (compensations, releasing a reservation) goes in one.
+   *
+   * @param body the code to run in the scope
+   * @return the scope, not yet run
+   */
+  public static CancellationScope newDetachedCancellationScope(Runnable body) {
+    return dev.durable.internal.replay.CancellationScopeImpl.create(body, true);
+  }
+
   /** Returns whether the code is replaying history rather than running for the first time. */
   public static boolean isReplaying() {
     return run("Workflow.isReplaying").isReplaying();

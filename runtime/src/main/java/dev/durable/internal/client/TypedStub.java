@@ -20,12 +20,14 @@ public final class TypedStub implements InvocationHandler {
   private final UntypedStub stub;
   private final Map<Method, String> signalNames;
   private final Map<Method, String> queryNames;
+  private final Map<Method, String> updateNames;
 
   private TypedStub(WorkflowInterfaceInfo info, UntypedStub stub) {
     this.info = info;
     this.stub = stub;
     this.signalNames = invert(info.signals());
     this.queryNames = invert(info.queries());
+    this.updateNames = invert(dev.durable.internal.reflect.UpdateMethods.of(info.iface()).handlers());
   }
 
   private static Map<Method, String> invert(Map<String, Method> byName) {
@@ -70,6 +72,11 @@ public final class TypedStub implements InvocationHandler {
     if (query != null) {
       return stub.query(query, method.getReturnType(), method.getGenericReturnType(), a);
     }
+    String update = updateNames.get(method);
+    if (update != null) {
+      return stub.update(java.util.UUID.randomUUID().toString(), update, method.getReturnType(),
+          method.getGenericReturnType(), a);
+    }
     if (method.equals(info.workflowMethod())) {
       WorkflowExecution[] startOnly = START_ONLY.get();
       if (startOnly != null) {
@@ -82,7 +89,7 @@ public final class TypedStub implements InvocationHandler {
       }
       return stub.getResult(method.getReturnType(), method.getGenericReturnType());
     }
-    throw new IllegalArgumentException("DURABLE-217 " + method + " is not a workflow, signal or query method");
+    throw new IllegalArgumentException("DURABLE-217 " + method + " is not a workflow, signal, query or update method");
   }
 
 }

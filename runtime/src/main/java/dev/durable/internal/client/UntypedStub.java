@@ -7,6 +7,7 @@ import dev.durable.client.WorkflowHistory;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.client.WorkflowStub;
+import dev.durable.client.WorkflowUpdateException;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.ExecutionState;
@@ -137,6 +138,39 @@ public final class UntypedStub implements WorkflowStub {
     R r = (R) JsonConverter.DEFAULT.fromPayload(payload, resultType,
         () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
     return r;
+  }
+
+  @Override
+  public <R> R update(String updateName, Class<R> resultClass, Object... args) {
+    return update(UUID.randomUUID().toString(), updateName, resultClass, resultClass, args);
+  }
+
+  @Override
+  public <R> R update(String updateId, String updateName, Class<R> resultClass, Object... args) {
+    return update(updateId, updateName, resultClass, resultClass, args);
+  }
+
+  /** Sends an update with a generic result type and waits for its outcome. */
+  public <R> R update(String updateId, String updateName, Class<R> resultClass, Type resultType, Object... args) {
+    var input = JsonConverter.DEFAULT.toPayloads(args == null ? new Object[0] : args,
+        () -> "update '" + updateName + "' to workflow '" + workflowId + "'");
+    var request = new WorkflowService.UpdateRequest(workflowId, updateId, updateName, input, WAIT_SLICE);
+    while (true) {
+      // A slice without an outcome asks again with the same id: that waits for the same update.
+      Optional<WorkflowService.UpdateOutcome> outcome = service.update(request);
+      if (outcome.isEmpty()) {
+        continue;
+      }
+      if (outcome.get().failure() != null) {
+        throw new WorkflowUpdateException("DURABLE-243", workflowId, updateName, updateId, "the handler of update '"
+            + updateName + "' (id " + updateId + ") of workflow '" + workflowId + "' failed: "
+            + outcome.get().failure().message(), Failures.toException(outcome.get().failure()));
+      }
+      @SuppressWarnings("unchecked")
+      R r = (R) JsonConverter.DEFAULT.fromPayload(outcome.get().result(), resultType,
+          () -> "result of update '" + updateName + "' of workflow '" + workflowId + "'");
+      return r;
+    }
   }
 
   @Override

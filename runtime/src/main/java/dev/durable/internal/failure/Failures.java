@@ -68,7 +68,7 @@ public final class Failures {
           Integer.parseInt(f.attributes().getOrDefault("attempt", "1")), cause);
       case FailureInfo.TIMEOUT -> new TimeoutFailure(f.message(),
           TimeoutType.valueOf(f.attributes().getOrDefault("timeoutType", TimeoutType.START_TO_CLOSE.name())));
-      case FailureInfo.CANCELED -> new CanceledFailure(f.message());
+      case FailureInfo.CANCELED -> new CanceledFailure(f.message(), cause);
       case FailureInfo.TERMINATED -> new TerminatedFailure(f.message());
       default -> ApplicationFailure.newFailureWithCause(f.message(), f.type(), f.nonRetryable(), cause);
     };

@@ -63,4 +63,20 @@ public sealed interface Command {
       return "end the workflow as canceled";
     }
   }
+
+  /** Asks the server to cancel an activity; see {@code ActivityTaskCancelRequested}. */
+  record RequestCancelActivity(int seq) implements Command {
+    @Override
+    public String describe() {
+      return "request cancellation of activity " + seq;
+    }
+  }
+
+  /** An update handler finished: with a result, or with a failure (then {@code result} is null). */
+  record CompleteUpdate(String updateId, Payload result, FailureInfo failure) implements Command {
+    @Override
+    public String describe() {
+      return "complete update '" + updateId + "'";
+    }
+  }
 }

@@ -96,4 +96,34 @@ public sealed interface EventAttributes {
    * @param failure the {@code TIMEOUT} failure {@code getResult} reports
    */
   record WorkflowExecutionTimedOut(FailureInfo failure) implements EventAttributes {}
+
+  /**
+   * Workflow code asked to cancel an activity (its cancellation scope was canceled). The activity
+   * ends with {@link ActivityTaskCanceled} at once if no attempt runs, or when the running attempt
+   * acknowledges (fails after learning it at a heartbeat); it may still complete instead.
+   *
+   * @param scheduledEventId the event that scheduled it, or 0 when it had already ended
+   */
+  record ActivityTaskCancelRequested(int seq, long scheduledEventId) implements CommandEvent {}
+
+  /** The activity ended because its cancellation was requested; {@code failure} says so (kind ACTIVITY, cause CANCELED). */
+  record ActivityTaskCanceled(int seq, long scheduledEventId, int attempt, FailureInfo failure)
+      implements EventAttributes {}
+
+  /**
+   * The workflow's validator accepted an update; its handler runs in the next workflow task. A
+   * rejected update is never recorded.
+   *
+   * @param updateId the id the client gave (or generated), unique within the run
+   * @param updateName the {@code @UpdateMethod} name
+   * @param input the arguments
+   */
+  record WorkflowUpdateAccepted(String updateId, String updateName, List<Payload> input) implements EventAttributes {}
+
+  /**
+   * An update handler returned ({@code result}) or threw a {@code DurableFailure} ({@code failure}).
+   *
+   * @param updateId the update's id
+   */
+  record WorkflowUpdateCompleted(String updateId, Payload result, FailureInfo failure) implements CommandEvent {}
 }

@@ -45,6 +45,11 @@ public final class ExecutionState {
   public Map<Integer, PendingActivity> activities = new TreeMap<>();
   public Map<Integer, Instant> timers = new TreeMap<>();
   public boolean cancelRequested;
+  /**
+   * Accepted updates by update id: the id of their WorkflowUpdateCompleted event, or 0 while the
+   * handler runs. Kept after close so a repeated request gets the outcome.
+   */
+  public Map<String, Long> updates = new TreeMap<>();
 
   public Payload result;
   public FailureInfo failure;

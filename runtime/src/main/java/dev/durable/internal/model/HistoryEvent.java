@@ -38,6 +38,10 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCanceled.class, name = "WorkflowExecutionCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTerminated.class, name = "WorkflowExecutionTerminated"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionTimedOut.class, name = "WorkflowExecutionTimedOut"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCancelRequested.class, name = "ActivityTaskCancelRequested"),
+        @JsonSubTypes.Type(value = EventAttributes.ActivityTaskCanceled.class, name = "ActivityTaskCanceled"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateAccepted.class, name = "WorkflowUpdateAccepted"),
+        @JsonSubTypes.Type(value = EventAttributes.WorkflowUpdateCompleted.class, name = "WorkflowUpdateCompleted"),
     })
     EventAttributes attributes) {
 

@@ -26,6 +26,8 @@ public final class PendingActivity {
   public FailureInfo lastFailure;
   public Payload heartbeatDetails;
   public Instant lastHeartbeatTime;
+  /** Workflow code asked to cancel it while an attempt ran; the attempt's next heartbeat throws. */
+  public boolean cancelRequested;
 
   /** When the current attempt started; not stored: a restart dispatches the attempt again. */
   @JsonIgnore public Instant startedTime;

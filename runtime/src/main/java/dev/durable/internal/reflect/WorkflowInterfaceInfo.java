@@ -100,6 +100,11 @@ public record WorkflowInterfaceInfo(
           throw invalid(iface.getName() + "." + m.getName() + " is a @QueryMethod and must return a value");
         }
         put(queries, qm.name().isEmpty() ? m.getName() : qm.name(), m, iface, "query");
+      } else if (UpdateMethods.isUpdateMethod(m)) {
+        if (marks > 0) {
+          throw invalid(iface.getName() + "." + m.getName() + " has an update annotation and one of @WorkflowMethod,"
+              + " @SignalMethod, @QueryMethod");
+        }
       } else if (!m.isDefault() && !Modifier.isStatic(m.getModifiers())) {
         throw invalid(iface.getName() + "." + m.getName() + " has no @WorkflowMethod, @SignalMethod or @QueryMethod annotation");
       }
@@ -112,6 +117,7 @@ public record WorkflowInterfaceInfo(
     }
     signals.values().forEach(m -> m.setAccessible(true));
     queries.values().forEach(m -> m.setAccessible(true));
+    UpdateMethods.of(iface); // validated with the rest of the interface
     return new WorkflowInterfaceInfo(iface, type, workflowMethod, Map.copyOf(signals), Map.copyOf(queries));
   }
 

@@ -22,16 +22,22 @@ public final class ActivityStub implements InvocationHandler {
     return iface.cast(proxy);
   }
 
+  /** The run of the calling workflow code; fails (DURABLE-210) when a stub is called outside it. */
+  static WorkflowRun runOf(Method method, String what) {
+    WorkflowRun run = WorkflowRun.current();
+    if (run == null) {
+      throw new IllegalStateException("DURABLE-210 " + what + " can only be called from workflow code; "
+          + method.getName() + " was called on thread " + Thread.currentThread().getName());
+    }
+    return run;
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) {
     if (Proxies.isObjectMethod(method)) {
       return Proxies.objectMethod(proxy, method, args, "ActivityStub[" + proxy.getClass().getInterfaces()[0].getName() + "]");
     }
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 activity stubs can only be called from workflow code; "
-          + method.getName() + " was called on thread " + Thread.currentThread().getName());
-    }
+    WorkflowRun run = runOf(method, "activity stubs");
     String type = ActivityInterfaceInfo.typeName(method);
     Object[] actual = args == null ? new Object[0] : args;
     Promises.Capture capture = Promises.capturing();

@@ -20,6 +20,12 @@ final class CommandMatcher {
     if (c instanceof Command.RecordMarker r && e instanceof EventAttributes.MarkerRecorded m) {
       return r.markerName().equals(m.markerName()) && r.markerId().equals(m.markerId());
     }
+    if (c instanceof Command.RequestCancelActivity r && e instanceof EventAttributes.ActivityTaskCancelRequested q) {
+      return r.seq() == q.seq();
+    }
+    if (c instanceof Command.CompleteUpdate u && e instanceof EventAttributes.WorkflowUpdateCompleted d) {
+      return u.updateId().equals(d.updateId());
+    }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
         || (c instanceof Command.CancelWorkflow && e instanceof EventAttributes.WorkflowExecutionCanceled);
@@ -35,6 +41,12 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
+    }
+    if (e instanceof EventAttributes.ActivityTaskCancelRequested q) {
+      return " activity " + q.seq();
+    }
+    if (e instanceof EventAttributes.WorkflowUpdateCompleted d) {
+      return " update '" + d.updateId() + "'";
     }
     if (e instanceof EventAttributes.MarkerRecorded m && "SignalDropped".equals(m.markerName())) {
       return " SignalDropped '" + m.markerId() + "' (the code that ran then had no handler for this signal)";

@@ -26,6 +26,11 @@ final class ResultSlot<T> implements CompletablePromise<T> {
   private T value;
   private RuntimeException failure;
   private List<Runnable> callbacks;
+  /**
+   * Set for an activity's promise: canceling its scope settles it (at once, or when the activity
+   * acknowledges), so a wait for it ends with that outcome rather than with a CanceledFailure.
+   */
+  boolean settledByCancellation;
 
   ResultSlot(WorkflowRun run) {
     this(run, null);

@@ -1,6 +1,10 @@
 package dev.durable.internal.replay;
 
+import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityOptions;
+import dev.durable.activity.LocalActivityOptions;
+import dev.durable.internal.model.LocalActivityMarker;
+import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.failure.DurableFailure;
 import dev.durable.failure.NondeterminismError;
@@ -13,6 +17,7 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.reflect.UpdateMethods;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
 import dev.durable.internal.sandbox.SandboxState;
@@ -69,7 +74,16 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean ranAhead;
   private boolean closed;
   private volatile boolean destroyed;
-  private boolean cancelRequested;
+  /** The workflow method's scope; a workflow cancel request cancels it. */
+  private final CancellationScopeImpl rootScope = CancellationScopeImpl.root(this);
+  /** A cancel request among the inputs being applied; delivered once all of them are. */
+  private EventAttributes.WorkflowExecutionCancelRequested cancelDelivery;
+  /** Runs local activities; null where none can run (a replayer), which only replay can then reach. */
+  private LocalActivityExecutor localActivities;
+  /** The replay semantics the run started with; older runs keep the behaviour they were recorded with. */
+  private int replaySemantics = ReplaySemantics.CURRENT;
+  /** Cancel handlers of pending timers, by timer seq. */
+  private final Map<Integer, CancellationScopeImpl.Registration> timerCancels = new HashMap<>();
   private boolean queryMode;
   /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
   private Instant startTime;
@@ -233,6 +247,7 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        replaySemantics = started.replaySemantics();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
@@ -249,16 +264,31 @@ public final class WorkflowRun implements WorkflowHooks {
         if (slot != null) {
           slot.fail(Failures.toException(failed.failure()));
         }
+      } else if (a instanceof EventAttributes.ActivityTaskCanceled canceled) {
+        ResultSlot<Object> slot = activities.remove(canceled.seq());
+        if (slot != null) {
+          slot.fail(Failures.toException(canceled.failure()));
+        }
       } else if (a instanceof EventAttributes.TimerFired fired) {
+        forgetTimerCancel(fired.seq());
         ResultSlot<Void> slot = timers.remove(fired.seq());
         if (slot != null) {
           slot.deliver(null);
         }
       } else if (a instanceof EventAttributes.WorkflowExecutionSignaled signal) {
         deliverSignal(e, signal);
-      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
-        cancelRequested = true;
+      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested cancel) {
+        cancelDelivery = cancel;
+      } else if (a instanceof EventAttributes.WorkflowUpdateAccepted update) {
+        startUpdateHandler(update);
       }
+    }
+    if (cancelDelivery != null) {
+      // After the batch's other inputs: a timer that fired or an activity that completed in the same
+      // batch has its outcome, and is not canceled any more.
+      String reason = cancelDelivery.reason();
+      cancelDelivery = null;
+      rootScope.cancel(reason);
     }
   }
 
@@ -291,6 +321,48 @@ public final class WorkflowRun implements WorkflowHooks {
     }));
   }
 
+  /** Runs an accepted update's handler on its own thread; it records the outcome with a CompleteUpdate command. */
+  private void startUpdateHandler(EventAttributes.WorkflowUpdateAccepted update) {
+    Method handler = UpdateMethods.of(info.iface()).handlers().get(update.updateName());
+    String where = "update '" + update.updateName() + "' (id " + update.updateId() + ") of workflow '" + workflowId + "'";
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-update-" + update.updateName(), () -> {
+      if (handler == null) {
+        // Accepted by code that had the handler, replayed by code that has not: the code changed incompatibly.
+        throw new NondeterminismError("DURABLE-117 " + where + " was accepted, but " + info.iface().getName()
+            + " has no @UpdateMethod with that name any more; known updates: "
+            + UpdateMethods.of(info.iface()).handlers().keySet() + ". Keep the handler until no run that accepted"
+            + " such an update is open.");
+      }
+      Object[] args = converter.fromPayloads(update.input(), handler.getGenericParameterTypes(), () -> where);
+      Payload result = null;
+      dev.durable.internal.model.FailureInfo failure = null;
+      try {
+        result = converter.toPayload(invoke(handler, args), () -> "result of " + where);
+      } catch (DurableFailure e) {
+        failure = Failures.toInfo(e);
+      }
+      emit(new Command.CompleteUpdate(update.updateId(), result, failure));
+    }));
+  }
+
+  /**
+   * Runs the validator of an update against the current state, read-only like a query; throws
+   * what the validator throws to reject it. The caller holds {@link #lock}.
+   */
+  public void validateUpdate(String updateName, List<Payload> input) {
+    UpdateMethods updates = UpdateMethods.of(info.iface());
+    if (!updates.handlers().containsKey(updateName)) {
+      throw new IllegalArgumentException("DURABLE-240 workflow type " + info.workflowType() + " has no update named '"
+          + updateName + "'; known updates: " + updates.handlers().keySet());
+    }
+    Method validator = updates.validators().get(updateName);
+    if (validator == null) {
+      return;
+    }
+    runReadOnly(() -> invoke(validator, converter.fromPayloads(input, validator.getGenericParameterTypes(),
+        () -> "validator of update '" + updateName + "' of workflow '" + workflowId + "'")));
+  }
+
   private void runWorkflowMethod(List<Payload> input) {
     instance = newInstance();
     Method m = info.workflowMethod();
@@ -303,11 +375,23 @@ public final class WorkflowRun implements WorkflowHooks {
       emit(new Command.CancelWorkflow(Failures.toInfo(e)));
       return;
     } catch (DurableFailure e) {
-      emit(new Command.FailWorkflow(Failures.toInfo(e)));
+      CanceledFailure canceled = rootScope.isCancelRequested() ? canceledCause(e) : null;
+      // After a cancel request, a failure caused by the cancellation (an activity's) ends the run as canceled.
+      emit(canceled != null ? new Command.CancelWorkflow(Failures.toInfo(canceled))
+          : new Command.FailWorkflow(Failures.toInfo(e)));
       return;
     }
     Payload payload = converter.toPayload(result, () -> "result of workflow '" + workflowId + "' (" + info.workflowType() + ")");
     emit(new Command.CompleteWorkflow(payload));
+  }
+
+  private static CanceledFailure canceledCause(Throwable t) {
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof CanceledFailure c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private Object newInstance() {
@@ -376,7 +460,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   WorkflowThread currentThreadOrFail(String api) {
     if (queryMode) {
-      throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method of workflow '"
+      throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method or update validator of workflow '"
           + workflowId + "'; queries are read-only: they may not call activities, sleep or wait");
     }
     WorkflowThread t = WorkflowThread.current();
@@ -390,38 +474,128 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Schedules an activity and blocks until its outcome; called by activity stubs. */
   public Object executeActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
     WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
-    throwIfCanceled();
-    int seq = scheduleActivity(activityType, options, method, args);
-    ResultSlot<Object> slot = activities.get(seq);
-    thread.block(() -> slot.isCompleted() || cancelRequested);
-    if (!slot.isCompleted()) {
-      activities.remove(seq);
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting for activity " + activityType);
-    }
+    throwIfCanceled(thread);
+    ResultSlot<Object> slot = scheduleActivity(activityType, options, method, args, thread.scope());
+    // A cancel of the scope completes the slot (or, with WAIT_CANCELLATION_COMPLETED, the canceled event does).
+    thread.block(slot::isCompleted);
     return slot.result();
   }
 
   /** Schedules an activity without waiting; the promise completes with its outcome. Called by stubs in async mode. */
   ResultSlot<Object> startActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
-    currentThreadOrFail("calling activity " + activityType);
-    throwIfCanceled();
-    return activities.get(scheduleActivity(activityType, options, method, args));
+    WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
+    throwIfCanceled(thread);
+    return scheduleActivity(activityType, options, method, args, thread.scope());
   }
 
-  private int scheduleActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
+  private ResultSlot<Object> scheduleActivity(String activityType, ActivityOptions options, Method method,
+      Object[] args, CancellationScopeImpl scope) {
     int seq = nextSeq++;
     List<Payload> input = converter.toPayloads(args, () -> "activity " + activityType + " in workflow '" + workflowId + "'");
     ActivitySpec spec = new ActivitySpec(options.getScheduleToCloseTimeout(), options.getStartToCloseTimeout(),
         options.getScheduleToStartTimeout(), options.getHeartbeatTimeout(), RetryPolicy.of(options.getRetryOptions()));
-    activities.put(seq, new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
-        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'")));
+    ResultSlot<Object> slot = new ResultSlot<>(this, p -> converter.fromPayload(p, method.getGenericReturnType(),
+        () -> "result of activity " + activityType + " in workflow '" + workflowId + "'"));
+    slot.settledByCancellation = true;
+    activities.put(seq, slot);
     emit(new Command.ScheduleActivity(seq, activityType, options.getTaskQueue(), input, spec));
-    return seq;
+    ActivityCancellationType cancellation = options.getCancellationType();
+    CancellationScopeImpl.Registration registration =
+        scope.onCancel(() -> cancelActivity(seq, activityType, cancellation, scope));
+    slot.whenDone(registration::remove);
+    return slot;
+  }
+
+  /** The activity's scope was canceled: request its cancellation and, unless told to wait, fail the wait now. */
+  private void cancelActivity(int seq, String activityType, ActivityCancellationType cancellation,
+      CancellationScopeImpl scope) {
+    ResultSlot<Object> slot = activities.get(seq);
+    if (slot == null || slot.isCompleted()) {
+      return;
+    }
+    if (replaySemantics < ReplaySemantics.V2_ACTIVITY_CANCELLATION) {
+      // Recorded before activity cancellation existed: the cancel only ended the wait, with no command.
+      activities.remove(seq);
+      slot.fail(new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType));
+      return;
+    }
+    if (cancellation != ActivityCancellationType.ABANDON) {
+      emit(new Command.RequestCancelActivity(seq));
+    }
+    if (cancellation == ActivityCancellationType.WAIT_CANCELLATION_COMPLETED) {
+      return; // the ActivityTaskCanceled (or Completed) event settles it
+    }
+    activities.remove(seq);
+    slot.fail(new ActivityFailure(activityType, Integer.toString(seq), 1,
+        new CanceledFailure(scope.describe(workflowId) + " while waiting for activity " + activityType)));
+  }
+
+  /** The workflow method's cancellation scope, which a workflow cancel request cancels. */
+  CancellationScopeImpl rootScope() {
+    return rootScope;
+  }
+
+  /** Sets what runs the local activities this run's code calls. */
+  public void setLocalActivities(LocalActivityExecutor executor) {
+    this.localActivities = executor;
+  }
+
+  /**
+   * Runs a local activity in this workflow task (or, replaying, returns what its marker recorded)
+   * and returns its result; throws an {@code ActivityFailure} when it failed for good. Called by
+   * local activity stubs.
+   */
+  public Object executeLocalActivity(String activityType, LocalActivityOptions options, Method method, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("calling local activity " + activityType);
+    throwIfCanceled(thread);
+    java.util.function.Supplier<String> where = () -> "local activity " + activityType + " in workflow '" + workflowId + "'";
+    List<Payload> input = converter.toPayloads(args, where);
+    Instant deadline = options.getScheduleToCloseTimeout() == null ? null : time.plus(options.getScheduleToCloseTimeout());
+    int attempt = 1;
+    while (true) {
+      String id = Integer.toString(nextSeq++);
+      LocalActivityMarker marker;
+      Payload recorded = recordedMarker(LOCAL_ACTIVITY, id);
+      if (recorded != null) {
+        marker = (LocalActivityMarker) converter.fromPayload(recorded, LocalActivityMarker.class, where);
+        if (!activityType.equals(marker.activityType())) {
+          throw nondeterminismAt(expected.get(expectedIndex).eventId(), "DURABLE-118", "MarkerRecorded LocalActivity '"
+              + id + "' of activity " + marker.activityType(), "local activity " + activityType);
+        }
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, recorded));
+      } else if (expected != null) {
+        // History has no such marker here: this reports the mismatch without running the activity during replay.
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, null));
+        throw new IllegalStateException("unreachable: the marker mismatch above fails the task");
+      } else {
+        if (localActivities == null) {
+          throw new IllegalStateException("DURABLE-245 local activity " + activityType + " of workflow '" + workflowId
+              + "' must run, but this run has no local activity executor (a replayer replays only what history"
+              + " recorded). Run the workflow on a Worker.");
+        }
+        Duration remaining = deadline == null ? null : Duration.between(time, deadline);
+        marker = localActivities.execute(workflowId, activityType, input, options, attempt, remaining);
+        emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, converter.toPayload(marker, where)));
+      }
+      if (marker.failure() == null) {
+        return converter.fromPayload(marker.result(), method.getGenericReturnType(), () -> "result of " + where.get());
+      }
+      if (marker.retryAfter() == null || (deadline != null && !time.plus(marker.retryAfter()).isBefore(deadline))) {
+        throw new ActivityFailure(activityType, id, marker.attempt(), Failures.toException(marker.failure()));
+      }
+      // A long backoff: a durable timer, so the workflow task ends and a crash meanwhile loses nothing.
+      sleep(marker.retryAfter());
+      attempt = marker.attempt() + 1;
+    }
   }
 
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
   void startThread(String purpose, Runnable body) {
-    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), body));
+    // Async work belongs to the scope it was started in: canceling that scope cancels it too.
+    WorkflowThread parent = WorkflowThread.current();
+    CancellationScopeImpl scope = parent != null ? parent.scope() : rootScope;
+    threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), scope,
+        body));
   }
 
   /**
@@ -434,19 +608,25 @@ public final class WorkflowRun implements WorkflowHooks {
       return true;
     }
     WorkflowThread thread = currentThreadOrFail("Promise.get");
+    CancellationScopeImpl scope = thread.scope();
+    if (timeout == null && promise.settledByCancellation) {
+      thread.block(promise::isCompleted);
+      return true;
+    }
     if (timeout == null) {
-      thread.block(() -> promise.isCompleted() || cancelRequested);
+      thread.block(() -> promise.isCompleted() || scope.isCancelRequested());
       if (!promise.isCompleted()) {
-        throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get");
+        throw new CanceledFailure(scope.describe(workflowId) + " while waiting in Promise.get");
       }
       return true;
     }
     if (timeout.isNegative() || timeout.isZero()) {
       return false;
     }
-    int seq = startTimer(timeout);
+    throwIfCanceled(thread);
+    int seq = startTimer(timeout, scope);
     ResultSlot<Void> timer = timers.get(seq);
-    thread.block(() -> promise.isCompleted() || timer.isCompleted() || cancelRequested);
+    thread.block(() -> promise.isCompleted() || timer.isCompleted() || scope.isCancelRequested());
     if (!timer.isCompleted()) {
       cancelTimer(seq);
     }
@@ -456,34 +636,36 @@ public final class WorkflowRun implements WorkflowHooks {
     if (timer.isCompleted()) {
       return false;
     }
-    throw new CanceledFailure("workflow '" + workflowId + "' was canceled while waiting in Promise.get(" + timeout + ")");
+    throw new CanceledFailure(scope.describe(workflowId) + " while waiting in Promise.get(" + timeout + ")");
   }
 
   /** A durable timer; returns when it fires. */
   @Override
   public void sleep(Duration duration) {
     WorkflowThread thread = currentThreadOrFail("Workflow.sleep");
-    throwIfCanceled();
+    throwIfCanceled(thread);
     if (duration.isNegative() || duration.isZero()) {
       return;
     }
-    int seq = startTimer(duration);
+    CancellationScopeImpl scope = thread.scope();
+    int seq = startTimer(duration, scope);
     ResultSlot<Void> slot = timers.get(seq);
-    thread.block(() -> slot.isCompleted() || cancelRequested);
+    thread.block(() -> slot.isCompleted() || scope.isCancelRequested());
     if (!slot.isCompleted()) {
       cancelTimer(seq);
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.sleep(" + duration + ")");
+      throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.sleep(" + duration + ")");
     }
   }
 
   /** Blocks until {@code condition} holds, or until {@code timeout} (if not null) passes. */
   public boolean await(Duration timeout, BooleanSupplier condition) {
     WorkflowThread thread = currentThreadOrFail("Workflow.await");
-    throwIfCanceled();
+    throwIfCanceled(thread);
+    CancellationScopeImpl scope = thread.scope();
     if (timeout == null) {
-      thread.block(() -> condition.getAsBoolean() || cancelRequested);
+      thread.block(() -> condition.getAsBoolean() || scope.isCancelRequested());
       if (!condition.getAsBoolean()) {
-        throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+        throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.await");
       }
       return true;
     }
@@ -493,15 +675,15 @@ public final class WorkflowRun implements WorkflowHooks {
     if (timeout.isNegative() || timeout.isZero()) {
       return false;
     }
-    int seq = startTimer(timeout);
+    int seq = startTimer(timeout, scope);
     ResultSlot<Void> slot = timers.get(seq);
-    thread.block(() -> condition.getAsBoolean() || slot.isCompleted() || cancelRequested);
+    thread.block(() -> condition.getAsBoolean() || slot.isCompleted() || scope.isCancelRequested());
     boolean met = condition.getAsBoolean();
     if (!slot.isCompleted()) {
       cancelTimer(seq);
     }
     if (!met && !slot.isCompleted()) {
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled during Workflow.await");
+      throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.await");
     }
     return met;
   }
@@ -510,6 +692,7 @@ public final class WorkflowRun implements WorkflowHooks {
   static final String SIDE_EFFECT = "SideEffect";
   static final String MUTABLE_SIDE_EFFECT = "MutableSideEffect";
   static final String SIGNAL_DROPPED = "SignalDropped";
+  static final String LOCAL_ACTIVITY = "LocalActivity";
 
   /** See {@code Workflow.getVersion}. */
   public int getVersion(String changeId, int minSupported, int maxSupported) {
@@ -613,21 +796,37 @@ public final class WorkflowRun implements WorkflowHooks {
     return null;
   }
 
-  private int startTimer(Duration d) {
+  private int startTimer(Duration d, CancellationScopeImpl scope) {
     int seq = nextSeq++;
     timers.put(seq, new ResultSlot<>(this));
     emit(new Command.StartTimer(seq, d));
+    if (replaySemantics >= ReplaySemantics.V2_ACTIVITY_CANCELLATION) {
+      timerCancels.put(seq, scope.onCancel(() -> cancelTimer(seq)));
+    }
+    // Under semantics 1 (only the root scope existed) the thread waiting for the timer cancels it when it wakes.
     return seq;
   }
 
+  /** Cancels a timer that has neither fired nor been canceled; else does nothing. */
   private void cancelTimer(int seq) {
-    timers.remove(seq);
+    if (timers.remove(seq) == null) {
+      return;
+    }
+    forgetTimerCancel(seq);
     emit(new Command.CancelTimer(seq));
   }
 
-  private void throwIfCanceled() {
-    if (cancelRequested) {
-      throw new CanceledFailure("workflow '" + workflowId + "' was canceled");
+  private void forgetTimerCancel(int seq) {
+    CancellationScopeImpl.Registration r = timerCancels.remove(seq);
+    if (r != null) {
+      r.remove();
+    }
+  }
+
+  private void throwIfCanceled(WorkflowThread thread) {
+    CancellationScopeImpl scope = thread.scope();
+    if (scope.isCancelRequested()) {
+      throw new CanceledFailure(scope.describe(workflowId));
     }
   }
 
@@ -672,7 +871,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   private void emit(Command c) {
     if (queryMode) {
-      throw new IllegalStateException("DURABLE-215 a query method of workflow '" + workflowId + "' tried to "
+      throw new IllegalStateException("DURABLE-215 a query method or update validator of workflow '" + workflowId + "' tried to "
           + c.describe() + "; queries are read-only");
     }
     if (closes(c)) {
@@ -744,6 +943,19 @@ public final class WorkflowRun implements WorkflowHooks {
     return "  (recorded by the code that ran on " + e.timestamp().toString().substring(0, 10) + ")";
   }
 
+  /** A non-determinism error with its own code, for mismatches that matching a command cannot see. */
+  private Error nondeterminismAt(long eventId, String code, String history, String codeSide) {
+    NondeterminismError err = new NondeterminismError(code + " non-determinism in workflow '" + workflowId
+        + "' (run " + runId + ", " + info.workflowType() + ") at history event " + eventId + ":\n"
+        + "  history: " + history + "\n"
+        + "  code:    " + codeSide + "  at " + SourceLine.ofCurrentThread() + "\n"
+        + "The workflow code changed in a way that is not compatible with runs already in progress.\n"
+        + "Guard the change with Workflow.getVersion(\"<change-id>\", Workflow.DEFAULT_VERSION, 1), or reset the run"
+        + " (terminate it and start it again).");
+    nondeterminism = err;
+    return err;
+  }
+
   private Error nondeterminism(long eventId, String history, String code, String source) {
     NondeterminismError err = new NondeterminismError("DURABLE-110 non-determinism in workflow '" + workflowId
         + "' (run " + runId + ", " + info.workflowType() + ") at history event " + eventId + ":\n"
@@ -797,6 +1009,15 @@ public final class WorkflowRun implements WorkflowHooks {
       throw new IllegalArgumentException("DURABLE-209 workflow type " + info.workflowType() + " has no query named '"
           + queryName + "'; known queries: " + info.queries().keySet());
     }
+    return runReadOnly(() -> {
+      Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(), () -> "query '" + queryName + "'");
+      Object result = invoke(m, args);
+      return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+    });
+  }
+
+  /** Runs a query or an update validator: workflow code that may read the state but not change it. */
+  private <T> T runReadOnly(java.util.function.Supplier<T> code) {
     WorkflowRun outer = CURRENT.get();
     CURRENT.set(this);
     WorkflowHooks outerHooks = SandboxState.enter(this);
@@ -806,9 +1027,7 @@ public final class WorkflowRun implements WorkflowHooks {
         // No workflow task has run yet: the state is what the constructor leaves.
         instance = newInstance();
       }
-      Object[] args = converter.fromPayloads(input, m.getGenericParameterTypes(), () -> "query '" + queryName + "'");
-      Object result = invoke(m, args);
-      return converter.toPayload(result, () -> "result of query '" + queryName + "' of workflow '" + workflowId + "'");
+      return code.get();
     } finally {
       queryMode = false;
       SandboxState.restore(outerHooks);

@@ -20,9 +20,17 @@ final class WorkflowThread {
   private boolean started;
   private boolean done;
   private Throwable failure;
+  /** The cancellation scope the thread's code runs in now. */
+  private CancellationScopeImpl scope;
 
+  /** A thread in the run's root cancellation scope (the workflow method's, signal and update handlers'). */
   WorkflowThread(WorkflowRun run, String name, Runnable body) {
+    this(run, name, run.rootScope(), body);
+  }
+
+  WorkflowThread(WorkflowRun run, String name, CancellationScopeImpl scope, Runnable body) {
     this.run = run;
+    this.scope = scope;
     this.thread = ThreadMaker.newThread(name, () -> {
       WorkflowRun.CURRENT.set(run);
       CURRENT.set(this);
@@ -107,6 +115,14 @@ final class WorkflowThread {
   /** Returns the workflow thread running the caller, or null on any other thread. */
   static WorkflowThread current() {
     return CURRENT.get();
+  }
+
+  CancellationScopeImpl scope() {
+    return scope;
+  }
+
+  void setScope(CancellationScopeImpl scope) {
+    this.scope = scope;
   }
 
   boolean isDone() {

@@ -15,7 +15,9 @@ final class Descriptions {
   static WorkflowDescription of(ExecutionState s, Instant now) {
     List<PendingActivityInfo> activities = new ArrayList<>();
     for (PendingActivity pa : s.activities.values()) {
-      activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), pa.state, pa.attempt,
+      // A running attempt the workflow asked to stop: it learns so at its next heartbeat.
+      String state = pa.cancelRequested ? "CANCEL_REQUESTED" : pa.state;
+      activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), state, pa.attempt,
           pa.scheduledTime, pa.lastHeartbeatTime, pa.nextAttemptTime,
           pa.lastFailure == null ? null : pa.lastFailure.summary()));
     }

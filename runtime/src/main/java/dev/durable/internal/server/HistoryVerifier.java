@@ -47,6 +47,8 @@ final class HistoryVerifier {
   /** The last event of the last completed task's batch (its WorkflowTaskCompleted and command events). */
   private long lastBatchEnd;
   private boolean cancelRequested;
+  /** Accepted updates: the event that completed each, or 0 while running. */
+  private final Map<String, Long> updates = new TreeMap<>();
 
   private HistoryVerifier() {}
 
@@ -115,6 +117,29 @@ final class HistoryVerifier {
       activityOutcome(at, id, c.seq(), c.scheduledEventId());
     } else if (a instanceof ActivityTaskFailed f) {
       activityOutcome(at, id, f.seq(), f.scheduledEventId());
+    } else if (a instanceof EventAttributes.ActivityTaskCanceled c) {
+      activityOutcome(at, id, c.seq(), c.scheduledEventId());
+    } else if (a instanceof EventAttributes.ActivityTaskCancelRequested c) {
+      Long scheduledBy = activitiesScheduledBy.get(c.seq());
+      if (scheduledBy == null) {
+        problems.add(at + " requests cancellation of activity " + c.seq() + ", which no earlier event scheduled");
+      } else if (c.scheduledEventId() != 0 && c.scheduledEventId() != scheduledBy) {
+        problems.add(at + " names scheduledEventId " + c.scheduledEventId() + ", but activity " + c.seq()
+            + " was scheduled by event " + scheduledBy);
+      }
+    } else if (a instanceof EventAttributes.WorkflowUpdateAccepted u) {
+      if (updates.putIfAbsent(u.updateId(), 0L) != null) {
+        problems.add(at + " accepts update '" + u.updateId() + "' a second time");
+      }
+    } else if (a instanceof EventAttributes.WorkflowUpdateCompleted u) {
+      Long completedBy = updates.get(u.updateId());
+      if (completedBy == null) {
+        problems.add(at + " completes update '" + u.updateId() + "', which no earlier event accepted");
+      } else if (completedBy != 0) {
+        problems.add(at + " completes update '" + u.updateId() + "' again; event " + completedBy + " already did");
+      } else {
+        updates.put(u.updateId(), id);
+      }
     } else if (a instanceof TimerStarted t) {
       opened(at, id, t.seq(), "timer", timersStartedBy, openTimers, t.fireAt());
     } else if (a instanceof TimerFired t) {
@@ -192,6 +217,13 @@ final class HistoryVerifier {
     boolean cancelBuffered = s.bufferedEvents.stream()
         .anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionCancelRequested);
     expect("cancelRequested", s.cancelRequested, cancelRequested || cancelBuffered);
+    Map<String, Long> expectedUpdates = new TreeMap<>(updates);
+    s.bufferedEvents.forEach(e -> {
+      if (e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted u) {
+        expectedUpdates.putIfAbsent(u.updateId(), 0L);
+      }
+    });
+    expect("updates (id=completing event)", new TreeMap<>(s.updates), expectedUpdates);
     switch (status) {
       case COMPLETED -> expect("result", s.result, result);
       case FAILED, CANCELED, TIMED_OUT -> expect("failure", s.failure, failure);

@@ -55,6 +55,8 @@ public record Limits(int maxPayloadSize, int maxHistoryLength) {
         checkPayloads(nullable(f.failure().details()), what, advice);
       } else if (c instanceof Command.CancelWorkflow f) {
         checkPayloads(nullable(f.failure().details()), what, advice);
+      } else if (c instanceof Command.CompleteUpdate u) {
+        checkPayloads(nullable(u.result()), what, advice);
       }
     }
   }

@@ -8,6 +8,7 @@ import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowQueryException;
 import dev.durable.client.WorkflowStatus;
+import dev.durable.client.WorkflowUpdateException;
 import dev.durable.common.DurableException;
 import dev.durable.failure.TimeoutType;
 import dev.durable.internal.Checks;
@@ -76,6 +77,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record ActivityRef(String runId, int seq, int attempt) {}
 
   private record QueryRef(String runId, QueryTask query) {}
+
+  private record UpdateRef(String runId, UpdateTask update) {}
+
+  private final Updates updates = new Updates();
 
   public ServerCore(Store store, Clock clock, Limits limits) {
     this.store = store;
@@ -365,6 +370,143 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
+  public Optional<UpdateOutcome> update(UpdateRequest r) {
+    Checks.notBlank("updateName", r.updateName());
+    Checks.notBlank("updateId", r.updateId());
+    limits.checkPayloads(r.input(), () -> "the input of update '" + r.updateName() + "' to workflow '" + r.workflowId()
+        + "'", " The update was not recorded.");
+    String runId;
+    try (var g = enter()) {
+      runId = store.currentRunId(r.workflowId()).orElseThrow(() -> notFound(r.workflowId(), "update"));
+    }
+    CompletableFuture<UpdateOutcome> outcome = updateStep(r, runId, false);
+    if (outcome == null) {
+      validate(r, runId);
+      outcome = updateStep(r, runId, true);
+    }
+    try {
+      return Optional.ofNullable(awaitUpdate(outcome, r, "completed"));
+    } finally {
+      updates.stopWaiting(runId, r.updateId(), outcome);
+    }
+  }
+
+  /**
+   * Under the run's lock: for an update the run knows, its recorded outcome or a wait for it; for
+   * a new one, once {@code validated}, records it as accepted and waits for it; else null: it
+   * must be validated first. Throws for a closed run without the update's outcome.
+   */
+  private CompletableFuture<UpdateOutcome> updateStep(UpdateRequest r, String runId, boolean validated) {
+    try (var g = enter()) {
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        return CompletableFuture.completedFuture(closedRunOutcome(r, runId));
+      }
+      synchronized (ex) {
+        ExecutionState s = ex.state;
+        if (s.status.isClosed()) {
+          return CompletableFuture.completedFuture(closedRunOutcome(r, runId));
+        }
+        Long completedBy = s.updates.get(r.updateId());
+        if (completedBy != null && completedBy > 0) {
+          return CompletableFuture.completedFuture(recordedOutcome(runId, completedBy));
+        }
+        if (completedBy == null) {
+          if (!validated) {
+            return null;
+          }
+          s.updates.put(r.updateId(), 0L);
+          var events = new ArrayList<HistoryEvent>();
+          addInput(s, events, new EventAttributes.WorkflowUpdateAccepted(r.updateId(), r.updateName(), r.input()));
+          persist(ex, events, true);
+        }
+        // Accepted now, or by an earlier request with the same id (maybe one racing with this one): wait for it.
+        return updates.waitFor(runId, r.updateId());
+      }
+    }
+  }
+
+  /**
+   * Has a worker run the update's validator. Nothing is stored before it accepted the update, so a
+   * rejected update leaves no trace. Throws when it was rejected or no worker answered in time.
+   */
+  private void validate(UpdateRequest r, String runId) {
+    long validationId = tokens.incrementAndGet();
+    CompletableFuture<UpdateValidation> validation = updates.newValidation(validationId);
+    UpdateValidation v;
+    try {
+      try (var g = enter()) {
+        Execution ex = open.get(runId);
+        if (ex == null) {
+          return; // closed meanwhile: the next step reports it
+        }
+        String taskQueue;
+        synchronized (ex) {
+          taskQueue = ex.state.taskQueue;
+        }
+        workflowQueue(taskQueue).offer(new UpdateRef(runId, new UpdateTask(validationId, r.updateId(), r.updateName(),
+            r.input())));
+      }
+      v = awaitUpdate(validation, r, "validated");
+    } finally {
+      updates.forgetValidation(validationId);
+    }
+    if (v == null) {
+      throw new WorkflowUpdateException("DURABLE-244", r.workflowId(), r.updateName(), r.updateId(), "no worker"
+          + " validated update '" + r.updateName() + "' of workflow '" + r.workflowId() + "' within " + r.timeout()
+          + "; nothing was recorded. Start a worker for the workflow's task queue, then send the update again.", null);
+    }
+    if (v.rejection() != null) {
+      String code = v.rejection().message().startsWith("DURABLE-240") ? "DURABLE-240" : "DURABLE-241";
+      throw new WorkflowUpdateException(code, r.workflowId(), r.updateName(), r.updateId(), "update '"
+          + r.updateName() + "' (id " + r.updateId() + ") of workflow '" + r.workflowId() + "' was rejected: "
+          + v.rejection().message() + ". Nothing was recorded.", Failures.toException(v.rejection()));
+    }
+  }
+
+  private <T> T awaitUpdate(CompletableFuture<T> f, UpdateRequest r, String what) {
+    try {
+      return f.get(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DurableException("DURABLE-212", "interrupted while waiting for update '" + r.updateName() + "' of"
+          + " workflow '" + r.workflowId() + "' to be " + what);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new DurableException("DURABLE-302", "update '" + r.updateName() + "' failed", e.getCause());
+    }
+  }
+
+  /** The outcome of an update to a run that is closed: the recorded one, if it completed, else an error. */
+  private UpdateOutcome closedRunOutcome(UpdateRequest r, String runId) {
+    ExecutionState s = store.readExecution(runId).orElseThrow(() -> notFound(r.workflowId(), "update"));
+    Long completedBy = s.updates.get(r.updateId());
+    if (completedBy != null && completedBy > 0) {
+      return recordedOutcome(runId, completedBy);
+    }
+    if (completedBy != null) {
+      throw Updates.closedBeforeCompletion(s, r.updateId());
+    }
+    throw new WorkflowUpdateException("DURABLE-242", r.workflowId(), r.updateName(), r.updateId(), "cannot update"
+        + " workflow '" + r.workflowId() + "' with '" + r.updateName() + "': it is " + s.status + " (run " + runId
+        + "). Only running workflows take updates; nothing was recorded.", null);
+  }
+
+  private UpdateOutcome recordedOutcome(String runId, long eventId) {
+    return Updates.outcomeOf(store.readEvent(runId, eventId).orElseThrow(() -> new DurableException("DURABLE-303",
+        "run " + runId + " lacks the event " + eventId + " that recorded an update's outcome")));
+  }
+
+  @Override
+  public void respondUpdateValidation(UpdateValidation validation) {
+    updates.validated(validation);
+  }
+
+  @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     try (var g = enter()) {
       Optional<String> runId = store.currentRunId(workflowId);
@@ -472,7 +614,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public Optional<WorkflowTask> pollWorkflowTask(PollRequest r) {
     return poll(r, workflowQueue(r.taskQueue()),
-        item -> item instanceof QueryRef q ? queryTask(q) : startWorkflowTask((String) item));
+        item -> item instanceof QueryRef q ? queryTask(q)
+            : item instanceof UpdateRef u ? updateTask(u) : startWorkflowTask((String) item));
   }
 
   /**
@@ -511,6 +654,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     return Optional.of(new WorkflowTask(0, s.workflowId, s.runId, s.workflowType, s.taskQueue, 0, List.of(),
         0, null, q.query()));
+  }
+
+  private Optional<WorkflowTask> updateTask(UpdateRef u) {
+    Execution ex = open.get(u.runId());
+    if (ex == null) {
+      updates.validated(new UpdateValidation(u.update().validationId(), null)); // the update path reports the close
+      return Optional.empty();
+    }
+    ExecutionState s = ex.state;
+    return Optional.of(new WorkflowTask(0, s.workflowId, s.runId, s.workflowType, s.taskQueue, 0, List.of(), 0, null,
+        null, u.update()));
   }
 
   private Optional<WorkflowTask> startWorkflowTask(String runId) {
@@ -568,8 +722,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
             || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
-        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled)) {
-          // A signal arrived while the code decided to finish: run the task again so the code sees it.
+        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
+            || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
+          // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
           var events = new ArrayList<HistoryEvent>();
           flushBuffered(s, events);
@@ -635,6 +790,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     } else if (c instanceof Command.CancelTimer t) {
       events.add(new HistoryEvent(id, now, new EventAttributes.TimerCanceled(t.seq())));
       s.timers.remove(t.seq());
+    } else if (c instanceof Command.RequestCancelActivity r) {
+      ActivityCancellation.request(s, r.seq(), id, now, events, attrs -> addInput(s, events, attrs));
+    } else if (c instanceof Command.CompleteUpdate u) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowUpdateCompleted(u.updateId(), u.result(), u.failure())));
+      updates.completed(s, u, id, after);
     } else if (c instanceof Command.RecordMarker m) {
       events.add(new HistoryEvent(id, now, new EventAttributes.MarkerRecorded(m.markerName(), m.markerId(), m.data())));
     } else if (c instanceof Command.CompleteWorkflow done) {
@@ -873,6 +1033,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** One attempt failed: retry after a backoff if the policy and the deadline allow, else fail for good. */
   private void failAttempt(Execution ex, PendingActivity pa, FailureInfo failure) {
     ExecutionState s = ex.state;
+    if (pa.cancelRequested) {
+      // The attempt stopped (or timed out) after the workflow asked to cancel it: that is the acknowledgement.
+      s.activities.remove(pa.seq);
+      var events = new ArrayList<HistoryEvent>();
+      addInput(s, events, ActivityCancellation.canceled(pa, failure));
+      persist(ex, events, true);
+      return;
+    }
     Instant now = now();
     Instant next = now.plus(pa.spec.retryPolicy().backoffAfter(pa.attempt));
     boolean withinDeadline = pa.spec.scheduleToCloseTimeout() == null
@@ -935,7 +1103,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         pa.lastHeartbeatTime = now();
         // Progress only: not worth an fsync; it rides along with the next synced write.
         persist(ex, List.of(), false);
-        return ex.state.cancelRequested;
+        // Only its own cancellation stops it: an activity of a detached scope runs on after a workflow cancel.
+        return pa.cancelRequested;
       }
     }
   }
@@ -1057,6 +1226,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     if (s.status.isClosed()) {
       open.remove(s.runId);
+      updates.runClosed(s);
       ex.closed.complete(s);
     }
     if (!ex.waitingQueries.isEmpty()
@@ -1113,7 +1283,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * queued or running, and no query waits.
    */
   public boolean isIdle() {
-    if (!pendingQueries.isEmpty()) {
+    if (!pendingQueries.isEmpty() || updates.hasPendingValidations()) {
       return false;
     }
     for (Execution ex : open.values()) {
@@ -1276,5 +1446,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     // Clients waiting for results would otherwise only notice at the end of their wait slice.
     DurableException closedFirst = new DurableException("DURABLE-213", why + " before the workflow did");
     open.values().forEach(ex -> ex.closed.completeExceptionally(closedFirst));
+    updates.closeAll(why);
   }
 }

@@ -88,6 +88,17 @@ public interface WorkflowService {
   /** Waits up to {@code timeout} for the latest run to close; empty while it still runs. */
   Optional<ExecutionState> awaitClose(String workflowId, Duration timeout);
 
+  /**
+   * Sends an update: a worker runs its validator (a rejection throws {@code WorkflowUpdateException}
+   * and records nothing), then the server records it as accepted and waits up to
+   * {@code request.timeout()} for the handler's outcome (empty when it has not finished yet;
+   * calling again with the same update id waits again, without a second update).
+   */
+  Optional<UpdateOutcome> update(UpdateRequest request);
+
+  /** Answers an update validation task received through {@link #pollWorkflowTask}. */
+  void respondUpdateValidation(UpdateValidation validation);
+
   /** Makes pending and future polls of one worker identity return empty at once. */
   void shutdownWorker(String identity);
 
@@ -136,7 +147,36 @@ public interface WorkflowService {
       List<HistoryEvent> events,
       long lastEventId,
       java.time.Instant workflowTime,
-      QueryTask query) {}
+      QueryTask query,
+      UpdateTask update) {
+
+    /** A workflow task or query, without an update validation. */
+    public WorkflowTask(long token, String workflowId, String runId, String workflowType, String taskQueue, int attempt,
+        List<HistoryEvent> events, long lastEventId, java.time.Instant workflowTime, QueryTask query) {
+      this(token, workflowId, runId, workflowType, taskQueue, attempt, events, lastEventId, workflowTime, query, null);
+    }
+  }
+
+  /**
+   * An update to validate against a workflow's current state; answered with
+   * {@link #respondUpdateValidation}.
+   */
+  record UpdateTask(long validationId, String updateId, String updateName, List<Payload> input) {}
+
+  /** The answer to an update validation: null {@code rejection} accepts it. */
+  record UpdateValidation(long validationId, FailureInfo rejection) {}
+
+  /**
+   * An update request.
+   *
+   * @param updateId the caller's id for it; a request with the id of an update already accepted
+   *     waits for (or returns) that update's outcome instead of making a second one
+   * @param timeout how long to wait for the outcome
+   */
+  record UpdateRequest(String workflowId, String updateId, String updateName, List<Payload> input, Duration timeout) {}
+
+  /** How an update handler ended: a result, or a failure. */
+  record UpdateOutcome(Payload result, FailureInfo failure) {}
 
   /** A query to run against a workflow's state. */
   record QueryTask(long queryId, String queryName, List<Payload> input) {}

@@ -29,6 +29,7 @@ public final class WorkflowTaskHandler {
   private final RunCache cache;
   private final ViolationListener violationListener;
   private final List<Class<? extends Throwable>> failWorkflowTypes;
+  private volatile LocalActivityRunner localActivities;
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
       Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
@@ -45,6 +46,10 @@ public final class WorkflowTaskHandler {
   public void handle(WorkflowTask t) {
     if (t.query() != null) {
       answerQuery(t);
+      return;
+    }
+    if (t.update() != null) {
+      validateUpdate(t);
       return;
     }
     Registration reg = types.get(t.workflowType());
@@ -70,6 +75,7 @@ public final class WorkflowTaskHandler {
           events = fullHistory(t.runId(), t.lastEventId());
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
+        run.setLocalActivities(localActivities);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -111,6 +117,26 @@ public final class WorkflowTaskHandler {
 
   private void answerQuery(WorkflowTask t) {
     var q = t.query();
+    withCurrentState(t, run -> service.respondQuery(new WorkflowService.QueryResult(q.queryId(),
+        run.query(q.queryName(), q.input()), null)),
+        e -> service.respondQuery(new WorkflowService.QueryResult(q.queryId(), null, Failures.toInfo(e))));
+  }
+
+  /** Runs an update's validator; a validator that throws rejects the update, and nothing is recorded. */
+  private void validateUpdate(WorkflowTask t) {
+    var u = t.update();
+    withCurrentState(t, run -> {
+      run.validateUpdate(u.updateName(), u.input());
+      service.respondUpdateValidation(new WorkflowService.UpdateValidation(u.validationId(), null));
+    }, e -> service.respondUpdateValidation(new WorkflowService.UpdateValidation(u.validationId(), Failures.toInfo(e))));
+  }
+
+  /**
+   * Runs read-only {@code action} on the run's current state: the cached run, or one replayed from
+   * the completed part of its history for the purpose. What it throws goes to {@code onFailure}.
+   */
+  private void withCurrentState(WorkflowTask t, java.util.function.Consumer<WorkflowRun> action,
+      java.util.function.Consumer<Throwable> onFailure) {
     WorkflowRun run = lockCached(t.runId());
     boolean temporary = false;
     try {
@@ -125,9 +151,9 @@ public final class WorkflowTaskHandler {
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));
       }
-      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), run.query(q.queryName(), q.input()), null));
+      action.accept(run);
     } catch (Throwable e) {
-      service.respondQuery(new WorkflowService.QueryResult(q.queryId(), null, Failures.toInfo(e)));
+      onFailure.accept(e);
     } finally {
       if (run != null) {
         if (temporary) {
@@ -185,8 +211,16 @@ public final class WorkflowTaskHandler {
     }
   }
 
+  /** Sets what runs local activities: the worker's registered activity implementations. */
+  public void setLocalActivities(LocalActivityRunner runner) {
+    this.localActivities = runner;
+  }
+
   /** Unwinds every cached run. */
   public void shutdown() {
+    if (localActivities != null) {
+      localActivities.shutdown();
+    }
     for (WorkflowRun run : cache.clear()) {
       run.lock.lock();
       try {

@@ -249,4 +249,58 @@ class HistoryVerifierTest {
     HistoryVerification v = HistoryVerifier.verify("wf", "run", null, events);
     assertEquals(List.of("the store has no mutable state for run run"), v.problems());
   }
+
+  /** The open run after a task that requested cancellation of activity 1 (which then ended canceled). */
+  private void canceledActivity() {
+    openRun();
+    add(new EventAttributes.WorkflowExecutionSignaled("stop", List.of()));
+    add(new EventAttributes.WorkflowTaskCompleted(5, T, "worker"));
+    add(new EventAttributes.ActivityTaskCancelRequested(1, 3));
+    add(new EventAttributes.ActivityTaskCanceled(1, 3, 1, FailureInfo.simple("ACTIVITY", "Canceled", "canceled", true)));
+    state.nextEventId = 9;
+    state.lastCompletedTaskEventId = 6;
+    state.workflowTaskPending = true;
+    state.activities.clear();
+  }
+
+  @Test
+  void activityCancellationIsAnOutcomeOfItsActivity() {
+    canceledActivity();
+    assertEquals(List.of(), problems());
+    add(new EventAttributes.ActivityTaskCompleted(1, 3, 1, RESULT));
+    state.nextEventId = 10;
+    assertOneProblem("event 9 (ActivityTaskCompleted) is a second outcome of activity 1; event 8 already ended it");
+  }
+
+  @Test
+  void cancellationRequestForAnActivityNeverScheduledIsReported() {
+    canceledActivity();
+    events.set(6, new HistoryEvent(7, T, new EventAttributes.ActivityTaskCancelRequested(5, 0)));
+    assertOneProblem("event 7 (ActivityTaskCancelRequested) requests cancellation of activity 5, which no earlier"
+        + " event scheduled");
+  }
+
+  @Test
+  void updatesMustBeAcceptedBeforeTheyCompleteAndCompleteOnceAndTheStateKeepsThem() {
+    openRun();
+    add(new EventAttributes.WorkflowUpdateAccepted("u1", "add", List.of()));
+    add(new EventAttributes.WorkflowTaskCompleted(5, T, "worker"));
+    add(new EventAttributes.WorkflowUpdateCompleted("u1", RESULT, null));
+    state.nextEventId = 8;
+    state.lastCompletedTaskEventId = 6;
+    state.updates.put("u1", 7L);
+    assertEquals(List.of(), problems());
+
+    add(new EventAttributes.WorkflowUpdateCompleted("u1", RESULT, null));
+    add(new EventAttributes.WorkflowUpdateCompleted("u2", RESULT, null));
+    state.nextEventId = 10;
+    List<String> problems = problems();
+    assertEquals(List.of("event 8 (WorkflowUpdateCompleted) completes update 'u1' again; event 7 already did",
+        "event 9 (WorkflowUpdateCompleted) completes update 'u2', which no earlier event accepted"), problems);
+
+    events.subList(7, 9).clear();
+    state.nextEventId = 8;
+    state.updates.put("u1", 0L);
+    assertOneProblem("stored state: updates (id=completing event) is {u1=0}, but the history gives {u1=7}");
+  }
 }

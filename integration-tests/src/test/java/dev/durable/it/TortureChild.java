@@ -71,6 +71,8 @@ public final class TortureChild {
     public List<String> run(int naps) {
       List<String> out = new ArrayList<>();
       for (int nap = 0; nap < naps; nap++) {
+        // Indexed with the nap's timer in one write: the kills check that the two never disagree.
+        Workflow.upsertSearchAttributes(java.util.Map.of("Nap", nap));
         long before = Workflow.currentTimeMillis();
         Duration d = napLength(nap);
         Workflow.sleep(d);

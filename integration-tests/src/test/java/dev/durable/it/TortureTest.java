@@ -108,6 +108,11 @@ class TortureTest {
       for (int i = 0; i < SLEEPERS; i++) {
         checkSleeper(client.newUntypedWorkflowStub("sleeper-" + i));
       }
+      // The listing indexes survived the kills in step with the runs.
+      assertEquals(SLEEPERS, client.countWorkflows(dev.durable.client.WorkflowFilter.newBuilder()
+          .addSearchAttribute("Nap", NAPS - 1).setStatuses(WorkflowStatus.COMPLETED).build()));
+      assertEquals(CHAINS + SLEEPERS + INBOXES, client.countWorkflows(dev.durable.client.WorkflowFilter.newBuilder()
+          .setStatuses(WorkflowStatus.COMPLETED).build()));
       for (int i = 0; i < INBOXES; i++) {
         checkInbox(client.newUntypedWorkflowStub("inbox-" + i));
       }
@@ -270,6 +275,7 @@ class TortureTest {
       }
     }
     assertEquals(NAPS, fired, id + " lost a timer:\n" + history.toJson());
+    assertEquals((long) NAPS - 1, stub.describe().orElseThrow().searchAttributes().get("Nap"), id + " search attributes");
   }
 
   private void checkInbox(WorkflowStub stub) {

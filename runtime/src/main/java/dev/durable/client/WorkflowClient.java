@@ -90,6 +90,74 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   }
 
   /**
+   * Returns one page of the runs that meet {@code filter}, newest first by start time. The
+   * server answers from its indexes (by status, type, task queue, start and close time, and
+   * search attribute), not by reading histories. Pass the page's
+   * {@link WorkflowPage#nextPageToken()} to {@link WorkflowFilter.Builder#setPageToken} for the
+   * next page; runs started after the first page was read do not appear on later pages, and no
+   * run appears twice.
+   *
+   * <pre>{@code
+   * WorkflowPage page = client.listWorkflows(WorkflowFilter.newBuilder()
+   *     .setStatuses(WorkflowStatus.RUNNING).addSearchAttribute("CustomerId", "c-42").build());
+   * }</pre>
+   *
+   * @throws IllegalArgumentException DURABLE-255 when the page token is damaged or belongs to
+   *     another filter
+   */
+  public WorkflowPage listWorkflows(WorkflowFilter filter) {
+    return service.listWorkflows(requireFilter(filter).query());
+  }
+
+  /**
+   * Returns every run that meets {@code filter}, newest first, reading one page (of the filter's
+   * page size) at a time as the stream is consumed. Close the stream or stop early at any time:
+   * nothing is held on the server between pages.
+   */
+  public java.util.stream.Stream<WorkflowDescription> streamWorkflows(WorkflowFilter filter) {
+    var query = requireFilter(filter).query();
+    var pages = new java.util.Iterator<List<WorkflowDescription>>() {
+      private String token = query.pageToken();
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        return !done;
+      }
+
+      @Override
+      public List<WorkflowDescription> next() {
+        if (done) {
+          throw new java.util.NoSuchElementException();
+        }
+        WorkflowPage page = service.listWorkflows(query.withPage(query.pageSize(), token));
+        token = page.nextPageToken();
+        done = token == null;
+        return page.executions();
+      }
+    };
+    return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(pages,
+        java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).flatMap(List::stream);
+  }
+
+  /**
+   * Returns how many runs meet {@code filter} (its page size and token are ignored), counted on
+   * the server's indexes without reading histories. The count is exact for runs that do not
+   * change while it is taken; one that changes status meanwhile may be counted under both.
+   */
+  public long countWorkflows(WorkflowFilter filter) {
+    return service.countWorkflows(requireFilter(filter).query());
+  }
+
+  private static WorkflowFilter requireFilter(WorkflowFilter filter) {
+    if (filter == null) {
+      throw new IllegalArgumentException("DURABLE-254 invalid workflow filter: filter must not be null; use"
+          + " WorkflowFilter.newBuilder().build() to match every run");
+    }
+    return filter;
+  }
+
+  /**
    * Checks the stored history of the workflow's latest run: event ids run from 1 without gaps,
    * every activity and timer outcome matches an earlier start with the same id and there is at
    * most one per activity or timer, command events follow their workflow task's completion,

@@ -2,6 +2,7 @@ package dev.durable.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the server knows about a workflow run, as returned by {@link WorkflowStub#describe()}.
@@ -18,6 +19,9 @@ import java.util.List;
  * @param workflowTaskAttempt the attempt of the current workflow task; above 1 means it failed
  * @param lastWorkflowTaskFailure the last workflow task failure (code, message and source line),
  *     or null when the last workflow task did not fail
+ * @param searchAttributes the run's search attributes by name (values are {@code String},
+ *     {@code Long}, {@code Double}, {@code Boolean}, {@code Instant} or {@code List<String>});
+ *     unmodifiable
  */
 public record WorkflowDescription(
     String workflowId,
@@ -30,7 +34,22 @@ public record WorkflowDescription(
     long historyLength,
     List<PendingActivityInfo> pendingActivities,
     int workflowTaskAttempt,
-    String lastWorkflowTaskFailure) {
+    String lastWorkflowTaskFailure,
+    Map<String, Object> searchAttributes) {
+
+  /** Creates the description; the search attributes are copied (null means none). */
+  public WorkflowDescription {
+    searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(searchAttributes));
+  }
+
+  /** A description without search attributes. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, Map.of());
+  }
 
   /** Returns whether the run is closed (completed, failed, canceled, terminated or timed out). */
   public boolean isClosed() {

@@ -14,8 +14,11 @@ public final class WorkflowOptions {
   private final WorkflowIdReusePolicy workflowIdReusePolicy;
   private final Duration workflowExecutionTimeout;
   private final Duration workflowRunTimeout;
+  private final java.util.Map<String, Object> searchAttributes;
 
   private WorkflowOptions(Builder b) {
+    this.searchAttributes = dev.durable.internal.model.SearchAttributes.toJava(
+        dev.durable.internal.model.SearchAttributes.toValues(b.searchAttributes));
     this.taskQueue = b.taskQueue;
     this.workflowId = b.workflowId;
     this.workflowTaskTimeout = b.workflowTaskTimeout;
@@ -59,6 +62,11 @@ public final class WorkflowOptions {
     return workflowRunTimeout;
   }
 
+  /** Returns the search attributes the run starts with, by name (empty for none); unmodifiable. */
+  public java.util.Map<String, Object> getSearchAttributes() {
+    return searchAttributes;
+  }
+
   /** Builds {@link WorkflowOptions}; {@link #build()} rejects invalid values. */
   public static final class Builder {
     private String taskQueue;
@@ -67,6 +75,7 @@ public final class WorkflowOptions {
     private WorkflowIdReusePolicy workflowIdReusePolicy = WorkflowIdReusePolicy.ALLOW_DUPLICATE;
     private Duration workflowExecutionTimeout;
     private Duration workflowRunTimeout;
+    private java.util.Map<String, ?> searchAttributes = java.util.Map.of();
 
     private Builder() {}
 
@@ -130,6 +139,19 @@ public final class WorkflowOptions {
       return this;
     }
 
+    /**
+     * Sets the search attributes the run starts with (default: none), indexed so that
+     * {@code WorkflowClient.listWorkflows(WorkflowFilter)} finds the run from its first moment.
+     * Workflow code adds or changes them with {@code Workflow.upsertSearchAttributes}. Values may
+     * be a {@code String}, {@code long}/{@code int}, {@code double}, {@code boolean},
+     * {@code Instant} (or {@code OffsetDateTime}/{@code ZonedDateTime}) or a {@code List<String>};
+     * {@link #build()} checks names (DURABLE-250), types (DURABLE-251) and sizes (DURABLE-253).
+     */
+    public Builder setSearchAttributes(java.util.Map<String, ?> searchAttributes) {
+      this.searchAttributes = searchAttributes;
+      return this;
+    }
+
     /** Validates the values and builds the options. */
     public WorkflowOptions build() {
       Checks.notBlank("taskQueue", taskQueue);
@@ -143,6 +165,8 @@ public final class WorkflowOptions {
       }
       Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
+      var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
+      dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));
       return new WorkflowOptions(this);
     }
   }

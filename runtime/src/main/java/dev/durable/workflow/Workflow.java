@@ -214,6 +214,31 @@ public final class Workflow {
   }
 
   /**
+   * Sets search attributes of this run, so that clients can find it with
+   * {@code WorkflowClient.listWorkflows(WorkflowFilter)} and see them in {@code describe()}. Each
+   * name given is added or replaced; names not given keep their values. The change is recorded in
+   * the history (an {@code UpsertWorkflowSearchAttributes} event) and indexed when the workflow
+   * task completes; on replay it is checked against the history like any other command.
+   *
+   * <pre>{@code
+   * Workflow.upsertSearchAttributes(Map.of("CustomerId", order.customerId(), "Total", order.total(),
+   *     "Stage", "charged", "ChargedAt", Workflow.now()));
+   * }</pre>
+   *
+   * <p>Values may be a {@code String} (a keyword, matched exactly), {@code long}/{@code int},
+   * {@code double}, {@code boolean}, {@code Instant} (or {@code OffsetDateTime}/{@code
+   * ZonedDateTime}), or a {@code List<String>}. A name keeps its first type for the whole run.
+   *
+   * @param attributes the attributes to set, by name
+   * @throws IllegalArgumentException with DURABLE-250 for a bad name, DURABLE-251 for an
+   *     unsupported type, DURABLE-252 when a name's type changes, DURABLE-253 when a value or the
+   *     run's set of attributes is too big
+   */
+  public static void upsertSearchAttributes(java.util.Map<String, ?> attributes) {
+    run("Workflow.upsertSearchAttributes").upsertSearchAttributes(attributes);
+  }
+
+  /**
    * Returns a logger for workflow code that prints nothing while the code replays. Replay runs
    * the code again from the start of its history (after a restart, or when the worker's cache
    * dropped the run); a plain logger would print every line again each time, while this one

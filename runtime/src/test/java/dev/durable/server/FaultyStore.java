@@ -129,6 +129,24 @@ final class FaultyStore implements Store {
   }
 
   @Override
+  public VisibilityPage listRuns(dev.durable.internal.model.VisibilityQuery query) {
+    checkRead();
+    return delegate.listRuns(query);
+  }
+
+  @Override
+  public long countRuns(dev.durable.internal.model.VisibilityQuery query) {
+    checkRead();
+    return delegate.countRuns(query);
+  }
+
+  @Override
+  public List<String> verifyIndexes(ExecutionState state) {
+    checkRead();
+    return delegate.verifyIndexes(state);
+  }
+
+  @Override
   public void backup(Path target) {
     delegate.backup(target);
   }

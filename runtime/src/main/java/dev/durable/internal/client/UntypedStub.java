@@ -11,6 +11,7 @@ import dev.durable.client.WorkflowUpdateException;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.service.WorkflowService;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class UntypedStub implements WorkflowStub {
     var input = JsonConverter.DEFAULT.toPayloads(args, () -> "workflow '" + workflowId + "' (" + workflowType + ")");
     return new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
         options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
-        options.getWorkflowRunTimeout());
+        options.getWorkflowRunTimeout(), SearchAttributes.toValues(options.getSearchAttributes()));
   }
 
   @Override

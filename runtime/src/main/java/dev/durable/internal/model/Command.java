@@ -43,6 +43,23 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * Sets search attributes of the run (adding or replacing each name given).
+   *
+   * @param attributes the attributes to set, by name
+   */
+  record UpsertSearchAttributes(java.util.Map<String, SearchAttributeValue> attributes) implements Command {
+    /** Copies and sorts the attributes. */
+    public UpsertSearchAttributes {
+      attributes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attributes));
+    }
+
+    @Override
+    public String describe() {
+      return "upsert search attributes " + attributes.keySet();
+    }
+  }
+
   record CompleteWorkflow(Payload result) implements Command {
     @Override
     public String describe() {

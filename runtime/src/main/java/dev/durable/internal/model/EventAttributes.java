@@ -24,6 +24,7 @@ public sealed interface EventAttributes {
    *     (how shims and markers behave); a newer engine replays old histories the old way
    * @param workflowExecutionTimeout how long the workflow may run, or null for no limit
    * @param workflowRunTimeout how long this run may run, or null for no limit
+   * @param searchAttributes the run's initial search attributes; null or empty for none
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -33,7 +34,17 @@ public sealed interface EventAttributes {
       Duration workflowTaskTimeout,
       int replaySemantics,
       Duration workflowExecutionTimeout,
-      Duration workflowRunTimeout) implements EventAttributes {}
+      Duration workflowRunTimeout,
+      java.util.Map<String, SearchAttributeValue> searchAttributes) implements EventAttributes {
+
+    /** A start without search attributes. */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, null);
+    }
+  }
 
   /**
    * A workflow task finished; the command events it produced follow.
@@ -75,6 +86,15 @@ public sealed interface EventAttributes {
    * @param data the recorded value
    */
   record MarkerRecorded(String markerName, String markerId, Payload data) implements CommandEvent {}
+
+  /**
+   * Workflow code set search attributes ({@code Workflow.upsertSearchAttributes}); each name given
+   * is added or replaced, the others stay.
+   *
+   * @param searchAttributes the attributes set, by name
+   */
+  record UpsertWorkflowSearchAttributes(java.util.Map<String, SearchAttributeValue> searchAttributes)
+      implements CommandEvent {}
 
   record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
 

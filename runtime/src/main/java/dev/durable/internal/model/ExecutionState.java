@@ -45,6 +45,8 @@ public final class ExecutionState {
   public Map<Integer, PendingActivity> activities = new TreeMap<>();
   public Map<Integer, Instant> timers = new TreeMap<>();
   public boolean cancelRequested;
+  /** The run's search attributes by name; indexed for listing. */
+  public Map<String, SearchAttributeValue> searchAttributes = new TreeMap<>();
   /**
    * Accepted updates by update id: the id of their WorkflowUpdateCompleted event, or 0 while the
    * handler runs. Kept after close so a repeated request gets the outcome.

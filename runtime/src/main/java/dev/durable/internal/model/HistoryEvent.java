@@ -31,6 +31,7 @@ public record HistoryEvent(
         @JsonSubTypes.Type(value = EventAttributes.TimerFired.class, name = "TimerFired"),
         @JsonSubTypes.Type(value = EventAttributes.TimerCanceled.class, name = "TimerCanceled"),
         @JsonSubTypes.Type(value = EventAttributes.MarkerRecorded.class, name = "MarkerRecorded"),
+        @JsonSubTypes.Type(value = EventAttributes.UpsertWorkflowSearchAttributes.class, name = "UpsertWorkflowSearchAttributes"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionSignaled.class, name = "WorkflowExecutionSignaled"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCancelRequested.class, name = "WorkflowExecutionCancelRequested"),
         @JsonSubTypes.Type(value = EventAttributes.WorkflowExecutionCompleted.class, name = "WorkflowExecutionCompleted"),

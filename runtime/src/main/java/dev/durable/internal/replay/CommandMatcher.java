@@ -20,6 +20,11 @@ final class CommandMatcher {
     if (c instanceof Command.RecordMarker r && e instanceof EventAttributes.MarkerRecorded m) {
       return r.markerName().equals(m.markerName()) && r.markerId().equals(m.markerId());
     }
+    if (c instanceof Command.UpsertSearchAttributes u && e instanceof EventAttributes.UpsertWorkflowSearchAttributes r) {
+      // The names, not the values: the recorded values are what was indexed, and a value computed
+      // differently on replay does not change what the code does next.
+      return u.attributes().keySet().equals(r.searchAttributes().keySet());
+    }
     if (c instanceof Command.RequestCancelActivity r && e instanceof EventAttributes.ActivityTaskCancelRequested q) {
       return r.seq() == q.seq();
     }
@@ -41,6 +46,9 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
+    }
+    if (e instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
+      return " " + u.searchAttributes().keySet();
     }
     if (e instanceof EventAttributes.ActivityTaskCancelRequested q) {
       return " activity " + q.seq();

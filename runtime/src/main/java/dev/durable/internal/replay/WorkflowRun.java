@@ -17,6 +17,8 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.reflect.UpdateMethods;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.sandbox.Sandbox;
@@ -87,6 +89,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private boolean queryMode;
   /** When the server recorded the run's start; from its WorkflowExecutionStarted event. */
   private Instant startTime;
+  /** The run's search attributes: the start's, then each upsert's. */
+  private Map<String, SearchAttributeValue> searchAttributes = Map.of();
 
   private final List<Command> commands = new ArrayList<>();
   private List<HistoryEvent> expected;
@@ -247,6 +251,9 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        if (started.searchAttributes() != null) {
+          searchAttributes = started.searchAttributes();
+        }
         replaySemantics = started.replaySemantics();
         if (started.replaySemantics() > ReplaySemantics.CURRENT) {
           throw new IllegalStateException("DURABLE-113 workflow '" + workflowId + "' was started by a newer engine"
@@ -866,7 +873,20 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Returns facts about the run. */
   public WorkflowInfo info() {
     // Attempt 1: each run is its own first attempt until workflow retries exist.
-    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime);
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime,
+        SearchAttributes.toJava(searchAttributes));
+  }
+
+  /** See {@code Workflow.upsertSearchAttributes}: checked, recorded as a command, and visible at once. */
+  public void upsertSearchAttributes(Map<String, ?> attributes) {
+    currentThreadOrFail("Workflow.upsertSearchAttributes");
+    Map<String, SearchAttributeValue> values = SearchAttributes.toValues(attributes);
+    if (values.isEmpty()) {
+      return;
+    }
+    Map<String, SearchAttributeValue> merged = SearchAttributes.merge(searchAttributes, values, workflowId);
+    emit(new Command.UpsertSearchAttributes(values));
+    searchAttributes = merged;
   }
 
   private void emit(Command c) {

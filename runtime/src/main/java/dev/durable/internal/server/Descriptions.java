@@ -23,6 +23,7 @@ final class Descriptions {
     }
     String lastTaskFailure = s.lastWorkflowTaskFailure == null ? null : s.lastWorkflowTaskFailure.message();
     return new WorkflowDescription(s.workflowId, s.runId, s.workflowType, s.taskQueue, s.status, s.startTime,
-        s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure);
+        s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure,
+        dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes));
   }
 }

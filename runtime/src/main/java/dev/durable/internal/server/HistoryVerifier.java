@@ -47,6 +47,8 @@ final class HistoryVerifier {
   /** The last event of the last completed task's batch (its WorkflowTaskCompleted and command events). */
   private long lastBatchEnd;
   private boolean cancelRequested;
+  /** The search attributes the start and the upserts so far set. */
+  private java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes = new java.util.TreeMap<>();
   /** Accepted updates: the event that completed each, or 0 while running. */
   private final Map<String, Long> updates = new TreeMap<>();
 
@@ -104,6 +106,11 @@ final class HistoryVerifier {
       }
       started = s;
       startTime = timestamp;
+      if (s.searchAttributes() != null) {
+        searchAttributes.putAll(s.searchAttributes());
+      }
+    } else if (a instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
+      searchAttributes.putAll(u.searchAttributes());
     } else if (a instanceof EventAttributes.WorkflowTaskCompleted t) {
       if (t.lastSeenEventId() >= id || t.lastSeenEventId() < lastCompletedTask) {
         problems.add(at + " says its task saw up to event " + t.lastSeenEventId() + "; it must be at least the previous"
@@ -217,6 +224,7 @@ final class HistoryVerifier {
     boolean cancelBuffered = s.bufferedEvents.stream()
         .anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionCancelRequested);
     expect("cancelRequested", s.cancelRequested, cancelRequested || cancelBuffered);
+    expect("searchAttributes", s.searchAttributes == null ? java.util.Map.of() : s.searchAttributes, searchAttributes);
     Map<String, Long> expectedUpdates = new TreeMap<>(updates);
     s.bufferedEvents.forEach(e -> {
       if (e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted u) {

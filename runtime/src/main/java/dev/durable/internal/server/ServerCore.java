@@ -6,6 +6,7 @@ import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowNotFoundException;
+import dev.durable.client.WorkflowPage;
 import dev.durable.client.WorkflowQueryException;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.client.WorkflowUpdateException;
@@ -22,6 +23,9 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.ReplaySemantics;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.SearchAttributes;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.Store;
@@ -29,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,6 +172,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Checks.workflowId(r.workflowId());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
     Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
+    SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());
     limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
         " The workflow was not started.");
     WorkflowIdReusePolicy policy = r.reusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : r.reusePolicy();
@@ -231,10 +235,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     s.workflowExecutionTimeout = r.executionTimeout();
     s.workflowRunTimeout = r.runTimeout();
     s.workflowTaskPending = true;
+    s.searchAttributes = SearchAttributes.check(r.searchAttributes());
     var events = new ArrayList<HistoryEvent>();
     events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
         r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout(),
-        ReplaySemantics.CURRENT, r.executionTimeout(), r.runTimeout())));
+        ReplaySemantics.CURRENT, r.executionTimeout(), r.runTimeout(),
+        s.searchAttributes.isEmpty() ? null : s.searchAttributes)));
     if (signalName != null) {
       events.add(new HistoryEvent(s.nextEventId++, now,
           new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
@@ -523,31 +529,52 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
+    Checks.atLeast("limit", limit, 1);
+    VisibilityQuery q = new VisibilityQuery(runningOnly ? List.of(WorkflowStatus.RUNNING) : List.of(), null, null,
+        null, null, null, null, List.of(), Math.min(limit, VisibilityQuery.MAX_PAGE_SIZE), null);
+    List<WorkflowDescription> out = new ArrayList<>();
+    do {
+      WorkflowPage page = listWorkflows(q.withPage(Math.min(limit - out.size(), VisibilityQuery.MAX_PAGE_SIZE),
+          q.pageToken()));
+      out.addAll(page.executions());
+      q = q.withPage(q.pageSize(), page.nextPageToken());
+    } while (q.pageToken() != null && out.size() < limit);
+    return out;
+  }
+
+  @Override
+  public WorkflowPage listWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
-      List<WorkflowDescription> out = new ArrayList<>();
+      Store.VisibilityPage page = store.listRuns(requireQuery(query));
+      List<WorkflowDescription> out = new ArrayList<>(page.runIds().size());
       Instant now = now();
-      if (runningOnly) {
-        for (Execution ex : open.values()) {
+      for (String runId : page.runIds()) {
+        Execution ex = open.get(runId);
+        if (ex != null) {
           synchronized (ex) {
             out.add(Descriptions.of(ex.state, now));
           }
+        } else {
+          // A run closed between the index read and here is still listed, with its closed state.
+          store.readExecution(runId).ifPresent(st -> out.add(Descriptions.of(st, now)));
         }
-      } else {
-        store.forEachExecution(s -> {
-          Execution ex = open.get(s.runId);
-          if (ex == null) {
-            out.add(Descriptions.of(s, now));
-          } else {
-            synchronized (ex) {
-              out.add(Descriptions.of(ex.state, now));
-            }
-          }
-        });
       }
-      out.sort(Comparator.comparing(WorkflowDescription::startTime).reversed()
-          .thenComparing(WorkflowDescription::workflowId));
-      return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+      return new WorkflowPage(out, page.nextPageToken());
     }
+  }
+
+  @Override
+  public long countWorkflows(VisibilityQuery query) {
+    try (var g = enter()) {
+      return store.countRuns(requireQuery(query));
+    }
+  }
+
+  private static VisibilityQuery requireQuery(VisibilityQuery query) {
+    if (query == null) {
+      throw new IllegalArgumentException("DURABLE-254 invalid workflow filter: the query must not be null");
+    }
+    return query;
   }
 
   @Override
@@ -572,15 +599,25 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Execution ex = open.get(runId);
       if (ex == null) {
         // Closed runs no longer change.
-        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
-            store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
       synchronized (ex) {
         // Every write of the run happens under this lock, so state and history are read at one point.
-        return HistoryVerifier.verify(workflowId, runId, store.readExecution(runId).orElse(null),
-            store.readHistory(runId, 1));
+        return verifyRun(workflowId, runId);
       }
     }
+  }
+
+  /** Checks the history against the state, and the listing indexes against the state. */
+  private HistoryVerification verifyRun(String workflowId, String runId) {
+    ExecutionState state = store.readExecution(runId).orElse(null);
+    HistoryVerification v = HistoryVerifier.verify(workflowId, runId, state, store.readHistory(runId, 1));
+    if (state == null) {
+      return v;
+    }
+    List<String> problems = new ArrayList<>(v.problems());
+    problems.addAll(store.verifyIndexes(state));
+    return new HistoryVerification(v.workflowId(), v.runId(), v.eventCount(), problems);
   }
 
   @Override
@@ -720,6 +757,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           throw new TaskRejectedException("workflow task of run " + r.runId() + " is no longer expected (timed out?)");
         }
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
+        checkSearchAttributes(r.commands(), s);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
             || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
         if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
@@ -762,6 +800,19 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
+  /**
+   * Checks a task's search attribute upserts before anything of the task is applied (a remote
+   * worker may send anything): a bad one fails the whole task, which is retried.
+   */
+  private static void checkSearchAttributes(List<Command> commands, ExecutionState s) {
+    Map<String, SearchAttributeValue> attributes = s.searchAttributes;
+    for (Command c : commands) {
+      if (c instanceof Command.UpsertSearchAttributes u) {
+        attributes = SearchAttributes.merge(attributes, SearchAttributes.check(u.attributes()), s.workflowId);
+      }
+    }
+  }
+
   private void applyCommand(ExecutionState s, Command c, Instant now, List<HistoryEvent> events, List<Runnable> after) {
     long id = s.nextEventId++;
     if (c instanceof Command.ScheduleActivity a) {
@@ -797,6 +848,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       updates.completed(s, u, id, after);
     } else if (c instanceof Command.RecordMarker m) {
       events.add(new HistoryEvent(id, now, new EventAttributes.MarkerRecorded(m.markerName(), m.markerId(), m.data())));
+    } else if (c instanceof Command.UpsertSearchAttributes u) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.UpsertWorkflowSearchAttributes(u.attributes())));
+      s.searchAttributes = SearchAttributes.merge(s.searchAttributes, u.attributes(), s.workflowId);
     } else if (c instanceof Command.CompleteWorkflow done) {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCompleted(done.result())));
       s.result = done.result();

@@ -73,6 +73,15 @@ public interface WorkflowService {
   /** Lists runs, newest first, optionally only the running ones. */
   List<WorkflowDescription> list(boolean runningOnly, int limit);
 
+  /**
+   * Returns one page of the runs that meet a query, newest first by start time (DURABLE-254 for
+   * a bad query, DURABLE-255 for a page token that is not one of this query's).
+   */
+  dev.durable.client.WorkflowPage listWorkflows(dev.durable.internal.model.VisibilityQuery query);
+
+  /** Returns how many runs meet a query; its page size and token are ignored. */
+  long countWorkflows(dev.durable.internal.model.VisibilityQuery query);
+
   /** Returns the history of the latest run of a workflow id (DURABLE-207 if unknown). */
   RunHistory getHistory(String workflowId);
 
@@ -108,10 +117,20 @@ public interface WorkflowService {
    * @param reusePolicy what to do when the id was used before; null means ALLOW_DUPLICATE
    * @param executionTimeout how long the workflow may run, or null for no limit
    * @param runTimeout how long the run may run, or null for no limit
+   * @param searchAttributes the run's initial search attributes; null or empty for none
    */
   record StartRequest(
       String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
-      WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout) {
+      WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout,
+      java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes) {
+
+    /** A request without search attributes. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
+        Duration runTimeout) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
+          null);
+    }
 
     /** A request with the default reuse policy and no workflow timeouts. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,

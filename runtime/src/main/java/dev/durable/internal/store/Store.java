@@ -2,6 +2,7 @@ package dev.durable.internal.store;
 
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.VisibilityQuery;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,22 @@ public interface Store extends AutoCloseable {
   /** Calls {@code consumer} with every run, open or closed. */
   void forEachExecution(Consumer<ExecutionState> consumer);
 
+  /**
+   * Returns one page of the runs that meet {@code query}, newest first by start time, answered
+   * from indexes the store keeps in the same atomic write as each transition (never from
+   * histories). Fails with DURABLE-255 when the page token is not one this query's pages gave.
+   */
+  VisibilityPage listRuns(VisibilityQuery query);
+
+  /** Returns how many runs meet {@code query}, counted on the indexes. */
+  long countRuns(VisibilityQuery query);
+
+  /**
+   * Checks that the listing indexes hold exactly what {@code state} implies for its run (its
+   * summary and one entry per index); returns one sentence per disagreement.
+   */
+  List<String> verifyIndexes(ExecutionState state);
+
   /** Writes a consistent copy of the store into {@code target}, a directory that must not exist. */
   void backup(Path target);
 
@@ -54,4 +71,14 @@ public interface Store extends AutoCloseable {
    *     server's durability setting); progress-only writes such as heartbeats pass false
    */
   record Transition(ExecutionState state, List<HistoryEvent> newEvents, boolean newRun, boolean durable) {}
+
+  /**
+   * A page of run ids and how much work finding them took.
+   *
+   * @param runIds the runs, newest first by start time
+   * @param nextPageToken the next page's token, or null on the last page
+   * @param keysRead index entries read (the planner's probes included)
+   * @param summariesRead run summaries read to check conditions the chosen index does not cover
+   */
+  record VisibilityPage(List<String> runIds, String nextPageToken, long keysRead, long summariesRead) {}
 }

@@ -5,6 +5,7 @@ import dev.durable.common.DurableException;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.RunSummary;
 import java.io.IOException;
 
 /** Encodes events and mutable state as JSON, the same form {@code getHistory} exports. */
@@ -55,6 +56,10 @@ public final class StoreCodec {
 
   public static ExecutionState decodeState(byte[] bytes, String where) {
     return decode(bytes, ExecutionState.class, where);
+  }
+
+  public static RunSummary decodeSummary(byte[] bytes, String where) {
+    return decode(bytes, RunSummary.class, where);
   }
 
   private static <T> T decode(byte[] bytes, Class<T> type, String where) {

@@ -250,6 +250,22 @@ class HistoryVerifierTest {
     assertEquals(List.of("the store has no mutable state for run run"), v.problems());
   }
 
+  @Test
+  void searchAttributesThatDisagreeWithTheUpsertsAreReported() {
+    openRun();
+    var stage = new dev.durable.internal.model.SearchAttributeValue(
+        dev.durable.internal.model.SearchAttributeValue.Type.KEYWORD, List.of("paid"));
+    add(new EventAttributes.WorkflowTaskCompleted(4, T, "worker"));
+    add(new EventAttributes.UpsertWorkflowSearchAttributes(java.util.Map.of("Stage", stage)));
+    state.nextEventId = 7;
+    state.lastCompletedTaskEventId = 5;
+    state.searchAttributes.put("Stage", stage);
+    assertEquals(List.of(), problems());
+    state.searchAttributes.clear();
+    assertOneProblem("stored state: searchAttributes is {}, but the history gives {Stage=SearchAttributeValue[type=KEYWORD,"
+        + " values=[paid]]}");
+  }
+
   /** The open run after a task that requested cancellation of activity 1 (which then ended canceled). */
   private void canceledActivity() {
     openRun();

@@ -37,20 +37,34 @@ final class LastSequence {
 
   private LastSequence() {}
 
-  /** Fails with DURABLE-303 when the database in {@code dbDir} ends before the recorded last write. */
+  /**
+   * Fails with DURABLE-303 when the database in {@code dbDir} ends before the recorded last write,
+   * or when its MANIFEST no longer lists a table file that was live at the last clean close and is
+   * still on disk. The second check matters because every flush record of the MANIFEST carries
+   * the latest sequence number: a cut that keeps one of them recovers the full number while
+   * losing the files the later records listed.
+   */
   static void check(Path dbDir, DBOptions options, List<ColumnFamilyDescriptor> descriptors)
       throws RocksDBException, IOException {
     Path file = dbDir.resolve(FILE);
     if (!Files.exists(file)) {
       return; // a new data dir, a restored backup, or one that never closed cleanly: nothing to compare with
     }
-    long recorded = Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
+    List<String> lines = Files.readString(file, StandardCharsets.UTF_8).strip().lines().toList();
+    long recorded = Long.parseLong(lines.get(0).trim());
+    // Files of the last clean close (files written by older versions hold the number only).
+    List<String> recordedFiles = lines.subList(1, lines.size());
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (RocksDB db = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, handles)) {
       try {
         long recovered = db.getLatestSequenceNumber();
-        if (recovered < recorded) {
-          throw rolledBack(dbDir, file, recorded, recovered, db.getLiveFilesMetaData());
+        List<LiveFileMetaData> live = db.getLiveFilesMetaData();
+        Set<String> listed = live.stream().map(f -> f.fileName().replaceFirst("^/", "")).collect(Collectors.toSet());
+        // Only files still on disk count: a compaction after the close may have replaced some legitimately.
+        boolean lostFiles = recovered == recorded && recordedFiles.stream()
+            .anyMatch(f -> !listed.contains(f) && Files.exists(dbDir.resolve(f)));
+        if (recovered < recorded || lostFiles) {
+          throw rolledBack(dbDir, file, recorded, recovered, live);
         }
       } finally {
         handles.forEach(ColumnFamilyHandle::close);
@@ -68,8 +82,9 @@ final class LastSequence {
           .filter(n -> n.endsWith(".sst") && !listed.contains(n)).sorted().toList();
     }
     return new DurableException("DURABLE-303", "the data in " + dbDir + " is damaged and the server will not start"
-        + " rather than lose events: it ends at write " + recovered + ", but the server last closed at write "
-        + recorded + " (" + file + "). The file " + dbDir.resolve(manifest) + " was cut short or replaced by an older"
+        + " rather than lose events: " + (recovered < recorded ? "it ends at write " + recovered + ", but the server"
+        + " last closed at write " + recorded + " (" + file + ")" : "table files that were live when the server last"
+        + " closed (" + file + ") are no longer part of it") + ". The file " + dbDir.resolve(manifest) + " was cut short or replaced by an older"
         + " copy" + (unlisted.isEmpty() ? "" : "; it does not list the table files " + unlisted + ", which hold the"
         + " missing events") + ". Keep the damaged directory for analysis (RocksDB's 'ldb repair' can rebuild a"
         + " MANIFEST from the table files) and start the server on the latest backup (DurableServer.backup); runs"
@@ -77,13 +92,18 @@ final class LastSequence {
         + file + ". See docs/operations.md.");
   }
 
-  /** Records {@code sequence} as the last write; called after everything was flushed at close. */
-  static void record(Path dbDir, long sequence) throws IOException {
+  /**
+   * Records {@code sequence} as the last write, and the live table files; called after
+   * everything was flushed at close.
+   */
+  static void record(Path dbDir, long sequence, List<String> liveFiles) throws IOException {
     Path file = dbDir.resolve(FILE);
     Path next = dbDir.resolve(FILE + ".next");
     try (FileChannel ch = FileChannel.open(next, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.fileAttributes())) {
-      ch.write(ByteBuffer.wrap((sequence + "\n").getBytes(StandardCharsets.UTF_8)));
+      StringBuilder text = new StringBuilder().append(sequence).append('\n');
+      liveFiles.forEach(f -> text.append(f.replaceFirst("^/", "")).append('\n'));
+      ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
       ch.force(true);
     }
     // Atomic: a crash leaves the old value, which is lower and so still a safe bound.

@@ -3,6 +3,7 @@ package dev.durable.internal.store.rocks;
 import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.store.DataDirLock;
 import dev.durable.internal.store.OwnerOnly;
 import dev.durable.internal.store.Store;
@@ -38,6 +39,11 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksStore implements Store {
   private static final byte[] EMPTY = new byte[0];
+  private static final System.Logger LOG = System.getLogger(RocksStore.class.getName());
+  /** Key in the default column family: present once the listing indexes are complete. */
+  private static final byte[] VISIBILITY_VERSION = bytes("visibility-version");
+  /** Column families added for listing; data dirs of older versions lack them. */
+  private static final List<String> LISTING_FAMILIES = List.of("visibility", "summaries");
 
   private final Path dir;
   private final DataDirLock lock;
@@ -51,6 +57,8 @@ public final class RocksStore implements Store {
   private ColumnFamilyHandle history;
   private ColumnFamilyHandle workflowIds;
   private ColumnFamilyHandle open;
+  private ColumnFamilyHandle visibility;
+  private ColumnFamilyHandle summaries;
   /** Every use of the database holds the read lock; reopening it holds the write lock. */
   private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Set when a write failed: RocksDB then refuses every write until it is reopened. */
@@ -93,18 +101,22 @@ public final class RocksStore implements Store {
         new ColumnFamilyDescriptor(bytes("executions"), cfOptions),
         new ColumnFamilyDescriptor(bytes("history"), cfOptions),
         new ColumnFamilyDescriptor(bytes("workflow_ids"), cfOptions),
-        new ColumnFamilyDescriptor(bytes("open"), cfOptions));
+        new ColumnFamilyDescriptor(bytes("open"), cfOptions),
+        new ColumnFamilyDescriptor(bytes("visibility"), cfOptions),
+        new ColumnFamilyDescriptor(bytes("summaries"), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
     try {
       OwnerOnly.restrictDirectory(dbDir);
-      LastSequence.check(dbDir, dbOptions, descriptors);
+      LastSequence.check(dbDir, dbOptions, existing(dbDir, descriptors));
       db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
       // Opening checks the WAL, the MANIFEST and the size of every table file, but reads a table's
       // data blocks only when a key in them is read: a damaged block of an old history would stay
       // unnoticed until someone reads it. Reading every block once now makes start() refuse it.
       db.verifyChecksum();
-      return new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
+      RocksStore store = new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
+      store.buildMissingIndexes();
+      return store;
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
       handles.forEach(ColumnFamilyHandle::close);
       if (db != null) {
@@ -121,6 +133,60 @@ public final class RocksStore implements Store {
       }
       throw new DurableException("DURABLE-302", "cannot open the store in " + dbDir + ": " + e
           + ". Check the directory's permissions and free space.", e);
+    }
+  }
+
+  /**
+   * The descriptors without the listing families when the data dir lacks them (written by an
+   * older version): a read-only open fails on a family that does not exist.
+   */
+  private static List<ColumnFamilyDescriptor> existing(Path dbDir, List<ColumnFamilyDescriptor> descriptors) {
+    if (!Files.exists(dbDir.resolve("CURRENT"))) {
+      return descriptors;
+    }
+    List<byte[]> names;
+    try (org.rocksdb.Options listOptions = new org.rocksdb.Options()) {
+      names = RocksDB.listColumnFamilies(listOptions, dbDir.toString());
+    } catch (RocksDBException e) {
+      return descriptors; // a damaged MANIFEST: the open that follows reports it
+    }
+    return descriptors.stream().filter(d -> !LISTING_FAMILIES.contains(new String(d.getName(), StandardCharsets.UTF_8))
+        || names.stream().anyMatch(n -> Arrays.equals(n, d.getName()))).toList();
+  }
+
+  /**
+   * Builds the listing indexes of a data dir written by a version without them (a one-time
+   * migration, logged). A marker records that they are complete; a crash during the build
+   * leaves no marker, and the next open builds again (each step replaces what it wrote).
+   */
+  private void buildMissingIndexes() throws RocksDBException {
+    if (db.get(VISIBILITY_VERSION) != null) {
+      return;
+    }
+    long runs = 0;
+    try (RocksIterator it = db.newIterator(executions)) {
+      WriteBatch batch = new WriteBatch();
+      try {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          ExecutionState s = StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8));
+          VisibilityIndex.update(db, visibility, summaries, batch, s, false);
+          runs++;
+          if (runs % 1000 == 0) {
+            db.write(syncWrite, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        it.status();
+        batch.put(VISIBILITY_VERSION, bytes("1"));
+        db.write(syncWrite, batch);
+      } finally {
+        batch.close();
+      }
+    }
+    if (runs > 0) {
+      LOG.log(System.Logger.Level.INFO, "built the listing indexes of {0} runs in {1}: the data dir was written by"
+          + " a version without them (a one-time migration)", runs, dir);
     }
   }
 
@@ -172,6 +238,8 @@ public final class RocksStore implements Store {
     this.history = newHandles.get(2);
     this.workflowIds = newHandles.get(3);
     this.open = newHandles.get(4);
+    this.visibility = newHandles.get(5);
+    this.summaries = newHandles.get(6);
   }
 
   /**
@@ -242,6 +310,7 @@ public final class RocksStore implements Store {
       } else if (t.newRun()) {
         batch.put(open, run, EMPTY);
       }
+      VisibilityIndex.update(db, visibility, summaries, batch, s, t.newRun());
       db.write(t.durable() ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
@@ -329,6 +398,38 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public VisibilityPage listRuns(VisibilityQuery query) {
+    return readIndexes(index -> index.list(query));
+  }
+
+  @Override
+  public long countRuns(VisibilityQuery query) {
+    return readIndexes(index -> index.count(query));
+  }
+
+  @Override
+  public List<String> verifyIndexes(ExecutionState state) {
+    return readIndexes(index -> index.verify(state));
+  }
+
+  /** A read of the listing indexes. */
+  private interface IndexRead<T> {
+    T apply(VisibilityIndex index) throws RocksDBException;
+  }
+
+  private <T> T readIndexes(IndexRead<T> read) {
+    access.readLock().lock();
+    try {
+      checkOpen();
+      return read.apply(new VisibilityIndex(db, visibility, summaries));
+    } catch (RocksDBException e) {
+      throw readFailure(e);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  @Override
   public void backup(Path target) {
     try {
       // A checkpoint creates only its own last directory, so target (which must not exist) is made here.
@@ -378,7 +479,8 @@ public final class RocksStore implements Store {
     }
     try {
       db.syncWal();
-      LastSequence.record(dir.resolve("db"), db.getLatestSequenceNumber());
+      LastSequence.record(dir.resolve("db"), db.getLatestSequenceNumber(),
+          db.getLiveFilesMetaData().stream().map(org.rocksdb.LiveFileMetaData::fileName).toList());
     } catch (RocksDBException | java.io.IOException e) {
       // closing: synced writes are already on disk, and async ones are allowed to be lost; without a
       // new record of the last write, the next open compares with an older one, which is still safe

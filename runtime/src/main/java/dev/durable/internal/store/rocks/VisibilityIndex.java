@@ -1,0 +1,601 @@
+package dev.durable.internal.store.rocks;
+
+import dev.durable.client.WorkflowStatus;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.RunSummary;
+import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.model.VisibilityQuery;
+import dev.durable.internal.model.VisibilityQuery.SearchCondition;
+import dev.durable.internal.store.Store.VisibilityPage;
+import dev.durable.internal.store.StoreCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The listing indexes of {@link RocksStore}: one column family of keys with empty values, and one
+ * of run summaries. Every index key ends with the run's start time (big-endian, inverted, so
+ * newer sorts first) and run id, so each equality index (status, type, task queue, search
+ * attribute value) and the start-time index list runs newest first, and a start-time range or a
+ * page token is a seek inside each. Close times and search attribute numbers and times are
+ * encoded order-preserving (big-endian, sign bit flipped; doubles also with their other bits
+ * flipped when negative), so their ranges are scans too.
+ *
+ * <p>The planner reads the indexes a query could use side by side until the smallest runs out
+ * (or each gave {@value #PROBE} keys), scans that one, and checks the remaining conditions on the
+ * run summaries.
+ */
+final class VisibilityIndex {
+  static final byte STATUS = 1;
+  static final byte TYPE = 2;
+  static final byte QUEUE = 3;
+  static final byte START = 4;
+  static final byte CLOSE = 5;
+  static final byte ATTRIBUTE = 6;
+  /** Bytes of an encoded instant: seconds and nanoseconds. */
+  private static final int TIME = 12;
+  /** Keys read from each candidate index to compare their sizes. */
+  static final int PROBE = 1024;
+  private static final byte TOKEN_VERSION = 1;
+  private static final int FINGERPRINT = 8;
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RocksDB db;
+  private final ColumnFamilyHandle index;
+  private final ColumnFamilyHandle summaries;
+  private long keysRead;
+  private long summariesRead;
+
+  // No RocksDB snapshot per query: releasing a snapshot lets RocksDB schedule compactions of the
+  // files it kept old versions in (seen in tests as table files rewritten after every listing).
+  // Each iterator reads a consistent state of its own, and list() drops the second sighting of a
+  // run that changed status between the creation of two of them.
+  VisibilityIndex(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries) {
+    this.db = db;
+    this.index = index;
+    this.summaries = summaries;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Adds to {@code batch} what makes the indexes agree with {@code s}: compares its summary with
+   * the stored one and replaces only the entries that changed (none for most transitions).
+   */
+  static void update(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch,
+      ExecutionState s, boolean newRun) throws RocksDBException {
+    RunSummary now = RunSummary.of(s);
+    byte[] encoded = StoreCodec.encode(now);
+    byte[] run = utf8(s.runId);
+    byte[] before = newRun ? null : db.get(summaries, run);
+    if (Arrays.equals(before, encoded)) {
+      return;
+    }
+    Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(StoreCodec.decodeSummary(before, "summary of run " + s.runId));
+    Set<ByteBuffer> newKeys = keys(now);
+    for (ByteBuffer k : oldKeys) {
+      if (!newKeys.contains(k)) {
+        batch.delete(index, k.array());
+      }
+    }
+    for (ByteBuffer k : newKeys) {
+      if (!oldKeys.contains(k)) {
+        batch.put(index, k.array(), EMPTY);
+      }
+    }
+    batch.put(summaries, run, encoded);
+  }
+
+  /** Returns every index key of a run. */
+  static Set<ByteBuffer> keys(RunSummary s) {
+    byte[] suffix = concat(timeDesc(s.startTime()), utf8(s.runId()));
+    Set<ByteBuffer> out = new LinkedHashSet<>();
+    out.add(key(statusPrefix(s.status()), suffix));
+    out.add(key(stringPrefix(TYPE, s.workflowType()), suffix));
+    out.add(key(stringPrefix(QUEUE, s.taskQueue()), suffix));
+    out.add(key(new byte[] {START}, suffix));
+    if (s.closeTime() != null) {
+      out.add(key(concat(new byte[] {CLOSE}, timeDesc(s.closeTime())), suffix));
+    }
+    s.searchAttributes().forEach((name, v) -> {
+      for (byte[] value : valueKeys(v)) {
+        out.add(key(concat(attributePrefix(name), value), suffix));
+      }
+    });
+    return out;
+  }
+
+  private static ByteBuffer key(byte[] prefix, byte[] suffix) {
+    return ByteBuffer.wrap(concat(prefix, suffix));
+  }
+
+  private static byte[] statusPrefix(WorkflowStatus status) {
+    // By name, not ordinal: a status added later must not shift the stored keys.
+    return stringPrefix(STATUS, status.name());
+  }
+
+  private static byte[] stringPrefix(byte kind, String s) {
+    return concat(new byte[] {kind}, string(s));
+  }
+
+  private static byte[] attributePrefix(String name) {
+    return stringPrefix(ATTRIBUTE, name);
+  }
+
+  /** A length-prefixed string: a prefix scan on it matches that string only, not longer ones. */
+  private static byte[] string(String s) {
+    byte[] b = utf8(s == null ? "" : s);
+    return ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
+  }
+
+  /** The encoded values of an attribute: a keyword list has one per distinct keyword. */
+  private static List<byte[]> valueKeys(SearchAttributeValue v) {
+    List<byte[]> out = new ArrayList<>();
+    if (v.type() == SearchAttributeValue.Type.KEYWORD_LIST) {
+      for (String k : new LinkedHashSet<>(v.values())) {
+        out.add(concat(new byte[] {'K'}, string(k)));
+      }
+    } else {
+      out.add(valueKey(v));
+    }
+    return out;
+  }
+
+  /** One value with its kind byte; keywords and keyword lists share the kind, so one filter finds both. */
+  private static byte[] valueKey(SearchAttributeValue v) {
+    String text = v.values().get(0);
+    return switch (v.type()) {
+      case KEYWORD, KEYWORD_LIST -> concat(new byte[] {'K'}, string(text));
+      case INT -> ByteBuffer.allocate(9).put((byte) 'I').putLong(Long.parseLong(text) ^ Long.MIN_VALUE).array();
+      case DOUBLE -> {
+        long bits = Double.doubleToLongBits(Double.parseDouble(text));
+        yield ByteBuffer.allocate(9).put((byte) 'D').putLong(bits < 0 ? ~bits : bits ^ Long.MIN_VALUE).array();
+      }
+      case BOOL -> new byte[] {'B', (byte) (Boolean.parseBoolean(text) ? 1 : 0)};
+      case DATETIME -> concat(new byte[] {'T'}, timeAsc(Instant.parse(text)));
+    };
+  }
+
+  static byte[] timeAsc(Instant t) {
+    return ByteBuffer.allocate(TIME).putLong(t.getEpochSecond() ^ Long.MIN_VALUE).putInt(t.getNano()).array();
+  }
+
+  static byte[] timeDesc(Instant t) {
+    byte[] b = timeAsc(t);
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) ~b[i];
+    }
+    return b;
+  }
+
+  private static Instant timeDescAt(byte[] key, int offset) {
+    ByteBuffer b = ByteBuffer.wrap(key, offset, TIME);
+    return Instant.ofEpochSecond(~b.getLong() ^ Long.MIN_VALUE, ~b.getInt());
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** One stretch of index keys, all starting with {@code prefix}. */
+  private static final class Range {
+    final byte[] prefix;
+    final byte[] seek;
+    /** Bytes between the prefix and the start time: 0 for indexes ordered by start time. */
+    final int sortWidth;
+    final Predicate<byte[]> skip;
+    final Predicate<byte[]> end;
+
+    Range(byte[] prefix, byte[] seek, int sortWidth, Predicate<byte[]> skip, Predicate<byte[]> end) {
+      this.prefix = prefix;
+      this.seek = seek;
+      this.sortWidth = sortWidth;
+      this.skip = skip;
+      this.end = end;
+    }
+
+    int suffixAt() {
+      return prefix.length + sortWidth;
+    }
+  }
+
+  /** An index a query could be answered from, and the conditions it fully checks. */
+  private record Candidate(String name, List<Range> ranges, Set<String> covers) {}
+
+  /** Walks the keys of one range, skipping those its bounds leave out. */
+  private final class Cursor implements AutoCloseable {
+    final Range range;
+    final RocksIterator it;
+    byte[] key;
+
+    Cursor(Range range) throws RocksDBException {
+      this.range = range;
+      this.it = db.newIterator(index);
+      try {
+        it.seek(range.seek);
+        settle();
+      } catch (RocksDBException | RuntimeException e) {
+        it.close();
+        throw e;
+      }
+    }
+
+    void advance() throws RocksDBException {
+      it.next();
+      settle();
+    }
+
+    private void settle() throws RocksDBException {
+      key = null;
+      for (; it.isValid(); it.next()) {
+        byte[] k = it.key();
+        keysRead++;
+        if (!startsWith(k, range.prefix) || range.end.test(k)) {
+          break;
+        }
+        if (!range.skip.test(k)) {
+          key = k;
+          return;
+        }
+      }
+      it.status();
+    }
+
+    String runId() {
+      int at = range.suffixAt() + TIME;
+      return new String(key, at, key.length - at, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      it.close();
+    }
+  }
+
+  /** Returns one page of the runs that meet {@code q}, newest first by start time. */
+  VisibilityPage list(VisibilityQuery q) throws RocksDBException {
+    byte[] fingerprint = q.fingerprint();
+    byte[] after = q.pageToken() == null ? null : TokenCodec.decode(q.pageToken(), fingerprint);
+    Candidate plan = choose(startOrdered(q, after));
+    boolean residual = !plan.covers().containsAll(conditions(q));
+    List<String> ids = new ArrayList<>();
+    byte[] last = null;
+    boolean more = false;
+    List<Cursor> cursors = new ArrayList<>();
+    try {
+      PriorityQueue<Cursor> merge = new PriorityQueue<>((a, b) -> Arrays.compareUnsigned(
+          a.key, a.range.suffixAt(), a.key.length, b.key, b.range.suffixAt(), b.key.length));
+      for (Range r : plan.ranges()) {
+        Cursor c = new Cursor(r);
+        cursors.add(c);
+        if (c.key != null) {
+          merge.add(c);
+        }
+      }
+      byte[] previous = null;
+      while (!merge.isEmpty()) {
+        Cursor c = merge.poll();
+        String runId = c.runId();
+        byte[] suffix = Arrays.copyOfRange(c.key, c.range.suffixAt(), c.key.length);
+        boolean seen = Arrays.equals(suffix, previous); // the same run under two statuses: it changed meanwhile
+        previous = suffix;
+        if (!seen && (!residual || matches(runId, q))) {
+          if (ids.size() == q.pageSize()) {
+            more = true;
+            break;
+          }
+          ids.add(runId);
+          last = suffix;
+        }
+        c.advance();
+        if (c.key != null) {
+          merge.add(c);
+        }
+      }
+    } finally {
+      cursors.forEach(Cursor::close);
+    }
+    return new VisibilityPage(ids, more ? TokenCodec.encode(fingerprint, last) : null, keysRead, summariesRead);
+  }
+
+  /** Returns how many runs meet {@code q}. */
+  long count(VisibilityQuery q) throws RocksDBException {
+    List<Candidate> candidates = new ArrayList<>(startOrdered(q, null));
+    candidates.addAll(rangeCandidates(q));
+    Candidate plan = choose(candidates);
+    boolean residual = !plan.covers().containsAll(conditions(q));
+    long n = 0;
+    for (Range r : plan.ranges()) {
+      try (Cursor c = new Cursor(r)) {
+        for (; c.key != null; c.advance()) {
+          if (!residual || matches(c.runId(), q)) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Picks the candidate with the fewest keys: reads all of them a key at a time, in turn, until
+   * one runs out (no other can be smaller) or each gave {@link #PROBE} keys (then the first, in
+   * the order search attributes, type, task queue, status). The cost is the number of candidates
+   * times the size of the smallest, at most times {@link #PROBE}.
+   */
+  private Candidate choose(List<Candidate> candidates) throws RocksDBException {
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    List<Probe> probes = new ArrayList<>();
+    try {
+      for (Candidate c : candidates) {
+        probes.add(new Probe(c));
+      }
+      for (int n = 0; n < PROBE; n++) {
+        for (Probe p : probes) {
+          if (!p.step()) {
+            return p.candidate;
+          }
+        }
+      }
+      return candidates.get(0);
+    } finally {
+      probes.forEach(Probe::close);
+    }
+  }
+
+  /** Counts the keys of one candidate, one range after the other. */
+  private final class Probe implements AutoCloseable {
+    final Candidate candidate;
+    private int range;
+    private Cursor cursor;
+
+    Probe(Candidate candidate) throws RocksDBException {
+      this.candidate = candidate;
+      this.cursor = new Cursor(candidate.ranges().get(0));
+    }
+
+    /** Passes one key; false when the candidate has none left. */
+    boolean step() throws RocksDBException {
+      while (cursor.key == null) {
+        cursor.close();
+        if (++range == candidate.ranges().size()) {
+          cursor = null;
+          return false;
+        }
+        cursor = new Cursor(candidate.ranges().get(range));
+      }
+      cursor.advance();
+      return true;
+    }
+
+    @Override
+    public void close() {
+      if (cursor != null) {
+        cursor.close();
+      }
+    }
+  }
+
+  /** The labels of the conditions a query sets. */
+  private static Set<String> conditions(VisibilityQuery q) {
+    Set<String> out = new HashSet<>();
+    if (!q.statuses().isEmpty()) {
+      out.add("status");
+    }
+    if (q.workflowType() != null) {
+      out.add("type");
+    }
+    if (q.taskQueue() != null) {
+      out.add("queue");
+    }
+    if (q.startedFrom() != null || q.startedTo() != null) {
+      out.add("start");
+    }
+    if (q.closedFrom() != null || q.closedTo() != null) {
+      out.add("close");
+    }
+    for (int i = 0; i < q.searchAttributes().size(); i++) {
+      out.add("attribute" + i);
+    }
+    return out;
+  }
+
+  /** The indexes ordered by start time that could answer {@code q}; the start-time index when no other can. */
+  private static List<Candidate> startOrdered(VisibilityQuery q, byte[] after) {
+    // A run closes after it starts, so an end of the close-time range also bounds start times.
+    Instant to = q.startedTo();
+    if (q.closedTo() != null && (to == null || q.closedTo().isBefore(to))) {
+      to = q.closedTo();
+    }
+    Instant from = q.startedFrom();
+    List<Candidate> out = new ArrayList<>();
+    // In the order that breaks ties: search attributes often single runs out, a status least.
+    for (int i = 0; i < q.searchAttributes().size(); i++) {
+      SearchCondition c = q.searchAttributes().get(i);
+      if (c.equalTo() != null) {
+        byte[] prefix = concat(attributePrefix(c.name()), valueKey(c.equalTo()));
+        out.add(new Candidate("attribute " + c.name(), List.of(startRange(prefix, from, to, after)),
+            Set.of("attribute" + i, "start")));
+      }
+    }
+    if (q.workflowType() != null) {
+      out.add(new Candidate("type", List.of(startRange(stringPrefix(TYPE, q.workflowType()), from, to, after)),
+          Set.of("type", "start")));
+    }
+    if (q.taskQueue() != null) {
+      out.add(new Candidate("queue", List.of(startRange(stringPrefix(QUEUE, q.taskQueue()), from, to, after)),
+          Set.of("queue", "start")));
+    }
+    if (!q.statuses().isEmpty()) {
+      List<Range> ranges = new ArrayList<>();
+      for (WorkflowStatus s : q.statuses()) {
+        ranges.add(startRange(statusPrefix(s), from, to, after));
+      }
+      out.add(new Candidate("status", ranges, Set.of("status", "start")));
+    }
+    if (out.isEmpty()) {
+      out.add(new Candidate("start", List.of(startRange(new byte[] {START}, from, to, after)), Set.of("start")));
+    }
+    return out;
+  }
+
+  /** Keys under {@code prefix} whose start time is in [from, to), after the page token's key. */
+  private static Range startRange(byte[] prefix, Instant from, Instant to, byte[] after) {
+    int at = prefix.length;
+    byte[] seek = prefix;
+    if (to != null) {
+      seek = concat(prefix, timeDesc(to));
+    }
+    if (after != null) {
+      byte[] resume = concat(prefix, after);
+      if (Arrays.compareUnsigned(resume, seek) > 0) {
+        seek = resume;
+      }
+    }
+    Predicate<byte[]> skip = k -> (to != null && !timeDescAt(k, at).isBefore(to))
+        || (after != null && Arrays.compareUnsigned(k, at, k.length, after, 0, after.length) <= 0);
+    Predicate<byte[]> end = k -> from != null && timeDescAt(k, at).isBefore(from);
+    return new Range(prefix, seek, 0, skip, end);
+  }
+
+  /** Indexes ordered by something else than start time: usable for counting. */
+  private static List<Candidate> rangeCandidates(VisibilityQuery q) {
+    List<Candidate> out = new ArrayList<>();
+    if (q.closedFrom() != null || q.closedTo() != null) {
+      byte[] prefix = {CLOSE};
+      Instant from = q.closedFrom();
+      Instant to = q.closedTo();
+      byte[] seek = to == null ? prefix : concat(prefix, timeDesc(to));
+      out.add(new Candidate("close", List.of(new Range(prefix, seek, TIME,
+          k -> to != null && !timeDescAt(k, 1).isBefore(to),
+          k -> from != null && timeDescAt(k, 1).isBefore(from))), Set.of("close")));
+    }
+    for (int i = 0; i < q.searchAttributes().size(); i++) {
+      SearchCondition c = q.searchAttributes().get(i);
+      if (c.equalTo() == null) {
+        SearchAttributeValue any = c.from() != null ? c.from() : c.to();
+        byte[] kind = Arrays.copyOf(valueKey(any), 1);
+        byte[] prefix = concat(attributePrefix(c.name()), kind);
+        int width = valueKey(any).length - 1;
+        byte[] seek = c.from() == null ? prefix : concat(attributePrefix(c.name()), valueKey(c.from()));
+        byte[] toKey = c.to() == null ? null : valueKey(c.to());
+        int at = prefix.length;
+        out.add(new Candidate("attribute range " + c.name(), List.of(new Range(prefix, seek, width, k -> false,
+            k -> toKey != null && Arrays.compareUnsigned(k, at, at + width, toKey, 1, toKey.length) >= 0)),
+            Set.of("attribute" + i)));
+      }
+    }
+    return out;
+  }
+
+  private boolean matches(String runId, VisibilityQuery q) throws RocksDBException {
+    summariesRead++;
+    byte[] v = db.get(summaries, utf8(runId));
+    return v != null && q.matches(StoreCodec.decodeSummary(v, "summary of run " + runId));
+  }
+
+  // ---------------------------------------------------------------- verification
+
+  /** Returns where the indexes disagree with the run's state. */
+  List<String> verify(ExecutionState state) throws RocksDBException {
+    List<String> problems = new ArrayList<>();
+    RunSummary expected = RunSummary.of(state);
+    byte[] stored = db.get(summaries, utf8(state.runId));
+    if (stored == null) {
+      problems.add("the listing indexes have no summary of run " + state.runId);
+    } else {
+      RunSummary indexed = StoreCodec.decodeSummary(stored, "summary of run " + state.runId);
+      if (!indexed.equals(expected)) {
+        problems.add("the listing summary of run " + state.runId + " is " + indexed + " but its state says " + expected);
+      }
+    }
+    for (ByteBuffer k : keys(expected)) {
+      if (db.get(index, k.array()) == null) {
+        problems.add("the listing index has no " + kindName(k.get(0)) + " entry for run " + state.runId);
+      }
+    }
+    byte[] suffix = concat(timeDesc(state.startTime), utf8(state.runId));
+    for (WorkflowStatus s : WorkflowStatus.values()) {
+      if (s != state.status && db.get(index, concat(statusPrefix(s), suffix)) != null) {
+        problems.add("the listing index lists run " + state.runId + " as " + s + " too, but it is " + state.status);
+      }
+    }
+    return problems;
+  }
+
+  private static String kindName(byte kind) {
+    return switch (kind) {
+      case STATUS -> "status";
+      case TYPE -> "workflow type";
+      case QUEUE -> "task queue";
+      case START -> "start time";
+      case CLOSE -> "close time";
+      default -> "search attribute";
+    };
+  }
+
+  // ---------------------------------------------------------------- bytes
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Page tokens: a version, the query's fingerprint and the last key's start time and run id. */
+  static final class TokenCodec {
+    private TokenCodec() {}
+
+    static String encode(byte[] fingerprint, byte[] after) {
+      byte[] raw = ByteBuffer.allocate(1 + FINGERPRINT + after.length).put(TOKEN_VERSION).put(fingerprint).put(after)
+          .array();
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    static byte[] decode(String token, byte[] fingerprint) {
+      byte[] raw;
+      try {
+        raw = Base64.getUrlDecoder().decode(token);
+      } catch (IllegalArgumentException e) {
+        raw = null;
+      }
+      if (raw == null || raw.length < 1 + FINGERPRINT + TIME + 1 || raw[0] != TOKEN_VERSION) {
+        throw new IllegalArgumentException("DURABLE-255 page token '" + abbreviate(token) + "' is not one this server"
+            + " issued (damaged or cut short?). Pass a WorkflowPage.nextPageToken() unchanged, or leave the token out"
+            + " to start at the first page");
+      }
+      if (!Arrays.equals(raw, 1, 1 + FINGERPRINT, fingerprint, 0, FINGERPRINT)) {
+        throw new IllegalArgumentException("DURABLE-256 page token '" + abbreviate(token) + "' was issued for a"
+            + " different filter. A page token continues the listing it came from: keep the filter's conditions"
+            + " unchanged between pages (only the page size and token may change), or start again without a token");
+      }
+      return Arrays.copyOfRange(raw, 1 + FINGERPRINT, raw.length);
+    }
+
+    private static String abbreviate(String token) {
+      return token.length() <= 40 ? token : token.substring(0, 40) + "...";
+    }
+  }
+}

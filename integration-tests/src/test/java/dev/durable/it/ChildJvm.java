@@ -64,6 +64,7 @@ public final class ChildJvm implements AutoCloseable {
     private final List<String> args = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> classPath = new ArrayList<>();
+    private Path jar;
 
     private Launcher(String mainClass, Object... args) {
       this.mainClass = mainClass;
@@ -91,6 +92,18 @@ public final class ChildJvm implements AutoCloseable {
       return jvmOptions("-javaagent:" + jar + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
     }
 
+    /**
+     * Runs {@code executableJar} with {@code java -jar} instead of the main class on this JVM's
+     * class path (the launcher's main class is then ignored).
+     */
+    public Launcher jar(Path executableJar) {
+      if (!Files.isRegularFile(executableJar)) {
+        fail(executableJar + " does not exist; build it first (./mvnw verify -pl integration-tests -am)");
+      }
+      this.jar = executableJar;
+      return this;
+    }
+
     /** Puts {@code entry} (a dir or jar) on the child's class path, before this JVM's entries. */
     public Launcher classPathEntry(Path entry) {
       classPath.add(entry.toString());
@@ -110,7 +123,11 @@ public final class ChildJvm implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
       command.addAll(jvmOptions);
-      command.addAll(List.of("-cp", String.join(File.pathSeparator, cp), mainClass));
+      if (jar != null) {
+        command.addAll(List.of("-jar", jar.toString()));
+      } else {
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, cp), mainClass));
+      }
       command.addAll(args);
       Path stderrFile = dir.resolve(name + ".stderr.log");
       Process process = new ProcessBuilder(command).redirectError(stderrFile.toFile()).start();
@@ -179,6 +196,14 @@ public final class ChildJvm implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
     stdoutReader.join(DEADLINE.toMillis());
+  }
+
+  /** Sends SIGTERM (a polite stop, which runs the child's shutdown hooks) and waits for the exit code. */
+  public int terminate() throws InterruptedException {
+    // Through the handle: Process.destroy() would also close our end of the child's stdout, losing
+    // what the child prints while it shuts down.
+    process.toHandle().destroy();
+    return awaitExit();
   }
 
   /**

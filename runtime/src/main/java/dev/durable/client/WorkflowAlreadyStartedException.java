@@ -41,6 +41,19 @@ public final class WorkflowAlreadyStartedException extends DurableException {
   }
 
   /**
+   * Recreates the exception a standalone server reported, with its code and message as the
+   * server wrote them.
+   *
+   * @param code DURABLE-208 or DURABLE-226
+   * @param message the message without its code
+   * @param run the run that holds the id
+   */
+  public WorkflowAlreadyStartedException(String code, String message, WorkflowExecution run) {
+    super(code, message);
+    this.running = run;
+  }
+
+  /**
    * Returns the run that holds the id: the running run for DURABLE-208, the latest (closed) run
    * for DURABLE-226.
    */

@@ -1,15 +1,18 @@
 package dev.durable.client;
 
+import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
 import dev.durable.internal.client.ClientService;
 import dev.durable.internal.client.TypedStub;
 import dev.durable.internal.client.UntypedStub;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
+import dev.durable.internal.service.RemoteTransport;
 import dev.durable.internal.service.ServiceProvider;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.server.DurableServer;
 import dev.durable.workflow.Functions;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Starts, signals, queries, cancels and terminates workflows, and waits for their results.
@@ -23,10 +26,12 @@ import java.util.List;
  */
 public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   private final WorkflowService service;
+  private final AutoCloseable connection;
   private volatile boolean closed;
 
-  private WorkflowClient(WorkflowService service) {
+  private WorkflowClient(WorkflowService service, AutoCloseable connection) {
     this.service = ClientService.guard(service, () -> closed);
+    this.connection = connection;
   }
 
   /**
@@ -38,7 +43,47 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
     if (server == null) {
       throw Checks.invalid("server must not be null: pass a started DurableServer");
     }
-    return new WorkflowClient(server.workflowService());
+    return new WorkflowClient(server.workflowService(), null);
+  }
+
+  /**
+   * Returns a client of a standalone server at {@code address} ({@code host:port}), without TLS
+   * or token; see {@link #connect(ConnectionOptions)}.
+   *
+   * @param address such as {@code 127.0.0.1:7233}
+   */
+  public static WorkflowClient connect(String address) {
+    return connect(ConnectionOptions.newBuilder().setAddress(address).build());
+  }
+
+  /**
+   * Returns a client of a standalone server ({@code java -jar durable-server.jar}). It behaves as
+   * a client of an embedded server: the same stubs, the same exceptions, and workers built on it
+   * poll the server's task queues over the network. Connecting is lazy; an unreachable server is
+   * reported by the first call (DURABLE-261). Needs {@code dev.durable:durable-remote} on the
+   * class path (DURABLE-260 otherwise). Close the client to release the connection.
+   *
+   * <pre>{@code
+   * try (WorkflowClient client = WorkflowClient.connect(ConnectionOptions.newBuilder()
+   *         .setAddress("127.0.0.1:7233").setToken(System.getenv("DURABLE_TOKEN")).build())) {
+   *   ...
+   * }
+   * }</pre>
+   *
+   * @param options where the server is and how to reach it
+   */
+  public static WorkflowClient connect(ConnectionOptions options) {
+    if (options == null) {
+      throw Checks.invalid("options must not be null: pass ConnectionOptions.newBuilder().setAddress(\"host:port\").build()");
+    }
+    RemoteTransport transport = ServiceLoader.load(RemoteTransport.class, WorkflowClient.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new DurableException("DURABLE-260", "WorkflowClient.connect needs the gRPC transport, which"
+            + " is not on the class path. Add the dependency dev.durable:durable-remote (same version as"
+            + " durable-runtime) to reach a standalone server, or use WorkflowClient.newInstance(server) for an"
+            + " embedded one."));
+    RemoteTransport.Connection c = transport.connect(options);
+    return new WorkflowClient(c.service(), c);
   }
 
   /**
@@ -257,12 +302,20 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   }
 
   /**
-   * Releases the client; the server stays open. Later calls through this client, its stubs or
-   * workers built on it fail with DURABLE-213 (workers stop polling); close workers first.
+   * Releases the client; the server stays open. A client from {@link #connect} closes its
+   * connection. Later calls through this client, its stubs or workers built on it fail with
+   * DURABLE-213 (workers stop polling); close workers first.
    */
   @Override
   public void close() {
-    // An embedded client holds no resources of its own; remote clients close their channel here.
     closed = true;
+    // An embedded client holds no resources of its own; a remote one closes its connection.
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (Exception e) {
+        throw new DurableException("DURABLE-261", "closing the connection failed: " + e.getMessage(), e);
+      }
+    }
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -35,6 +36,7 @@ public final class TestEnv implements AutoCloseable {
   private final List<Worker> workers = new ArrayList<>();
   private DurableServer server;
   private WorkflowClient client;
+  private Transport.Connection connection;
   private boolean serverClosedEarly;
 
   private TestEnv(Path dataDir, Consumer<DurableServer.Builder> serverConfig) {
@@ -57,8 +59,35 @@ public final class TestEnv implements AutoCloseable {
     DurableServer.Builder b = DurableServer.newBuilder().setDataDir(dataDir).setClock(clock);
     serverConfig.accept(b);
     server = b.build().start();
-    client = WorkflowClient.newInstance(server);
+    if (TRANSPORT == null) {
+      client = WorkflowClient.newInstance(server);
+    } else {
+      connection = TRANSPORT.open(server);
+      client = connection.client();
+    }
   }
+
+  /**
+   * Puts a network between the tests and the server. Found with {@link ServiceLoader} on the test
+   * class path: the remote module's tests register one that serves the embedded server over gRPC
+   * and connects the client with {@code WorkflowClient.connect}, so the same tests check the
+   * remote mode. Without one, the client talks to the embedded server directly.
+   */
+  public interface Transport {
+    /** Serves {@code server} and returns a client that reaches it through the transport. */
+    Connection open(DurableServer server);
+
+    /** A served server and its client. */
+    interface Connection extends AutoCloseable {
+      WorkflowClient client();
+
+      /** Stops serving; the embedded server stays open. */
+      @Override
+      void close();
+    }
+  }
+
+  private static final Transport TRANSPORT = ServiceLoader.load(Transport.class).findFirst().orElse(null);
 
   public ManualClock clock() {
     return clock;
@@ -182,6 +211,10 @@ public final class TestEnv implements AutoCloseable {
     workers.clear();
     if (client != null) {
       client.close();
+    }
+    if (connection != null) {
+      connection.close();
+      connection = null;
     }
     if (server != null) {
       server.close();

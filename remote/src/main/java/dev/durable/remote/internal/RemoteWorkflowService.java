@@ -1,0 +1,311 @@
+package dev.durable.remote.internal;
+
+import com.google.protobuf.Message;
+import dev.durable.client.ConnectionOptions;
+import dev.durable.client.HistoryVerification;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowPage;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.VisibilityQuery;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.remote.proto.AwaitCloseRequest;
+import dev.durable.remote.proto.CompleteActivityTaskRequest;
+import dev.durable.remote.proto.DescribeRequest;
+import dev.durable.remote.proto.FailActivityTaskRequest;
+import dev.durable.remote.proto.GetHistoryRequest;
+import dev.durable.remote.proto.ListRequest;
+import dev.durable.remote.proto.QueryRequest;
+import dev.durable.remote.proto.ReadHistoryRequest;
+import dev.durable.remote.proto.RecordHeartbeatRequest;
+import dev.durable.remote.proto.RequestCancelRequest;
+import dev.durable.remote.proto.ShutdownWorkerRequest;
+import dev.durable.remote.proto.SignalRequest;
+import dev.durable.remote.proto.SignalWithStartRequest;
+import dev.durable.remote.proto.TerminateRequest;
+import dev.durable.remote.proto.VerifyHistoryRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client half: each {@link WorkflowService} method is one unary rpc. Ordinary calls fail
+ * fast when the server is unreachable; long polls wait for the connection (so a worker whose
+ * server restarts simply resumes) and answer empty when nothing arrived in time.
+ */
+final class RemoteWorkflowService implements WorkflowService {
+  private static final System.Logger LOG = System.getLogger(RemoteWorkflowService.class.getName());
+  /** Extra time a call waiting on the server gets beyond the server-side wait. */
+  private static final Duration MARGIN = Duration.ofSeconds(10);
+  /** Pause after a failed poll, so a worker facing a refusing server does not spin. */
+  private static final long POLL_FAILURE_PAUSE_MILLIS = 1000;
+
+  private final Channel channel;
+  private final ConnectionOptions server;
+  private final Duration callTimeout;
+
+  RemoteWorkflowService(Channel channel, ConnectionOptions server) {
+    this.channel = channel;
+    this.server = server;
+    this.callTimeout = server.getCallTimeout();
+  }
+
+  private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request) {
+    return call(method, request, callTimeout, false);
+  }
+
+  private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request, Duration deadline,
+      boolean waitForReady) {
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    if (waitForReady) {
+      options = options.withWaitForReady();
+    }
+    try {
+      return ClientCalls.blockingUnaryCall(channel, method, options, request);
+    } catch (StatusRuntimeException e) {
+      throw Errors.toException(e, method.getBareMethodName(), server, deadline);
+    }
+  }
+
+  private <Q extends Message, R extends Message> Optional<R> poll(MethodDescriptor<Q, R> method, Q request,
+      Duration timeout) {
+    Duration deadline = timeout.plus(MARGIN);
+    try {
+      return Optional.of(ClientCalls.blockingUnaryCall(channel, method,
+          CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).withWaitForReady(), request));
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.DEADLINE_EXCEEDED || Errors.isShuttingDown(e)) {
+        return Optional.empty(); // no connection within the poll's time, or the server is going down: poll again
+      }
+      RuntimeException failure = Errors.toException(e, method.getBareMethodName(), server, deadline);
+      pauseAfterFailedPoll();
+      throw failure;
+    }
+  }
+
+  private static void pauseAfterFailedPoll() {
+    try {
+      Thread.sleep(POLL_FAILURE_PAUSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static dev.durable.remote.proto.PollRequest poll(PollRequest r) {
+    return dev.durable.remote.proto.PollRequest.newBuilder().setTaskQueue(Convert.str(r.taskQueue()))
+        .setIdentity(Convert.str(r.identity())).setTimeout(Convert.duration(r.timeout())).build();
+  }
+
+  @Override
+  public StartResponse start(StartRequest request) {
+    var r = call(Rpc.START, Convert.start(request));
+    return new StartResponse(r.getWorkflowId(), r.getRunId());
+  }
+
+  @Override
+  public StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput) {
+    var b = SignalWithStartRequest.newBuilder().setStart(Convert.start(request))
+        .addAllSignalInput(Convert.payloadsOut(signalInput));
+    Convert.set(signalName, b::setSignalName);
+    var r = call(Rpc.SIGNAL_WITH_START, b.build());
+    return new StartResponse(r.getWorkflowId(), r.getRunId());
+  }
+
+  @Override
+  public Optional<WorkflowTask> pollWorkflowTask(PollRequest request) {
+    return poll(Rpc.POLL_WORKFLOW_TASK, poll(request), request.timeout())
+        .filter(r -> r.hasTask())
+        .map(r -> Convert.task(r.getTask()));
+  }
+
+  @Override
+  public void completeWorkflowTask(CompleteWorkflowTaskRequest request) {
+    var b = dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(request.runId())
+        .setToken(request.token()).addAllCommands(request.commands().stream().map(Convert::command).toList());
+    Convert.set(request.identity(), b::setIdentity);
+    call(Rpc.COMPLETE_WORKFLOW_TASK, b.build());
+  }
+
+  @Override
+  public void failWorkflowTask(FailWorkflowTaskRequest request) {
+    var b = dev.durable.remote.proto.FailWorkflowTaskRequest.newBuilder()
+        .setRunId(request.runId()).setToken(request.token()).setFailure(Convert.failure(request.failure()));
+    Convert.set(request.identity(), b::setIdentity);
+    call(Rpc.FAIL_WORKFLOW_TASK, b.build());
+  }
+
+  @Override
+  public void respondQuery(QueryResult result) {
+    var b = dev.durable.remote.proto.QueryResult.newBuilder().setQueryId(result.queryId());
+    if (result.result() != null) {
+      b.setResult(Convert.payload(result.result()));
+    }
+    if (result.failure() != null) {
+      b.setFailure(Convert.failure(result.failure()));
+    }
+    call(Rpc.RESPOND_QUERY, b.build());
+  }
+
+  @Override
+  public Optional<ActivityTask> pollActivityTask(PollRequest request) {
+    return poll(Rpc.POLL_ACTIVITY_TASK, poll(request), request.timeout())
+        .filter(r -> r.hasTask())
+        .map(r -> Convert.task(r.getTask()));
+  }
+
+  @Override
+  public void completeActivityTask(ActivityToken token, Payload result) {
+    var b = CompleteActivityTaskRequest.newBuilder().setToken(Convert.token(token));
+    if (result != null) {
+      b.setResult(Convert.payload(result));
+    }
+    call(Rpc.COMPLETE_ACTIVITY_TASK, b.build());
+  }
+
+  @Override
+  public void failActivityTask(ActivityToken token, FailureInfo failure) {
+    call(Rpc.FAIL_ACTIVITY_TASK, FailActivityTaskRequest.newBuilder().setToken(Convert.token(token))
+        .setFailure(Convert.failure(failure)).build());
+  }
+
+  @Override
+  public boolean recordHeartbeat(ActivityToken token, Payload details) {
+    var b = RecordHeartbeatRequest.newBuilder().setToken(Convert.token(token));
+    if (details != null) {
+      b.setDetails(Convert.payload(details));
+    }
+    return call(Rpc.RECORD_HEARTBEAT, b.build()).getCancelRequested();
+  }
+
+  @Override
+  public void signal(String workflowId, String signalName, List<Payload> input) {
+    var b = SignalRequest.newBuilder().addAllInput(Convert.payloadsOut(input));
+    Convert.set(workflowId, b::setWorkflowId);
+    Convert.set(signalName, b::setSignalName);
+    call(Rpc.SIGNAL, b.build());
+  }
+
+  @Override
+  public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
+    var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
+    Convert.set(workflowId, b::setWorkflowId);
+    Convert.set(queryName, b::setQueryName);
+    var r = call(Rpc.QUERY, b.build(), callTimeout.plus(timeout), false);
+    return Convert.payload(r.getResult());
+  }
+
+  @Override
+  public void requestCancel(String workflowId, String reason) {
+    var b = RequestCancelRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    call(Rpc.REQUEST_CANCEL, b.build());
+  }
+
+  @Override
+  public void terminate(String workflowId, String reason) {
+    var b = TerminateRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    call(Rpc.TERMINATE, b.build());
+  }
+
+  @Override
+  public Optional<WorkflowDescription> describe(String workflowId) {
+    var b = DescribeRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.DESCRIBE, b.build());
+    return r.hasDescription() ? Optional.of(Convert.description(r.getDescription())) : Optional.empty();
+  }
+
+  @Override
+  public List<WorkflowDescription> list(boolean runningOnly, int limit) {
+    return call(Rpc.LIST, ListRequest.newBuilder().setRunningOnly(runningOnly).setLimit(limit).build())
+        .getWorkflowsList().stream().map(Convert::description).toList();
+  }
+
+  @Override
+  public WorkflowPage listWorkflows(VisibilityQuery query) {
+    return Convert.page(call(Rpc.LIST_WORKFLOWS, Convert.query(query)));
+  }
+
+  @Override
+  public long countWorkflows(VisibilityQuery query) {
+    return call(Rpc.COUNT_WORKFLOWS, Convert.query(query)).getCount();
+  }
+
+  @Override
+  public RunHistory getHistory(String workflowId) {
+    var b = GetHistoryRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.GET_HISTORY, b.build());
+    return new RunHistory(r.getWorkflowId(), r.getRunId(), Convert.eventsIn(r.getEventsJsonList()));
+  }
+
+  @Override
+  public List<HistoryEvent> readHistory(String runId, long fromEventId) {
+    var b = ReadHistoryRequest.newBuilder().setFromEventId(fromEventId);
+    Convert.set(runId, b::setRunId);
+    return Convert.eventsIn(call(Rpc.READ_HISTORY, b.build()).getEventsJsonList());
+  }
+
+  @Override
+  public HistoryVerification verifyHistory(String workflowId) {
+    var b = VerifyHistoryRequest.newBuilder();
+    Convert.set(workflowId, b::setWorkflowId);
+    return Convert.verification(call(Rpc.VERIFY_HISTORY, b.build()));
+  }
+
+  @Override
+  public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
+    var b = AwaitCloseRequest.newBuilder().setTimeout(Convert.duration(timeout));
+    Convert.set(workflowId, b::setWorkflowId);
+    var r = call(Rpc.AWAIT_CLOSE, b.build(), callTimeout.plus(timeout), false);
+    return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
+  }
+
+  @Override
+  public Optional<UpdateOutcome> update(UpdateRequest request) {
+    // The server waits up to request.timeout for a validation, then as long for the outcome.
+    var r = call(Rpc.UPDATE, Convert.update(request), callTimeout.plus(request.timeout().multipliedBy(2)).plus(MARGIN), false);
+    return r.hasOutcome() ? Optional.of(Convert.outcome(r.getOutcome())) : Optional.empty();
+  }
+
+  @Override
+  public void respondUpdateValidation(UpdateValidation validation) {
+    var b = dev.durable.remote.proto.UpdateValidation.newBuilder().setValidationId(validation.validationId());
+    if (validation.rejection() != null) {
+      b.setRejection(Convert.failure(validation.rejection()));
+    }
+    call(Rpc.RESPOND_UPDATE_VALIDATION, b.build());
+  }
+
+  @Override
+  public void shutdownWorker(String identity) {
+    try {
+      call(Rpc.SHUTDOWN_WORKER, ShutdownWorkerRequest.newBuilder().setIdentity(Convert.str(identity)).build());
+    } catch (RuntimeException e) {
+      // The worker is closing anyway; its pending polls end at their deadline.
+      LOG.log(System.Logger.Level.DEBUG, "could not tell the server that worker {0} stops: {1}", identity, e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteWorkflowService[" + server.getAddress() + "]";
+  }
+}

@@ -1,0 +1,76 @@
+package dev.durable.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowNotFoundException;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.server.DurableServer;
+import dev.durable.internal.service.WorkflowService;
+import dev.durable.testing.Eventually;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The remote service itself: graceful shutdown, the missing-transport error. */
+class RemoteServiceTest {
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void closingTheServerAnswersPendingLongPollsWithNoTaskAtOnce() throws Exception {
+    DurableGrpcServer server = DurableGrpcServer.newBuilder().setDataDir(dir).setAddress("127.0.0.1:0").build().start();
+    try (WorkflowClient client = WorkflowClient.connect(server.address())) {
+      WorkflowService service = client.workflowService();
+      // Polls that would wait ten minutes: only the drain can end them within the test's timeout.
+      var poll = CompletableFuture.supplyAsync(() -> service.pollActivityTask(
+          new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10))));
+      var workflowPoll = CompletableFuture.supplyAsync(() -> service.pollWorkflowTask(
+          new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10))));
+      Eventually.eventually("both polls wait at the server", () -> server.pendingPolls() == 2);
+      server.close();
+      assertEquals(Optional.empty(), poll.get());
+      assertEquals(Optional.empty(), workflowPoll.get());
+    }
+    // The data dir was closed: another server opens it.
+    try (DurableGrpcServer again = DurableGrpcServer.newBuilder().setDataDir(dir).setAddress("127.0.0.1:0").build().start();
+         WorkflowClient client = WorkflowClient.connect(again.address())) {
+      var e = assertThrows(WorkflowNotFoundException.class, () -> client.newUntypedWorkflowStub("nope").signal("s"));
+      assertEquals("DURABLE-207", e.getCode());
+      assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void anEmbeddedServerServedAgainHandsTasksToPollersThatWereDrained() throws Exception {
+    try (DurableServer engine = DurableServer.newBuilder().setDataDir(dir).build().start()) {
+      DurableGrpcServer first = DurableGrpcServer.newBuilder().setEmbeddedServer(engine).setAddress("127.0.0.1:0")
+          .build().start();
+      try (WorkflowClient client = WorkflowClient.connect(first.address())) {
+        var poll = CompletableFuture.supplyAsync(() -> client.workflowService().pollWorkflowTask(
+            new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10))));
+        Eventually.eventually("the poll waits at the server", () -> first.pendingPolls() == 1);
+        first.close();
+        assertEquals(Optional.empty(), poll.get());
+      }
+      try (DurableGrpcServer second = DurableGrpcServer.newBuilder().setEmbeddedServer(engine)
+              .setAddress("127.0.0.1:0").build().start();
+           WorkflowClient client = WorkflowClient.connect(second.address())) {
+        client.newUntypedWorkflowStub("Greeting", WorkflowOptions.newBuilder().setTaskQueue("q")
+            .setWorkflowId("after-drain").build()).start("x");
+        // The same worker identity gets the task: draining left no mark in the engine.
+        var task = client.workflowService().pollWorkflowTask(
+            new WorkflowService.PollRequest("q", "worker-1", Duration.ofMinutes(10)));
+        assertEquals("after-drain", task.orElseThrow().workflowId());
+      }
+    }
+  }
+}

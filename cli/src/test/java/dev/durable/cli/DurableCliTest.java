@@ -1,0 +1,508 @@
+package dev.durable.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowHistory;
+import dev.durable.server.DurableServer;
+import dev.durable.testing.Eventually;
+import dev.durable.testing.ManualClock;
+import dev.durable.worker.Worker;
+import dev.durable.worker.WorkflowReplayer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI run in-process: on a data dir it opens itself, and on a live server (with a worker and a
+ * manual clock, so that times in tables are fixed) the way it will be with --address.
+ */
+class DurableCliTest {
+  private static final String RUN_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+
+  @TempDir
+  Path dir;
+
+  private DurableServer server;
+  private WorkflowClient client;
+  private Worker worker;
+  private final Fixtures.GateImpl gate = new Fixtures.GateImpl();
+  private final ManualClock clock = new ManualClock();
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() {
+      return Json.parse(out, "output");
+    }
+  }
+
+  static Run execute(Target target, String... args) {
+    return execute(Map.of(), target, args);
+  }
+
+  static Run execute(Map<String, String> env, Target target, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = DurableCli.execute(args, new PrintWriter(out), new PrintWriter(err), env, target);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** Runs against the data dir, which the CLI opens itself. */
+  Run cli(String... args) {
+    String[] withDir = new String[args.length + 2];
+    int split = args[0].equals("history") ? 2 : args[0].equals("workflow") ? 2 : 1;
+    System.arraycopy(args, 0, withDir, 0, split);
+    withDir[split] = "--data-dir";
+    withDir[split + 1] = dir.toString();
+    System.arraycopy(args, split, withDir, split + 2, args.length - split);
+    return execute(null, withDir);
+  }
+
+  /** Runs against the live server this test holds (worker attached once {@link #startWorker()} ran). */
+  Run live(String... args) {
+    Target target = create -> new Session(client, false, () -> {});
+    return execute(target, args);
+  }
+
+  void openServer() {
+    server = DurableServer.newBuilder().setDataDir(dir).setClock(clock).build().start();
+    client = WorkflowClient.newInstance(server);
+    worker = Worker.newBuilder(client, "approvals")
+        .registerWorkflowImplementationTypes(Fixtures.ApprovalImpl.class, Fixtures.RefusalImpl.class,
+            Fixtures.HoldingImpl.class)
+        .registerActivitiesImplementations(new Fixtures.GreetingsImpl(), gate)
+        .build();
+  }
+
+  void startWorker() {
+    worker.start();
+  }
+
+  @AfterEach
+  void closeServer() {
+    if (server != null) {
+      for (var d : client.listWorkflows(false, 1000)) {
+        assertTrue(client.verifyHistory(d.workflowId()).isValid(), client.verifyHistory(d.workflowId()).toString());
+      }
+      worker.close();
+      client.close();
+      server.close();
+    }
+  }
+
+  private static void assertOk(Run r) {
+    assertEquals(0, r.exit(), () -> "exit status; stderr: " + r.err() + " stdout: " + r.out());
+    assertEquals("", r.err());
+  }
+
+  private static void assertMatches(String regex, String actual) {
+    assertTrue(Pattern.compile(regex, Pattern.DOTALL).matcher(actual).matches(),
+        () -> "expected to match\n" + regex + "\nbut was\n" + actual);
+  }
+
+  @Test
+  void workflowStartedAndSignaledOnADataDirIsCompletedByAWorkerAndItsHistoryReplays() throws Exception {
+    Run start = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "order-1",
+        "--input", "\"Ann\"", "--input", "42");
+    assertOk(start);
+    assertMatches("Workflow ID  order-1\nRun ID       " + RUN_ID + "\n", start.out());
+    String runId = start.out().lines().toList().get(1).substring("Run ID       ".length());
+
+    Run signal = cli("workflow", "signal", "order-1", "approve", "\"bob\"", "[\"fast\", \"ok\"]");
+    assertOk(signal);
+    assertEquals("Workflow ID  order-1\nRun ID       " + runId + "\nSignal       approve\n", signal.out());
+
+    Run waiting = cli("workflow", "result", "order-1");
+    assertEquals(ExitCodes.UNAVAILABLE, waiting.exit());
+    assertEquals("", waiting.out());
+    assertEquals("DURABLE-272 waiting for running workflow 'order-1' needs a worker, and none can poll a data dir"
+        + " that the CLI opened itself (--data-dir). Run a Durable server on the data dir with your workers"
+        + " attached and use --address HOST:PORT.\n", waiting.err());
+    Run query = cli("workflow", "query", "order-1", "state", "\"now: \"");
+    assertEquals(ExitCodes.UNAVAILABLE, query.exit());
+    assertTrue(query.err().startsWith("DURABLE-272 a query needs a worker"), query.err());
+
+    openServer();
+    startWorker();
+    assertEquals("Hello, Ann: 42 approved by bob [fast, ok]",
+        client.newUntypedWorkflowStub("order-1").getResult(String.class));
+    closeServer();
+    server = null;
+
+    Run result = cli("workflow", "result", "order-1");
+    assertOk(result);
+    assertEquals("\"Hello, Ann: 42 approved by bob [fast, ok]\"\n", result.out());
+    Run resultJson = cli("workflow", "result", "order-1", "--output", "json");
+    assertOk(resultJson);
+    assertEquals("{\n  \"workflowId\" : \"order-1\",\n  \"runId\" : \"" + runId + "\",\n  \"status\" : \"COMPLETED\",\n"
+        + "  \"result\" : \"Hello, Ann: 42 approved by bob [fast, ok]\"\n}\n", resultJson.out());
+
+    Run show = cli("workflow", "show", "order-1");
+    assertOk(show);
+    assertMatches("ID  TIME                      TYPE                        DETAILS\n"
+        + "1   " + TIME + "  WorkflowExecutionStarted    workflowId=order-1 workflowType=Approval taskQueue=approvals"
+        + " input=\\[\"Ann\", 42\\]\n"
+        + "2   " + TIME + "  WorkflowExecutionSignaled   signalName=approve input=\\[\"bob\", \\[\"fast\",\"ok\"\\]\\]\n"
+        + "3   " + TIME + "  WorkflowTaskCompleted       lastSeenEventId=2 workflowTime=\\S+ identity=\\S+\n"
+        + "4   " + TIME + "  ActivityTaskScheduled       seq=1 activityType=Greet input=\\[\"Ann\"\\]\n"
+        + "5   " + TIME + "  ActivityTaskCompleted       seq=1 scheduledEventId=4 attempt=1 result=\"Hello, Ann\"\n"
+        + "6   " + TIME + "  WorkflowTaskCompleted       lastSeenEventId=5 workflowTime=\\S+ identity=\\S+\n"
+        + "7   " + TIME + "  WorkflowExecutionCompleted  result=\"Hello, Ann: 42 approved by bob \\[fast, ok\\]\"\n",
+        show.out());
+
+    Run export = cli("history", "export", "order-1");
+    assertOk(export);
+    WorkflowReplayer.replayWorkflowExecution(export.out(), Fixtures.ApprovalImpl.class);
+    Path histories = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-histories"));
+    Files.writeString(histories.resolve("order-1.json"), export.out());
+    var replayed = WorkflowReplayer.replayWorkflowExecutions(WorkflowReplayer.readHistories(histories), false,
+        Fixtures.ApprovalImpl.class);
+    assertTrue(replayed.ok(), replayed.toString());
+    assertEquals(1, replayed.replayed());
+    WorkflowHistory history = WorkflowHistory.fromJson(export.out());
+    assertEquals(runId, history.getRunId());
+    assertEquals(7, history.getEvents().size());
+    assertEquals(export.out(), cli("workflow", "show", "order-1", "-o", "json").out());
+
+    Run list = cli("workflow", "list");
+    assertOk(list);
+    assertMatches("WORKFLOW ID  TYPE      STATUS     TASK QUEUE  START TIME                CLOSE TIME                RUN ID\n"
+        + "order-1      Approval  COMPLETED  approvals   " + TIME + "  " + TIME + "  " + runId + "\n", list.out());
+  }
+
+  @Test
+  void describeListQueryAndResultOnALiveServerPrintExactTablesAndJson() {
+    openServer();
+    Run start = live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "order-2",
+        "--input", "\"Cy\"", "--input", "7", "-o", "json");
+    assertOk(start);
+    String runId = start.json().get("runId").asText();
+    assertEquals("{\n  \"workflowId\" : \"order-2\",\n  \"runId\" : \"" + runId + "\"\n}\n", start.out());
+
+    Run describe = live("workflow", "describe", "order-2");
+    assertOk(describe);
+    assertEquals(""
+        + "Workflow ID                 order-2\n"
+        + "Run ID                      " + runId + "\n"
+        + "Type                        Approval\n"
+        + "Task queue                  approvals\n"
+        + "Status                      RUNNING\n"
+        + "Start time                  2030-01-01T00:00:00.000Z\n"
+        + "Close time                  -\n"
+        + "History length              1\n"
+        + "Workflow task attempt       1\n"
+        + "Last workflow task failure  -\n"
+        + "Search attributes           -\n", describe.out());
+    Run describeJson = live("workflow", "describe", "order-2", "--output", "JSON");
+    assertOk(describeJson);
+    assertEquals("{\n"
+        + "  \"workflowId\" : \"order-2\",\n"
+        + "  \"runId\" : \"" + runId + "\",\n"
+        + "  \"workflowType\" : \"Approval\",\n"
+        + "  \"taskQueue\" : \"approvals\",\n"
+        + "  \"status\" : \"RUNNING\",\n"
+        + "  \"startTime\" : \"2030-01-01T00:00:00Z\",\n"
+        + "  \"closeTime\" : null,\n"
+        + "  \"historyLength\" : 1,\n"
+        + "  \"searchAttributes\" : { },\n"
+        + "  \"workflowTaskAttempt\" : 1,\n"
+        + "  \"lastWorkflowTaskFailure\" : null,\n"
+        + "  \"pendingActivities\" : [ ]\n"
+        + "}\n", describeJson.out());
+
+    startWorker();
+    Run query = live("workflow", "query", "order-2", "state", "\"now: \"");
+    assertOk(query);
+    assertEquals("\"now: waiting\"\n", query.out());
+
+    Run tooEarly = live("workflow", "result", "order-2", "--timeout", "0s");
+    assertEquals(ExitCodes.TIMED_OUT, tooEarly.exit());
+    assertEquals("DURABLE-273 workflow 'order-2' is still running after PT0S. Wait longer with a larger --timeout,"
+        + " or see what it waits for with 'durable workflow describe order-2'.\n", tooEarly.err());
+
+    assertOk(live("workflow", "signal", "order-2", "approve", "\"dee\"", "[]"));
+    Run result = live("workflow", "result", "order-2");
+    assertOk(result);
+    assertEquals("\"Hello, Cy: 7 approved by dee []\"\n", result.out());
+    Run queryJson = live("workflow", "query", "order-2", "state", "\"\"", "-o", "json");
+    assertOk(queryJson);
+    assertEquals("{\n  \"workflowId\" : \"order-2\",\n  \"query\" : \"state\",\n  \"result\" : \"approved by dee\"\n}\n",
+        queryJson.out());
+
+    clock.advance(Duration.ofMinutes(1));
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "order-3",
+        "--input", "\"Ed\"", "--input", "1"));
+    Run list = live("workflow", "list", "-o", "json");
+    assertOk(list);
+    JsonNode workflows = list.json().get("workflows");
+    assertEquals(2, workflows.size());
+    assertEquals("order-3", workflows.get(0).get("workflowId").asText());
+    assertEquals("RUNNING", workflows.get(0).get("status").asText());
+    assertEquals("order-2", workflows.get(1).get("workflowId").asText());
+    assertEquals("2030-01-01T00:00:00Z", workflows.get(1).get("closeTime").asText());
+    assertEquals("[\"order-2\"]", ids(live("workflow", "list", "--status", "completed", "-o", "json")));
+    assertEquals("[\"order-3\"]", ids(live("workflow", "list", "--status", "RUNNING", "-o", "json")));
+    assertEquals("[\"order-3\"]", ids(live("workflow", "list", "--limit", "1", "-o", "json")));
+    assertEquals("[]", ids(live("workflow", "list", "--status", "FAILED", "-o", "json")));
+    Run table = live("workflow", "list", "--status", "RUNNING");
+    assertEquals("WORKFLOW ID  TYPE      STATUS   TASK QUEUE  START TIME                CLOSE TIME  RUN ID\n"
+        + "order-3      Approval  RUNNING  approvals   2030-01-01T00:01:00.000Z  -           "
+        + client.newUntypedWorkflowStub("order-3").describe().orElseThrow().runId() + "\n", table.out());
+
+    Run again = live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "order-3");
+    assertEquals(ExitCodes.ALREADY_STARTED, again.exit());
+    assertTrue(again.err().startsWith("DURABLE-208 workflow id 'order-3' is already running"), again.err());
+  }
+
+  private static String ids(Run r) {
+    assertOk(r);
+    StringBuilder sb = new StringBuilder("[");
+    for (JsonNode w : r.json().get("workflows")) {
+      sb.append(sb.length() > 1 ? "," : "").append('"').append(w.get("workflowId").asText()).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  @Test
+  void failedCanceledAndTerminatedWorkflowsExitWithStatus3AndSayWhy() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-9\""));
+    Run failed = live("workflow", "result", "r-1");
+    assertEquals(ExitCodes.WORKFLOW_FAILED, failed.exit());
+    assertEquals("", failed.out());
+    assertTrue(failed.err().matches("DURABLE-211 workflow 'r-1' \\(run " + RUN_ID + ", Refusal\\) ended FAILED: .*"
+        + "order o-9 does not exist.*\n"), failed.err());
+    assertEquals(1, failed.err().lines().count(), "one line: " + failed.err());
+    Run failedJson = live("workflow", "result", "r-1", "-o", "json");
+    assertEquals(ExitCodes.WORKFLOW_FAILED, failedJson.exit());
+    JsonNode doc = failedJson.json();
+    assertEquals("FAILED", doc.get("status").asText());
+    assertEquals("APPLICATION", doc.get("failure").get("kind").asText());
+    assertEquals("OrderNotFound", doc.get("failure").get("type").asText());
+    assertEquals("order o-9 does not exist", doc.get("failure").get("message").asText());
+
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "c-1",
+        "--input", "\"Flo\"", "--input", "3"));
+    Run cancel = live("workflow", "cancel", "c-1");
+    assertOk(cancel);
+    assertTrue(cancel.out().startsWith("Workflow ID  c-1\nRun ID       "), cancel.out());
+    Run canceled = live("workflow", "result", "c-1", "-o", "json");
+    assertEquals(ExitCodes.WORKFLOW_FAILED, canceled.exit());
+    assertEquals("CANCELED", canceled.json().get("status").asText());
+    assertEquals("CANCELED", canceled.json().get("failure").get("kind").asText());
+
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "t-1",
+        "--input", "\"Gus\"", "--input", "4"));
+    Run terminate = live("workflow", "terminate", "t-1", "--reason", "duplicate order", "-o", "json");
+    assertOk(terminate);
+    assertEquals("TERMINATED", terminate.json().get("status").asText());
+    Run terminated = live("workflow", "result", "t-1", "-o", "json");
+    assertEquals(ExitCodes.WORKFLOW_FAILED, terminated.exit());
+    assertEquals("TERMINATED", terminated.json().get("failure").get("kind").asText());
+    assertEquals("duplicate order", terminated.json().get("failure").get("message").asText());
+    assertTrue(terminated.err().startsWith("DURABLE-211 workflow 't-1'"), terminated.err());
+
+    Run signalClosed = live("workflow", "signal", "t-1", "approve", "\"x\"", "[]");
+    assertEquals(ExitCodes.NOT_FOUND, signalClosed.exit());
+    assertTrue(signalClosed.err().startsWith("DURABLE-207 workflow 't-1' is TERMINATED (run "), signalClosed.err());
+  }
+
+  @Test
+  void badInputIsRefusedWithOneLineNamingTheProblemAndStatus1() throws Exception {
+    Run unknown = execute(null, "workflow", "start", "--type", "A", "--task-queue", "q", "--bogus");
+    assertEquals(ExitCodes.USAGE, unknown.exit());
+    assertTrue(unknown.err().startsWith("DURABLE-270 "), unknown.err());
+    assertTrue(unknown.err().contains("'--bogus'") && unknown.err().endsWith("See 'durable workflow start --help'.\n"),
+        unknown.err());
+    assertEquals(1, unknown.err().lines().count());
+
+    Run both = execute(null, "workflow", "list", "--data-dir", dir.toString(), "--address", "127.0.0.1:7233");
+    assertEquals(ExitCodes.USAGE, both.exit());
+    assertEquals("DURABLE-270 --data-dir opens a data dir directly and cannot be combined with --address, --token or"
+        + " --tls options: give one or the other.\n", both.err());
+    Run halfTls = execute(null, "workflow", "list", "--tls-cert", "c.pem");
+    assertEquals(ExitCodes.USAGE, halfTls.exit());
+    assertTrue(halfTls.err().startsWith("DURABLE-270 --tls-cert and --tls-key go together"), halfTls.err());
+
+    Run notJson = cli("workflow", "start", "--type", "Approval", "--task-queue", "q", "--input", "Ann");
+    assertEquals(ExitCodes.USAGE, notJson.exit());
+    assertTrue(notJson.err().startsWith("DURABLE-270 --input value 1 (Ann) is not JSON: "), notJson.err());
+    assertTrue(notJson.err().endsWith("Give one JSON value; quote strings: '\"text\"'.\n"), notJson.err());
+
+    Path input = dir.resolveSibling(dir.getFileName() + "-input.json");
+    Files.writeString(input, "{\"not closed\": ");
+    Run badFile = cli("workflow", "start", "--type", "Approval", "--task-queue", "q", "--input-file", input.toString());
+    assertEquals(ExitCodes.USAGE, badFile.exit());
+    assertTrue(badFile.err().startsWith("DURABLE-270 --input-file " + input + " is not JSON"), badFile.err());
+    Run inputs = cli("workflow", "start", "--type", "A", "--task-queue", "q", "--input", "1", "--input-file", input.toString());
+    assertEquals(ExitCodes.USAGE, inputs.exit());
+    assertTrue(inputs.err().startsWith("DURABLE-270 give the workflow's arguments with --input or with --input-file"));
+
+    Run badDuration = cli("workflow", "result", "x", "--timeout", "soon");
+    assertEquals(ExitCodes.USAGE, badDuration.exit());
+    assertTrue(badDuration.err().contains("'soon' is not a duration: use 30s, 5m, 2h, 1d, 250ms or ISO-8601"),
+        badDuration.err());
+
+    Run missingDir = cli("workflow", "list");
+    assertEquals(ExitCodes.UNAVAILABLE, missingDir.exit());
+    assertEquals("DURABLE-271 no Durable data dir at " + dir.toAbsolutePath() + " (it has no db/ directory). Check the"
+        + " path; only 'durable workflow start' creates a new data dir.\n", missingDir.err());
+    assertFalse(Files.exists(dir.resolve("db")), "a read command must not create a data dir");
+
+    Files.writeString(input, "[1, {\"a\": null}]");
+    Run fromFile = cli("workflow", "start", "--type", "Approval", "--task-queue", "q", "--workflow-id", "f-1",
+        "--input-file", input.toString());
+    assertOk(fromFile);
+    Run show = cli("workflow", "show", "f-1");
+    assertTrue(show.out().contains("input=[[1,{\"a\":null}]]"), show.out());
+
+    Run notFound = cli("workflow", "describe", "nope");
+    assertEquals(ExitCodes.NOT_FOUND, notFound.exit());
+    assertEquals("DURABLE-207 no workflow has id 'nope'. Check the id; 'durable workflow list' shows the workflows.\n",
+        notFound.err());
+    Run showNotFound = cli("workflow", "show", "nope");
+    assertEquals(ExitCodes.NOT_FOUND, showNotFound.exit());
+    assertTrue(showNotFound.err().startsWith("DURABLE-207 "), showNotFound.err());
+    assertFalse(showNotFound.err().contains("\tat "), "no stack trace without --verbose");
+    Run verbose = cli("workflow", "show", "nope", "--verbose");
+    assertEquals(ExitCodes.NOT_FOUND, verbose.exit());
+    assertTrue(verbose.err().contains("\tat dev.durable."), "stack trace with --verbose: " + verbose.err());
+  }
+
+  @Test
+  void aDataDirHeldByAServerIsRefusedWithAHintToUseAddress() {
+    openServer();
+    Run r = cli("workflow", "list");
+    assertEquals(ExitCodes.UNAVAILABLE, r.exit());
+    assertTrue(r.err().startsWith("DURABLE-301 data dir " + dir.toAbsolutePath() + " is in use by another server"),
+        r.err());
+    assertTrue(r.err().endsWith("If a Durable server runs on it, talk to that server with --address HOST:PORT instead"
+        + " of --data-dir.\n"), r.err());
+    assertEquals(1, r.err().lines().count());
+  }
+
+  @Test
+  void helpListsTheCommandsAndTheExitStatuses() {
+    Run help = execute(null, "--help");
+    assertOk(help);
+    assertTrue(help.out().contains("workflow  Start, list, count, describe, show"), help.out());
+    assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
+    Run workflowHelp = execute(null, "workflow", "--help");
+    for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",
+        "result"}) {
+      assertTrue(workflowHelp.out().contains("\n  " + command + " "), command + " in\n" + workflowHelp.out());
+    }
+  }
+
+  @Test
+  void anUnreachableServerFromDurableAddressIsReportedWithItsAddressAndStatus6() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Run r = execute(Map.of("DURABLE_ADDRESS", "127.0.0.1:" + port), null, "workflow", "describe", "order-1");
+    assertEquals(ExitCodes.UNAVAILABLE, r.exit(), r.err());
+    assertTrue(r.err().startsWith("DURABLE-261 ") && r.err().contains("127.0.0.1:" + port), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    Run flag = execute(Map.of("DURABLE_ADDRESS", "127.0.0.1:1"), null, "workflow", "describe", "order-1",
+        "--address", "127.0.0.1:" + port);
+    assertTrue(flag.err().contains("127.0.0.1:" + port), "--address wins over DURABLE_ADDRESS: " + flag.err());
+  }
+
+  @Test
+  void describeListsPendingActivities() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Holding", "--task-queue", "approvals", "--workflow-id", "h-1"));
+    Run describe = Eventually.eventually("the activity to be running", () -> live("workflow", "describe", "h-1"),
+        r -> r.out().contains("STARTED"));
+    assertMatches(".*Search attributes           -\n\n"
+        + "Pending activities:\n"
+        + "ACTIVITY ID  TYPE  STATE    ATTEMPT  SCHEDULED                 LAST HEARTBEAT  NEXT ATTEMPT  LAST FAILURE\n"
+        + "1            Pass  STARTED  1        2030-01-01T00:00:00.000Z  -               -             -\n", describe.out());
+    JsonNode pending = live("workflow", "describe", "h-1", "-o", "json").json().get("pendingActivities").get(0);
+    assertEquals("Pass", pending.get("activityType").asText());
+    assertEquals("STARTED", pending.get("state").asText());
+    assertEquals(1, pending.get("attempt").asInt());
+    assertEquals("2030-01-01T00:00:00Z", pending.get("scheduledTime").asText());
+    assertTrue(pending.get("lastFailure").isNull());
+    gate.release.countDown();
+    Run result = live("workflow", "result", "h-1");
+    assertOk(result);
+    assertEquals("\"passed\"\n", result.out());
+  }
+
+  @Test
+  void serverStartOnABusyPortFailsWithStatus6AndLeavesTheDataDirFree() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run r = execute(null, "server", "start", "--data-dir", dir.toString(), "--address", "127.0.0.1:" + busy.getLocalPort());
+      assertEquals(ExitCodes.UNAVAILABLE, r.exit(), r.err());
+      assertTrue(r.err().startsWith("DURABLE-267 cannot listen on 127.0.0.1:" + busy.getLocalPort()), r.err());
+      assertEquals("", r.out());
+    }
+    Run missingKey = execute(null, "server", "start", "--data-dir", dir.toString(), "--tls-cert", "server.pem");
+    assertEquals(ExitCodes.USAGE, missingKey.exit());
+    assertEquals("DURABLE-270 --tls-cert and --tls-key go together: give both to serve TLS, or neither.\n",
+        missingKey.err());
+    Run noDir = execute(null, "server", "start");
+    assertEquals(ExitCodes.USAGE, noDir.exit());
+    assertTrue(noDir.err().startsWith("DURABLE-270 Missing required option: '--data-dir=DIR'"), noDir.err());
+    openServer(); // the failed start released the data dir
+  }
+
+  @Test
+  void listAndCountFilterByStatusTypeTimeAndSearchAttributes() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "a-1",
+        "--input", "\"A\"", "--input", "1", "--search-attribute", "CustomerId=\"c-1\"", "--search-attribute", "Total=10"));
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "a-2",
+        "--input", "\"B\"", "--input", "2", "--search-attribute", "CustomerId=\"c-2\"", "--search-attribute", "Total=200"));
+    assertOk(live("workflow", "terminate", "a-2"));
+    clock.advance(Duration.ofMinutes(1));
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-1\""));
+    assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", "r-1").exit());
+
+    assertEquals("[\"r-1\"]", ids(live("workflow", "list", "--type", "Refusal", "-o", "json")));
+    assertEquals("[\"a-2\"]", ids(live("workflow", "list", "--search-attribute", "CustomerId=\"c-2\"", "-o", "json")));
+    assertEquals("[\"a-2\"]", ids(live("workflow", "list", "--search-attribute-range", "Total=100..", "-o", "json")));
+    assertEquals("[\"a-1\"]", ids(live("workflow", "list", "--search-attribute-range", "Total=..100", "-o", "json")));
+    assertEquals("[\"r-1\"]", ids(live("workflow", "list", "--started-after", "2030-01-01T00:00:30Z", "-o", "json")));
+    assertEquals("[\"r-1\",\"a-2\"]", ids(live("workflow", "list", "--status", "FAILED,TERMINATED", "-o", "json")));
+    assertEquals("[\"a-1\"]", ids(live("workflow", "list", "--status", "running", "--task-queue", "approvals",
+        "--started-before", "2030-01-02", "-o", "json")));
+    Run count = live("workflow", "count", "--status", "RUNNING", "--status", "TERMINATED");
+    assertOk(count);
+    assertEquals("2\n", count.out());
+    assertEquals("{\n  \"count\" : 3\n}\n", live("workflow", "count", "-o", "json").out());
+
+    Run describe = live("workflow", "describe", "a-1");
+    assertTrue(describe.out().contains("\nSearch attributes           CustomerId=\"c-1\" Total=10\n"), describe.out());
+    JsonNode attributes = live("workflow", "describe", "a-1", "-o", "json").json().get("searchAttributes");
+    assertEquals("c-1", attributes.get("CustomerId").asText());
+    assertEquals(10, attributes.get("Total").asLong());
+
+    Run badName = live("workflow", "list", "--search-attribute", "no spaces=1");
+    assertEquals(ExitCodes.USAGE, badName.exit(), badName.err());
+    assertTrue(badName.err().startsWith("DURABLE-254 invalid workflow filter: "), badName.err());
+    Run badRange = live("workflow", "list", "--search-attribute-range", "Total=lots..");
+    assertEquals(ExitCodes.USAGE, badRange.exit());
+    assertEquals("DURABLE-270 --search-attribute-range Total: 'lots' is neither a number nor a time (ISO-8601 UTC"
+        + " such as 2026-11-26T10:00:00Z)\n", badRange.err());
+  }
+}

@@ -122,6 +122,10 @@ public final class ChildJvm implements AutoCloseable {
       cp.add(System.getProperty("java.class.path"));
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+      // RocksDB unpacks its native library into java.io.tmpdir and deletes it only on a normal exit:
+      // a killed child's copy (15 MB) stays behind, so it goes into the test's own directory.
+      Path tmp = Files.createDirectories(dir.resolve(name + ".tmp"));
+      command.add("-Djava.io.tmpdir=" + tmp);
       command.addAll(jvmOptions);
       if (jar != null) {
         command.addAll(List.of("-jar", jar.toString()));

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Checks a data dir that child JVMs wrote, in this JVM, once they have exited: every workflow's
- * stored history must pass {@link WorkflowClient#verifyHistory}.
+ * stored history must pass {@link WorkflowClient#verifyHistory}, and so must every earlier run.
  */
 public final class StoredHistories {
   /** So that opening the dir fires no timer and times nothing out: it only reads. */
@@ -35,8 +35,11 @@ public final class StoredHistories {
         try (DurableServer server = DurableServer.newBuilder().setDataDir(dir).setClock(FROZEN).build().start();
              WorkflowClient client = WorkflowClient.newInstance(server)) {
           List<String> problems = new ArrayList<>();
+          var core = (dev.durable.internal.server.ServerCore) server.workflowService();
           for (WorkflowDescription d : client.listWorkflows(false, Integer.MAX_VALUE)) {
             client.verifyHistory(d.workflowId()).problems().forEach(p -> problems.add(d.workflowId() + ": " + p));
+            core.verifyRun(d.runId()).problems().forEach(p -> problems.add(d.workflowId() + " run " + d.runId() + ": "
+                + p));
           }
           assertEquals(List.of(), problems, "history validator on " + dir);
         }
@@ -53,9 +56,12 @@ public final class StoredHistories {
       List<WorkflowDescription> all = client.listWorkflows(false, Integer.MAX_VALUE);
       assertFalse(all.isEmpty(), "no workflow in " + dataDir);
       List<String> problems = new ArrayList<>();
+      var core = (dev.durable.internal.server.ServerCore) server.workflowService();
       for (WorkflowDescription d : all) {
         HistoryVerification v = client.verifyHistory(d.workflowId());
         v.problems().forEach(p -> problems.add(d.workflowId() + ": " + p));
+        // Every run, not only the latest of its id: chains of continue-as-new and retries leave several.
+        core.verifyRun(d.runId()).problems().forEach(p -> problems.add(d.workflowId() + " run " + d.runId() + ": " + p));
       }
       assertEquals(List.of(), problems, "history validator on " + dataDir);
       return all;

@@ -22,6 +22,11 @@ import java.util.Map;
  * @param searchAttributes the run's search attributes by name (values are {@code String},
  *     {@code Long}, {@code Double}, {@code Boolean}, {@code Instant} or {@code List<String>});
  *     unmodifiable
+ * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
+ * @param parentRunId the parent's run id when this is a child workflow, else null
+ * @param continuedFromRunId the run this one continues (continue-as-new or a retry), or null
+ * @param attempt the attempt of this run, from 1 (above 1 for a workflow retry)
+ * @param pendingChildren the child workflows it has started and waits for
  */
 public record WorkflowDescription(
     String workflowId,
@@ -35,20 +40,35 @@ public record WorkflowDescription(
     List<PendingActivityInfo> pendingActivities,
     int workflowTaskAttempt,
     String lastWorkflowTaskFailure,
-    Map<String, Object> searchAttributes) {
+    Map<String, Object> searchAttributes,
+    String parentWorkflowId,
+    String parentRunId,
+    String continuedFromRunId,
+    int attempt,
+    List<PendingChildInfo> pendingChildren) {
 
-  /** Creates the description; the search attributes are copied (null means none). */
+  /** Creates the description; the search attributes and pending children are copied (null means none). */
   public WorkflowDescription {
     searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(searchAttributes));
+    pendingChildren = pendingChildren == null ? List.of() : List.copyOf(pendingChildren);
   }
 
-  /** A description without search attributes. */
+  /** A description of a first, top-level run without children. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure,
+      Map<String, Object> searchAttributes) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, searchAttributes, null, null, null, 1, List.of());
+  }
+
+  /** A description of a first, top-level run without children or search attributes. */
   public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
       WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
       List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure) {
     this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
-        workflowTaskAttempt, lastWorkflowTaskFailure, Map.of());
+        workflowTaskAttempt, lastWorkflowTaskFailure, Map.of(), null, null, null, 1, List.of());
   }
 
   /** Returns whether the run is closed (completed, failed, canceled, terminated or timed out). */

@@ -14,9 +14,11 @@ public final class WorkflowOptions {
   private final WorkflowIdReusePolicy workflowIdReusePolicy;
   private final Duration workflowExecutionTimeout;
   private final Duration workflowRunTimeout;
+  private final dev.durable.common.RetryOptions retryOptions;
   private final java.util.Map<String, Object> searchAttributes;
 
   private WorkflowOptions(Builder b) {
+    this.retryOptions = b.retryOptions;
     this.searchAttributes = dev.durable.internal.model.SearchAttributes.toJava(
         dev.durable.internal.model.SearchAttributes.toValues(b.searchAttributes));
     this.taskQueue = b.taskQueue;
@@ -62,6 +64,11 @@ public final class WorkflowOptions {
     return workflowRunTimeout;
   }
 
+  /** Returns how a failed run is retried, or null for no retry (the default). */
+  public dev.durable.common.RetryOptions getRetryOptions() {
+    return retryOptions;
+  }
+
   /** Returns the search attributes the run starts with, by name (empty for none); unmodifiable. */
   public java.util.Map<String, Object> getSearchAttributes() {
     return searchAttributes;
@@ -75,9 +82,25 @@ public final class WorkflowOptions {
     private WorkflowIdReusePolicy workflowIdReusePolicy = WorkflowIdReusePolicy.ALLOW_DUPLICATE;
     private Duration workflowExecutionTimeout;
     private Duration workflowRunTimeout;
+    private dev.durable.common.RetryOptions retryOptions;
     private java.util.Map<String, ?> searchAttributes = java.util.Map.of();
 
     private Builder() {}
+
+    /**
+     * Makes the server retry the workflow when a run fails (default: no retry). A run that ends
+     * with a failure that is retryable under {@code retryOptions} (not built with
+     * {@code ApplicationFailure.newNonRetryableFailure}, its type not in {@code setDoNotRetry}),
+     * or that passes its run timeout, is followed by a new run with the same workflow id and
+     * input after the backoff; the backoff waits on a durable timer and {@code
+     * Workflow.getInfo().attempt()} counts up. Attempts stop at {@code maximumAttempts} (0:
+     * unlimited) or when the next run would start after the execution timeout. Canceled and
+     * terminated runs are not retried. {@code getResult} waits for the last attempt.
+     */
+    public Builder setRetryOptions(dev.durable.common.RetryOptions retryOptions) {
+      this.retryOptions = retryOptions;
+      return this;
+    }
 
     /** Sets the task queue; the worker must poll the same string. Required. */
     public Builder setTaskQueue(String taskQueue) {
@@ -120,9 +143,9 @@ public final class WorkflowOptions {
      * server restarts; a deadline that passed while the server was down closes the run as soon
      * as the server starts.
      *
-     * <p>A workflow has one run until continue-as-new exists, so this deadline and the one of
-     * {@link #setWorkflowRunTimeout} are the same kind of limit: the run ends at whichever comes
-     * first.
+     * <p>The execution timeout spans the whole chain of runs of the workflow id (continue-as-new
+     * and retries), counted from the first run's start; {@link #setWorkflowRunTimeout} limits
+     * each run. A run ends at whichever comes first.
      */
     public Builder setWorkflowExecutionTimeout(Duration timeout) {
       this.workflowExecutionTimeout = timeout;
@@ -130,9 +153,10 @@ public final class WorkflowOptions {
     }
 
     /**
-     * Sets how long one run of the workflow may run (default: no limit), with the same effect as
-     * {@link #setWorkflowExecutionTimeout}. A workflow has one run until continue-as-new exists,
-     * so the two limits are the same deadline today: the run ends at whichever comes first.
+     * Sets how long one run of the workflow may run (default: no limit), counted from that run's
+     * start, with the same effect as {@link #setWorkflowExecutionTimeout} when it passes. Each run
+     * of a chain (continue-as-new, retries) gets its own run timeout; a run that times out this
+     * way is retried if {@link #setRetryOptions} allows.
      */
     public Builder setWorkflowRunTimeout(Duration timeout) {
       this.workflowRunTimeout = timeout;

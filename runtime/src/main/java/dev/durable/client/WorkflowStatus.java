@@ -16,7 +16,12 @@ public enum WorkflowStatus {
    * The run passed its workflow execution or run timeout; the server closed it and no more
    * workflow code ran (see {@link WorkflowOptions.Builder#setWorkflowExecutionTimeout}).
    */
-  TIMED_OUT;
+  TIMED_OUT,
+  /**
+   * The run ended by continuing as new ({@code Workflow.continueAsNew}): a new run with the same
+   * workflow id carries on, and {@code getResult} follows it.
+   */
+  CONTINUED_AS_NEW;
 
   /** Returns whether the run is closed. */
   public boolean isClosed() {

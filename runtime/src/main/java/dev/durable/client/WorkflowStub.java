@@ -45,9 +45,11 @@ public interface WorkflowStub {
   WorkflowExecution signalWithStart(String signalName, Object[] signalArgs, Object[] startArgs);
 
   /**
-   * Waits for the latest run to close and returns its result.
+   * Waits for the latest run to close and returns its result. A run that continues as new, or
+   * that failed and is retried by the workflow's retry options, is not the end: the wait follows
+   * the workflow id to the run that carries on, and returns the outcome of the last one.
    *
-   * @throws WorkflowFailedException if it failed, was canceled or terminated
+   * @throws WorkflowFailedException if it failed, was canceled, terminated or timed out
    * @throws WorkflowNotFoundException if no workflow has this id
    */
   <R> R getResult(Class<R> resultClass);
@@ -56,7 +58,8 @@ public interface WorkflowStub {
   <R> R getResult(Class<R> resultClass, Type resultType);
 
   /**
-   * Waits at most {@code timeout} for the result.
+   * Waits at most {@code timeout} for the result, following the chain of runs like
+   * {@link #getResult(Class)}.
    *
    * @throws TimeoutException if the run is still running after {@code timeout}
    */

@@ -35,7 +35,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     this.dataDir = b.dataDir;
     this.durability = b.durability;
     this.clock = b.clock;
-    this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength);
+    this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength, b.historyWarningLength);
     this.storeWrapper = b.storeWrapper;
   }
 
@@ -116,6 +116,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     private Clock clock = Clock.systemUTC();
     private int maxPayloadSize = Limits.DEFAULT_MAX_PAYLOAD_SIZE;
     private int maxHistoryLength = Limits.DEFAULT_MAX_HISTORY_LENGTH;
+    private int historyWarningLength;
     private UnaryOperator<Store> storeWrapper = UnaryOperator.identity();
 
     private Builder() {}
@@ -151,10 +152,20 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
 
     /**
      * Sets the history length, in events, at which a run is terminated (DURABLE-224; default
-     * 50,000). A warning (DURABLE-225) is logged once a history reaches a fifth of it.
+     * 50,000). Long-lived workflows avoid it with {@code Workflow.continueAsNew}.
      */
     public Builder setMaxHistoryLength(int events) {
       this.maxHistoryLength = events;
+      return this;
+    }
+
+    /**
+     * Sets the history length, in events, at which a run's history is reported in the log, once
+     * per run (DURABLE-225): the hint to use {@code Workflow.continueAsNew}. Default 10,000, or a
+     * fifth of {@link #setMaxHistoryLength} when that is lower. Must be below the limit.
+     */
+    public Builder setHistoryWarningLength(int events) {
+      this.historyWarningLength = events;
       return this;
     }
 
@@ -171,6 +182,10 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
       }
       Checks.atLeast("maxPayloadSize", maxPayloadSize, 1024);
       Checks.atLeast("maxHistoryLength", maxHistoryLength, 10);
+      if (historyWarningLength != 0 && (historyWarningLength < 1 || historyWarningLength >= maxHistoryLength)) {
+        throw Checks.invalid("historyWarningLength must be between 1 and maxHistoryLength - 1 ("
+            + (maxHistoryLength - 1) + "), got " + historyWarningLength);
+      }
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(clock, "clock");
       return new DurableServer(this);

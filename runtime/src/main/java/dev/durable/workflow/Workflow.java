@@ -35,6 +35,88 @@ public final class Workflow {
   }
 
   /**
+   * Creates a stub that starts a child workflow with default {@link ChildWorkflowOptions}: same
+   * task queue as this workflow, an id derived from this run, parent close policy
+   * {@link ParentClosePolicy#TERMINATE}. See {@link #newChildWorkflowStub(Class, ChildWorkflowOptions)}.
+   *
+   * @param workflowInterface the child's interface, annotated with {@link WorkflowInterface}
+   * @return the stub; it starts one child
+   */
+  public static <T> T newChildWorkflowStub(Class<T> workflowInterface) {
+    return newChildWorkflowStub(workflowInterface, ChildWorkflowOptions.getDefaultInstance());
+  }
+
+  /**
+   * Creates a stub that starts a child workflow. Calling its workflow method starts the child and
+   * waits for its result; {@code Async.function(child::run, args)} starts it without waiting and
+   * returns the promise of its result. A child that fails, is canceled, terminated or times out
+   * (or cannot start because its id is taken) throws {@link dev.durable.failure.ChildWorkflowFailure}
+   * with the reason as its cause. The child is durable like everything else: its start and its
+   * result are recorded in this workflow's history, and a restart in between loses neither.
+   *
+   * <pre>{@code
+   * Payments payments = Workflow.newChildWorkflowStub(Payments.class,
+   *     ChildWorkflowOptions.newBuilder().setWorkflowId("payment-" + orderId).build());
+   * Receipt receipt = payments.pay(order);                 // waits
+   * Promise<Receipt> later = Async.function(other::pay, order); // does not wait
+   * }</pre>
+   *
+   * <p>One stub starts one child. Once its workflow method was called, the stub's signal methods
+   * send signals to the child without waiting (delivered exactly once, after its start); its
+   * query methods are not supported (DURABLE-232): query the child from an activity.
+   *
+   * @param workflowInterface the child's interface, annotated with {@link WorkflowInterface}
+   * @param options the child's id, task queue, timeouts, retries and parent close policy
+   * @return the stub
+   */
+  public static <T> T newChildWorkflowStub(Class<T> workflowInterface, ChildWorkflowOptions options) {
+    return dev.durable.internal.replay.ChildWorkflowStub.create(workflowInterface, options);
+  }
+
+  /**
+   * Returns the promise of the execution (workflow id and run id) of the child that
+   * {@code childStub} started; it completes once the server started the child, or fails with
+   * {@link dev.durable.failure.ChildWorkflowFailure} if it could not.
+   *
+   * @param childStub a stub from {@link #newChildWorkflowStub} whose workflow method was called
+   * @return the promise of the child's execution
+   */
+  public static Promise<dev.durable.client.WorkflowExecution> getWorkflowExecution(Object childStub) {
+    run("Workflow.getWorkflowExecution");
+    return dev.durable.internal.replay.ChildWorkflowStub.execution(childStub);
+  }
+
+  /**
+   * Ends this run and starts a fresh one of the same workflow id with {@code args} as the input
+   * of the workflow method: a new run id and an empty history, in one atomic write. This is how a
+   * workflow that runs for ever (a loop over events, a periodic job) keeps its history short:
+   * every replay reads the whole history, which is bounded (see docs/workflows.md). Clients
+   * waiting with {@code getResult} follow the chain to the last run. This method does not return.
+   *
+   * <pre>{@code
+   * if (Workflow.getInfo().historyLength() > 5_000) {
+   *   Workflow.continueAsNew(state);   // carry the state over; nothing after this runs
+   * }
+   * }</pre>
+   *
+   * @param args the input of the new run
+   */
+  public static void continueAsNew(Object... args) {
+    run("Workflow.continueAsNew").continueAsNew(null, args == null ? new Object[0] : args);
+  }
+
+  /**
+   * Like {@link #continueAsNew(Object...)}, with another workflow type, task queue or timeouts
+   * for the new run.
+   *
+   * @param options what changes for the new run; unset options keep this run's values
+   * @param args the input of the new run
+   */
+  public static void continueAsNew(ContinueAsNewOptions options, Object... args) {
+    run("Workflow.continueAsNew").continueAsNew(options, args == null ? new Object[0] : args);
+  }
+
+  /**
    * Sleeps on a durable timer. The timer survives restarts: a workflow sleeping for a month
    * wakes up after a month even if the process was restarted in between.
    *
@@ -206,8 +288,9 @@ public final class Workflow {
   }
 
   /**
-   * Returns facts about the running workflow: its id, run id, type, task queue, attempt and
-   * start time. They are the same on every replay.
+   * Returns facts about the running workflow: its id, run id, type, task queue, attempt, start
+   * time, the run it continues, its parent and its history length. They are the same on every
+   * replay.
    */
   public static WorkflowInfo getInfo() {
     return run("Workflow.getInfo").info();

@@ -11,14 +11,23 @@ import java.util.Map;
  * @param runId the id of this run
  * @param workflowType the workflow type name
  * @param taskQueue the task queue of its workflow tasks
- * @param attempt the attempt of this run, from 1; always 1 while workflows are not retried
+ * @param attempt the attempt of this run, from 1; above 1 when the run retries a failed one
+ *     ({@code WorkflowOptions.Builder.setRetryOptions})
  * @param startTime when the server started the run (the time of its {@code WorkflowExecutionStarted} event)
  * @param searchAttributes the run's search attributes by name, as set when it started and by
  *     {@link Workflow#upsertSearchAttributes} so far; unmodifiable
+ * @param continuedFromRunId the run this one continues (after {@link Workflow#continueAsNew} or a
+ *     retry), or null for the first run of the workflow id
+ * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
+ * @param parentRunId the parent's run id when this is a child workflow, else null
+ * @param historyLength the number of events in the run's history as the code sees it now (at the
+ *     start of the current workflow task; the same on replay): compare it with a bound to decide
+ *     when to {@link Workflow#continueAsNew}
  */
 public record WorkflowInfo(
     String workflowId, String runId, String workflowType, String taskQueue, int attempt, Instant startTime,
-    Map<String, Object> searchAttributes) {
+    Map<String, Object> searchAttributes, String continuedFromRunId, String parentWorkflowId, String parentRunId,
+    long historyLength) {
 
   /** Creates the facts; the search attributes are copied (null means none). */
   public WorkflowInfo {
@@ -26,7 +35,13 @@ public record WorkflowInfo(
         new java.util.LinkedHashMap<>(searchAttributes));
   }
 
-  /** Facts about a run without search attributes. */
+  /** Facts of a first, top-level run. */
+  public WorkflowInfo(String workflowId, String runId, String workflowType, String taskQueue, int attempt,
+      Instant startTime, Map<String, Object> searchAttributes) {
+    this(workflowId, runId, workflowType, taskQueue, attempt, startTime, searchAttributes, null, null, null, 0);
+  }
+
+  /** Facts of a first, top-level run without search attributes. */
   public WorkflowInfo(String workflowId, String runId, String workflowType, String taskQueue, int attempt,
       Instant startTime) {
     this(workflowId, runId, workflowType, taskQueue, attempt, startTime, Map.of());

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and checks that the DURABLE-110 error names the workflow, the history event, what history
  * recorded there, what the code did instead and the changed source line, and says what to do.
  *
- * <p>Not covered: a changed child workflow type (Durable has no child workflows yet).
+ * <p>A changed child workflow type or id is covered by {@code ChildWorkflowTest}.
  */
 class IncompatibleChangesTest {
   @TempDir static Path dataDir;

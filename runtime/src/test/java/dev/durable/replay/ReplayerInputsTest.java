@@ -170,7 +170,7 @@ class ReplayerInputsTest {
   /** The attributes docs/history-format.md lists for each event type an order's history has. */
   private static final Map<String, Set<String>> DOCUMENTED = Map.of(
       "WorkflowExecutionStarted", Set.of("workflowId", "workflowType", "taskQueue", "input", "workflowTaskTimeout",
-          "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout", "searchAttributes"),
+          "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout", "searchAttributes", "links"),
       "WorkflowTaskCompleted", Set.of("lastSeenEventId", "workflowTime", "identity"),
       "ActivityTaskScheduled", Set.of("seq", "activityType", "taskQueue", "input", "spec"),
       "ActivityTaskCompleted", Set.of("seq", "scheduledEventId", "attempt", "result"),

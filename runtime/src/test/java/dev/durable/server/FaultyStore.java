@@ -81,6 +81,22 @@ final class FaultyStore implements Store {
     }
   }
 
+  @Override
+  public void applyAll(List<Transition> ts) {
+    for (Transition t : ts) {
+      if (failBefore.test(t)) {
+        failReads |= failReadsAfterFailedWrite;
+        throw fault("writing workflow '" + t.state().workflowId + "'");
+      }
+    }
+    delegate.applyAll(ts);
+    for (Transition t : ts) {
+      if (failAfter.test(t)) {
+        throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
+      }
+    }
+  }
+
   private DurableException fault(String what) {
     injected.incrementAndGet();
     return new DurableException("DURABLE-302", what + " failed: IOError: No space left on device (injected)");

@@ -98,8 +98,8 @@ class HistoryLimitTest {
     assertEquals(WorkflowStatus.TERMINATED, env.describe("chatty").status());
     TerminatedFailure cause = assertInstanceOf(TerminatedFailure.class, e.getCause());
     assertEquals("DURABLE-224 workflow 'chatty' (Chatty) was terminated: its history reached 30 events, the limit is"
-        + " 30. Split long work into several workflows (for example one per batch), or raise the limit with"
-        + " DurableServer.Builder.setMaxHistoryLength.", cause.getOriginalMessage());
+        + " 30. Use Workflow.continueAsNew to carry on in a fresh run before the limit, split long work into several"
+        + " workflows, or raise the limit with DurableServer.Builder.setMaxHistoryLength.", cause.getOriginalMessage());
     List<String> types = env.eventTypes("chatty");
     assertEquals(31, types.size());
     assertEquals("WorkflowExecutionTerminated", types.get(30));
@@ -115,6 +115,7 @@ class HistoryLimitTest {
     List<String> warnings = logged.stream().filter(m -> m.startsWith("DURABLE-225")).toList();
     assertEquals(List.of("DURABLE-225 the history of workflow 'chatty' (Chatty, run " + env.describe("chatty").runId()
         + ") has reached 6 events; at 30 the run is terminated (DURABLE-224). Every replay reads the whole history:"
-        + " split long work into several workflows, for example one per batch."), warnings);
+        + " use Workflow.continueAsNew to carry on in a fresh run with an empty history, or split long work into"
+        + " several workflows."), warnings);
   }
 }

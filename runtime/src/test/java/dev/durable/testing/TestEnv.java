@@ -179,12 +179,18 @@ public final class TestEnv implements AutoCloseable {
     return stub(workflowId).getHistory().getEvents().stream().map(e -> e.eventType()).toList();
   }
 
-  /** Asserts that the stored history of every workflow passes {@link WorkflowClient#verifyHistory}. */
+  /**
+   * Asserts that the stored history of every workflow passes {@link WorkflowClient#verifyHistory},
+   * and so does every earlier run of a workflow id (continue-as-new, retries, reused ids).
+   */
   public void assertHistoriesValid() {
+    var core = (dev.durable.internal.server.ServerCore) server.workflowService();
     for (WorkflowDescription d : client.listWorkflows(false, Integer.MAX_VALUE)) {
       HistoryVerification v = client.verifyHistory(d.workflowId());
       assertEquals(List.of(), v.problems(), d.workflowId() + " has an invalid history:\n"
           + stub(d.workflowId()).getHistory().toJson());
+      assertEquals(List.of(), core.verifyRun(d.runId()).problems(), d.workflowId() + " run " + d.runId()
+          + " has an invalid history");
     }
   }
 

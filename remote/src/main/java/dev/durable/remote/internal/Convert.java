@@ -194,6 +194,9 @@ final class Convert {
     if (r.searchAttributes() != null) {
       r.searchAttributes().forEach((k, v) -> b.putSearchAttributes(k, attribute(v)));
     }
+    if (r.retryPolicy() != null) {
+      b.setRetryPolicyJson(json(r.retryPolicy()));
+    }
     return b.build();
   }
 
@@ -210,7 +213,9 @@ final class Convert {
         r.hasWorkflowTaskTimeout() ? duration(r.getWorkflowTaskTimeout()) : null, policy,
         r.hasExecutionTimeout() ? duration(r.getExecutionTimeout()) : null,
         r.hasRunTimeout() ? duration(r.getRunTimeout()) : null,
-        r.getSearchAttributesCount() == 0 ? null : attributes(r.getSearchAttributesMap()));
+        r.getSearchAttributesCount() == 0 ? null : attributes(r.getSearchAttributesMap()),
+        r.hasRetryPolicyJson() ? read(r.getRetryPolicyJson(), dev.durable.internal.model.RetryPolicy.class,
+            "workflow retry policy") : null);
   }
 
   static dev.durable.remote.proto.WorkflowTask task(WorkflowService.WorkflowTask t) {
@@ -426,6 +431,16 @@ final class Convert {
     if (d.lastWorkflowTaskFailure() != null) {
       b.setLastWorkflowTaskFailure(d.lastWorkflowTaskFailure());
     }
+    set(d.parentWorkflowId(), b::setParentWorkflowId);
+    set(d.parentRunId(), b::setParentRunId);
+    set(d.continuedFromRunId(), b::setContinuedFromRunId);
+    b.setAttempt(d.attempt());
+    for (dev.durable.client.PendingChildInfo c : d.pendingChildren()) {
+      var p = dev.durable.remote.proto.PendingChild.newBuilder().setWorkflowId(str(c.workflowId()))
+          .setWorkflowType(str(c.workflowType())).setState(str(c.state()));
+      set(c.runId(), p::setRunId);
+      b.addPendingChildren(p);
+    }
     SearchAttributes.toValues(d.searchAttributes()).forEach((k, v) -> b.putSearchAttributes(k, attribute(v)));
     for (PendingActivityInfo a : d.pendingActivities()) {
       var p = dev.durable.remote.proto.PendingActivity.newBuilder().setActivityType(str(a.activityType()))
@@ -459,7 +474,11 @@ final class Convert {
         d.hasCloseTime() ? instant(d.getCloseTime()) : null, d.getHistoryLength(),
         d.getPendingActivitiesList().stream().map(pending).toList(), d.getWorkflowTaskAttempt(),
         d.hasLastWorkflowTaskFailure() ? d.getLastWorkflowTaskFailure() : null,
-        SearchAttributes.toJava(attributes(d.getSearchAttributesMap())));
+        SearchAttributes.toJava(attributes(d.getSearchAttributesMap())),
+        d.hasParentWorkflowId() ? d.getParentWorkflowId() : null, d.hasParentRunId() ? d.getParentRunId() : null,
+        d.hasContinuedFromRunId() ? d.getContinuedFromRunId() : null, Math.max(1, d.getAttempt()),
+        d.getPendingChildrenList().stream().map(c -> new dev.durable.client.PendingChildInfo(c.getWorkflowId(),
+            c.getWorkflowType(), c.hasRunId() ? c.getRunId() : null, c.getState())).toList());
   }
 
   static dev.durable.remote.proto.HistoryVerification verification(HistoryVerification v) {

@@ -82,7 +82,8 @@ public final class UntypedStub implements WorkflowStub {
     var input = JsonConverter.DEFAULT.toPayloads(args, () -> "workflow '" + workflowId + "' (" + workflowType + ")");
     return new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
         options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
-        options.getWorkflowRunTimeout(), SearchAttributes.toValues(options.getSearchAttributes()));
+        options.getWorkflowRunTimeout(), SearchAttributes.toValues(options.getSearchAttributes()),
+        options.getRetryOptions() == null ? null : dev.durable.internal.model.RetryPolicy.of(options.getRetryOptions()));
   }
 
   @Override
@@ -94,7 +95,8 @@ public final class UntypedStub implements WorkflowStub {
   public <R> R getResult(Class<R> resultClass, Type resultType) {
     while (true) {
       Optional<ExecutionState> closed = service.awaitClose(workflowId, WAIT_SLICE);
-      if (closed.isPresent() && closed.get().status.isClosed()) {
+      // A run continued as new or retried is not the end: wait for the run that carries on.
+      if (closed.isPresent() && closed.get().status.isClosed() && closed.get().nextRunId == null) {
         return result(closed.get(), resultClass, resultType);
       }
     }
@@ -102,11 +104,17 @@ public final class UntypedStub implements WorkflowStub {
 
   @Override
   public <R> R getResult(Duration timeout, Class<R> resultClass) throws TimeoutException {
-    Optional<ExecutionState> closed = service.awaitClose(workflowId, timeout);
-    if (closed.isEmpty() || !closed.get().status.isClosed()) {
-      throw new TimeoutException("workflow '" + workflowId + "' is still running after " + timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<ExecutionState> closed = service.awaitClose(workflowId,
+          Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      if (closed.isPresent() && closed.get().status.isClosed() && closed.get().nextRunId == null) {
+        return result(closed.get(), resultClass, resultClass);
+      }
+      if (closed.isEmpty() || !closed.get().status.isClosed() || System.nanoTime() >= deadline) {
+        throw new TimeoutException("workflow '" + workflowId + "' is still running after " + timeout);
+      }
     }
-    return result(closed.get(), resultClass, resultClass);
   }
 
   private <R> R result(ExecutionState s, Class<R> resultClass, Type resultType) {

@@ -3,6 +3,7 @@ package dev.durable.internal.failure;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.failure.CanceledFailure;
+import dev.durable.failure.ChildWorkflowFailure;
 import dev.durable.failure.DurableFailure;
 import dev.durable.failure.TerminatedFailure;
 import dev.durable.failure.TimeoutFailure;
@@ -40,6 +41,16 @@ public final class Failures {
           Map.of("activityType", a.getActivityType(), "activityId", a.getActivityId(),
               "attempt", Integer.toString(a.getAttempt())), cause);
     }
+    if (t instanceof ChildWorkflowFailure c) {
+      var attributes = new java.util.HashMap<String, String>();
+      attributes.put("workflowId", c.getWorkflowId());
+      attributes.put("workflowType", c.getWorkflowType());
+      if (c.getRunId() != null) {
+        attributes.put("runId", c.getRunId());
+      }
+      return new FailureInfo(FailureInfo.CHILD_WORKFLOW, ChildWorkflowFailure.class.getName(), c.getMessage(), stack,
+          null, false, attributes, cause);
+    }
     if (t instanceof TimeoutFailure tf) {
       return new FailureInfo(FailureInfo.TIMEOUT, TimeoutFailure.class.getName(), tf.getOriginalMessage(), stack, null,
           false, Map.of("timeoutType", tf.getTimeoutType().name()), cause);
@@ -66,6 +77,8 @@ public final class Failures {
       case FailureInfo.ACTIVITY -> new ActivityFailure(f.attributes().getOrDefault("activityType", "?"),
           f.attributes().getOrDefault("activityId", "?"),
           Integer.parseInt(f.attributes().getOrDefault("attempt", "1")), cause);
+      case FailureInfo.CHILD_WORKFLOW -> new ChildWorkflowFailure(f.attributes().getOrDefault("workflowId", "?"),
+          f.attributes().get("runId"), f.attributes().getOrDefault("workflowType", "?"), cause);
       case FailureInfo.TIMEOUT -> new TimeoutFailure(f.message(),
           TimeoutType.valueOf(f.attributes().getOrDefault("timeoutType", TimeoutType.START_TO_CLOSE.name())));
       case FailureInfo.CANCELED -> new CanceledFailure(f.message(), cause);

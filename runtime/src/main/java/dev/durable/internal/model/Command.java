@@ -81,6 +81,50 @@ public sealed interface Command {
     }
   }
 
+  /** Starts a child workflow; see {@code EventAttributes.StartChildWorkflowExecutionInitiated}. */
+  record StartChildWorkflow(
+      int seq,
+      String workflowId,
+      String workflowType,
+      String taskQueue,
+      List<Payload> input,
+      Duration workflowTaskTimeout,
+      Duration workflowExecutionTimeout,
+      Duration workflowRunTimeout,
+      RetryPolicy retryPolicy,
+      String parentClosePolicy,
+      String workflowIdReusePolicy) implements Command {
+    @Override
+    public String describe() {
+      return "start child workflow " + workflowType + " with id '" + workflowId + "' (seq " + seq + ")";
+    }
+  }
+
+  /** Sends a signal to the child started as {@code seq} (its current run, once it is started). */
+  record SignalChild(int seq, String signalName, List<Payload> input) implements Command {
+    @Override
+    public String describe() {
+      return "signal '" + signalName + "' to child workflow (seq " + seq + ")";
+    }
+  }
+
+  /** Asks the child started as {@code seq} to cancel (its current run, once it is started). */
+  record RequestCancelChild(int seq) implements Command {
+    @Override
+    public String describe() {
+      return "request cancel of child workflow (seq " + seq + ")";
+    }
+  }
+
+  /** Ends the run and starts a new one of the same workflow id; null fields keep the run's values. */
+  record ContinueAsNew(String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
+      Duration workflowRunTimeout) implements Command {
+    @Override
+    public String describe() {
+      return "continue as new";
+    }
+  }
+
   /** Asks the server to cancel an activity; see {@code ActivityTaskCancelRequested}. */
   record RequestCancelActivity(int seq) implements Command {
     @Override

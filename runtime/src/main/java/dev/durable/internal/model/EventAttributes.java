@@ -25,6 +25,7 @@ public sealed interface EventAttributes {
    * @param workflowExecutionTimeout how long the workflow may run, or null for no limit
    * @param workflowRunTimeout how long this run may run, or null for no limit
    * @param searchAttributes the run's initial search attributes; null or empty for none
+   * @param links the run's parent, predecessor, attempt and retry policy; null for none
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -35,14 +36,28 @@ public sealed interface EventAttributes {
       int replaySemantics,
       Duration workflowExecutionTimeout,
       Duration workflowRunTimeout,
-      java.util.Map<String, SearchAttributeValue> searchAttributes) implements EventAttributes {
+      java.util.Map<String, SearchAttributeValue> searchAttributes,
+      RunLinks links) implements EventAttributes {
 
-    /** A start without search attributes. */
+    /** A start without links (a first, top-level run without retry policy). */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout, java.util.Map<String, SearchAttributeValue> searchAttributes) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, searchAttributes, null);
+    }
+
+    /** A start without search attributes or links. */
     public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
         Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
         Duration workflowRunTimeout) {
       this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
-          workflowRunTimeout, null);
+          workflowRunTimeout, null, null);
+    }
+
+    /** Returns the run's links, never null (histories written before links existed have none). */
+    public RunLinks linksOrNone() {
+      return links == null ? RunLinks.NONE : links;
     }
   }
 
@@ -116,6 +131,80 @@ public sealed interface EventAttributes {
    * @param failure the {@code TIMEOUT} failure {@code getResult} reports
    */
   record WorkflowExecutionTimedOut(FailureInfo failure) implements EventAttributes {}
+
+  // ---------------------------------------------------------------- child workflows and run chains
+
+  /**
+   * Workflow code asked to start a child workflow; the server starts it after this is recorded.
+   *
+   * @param seq the child's id in the parent run
+   * @param workflowId the child's workflow id
+   * @param parentClosePolicy what happens to the child when the parent run closes
+   * @param workflowIdReusePolicy what the start does when the child's id was used before
+   */
+  record StartChildWorkflowExecutionInitiated(
+      int seq,
+      String workflowId,
+      String workflowType,
+      String taskQueue,
+      List<Payload> input,
+      Duration workflowTaskTimeout,
+      Duration workflowExecutionTimeout,
+      Duration workflowRunTimeout,
+      RetryPolicy retryPolicy,
+      String parentClosePolicy,
+      String workflowIdReusePolicy) implements CommandEvent {}
+
+  /** The child run was started (recorded in the same write that started it). */
+  record ChildWorkflowExecutionStarted(int seq, long initiatedEventId, String workflowId, String runId)
+      implements EventAttributes {}
+
+  /** The child could not be started: its id is running, or its reuse policy refused it. */
+  record StartChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
+      implements EventAttributes {}
+
+  /**
+   * Workflow code sent a signal to its child {@code seq}; the server delivers it to the child's
+   * current run exactly once (or drops it, logged, if the child has closed).
+   */
+  record SignalChildWorkflowExecutionInitiated(int seq, String workflowId, String signalName, List<Payload> input)
+      implements CommandEvent {}
+
+  /** Workflow code asked its child {@code seq} to cancel; the server delivers the request to the child. */
+  record ChildWorkflowCancelRequested(int seq, String workflowId) implements CommandEvent {}
+
+  /** Outcomes of a child, one event type per way it closed. */
+  sealed interface ChildOutcome extends EventAttributes {
+    int seq();
+
+    long initiatedEventId();
+
+    String workflowId();
+
+    String runId();
+  }
+
+  record ChildWorkflowExecutionCompleted(int seq, long initiatedEventId, String workflowId, String runId,
+      Payload result) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionCanceled(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionTimedOut(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  record ChildWorkflowExecutionTerminated(int seq, long initiatedEventId, String workflowId, String runId,
+      FailureInfo failure) implements ChildOutcome {}
+
+  /**
+   * The run ended by continuing as new: the server started {@code newRunId} with the same workflow
+   * id in the same write.
+   */
+  record WorkflowExecutionContinuedAsNew(String newRunId, String workflowType, String taskQueue, List<Payload> input,
+      Duration workflowTaskTimeout, Duration workflowRunTimeout) implements CloseEvent {}
 
   /**
    * Workflow code asked to cancel an activity (its cancellation scope was canceled). The activity

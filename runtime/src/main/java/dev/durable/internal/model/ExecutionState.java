@@ -56,6 +56,22 @@ public final class ExecutionState {
   public Payload result;
   public FailureInfo failure;
 
+  /** Parent, predecessor, attempt and retry policy, as in the run's start event. */
+  public RunLinks links = RunLinks.NONE;
+  /** The run that continues this closed one (continue-as-new or a retry), or null. */
+  public String nextRunId;
+  /** When the first workflow task of a retried run may run (its backoff), or null. */
+  public Instant firstTaskAt;
+  /** Child workflows initiated and not yet closed, by their id in the run. */
+  public Map<Integer, PendingChild> children = new TreeMap<>();
+  /**
+   * The parent's event id of the last signal from the parent delivered to this chain of runs: a
+   * delivery re-driven after a crash skips what it finds delivered. The parent sends in order.
+   */
+  public long lastParentSignalEventId;
+  /** The children pending when the run closed, for its parent close policy; not stored. */
+  @JsonIgnore public List<PendingChild> childrenAtClose = List.of();
+
   /** Token of the started workflow task, or 0 when none runs; not stored. */
   @JsonIgnore public long startedTaskToken;
   /** Last event id the started workflow task saw; not stored. */
@@ -64,16 +80,27 @@ public final class ExecutionState {
   @JsonIgnore public Instant startedTaskTime;
 
   /**
-   * Returns when the run times out: the earlier of its execution and run timeouts (the same thing
-   * while a workflow has a single run), or null when it has neither.
+   * Returns when the run times out: the earlier of its run deadline (from its own start) and the
+   * execution deadline (from the start of the chain's first run), or null when it has neither.
    */
   @JsonIgnore
   public Instant timeoutDeadline() {
-    Duration limit = workflowExecutionTimeout;
-    if (workflowRunTimeout != null && (limit == null || workflowRunTimeout.compareTo(limit) < 0)) {
-      limit = workflowRunTimeout;
+    Instant execution = executionDeadline();
+    Instant run = workflowRunTimeout == null ? null : startTime.plus(workflowRunTimeout);
+    if (execution == null || (run != null && run.isBefore(execution))) {
+      return run;
     }
-    return limit == null ? null : startTime.plus(limit);
+    return execution;
+  }
+
+  /** Returns when the whole chain of runs times out (counted from its first run's start), or null. */
+  @JsonIgnore
+  public Instant executionDeadline() {
+    if (workflowExecutionTimeout == null) {
+      return null;
+    }
+    Instant from = links.executionStartTime() != null ? links.executionStartTime() : startTime;
+    return from.plus(workflowExecutionTimeout);
   }
 
   /** Returns whether a workflow task is running on a worker. */

@@ -7,7 +7,7 @@ import java.util.Map;
  * Java exception (never Java serialization).
  *
  * @param kind what produced it: {@code APPLICATION}, {@code ACTIVITY}, {@code TIMEOUT},
- *     {@code CANCELED}, {@code TERMINATED} or {@code WORKFLOW_TASK}
+ *     {@code CANCELED}, {@code TERMINATED}, {@code WORKFLOW_TASK} or {@code CHILD_WORKFLOW}
  * @param type the failure type, usually the fully qualified exception class name
  * @param message the message
  * @param stackTrace the stack trace as text, or empty
@@ -32,6 +32,7 @@ public record FailureInfo(
   public static final String CANCELED = "CANCELED";
   public static final String TERMINATED = "TERMINATED";
   public static final String WORKFLOW_TASK = "WORKFLOW_TASK";
+  public static final String CHILD_WORKFLOW = "CHILD_WORKFLOW";
 
   public FailureInfo {
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);

@@ -20,6 +20,15 @@ final class CommandMatcher {
     if (c instanceof Command.RecordMarker r && e instanceof EventAttributes.MarkerRecorded m) {
       return r.markerName().equals(m.markerName()) && r.markerId().equals(m.markerId());
     }
+    if (c instanceof Command.StartChildWorkflow sc && e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+      return sc.seq() == i.seq() && sc.workflowType().equals(i.workflowType()) && sc.workflowId().equals(i.workflowId());
+    }
+    if (c instanceof Command.SignalChild sc && e instanceof EventAttributes.SignalChildWorkflowExecutionInitiated si) {
+      return sc.seq() == si.seq() && sc.signalName().equals(si.signalName());
+    }
+    if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
+      return r.seq() == q.seq();
+    }
     if (c instanceof Command.UpsertSearchAttributes u && e instanceof EventAttributes.UpsertWorkflowSearchAttributes r) {
       // The names, not the values: the recorded values are what was indexed, and a value computed
       // differently on replay does not change what the code does next.
@@ -32,6 +41,7 @@ final class CommandMatcher {
       return u.updateId().equals(d.updateId());
     }
     return (c instanceof Command.CompleteWorkflow && e instanceof EventAttributes.WorkflowExecutionCompleted)
+        || (c instanceof Command.ContinueAsNew && e instanceof EventAttributes.WorkflowExecutionContinuedAsNew)
         || (c instanceof Command.FailWorkflow && e instanceof EventAttributes.WorkflowExecutionFailed)
         || (c instanceof Command.CancelWorkflow && e instanceof EventAttributes.WorkflowExecutionCanceled);
   }
@@ -46,6 +56,9 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.TimerCanceled s) {
       return " timer " + s.seq();
+    }
+    if (e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+      return " child workflow " + i.workflowType() + " with id '" + i.workflowId() + "' (seq " + i.seq() + ")";
     }
     if (e instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
       return " " + u.searchAttributes().keySet();

@@ -87,7 +87,8 @@ public final class Promises {
       fields[0].setAccessible(true);
       Object target = fields[0].get(fn);
       return target != null && Proxy.isProxyClass(target.getClass())
-          && Proxy.getInvocationHandler(target) instanceof ActivityStub;
+          && (Proxy.getInvocationHandler(target) instanceof ActivityStub
+              || Proxy.getInvocationHandler(target) instanceof ChildWorkflowStub);
     } catch (RuntimeException | IllegalAccessException e) {
       return false;
     }

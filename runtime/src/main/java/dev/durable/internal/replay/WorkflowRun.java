@@ -63,6 +63,11 @@ public final class WorkflowRun implements WorkflowHooks {
   private final List<WorkflowThread> threads = new ArrayList<>();
   private final Map<Integer, ResultSlot<Object>> activities = new HashMap<>();
   private final Map<Integer, ResultSlot<Void>> timers = new HashMap<>();
+  private final Map<Integer, ChildCall> children = new HashMap<>();
+  /** Parent, predecessor, attempt: from the run's start event. */
+  private dev.durable.internal.model.RunLinks links = dev.durable.internal.model.RunLinks.NONE;
+  /** The history length the code sees: the last event of the task being run or replayed. */
+  private long historyLength;
   /** Numbers the threads Async starts, for their names. */
   private int asyncThreads;
   /** Held by whoever drives the run (a workflow task or a query). */
@@ -186,6 +191,7 @@ public final class WorkflowRun implements WorkflowHooks {
           while (k < n && events.get(k).attributes() instanceof EventAttributes.CommandEvent) {
             k++;
           }
+          historyLength = wtc.lastSeenEventId();
           replayBatch(inputs, wtc.workflowTime(), events.subList(j + 1, k), events.get(j).eventId());
           lastEventId = events.get(k - 1).eventId();
           i = k;
@@ -194,6 +200,7 @@ public final class WorkflowRun implements WorkflowHooks {
             break;
           }
           advanceTime(taskTime);
+          historyLength = events.get(n - 1).eventId();
           applyInputs(inputs);
           runThreads();
           lastEventId = events.get(n - 1).eventId();
@@ -251,6 +258,7 @@ public final class WorkflowRun implements WorkflowHooks {
       EventAttributes a = e.attributes();
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
+        links = started.linksOrNone();
         if (started.searchAttributes() != null) {
           searchAttributes = started.searchAttributes();
         }
@@ -288,6 +296,30 @@ public final class WorkflowRun implements WorkflowHooks {
         cancelDelivery = cancel;
       } else if (a instanceof EventAttributes.WorkflowUpdateAccepted update) {
         startUpdateHandler(update);
+      } else if (a instanceof EventAttributes.ChildWorkflowExecutionStarted started) {
+        ChildCall call = children.get(started.seq());
+        if (call != null) {
+          call.started.complete(new dev.durable.client.WorkflowExecution(started.workflowId(), started.runId()));
+        }
+      } else if (a instanceof EventAttributes.StartChildWorkflowExecutionFailed failed) {
+        ChildCall call = children.remove(failed.seq());
+        if (call != null) {
+          var failure = new dev.durable.failure.ChildWorkflowFailure(failed.workflowId(), null, call.workflowType,
+              Failures.toException(failed.failure()));
+          call.started.completeExceptionally(failure);
+          call.result.fail(failure);
+        }
+      } else if (a instanceof EventAttributes.ChildOutcome outcome) {
+        ChildCall call = children.remove(outcome.seq());
+        if (call == null) {
+          continue;
+        }
+        if (outcome instanceof EventAttributes.ChildWorkflowExecutionCompleted done) {
+          call.result.deliver(done.result());
+        } else {
+          call.result.fail(new dev.durable.failure.ChildWorkflowFailure(outcome.workflowId(), outcome.runId(),
+              call.workflowType, Failures.toException(childFailure(outcome))));
+        }
       }
     }
     if (cancelDelivery != null) {
@@ -297,6 +329,19 @@ public final class WorkflowRun implements WorkflowHooks {
       cancelDelivery = null;
       rootScope.cancel(reason);
     }
+  }
+
+  private static dev.durable.internal.model.FailureInfo childFailure(EventAttributes.ChildOutcome o) {
+    if (o instanceof EventAttributes.ChildWorkflowExecutionFailed f) {
+      return f.failure();
+    }
+    if (o instanceof EventAttributes.ChildWorkflowExecutionCanceled f) {
+      return f.failure();
+    }
+    if (o instanceof EventAttributes.ChildWorkflowExecutionTimedOut f) {
+      return f.failure();
+    }
+    return ((EventAttributes.ChildWorkflowExecutionTerminated) o).failure();
   }
 
   private void deliverSignal(HistoryEvent event, EventAttributes.WorkflowExecutionSignaled signal) {
@@ -596,6 +641,137 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
+  /** A child workflow started by this run: the promises of its start and of its result. */
+  static final class ChildCall {
+    final int seq;
+    final String workflowId;
+    final String workflowType;
+    final ResultSlot<dev.durable.client.WorkflowExecution> started;
+    final ResultSlot<Object> result;
+    boolean cancelRequested;
+
+    ChildCall(int seq, String workflowId, String workflowType, ResultSlot<dev.durable.client.WorkflowExecution> started,
+        ResultSlot<Object> result) {
+      this.seq = seq;
+      this.workflowId = workflowId;
+      this.workflowType = workflowType;
+      this.started = started;
+      this.result = result;
+    }
+  }
+
+  /**
+   * Starts a child workflow without waiting; called by child stubs. The child's workflow id
+   * defaults to this run's id, {@code -child-} and the call's sequence number: the same on replay.
+   */
+  ChildCall startChild(String workflowType, dev.durable.workflow.ChildWorkflowOptions options, Method method,
+      Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("starting child workflow " + workflowType);
+    throwIfCanceled(thread);
+    int seq = nextSeq++;
+    String childId = options.getWorkflowId() != null ? options.getWorkflowId() : runId + "-child-" + seq;
+    List<Payload> input = converter.toPayloads(args, () -> "child workflow " + workflowType + " ('" + childId
+        + "') of workflow '" + workflowId + "'");
+    ChildCall call = new ChildCall(seq, childId, workflowType, new ResultSlot<>(this), new ResultSlot<>(this,
+        p -> converter.fromPayload(p, method.getGenericReturnType(), () -> "result of child workflow " + workflowType
+            + " ('" + childId + "') in workflow '" + workflowId + "'")));
+    children.put(seq, call);
+    emit(new Command.StartChildWorkflow(seq, childId, workflowType,
+        options.getTaskQueue() != null ? options.getTaskQueue() : taskQueue, input, options.getWorkflowTaskTimeout(),
+        options.getWorkflowExecutionTimeout(), options.getWorkflowRunTimeout(),
+        options.getRetryOptions() == null ? null : RetryPolicy.of(options.getRetryOptions()),
+        options.getParentClosePolicy().name(), options.getWorkflowIdReusePolicy().name()));
+    // Canceling the scope the child was started in asks the child to cancel and ends the wait for it.
+    call.result.settledByCancellation = true;
+    CancellationScopeImpl scope = thread.scope();
+    CancellationScopeImpl.Registration registration = scope.onCancel(() -> cancelChild(call, scope));
+    call.result.whenDone(registration::remove);
+    return call;
+  }
+
+  /**
+   * The child's scope was canceled: request the child's cancellation and fail the wait for it at
+   * once with a {@code ChildWorkflowFailure} caused by {@code CanceledFailure}; the child's own
+   * outcome is not waited for.
+   */
+  private void cancelChild(ChildCall call, CancellationScopeImpl scope) {
+    if (children.get(call.seq) != call || call.result.isCompleted()) {
+      return;
+    }
+    emitChildCancel(call);
+    children.remove(call.seq);
+    String childRunId = null;
+    if (call.started.isCompleted()) {
+      try {
+        childRunId = call.started.result().runId();
+      } catch (RuntimeException notStarted) {
+        // its start failed; the failure has no run to name
+      }
+    }
+    var failure = new dev.durable.failure.ChildWorkflowFailure(call.workflowId, childRunId, call.workflowType,
+        new CanceledFailure(scope.describe(workflowId) + " while waiting for child workflow " + call.workflowType));
+    call.started.completeExceptionally(failure);
+    call.result.fail(failure);
+  }
+
+  private void emitChildCancel(ChildCall call) {
+    if (!call.cancelRequested) {
+      call.cancelRequested = true;
+      emit(new Command.RequestCancelChild(call.seq));
+    }
+  }
+
+  /**
+   * Asks a child this run started to cancel, without ending the wait for it (scopes use
+   * {@link #cancelChild}, which does).
+   * The child's next blocking call throws {@code CanceledFailure}; its outcome reaches this run as
+   * usual (a {@code ChildWorkflowFailure} caused by {@code CanceledFailure} if it lets the
+   * cancellation end it). Does nothing once the child's outcome is known.
+   */
+  void requestCancelChild(ChildCall call) {
+    currentThreadOrFail("canceling child workflow " + call.workflowType);
+    if (children.get(call.seq) == call) {
+      emitChildCancel(call);
+    }
+  }
+
+  /**
+   * Sends a signal to a child this run started, without waiting; called by child stubs. The server
+   * delivers it exactly once to the child's current run (after its start, if it is not started
+   * yet); a child that has closed does not get it.
+   */
+  void signalChild(ChildCall call, String signalName, Object[] args) {
+    currentThreadOrFail("signalling child workflow " + call.workflowType);
+    List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to child workflow "
+        + call.workflowType + " of workflow '" + workflowId + "'");
+    emit(new Command.SignalChild(call.seq, signalName, input));
+  }
+
+  /** Starts a child workflow and blocks until its result; called by child stubs. */
+  Object executeChild(ChildCall call) {
+    WorkflowThread thread = currentThreadOrFail("calling child workflow " + call.workflowType);
+    // A cancel of the child's scope settles the result (see cancelChild).
+    thread.block(call.result::isCompleted);
+    return call.result.result();
+  }
+
+  /**
+   * Ends this run and has the server start a new one with the same workflow id and {@code args},
+   * in one write. The calling thread never returns: the run is over.
+   */
+  public void continueAsNew(dev.durable.workflow.ContinueAsNewOptions options, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("Workflow.continueAsNew");
+    String type = options == null || options.getWorkflowType() == null ? info.workflowType() : options.getWorkflowType();
+    List<Payload> input = converter.toPayloads(args, () -> "continue-as-new input of workflow '" + workflowId + "' ("
+        + type + ")");
+    emit(new Command.ContinueAsNew(options == null ? null : options.getWorkflowType(),
+        options == null ? null : options.getTaskQueue(), input,
+        options == null ? null : options.getWorkflowTaskTimeout(),
+        options == null ? null : options.getWorkflowRunTimeout()));
+    thread.block(() -> false);
+    throw new IllegalStateException("unreachable: the run continued as new");
+  }
+
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
   void startThread(String purpose, Runnable body) {
     // Async work belongs to the scope it was started in: canceling that scope cancels it too.
@@ -872,9 +1048,9 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Returns facts about the run. */
   public WorkflowInfo info() {
-    // Attempt 1: each run is its own first attempt until workflow retries exist.
-    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, 1, startTime,
-        SearchAttributes.toJava(searchAttributes));
+    return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, links.attempt(), startTime,
+        SearchAttributes.toJava(searchAttributes), links.continuedFromRunId(), links.parentWorkflowId(),
+        links.parentRunId(), historyLength);
   }
 
   /** See {@code Workflow.upsertSearchAttributes}: checked, recorded as a command, and visible at once. */
@@ -915,12 +1091,13 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   private static boolean closes(Command c) {
-    return c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow;
+    return c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
+        || c instanceof Command.ContinueAsNew;
   }
 
   /** A command for messages; a closing command has no source line of its own, so it names the workflow method. */
   private String codeSide(Command c) {
-    if (!closes(c)) {
+    if (!closes(c) || c instanceof Command.ContinueAsNew) {
       return c.describe();
     }
     return c.describe() + "  when " + implClass.getName() + "." + info.workflowMethod().getName()
@@ -928,7 +1105,7 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   private static String sourceOf(Command c) {
-    return closes(c) ? null : SourceLine.ofCurrentThread();
+    return closes(c) && !(c instanceof Command.ContinueAsNew) ? null : SourceLine.ofCurrentThread();
   }
 
   /** Where the first blocked workflow thread waits, for messages; null if none waits. */

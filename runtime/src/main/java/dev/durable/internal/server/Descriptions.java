@@ -1,9 +1,11 @@
 package dev.durable.internal.server;
 
 import dev.durable.client.PendingActivityInfo;
+import dev.durable.client.PendingChildInfo;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.PendingChild;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,14 @@ final class Descriptions {
           pa.lastFailure == null ? null : pa.lastFailure.summary()));
     }
     String lastTaskFailure = s.lastWorkflowTaskFailure == null ? null : s.lastWorkflowTaskFailure.message();
+    List<PendingChildInfo> children = new ArrayList<>();
+    for (PendingChild c : s.children.values()) {
+      children.add(new PendingChildInfo(c.workflowId, c.workflowType, c.runId, c.state));
+    }
     return new WorkflowDescription(s.workflowId, s.runId, s.workflowType, s.taskQueue, s.status, s.startTime,
         s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure,
-        dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes));
+        dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes),
+        s.links.parentWorkflowId(), s.links.parentRunId(), s.links.continuedFromRunId(), s.links.attempt(),
+        List.copyOf(children));
   }
 }

@@ -14,6 +14,7 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.PendingChild;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,10 @@ final class HistoryVerifier {
   /** The last event of the last completed task's batch (its WorkflowTaskCompleted and command events). */
   private long lastBatchEnd;
   private boolean cancelRequested;
+  /** Child workflows without an outcome yet: seq to "initiatedEventId STATE". */
+  private final Map<Integer, String> openChildren = new TreeMap<>();
+  private final Map<Integer, Long> childrenInitiatedBy = new HashMap<>();
+  private String continuedAs;
   /** The search attributes the start and the upserts so far set. */
   private java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes = new java.util.TreeMap<>();
   /** Accepted updates: the event that completed each, or 0 while running. */
@@ -170,6 +175,35 @@ final class HistoryVerifier {
     } else if (a instanceof EventAttributes.WorkflowExecutionTimedOut t) {
       close(id, WorkflowStatus.TIMED_OUT);
       failure = t.failure();
+    } else if (a instanceof EventAttributes.WorkflowExecutionContinuedAsNew c) {
+      close(id, WorkflowStatus.CONTINUED_AS_NEW);
+      continuedAs = c.newRunId();
+    } else if (a instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+      Long earlier = childrenInitiatedBy.putIfAbsent(i.seq(), id);
+      if (earlier != null) {
+        problems.add(at + " initiates child " + i.seq() + " again; event " + earlier + " already did");
+      } else {
+        openChildren.put(i.seq(), id + " " + PendingChild.INITIATED);
+      }
+    } else if (a instanceof EventAttributes.ChildWorkflowExecutionStarted c) {
+      childEvent(at, c.seq(), c.initiatedEventId(), PendingChild.INITIATED);
+      openChildren.computeIfPresent(c.seq(), (k, v) -> c.initiatedEventId() + " " + PendingChild.STARTED);
+    } else if (a instanceof EventAttributes.StartChildWorkflowExecutionFailed f) {
+      childEvent(at, f.seq(), f.initiatedEventId(), PendingChild.INITIATED);
+      openChildren.remove(f.seq());
+    } else if (a instanceof EventAttributes.ChildOutcome o) {
+      childEvent(at, o.seq(), o.initiatedEventId(), PendingChild.STARTED);
+      openChildren.remove(o.seq());
+    }
+  }
+
+  /** Checks that an event about child {@code seq} follows its initiation, in the state it needs. */
+  private void childEvent(String at, int seq, long initiatedEventId, String needed) {
+    String current = openChildren.get(seq);
+    String expected = initiatedEventId + " " + needed;
+    if (!expected.equals(current)) {
+      problems.add(at + " is about child " + seq + " initiated by event " + initiatedEventId + " in state " + needed
+          + ", but the history has it as " + (current == null ? "not pending" : "'" + current + "'"));
     }
   }
 
@@ -233,6 +267,7 @@ final class HistoryVerifier {
     });
     expect("updates (id=completing event)", new TreeMap<>(s.updates), expectedUpdates);
     switch (status) {
+      case CONTINUED_AS_NEW -> expect("nextRunId", s.nextRunId, continuedAs);
       case COMPLETED -> expect("result", s.result, result);
       case FAILED, CANCELED, TIMED_OUT -> expect("failure", s.failure, failure);
       case TERMINATED -> expect("termination reason", s.failure == null ? null : s.failure.message(), terminationReason);
@@ -256,6 +291,9 @@ final class HistoryVerifier {
     }
     expect("pending activities (seq=scheduledEventId)", storedActivities, openActivities);
     expect("pending timers (seq=fireAt)", new TreeMap<>(s.timers), openTimers);
+    Map<Integer, String> storedChildren = new TreeMap<>();
+    s.children.forEach((seq, c) -> storedChildren.put(seq, c.initiatedEventId + " " + c.state));
+    expect("pending children (seq=initiatedEventId state)", storedChildren, openChildren);
     // Input events after the last completed task's commands are what a pending workflow task is for.
     boolean taskDue = eventCount > lastBatchEnd || !s.bufferedEvents.isEmpty();
     expect("workflowTaskPending", s.workflowTaskPending, taskDue);

@@ -14,8 +14,18 @@ import java.util.function.Supplier;
  * @param maxPayloadSize the most bytes the payloads of one call may have together (all arguments
  *     of a start, a signal or a query; one result; the input of one activity)
  * @param maxHistoryLength the number of events at which a run is terminated (DURABLE-224)
+ * @param historyWarningLength the number of events at which a run's history is reported in the
+ *     log, once (DURABLE-225); 0 for the default: 10,000, or a fifth of a lower limit
  */
-public record Limits(int maxPayloadSize, int maxHistoryLength) {
+public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarningLength) {
+  /** Where a history is reported by default: the length the issue tracker asked for. */
+  public static final int DEFAULT_HISTORY_WARNING_LENGTH = 10_000;
+
+  /** Limits with the default warning length. */
+  public Limits(int maxPayloadSize, int maxHistoryLength) {
+    this(maxPayloadSize, maxHistoryLength, 0);
+  }
+
   /** 2 MiB: far above what a message needs, far below what would slow every replay down. */
   public static final int DEFAULT_MAX_PAYLOAD_SIZE = 2 * 1024 * 1024;
   /** 50,000 events: a replay of that many still takes well under a second. */
@@ -23,9 +33,15 @@ public record Limits(int maxPayloadSize, int maxHistoryLength) {
   /** The defaults. */
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_PAYLOAD_SIZE, DEFAULT_MAX_HISTORY_LENGTH);
 
-  /** Returns the length at which a history is reported in the log, once: a fifth of the limit. */
+  /**
+   * Returns the length at which a history is reported in the log, once: the configured length,
+   * else 10,000 events or a fifth of the limit when that is lower.
+   */
   public long warnHistoryLength() {
-    return Math.max(1, maxHistoryLength / 5);
+    if (historyWarningLength > 0) {
+      return historyWarningLength;
+    }
+    return Math.max(1, Math.min(DEFAULT_HISTORY_WARNING_LENGTH, maxHistoryLength / 5));
   }
 
   /** Fails with DURABLE-223 when {@code payloads} together exceed the limit; {@code what} names them. */
@@ -55,6 +71,12 @@ public record Limits(int maxPayloadSize, int maxHistoryLength) {
         checkPayloads(nullable(f.failure().details()), what, advice);
       } else if (c instanceof Command.CancelWorkflow f) {
         checkPayloads(nullable(f.failure().details()), what, advice);
+      } else if (c instanceof Command.StartChildWorkflow sc) {
+        checkPayloads(sc.input(), what, advice);
+      } else if (c instanceof Command.SignalChild sc) {
+        checkPayloads(sc.input(), what, advice);
+      } else if (c instanceof Command.ContinueAsNew can) {
+        checkPayloads(can.input(), what, advice);
       } else if (c instanceof Command.CompleteUpdate u) {
         checkPayloads(nullable(u.result()), what, advice);
       }

@@ -22,6 +22,8 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.PendingChild;
+import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.SearchAttributes;
@@ -37,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +70,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private final Set<String> releasedPollers = ConcurrentHashMap.newKeySet();
   private final Map<Long, CompletableFuture<QueryResult>> pendingQueries = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
+  /** Follow-ups scheduled or running: work in flight that a time-skipping test must wait for. */
+  private final java.util.concurrent.atomic.AtomicInteger followUps = new java.util.concurrent.atomic.AtomicInteger();
   private final Object[] startLocks = new Object[64];
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -118,9 +121,35 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private void rearm(ExecutionState s, Instant notBefore) {
     Instant now = now();
     if (s.workflowTaskPending) {
-      // A failing task runs again at once after a restart: new code is the usual reason for one.
-      scheduleWorkflowTask(s, notBefore == null || s.workflowTaskRetryAt == null ? notBefore
-          : later(s.workflowTaskRetryAt, notBefore));
+      if (s.firstTaskAt != null && s.lastCompletedTaskEventId == 0 && s.firstTaskAt.isAfter(now)) {
+        // A retried run's backoff holds across restarts.
+        scheduleWorkflowTask(s, later(s.firstTaskAt, notBefore));
+      } else {
+        // A failing task runs again at once after a restart: new code is the usual reason for one.
+        scheduleWorkflowTask(s, notBefore == null || s.workflowTaskRetryAt == null ? notBefore
+            : later(s.workflowTaskRetryAt, notBefore));
+      }
+    }
+    // What a crash or a failed write may have cut off between the writes of two runs: a child
+    // initiated but not started, a child that closed before its parent heard of it, a child whose
+    // parent closed. Each follow-up checks the stored state, so one that is not needed does nothing.
+    Instant at = notBefore == null ? now : notBefore;
+    String runId = s.runId;
+    for (PendingChild c : s.children.values()) {
+      if (PendingChild.INITIATED.equals(c.state)) {
+        followUp(at, () -> startChild(runId, c.seq));
+      } else {
+        followUp(at, () -> reportChainEnd(c.runId));
+        if (!c.signalsToDeliver.isEmpty()) {
+          followUp(at, () -> deliverChildSignals(runId, c.seq));
+        }
+        if (c.cancelRequested) {
+          followUp(at, () -> cancelChild(runId, c.runId));
+        }
+      }
+    }
+    if (s.links.parentRunId() != null && !"ABANDON".equals(s.links.parentClosePolicy())) {
+      followUp(at, () -> applyParentCloseIfClosed(runId));
     }
     for (PendingActivity pa : s.activities.values()) {
       armScheduleToClose(s, pa);
@@ -224,36 +253,31 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Records a new run (with the signal, if any, in the same write) and queues its first task. */
   private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput) {
-    Instant now = now();
-    ExecutionState s = new ExecutionState();
-    s.workflowId = r.workflowId();
-    s.runId = UUID.randomUUID().toString();
-    s.workflowType = r.workflowType();
-    s.taskQueue = r.taskQueue();
-    s.startTime = now;
-    s.workflowTaskTimeout = r.workflowTaskTimeout();
-    s.workflowExecutionTimeout = r.executionTimeout();
-    s.workflowRunTimeout = r.runTimeout();
-    s.workflowTaskPending = true;
-    s.searchAttributes = SearchAttributes.check(r.searchAttributes());
-    var events = new ArrayList<HistoryEvent>();
-    events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
-        r.workflowId(), r.workflowType(), r.taskQueue(), r.input(), r.workflowTaskTimeout(),
-        ReplaySemantics.CURRENT, r.executionTimeout(), r.runTimeout(),
-        s.searchAttributes.isEmpty() ? null : s.searchAttributes)));
-    if (signalName != null) {
-      events.add(new HistoryEvent(s.nextEventId++, now,
-          new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
-    }
-    store.apply(new Store.Transition(s, events, true, true));
+    RunLinks links = r.retryPolicy() == null ? RunLinks.NONE
+        : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null, null);
+    var spec = new RunChains.Spec(r.workflowId(), r.workflowType(), r.taskQueue(), r.input(),
+        r.workflowTaskTimeout(), r.executionTimeout(), r.runTimeout(), links, SearchAttributes.check(r.searchAttributes()));
+    Store.Transition t = RunChains.start(spec, now(), signalName == null ? List.of()
+        : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
+    store.apply(t);
+    registerNewRun(t.state(), t.newEvents());
+    return new StartResponse(t.state().workflowId, t.state().runId);
+  }
+
+  /** Starts serving a run just written as new: queues its first task (after its backoff) and arms its timeout. */
+  private void registerNewRun(ExecutionState s) {
+    registerNewRun(s, List.of());
+  }
+
+  /** Like {@link #registerNewRun(ExecutionState)}; {@code events}, just written, go to the run's tail. */
+  private void registerNewRun(ExecutionState s, List<HistoryEvent> events) {
     Execution ex = new Execution(s);
     ex.tail.record(events, 1);
     open.put(s.runId, ex);
     synchronized (ex) {
-      scheduleWorkflowTask(s, null);
+      scheduleWorkflowTask(s, s.firstTaskAt);
       armRunTimeout(s);
     }
-    return new StartResponse(s.workflowId, s.runId);
   }
 
   @Override
@@ -287,15 +311,20 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Execution ex = requireOpen(workflowId, "cancel");
       synchronized (ex) {
         ensureOpen(ex, workflowId, "cancel");
-        if (ex.state.cancelRequested) {
-          return;
-        }
-        ex.state.cancelRequested = true;
-        var events = new ArrayList<HistoryEvent>();
-        addInput(ex.state, events, new EventAttributes.WorkflowExecutionCancelRequested(reason));
-        persist(ex, events, true);
+        requestCancel(ex, reason);
       }
     }
+  }
+
+  /** Records a cancel request on an open run, once. Call with the run's lock held. */
+  private void requestCancel(Execution ex, String reason) {
+    if (ex.state.cancelRequested) {
+      return;
+    }
+    ex.state.cancelRequested = true;
+    var events = new ArrayList<HistoryEvent>();
+    addInput(ex.state, events, new EventAttributes.WorkflowExecutionCancelRequested(reason));
+    persist(ex, events, true);
   }
 
   @Override
@@ -336,7 +365,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       boolean held = false;
       if (ex != null) {
         synchronized (ex) {
-          if (!ex.state.status.isClosed() && ex.state.workflowTaskPending && ex.state.workflowTaskAttempt == 1) {
+          // Not while a retried run waits for its backoff: its first task may be far off.
+          if (!ex.state.status.isClosed() && ex.state.workflowTaskPending && ex.state.workflowTaskAttempt == 1
+              && ex.state.workflowTaskRetryAt == null) {
             ex.waitingQueries.add(dispatch);
             held = true;
           }
@@ -608,6 +639,25 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #verifyHistory}, for any run of a workflow id, not only its latest: the runs a
+   * chain of continue-as-new or retries left behind. Not part of the service: for tests and tools
+   * that hold the embedded server.
+   */
+  public HistoryVerification verifyRun(String runId) {
+    try (var g = enter()) {
+      ExecutionState stored = store.readExecution(runId).orElse(null);
+      String workflowId = stored == null ? null : stored.workflowId;
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        return verifyRun(workflowId, runId);
+      }
+      synchronized (ex) {
+        return verifyRun(workflowId, runId);
+      }
+    }
+  }
+
   /** Checks the history against the state, and the listing indexes against the state. */
   private HistoryVerification verifyRun(String workflowId, String runId) {
     ExecutionState state = store.readExecution(runId).orElse(null);
@@ -759,7 +809,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         checkSearchAttributes(r.commands(), s);
         boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
-            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow);
+            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
+            || c instanceof Command.ContinueAsNew);
         if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
             || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
           // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
@@ -772,6 +823,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         Instant now = now();
         var events = new ArrayList<HistoryEvent>();
+        var newRuns = new ArrayList<Store.Transition>();
         long completedId = s.nextEventId++;
         events.add(new HistoryEvent(completedId, now,
             new EventAttributes.WorkflowTaskCompleted(s.startedTaskLastEventId, s.startedTaskTime, r.identity())));
@@ -779,7 +831,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           if (s.status.isClosed()) {
             break;
           }
-          applyCommand(s, c, now, events, after);
+          applyCommand(s, c, now, events, after, newRuns);
         }
         s.lastCompletedTaskEventId = completedId;
         s.startedTaskToken = 0;
@@ -794,7 +846,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           s.workflowTaskPending = true;
           after.add(() -> scheduleWorkflowTask(s, null));
         }
-        persist(ex, events, true);
+        persist(ex, events, true, newRuns);
         after.forEach(Runnable::run);
       }
     }
@@ -813,7 +865,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  private void applyCommand(ExecutionState s, Command c, Instant now, List<HistoryEvent> events, List<Runnable> after) {
+  private void applyCommand(ExecutionState s, Command c, Instant now, List<HistoryEvent> events, List<Runnable> after,
+      List<Store.Transition> newRuns) {
     long id = s.nextEventId++;
     if (c instanceof Command.ScheduleActivity a) {
       events.add(new HistoryEvent(id, now,
@@ -859,6 +912,62 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionFailed(f.failure())));
       s.failure = f.failure();
       close(s, WorkflowStatus.FAILED);
+      retryRun(s, f.failure(), now).ifPresent(newRuns::add);
+    } else if (c instanceof Command.StartChildWorkflow sc) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.StartChildWorkflowExecutionInitiated(sc.seq(),
+          sc.workflowId(), sc.workflowType(), sc.taskQueue(), sc.input(), sc.workflowTaskTimeout(),
+          sc.workflowExecutionTimeout(), sc.workflowRunTimeout(), sc.retryPolicy(), sc.parentClosePolicy(),
+          sc.workflowIdReusePolicy())));
+      PendingChild pc = new PendingChild();
+      pc.seq = sc.seq();
+      pc.initiatedEventId = id;
+      pc.workflowId = sc.workflowId();
+      pc.workflowType = sc.workflowType();
+      pc.parentClosePolicy = sc.parentClosePolicy();
+      s.children.put(sc.seq(), pc);
+      String runId = s.runId;
+      // Scheduled now, not after the write, so that a time-skipping test never sees the run idle
+      // in between; it runs once this run's lock is free, and finds nothing to do if the write failed.
+      followUp(() -> startChild(runId, sc.seq()));
+    } else if (c instanceof Command.SignalChild sc) {
+      PendingChild pc = s.children.get(sc.seq());
+      events.add(new HistoryEvent(id, now, new EventAttributes.SignalChildWorkflowExecutionInitiated(sc.seq(),
+          pc == null ? null : pc.workflowId, sc.signalName(), sc.input())));
+      if (pc == null) {
+        LOG.log(System.Logger.Level.WARNING, "DURABLE-219 signal ''{0}'' from workflow ''{1}'' to its child {2} was"
+            + " dropped: the child has closed", sc.signalName(), s.workflowId, sc.seq());
+      } else {
+        pc.signalsToDeliver.add(id);
+        if (PendingChild.STARTED.equals(pc.state)) {
+          String parentRunId = s.runId;
+          followUp(() -> deliverChildSignals(parentRunId, sc.seq()));
+        }
+      }
+    } else if (c instanceof Command.RequestCancelChild rc) {
+      PendingChild pc = s.children.get(rc.seq());
+      events.add(new HistoryEvent(id, now, new EventAttributes.ChildWorkflowCancelRequested(rc.seq(),
+          pc == null ? null : pc.workflowId)));
+      if (pc != null && !pc.cancelRequested) {
+        pc.cancelRequested = true;
+        if (PendingChild.STARTED.equals(pc.state)) {
+          String childRunId = pc.runId;
+          String parentRunId = s.runId;
+          followUp(() -> cancelChild(parentRunId, childRunId));
+        }
+      }
+    } else if (c instanceof Command.ContinueAsNew can) {
+      var spec = new RunChains.Spec(s.workflowId, can.workflowType() != null ? can.workflowType() : s.workflowType,
+          can.taskQueue() != null ? can.taskQueue() : s.taskQueue, can.input(),
+          can.workflowTaskTimeout() != null ? can.workflowTaskTimeout() : s.workflowTaskTimeout,
+          s.workflowExecutionTimeout, can.workflowRunTimeout() != null ? can.workflowRunTimeout() : s.workflowRunTimeout,
+          RunChains.following(s, 1, null), s.searchAttributes);
+      Store.Transition next = RunChains.start(spec, now, List.of());
+      events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionContinuedAsNew(next.state().runId,
+          spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(), spec.runTimeout())));
+      s.nextRunId = next.state().runId;
+      next.state().lastParentSignalEventId = s.lastParentSignalEventId;
+      close(s, WorkflowStatus.CONTINUED_AS_NEW);
+      newRuns.add(next);
     } else if (c instanceof Command.CancelWorkflow f) {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCanceled(f.failure())));
       s.failure = f.failure();
@@ -1192,8 +1301,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private void runTimedOut(Execution ex) {
     ExecutionState s = ex.state;
+    Instant executionDeadline = s.executionDeadline();
     boolean runLimit = s.workflowRunTimeout != null
-        && (s.workflowExecutionTimeout == null || s.workflowRunTimeout.compareTo(s.workflowExecutionTimeout) < 0);
+        && (executionDeadline == null || s.startTime.plus(s.workflowRunTimeout).isBefore(executionDeadline));
     TimeoutType type = runLimit ? TimeoutType.WORKFLOW_RUN : TimeoutType.WORKFLOW_EXECUTION;
     Duration limit = runLimit ? s.workflowRunTimeout : s.workflowExecutionTimeout;
     String message = "DURABLE-227 workflow '" + s.workflowId + "' (" + s.workflowType + ", run " + s.runId
@@ -1206,8 +1316,343 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTimedOut(failure)));
     s.failure = failure;
     close(s, WorkflowStatus.TIMED_OUT);
-    persist(ex, events, true);
+    // Only a run timeout is retried: the execution timeout bounds the whole chain.
+    List<Store.Transition> retry = runLimit ? retryRun(s, failure, now()).map(List::of).orElse(List.of()) : List.of();
+    persist(ex, events, true, retry);
     LOG.log(System.Logger.Level.INFO, message);
+  }
+
+  // ---------------------------------------------------------------- child workflows and run chains
+
+  /**
+   * Runs {@code action} soon on the timer thread, outside any run's lock: work that spans two runs
+   * (starting a child, telling a parent, applying a parent close policy) takes their locks one
+   * after the other, never one inside the other. Each action checks the stored state first, so it
+   * is harmless twice; {@link #recover()} runs them again for what a crash cut off.
+   */
+  private void followUp(Runnable action) {
+    followUp(now(), action);
+  }
+
+  /** Like {@link #followUp(Runnable)}, at {@code at}. */
+  private void followUp(Instant at, Runnable action) {
+    // Only work due now holds time skipping back; a later follow-up is a timer like any other.
+    boolean due = !at.isAfter(now());
+    if (due) {
+      followUps.incrementAndGet();
+    }
+    timers.schedule(at, () -> {
+      try (var g = enter()) {
+        action.run();
+      } catch (DurableException e) {
+        if (!closed) {
+          throw e;
+        }
+      } finally {
+        if (due) {
+          followUps.decrementAndGet();
+        }
+      }
+    });
+  }
+
+  /** Work due when a run closed: tell its parent, apply its children's parent close policy. */
+  private void afterClose(ExecutionState s) {
+    if (s.links.parentRunId() != null && s.nextRunId == null) {
+      String runId = s.runId;
+      followUp(() -> reportChainEnd(runId));
+    }
+    for (PendingChild c : s.childrenAtClose) {
+      if (PendingChild.STARTED.equals(c.state) && !"ABANDON".equals(c.parentClosePolicy)) {
+        followUp(() -> applyParentClose(c.runId, s));
+      }
+    }
+    s.childrenAtClose = List.of();
+  }
+
+  /** Returns the transition of the run that retries {@code s}, which just closed with {@code failure}, if any. */
+  private Optional<Store.Transition> retryRun(ExecutionState s, FailureInfo failure, Instant now) {
+    Duration backoff = RunChains.retryBackoff(s, failure, now);
+    if (backoff == null) {
+      return Optional.empty();
+    }
+    var started = (EventAttributes.WorkflowExecutionStarted) store.readEvent(s.runId, 1)
+        .orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId + " lacks its start event"))
+        .attributes();
+    var spec = new RunChains.Spec(s.workflowId, s.workflowType, s.taskQueue, started.input(), s.workflowTaskTimeout,
+        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff),
+        s.searchAttributes);
+    Store.Transition next = RunChains.start(spec, now, List.of());
+    s.nextRunId = next.state().runId;
+    next.state().lastParentSignalEventId = s.lastParentSignalEventId;
+    LOG.log(System.Logger.Level.INFO, "workflow ''{0}'' ({1}) run {2} failed (attempt {3}); retrying as run {4} in {5}",
+        s.workflowId, s.workflowType, s.runId, s.links.attempt(), s.nextRunId, backoff);
+    return Optional.of(next);
+  }
+
+  /**
+   * Starts the child that the parent run initiated as {@code seq}, and records its start in the
+   * parent in the same write; or records why it could not start. The child's workflow id start
+   * lock is taken first, then the parent's lock, as a client's start takes the id's lock first.
+   */
+  private void startChild(String parentRunId, int seq) {
+    Execution parent = open.get(parentRunId);
+    if (parent == null) {
+      return;
+    }
+    EventAttributes.StartChildWorkflowExecutionInitiated init;
+    synchronized (parent) {
+      PendingChild pc = parent.state.children.get(seq);
+      if (parent.state.status.isClosed() || pc == null || !PendingChild.INITIATED.equals(pc.state)) {
+        return;
+      }
+      init = (EventAttributes.StartChildWorkflowExecutionInitiated) store.readEvent(parentRunId, pc.initiatedEventId)
+          .orElseThrow(() -> new DurableException("DURABLE-303", "run " + parentRunId + " lacks the event "
+              + pc.initiatedEventId + " that initiated child workflow " + pc.workflowId))
+          .attributes();
+    }
+    synchronized (startLocks[Math.floorMod(init.workflowId().hashCode(), startLocks.length)]) {
+      FailureInfo refused = null;
+      Optional<String> existing = store.currentRunId(init.workflowId());
+      if (existing.isPresent()) {
+        Execution running = open.get(existing.get());
+        boolean isRunning = false;
+        if (running != null) {
+          synchronized (running) {
+            isRunning = !running.state.status.isClosed();
+          }
+        }
+        if (isRunning) {
+          refused = ChildWorkflows.alreadyStarted("DURABLE-208 child workflow '" + init.workflowId() + "' ("
+              + init.workflowType() + ") was not started: a run with this workflow id is running (run "
+              + existing.get() + "). Give each child its own id, or wait for the other run to close.");
+        } else {
+          WorkflowIdReusePolicy policy = init.workflowIdReusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+              : WorkflowIdReusePolicy.valueOf(init.workflowIdReusePolicy());
+          try {
+            checkReuse(new StartRequest(init.workflowId(), init.workflowType(), init.taskQueue(), List.of(),
+                init.workflowTaskTimeout()), policy, existing.get());
+          } catch (WorkflowAlreadyStartedException e) {
+            refused = ChildWorkflows.alreadyStarted(e.getMessage());
+          }
+        }
+      }
+      synchronized (parent) {
+        ExecutionState ps = parent.state;
+        PendingChild pc = ps.children.get(seq);
+        if (ps.status.isClosed() || pc == null || !PendingChild.INITIATED.equals(pc.state)) {
+          return;
+        }
+        var events = new ArrayList<HistoryEvent>();
+        if (refused != null) {
+          ps.children.remove(seq);
+          addInput(ps, events, new EventAttributes.StartChildWorkflowExecutionFailed(seq, pc.initiatedEventId,
+              pc.workflowId, refused));
+          persist(parent, events, true);
+          return;
+        }
+        RunLinks links = new RunLinks(ps.workflowId, ps.runId, pc.initiatedEventId, init.parentClosePolicy(), null, 1,
+            init.retryPolicy(), null, null);
+        // A cancel and the signals the parent sent before the child started are in the child's first write.
+        List<EventAttributes> first = new ArrayList<>();
+        if (pc.cancelRequested) {
+          first.add(new EventAttributes.WorkflowExecutionCancelRequested("requested by parent workflow '"
+              + ps.workflowId + "' (run " + ps.runId + ")"));
+        }
+        for (long signalEventId : pc.signalsToDeliver) {
+          var sig = (EventAttributes.SignalChildWorkflowExecutionInitiated) store.readEvent(ps.runId, signalEventId)
+              .orElseThrow(() -> new DurableException("DURABLE-303", "run " + ps.runId + " lacks its event "
+                  + signalEventId))
+              .attributes();
+          first.add(new EventAttributes.WorkflowExecutionSignaled(sig.signalName(), sig.input()));
+        }
+        Store.Transition child = RunChains.start(new RunChains.Spec(init.workflowId(), init.workflowType(),
+            init.taskQueue(), init.input(), init.workflowTaskTimeout(), init.workflowExecutionTimeout(),
+            init.workflowRunTimeout(), links, null), now(), first);
+        child.state().cancelRequested = pc.cancelRequested;
+        if (!pc.signalsToDeliver.isEmpty()) {
+          child.state().lastParentSignalEventId = pc.signalsToDeliver.get(pc.signalsToDeliver.size() - 1);
+          pc.signalsToDeliver.clear();
+        }
+        pc.state = PendingChild.STARTED;
+        pc.runId = child.state().runId;
+        addInput(ps, events, new EventAttributes.ChildWorkflowExecutionStarted(seq, pc.initiatedEventId,
+            pc.workflowId, pc.runId));
+        persist(parent, events, true, List.of(child));
+      }
+    }
+  }
+
+  /**
+   * Follows a child's chain from {@code runId} (through continue-as-new and retries) and, when
+   * its last run is closed, records the outcome in the parent that waits for it.
+   */
+  private void reportChainEnd(String runId) {
+    ExecutionState child = lastOfChain(runId);
+    if (child == null || !child.status.isClosed() || child.links.parentRunId() == null) {
+      return;
+    }
+    Execution parent = open.get(child.links.parentRunId());
+    if (parent == null) {
+      return; // the parent closed first; its close policy decided the child's fate
+    }
+    synchronized (parent) {
+      ExecutionState ps = parent.state;
+      if (ps.status.isClosed()) {
+        return;
+      }
+      PendingChild pc = null;
+      for (PendingChild c : ps.children.values()) {
+        if (c.initiatedEventId == child.links.parentInitiatedEventId()) {
+          pc = c;
+        }
+      }
+      if (pc == null || !PendingChild.STARTED.equals(pc.state)) {
+        return;
+      }
+      ps.children.remove(pc.seq);
+      var events = new ArrayList<HistoryEvent>();
+      addInput(ps, events, ChildWorkflows.outcome(pc, child));
+      persist(parent, events, true);
+    }
+  }
+
+  /** The last run of the chain that starts at {@code runId}; null if unknown. */
+  private ExecutionState lastOfChain(String runId) {
+    String id = runId;
+    while (true) {
+      Execution ex = open.get(id);
+      ExecutionState s;
+      if (ex != null) {
+        synchronized (ex) {
+          s = ex.state;
+        }
+      } else {
+        s = store.readExecution(id).orElse(null);
+      }
+      if (s == null || s.nextRunId == null) {
+        return s;
+      }
+      id = s.nextRunId;
+    }
+  }
+
+  /**
+   * Delivers the signals the parent run sent to its child {@code seq} to the child's current run,
+   * then clears them in the parent. A crash between the two writes is harmless: the child's run
+   * records the last parent signal it got, and the re-driven delivery skips it.
+   */
+  private void deliverChildSignals(String parentRunId, int seq) {
+    Execution parent = open.get(parentRunId);
+    if (parent == null) {
+      return;
+    }
+    List<Long> ids;
+    String childRunId;
+    List<EventAttributes.SignalChildWorkflowExecutionInitiated> signals = new ArrayList<>();
+    synchronized (parent) {
+      PendingChild pc = parent.state.children.get(seq);
+      if (parent.state.status.isClosed() || pc == null || !PendingChild.STARTED.equals(pc.state)
+          || pc.signalsToDeliver.isEmpty()) {
+        return;
+      }
+      ids = List.copyOf(pc.signalsToDeliver);
+      childRunId = pc.runId;
+      for (long id : ids) {
+        signals.add((EventAttributes.SignalChildWorkflowExecutionInitiated) store.readEvent(parentRunId, id)
+            .orElseThrow(() -> new DurableException("DURABLE-303", "run " + parentRunId + " lacks its event " + id))
+            .attributes());
+      }
+    }
+    ExecutionState last = lastOfChain(childRunId);
+    Execution child = last == null ? null : open.get(last.runId);
+    boolean delivered = false;
+    if (child != null) {
+      synchronized (child) {
+        ExecutionState cs = child.state;
+        if (!cs.status.isClosed() && parentRunId.equals(cs.links.parentRunId())) {
+          var events = new ArrayList<HistoryEvent>();
+          for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) > cs.lastParentSignalEventId) {
+              addInput(cs, events, new EventAttributes.WorkflowExecutionSignaled(signals.get(i).signalName(),
+                  signals.get(i).input()));
+              cs.lastParentSignalEventId = ids.get(i);
+            }
+          }
+          persist(child, events, true);
+          delivered = true;
+        }
+      }
+    }
+    if (!delivered) {
+      LOG.log(System.Logger.Level.WARNING, "DURABLE-219 {0} signal(s) from run {1} to its child {2} were dropped: the"
+          + " child has closed", ids.size(), parentRunId, signals.get(0).workflowId());
+    }
+    synchronized (parent) {
+      PendingChild pc = parent.state.children.get(seq);
+      if (!parent.state.status.isClosed() && pc != null && pc.signalsToDeliver.removeAll(ids)) {
+        persist(parent, List.of(), true);
+      }
+    }
+  }
+
+  /** Asks the open run of a child chain to cancel, on behalf of its parent run. */
+  private void cancelChild(String parentRunId, String childRunId) {
+    ExecutionState last = lastOfChain(childRunId);
+    Execution ex = last == null ? null : open.get(last.runId);
+    if (ex == null) {
+      return;
+    }
+    synchronized (ex) {
+      ExecutionState s = ex.state;
+      if (!s.status.isClosed() && parentRunId.equals(s.links.parentRunId())) {
+        requestCancel(ex, "requested by parent workflow '" + s.links.parentWorkflowId() + "' (run " + parentRunId + ")");
+      }
+    }
+  }
+
+  /** On recovery: applies the parent close policy to the open child run {@code runId} if its parent has closed. */
+  private void applyParentCloseIfClosed(String runId) {
+    Execution ex = open.get(runId);
+    if (ex == null) {
+      return;
+    }
+    RunLinks links;
+    synchronized (ex) {
+      links = ex.state.links;
+    }
+    if (open.containsKey(links.parentRunId()) || "ABANDON".equals(links.parentClosePolicy())) {
+      return;
+    }
+    ExecutionState parent = store.readExecution(links.parentRunId()).orElse(null);
+    if (parent != null && parent.status.isClosed()) {
+      applyParentClose(runId, parent);
+    }
+  }
+
+  /**
+   * Applies the parent close policy to the open run of the child chain that starts at {@code childRunId}:
+   * {@code TERMINATE} terminates it, {@code REQUEST_CANCEL} asks it to cancel.
+   */
+  private void applyParentClose(String childRunId, ExecutionState parent) {
+    ExecutionState last = lastOfChain(childRunId);
+    Execution ex = last == null ? null : open.get(last.runId);
+    if (ex == null) {
+      return;
+    }
+    synchronized (ex) {
+      ExecutionState s = ex.state;
+      if (s.status.isClosed() || !parent.runId.equals(s.links.parentRunId())) {
+        return;
+      }
+      String why = "parent workflow '" + parent.workflowId + "' (run " + parent.runId + ") closed as " + parent.status
+          + "; parent close policy " + s.links.parentClosePolicy();
+      if ("REQUEST_CANCEL".equals(s.links.parentClosePolicy())) {
+        requestCancel(ex, why);
+      } else {
+        terminate(ex, why);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1244,6 +1689,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     s.closeTime = now();
     s.activities.clear();
     s.timers.clear();
+    s.childrenAtClose = List.copyOf(s.children.values());
+    s.children.clear();
     s.startedTaskToken = 0;
     s.workflowTaskPending = false;
   }
@@ -1255,10 +1702,27 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * lost change is gone, and a result whose write failed must be produced again).
    */
   private void persist(Execution ex, List<HistoryEvent> events, boolean durable) {
+    persist(ex, events, durable, List.of());
+  }
+
+  /**
+   * Like {@link #persist(Execution, List, boolean)}, with transitions of other runs in the same
+   * write (new runs: the continuation of this one, or a child it starts), which start being
+   * served once the write succeeded.
+   */
+  private void persist(Execution ex, List<HistoryEvent> events, boolean durable, List<Store.Transition> others) {
     ExecutionState s = ex.state;
     events = limitHistory(s, events);
     try {
-      store.apply(new Store.Transition(s, events, false, durable));
+      Store.Transition own = new Store.Transition(s, events, false, durable);
+      if (others.isEmpty()) {
+        store.apply(own);
+      } else {
+        List<Store.Transition> all = new ArrayList<>();
+        all.add(own);
+        all.addAll(others);
+        store.applyAll(all);
+      }
       ex.tail.record(events, Math.max(1, s.lastCompletedTaskEventId));
     } catch (RuntimeException e) {
       try {
@@ -1278,10 +1742,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       throw e;
     }
+    for (Store.Transition t : others) {
+      if (t.newRun()) {
+        registerNewRun(t.state());
+      }
+    }
     if (s.status.isClosed()) {
       open.remove(s.runId);
       updates.runClosed(s);
       ex.closed.complete(s);
+      afterClose(s);
     }
     if (!ex.waitingQueries.isEmpty()
         && (s.status.isClosed() || !s.workflowTaskPending || s.workflowTaskAttempt > 1)) {
@@ -1301,8 +1771,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     long warnAt = limits.warnHistoryLength();
     if (length >= warnAt && length - events.size() < warnAt) {
       LOG.log(System.Logger.Level.WARNING, "DURABLE-225 the history of workflow ''{0}'' ({1}, run {2}) has reached {3}"
-          + " events; at {4} the run is terminated (DURABLE-224). Every replay reads the whole history: split long"
-          + " work into several workflows, for example one per batch.", s.workflowId, s.workflowType, s.runId,
+          + " events; at {4} the run is terminated (DURABLE-224). Every replay reads the whole history: use"
+          + " Workflow.continueAsNew to carry on in a fresh run with an empty history, or split long work into"
+          + " several workflows.", s.workflowId, s.workflowType, s.runId,
           length, limits.maxHistoryLength());
     }
     if (s.status.isClosed() || length < limits.maxHistoryLength()) {
@@ -1312,8 +1783,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     flushBuffered(s, out);
     String reason = "DURABLE-224 workflow '" + s.workflowId + "' (" + s.workflowType + ") was terminated: its history"
         + " reached " + Limits.count(s.nextEventId - 1) + " events, the limit is "
-        + Limits.count(limits.maxHistoryLength()) + ". Split long work into several workflows (for example one per"
-        + " batch), or raise the limit with DurableServer.Builder.setMaxHistoryLength.";
+        + Limits.count(limits.maxHistoryLength()) + ". Use Workflow.continueAsNew to carry on in a fresh run before"
+        + " the limit, split long work into several workflows, or raise the limit with"
+        + " DurableServer.Builder.setMaxHistoryLength.";
     out.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
     s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
     close(s, WorkflowStatus.TERMINATED);
@@ -1337,7 +1809,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * queued or running, and no query waits.
    */
   public boolean isIdle() {
-    if (!pendingQueries.isEmpty() || updates.hasPendingValidations()) {
+    if (!pendingQueries.isEmpty() || updates.hasPendingValidations() || followUps.get() > 0) {
       return false;
     }
     for (Execution ex : open.values()) {

@@ -117,19 +117,29 @@ public interface WorkflowService {
    * @param reusePolicy what to do when the id was used before; null means ALLOW_DUPLICATE
    * @param executionTimeout how long the workflow may run, or null for no limit
    * @param runTimeout how long the run may run, or null for no limit
+   * @param retryPolicy how a failed run is retried (a new run after a backoff), or null for no retry
    * @param searchAttributes the run's initial search attributes; null or empty for none
    */
   record StartRequest(
       String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
       WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout,
-      java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes) {
+      java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
+      dev.durable.internal.model.RetryPolicy retryPolicy) {
 
-    /** A request without search attributes. */
+    /** A request without a workflow retry policy. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
+        Duration runTimeout, java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
+          searchAttributes, null);
+    }
+
+    /** A request without search attributes or a retry policy. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
         Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
         Duration runTimeout) {
       this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
-          null);
+          null, null);
     }
 
     /** A request with the default reuse policy and no workflow timeouts. */

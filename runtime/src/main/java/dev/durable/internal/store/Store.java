@@ -21,6 +21,13 @@ public interface Store extends AutoCloseable {
   /** Atomically writes the new state of a run together with its new events. */
   void apply(Transition transition);
 
+  /**
+   * Atomically writes several transitions of different runs in one write: a run that ends and the
+   * run that continues it, or a child run and the parent's record of its start. Either all of
+   * them are recorded or none.
+   */
+  void applyAll(List<Transition> transitions);
+
   /** Reads a run's events with ids from {@code fromEventId} on, in order. */
   List<HistoryEvent> readHistory(String runId, long fromEventId);
 

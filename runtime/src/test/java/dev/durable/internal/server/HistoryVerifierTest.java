@@ -250,6 +250,62 @@ class HistoryVerifierTest {
     assertEquals(List.of("the store has no mutable state for run run"), v.problems());
   }
 
+  /** A run that initiated child 3, whose start the server recorded. */
+  private void runWithChild() {
+    openRun();
+    add(new EventAttributes.StartChildWorkflowExecutionInitiated(3, "wf-child", "Child", "q", List.of(),
+        Duration.ofSeconds(10), null, null, null, "TERMINATE", "ALLOW_DUPLICATE"));
+    add(new EventAttributes.ChildWorkflowExecutionStarted(3, 5, "wf-child", "child-run"));
+    state.nextEventId = 7;
+    state.workflowTaskPending = true;
+    dev.durable.internal.model.PendingChild child = new dev.durable.internal.model.PendingChild();
+    child.seq = 3;
+    child.initiatedEventId = 5;
+    child.workflowId = "wf-child";
+    child.workflowType = "Child";
+    child.runId = "child-run";
+    child.state = dev.durable.internal.model.PendingChild.STARTED;
+    state.children.put(3, child);
+  }
+
+  @Test
+  void pendingChildMustMatchTheHistory() {
+    runWithChild();
+    assertEquals(List.of(), problems());
+
+    state.children.clear();
+    assertOneProblem("stored state: pending children (seq=initiatedEventId state) is {}, but the history gives"
+        + " {3=5 STARTED}");
+  }
+
+  @Test
+  void childOutcomeWithoutItsStartIsReported() {
+    runWithChild();
+    events.remove(events.size() - 1); // the ChildWorkflowExecutionStarted
+    add(new EventAttributes.ChildWorkflowExecutionCompleted(3, 5, "wf-child", "child-run", RESULT));
+    state.children.clear();
+    assertOneProblem("event 6 (ChildWorkflowExecutionCompleted) is about child 3 initiated by event 5 in state"
+        + " STARTED, but the history has it as '5 INITIATED'");
+  }
+
+  @Test
+  void continuedAsNewRunMustNameTheRunThatFollows() {
+    openRun();
+    add(new EventAttributes.ActivityTaskCompleted(1, 3, 1, RESULT));
+    add(new EventAttributes.WorkflowTaskCompleted(5, T, "worker"));
+    add(new EventAttributes.WorkflowExecutionContinuedAsNew("next-run", "Errand", "q", List.of(), null, null));
+    state.nextEventId = 8;
+    state.lastCompletedTaskEventId = 6;
+    state.activities.clear();
+    state.timers.clear();
+    state.status = WorkflowStatus.CONTINUED_AS_NEW;
+    state.nextRunId = "next-run";
+    assertEquals(List.of(), problems());
+
+    state.nextRunId = "other-run";
+    assertOneProblem("stored state: nextRunId is other-run, but the history gives next-run");
+  }
+
   @Test
   void searchAttributesThatDisagreeWithTheUpsertsAreReported() {
     openRun();

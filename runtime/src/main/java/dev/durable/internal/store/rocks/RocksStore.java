@@ -294,24 +294,34 @@ public final class RocksStore implements Store {
     }
   }
 
+  @Override
+  public void applyAll(List<Transition> transitions) {
+    if (needsReopen) {
+      reopenAfterFailedWrite();
+    }
+    access.readLock().lock();
+    try {
+      checkOpen();
+      write(transitions);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
   private void write(Transition t) {
-    ExecutionState s = t.state();
-    byte[] run = bytes(s.runId);
+    write(List.of(t));
+  }
+
+  /** Writes the transitions in one batch, in order (a later one's workflow id mapping wins). */
+  private void write(List<Transition> transitions) {
+    ExecutionState s = transitions.get(0).state();
+    boolean durable = false;
     try (WriteBatch batch = new WriteBatch()) {
-      for (HistoryEvent e : t.newEvents()) {
-        batch.put(history, historyKey(run, e.eventId()), StoreCodec.encode(e));
+      for (Transition t : transitions) {
+        put(batch, t);
+        durable |= t.durable();
       }
-      batch.put(executions, run, StoreCodec.encode(s));
-      if (t.newRun()) {
-        batch.put(workflowIds, bytes(s.workflowId), run);
-      }
-      if (s.status.isClosed()) {
-        batch.delete(open, run);
-      } else if (t.newRun()) {
-        batch.put(open, run, EMPTY);
-      }
-      VisibilityIndex.update(db, visibility, summaries, batch, s, t.newRun());
-      db.write(t.durable() ? syncWrite : asyncWrite, batch);
+      db.write(durable ? syncWrite : asyncWrite, batch);
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
       needsReopen = true;
@@ -319,6 +329,24 @@ public final class RocksStore implements Store {
           + dir + " failed: " + e.getMessage() + ". Nothing of this change was recorded. Fix the cause (often a full"
           + " disk); the store reopens itself on the next write, and everything acknowledged before is kept.", e);
     }
+  }
+
+  private void put(WriteBatch batch, Transition t) throws RocksDBException {
+    ExecutionState s = t.state();
+    byte[] run = bytes(s.runId);
+    for (HistoryEvent e : t.newEvents()) {
+      batch.put(history, historyKey(run, e.eventId()), StoreCodec.encode(e));
+    }
+    batch.put(executions, run, StoreCodec.encode(s));
+    if (t.newRun()) {
+      batch.put(workflowIds, bytes(s.workflowId), run);
+    }
+    if (s.status.isClosed()) {
+      batch.delete(open, run);
+    } else if (t.newRun()) {
+      batch.put(open, run, EMPTY);
+    }
+    VisibilityIndex.update(db, visibility, summaries, batch, s, t.newRun());
   }
 
   @Override

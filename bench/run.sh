@@ -6,15 +6,17 @@
 #   bench/run.sh hello latency      the named ones
 #   bench/run.sh jmh [JMH args]     the JMH microbenchmarks instead (their own output, not JSON lines)
 #
-# Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent.
+# Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
+# (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point).
 # BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA:-java}"
-all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent)
+all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale)
 
 if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
-  (cd "$root" && ./mvnw -q -B -DskipTests install) >&2
+  # package, not install: builds what the bench needs (rules, agent, runtime, bench) without publishing snapshots
+  (cd "$root" && ./mvnw -q -B -DskipTests package -pl bench -am) >&2
 fi
 agent="$root/agent/target/durable.jar"
 cp="$root/bench/target/classes:$root/bench/target/lib/*"

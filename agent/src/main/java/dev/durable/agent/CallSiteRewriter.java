@@ -24,6 +24,9 @@ final class CallSiteRewriter implements ClassFileTransformer {
   private final boolean staticWrites;
   private final AtomicBoolean warned = new AtomicBoolean();
   private final ConstantPoolFilter filter;
+  /** Decisions per called member ("owner.name(desc)"); bounded, as pattern rules can see any member. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_DECISIONS = 50_000;
 
   CallSiteRewriter(RuleSet rules, boolean debug) {
     this.rules = rules;
@@ -91,17 +94,43 @@ final class CallSiteRewriter implements ClassFileTransformer {
 
   /** The redirect or call-site forbid rule for a call, or null to leave it alone. */
   Rule callRule(String owner, String name, String descriptor) {
+    return decide(owner, name, descriptor).rule();
+  }
+
+  /** The instructions replacing a call that {@code rule} redirects (null: leave the call as is). */
+  Redirects.Plan plan(Rule rule, String owner, String name, String descriptor) {
+    Decision d = decide(owner, name, descriptor);
+    return d.rule() == rule ? d.plan() : Redirects.plan(rule, owner, name, descriptor);
+  }
+
+  /**
+   * What to do with calls of one member, decided once: the rule lookup and the redirect plan are
+   * the same for every call site of it, and classes calling the clock or UUIDs call them often.
+   */
+  private Decision decide(String owner, String name, String descriptor) {
     if (!patternCallRules && !callOwners.contains(owner)) {
-      return null;
+      return Decision.NONE;
     }
-    Rule r = rules.find(Rule.At.CALL, owner.replace('/', '.'), name, descriptor);
-    if (r == null || r.kind() == Rule.Kind.PASSTHROUGH) {
-      return null;
+    String key = owner + '.' + name + descriptor;
+    Decision d = decisions.get(key);
+    if (d == null) {
+      d = Decision.NONE;
+      Rule r = rules.find(Rule.At.CALL, owner.replace('/', '.'), name, descriptor);
+      if (r != null && r.kind() == Rule.Kind.FORBID) {
+        d = new Decision(r, null);
+      } else if (r != null && r.kind() == Rule.Kind.REDIRECT) {
+        Redirects.Plan plan = Redirects.plan(r, owner, name, descriptor);
+        d = plan == null ? Decision.NONE : new Decision(r, plan);
+      }
+      if (decisions.size() < MAX_DECISIONS) {
+        decisions.put(key, d);
+      }
     }
-    if (r.kind() == Rule.Kind.REDIRECT && Redirects.plan(r, owner, name, descriptor) == null) {
-      return null;
-    }
-    return r;
+    return d;
+  }
+
+  private record Decision(Rule rule, Redirects.Plan plan) {
+    static final Decision NONE = new Decision(null, null);
   }
 
   Rule staticWriteRule(String owner, String name, String descriptor) {

@@ -185,7 +185,7 @@ final class RewritingClassVisitor extends ClassVisitor {
         mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
         return;
       }
-      Redirects.Plan plan = Redirects.plan(rule, owner, name, descriptor);
+      Redirects.Plan plan = rewriter.plan(rule, owner, name, descriptor);
       boolean constructor = "<init>".equals(name);
       if (plan == null || (constructor && !newExpression)) {
         // A super(...) call of a subclass, or a constructor result nobody kept: nothing to adjust.

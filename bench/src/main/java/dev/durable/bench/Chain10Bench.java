@@ -4,7 +4,7 @@ import dev.durable.server.Durability;
 
 /** chain10: 500 workflows of 10 activities in sequence, at most 200 in flight. */
 final class Chain10Bench {
-  static final int N = 500;
+  static final int N = Integer.getInteger("bench.n", 500);
   static final int STEPS = 10;
 
   private Chain10Bench() {}
@@ -15,7 +15,7 @@ final class Chain10Bench {
           i -> e.newStub(Workflows.Chain.class, "chain-" + i).count(STEPS),
           i -> STEPS);
       Report.of("chain10").throughput(N, STEPS, Report.seconds(nanos)).durable(durability)
-          .notes(HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result;"
+          .notes(Load.cpuNote(N) + "; " + HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result;"
               + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
           .print();
     }

@@ -57,14 +57,26 @@ final class Engine implements AutoCloseable {
 
   /** Starts a new worker, closing the previous one first: its cached runs are gone with it. */
   void startWorker() {
+    startWorker(0);
+  }
+
+  /**
+   * Starts a new worker like {@link #startWorker()}; with {@code activityThreads > 0} its activities
+   * run on a pool of that many threads (and at most that many at once) instead of the default.
+   */
+  void startWorker(int activityThreads) {
     if (worker != null) {
       worker.close();
     }
-    worker = Worker.newBuilder(client, TASK_QUEUE)
+    Worker.Builder b = Worker.newBuilder(client, TASK_QUEUE)
         .registerWorkflowImplementationTypes(Workflows.HelloImpl.class, Workflows.ChainImpl.class,
             Workflows.SleepImpl.class, Workflows.StepsImpl.class)
-        .registerActivitiesImplementations(new Workflows.ActivitiesImpl())
-        .build();
+        .registerActivitiesImplementations(new Workflows.ActivitiesImpl());
+    if (activityThreads > 0) {
+      b.setActivityExecutor(java.util.concurrent.Executors.newFixedThreadPool(activityThreads))
+          .setMaxConcurrentActivityTasks(activityThreads);
+    }
+    worker = b.build();
     worker.start();
   }
 

@@ -4,7 +4,7 @@ import dev.durable.server.Durability;
 
 /** hello: 2000 workflows of one activity each, at most 200 in flight. */
 final class HelloBench {
-  static final int N = 2000;
+  static final int N = Integer.getInteger("bench.n", 2000);
   static final int IN_FLIGHT = 200;
 
   private HelloBench() {}
@@ -15,7 +15,7 @@ final class HelloBench {
           i -> e.newStub(Workflows.Hello.class, "hello-" + i).sayHello("n" + i),
           i -> "Hello, n" + i + "!");
       Report.of("hello").throughput(N, 1, Report.seconds(nanos)).durable(durability)
-          .notes(IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub);"
+          .notes(Load.cpuNote(N) + "; " + IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub);"
               + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
           .print();
     }

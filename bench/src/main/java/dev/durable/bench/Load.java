@@ -10,7 +10,24 @@ import java.util.function.IntFunction;
 
 /** Makes {@code n} blocking client calls with at most {@code inFlight} at once, one client thread each. */
 final class Load {
+  /** Process CPU nanoseconds (all threads) spent during the last {@link #run}. */
+  static volatile long lastCpuNanos;
+
   private Load() {}
+
+  /** Returns the CPU time of this process so far, in nanoseconds (-1 if the JVM cannot tell). */
+  static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+  }
+
+  /**
+   * Describes the CPU time per workflow of the last run: unlike the wall-clock figures, it barely
+   * moves when other processes share the machine.
+   */
+  static String cpuNote(int workflows) {
+    return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow";
+  }
 
   /**
    * Calls {@code call(i)} for i in [0, n), checks each result against {@code expected(i)}, and
@@ -25,6 +42,7 @@ final class Load {
     });
     try {
       List<Future<Object>> results = new ArrayList<>(n);
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -34,6 +52,7 @@ final class Load {
         f.get();
       }
       long nanos = System.nanoTime() - t0;
+      lastCpuNanos = processCpuNanos() - cpu0;
       for (int i = 0; i < n; i++) {
         Main.check(expected.apply(i), results.get(i).get(), "call " + i);
       }

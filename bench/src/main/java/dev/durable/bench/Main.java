@@ -32,7 +32,7 @@ public final class Main {
   private static void run(String[] args) throws Exception {
     if (args.length == 0) {
       throw new IllegalArgumentException("usage: Main hello|hello-async|chain10|chain10-async|latency|latency-async"
-          + "|startup|timers|replay|agent");
+          + "|startup|timers|replay|agent|scale");
     }
     if (!CHILD_PARTS.contains(args[0])) {
       Report.probeMachine();
@@ -49,6 +49,7 @@ public final class Main {
       case "timers" -> TimersBench.run();
       case "timers-reopen" -> TimersBench.reopen(Path.of(args[1]), Integer.parseInt(args[2]));
       case "replay" -> ReplayBench.run();
+      case "scale" -> ScaleBench.run();
       case "agent" -> AgentBench.run();
       case "agent-load" -> AgentBench.load(Path.of(args[1]), Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException("unknown workload '" + args[0] + "'");

@@ -13,6 +13,8 @@ final class TimeSkipper implements AutoCloseable {
   private final VirtualClock clock;
   private final Thread thread;
   private final Object monitor = new Object();
+  /** Held while deciding on and making a jump; {@link #setEnabled}(false) waits for it. */
+  private final java.util.concurrent.locks.ReentrantLock jumping = new java.util.concurrent.locks.ReentrantLock();
   private boolean dirty = true;
   private volatile boolean enabled;
   private volatile boolean closed;
@@ -27,8 +29,16 @@ final class TimeSkipper implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Turns skipping on or off. Turning it off waits for a jump already being made, so that the
+   * clock no longer moves by itself once this returns.
+   */
   void setEnabled(boolean on) {
     enabled = on;
+    if (!on) {
+      jumping.lock();
+      jumping.unlock();
+    }
     nudge();
   }
 
@@ -55,12 +65,17 @@ final class TimeSkipper implements AutoCloseable {
         }
         dirty = false;
       }
-      if (closed || !enabled) {
-        continue;
-      }
-      Instant next = server.nextTimerDue();
-      if (next != null && next.isAfter(clock.instant()) && server.isIdle()) {
-        clock.advanceTo(next);
+      jumping.lock();
+      try {
+        if (closed || !enabled) {
+          continue;
+        }
+        Instant next = server.nextTimerDue();
+        if (next != null && next.isAfter(clock.instant()) && server.isIdle()) {
+          clock.advanceTo(next);
+        }
+      } finally {
+        jumping.unlock();
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.durable.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Instant;
 
@@ -14,6 +15,7 @@ import java.time.Instant;
  * @param attributes what happened
  */
 @JsonSerialize(using = HistoryEventJson.class)
+@JsonDeserialize(using = HistoryEventReader.class)
 public record HistoryEvent(
     long eventId,
     Instant timestamp,

@@ -1,6 +1,7 @@
 package dev.durable.internal.replay;
 
 import dev.durable.internal.sandbox.SandboxState;
+import dev.durable.internal.sandbox.WorkflowHooks;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
@@ -64,11 +65,25 @@ final class WorkflowThread {
     waitingFor = null;
     if (!started) {
       started = true;
-      thread.start();
+      startThread();
     }
     toThread.release();
     toDriver.acquireUninterruptibly();
     return true;
+  }
+
+  /**
+   * Starts the thread with the driver's sandbox marking lifted: starting it is the engine's doing,
+   * and the guard on {@code Thread.start} would walk the whole stack only to find that out.
+   */
+  private void startThread() {
+    WorkflowHooks driver = SandboxState.hooks();
+    SandboxState.restore(null);
+    try {
+      thread.start();
+    } finally {
+      SandboxState.restore(driver);
+    }
   }
 
   /** Thread side: gives control back to the driver until {@code until} holds. */

@@ -16,6 +16,8 @@ final class Execution {
   final CompletableFuture<ExecutionState> closed = new CompletableFuture<>();
   /** Queries held until the pending workflow task has run, so they see every accepted event. */
   final List<Runnable> waitingQueries = new ArrayList<>();
+  /** The newest written events, handed to the next workflow task without a store read. */
+  final EventTail tail = new EventTail();
 
   Execution(ExecutionState state) {
     this.state = state;

@@ -260,13 +260,19 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Store.Transition t = RunChains.start(spec, now(), signalName == null ? List.of()
         : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
     store.apply(t);
-    registerNewRun(t.state());
+    registerNewRun(t.state(), t.newEvents());
     return new StartResponse(t.state().workflowId, t.state().runId);
   }
 
   /** Starts serving a run just written as new: queues its first task (after its backoff) and arms its timeout. */
   private void registerNewRun(ExecutionState s) {
+    registerNewRun(s, List.of());
+  }
+
+  /** Like {@link #registerNewRun(ExecutionState)}; {@code events}, just written, go to the run's tail. */
+  private void registerNewRun(ExecutionState s, List<HistoryEvent> events) {
     Execution ex = new Execution(s);
+    ex.tail.record(events, 1);
     open.put(s.runId, ex);
     synchronized (ex) {
       scheduleWorkflowTask(s, s.firstTaskAt);
@@ -776,9 +782,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
     }
     // History is append-only, so it can be read outside the run's lock; later events are cut off.
-    List<HistoryEvent> events = store.readHistory(runId, from);
-    if (events.size() > last - from + 1) {
-      events = events.subList(0, (int) (last - from + 1));
+    List<HistoryEvent> events = ex.tail.slice(from, last);
+    if (events == null) {
+      events = store.readHistory(runId, from);
+      if (events.size() > last - from + 1) {
+        events = events.subList(0, (int) (last - from + 1));
+      }
     }
     return Optional.of(new WorkflowTask(token, s.workflowId, runId, s.workflowType, s.taskQueue,
         s.workflowTaskAttempt, events, last, time, null));
@@ -1714,6 +1723,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         all.addAll(others);
         store.applyAll(all);
       }
+      ex.tail.record(events, Math.max(1, s.lastCompletedTaskEventId));
     } catch (RuntimeException e) {
       try {
         ex.state = store.readExecution(s.runId).orElse(s);

@@ -355,18 +355,20 @@ public final class RocksStore implements Store {
     try {
       checkOpen();
       byte[] run = bytes(runId);
-      List<HistoryEvent> out = new ArrayList<>();
+      List<byte[]> values = new ArrayList<>();
+      List<Long> ids = new ArrayList<>();
       try (RocksIterator it = db.newIterator(history)) {
         for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
           byte[] key = it.key();
           if (key.length != run.length + 8 || !Arrays.equals(key, 0, run.length, run, 0, run.length)) {
             break;
           }
-          out.add(StoreCodec.decodeEvent(it.value(), "run " + runId + " event " + ByteBuffer.wrap(key, run.length, 8).getLong()));
+          ids.add(ByteBuffer.wrap(key, run.length, 8).getLong());
+          values.add(it.value());
         }
         check(it);
       }
-      return out;
+      return StoreCodec.decodeEvents(values, i -> "run " + runId + " event " + ids.get(i));
     } finally {
       access.readLock().unlock();
     }

@@ -72,6 +72,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private final AtomicLong tokens = new AtomicLong();
   /** Follow-ups scheduled or running: work in flight that a time-skipping test must wait for. */
   private final java.util.concurrent.atomic.AtomicInteger followUps = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong runsRegistered = new java.util.concurrent.atomic.AtomicLong();
   private final Object[] startLocks = new Object[64];
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -274,6 +275,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Execution ex = new Execution(s);
     ex.tail.record(events, 1);
     open.put(s.runId, ex);
+    runsRegistered.incrementAndGet();
     synchronized (ex) {
       scheduleWorkflowTask(s, s.firstTaskAt);
       armRunTimeout(s);
@@ -1812,6 +1814,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (!pendingQueries.isEmpty() || updates.hasPendingValidations() || followUps.get() > 0) {
       return false;
     }
+    // A run registered during the scan (a continuation or a retry, written while the scan waited
+    // for the lock of the run that made it) can be missed by the map's iterator: then not idle.
+    long registeredBefore = runsRegistered.get();
     for (Execution ex : open.values()) {
       synchronized (ex) {
         ExecutionState s = ex.state;
@@ -1825,7 +1830,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
       }
     }
-    return true;
+    return runsRegistered.get() == registeredBefore;
   }
 
   /** Returns when the earliest timer is due, or null when none is armed. */

@@ -33,6 +33,7 @@ final class TimerService implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Runnable firedListener = () -> { };
+  private Entry firing; // taken from the queue, its action not finished yet; guarded by lock
 
   TimerService(Clock clock) {
     this.clock = clock;
@@ -63,11 +64,15 @@ final class TimerService implements AutoCloseable {
     }
   }
 
-  /** Returns when the earliest armed entry is due (it may turn out stale when it fires), or null. */
+  /**
+   * Returns when the earliest armed entry is due (it may turn out stale when it fires), or null.
+   * An entry whose action is running counts as armed until the action has finished, so a
+   * time-skipping clock never jumps past a timer that has fired but not yet recorded its effect.
+   */
   Instant nextDue() {
     lock.lock();
     try {
-      Entry head = queue.peek();
+      Entry head = firing != null ? firing : queue.peek();
       return head == null ? null : Instant.ofEpochMilli(head.dueMillis);
     } finally {
       lock.unlock();
@@ -99,7 +104,8 @@ final class TimerService implements AutoCloseable {
         } else {
           long delay = head.dueMillis - clock.millis();
           if (delay <= 0) {
-            action = queue.poll().action;
+            firing = queue.poll();
+            action = firing.action;
           } else {
             changed.await(delay, TimeUnit.MILLISECONDS);
           }
@@ -116,6 +122,13 @@ final class TimerService implements AutoCloseable {
           if (!closed) {
             LOG.log(System.Logger.Level.ERROR, "a server timer action failed; its run re-arms it from the stored"
                 + " state (after a failed write, or on restart)", e);
+          }
+        } finally {
+          lock.lock();
+          try {
+            firing = null;
+          } finally {
+            lock.unlock();
           }
         }
         firedListener.run();

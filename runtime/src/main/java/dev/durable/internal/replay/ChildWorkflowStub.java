@@ -90,7 +90,7 @@ public final class ChildWorkflowStub implements InvocationHandler {
       return null;
     }
     if (!method.equals(info.workflowMethod())) {
-      throw new UnsupportedOperationException("DURABLE-232 " + method.getName() + " of child workflow "
+      throw new IllegalStateException("DURABLE-232 " + method.getName() + " of child workflow "
           + info.workflowType() + " is a query method; a parent can start, signal and cancel a child and wait for"
           + " its result. Query the child from an activity with a WorkflowClient (its workflow id is in"
           + " Workflow.getWorkflowExecution(stub)).");

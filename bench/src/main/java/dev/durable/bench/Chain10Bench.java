@@ -11,12 +11,12 @@ final class Chain10Bench {
 
   static void run(Durability durability) throws Exception {
     try (Engine e = Engine.fresh(durability)) {
-      long nanos = Load.run(N, HelloBench.IN_FLIGHT,
-          i -> e.newStub(Workflows.Chain.class, "chain-" + i).count(STEPS),
+      Load.Timing t = Load.measure("chain10", N, HelloBench.IN_FLIGHT,
+          (prefix, i) -> e.newStub(Workflows.Chain.class, prefix + i).count(STEPS),
           i -> STEPS);
-      Report.of("chain10").throughput(N, STEPS, Report.seconds(nanos)).durable(durability)
-          .notes(Load.cpuNote(N) + "; " + HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result;"
-              + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
+      Report.of("chain10").throughput(N, STEPS, Report.seconds(t.nanos())).durable(durability)
+          .notes(Load.cpuNote(N) + "; " + HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result; "
+              + t.note(N, STEPS) + "; " + Engine.WORKER_SETTINGS)
           .print();
     }
   }

@@ -11,12 +11,12 @@ final class HelloBench {
 
   static void run(Durability durability) throws Exception {
     try (Engine e = Engine.fresh(durability)) {
-      long nanos = Load.run(N, IN_FLIGHT,
-          i -> e.newStub(Workflows.Hello.class, "hello-" + i).sayHello("n" + i),
+      Load.Timing t = Load.measure("hello", N, IN_FLIGHT,
+          (prefix, i) -> e.newStub(Workflows.Hello.class, prefix + i).sayHello("n" + i),
           i -> "Hello, n" + i + "!");
-      Report.of("hello").throughput(N, 1, Report.seconds(nanos)).durable(durability)
-          .notes(Load.cpuNote(N) + "; " + IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub);"
-              + " fresh JVM, no warm-up; " + Engine.WORKER_SETTINGS)
+      Report.of("hello").throughput(N, 1, Report.seconds(t.nanos())).durable(durability)
+          .notes(Load.cpuNote(N) + "; " + IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub); "
+              + t.note(N, 1) + "; " + Engine.WORKER_SETTINGS)
           .print();
     }
   }

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
 /** Makes {@code n} blocking client calls with at most {@code inFlight} at once, one client thread each. */
@@ -27,6 +28,39 @@ final class Load {
    */
   static String cpuNote(int workflows) {
     return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow";
+  }
+
+  /** Warm-up rounds before the measured one ({@code -Dbench.warmup}, default 3; 0 measures a cold JVM). */
+  static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmup", 3);
+
+  /** The wall nanoseconds of the measured round and of the first (cold) round. */
+  record Timing(long nanos, long coldNanos) {
+    /** Describes the warm-up for the notes, with the cold round's rate of {@code units} per workflow. */
+    String note(int n, int units) {
+      return WARM_UP_ROUNDS == 0 ? "fresh JVM, no warm-up"
+          : "measured after " + WARM_UP_ROUNDS + " warm-up round(s) of the same " + n + " workflows in this JVM (JIT);"
+              + " the first, cold round ran at " + Report.round(n * (double) units / Report.seconds(coldNanos))
+              + " per s";
+    }
+  }
+
+  /**
+   * Runs {@link #WARM_UP_ROUNDS} rounds of {@code n} calls, then the measured round (profiled if
+   * {@code -Dbench.profile} is set, see {@link Profiler}). {@code call} gets a workflow id prefix,
+   * different in each round, and the call's index.
+   */
+  static Timing measure(String workload, int n, int inFlight, BiFunction<String, Integer, Object> call,
+      IntFunction<Object> expected) throws InterruptedException, ExecutionException {
+    long cold = -1;
+    for (int r = 0; r < WARM_UP_ROUNDS; r++) {
+      String prefix = "warm-up-" + r + "-";
+      long nanos = run(n, inFlight, i -> call.apply(prefix, i), expected);
+      cold = cold < 0 ? nanos : cold;
+    }
+    Profiler.start(workload);
+    long nanos = run(n, inFlight, i -> call.apply(workload + "-", i), expected);
+    Profiler.stop();
+    return new Timing(nanos, cold < 0 ? nanos : cold);
   }
 
   /**

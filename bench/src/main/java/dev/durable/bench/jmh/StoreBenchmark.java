@@ -3,14 +3,21 @@ package dev.durable.bench.jmh;
 import dev.durable.common.RetryOptions;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.model.ActivitySpec;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
 import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.EventAttributes.WorkflowExecutionCompleted;
+import dev.durable.internal.model.EventAttributes.WorkflowExecutionStarted;
 import dev.durable.internal.model.EventAttributes.WorkflowTaskCompleted;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.rocks.RocksStore;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +31,7 @@ import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -38,7 +46,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One store transition as a completed workflow task writes it: the run's state plus two events
  * (WorkflowTaskCompleted, ActivityTaskScheduled) in one RocksDB write batch, synced (SYNC) or not
- * (ASYNC); from one thread, and from four at once, where synced writes share fsyncs.
+ * (ASYNC); from one thread, and from four at once, where synced writes share fsyncs. The
+ * {@code hello} benchmarks write the four transitions of a hello workflow on a new run each time
+ * (start, task completed with the activity scheduled, activity completed, task completed with the
+ * run), so the listing indexes and the open set change the way they do in the engine.
+ *
+ * <p>Wall time per operation on a shared machine mostly measures the load and the fsyncs; the
+ * tear-down also prints the process CPU per operation of the measured iterations, on stderr.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,6 +69,12 @@ public class StoreBenchmark {
   private ExecutionState state;
   private ActivityTaskScheduled scheduled;
   private final AtomicLong nextEventId = new AtomicLong(2);
+  private final AtomicLong runs = new AtomicLong();
+  private final AtomicLong ops = new AtomicLong();
+  private Payload name;
+  private Payload greeting;
+  private long cpuAtStart;
+  private long opsAtStart;
 
   @Setup
   public void open() throws IOException {
@@ -68,9 +88,31 @@ public class StoreBenchmark {
     state.taskQueue = "bench";
     state.startTime = now;
     state.workflowTaskTimeout = Duration.ofSeconds(10);
-    scheduled = new ActivityTaskScheduled(1, "Greet", null, List.of(JsonConverter.DEFAULT.toPayload("World", () -> "input")),
+    name = JsonConverter.DEFAULT.toPayload("World", () -> "input");
+    greeting = JsonConverter.DEFAULT.toPayload("Hello, World!", () -> "result");
+    scheduled = new ActivityTaskScheduled(1, "Greet", null, List.of(name),
         new ActivitySpec(null, Duration.ofSeconds(10), null, null, RetryPolicy.of(RetryOptions.getDefaultInstance())));
     store.apply(new Store.Transition(state, List.of(), true, true));
+  }
+
+  /** Marks the start of a measured (or warm-up) iteration for the CPU figure. */
+  @Setup(Level.Iteration)
+  public void iterationStart() {
+    cpuAtStart = processCpuNanos();
+    opsAtStart = ops.get();
+  }
+
+  /** Prints the process CPU per operation of the iteration that just ended. */
+  @TearDown(Level.Iteration)
+  public void iterationEnd() {
+    long n = ops.get() - opsAtStart;
+    if (n > 0) {
+      System.err.printf("  [cpu] %.1f us of process CPU per op (%d ops)%n", (processCpuNanos() - cpuAtStart) / 1e3 / n, n);
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   @TearDown
@@ -79,6 +121,17 @@ public class StoreBenchmark {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  @Benchmark
+  public void hello() {
+    helloRun();
+  }
+
+  @Benchmark
+  @Threads(4)
+  public void helloFrom4Threads() {
+    helloRun();
   }
 
   @Benchmark
@@ -92,7 +145,51 @@ public class StoreBenchmark {
     apply();
   }
 
+  private void helloRun() {
+    ops.incrementAndGet();
+    long n = runs.incrementAndGet();
+    Instant now = Instant.now();
+    ExecutionState s = new ExecutionState();
+    s.workflowId = "hello-" + n;
+    s.runId = UUID.randomUUID().toString();
+    s.workflowType = "Hello";
+    s.taskQueue = "bench";
+    s.startTime = now;
+    s.workflowTaskTimeout = Duration.ofSeconds(10);
+    s.workflowTaskPending = true;
+    s.nextEventId = 2;
+    store.apply(new Store.Transition(s, List.of(new HistoryEvent(1, now, new WorkflowExecutionStarted(s.workflowId,
+        s.workflowType, s.taskQueue, List.of(name), s.workflowTaskTimeout, 2, null, null, null))), true, true));
+    s.workflowTaskPending = false;
+    s.lastCompletedTaskEventId = 2;
+    PendingActivity a = new PendingActivity();
+    a.seq = 1;
+    a.scheduledEventId = 3;
+    a.activityType = "Greet";
+    a.spec = scheduled.spec();
+    a.scheduledTime = now;
+    a.attemptScheduledTime = now;
+    s.activities.put(1, a);
+    s.nextEventId = 4;
+    store.apply(new Store.Transition(s, List.of(new HistoryEvent(2, now, new WorkflowTaskCompleted(1, now, "bench")),
+        new HistoryEvent(3, now, scheduled)), false, true));
+    s.activities.clear();
+    s.workflowTaskPending = true;
+    s.nextEventId = 5;
+    store.apply(new Store.Transition(s, List.of(new HistoryEvent(4, now,
+        new ActivityTaskCompleted(1, 3, 1, greeting))), false, true));
+    s.workflowTaskPending = false;
+    s.lastCompletedTaskEventId = 5;
+    s.status = WorkflowStatus.COMPLETED;
+    s.closeTime = now;
+    s.result = greeting;
+    s.nextEventId = 7;
+    store.apply(new Store.Transition(s, List.of(new HistoryEvent(5, now, new WorkflowTaskCompleted(4, now, "bench")),
+        new HistoryEvent(6, now, new WorkflowExecutionCompleted(greeting))), false, true));
+  }
+
   private void apply() {
+    ops.incrementAndGet();
     long id = nextEventId.getAndAdd(2);
     Instant now = Instant.now();
     store.apply(new Store.Transition(state, List.of(

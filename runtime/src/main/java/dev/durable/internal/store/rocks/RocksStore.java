@@ -3,6 +3,7 @@ package dev.durable.internal.store.rocks;
 import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.store.DataDirLock;
 import dev.durable.internal.store.OwnerOnly;
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -65,6 +68,8 @@ public final class RocksStore implements Store {
   private volatile boolean needsReopen;
   private final WriteOptions syncWrite;
   private final WriteOptions asyncWrite;
+  /** What the listing indexes hold for the open runs written since the open, so a write need not read it. */
+  private final IndexedSummaries indexed = new IndexedSummaries();
 
   private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       List<ColumnFamilyDescriptor> descriptors, RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
@@ -94,7 +99,14 @@ public final class RocksStore implements Store {
         // Every acknowledged write was synced, so only a torn, never-acknowledged tail record may be
         // dropped; any other WAL damage stops the open instead of silently losing events.
         .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
-        .setKeepLogFileNum(5);
+        .setKeepLogFileNum(5)
+        // Tuned for few cores (see docs/performance.md); neither changes what is written, when it is
+        // synced or when a write returns. The leader of a write group inserts the whole group into
+        // the memtables itself, rather than handing each waiting writer its own batch to insert in
+        // parallel and waiting for all of them; and writers waiting for their group block at once
+        // instead of spinning and yielding first.
+        .setAllowConcurrentMemtableWrite(false)
+        .setEnableWriteThreadAdaptiveYield(false);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
@@ -258,6 +270,7 @@ public final class RocksStore implements Store {
         db.close();
       }
       List<ColumnFamilyHandle> newHandles = new ArrayList<>();
+      indexed.clear();
       try {
         use(RocksDB.open(dbOptions, dir.resolve("db").toString(), descriptors, newHandles), newHandles);
         needsReopen = false;
@@ -316,22 +329,34 @@ public final class RocksStore implements Store {
   private void write(List<Transition> transitions) {
     ExecutionState s = transitions.get(0).state();
     boolean durable = false;
+    // The summaries this batch gives its runs, in order: a second transition of a run diffs against the first.
+    Map<String, RunSummary> summaries = new HashMap<>(4);
+    boolean written = false;
     try (WriteBatch batch = new WriteBatch()) {
       for (Transition t : transitions) {
-        put(batch, t);
+        put(batch, t, summaries);
         durable |= t.durable();
       }
       db.write(durable ? syncWrite : asyncWrite, batch);
+      written = true;
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
       needsReopen = true;
       throw new DurableException("DURABLE-302", "writing workflow '" + s.workflowId + "' (run " + s.runId + ") to "
           + dir + " failed: " + e.getMessage() + ". Nothing of this change was recorded. Fix the cause (often a full"
           + " disk); the store reopens itself on the next write, and everything acknowledged before is kept.", e);
+    } finally {
+      if (written) {
+        indexed.recorded(summaries);
+      } else {
+        // A failed write may still have been recorded: forget these runs, the next write reads what is stored.
+        summaries.keySet().forEach(indexed::forget);
+        transitions.forEach(t -> indexed.forget(t.state().runId));
+      }
     }
   }
 
-  private void put(WriteBatch batch, Transition t) throws RocksDBException {
+  private void put(WriteBatch batch, Transition t, Map<String, RunSummary> summaries) throws RocksDBException {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     for (HistoryEvent e : t.newEvents()) {
@@ -346,7 +371,25 @@ public final class RocksStore implements Store {
     } else if (t.newRun()) {
       batch.put(open, run, EMPTY);
     }
-    VisibilityIndex.update(db, visibility, summaries, batch, s, t.newRun());
+    RunSummary now = RunSummary.of(s);
+    RunSummary before;
+    if (t.newRun()) {
+      before = null;
+    } else if (summaries.containsKey(s.runId)) {
+      before = summaries.get(s.runId);
+    } else {
+      before = indexed.get(s.runId);
+      if (before == null) {
+        before = VisibilityIndex.stored(db, this.summaries, s.runId);
+      }
+    }
+    VisibilityIndex.update(visibility, this.summaries, batch, now, before);
+    summaries.put(s.runId, now);
+  }
+
+  /** Returns how many runs' listing summaries are known without a read (for tests). */
+  int knownSummaries() {
+    return indexed.size();
   }
 
   @Override

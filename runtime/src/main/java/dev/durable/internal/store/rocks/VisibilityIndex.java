@@ -79,13 +79,26 @@ final class VisibilityIndex {
   static void update(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch,
       ExecutionState s, boolean newRun) throws RocksDBException {
     RunSummary now = RunSummary.of(s);
-    byte[] encoded = StoreCodec.encode(now);
-    byte[] run = utf8(s.runId);
-    byte[] before = newRun ? null : db.get(summaries, run);
-    if (Arrays.equals(before, encoded)) {
+    update(index, summaries, batch, now, newRun ? null : stored(db, summaries, s.runId));
+  }
+
+  /** Returns the summary the indexes hold for a run, or null when they hold none. */
+  static RunSummary stored(RocksDB db, ColumnFamilyHandle summaries, String runId) throws RocksDBException {
+    byte[] before = db.get(summaries, utf8(runId));
+    return before == null ? null : StoreCodec.decodeSummary(before, "summary of run " + runId);
+  }
+
+  /**
+   * Adds to {@code batch} what turns the indexes of a run from {@code before} (what they hold now,
+   * null for nothing) into {@code now}: nothing when the two are equal, else the index entries
+   * that changed and the new summary.
+   */
+  static void update(ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch, RunSummary now,
+      RunSummary before) throws RocksDBException {
+    if (now.equals(before)) {
       return;
     }
-    Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(StoreCodec.decodeSummary(before, "summary of run " + s.runId));
+    Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(before);
     Set<ByteBuffer> newKeys = keys(now);
     for (ByteBuffer k : oldKeys) {
       if (!newKeys.contains(k)) {
@@ -97,7 +110,7 @@ final class VisibilityIndex {
         batch.put(index, k.array(), EMPTY);
       }
     }
-    batch.put(summaries, run, encoded);
+    batch.put(summaries, utf8(now.runId()), StoreCodec.encode(now));
   }
 
   /** Returns every index key of a run. */

@@ -18,6 +18,8 @@ import dev.durable.internal.store.Store;
 import dev.durable.internal.store.rocks.RocksStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +53,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * (start, task completed with the activity scheduled, activity completed, task completed with the
  * run), so the listing indexes and the open set change the way they do in the engine.
  *
- * <p>Wall time per operation on a shared machine mostly measures the load and the fsyncs; the
- * tear-down also prints the process CPU per operation of the measured iterations, on stderr.
+ * <p>Wall time per operation on a shared machine mostly measures the load and the fsyncs; after
+ * each iteration the benchmark also prints, on stderr, the CPU per operation: of the whole process
+ * (RocksDB's flushes and compactions, but also the JIT and GC) and of the benchmark threads alone
+ * (their own writes, and as write-group leaders the memtable inserts, log writes and fsyncs of
+ * the others).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -71,6 +76,7 @@ public class StoreBenchmark {
   private final AtomicLong nextEventId = new AtomicLong(2);
   private final AtomicLong runs = new AtomicLong();
   private final AtomicLong ops = new AtomicLong();
+  private long workerCpuAtStart;
   private Payload name;
   private Payload greeting;
   private long cpuAtStart;
@@ -100,15 +106,29 @@ public class StoreBenchmark {
   public void iterationStart() {
     cpuAtStart = processCpuNanos();
     opsAtStart = ops.get();
+    workerCpuAtStart = workerCpuNanos();
   }
 
-  /** Prints the process CPU per operation of the iteration that just ended. */
+  /** Prints the CPU per operation of the iteration that just ended. */
   @TearDown(Level.Iteration)
   public void iterationEnd() {
     long n = ops.get() - opsAtStart;
     if (n > 0) {
-      System.err.printf("  [cpu] %.1f us of process CPU per op (%d ops)%n", (processCpuNanos() - cpuAtStart) / 1e3 / n, n);
+      System.err.printf("  [cpu] %.1f us of process CPU per op, [threads] %.1f us of benchmark-thread CPU per op"
+          + " (%d ops)%n", (processCpuNanos() - cpuAtStart) / 1e3 / n, (workerCpuNanos() - workerCpuAtStart) / 1e3 / n, n);
     }
+  }
+
+  /** The CPU time of the benchmark's worker threads so far. */
+  private static long workerCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo t : threads.dumpAllThreads(false, false)) {
+      if (t.getThreadName().contains("jmh-worker")) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return sum;
   }
 
   private static long processCpuNanos() {

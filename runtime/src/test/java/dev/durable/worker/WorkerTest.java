@@ -151,9 +151,12 @@ class WorkerTest {
     for (int i = 0; i < ids.size(); i++) {
       WorkflowClient.start(env.newWorkflow(JobWorkflow.class, ids.get(i))::run, i);
     }
+    for (String id : ids) {
+      env.awaitPendingActivity(id, "the activity to be scheduled", p -> true);
+    }
     eventually("three jobs to run", () -> job.running.get() == 3);
-    List<String> states = ids.stream().map(id -> env.describe(id).pendingActivities())
-        .map(p -> p.isEmpty() ? "NOT YET SCHEDULED" : p.get(0).state()).sorted().toList();
+    List<String> states = ids.stream().map(id -> env.describe(id).pendingActivities().get(0))
+        .map(PendingActivityInfo::state).sorted().toList();
     assertEquals(List.of("SCHEDULED", "SCHEDULED", "STARTED", "STARTED", "STARTED"), states,
         "three threads run three activities and none polls for more");
     assertEquals(3, Thread.getAllStackTraces().keySet().stream()

@@ -4,6 +4,7 @@ import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.replay.ThreadMaker;
 import dev.durable.internal.replay.WorkflowRun;
 import dev.durable.internal.replay.WorkflowTaskFailure;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
@@ -30,6 +31,7 @@ public final class WorkflowTaskHandler {
   private final ViolationListener violationListener;
   private final List<Class<? extends Throwable>> failWorkflowTypes;
   private volatile LocalActivityRunner localActivities;
+  private final ThreadMaker threads = ThreadMaker.pooled();
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
       Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
@@ -76,6 +78,7 @@ public final class WorkflowTaskHandler {
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
         run.setLocalActivities(localActivities);
+        run.setThreadMaker(threads);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -147,6 +150,7 @@ public final class WorkflowTaskHandler {
               + "' is not registered on the worker for task queue '" + taskQueue + "'");
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
+        run.setThreadMaker(threads);
         run.lock.lock();
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));
@@ -229,6 +233,7 @@ public final class WorkflowTaskHandler {
         run.lock.unlock();
       }
     }
+    threads.shutdown();
   }
 
   /** Returns the number of cached runs. */

@@ -330,11 +330,11 @@ public final class RocksStore implements Store {
     ExecutionState s = transitions.get(0).state();
     boolean durable = false;
     // The summaries this batch gives its runs, in order: a second transition of a run diffs against the first.
-    Map<String, RunSummary> summaries = new HashMap<>(4);
+    Map<String, RunSummary> batchSummaries = new HashMap<>(4);
     boolean written = false;
     try (WriteBatch batch = new WriteBatch()) {
       for (Transition t : transitions) {
-        put(batch, t, summaries);
+        put(batch, t, batchSummaries);
         durable |= t.durable();
       }
       db.write(durable ? syncWrite : asyncWrite, batch);
@@ -347,16 +347,15 @@ public final class RocksStore implements Store {
           + " disk); the store reopens itself on the next write, and everything acknowledged before is kept.", e);
     } finally {
       if (written) {
-        indexed.recorded(summaries);
+        indexed.recorded(batchSummaries);
       } else {
         // A failed write may still have been recorded: forget these runs, the next write reads what is stored.
-        summaries.keySet().forEach(indexed::forget);
         transitions.forEach(t -> indexed.forget(t.state().runId));
       }
     }
   }
 
-  private void put(WriteBatch batch, Transition t, Map<String, RunSummary> summaries) throws RocksDBException {
+  private void put(WriteBatch batch, Transition t, Map<String, RunSummary> batchSummaries) throws RocksDBException {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     for (HistoryEvent e : t.newEvents()) {
@@ -375,16 +374,16 @@ public final class RocksStore implements Store {
     RunSummary before;
     if (t.newRun()) {
       before = null;
-    } else if (summaries.containsKey(s.runId)) {
-      before = summaries.get(s.runId);
+    } else if (batchSummaries.containsKey(s.runId)) {
+      before = batchSummaries.get(s.runId);
     } else {
       before = indexed.get(s.runId);
       if (before == null) {
-        before = VisibilityIndex.stored(db, this.summaries, s.runId);
+        before = VisibilityIndex.stored(db, summaries, s.runId);
       }
     }
-    VisibilityIndex.update(visibility, this.summaries, batch, now, before);
-    summaries.put(s.runId, now);
+    VisibilityIndex.update(visibility, summaries, batch, now, before);
+    batchSummaries.put(s.runId, now);
   }
 
   /** Returns how many runs' listing summaries are known without a read (for tests). */

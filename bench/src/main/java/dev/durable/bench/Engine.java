@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 final class Engine implements AutoCloseable {
   static final String TASK_QUEUE = "bench";
   /** The worker options every workload uses (the defaults), for the notes. */
-  static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, 100 activity slots, sticky cache 600 runs, "
-      + (Runtime.version().feature() >= 21 ? "virtual" : "platform") + " workflow threads";
+  static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, up to 100 activity threads, sticky cache 600 runs, "
+      + (Runtime.version().feature() >= 21 ? "virtual" : "pooled platform") + " workflow threads, in-process task hand-offs";
 
   final Path dataDir;
   final DurableServer server;

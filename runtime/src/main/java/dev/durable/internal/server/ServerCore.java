@@ -783,7 +783,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       s.startedTaskTime = time;
       from = Math.max(1, s.lastCompletedTaskEventId);
       Duration timeout = s.workflowTaskTimeout;
-      timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
+      ex.disarmTaskTimeout();
+      ex.taskTimeout = timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
     }
     // History is append-only, so it can be read outside the run's lock; later events are cut off.
     List<HistoryEvent> events = ex.tail.slice(from, last);
@@ -819,6 +820,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
             || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
           // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
+          ex.disarmTaskTimeout();
           var events = new ArrayList<HistoryEvent>();
           flushBuffered(s, events);
           persist(ex, events, true);
@@ -839,6 +841,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         s.lastCompletedTaskEventId = completedId;
         s.startedTaskToken = 0;
+        ex.disarmTaskTimeout();
         s.workflowTaskPending = false;
         s.workflowTaskAttempt = 1;
         s.workflowTaskRetryAt = null;
@@ -998,6 +1001,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private void failStartedTask(Execution ex, FailureInfo failure, String identity) {
     ExecutionState s = ex.state;
     s.startedTaskToken = 0;
+    ex.disarmTaskTimeout();
     var events = new ArrayList<HistoryEvent>();
     if (s.workflowTaskAttempt == 1) {
       // Only the first failure of a streak goes into history, so a task failing for days does not grow it.
@@ -1080,8 +1084,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       int seq = pa.seq;
       int attempt = pa.attempt;
       if (pa.spec.startToCloseTimeout() != null) {
-        timers.schedule(now.plus(pa.spec.startToCloseTimeout()), () -> attemptTimedOut(runId, seq, attempt,
-            TimeoutType.START_TO_CLOSE));
+        ex.disarmAttemptTimeout(seq);
+        ex.attemptTimeouts.put(seq, timers.schedule(now.plus(pa.spec.startToCloseTimeout()),
+            () -> attemptTimedOut(runId, seq, attempt, TimeoutType.START_TO_CLOSE)));
       }
       if (pa.spec.heartbeatTimeout() != null) {
         armHeartbeat(runId, pa, now);
@@ -1188,6 +1193,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       ExecutionState s = ex.state;
       s.activities.remove(pa.seq);
+      ex.disarmAttemptTimeout(pa.seq);
       var events = new ArrayList<HistoryEvent>();
       addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
       persist(ex, events, true);
@@ -1288,6 +1294,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     withOpen(token.runId(), ex -> {
       PendingActivity pa = ex.state.activities.get(token.seq());
       if (pa != null && pa.attempt == token.attempt()) {
+        ex.disarmAttemptTimeout(pa.seq);
         failAttempt(ex, pa, failure);
       }
     });

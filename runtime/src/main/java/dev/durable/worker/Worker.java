@@ -223,8 +223,14 @@ public final class Worker implements AutoCloseable {
     if (idleActivityThreads.decrementAndGet() == 0) {
       startActivityThread();
     }
-    activities.handle(task.get());
-    Thread.interrupted(); // an activity's interrupt status must not end the next poll
+    // Hand-offs run here next, with no thread woken for them: the workflow task an activity's result
+    // made ready, then an activity that task scheduled, and so on (a chain of steps stays on this thread).
+    Optional<WorkflowService.ActivityTask> current = task;
+    while (current.isPresent()) {
+      Optional<WorkflowService.WorkflowTask> next = activities.handle(current.get(), running);
+      Thread.interrupted(); // an activity's interrupt status must not end the next poll or task
+      current = next.isPresent() ? workflows.handle(next.get(), running) : Optional.empty();
+    }
     return true;
   }
 

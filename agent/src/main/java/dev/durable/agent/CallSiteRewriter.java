@@ -23,7 +23,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   private final boolean patternCallRules;
   private final boolean staticWrites;
   private final AtomicBoolean warned = new AtomicBoolean();
-  private final ConstantPoolFilter filter;
+  private final CallSiteScan scan;
   /** Decisions per called member ("owner.name(desc)"); bounded, as pattern rules can see any member. */
   private final java.util.concurrent.ConcurrentHashMap<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_DECISIONS = 50_000;
@@ -34,7 +34,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     this.callOwners = rules.callSiteOwners();
     this.patternCallRules = rules.rules().stream().anyMatch(r -> r.appliesAtCallSites() && r.owner().endsWith("*"));
     this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
-    this.filter = new ConstantPoolFilter(callOwners, staticWrites);
+    this.scan = new CallSiteScan(callOwners, patternCallRules, staticWrites);
   }
 
   @Override
@@ -82,12 +82,16 @@ final class CallSiteRewriter implements ClassFileTransformer {
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   byte[] rewrite(byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
-    if (!patternCallRules && !filter.mayNeedRewrite(reader)) {
+    boolean[] methods = scan.methodsToVisit(reader, bytes);
+    if (methods == null) {
       return null;
     }
-    // COMPUTE_MAXS, not COMPUTE_FRAMES: no branch is added, and computing frames would load classes.
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this);
+    // The writer shares the reader's constant pool, so the methods the scan found nothing in are
+    // copied byte for byte. No frames or maxima are computed: no branch is added (computing frames
+    // would load classes), and the rewriter adds to each changed method's max stack what it
+    // inserted.
+    ClassWriter writer = new ClassWriter(reader, 0);
+    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, methods);
     reader.accept(visitor, 0);
     return visitor.changed() ? writer.toByteArray() : null;
   }

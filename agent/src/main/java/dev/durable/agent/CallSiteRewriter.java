@@ -81,17 +81,32 @@ final class CallSiteRewriter implements ClassFileTransformer {
 
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   byte[] rewrite(byte[] bytes) {
+    return rewrite(bytes, true);
+  }
+
+  /**
+   * Returns the rewritten class, or null when nothing in it needs to change.
+   *
+   * @param direct whether to try the {@link DirectRewriter} first (tests compare both ways)
+   */
+  byte[] rewrite(byte[] bytes, boolean direct) {
     ClassReader reader = new ClassReader(bytes);
-    boolean[] methods = scan.methodsToVisit(reader, bytes);
-    if (methods == null) {
+    CallSiteScan.Result found = scan.scan(reader, bytes);
+    if (found == null) {
       return null;
+    }
+    if (direct) {
+      byte[] out = DirectRewriter.rewrite(this, reader, bytes, found);
+      if (out != DirectRewriter.UNSUPPORTED) {
+        return out;
+      }
     }
     // The writer shares the reader's constant pool, so the methods the scan found nothing in are
     // copied byte for byte. No frames or maxima are computed: no branch is added (computing frames
     // would load classes), and the rewriter adds to each changed method's max stack what it
     // inserted.
     ClassWriter writer = new ClassWriter(reader, 0);
-    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, methods);
+    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, found.visit());
     reader.accept(visitor, 0);
     return visitor.changed() ? writer.toByteArray() : null;
   }
@@ -111,7 +126,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    * What to do with calls of one member, decided once: the rule lookup and the redirect plan are
    * the same for every call site of it, and classes calling the clock or UUIDs call them often.
    */
-  private Decision decide(String owner, String name, String descriptor) {
+  Decision decide(String owner, String name, String descriptor) {
     if (!patternCallRules && !callOwners.contains(owner)) {
       return Decision.NONE;
     }
@@ -133,7 +148,8 @@ final class CallSiteRewriter implements ClassFileTransformer {
     return d;
   }
 
-  private record Decision(Rule rule, Redirects.Plan plan) {
+  /** The rule for calls of one member (null: none applies) and, for a redirect, its plan. */
+  record Decision(Rule rule, Redirects.Plan plan) {
     static final Decision NONE = new Decision(null, null);
   }
 

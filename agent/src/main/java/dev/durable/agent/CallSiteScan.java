@@ -91,10 +91,18 @@ final class CallSiteScan {
   }
 
   /**
-   * Returns, per method in class-file order, whether it may have something to rewrite; null when
-   * no method has.
+   * What the scan found in one class.
+   *
+   * @param visit per method in class-file order, whether it may have something to rewrite
+   * @param marked per constant pool index, whether it is a method ref or handle with call-site rules
+   * @param indyMarked per constant pool index, whether it is an invokedynamic with a marked handle
+   *     among its bootstrap arguments; null when there is none
+   * @param staticWrites whether {@code putstatic} outside {@code <clinit>} is looked at
    */
-  boolean[] methodsToVisit(ClassReader reader, byte[] b) {
+  record Result(boolean[] visit, boolean[] marked, boolean[] indyMarked, boolean staticWrites) {}
+
+  /** Returns what may need rewriting in the class, or null when nothing can. */
+  Result scan(ClassReader reader, byte[] b) {
     int items = reader.getItemCount();
     // Which constant pool entries a rewritten instruction could use.
     boolean[] marked = new boolean[items];
@@ -171,7 +179,7 @@ final class CallSiteScan {
         offset += 6 + length;
       }
     }
-    return anyVisit ? visit : null;
+    return anyVisit ? new Result(visit, marked, indyMarked, putstatic) : null;
   }
 
   /**
@@ -216,53 +224,52 @@ final class CallSiteScan {
   /** Whether the Code attribute whose body starts at {@code code} has an instruction to look at. */
   private static boolean codeMayNeedRewrite(byte[] b, int code, boolean[] marked, boolean[] indyMarked,
       boolean putstatic) {
-    int length = readInt(b, code + 4);
     int start = code + 8;
-    int end = start + length;
-    int p = start;
-    while (p < end) {
+    int end = start + readInt(b, code + 4);
+    for (int p = start; p < end; ) {
       int op = b[p] & 0xFF;
-      switch (op) {
-        case INVOKEVIRTUAL, INVOKESPECIAL, INVOKESTATIC, INVOKEINTERFACE -> {
-          if (marked[readU2(b, p + 1)]) {
-            return true;
-          }
+      if (op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE) {
+        if (marked[readU2(b, p + 1)]) {
+          return true;
         }
-        case INVOKEDYNAMIC -> {
-          if (indyMarked != null && indyMarked[readU2(b, p + 1)]) {
-            return true;
-          }
+      } else if (op == INVOKEDYNAMIC) {
+        if (indyMarked != null && indyMarked[readU2(b, p + 1)]) {
+          return true;
         }
-        case PUTSTATIC -> {
-          if (putstatic) {
-            return true;
-          }
-        }
-        case TABLESWITCH -> {
-          int q = p + 4 - ((p - start) & 3); // opcode, then padding to a multiple of 4 from the code start
-          int low = readInt(b, q + 4);
-          int high = readInt(b, q + 8);
-          p = q + 12 + 4 * (high - low + 1);
-          continue;
-        }
-        case LOOKUPSWITCH -> {
-          int q = p + 4 - ((p - start) & 3);
-          p = q + 8 + 8 * readInt(b, q + 4);
-          continue;
-        }
-        case WIDE -> {
-          p += (b[p + 1] & 0xFF) == IINC ? 6 : 4;
-          continue;
-        }
-        default -> {
-          if (LENGTH[op] == 0) {
-            return true; // not an opcode we know: let the full rewriter see it
-          }
-        }
+      } else if (op == PUTSTATIC && putstatic) {
+        return true;
       }
-      p += LENGTH[op];
+      int length = length(b, p, start);
+      if (length <= 0) {
+        return true; // not an opcode we know: let the full rewriter see it
+      }
+      p += length;
     }
     return false;
+  }
+
+  /**
+   * The length in bytes of the instruction at {@code p} of the code starting at {@code start}
+   * (switches are padded to a multiple of 4 from there); 0 for a byte that is no known opcode.
+   */
+  static int length(byte[] b, int p, int start) {
+    int op = b[p] & 0xFF;
+    switch (op) {
+      case TABLESWITCH -> {
+        int q = p + 4 - ((p - start) & 3); // opcode, then padding to a multiple of 4 from the code start
+        return q + 12 + 4 * (readInt(b, q + 8) - readInt(b, q + 4) + 1) - p;
+      }
+      case LOOKUPSWITCH -> {
+        int q = p + 4 - ((p - start) & 3);
+        return q + 8 + 8 * readInt(b, q + 4) - p;
+      }
+      case WIDE -> {
+        return (b[p + 1] & 0xFF) == IINC ? 6 : 4;
+      }
+      default -> {
+        return LENGTH[op];
+      }
+    }
   }
 
   /** Whether constant pool entry {@code index} is the UTF-8 string {@code expected} (ASCII). */

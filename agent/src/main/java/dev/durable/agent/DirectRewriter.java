@@ -1,0 +1,656 @@
+package dev.durable.agent;
+
+import dev.durable.internal.sandbox.Rule;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.ClassReader;
+
+/**
+ * Rewrites the common call sites straight in the class file's bytes, without ASM: calls
+ * redirected to static shims, checks before forbidden calls and before static writes. It inserts
+ * and replaces instructions in the methods the {@link CallSiteScan} found, moves every offset that
+ * follows (branches, switches, exception ranges, line numbers, local variable ranges, stack map
+ * frames), appends the constants it needs to the constant pool and copies everything else byte for
+ * byte.
+ *
+ * <p>Its output is the same code as {@link RewritingClassVisitor}'s (tested instruction by
+ * instruction, frames and debug information included); it exists because the agent runs cold in a
+ * fresh JVM, where ASM's general machinery costs several times more than the class it rewrites.
+ * Whatever it does not handle (method references to rewritten members, which need a bridge method;
+ * redirected constructors; interfaces; unusual code attributes; offsets that no longer fit) it
+ * hands back to ASM by returning {@link #UNSUPPORTED}.
+ */
+final class DirectRewriter {
+  /** Returned when the class needs the ASM rewriter. */
+  static final byte[] UNSUPPORTED = new byte[0];
+
+  private static final int UTF8 = 1;
+  private static final int CLASS = 7;
+  private static final int STRING = 8;
+  private static final int METHODREF = 10;
+  private static final int NAME_AND_TYPE = 12;
+  private static final int ACC_INTERFACE = 0x0200;
+
+  private static final int LDC = 0x12;
+  private static final int LDC_W = 0x13;
+  private static final int TABLESWITCH = 0xaa;
+  private static final int LOOKUPSWITCH = 0xab;
+  private static final int PUTSTATIC = 0xb3;
+  private static final int INVOKEVIRTUAL = 0xb6;
+  private static final int INVOKESTATIC = 0xb8;
+  private static final int INVOKEINTERFACE = 0xb9;
+  private static final int INVOKEDYNAMIC = 0xba;
+  private static final int GOTO_W = 0xc8;
+  private static final int JSR_W = 0xc9;
+
+  private final CallSiteRewriter rewriter;
+  private final ClassReader reader;
+  private final byte[] b;
+  private final char[] buf;
+  /** Constants appended to the pool, and their indexes (keyed by tag and value). */
+  private final Bytes pool = new Bytes();
+  private final Map<String, Integer> added = new HashMap<>();
+  private int nextIndex;
+
+  private DirectRewriter(CallSiteRewriter rewriter, ClassReader reader, byte[] b) {
+    this.rewriter = rewriter;
+    this.reader = reader;
+    this.b = b;
+    this.buf = new char[reader.getMaxStringLength()];
+    this.nextIndex = reader.getItemCount();
+  }
+
+  /**
+   * Returns the rewritten class, null when nothing in it changes, or {@link #UNSUPPORTED}.
+   *
+   * @param methods per method in class-file order, whether the scan found something to look at
+   */
+  static byte[] rewrite(CallSiteRewriter rewriter, ClassReader reader, byte[] bytes, CallSiteScan.Result methods) {
+    if ((reader.getAccess() & ACC_INTERFACE) != 0) {
+      return UNSUPPORTED; // static methods of interfaces are called through interface method refs
+    }
+    return new DirectRewriter(rewriter, reader, bytes).rewrite(methods);
+  }
+
+  private byte[] rewrite(CallSiteScan.Result scan) {
+    int offset = reader.header + 6;
+    offset += 2 + 2 * u2(offset);
+    int fields = u2(offset);
+    offset += 2;
+    for (int f = 0; f < fields; f++) {
+      offset = skipAttributes(offset + 6);
+    }
+    int methodsCount = u2(offset);
+    offset += 2;
+    byte[][] newCode = new byte[methodsCount][];
+    int[] codeOffsets = new int[methodsCount];
+    boolean changed = false;
+    for (int m = 0; m < methodsCount; m++) {
+      int methodStart = offset;
+      int attributes = u2(offset + 6);
+      offset += 8;
+      for (int a = 0; a < attributes; a++) {
+        int length = readInt(offset + 2);
+        if (scan.visit()[m] && isUtf8(u2(offset), "Code")) {
+          boolean clinit = isUtf8(u2(methodStart + 2), "<clinit>");
+          byte[] code = rewriteCode(offset, clinit, scan);
+          if (code == UNSUPPORTED) {
+            return UNSUPPORTED;
+          }
+          if (code != null) {
+            newCode[m] = code;
+            codeOffsets[m] = offset;
+            changed = true;
+          }
+        }
+        offset += 6 + length;
+      }
+    }
+    if (!changed) {
+      return null;
+    }
+    if (nextIndex > 0xFFFF) {
+      return UNSUPPORTED;
+    }
+    // The class: the old pool and the appended constants, then everything up to the first changed
+    // Code attribute, the new attribute, and so on.
+    Bytes out = new Bytes(b.length + pool.size() + 64 * methodsCount);
+    out.write(b, 0, 8);
+    out.write(nextIndex >>> 8);
+    out.write(nextIndex);
+    out.write(b, 10, reader.header - 10);
+    pool.writeTo(out);
+    int copied = reader.header;
+    for (int m = 0; m < methodsCount; m++) {
+      if (newCode[m] != null) {
+        out.write(b, copied, codeOffsets[m] - copied);
+        out.write(newCode[m], 0, newCode[m].length);
+        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
+      }
+    }
+    out.write(b, copied, b.length - copied);
+    return out.toByteArray();
+  }
+
+  /**
+   * Returns the whole new Code attribute (name index and length included) of the attribute at
+   * {@code attribute}, null when nothing in it changes, or {@link #UNSUPPORTED}.
+   */
+  private byte[] rewriteCode(int attribute, boolean clinit, CallSiteScan.Result scan) {
+    int maxStack = u2(attribute + 6);
+    int codeLength = readInt(attribute + 10);
+    int start = attribute + 14;
+    int end = start + codeLength;
+    // Per old instruction start: what goes before it, what replaces it (null: itself), what after.
+    byte[][] before = null;
+    byte[][] replace = null;
+    byte[][] after = null;
+    int extraStack = 0;
+    for (int p = start; p < end; ) {
+      int op = b[p] & 0xFF;
+      int length = CallSiteScan.length(b, p, start);
+      if (length <= 0) {
+        return UNSUPPORTED;
+      }
+      int pc = p - start;
+      if (op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE && scan.marked()[u2(p + 1)]) {
+        int ref = reader.getItem(u2(p + 1));
+        String owner = reader.readClass(ref, buf);
+        int nameAndType = reader.getItem(u2(ref + 2));
+        String name = reader.readUTF8(nameAndType, buf);
+        String descriptor = reader.readUTF8(nameAndType + 2, buf);
+        CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
+        if (d.rule() != null) {
+          if (before == null) {
+            before = new byte[codeLength][];
+            replace = new byte[codeLength][];
+            after = new byte[codeLength][];
+          }
+          if (d.rule().kind() == Rule.Kind.FORBID) {
+            before[pc] = guard(d.rule(), owner.replace('/', '.') + "." + name, "callSite");
+            extraStack = Math.max(extraStack, 2);
+          } else if ("<init>".equals(name)) {
+            return UNSUPPORTED; // a redirected constructor: the ASM rewriter follows the new expression
+          } else {
+            Redirects.Plan plan = d.plan();
+            int height = 0;
+            int peak = 0;
+            if (plan.before() != null) {
+              before[pc] = call(plan.before());
+              height += plan.before().stackChange();
+              peak = Math.max(peak, height);
+            }
+            if (plan.target() != null) {
+              replace[pc] = call(plan.target());
+              height += plan.target().stackChange();
+            } else {
+              int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(descriptor);
+              height += (sizes & 3) - (sizes >> 2) + (op == INVOKESTATIC ? 1 : 0);
+            }
+            peak = Math.max(peak, height);
+            if (plan.after() != null) {
+              after[pc] = call(plan.after());
+              height += plan.after().stackChange();
+              peak = Math.max(peak, height);
+            }
+            extraStack = Math.max(extraStack, peak);
+          }
+        }
+      } else if (op == INVOKEDYNAMIC && scan.indyMarked() != null && scan.indyMarked()[u2(p + 1)]) {
+        return UNSUPPORTED; // a method reference to a rewritten member may need a bridge method
+      } else if (op == PUTSTATIC && scan.staticWrites() && !clinit) {
+        int ref = reader.getItem(u2(p + 1));
+        String owner = reader.readClass(ref, buf);
+        int nameAndType = reader.getItem(u2(ref + 2));
+        String name = reader.readUTF8(nameAndType, buf);
+        Rule rule = rewriter.staticWriteRule(owner, name, reader.readUTF8(nameAndType + 2, buf));
+        if (rule != null) {
+          if (before == null) {
+            before = new byte[codeLength][];
+            replace = new byte[codeLength][];
+            after = new byte[codeLength][];
+          }
+          before[pc] = guard(rule, owner.replace('/', '.') + "." + name, "staticWrite");
+          extraStack = Math.max(extraStack, 2);
+        }
+      }
+      p += length;
+    }
+    if (before == null) {
+      return null;
+    }
+    return relayout(attribute, maxStack + extraStack, codeLength, start, before, replace, after);
+  }
+
+  /** Lays the code out again with the insertions and replacements, and moves every offset. */
+  private byte[] relayout(int attribute, int maxStack, int codeLength, int start, byte[][] before, byte[][] replace,
+      byte[][] after) {
+    // newPos[old pc] = where the instruction's block (what goes before it, then it) starts now.
+    int[] newPos = new int[codeLength + 1];
+    int[] newOp = new int[codeLength];
+    Arrays.fill(newPos, -1);
+    int pos = 0;
+    for (int pc = 0; pc < codeLength; ) {
+      int p = start + pc;
+      int op = b[p] & 0xFF;
+      int length = CallSiteScan.length(b, p, start);
+      newPos[pc] = pos;
+      pos += before[pc] == null ? 0 : before[pc].length;
+      newOp[pc] = pos;
+      if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+        int oldPad = 3 - (pc & 3);
+        int newPad = 3 - (pos & 3);
+        pos += length - oldPad + newPad;
+      } else {
+        pos += replace[pc] == null ? length : replace[pc].length;
+      }
+      pos += after[pc] == null ? 0 : after[pc].length;
+      pc += length;
+    }
+    newPos[codeLength] = pos;
+    int newLength = pos;
+    if (newLength > 0xFFFF) {
+      return UNSUPPORTED;
+    }
+
+    Bytes code = new Bytes(newLength);
+    for (int pc = 0; pc < codeLength; ) {
+      int p = start + pc;
+      int op = b[p] & 0xFF;
+      int length = CallSiteScan.length(b, p, start);
+      write(code, before[pc]);
+      if (replace[pc] != null) {
+        write(code, replace[pc]);
+      } else if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+        code.write(op);
+        for (int k = 0; k < 3 - (newOp[pc] & 3); k++) {
+          code.write(0);
+        }
+        int q = p + 4 - (pc & 3);
+        putInt(code, moved(newPos, pc, readInt(q), newOp, codeLength));
+        if (op == TABLESWITCH) {
+          int low = readInt(q + 4);
+          int high = readInt(q + 8);
+          putInt(code, low);
+          putInt(code, high);
+          for (int k = 0; k < high - low + 1; k++) {
+            putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp, codeLength));
+          }
+        } else {
+          int pairs = readInt(q + 4);
+          putInt(code, pairs);
+          for (int k = 0; k < pairs; k++) {
+            putInt(code, readInt(q + 8 + 8 * k));
+            putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp, codeLength));
+          }
+        }
+      } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
+        int offset = moved(newPos, pc, (short) u2(p + 1), newOp, codeLength);
+        if (offset != (short) offset) {
+          return UNSUPPORTED; // would need a wide jump: ASM knows how to do that
+        }
+        code.write(op);
+        code.write(offset >>> 8);
+        code.write(offset);
+      } else if (op == GOTO_W || op == JSR_W) {
+        code.write(op);
+        putInt(code, moved(newPos, pc, readInt(p + 1), newOp, codeLength));
+      } else {
+        code.write(b, p, length);
+      }
+      write(code, after[pc]);
+      pc += length;
+    }
+    if (code.size() != newLength) {
+      throw new IllegalStateException("relaid code is " + code.size() + " bytes, expected " + newLength);
+    }
+
+    Bytes out = new Bytes(newLength + 64);
+    out.write(b, attribute, 2); // attribute name
+    putInt(out, 0); // length, set at the end
+    putShort(out, maxStack);
+    out.write(b, attribute + 8, 2); // max locals
+    putInt(out, newLength);
+    code.writeTo(out);
+    int p = start + codeLength;
+    int handlers = u2(p);
+    putShort(out, handlers);
+    p += 2;
+    for (int h = 0; h < handlers; h++, p += 8) {
+      putShort(out, at(newPos, u2(p)));
+      putShort(out, at(newPos, u2(p + 2)));
+      putShort(out, at(newPos, u2(p + 4)));
+      out.write(b, p + 6, 2);
+    }
+    int attributes = u2(p);
+    putShort(out, attributes);
+    p += 2;
+    for (int a = 0; a < attributes; a++) {
+      int length = readInt(p + 2);
+      int body = p + 6;
+      int name = u2(p);
+      out.write(b, p, 2);
+      if (isUtf8(name, "LineNumberTable")) {
+        putInt(out, length);
+        int count = u2(body);
+        putShort(out, count);
+        for (int k = 0; k < count; k++) {
+          putShort(out, at(newPos, u2(body + 2 + 4 * k)));
+          out.write(b, body + 4 + 4 * k, 2);
+        }
+      } else if (isUtf8(name, "LocalVariableTable") || isUtf8(name, "LocalVariableTypeTable")) {
+        putInt(out, length);
+        int count = u2(body);
+        putShort(out, count);
+        for (int k = 0; k < count; k++) {
+          int entry = body + 2 + 10 * k;
+          int from = u2(entry);
+          int newFrom = at(newPos, from);
+          putShort(out, newFrom);
+          putShort(out, at(newPos, from + u2(entry + 2)) - newFrom);
+          out.write(b, entry + 4, 6);
+        }
+      } else if (isUtf8(name, "StackMapTable")) {
+        byte[] frames = frames(body, newPos);
+        if (frames == null) {
+          return UNSUPPORTED;
+        }
+        putInt(out, frames.length);
+        out.write(frames, 0, frames.length);
+      } else {
+        return UNSUPPORTED; // type annotations or another attribute with offsets we do not know
+      }
+      p = body + length;
+    }
+    byte[] result = out.toByteArray();
+    int length = result.length - 6;
+    result[2] = (byte) (length >>> 24);
+    result[3] = (byte) (length >>> 16);
+    result[4] = (byte) (length >>> 8);
+    result[5] = (byte) length;
+    return result;
+  }
+
+  /** The new relative offset of a jump at old {@code pc} by {@code offset}. */
+  private static int moved(int[] newPos, int pc, int offset, int[] newOp, int codeLength) {
+    return at(newPos, pc + offset) - newOp[pc];
+  }
+
+  private static int at(int[] newPos, int oldPc) {
+    int moved = oldPc >= 0 && oldPc < newPos.length ? newPos[oldPc] : -1;
+    if (moved < 0) {
+      throw new IllegalStateException("offset " + oldPc + " is not at an instruction");
+    }
+    return moved;
+  }
+
+  /** The StackMapTable body with frames at their new offsets, or null when a frame is not understood. */
+  private byte[] frames(int body, int[] newPos) {
+    Bytes out = new Bytes();
+    int count = u2(body);
+    putShort(out, count);
+    int p = body + 2;
+    int oldOffset = -1;
+    int newOffset = -1;
+    for (int f = 0; f < count; f++) {
+      int type = b[p] & 0xFF;
+      int delta;
+      if (type < 64) {
+        delta = type;
+        p += 1;
+      } else if (type < 128) {
+        delta = type - 64;
+        p += 1;
+      } else if (type >= 247) {
+        delta = u2(p + 1);
+        p += 3;
+      } else {
+        return null; // reserved frame types
+      }
+      oldOffset += delta + 1;
+      int moved = at(newPos, oldOffset);
+      int newDelta = moved - newOffset - 1;
+      newOffset = moved;
+      if (type < 64 || type == 251) {
+        if (newDelta < 64) {
+          out.write(newDelta);
+        } else {
+          out.write(251);
+          putShort(out, newDelta);
+        }
+      } else if (type < 128 || type == 247) {
+        if (newDelta < 64) {
+          out.write(64 + newDelta);
+        } else {
+          out.write(247);
+          putShort(out, newDelta);
+        }
+        p = copyType(out, p, newPos);
+      } else if (type < 251) {
+        out.write(type);
+        putShort(out, newDelta);
+      } else if (type < 255) {
+        out.write(type);
+        putShort(out, newDelta);
+        for (int k = 0; k < type - 251; k++) {
+          p = copyType(out, p, newPos);
+        }
+      } else {
+        out.write(type);
+        putShort(out, newDelta);
+        int locals = u2(p);
+        out.write(b, p, 2);
+        p += 2;
+        for (int k = 0; k < locals; k++) {
+          p = copyType(out, p, newPos);
+        }
+        int stack = u2(p);
+        out.write(b, p, 2);
+        p += 2;
+        for (int k = 0; k < stack; k++) {
+          p = copyType(out, p, newPos);
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Copies one verification type; an uninitialized one names the offset of its NEW, which moves. */
+  private int copyType(Bytes out, int p, int[] newPos) {
+    int tag = b[p] & 0xFF;
+    out.write(tag);
+    if (tag == 7) {
+      out.write(b, p + 1, 2);
+      return p + 3;
+    }
+    if (tag == 8) {
+      putShort(out, at(newPos, u2(p + 1)));
+      return p + 3;
+    }
+    return p + 1;
+  }
+
+  /** {@code ldc rule id; ldc member; invokestatic Guards.<check>}: what the ASM rewriter inserts too. */
+  private byte[] guard(Rule rule, String member, String check) {
+    Bytes out = new Bytes(12);
+    ldc(out, string(rule.id()));
+    ldc(out, string(member));
+    int guard = methodref(Redirects.GUARDS, check, "(Ljava/lang/String;Ljava/lang/String;)V");
+    out.write(INVOKESTATIC);
+    putShort(out, guard);
+    return out.toByteArray();
+  }
+
+  private byte[] call(Redirects.Call call) {
+    int index = methodref(call.owner(), call.name(), call.descriptor());
+    return new byte[] {(byte) INVOKESTATIC, (byte) (index >>> 8), (byte) index};
+  }
+
+  private static void ldc(Bytes out, int index) {
+    if (index < 256) {
+      out.write(LDC);
+      out.write(index);
+    } else {
+      out.write(LDC_W);
+      putShort(out, index);
+    }
+  }
+
+  private int string(String value) {
+    Integer index = added.get("S" + value);
+    if (index == null) {
+      int utf8 = utf8(value);
+      index = constant("S" + value, STRING, utf8, -1);
+    }
+    return index;
+  }
+
+  private int methodref(String owner, String name, String descriptor) {
+    String key = "M" + owner + '.' + name + descriptor;
+    Integer index = added.get(key);
+    if (index == null) {
+      Integer type = added.get("C" + owner);
+      if (type == null) {
+        type = constant("C" + owner, CLASS, utf8(owner), -1);
+      }
+      int nameAndType = constant("N" + name + descriptor, NAME_AND_TYPE, utf8(name), utf8(descriptor));
+      index = constant(key, METHODREF, type, nameAndType);
+    }
+    return index;
+  }
+
+  /** Appends a constant of two (second = -1: one) u2 fields. */
+  private int constant(String key, int tag, int first, int second) {
+    Integer existing = added.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    pool.write(tag);
+    putShort(pool, first);
+    if (second >= 0) {
+      putShort(pool, second);
+    }
+    int index = nextIndex++;
+    added.put(key, index);
+    return index;
+  }
+
+  private int utf8(String value) {
+    String key = "U" + value;
+    Integer index = added.get(key);
+    if (index != null) {
+      return index;
+    }
+    Bytes bytes = new Bytes(value.length() + 8);
+    for (int k = 0; k < value.length(); k++) {
+      char c = value.charAt(k);
+      if (c >= 0x0001 && c <= 0x007F) {
+        bytes.write(c);
+      } else if (c <= 0x07FF) {
+        bytes.write(0xC0 | (c >> 6));
+        bytes.write(0x80 | (c & 0x3F));
+      } else {
+        bytes.write(0xE0 | (c >> 12));
+        bytes.write(0x80 | ((c >> 6) & 0x3F));
+        bytes.write(0x80 | (c & 0x3F));
+      }
+    }
+    pool.write(UTF8);
+    putShort(pool, bytes.size());
+    bytes.writeTo(pool);
+    index = nextIndex++;
+    added.put(key, index);
+    return index;
+  }
+
+  private boolean isUtf8(int index, String expected) {
+    int offset = reader.getItem(index);
+    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length()) {
+      return false;
+    }
+    for (int k = 0; k < expected.length(); k++) {
+      if (b[offset + 2 + k] != expected.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int skipAttributes(int offset) {
+    int attributes = u2(offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + readInt(offset + 2);
+    }
+    return offset;
+  }
+
+  private int u2(int offset) {
+    return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
+  }
+
+  private int readInt(int offset) {
+    return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
+        | (b[offset + 3] & 0xFF);
+  }
+
+  private static void write(Bytes out, byte[] bytes) {
+    if (bytes != null) {
+      out.write(bytes, 0, bytes.length);
+    }
+  }
+
+  private static void putShort(Bytes out, int value) {
+    out.write(value >>> 8);
+    out.write(value);
+  }
+
+  private static void putInt(Bytes out, int value) {
+    out.write(value >>> 24);
+    out.write(value >>> 16);
+    out.write(value >>> 8);
+    out.write(value);
+  }
+
+  /** A growing byte array (not synchronized, unlike ByteArrayOutputStream: this code runs cold). */
+  private static final class Bytes {
+    private byte[] data;
+    private int size;
+
+    Bytes() {
+      this(64);
+    }
+
+    Bytes(int capacity) {
+      data = new byte[Math.max(16, capacity)];
+    }
+
+    void write(int value) {
+      if (size == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[size++] = (byte) value;
+    }
+
+    void write(byte[] bytes, int offset, int length) {
+      if (size + length > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + length));
+      }
+      System.arraycopy(bytes, offset, data, size, length);
+      size += length;
+    }
+
+    void writeTo(Bytes out) {
+      out.write(data, 0, size);
+    }
+
+    int size() {
+      return size;
+    }
+
+    byte[] toByteArray() {
+      return size == data.length ? data : Arrays.copyOf(data, size);
+    }
+  }
+}

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Redirected and forbidden calls among branches, switches, loops, exception handlers, local
@@ -15,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ControlFlowSamples {
   static final long LOADED = System.currentTimeMillis();
   static final Instant CREATED = Instant.now();
+  static final Supplier<Instant> CLOCK = Instant::now;
   static String last;
 
   private ControlFlowSamples() {}
@@ -74,6 +78,18 @@ public final class ControlFlowSamples {
     out.add(new StringBuilder(flag ? "a" + Instant.now() : "b").toString());
     out.add(String.valueOf(ThreadLocalRandom.current().nextInt(10) >= 0));
     return out;
+  }
+
+  /** Method references to static members: bridged, one bridge per member and line. */
+  public static List<Object> references() {
+    Supplier<Instant> now = Instant::now;
+    LongSupplier millis = System::currentTimeMillis;
+    Supplier<UUID> uuid = UUID::randomUUID;
+    Supplier<Instant> nowAgain =
+        Instant::now;
+    Function<String, String> env = System::getenv;
+    Supplier<String> lambda = () -> "x" + millis.getAsLong();
+    return List.of(now.get(), millis.getAsLong(), uuid.get(), nowAgain.get(), env, lambda.get(), CLOCK.get());
   }
 
   public static int nested(int a, int b) {

@@ -29,6 +29,14 @@ final class DirectRewriter {
   private static final int CLASS = 7;
   private static final int STRING = 8;
   private static final int METHODREF = 10;
+  private static final int METHOD_HANDLE = 15;
+  private static final int INVOKE_DYNAMIC = 18;
+  /** A method handle constant is a tag, a one-byte kind and a u2 reference: see {@link #constant}. */
+  private static final int METHOD_HANDLE_TAG_AND_KIND = METHOD_HANDLE << 8 | 6;
+  private static final int H_INVOKEVIRTUAL = 5;
+  private static final int H_INVOKESTATIC = 6;
+  private static final int H_NEWINVOKESPECIAL = 8;
+  private static final int H_INVOKEINTERFACE = 9;
   private static final int NAME_AND_TYPE = 12;
   private static final int ACC_INTERFACE = 0x0200;
 
@@ -81,7 +89,13 @@ final class DirectRewriter {
     for (int f = 0; f < fields; f++) {
       offset = skipAttributes(offset + 6);
     }
+    int methodsCountOffset = offset;
     int methodsCount = u2(offset);
+    int classAttributes = offset + 2;
+    for (int m = 0; m < methodsCount; m++) {
+      classAttributes = skipAttributes(classAttributes + 6);
+    }
+    findBootstrapMethods(classAttributes);
     offset += 2;
     byte[][] newCode = new byte[methodsCount][];
     int[] codeOffsets = new int[methodsCount];
@@ -110,18 +124,27 @@ final class DirectRewriter {
     if (!changed) {
       return null;
     }
-    if (nextIndex > 0xFFFF) {
+    Bytes bridgeMethods = new Bytes(64 * bridges.size() + 16);
+    for (Bridge bridge : bridges.values()) {
+      if (!bridge(bridgeMethods, bridge)) {
+        return UNSUPPORTED;
+      }
+    }
+    if (nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
       return UNSUPPORTED;
     }
     // The class: the old pool and the appended constants, then everything up to the first changed
-    // Code attribute, the new attribute, and so on.
-    Bytes out = new Bytes(b.length + pool.size() + 64 * methodsCount);
+    // Code attribute, the new attribute, and so on; the bridges after the last method; the
+    // bootstrap methods with those of the bridged method references appended.
+    Bytes out = new Bytes(b.length + pool.size() + bridgeMethods.size() + newBootstrap.size() + 64 * methodsCount);
     out.write(b, 0, 8);
     out.write(nextIndex >>> 8);
     out.write(nextIndex);
     out.write(b, 10, reader.header - 10);
     pool.writeTo(out);
-    int copied = reader.header;
+    out.write(b, reader.header, methodsCountOffset - reader.header);
+    putShort(out, methodsCount + bridges.size());
+    int copied = methodsCountOffset + 2;
     for (int m = 0; m < methodsCount; m++) {
       if (newCode[m] != null) {
         out.write(b, copied, codeOffsets[m] - copied);
@@ -129,8 +152,259 @@ final class DirectRewriter {
         copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
       }
     }
-    out.write(b, copied, b.length - copied);
+    out.write(b, copied, classAttributes - copied);
+    bridgeMethods.writeTo(out);
+    if (newBootstrapCount > 0) {
+      // Only the bootstrap methods attribute grows; the others are copied around it.
+      out.write(b, classAttributes, bootstrapAttribute - classAttributes);
+      int length = readInt(bootstrapAttribute + 2) + newBootstrap.size();
+      out.write(b, bootstrapAttribute, 2);
+      putInt(out, length);
+      putShort(out, bootstrapCount + newBootstrapCount);
+      int entries = bootstrapAttribute + 8;
+      int entriesEnd = bootstrapAttribute + 6 + readInt(bootstrapAttribute + 2);
+      out.write(b, entries, entriesEnd - entries);
+      newBootstrap.writeTo(out);
+      out.write(b, entriesEnd, b.length - entriesEnd);
+    } else {
+      out.write(b, classAttributes, b.length - classAttributes);
+    }
     return out.toByteArray();
+  }
+
+  // Method references to rewritten members: like the ASM rewriter, a private static bridge method
+  // per member and source line makes the rewritten call, and the reference points at the bridge.
+
+  /** A bridge: the member referenced (a static method), its rule, the line of the reference. */
+  private record Bridge(String name, int memberRef, String owner, String member, String descriptor, Rule rule,
+      Redirects.Plan plan, int line) {}
+
+  private final Map<String, Bridge> bridges = new java.util.LinkedHashMap<>();
+  private int bootstrapAttribute;
+  private int bootstrapCount;
+  private int[] bootstrapOffsets;
+  private final Bytes newBootstrap = new Bytes(32);
+  private int newBootstrapCount;
+
+  private void findBootstrapMethods(int classAttributes) {
+    int attributes = u2(classAttributes);
+    int p = classAttributes + 2;
+    for (int a = 0; a < attributes; a++) {
+      if (isUtf8(u2(p), "BootstrapMethods")) {
+        bootstrapAttribute = p;
+        bootstrapCount = u2(p + 6);
+        bootstrapOffsets = new int[bootstrapCount];
+        int q = p + 8;
+        for (int k = 0; k < bootstrapCount; k++) {
+          bootstrapOffsets[k] = q;
+          q += 4 + 2 * u2(q + 2);
+        }
+        return;
+      }
+      p += 6 + readInt(p + 2);
+    }
+  }
+
+  /**
+   * The replacement of an invokedynamic whose bootstrap arguments reference rewritten members
+   * (pointing them at bridges); null when none of them has a rule, {@link #UNSUPPORTED} when the
+   * reference is not to a static method.
+   */
+  private byte[] bridgeReferences(int p, int line) {
+    int indy = reader.getItem(u2(p + 1));
+    int bootstrap = u2(indy);
+    if (bootstrapOffsets == null || bootstrap >= bootstrapCount) {
+      return UNSUPPORTED;
+    }
+    int entry = bootstrapOffsets[bootstrap];
+    int args = u2(entry + 2);
+    int[] newArgs = null;
+    for (int k = 0; k < args; k++) {
+      int arg = u2(entry + 4 + 2 * k);
+      int handle = reader.getItem(arg);
+      if (b[handle - 1] != METHOD_HANDLE) {
+        continue;
+      }
+      int kind = b[handle] & 0xFF;
+      int memberRef = u2(handle + 1);
+      int ref = reader.getItem(memberRef);
+      if (kind != H_INVOKESTATIC && kind != H_INVOKEVIRTUAL && kind != H_INVOKEINTERFACE
+          && kind != H_NEWINVOKESPECIAL) {
+        continue; // the ASM rewriter looks at these kinds only
+      }
+      String owner = reader.readClass(ref, buf);
+      int nameAndType = reader.getItem(u2(ref + 2));
+      String name = reader.readUTF8(nameAndType, buf);
+      String descriptor = reader.readUTF8(nameAndType + 2, buf);
+      CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
+      if (d.rule() == null) {
+        continue;
+      }
+      if (kind != H_INVOKESTATIC || b[ref - 1] != METHODREF) {
+        return UNSUPPORTED; // bridges taking a receiver or making a new object: the ASM rewriter's
+      }
+      String key = kind + " " + owner + "." + name + descriptor + " " + line;
+      Bridge bridge = bridges.get(key);
+      if (bridge == null) {
+        bridge = new Bridge("durable$bridge$" + bridges.size(), memberRef, owner, name, descriptor, d.rule(), d.plan(),
+            line);
+        bridges.put(key, bridge);
+      }
+      if (newArgs == null) {
+        newArgs = new int[args];
+        for (int j = 0; j < args; j++) {
+          newArgs[j] = u2(entry + 4 + 2 * j);
+        }
+      }
+      int bridgeRef = methodref(reader.getClassName(), bridge.name(), descriptor);
+      newArgs[k] = constant("H" + bridge.name(), METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
+    }
+    if (newArgs == null) {
+      return null;
+    }
+    StringBuilder key = new StringBuilder("B").append(u2(entry));
+    for (int arg : newArgs) {
+      key.append(',').append(arg);
+    }
+    Integer newIndex = added.get(key.toString());
+    if (newIndex == null) {
+      newIndex = bootstrapCount + newBootstrapCount++;
+      added.put(key.toString(), newIndex);
+      newBootstrap.write(b, entry, 4);
+      for (int arg : newArgs) {
+        putShort(newBootstrap, arg);
+      }
+    }
+    int newIndy = constant("I" + newIndex + "," + u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
+    return new byte[] {(byte) INVOKEDYNAMIC, (byte) (newIndy >>> 8), (byte) newIndy, 0, 0};
+  }
+
+  /** Writes a bridge method_info; false when its code would not fit the ASM rewriter's shape. */
+  private boolean bridge(Bytes out, Bridge bridge) {
+    Bytes code = new Bytes(32);
+    int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(bridge.descriptor());
+    int argumentSlots = (sizes >> 2) - 1;
+    int slot = 0;
+    int i = 1;
+    String desc = bridge.descriptor();
+    while (desc.charAt(i) != ')') {
+      char c = desc.charAt(i);
+      int end = i + 1;
+      if (c == '[' || c == 'L') {
+        while (desc.charAt(end - 1) == '[') {
+          end++;
+        }
+        if (desc.charAt(end - 1) == 'L') {
+          end = desc.indexOf(';', end) + 1;
+        }
+      }
+      int base = switch (c) {
+        case 'J' -> 0x16; // lload
+        case 'F' -> 0x17;
+        case 'D' -> 0x18;
+        case 'L', '[' -> 0x19;
+        default -> 0x15; // iload: int, short, char, byte, boolean
+      };
+      if (slot < 4) {
+        code.write(0x1a + (base - 0x15) * 4 + slot); // xload_<n>
+      } else if (slot < 256) {
+        code.write(base);
+        code.write(slot);
+      } else {
+        return false;
+      }
+      slot += c == 'J' || c == 'D' ? 2 : 1;
+      i = end;
+    }
+    int extra;
+    Rule rule = bridge.rule();
+    if (rule.kind() == Rule.Kind.FORBID) {
+      code.write(guard(rule, bridge.owner().replace('/', '.') + "." + bridge.member(), "callSite"));
+      code.write(INVOKESTATIC);
+      putShort(code, bridge.memberRef());
+      extra = 2;
+    } else {
+      Redirects.Plan plan = bridge.plan();
+      int height = 0;
+      int peak = 0;
+      if (plan.before() != null) {
+        code.write(call(plan.before()));
+        height += plan.before().stackChange();
+        peak = Math.max(peak, height);
+      }
+      if (plan.target() != null) {
+        code.write(call(plan.target()));
+        height += plan.target().stackChange();
+      } else {
+        code.write(INVOKESTATIC);
+        putShort(code, bridge.memberRef());
+        height += (sizes & 3) - argumentSlots;
+      }
+      peak = Math.max(peak, height);
+      if (plan.after() != null) {
+        code.write(call(plan.after()));
+        height += plan.after().stackChange();
+        peak = Math.max(peak, height);
+      }
+      extra = peak;
+    }
+    code.write(switch (desc.charAt(desc.indexOf(')') + 1)) {
+      case 'V' -> 0xb1;
+      case 'J' -> 0xad;
+      case 'F' -> 0xae;
+      case 'D' -> 0xaf;
+      case 'L', '[' -> 0xb0;
+      default -> 0xac;
+    });
+    putShort(out, 0x100A); // private static synthetic
+    putShort(out, utf8(bridge.name()));
+    putShort(out, utf8(desc));
+    putShort(out, 1);
+    putShort(out, utf8("Code"));
+    boolean line = bridge.line() > 0;
+    putInt(out, 12 + code.size() + (line ? 12 : 0));
+    putShort(out, Math.max(argumentSlots + extra, sizes & 3));
+    putShort(out, argumentSlots);
+    putInt(out, code.size());
+    code.writeTo(out);
+    putShort(out, 0); // no exception handlers
+    if (line) {
+      // Without it a violation's top frame would be "durable$bridge$N(File.java)", with no line to look at.
+      putShort(out, 1);
+      putShort(out, utf8("LineNumberTable"));
+      putInt(out, 6);
+      putShort(out, 1);
+      putShort(out, 0);
+      putShort(out, bridge.line());
+    } else {
+      putShort(out, 0);
+    }
+    return true;
+  }
+
+  /** The line of the instruction at {@code pc}, as the ASM rewriter sees it: the last line number visited before it. */
+  private int lineAt(int attribute, int pc) {
+    int codeLength = readInt(attribute + 10);
+    int p = attribute + 14 + codeLength;
+    p += 2 + 8 * u2(p);
+    int attributes = u2(p);
+    p += 2;
+    int bestPc = -1;
+    int line = 0;
+    for (int a = 0; a < attributes; a++) {
+      if (isUtf8(u2(p), "LineNumberTable")) {
+        int count = u2(p + 6);
+        for (int k = 0; k < count; k++) {
+          int from = u2(p + 8 + 4 * k);
+          if (from <= pc && from >= bestPc) {
+            bestPc = from;
+            line = u2(p + 10 + 4 * k);
+          }
+        }
+      }
+      p += 6 + readInt(p + 2);
+    }
+    return line;
   }
 
   /**
@@ -198,7 +472,18 @@ final class DirectRewriter {
           }
         }
       } else if (op == INVOKEDYNAMIC && scan.indyMarked() != null && scan.indyMarked()[u2(p + 1)]) {
-        return UNSUPPORTED; // a method reference to a rewritten member may need a bridge method
+        byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
+        if (bridged == UNSUPPORTED) {
+          return UNSUPPORTED;
+        }
+        if (bridged != null) {
+          if (before == null) {
+            before = new byte[codeLength][];
+            replace = new byte[codeLength][];
+            after = new byte[codeLength][];
+          }
+          replace[pc] = bridged;
+        }
       } else if (op == PUTSTATIC && scan.staticWrites() && !clinit) {
         int ref = reader.getItem(u2(p + 1));
         String owner = reader.readClass(ref, buf);
@@ -520,16 +805,25 @@ final class DirectRewriter {
     return index;
   }
 
-  /** Appends a constant of two (second = -1: one) u2 fields. */
+  /**
+   * Appends a constant of two (second negative: one) u2 fields; {@link #METHOD_HANDLE_TAG_AND_KIND}
+   * appends a method handle of kind invokestatic to {@code first}.
+   */
   private int constant(String key, int tag, int first, int second) {
     Integer existing = added.get(key);
     if (existing != null) {
       return existing;
     }
-    pool.write(tag);
-    putShort(pool, first);
-    if (second >= 0) {
-      putShort(pool, second);
+    if (tag == METHOD_HANDLE_TAG_AND_KIND) {
+      pool.write(METHOD_HANDLE);
+      pool.write(H_INVOKESTATIC);
+      putShort(pool, first);
+    } else {
+      pool.write(tag);
+      putShort(pool, first);
+      if (second >= 0) {
+        putShort(pool, second);
+      }
     }
     int index = nextIndex++;
     added.put(key, index);
@@ -631,6 +925,10 @@ final class DirectRewriter {
         data = Arrays.copyOf(data, data.length * 2);
       }
       data[size++] = (byte) value;
+    }
+
+    void write(byte[] bytes) {
+      write(bytes, 0, bytes.length);
     }
 
     void write(byte[] bytes, int offset, int length) {

@@ -72,6 +72,18 @@ class DirectRewriterTest {
   }
 
   @Test
+  void methodReferencesToStaticMembersGetTheSameBridges() {
+    // ControlFlowSamples.references(): Instant::now twice on two lines, System::currentTimeMillis,
+    // UUID::randomUUID, System::getenv (forbidden), and a lambda that is not touched.
+    String rendered = render(direct(original(ControlFlowSamples.class)));
+    for (int n = 0; n < 6; n++) {
+      assertTrue(rendered.contains("4106 durable$bridge$" + n + "("), "bridge " + n + " in\n" + rendered);
+    }
+    assertTrue(rendered.contains("4106 durable$bridge$4(Ljava/lang/String;)Ljava/lang/String;"), rendered);
+    assertTrue(!rendered.contains("durable$bridge$6"), rendered);
+  }
+
+  @Test
   void forbiddenCallsAndStaticWritesGetTheSameChecks() {
     assertSameAsAsm(EnvironmentSamples.class);
   }
@@ -103,6 +115,7 @@ class DirectRewriterTest {
     }
     assertTrue(((String) c.getMethod("lookupSwitch", int.class).invoke(null, 10)).endsWith("ten"));
     assertEquals("none", c.getMethod("tryCatch", String.class).invoke(null, "durable.no.such.property"));
+    assertEquals(7, ((List<?>) c.getMethod("references").invoke(null)).size());
     assertEquals(2, ((List<?>) c.getMethod("underConstruction", boolean.class).invoke(null, true)).size());
     assertEquals(ControlFlowSamples.nested(3, 3) >= 0, (int) c.getMethod("nested", int.class, int.class).invoke(null, 3, 3) >= 0);
   }

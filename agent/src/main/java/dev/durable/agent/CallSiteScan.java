@@ -97,7 +97,8 @@ final class CallSiteScan {
    * @param marked per constant pool index, whether it is a method ref or handle with call-site rules
    * @param indyMarked per constant pool index, whether it is an invokedynamic with a marked handle
    *     among its bootstrap arguments; null when there is none
-   * @param staticWrites whether {@code putstatic} outside {@code <clinit>} is looked at
+   * @param staticWrites whether static writes are checked: every {@code putstatic} outside {@code <clinit>} of a
+   *     visited method is looked at, as the ASM rewriter does
    */
   record Result(boolean[] visit, boolean[] marked, boolean[] indyMarked, boolean staticWrites) {}
 
@@ -179,7 +180,7 @@ final class CallSiteScan {
         offset += 6 + length;
       }
     }
-    return anyVisit ? new Result(visit, marked, indyMarked, putstatic) : null;
+    return anyVisit ? new Result(visit, marked, indyMarked, staticWrites) : null;
   }
 
   /**

@@ -105,13 +105,13 @@ final class CallSiteScan {
   /** Returns what may need rewriting in the class, or null when nothing can. */
   Result scan(ClassReader reader, byte[] b) {
     int items = reader.getItemCount();
-    // Which constant pool entries a rewritten instruction could use.
+    // Which constant pool entries a rewritten instruction could use. The loops stay small, with
+    // the rare work in methods of their own: this code runs cold, and big loop bodies make the JIT
+    // compiler spend long on them while the application's own code waits to be compiled.
     boolean[] marked = new boolean[items];
-    boolean anyMarked = false;
-    boolean anyHandle = false;
-    boolean writableStatics = false;
     char[] buf = new char[reader.getMaxStringLength()];
-    String self = reader.getClassName();
+    boolean anyMarked = false;
+    boolean writableStatics = false;
     for (int i = 1; i < items; i++) {
       int offset = reader.getItem(i);
       if (offset == 0) {
@@ -123,20 +123,10 @@ final class CallSiteScan {
           marked[i] = anyMarked = true;
         }
       } else if (tag == FIELDREF && staticWrites && !writableStatics) {
-        // A static field of another class may be written here; JDK statics that can be written are not ours.
-        String owner = reader.readClass(offset, buf);
-        writableStatics = !owner.equals(self) && !isJdk(owner);
+        writableStatics = otherClassStatic(reader, offset, buf);
       }
     }
-    if (anyMarked) {
-      // Method handles come after nothing in particular: a second pass, over handles only.
-      for (int i = 1; i < items; i++) {
-        int offset = reader.getItem(i);
-        if (offset != 0 && b[offset - 1] == METHOD_HANDLE && marked[readU2(b, offset + 1)]) {
-          marked[i] = anyHandle = true;
-        }
-      }
-    }
+    boolean anyHandle = anyMarked && markHandles(reader, b, marked);
     if (!anyMarked && !staticWrites) {
       return null;
     }
@@ -181,6 +171,25 @@ final class CallSiteScan {
       }
     }
     return anyVisit ? new Result(visit, marked, indyMarked, staticWrites) : null;
+  }
+
+  /** Whether the field ref at {@code offset} may be a static field of another class that we check. */
+  private static boolean otherClassStatic(ClassReader reader, int offset, char[] buf) {
+    // A static field of another class may be written here; JDK statics that can be written are not ours.
+    String owner = reader.readClass(offset, buf);
+    return !owner.equals(reader.getClassName()) && !isJdk(owner);
+  }
+
+  /** Marks the method handles to marked method refs; returns whether there is one. */
+  private static boolean markHandles(ClassReader reader, byte[] b, boolean[] marked) {
+    boolean any = false;
+    for (int i = 1; i < marked.length; i++) {
+      int offset = reader.getItem(i);
+      if (offset != 0 && b[offset - 1] == METHOD_HANDLE && marked[readU2(b, offset + 1)]) {
+        marked[i] = any = true;
+      }
+    }
+    return any;
   }
 
   /**

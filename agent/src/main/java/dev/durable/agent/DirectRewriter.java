@@ -412,185 +412,229 @@ final class DirectRewriter {
    * {@code attribute}, null when nothing in it changes, or {@link #UNSUPPORTED}.
    */
   private byte[] rewriteCode(int attribute, boolean clinit, CallSiteScan.Result scan) {
-    int maxStack = u2(attribute + 6);
     int codeLength = readInt(attribute + 10);
     int start = attribute + 14;
     int end = start + codeLength;
-    // Per old instruction start: what goes before it, what replaces it (null: itself), what after.
-    byte[][] before = null;
-    byte[][] replace = null;
-    byte[][] after = null;
-    int extraStack = 0;
+    // The loops over instructions are kept small, and the rare work in methods of its own: this
+    // code runs cold, and a big loop body makes the JIT compiler spend long on it while the
+    // application's class loading waits for its own code to be compiled.
+    before = null;
+    replace = null;
+    after = null;
+    extraStack = 0;
+    changes = 0;
+    boolean[] marked = scan.marked();
+    boolean[] indyMarked = scan.indyMarked();
+    boolean putstatic = scan.staticWrites() && !clinit;
     for (int p = start; p < end; ) {
       int op = b[p] & 0xFF;
+      if ((op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE && marked[u2(p + 1)])
+          || (op == INVOKEDYNAMIC && indyMarked != null && indyMarked[u2(p + 1)])
+          || (op == PUTSTATIC && putstatic)) {
+        if (!site(attribute, p, p - start, op, codeLength)) {
+          return UNSUPPORTED;
+        }
+      }
       int length = CallSiteScan.length(b, p, start);
       if (length <= 0) {
         return UNSUPPORTED;
       }
-      int pc = p - start;
-      if (op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE && scan.marked()[u2(p + 1)]) {
-        int ref = reader.getItem(u2(p + 1));
-        String owner = reader.readClass(ref, buf);
-        int nameAndType = reader.getItem(u2(ref + 2));
-        String name = reader.readUTF8(nameAndType, buf);
-        String descriptor = reader.readUTF8(nameAndType + 2, buf);
-        CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
-        if (d.rule() != null) {
-          if (before == null) {
-            before = new byte[codeLength][];
-            replace = new byte[codeLength][];
-            after = new byte[codeLength][];
-          }
-          if (d.rule().kind() == Rule.Kind.FORBID) {
-            before[pc] = guard(d.rule(), owner.replace('/', '.') + "." + name, "callSite");
-            extraStack = Math.max(extraStack, 2);
-          } else if ("<init>".equals(name)) {
-            return UNSUPPORTED; // a redirected constructor: the ASM rewriter follows the new expression
-          } else {
-            Redirects.Plan plan = d.plan();
-            int height = 0;
-            int peak = 0;
-            if (plan.before() != null) {
-              before[pc] = call(plan.before());
-              height += plan.before().stackChange();
-              peak = Math.max(peak, height);
-            }
-            if (plan.target() != null) {
-              replace[pc] = call(plan.target());
-              height += plan.target().stackChange();
-            } else {
-              int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(descriptor);
-              height += (sizes & 3) - (sizes >> 2) + (op == INVOKESTATIC ? 1 : 0);
-            }
-            peak = Math.max(peak, height);
-            if (plan.after() != null) {
-              after[pc] = call(plan.after());
-              height += plan.after().stackChange();
-              peak = Math.max(peak, height);
-            }
-            extraStack = Math.max(extraStack, peak);
-          }
-        }
-      } else if (op == INVOKEDYNAMIC && scan.indyMarked() != null && scan.indyMarked()[u2(p + 1)]) {
-        byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
-        if (bridged == UNSUPPORTED) {
-          return UNSUPPORTED;
-        }
-        if (bridged != null) {
-          if (before == null) {
-            before = new byte[codeLength][];
-            replace = new byte[codeLength][];
-            after = new byte[codeLength][];
-          }
-          replace[pc] = bridged;
-        }
-      } else if (op == PUTSTATIC && scan.staticWrites() && !clinit) {
-        int ref = reader.getItem(u2(p + 1));
-        String owner = reader.readClass(ref, buf);
-        int nameAndType = reader.getItem(u2(ref + 2));
-        String name = reader.readUTF8(nameAndType, buf);
-        Rule rule = rewriter.staticWriteRule(owner, name, reader.readUTF8(nameAndType + 2, buf));
-        if (rule != null) {
-          if (before == null) {
-            before = new byte[codeLength][];
-            replace = new byte[codeLength][];
-            after = new byte[codeLength][];
-          }
-          before[pc] = guard(rule, owner.replace('/', '.') + "." + name, "staticWrite");
-          extraStack = Math.max(extraStack, 2);
-        }
-      }
       p += length;
     }
-    if (before == null) {
+    if (changes == 0) {
       return null;
     }
-    return relayout(attribute, maxStack + extraStack, codeLength, start, before, replace, after);
+    return relayout(attribute, u2(attribute + 6) + extraStack, codeLength, start);
+  }
+
+  // Per old instruction start of the method being rewritten: what goes before it, what replaces it
+  // (null: itself), what goes after it; and the most the insertions add to the operand stack.
+  private byte[][] before;
+  private byte[][] replace;
+  private byte[][] after;
+  private int extraStack;
+  private int changes;
+
+  /** Rewrites the call, method reference or static write at {@code p}; false when only ASM can. */
+  private boolean site(int attribute, int p, int pc, int op, int codeLength) {
+    if (before == null) {
+      before = new byte[codeLength][];
+      replace = new byte[codeLength][];
+      after = new byte[codeLength][];
+    }
+    if (op == INVOKEDYNAMIC) {
+      byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
+      if (bridged == UNSUPPORTED) {
+        return false;
+      }
+      replace[pc] = bridged;
+      changes += bridged == null ? 0 : 1;
+      return true;
+    }
+    int ref = reader.getItem(u2(p + 1));
+    String owner = reader.readClass(ref, buf);
+    int nameAndType = reader.getItem(u2(ref + 2));
+    String name = reader.readUTF8(nameAndType, buf);
+    String descriptor = reader.readUTF8(nameAndType + 2, buf);
+    if (op == PUTSTATIC) {
+      Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
+      if (rule != null) {
+        before[pc] = guard(rule, owner.replace('/', '.') + "." + name, "staticWrite");
+        extraStack = Math.max(extraStack, 2);
+        changes++;
+      }
+      return true;
+    }
+    CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
+    if (d.rule() == null) {
+      return true;
+    }
+    if (d.rule().kind() == Rule.Kind.FORBID) {
+      before[pc] = guard(d.rule(), owner.replace('/', '.') + "." + name, "callSite");
+      extraStack = Math.max(extraStack, 2);
+      changes++;
+      return true;
+    }
+    if ("<init>".equals(name)) {
+      return false; // a redirected constructor: the ASM rewriter follows the new expression
+    }
+    Redirects.Plan plan = d.plan();
+    int height = 0;
+    int peak = 0;
+    if (plan.before() != null) {
+      before[pc] = call(plan.before());
+      height += plan.before().stackChange();
+      peak = Math.max(peak, height);
+    }
+    if (plan.target() != null) {
+      replace[pc] = call(plan.target());
+      height += plan.target().stackChange();
+    } else {
+      int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(descriptor);
+      height += (sizes & 3) - (sizes >> 2) + (op == INVOKESTATIC ? 1 : 0);
+    }
+    peak = Math.max(peak, height);
+    if (plan.after() != null) {
+      after[pc] = call(plan.after());
+      height += plan.after().stackChange();
+      peak = Math.max(peak, height);
+    }
+    extraStack = Math.max(extraStack, peak);
+    changes++;
+    return true;
   }
 
   /** Lays the code out again with the insertions and replacements, and moves every offset. */
-  private byte[] relayout(int attribute, int maxStack, int codeLength, int start, byte[][] before, byte[][] replace,
-      byte[][] after) {
-    // newPos[old pc] = where the instruction's block (what goes before it, then it) starts now.
+  private byte[] relayout(int attribute, int maxStack, int codeLength, int start) {
+    // newPos[old pc] = where the instruction's block (what goes before it, then it) starts now;
+    // newOp[old pc] = where the instruction itself starts now (jumps are relative to it).
     int[] newPos = new int[codeLength + 1];
     int[] newOp = new int[codeLength];
     Arrays.fill(newPos, -1);
-    int pos = 0;
+    int shift = 0;
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
-      int op = b[p] & 0xFF;
       int length = CallSiteScan.length(b, p, start);
-      newPos[pc] = pos;
-      pos += before[pc] == null ? 0 : before[pc].length;
-      newOp[pc] = pos;
-      if (op == TABLESWITCH || op == LOOKUPSWITCH) {
-        int oldPad = 3 - (pc & 3);
-        int newPad = 3 - (pos & 3);
-        pos += length - oldPad + newPad;
-      } else {
-        pos += replace[pc] == null ? length : replace[pc].length;
+      newPos[pc] = pc + shift;
+      int op = b[p] & 0xFF;
+      if (before[pc] != null || replace[pc] != null || after[pc] != null || op == TABLESWITCH || op == LOOKUPSWITCH) {
+        shift = layOut(pc, op, length, shift);
       }
-      pos += after[pc] == null ? 0 : after[pc].length;
+      newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
       pc += length;
     }
-    newPos[codeLength] = pos;
-    int newLength = pos;
+    int newLength = codeLength + shift;
+    newPos[codeLength] = newLength;
     if (newLength > 0xFFFF) {
       return UNSUPPORTED;
     }
 
+    // Unchanged instructions are copied in runs; jumps, switches and rewritten sites one by one.
     Bytes code = new Bytes(newLength);
+    int copyFrom = start;
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
       int op = b[p] & 0xFF;
       int length = CallSiteScan.length(b, p, start);
-      write(code, before[pc]);
-      if (replace[pc] != null) {
-        write(code, replace[pc]);
-      } else if (op == TABLESWITCH || op == LOOKUPSWITCH) {
-        code.write(op);
-        for (int k = 0; k < 3 - (newOp[pc] & 3); k++) {
-          code.write(0);
+      boolean jump = (op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7 || op == GOTO_W || op == JSR_W;
+      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || before[pc] != null || replace[pc] != null
+          || after[pc] != null) {
+        code.write(b, copyFrom, p - copyFrom);
+        if (!emit(code, p, pc, op, length, newPos, newOp)) {
+          return UNSUPPORTED;
         }
-        int q = p + 4 - (pc & 3);
-        putInt(code, moved(newPos, pc, readInt(q), newOp, codeLength));
-        if (op == TABLESWITCH) {
-          int low = readInt(q + 4);
-          int high = readInt(q + 8);
-          putInt(code, low);
-          putInt(code, high);
-          for (int k = 0; k < high - low + 1; k++) {
-            putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp, codeLength));
-          }
-        } else {
-          int pairs = readInt(q + 4);
-          putInt(code, pairs);
-          for (int k = 0; k < pairs; k++) {
-            putInt(code, readInt(q + 8 + 8 * k));
-            putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp, codeLength));
-          }
-        }
-      } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
-        int offset = moved(newPos, pc, (short) u2(p + 1), newOp, codeLength);
-        if (offset != (short) offset) {
-          return UNSUPPORTED; // would need a wide jump: ASM knows how to do that
-        }
-        code.write(op);
-        code.write(offset >>> 8);
-        code.write(offset);
-      } else if (op == GOTO_W || op == JSR_W) {
-        code.write(op);
-        putInt(code, moved(newPos, pc, readInt(p + 1), newOp, codeLength));
-      } else {
-        code.write(b, p, length);
+        copyFrom = p + length;
       }
-      write(code, after[pc]);
       pc += length;
     }
+    code.write(b, copyFrom, start + codeLength - copyFrom);
     if (code.size() != newLength) {
       throw new IllegalStateException("relaid code is " + code.size() + " bytes, expected " + newLength);
     }
+    return codeAttribute(attribute, maxStack, codeLength, start, code, newPos);
+  }
 
+  /** The shift after the instruction at {@code pc}, given the shift before it. */
+  private int layOut(int pc, int op, int length, int shift) {
+    shift += before[pc] == null ? 0 : before[pc].length;
+    if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+      int newPc = pc + shift;
+      shift += (3 - (newPc & 3)) - (3 - (pc & 3)); // the padding after the opcode changes
+    } else if (replace[pc] != null) {
+      shift += replace[pc].length - length;
+    }
+    return shift + (after[pc] == null ? 0 : after[pc].length);
+  }
+
+  /** Writes one jump, switch or rewritten instruction; false when a jump no longer fits. */
+  private boolean emit(Bytes code, int p, int pc, int op, int length, int[] newPos, int[] newOp) {
+    write(code, before[pc]);
+    if (replace[pc] != null) {
+      write(code, replace[pc]);
+    } else if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+      code.write(op);
+      for (int k = 0; k < 3 - (newOp[pc] & 3); k++) {
+        code.write(0);
+      }
+      int q = p + 4 - (pc & 3);
+      putInt(code, moved(newPos, pc, readInt(q), newOp));
+      if (op == TABLESWITCH) {
+        int low = readInt(q + 4);
+        int high = readInt(q + 8);
+        putInt(code, low);
+        putInt(code, high);
+        for (int k = 0; k < high - low + 1; k++) {
+          putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
+        }
+      } else {
+        int pairs = readInt(q + 4);
+        putInt(code, pairs);
+        for (int k = 0; k < pairs; k++) {
+          putInt(code, readInt(q + 8 + 8 * k));
+          putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
+        }
+      }
+    } else if (op == GOTO_W || op == JSR_W) {
+      code.write(op);
+      putInt(code, moved(newPos, pc, readInt(p + 1), newOp));
+    } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
+      int offset = moved(newPos, pc, (short) u2(p + 1), newOp);
+      if (offset != (short) offset) {
+        return false; // would need a wide jump: ASM knows how to do that
+      }
+      code.write(op);
+      code.write(offset >>> 8);
+      code.write(offset);
+    } else {
+      code.write(b, p, length);
+    }
+    write(code, after[pc]);
+    return true;
+  }
+
+  /** The Code attribute around the new code: handlers, line numbers, local variables and frames moved. */
+  private byte[] codeAttribute(int attribute, int maxStack, int codeLength, int start, Bytes code, int[] newPos) {
+    int newLength = code.size();
     Bytes out = new Bytes(newLength + 64);
     out.write(b, attribute, 2); // attribute name
     putInt(out, 0); // length, set at the end
@@ -658,7 +702,7 @@ final class DirectRewriter {
   }
 
   /** The new relative offset of a jump at old {@code pc} by {@code offset}. */
-  private static int moved(int[] newPos, int pc, int offset, int[] newOp, int codeLength) {
+  private static int moved(int[] newPos, int pc, int offset, int[] newOp) {
     return at(newPos, pc + offset) - newOp[pc];
   }
 

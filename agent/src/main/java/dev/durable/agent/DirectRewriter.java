@@ -58,6 +58,12 @@ final class DirectRewriter {
   private final char[] buf;
   /** Constants appended to the pool, and their indexes (keyed by tag and value). */
   private final Bytes pool = new Bytes();
+  // No keys built by concatenation: this runs for every rewritten class, mostly cold.
+  private final Map<String, Integer> utf8s = new HashMap<>();
+  private final Map<String, Integer> strings = new HashMap<>();
+  private final Map<String, Integer> classes = new HashMap<>();
+  private final Map<Object, Integer> methodrefs = new java.util.IdentityHashMap<>();
+  /** Method handles, invokedynamic and bootstrap entries of bridged method references. */
   private final Map<String, Integer> added = new HashMap<>();
   private int nextIndex;
 
@@ -177,7 +183,7 @@ final class DirectRewriter {
 
   /** A bridge: the member referenced (a static method), its rule, the line of the reference. */
   private record Bridge(String name, int memberRef, String owner, String member, String descriptor, Rule rule,
-      Redirects.Plan plan, int line) {}
+      Redirects.Plan plan, int line, Redirects.Call self) {}
 
   private final Map<String, Bridge> bridges = new java.util.LinkedHashMap<>();
   private int bootstrapAttribute;
@@ -246,8 +252,9 @@ final class DirectRewriter {
       String key = kind + " " + owner + "." + name + descriptor + " " + line;
       Bridge bridge = bridges.get(key);
       if (bridge == null) {
-        bridge = new Bridge("durable$bridge$" + bridges.size(), memberRef, owner, name, descriptor, d.rule(), d.plan(),
-            line);
+        String bridgeName = "durable$bridge$" + bridges.size();
+        bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
+            new Redirects.Call(reader.getClassName(), bridgeName, descriptor));
         bridges.put(key, bridge);
       }
       if (newArgs == null) {
@@ -256,7 +263,7 @@ final class DirectRewriter {
           newArgs[j] = u2(entry + 4 + 2 * j);
         }
       }
-      int bridgeRef = methodref(reader.getClassName(), bridge.name(), descriptor);
+      int bridgeRef = methodref(bridge.self());
       newArgs[k] = constant("H" + bridge.name(), METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
     }
     if (newArgs == null) {
@@ -805,14 +812,19 @@ final class DirectRewriter {
     Bytes out = new Bytes(12);
     ldc(out, string(rule.id()));
     ldc(out, string(member));
-    int guard = methodref(Redirects.GUARDS, check, "(Ljava/lang/String;Ljava/lang/String;)V");
+    int guard = methodref(check.equals("callSite") ? CALL_SITE_GUARD : STATIC_WRITE_GUARD);
     out.write(INVOKESTATIC);
     putShort(out, guard);
     return out.toByteArray();
   }
 
+  private static final Redirects.Call CALL_SITE_GUARD =
+      new Redirects.Call(Redirects.GUARDS, "callSite", "(Ljava/lang/String;Ljava/lang/String;)V");
+  private static final Redirects.Call STATIC_WRITE_GUARD =
+      new Redirects.Call(Redirects.GUARDS, "staticWrite", "(Ljava/lang/String;Ljava/lang/String;)V");
+
   private byte[] call(Redirects.Call call) {
-    int index = methodref(call.owner(), call.name(), call.descriptor());
+    int index = methodref(call);
     return new byte[] {(byte) INVOKESTATIC, (byte) (index >>> 8), (byte) index};
   }
 
@@ -827,24 +839,26 @@ final class DirectRewriter {
   }
 
   private int string(String value) {
-    Integer index = added.get("S" + value);
+    Integer index = strings.get(value);
     if (index == null) {
-      int utf8 = utf8(value);
-      index = constant("S" + value, STRING, utf8, -1);
+      index = constant(null, STRING, utf8(value), -1);
+      strings.put(value, index);
     }
     return index;
   }
 
-  private int methodref(String owner, String name, String descriptor) {
-    String key = "M" + owner + '.' + name + descriptor;
-    Integer index = added.get(key);
+  /** The method ref of a call; calls are the plans' own (or the guards'), so they are told apart by identity. */
+  private int methodref(Redirects.Call call) {
+    Integer index = methodrefs.get(call);
     if (index == null) {
-      Integer type = added.get("C" + owner);
+      Integer type = classes.get(call.owner());
       if (type == null) {
-        type = constant("C" + owner, CLASS, utf8(owner), -1);
+        type = constant(null, CLASS, utf8(call.owner()), -1);
+        classes.put(call.owner(), type);
       }
-      int nameAndType = constant("N" + name + descriptor, NAME_AND_TYPE, utf8(name), utf8(descriptor));
-      index = constant(key, METHODREF, type, nameAndType);
+      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name()), utf8(call.descriptor()));
+      index = constant(null, METHODREF, type, nameAndType);
+      methodrefs.put(call, index);
     }
     return index;
   }
@@ -854,7 +868,7 @@ final class DirectRewriter {
    * appends a method handle of kind invokestatic to {@code first}.
    */
   private int constant(String key, int tag, int first, int second) {
-    Integer existing = added.get(key);
+    Integer existing = key == null ? null : added.get(key);
     if (existing != null) {
       return existing;
     }
@@ -870,13 +884,14 @@ final class DirectRewriter {
       }
     }
     int index = nextIndex++;
-    added.put(key, index);
+    if (key != null) {
+      added.put(key, index);
+    }
     return index;
   }
 
   private int utf8(String value) {
-    String key = "U" + value;
-    Integer index = added.get(key);
+    Integer index = utf8s.get(value);
     if (index != null) {
       return index;
     }
@@ -898,7 +913,7 @@ final class DirectRewriter {
     putShort(pool, bytes.size());
     bytes.writeTo(pool);
     index = nextIndex++;
-    added.put(key, index);
+    utf8s.put(value, index);
     return index;
   }
 

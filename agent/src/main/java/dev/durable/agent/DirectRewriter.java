@@ -895,7 +895,31 @@ final class DirectRewriter {
     if (index != null) {
       return index;
     }
+    byte[] encoded = ENCODED.get(value);
+    if (encoded == null) {
+      encoded = encode(value);
+      if (ENCODED.size() < 10_000) {
+        ENCODED.put(value, encoded);
+      }
+    }
+    pool.write(encoded);
+    index = nextIndex++;
+    utf8s.put(value, index);
+    return index;
+  }
+
+  /**
+   * Encoded UTF-8 constants (tag, length, bytes) by value: the same shim and guard names go into
+   * every rewritten class.
+   */
+  private static final Map<String, byte[]> ENCODED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
+  private static byte[] encode(String value) {
     Bytes bytes = new Bytes(value.length() + 8);
+    bytes.write(UTF8);
+    bytes.write(0);
+    bytes.write(0);
     for (int k = 0; k < value.length(); k++) {
       char c = value.charAt(k);
       if (c >= 0x0001 && c <= 0x007F) {
@@ -909,12 +933,11 @@ final class DirectRewriter {
         bytes.write(0x80 | (c & 0x3F));
       }
     }
-    pool.write(UTF8);
-    putShort(pool, bytes.size());
-    bytes.writeTo(pool);
-    index = nextIndex++;
-    utf8s.put(value, index);
-    return index;
+    byte[] out = bytes.toByteArray();
+    int length = out.length - 3;
+    out[1] = (byte) (length >>> 8);
+    out[2] = (byte) length;
+    return out;
   }
 
   private boolean isUtf8(int index, String expected) {

@@ -88,6 +88,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record UpdateRef(String runId, UpdateTask update) {}
 
   private final Updates updates = new Updates();
+  /** The task the calling thread takes itself, while it completes a task that way. */
+  private final ThreadLocal<Held> held = new ThreadLocal<>();
 
   public ServerCore(Store store, Clock clock, Limits limits) {
     this.store = store;
@@ -1040,7 +1042,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }));
     } else {
       s.workflowTaskRetryAt = null;
-      workflowQueue(s.taskQueue).offer(runId);
+      Held mine = held.get();
+      if (mine == null || !mine.keepWorkflowTask(s)) {
+        workflowQueue(s.taskQueue).offer(runId);
+      }
     }
   }
 
@@ -1121,7 +1126,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** Queues one attempt. Call with the run's lock held. */
   private void enqueueActivity(ExecutionState s, PendingActivity pa) {
     String queue = pa.taskQueue != null ? pa.taskQueue : s.taskQueue;
-    activityQueue(queue).offer(new ActivityRef(s.runId, pa.seq, pa.attempt));
+    ActivityRef ref = new ActivityRef(s.runId, pa.seq, pa.attempt);
+    Held mine = held.get();
+    if (mine == null || !mine.keepActivity(queue, ref)) {
+      activityQueue(queue).offer(ref);
+    }
     if (pa.spec.scheduleToStartTimeout() != null) {
       String runId = s.runId;
       int seq = pa.seq;
@@ -1183,6 +1192,95 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
       persist(ex, events, true);
     });
+  }
+
+  @Override
+  public Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
+      String taskQueue) {
+    return holding(new Held(taskQueue, false), () -> completeActivityTask(token, result),
+        mine -> startWorkflowTask(mine.runId));
+  }
+
+  @Override
+  public Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
+      String taskQueue) {
+    return holding(new Held(taskQueue, true), () -> completeWorkflowTask(request), mine -> startActivity(mine.activity));
+  }
+
+  /**
+   * Runs {@code call} with the first task it makes ready on {@code mine}'s task queue held back
+   * for the calling thread rather than queued, then starts that task with {@code start} and returns
+   * it. A task that is not handed over (the call failed, or it no longer applies) is queued after all.
+   */
+  private <T> Optional<T> holding(Held mine, Runnable call, java.util.function.Function<Held, Optional<T>> start) {
+    held.set(mine);
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      mine.release();
+      throw e;
+    } finally {
+      held.remove();
+    }
+    if (mine.runId == null && mine.activity == null) {
+      return Optional.empty();
+    }
+    Optional<T> task;
+    try (var g = enter()) {
+      task = start.apply(mine);
+    } catch (RuntimeException e) {
+      mine.release();
+      throw e;
+    }
+    if (task.isEmpty()) {
+      mine.release();
+    }
+    return task;
+  }
+
+  /**
+   * The task a call made ready on the calling thread and kept for it instead of queuing it: a
+   * workflow task (its run) or an activity attempt, of one task queue. {@link #release()} queues it.
+   */
+  private final class Held {
+    final String taskQueue;
+    final boolean forActivity;
+    String runId;
+    ActivityRef activity;
+
+    Held(String taskQueue, boolean forActivity) {
+      this.taskQueue = taskQueue;
+      this.forActivity = forActivity;
+    }
+
+    /** Keeps the run's workflow task if this holds workflow tasks of its queue and none yet. */
+    boolean keepWorkflowTask(ExecutionState s) {
+      if (forActivity || runId != null || !taskQueue.equals(s.taskQueue)) {
+        return false;
+      }
+      runId = s.runId;
+      return true;
+    }
+
+    /** Keeps the activity attempt if this holds activities of its queue and none yet. */
+    boolean keepActivity(String queue, ActivityRef ref) {
+      if (!forActivity || activity != null || !taskQueue.equals(queue)) {
+        return false;
+      }
+      activity = ref;
+      return true;
+    }
+
+    void release() {
+      if (runId != null) {
+        workflowQueue(taskQueue).offer(runId);
+        runId = null;
+      }
+      if (activity != null) {
+        activityQueue(taskQueue).offer(activity);
+        activity = null;
+      }
+    }
   }
 
   @Override

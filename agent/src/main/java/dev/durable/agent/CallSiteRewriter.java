@@ -14,7 +14,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * Rewrites call sites in classes that are not passed through: redirected calls go to shims,
  * forbidden calls and writes to static fields get a check first. Classes are scanned once
- * without writing; only those with something to change are rewritten.
+ * without writing ({@link CallSiteScan}); only those with something to change are rewritten, in
+ * their bytes ({@link DirectRewriter}) or, for what that does not handle, with ASM
+ * ({@link RewritingClassVisitor}). Both give the same code.
  */
 final class CallSiteRewriter implements ClassFileTransformer {
   private final RuleSet rules;

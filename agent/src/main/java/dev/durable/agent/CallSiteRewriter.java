@@ -98,7 +98,12 @@ final class CallSiteRewriter implements ClassFileTransformer {
       return null;
     }
     if (direct) {
-      byte[] out = DirectRewriter.rewrite(this, reader, bytes, found);
+      byte[] out;
+      try {
+        out = DirectRewriter.rewrite(this, reader, bytes, found);
+      } catch (RuntimeException e) {
+        out = DirectRewriter.UNSUPPORTED; // bytes it did not expect (a malformed class): ASM decides
+      }
       if (out != DirectRewriter.UNSUPPORTED) {
         return out;
       }

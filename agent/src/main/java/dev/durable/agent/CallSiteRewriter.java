@@ -14,7 +14,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * Rewrites call sites in classes that are not passed through: redirected calls go to shims,
  * forbidden calls and writes to static fields get a check first. Classes are scanned once
- * without writing; only those with something to change are rewritten.
+ * without writing ({@link CallSiteScan}); only those with something to change are rewritten, in
+ * their bytes ({@link DirectRewriter}) or, for what that does not handle, with ASM
+ * ({@link RewritingClassVisitor}). Both give the same code.
  */
 final class CallSiteRewriter implements ClassFileTransformer {
   private final RuleSet rules;
@@ -23,7 +25,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   private final boolean patternCallRules;
   private final boolean staticWrites;
   private final AtomicBoolean warned = new AtomicBoolean();
-  private final ConstantPoolFilter filter;
+  private final CallSiteScan scan;
   /** Decisions per called member ("owner.name(desc)"); bounded, as pattern rules can see any member. */
   private final java.util.concurrent.ConcurrentHashMap<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_DECISIONS = 50_000;
@@ -34,7 +36,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     this.callOwners = rules.callSiteOwners();
     this.patternCallRules = rules.rules().stream().anyMatch(r -> r.appliesAtCallSites() && r.owner().endsWith("*"));
     this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
-    this.filter = new ConstantPoolFilter(callOwners, staticWrites);
+    this.scan = new CallSiteScan(callOwners, patternCallRules, staticWrites);
   }
 
   @Override
@@ -81,13 +83,37 @@ final class CallSiteRewriter implements ClassFileTransformer {
 
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   byte[] rewrite(byte[] bytes) {
+    return rewrite(bytes, true);
+  }
+
+  /**
+   * Returns the rewritten class, or null when nothing in it needs to change.
+   *
+   * @param direct whether to try the {@link DirectRewriter} first (tests compare both ways)
+   */
+  byte[] rewrite(byte[] bytes, boolean direct) {
     ClassReader reader = new ClassReader(bytes);
-    if (!patternCallRules && !filter.mayNeedRewrite(reader)) {
+    CallSiteScan.Result found = scan.scan(reader, bytes);
+    if (found == null) {
       return null;
     }
-    // COMPUTE_MAXS, not COMPUTE_FRAMES: no branch is added, and computing frames would load classes.
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this);
+    if (direct) {
+      byte[] out;
+      try {
+        out = DirectRewriter.rewrite(this, reader, bytes, found);
+      } catch (RuntimeException e) {
+        out = DirectRewriter.UNSUPPORTED; // bytes it did not expect (a malformed class): ASM decides
+      }
+      if (out != DirectRewriter.UNSUPPORTED) {
+        return out;
+      }
+    }
+    // The writer shares the reader's constant pool, so the methods the scan found nothing in are
+    // copied byte for byte. No frames or maxima are computed: no branch is added (computing frames
+    // would load classes), and the rewriter adds to each changed method's max stack what it
+    // inserted.
+    ClassWriter writer = new ClassWriter(reader, 0);
+    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, found.visit());
     reader.accept(visitor, 0);
     return visitor.changed() ? writer.toByteArray() : null;
   }
@@ -107,7 +133,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    * What to do with calls of one member, decided once: the rule lookup and the redirect plan are
    * the same for every call site of it, and classes calling the clock or UUIDs call them often.
    */
-  private Decision decide(String owner, String name, String descriptor) {
+  Decision decide(String owner, String name, String descriptor) {
     if (!patternCallRules && !callOwners.contains(owner)) {
       return Decision.NONE;
     }
@@ -129,7 +155,8 @@ final class CallSiteRewriter implements ClassFileTransformer {
     return d;
   }
 
-  private record Decision(Rule rule, Redirects.Plan plan) {
+  /** The rule for calls of one member (null: none applies) and, for a redirect, its plan. */
+  record Decision(Rule rule, Redirects.Plan plan) {
     static final Decision NONE = new Decision(null, null);
   }
 

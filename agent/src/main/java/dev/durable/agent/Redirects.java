@@ -35,6 +35,12 @@ final class Redirects {
     void emit(MethodVisitor mv) {
       mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
     }
+
+    /** How many operand stack slots this call adds (negative: removes): its result minus its arguments. */
+    int stackChange() {
+      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+      return (sizes & 3) - ((sizes >> 2) - 1);
+    }
   }
 
   private Redirects() {}

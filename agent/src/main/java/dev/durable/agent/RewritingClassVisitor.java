@@ -23,6 +23,9 @@ final class RewritingClassVisitor extends ClassVisitor {
   private static final String GUARD_DESC = "(Ljava/lang/String;Ljava/lang/String;)V";
 
   private final CallSiteRewriter rewriter;
+  /** Per method in class-file order, whether to visit its instructions; the others are copied as they are. */
+  private final boolean[] methodsToVisit;
+  private int methodIndex;
   private final Map<String, Bridge> bridges = new LinkedHashMap<>();
   private String className;
   private boolean isInterface;
@@ -32,9 +35,10 @@ final class RewritingClassVisitor extends ClassVisitor {
   /** A bridge for one method reference on one source line (the line it reports in stack traces). */
   private record Bridge(String name, String descriptor, Handle original, Rule rule, int line) {}
 
-  RewritingClassVisitor(ClassVisitor next, CallSiteRewriter rewriter) {
+  RewritingClassVisitor(ClassVisitor next, CallSiteRewriter rewriter, boolean[] methodsToVisit) {
     super(Opcodes.ASM9, next);
     this.rewriter = rewriter;
+    this.methodsToVisit = methodsToVisit;
   }
 
   @Override
@@ -48,6 +52,10 @@ final class RewritingClassVisitor extends ClassVisitor {
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
     MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+    int index = methodIndex++;
+    if (methodsToVisit != null && index < methodsToVisit.length && !methodsToVisit[index]) {
+      return mv; // the writer itself: ASM then copies the method's bytes without reading its code
+    }
     return new Rewriter(mv, "<clinit>".equals(name));
   }
 
@@ -77,7 +85,10 @@ final class RewritingClassVisitor extends ClassVisitor {
     }
     Handle h = b.original();
     Rewriter body = new Rewriter(mv, false);
+    int argumentSlots = (Type.getArgumentsAndReturnSizes(b.descriptor()) >> 2) - 1;
+    int stack = argumentSlots;
     if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
+      stack += 2;
       mv.visitTypeInsn(Opcodes.NEW, h.getOwner());
       mv.visitInsn(Opcodes.DUP);
       loadArguments(mv, Type.getArgumentTypes(b.descriptor()));
@@ -92,7 +103,9 @@ final class RewritingClassVisitor extends ClassVisitor {
       body.rewriteCall(b.rule(), opcode, h.getOwner(), h.getName(), h.getDesc(), h.isInterface(), false);
     }
     mv.visitInsn(Type.getReturnType(b.descriptor()).getOpcode(Opcodes.IRETURN));
-    mv.visitMaxs(0, 0);
+    // The class writer computes no maxima: the arguments (and a new object), what the rewritten call
+    // adds on top, and the result.
+    mv.visitMaxs(Math.max(stack + body.extraStack, Type.getArgumentsAndReturnSizes(b.descriptor()) & 3), argumentSlots);
     mv.visitEnd();
   }
 
@@ -134,6 +147,8 @@ final class RewritingClassVisitor extends ClassVisitor {
     private final Deque<Object[]> pendingNew = new ArrayDeque<>();
     private boolean lastWasNew;
     private int line;
+    /** The most this rewriter's inserted instructions add to the operand stack at any point. */
+    int extraStack;
 
     Rewriter(MethodVisitor mv, boolean clinit) {
       super(Opcodes.ASM9, mv);
@@ -179,6 +194,7 @@ final class RewritingClassVisitor extends ClassVisitor {
     void rewriteCall(Rule rule, int opcode, String owner, String name, String descriptor, boolean itf, boolean newExpression) {
       if (rule.kind() == Rule.Kind.FORBID) {
         changed = true;
+        extraStack = Math.max(extraStack, 2);
         mv.visitLdcInsn(rule.id());
         mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "callSite", GUARD_DESC, false);
@@ -193,17 +209,30 @@ final class RewritingClassVisitor extends ClassVisitor {
         return;
       }
       changed = true;
+      // Stack height after each call, relative to before the original call (its arguments pushed);
+      // the original code already had room for the original call's own result.
+      int height = 0;
+      int peak = 0;
       if (plan.before() != null) {
         plan.before().emit(mv);
+        height += plan.before().stackChange();
+        peak = Math.max(peak, height);
       }
       if (plan.target() != null) {
         plan.target().emit(mv);
+        height += plan.target().stackChange();
       } else {
         mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
+        int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+        height += (sizes & 3) - (sizes >> 2) + (opcode == Opcodes.INVOKESTATIC ? 1 : 0);
       }
+      peak = Math.max(peak, height);
       if (plan.after() != null) {
         plan.after().emit(mv);
+        height += plan.after().stackChange();
+        peak = Math.max(peak, height);
       }
+      extraStack = Math.max(extraStack, peak);
     }
 
     @Override
@@ -213,6 +242,7 @@ final class RewritingClassVisitor extends ClassVisitor {
         Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
         if (rule != null) {
           changed = true;
+          extraStack = Math.max(extraStack, 2);
           mv.visitLdcInsn(rule.id());
           mv.visitLdcInsn(owner.replace('/', '.') + "." + name);
           mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "staticWrite", GUARD_DESC, false);
@@ -238,6 +268,11 @@ final class RewritingClassVisitor extends ClassVisitor {
         }
       }
       super.visitInvokeDynamicInsn(name, descriptor, bsm, rewritten);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+      super.visitMaxs(maxStack + extraStack, maxLocals);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.durable.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -9,11 +11,14 @@ import java.util.List;
 
 /**
  * agent: loads and initialises 5000 generated classes in child JVMs with and without
- * {@code -javaagent:durable.jar}, alternating, three of each; compares the medians.
+ * {@code -javaagent:durable.jar}, alternating, three of each ({@code -Dbench.agent.runs=N} for more);
+ * compares the medians. Each child also reports the CPU time of the loading thread and of the whole
+ * process over the same window: on a shared machine those move far less with the load than the
+ * wall time does.
  */
 final class AgentBench {
   static final int N = 5000;
-  static final int RUNS = 3;
+  static final int RUNS = Integer.getInteger("bench.agent.runs", 3);
 
   private AgentBench() {}
 
@@ -27,10 +32,17 @@ final class AgentBench {
       List<Double> with = new ArrayList<>();
       List<Double> withoutWall = new ArrayList<>();
       List<Double> withWall = new ArrayList<>();
+      List<Double> withoutCpu = new ArrayList<>();
+      List<Double> withCpu = new ArrayList<>();
+      List<Double> withoutProcessCpu = new ArrayList<>();
+      List<Double> withProcessCpu = new ArrayList<>();
       for (int i = 0; i < RUNS; i++) {
         for (boolean agent : new boolean[] {false, true}) {
           ChildJvm.Result r = ChildJvm.run(agent, 300, "agent-load", classes.toString(), Integer.toString(N));
-          (agent ? with : without).add(Report.round(Double.parseDouble(r.stdout())));
+          String[] figures = r.stdout().split(" ");
+          (agent ? with : without).add(Report.round(Double.parseDouble(figures[0])));
+          (agent ? withCpu : withoutCpu).add(Report.round(Double.parseDouble(figures[1])));
+          (agent ? withProcessCpu : withoutProcessCpu).add(Report.round(Double.parseDouble(figures[2])));
           (agent ? withWall : withoutWall).add(Report.round(Report.millis(r.wallNanos())));
         }
       }
@@ -38,30 +50,44 @@ final class AgentBench {
       double withoutMs = median(without);
       Report.of("agent").set("n", N).set("seconds", withMs / 1e3)
           .set("overhead_pct", (withMs - withoutMs) / withoutMs * 100)
+          .set("cpu_overhead_pct", (median(withCpu) - median(withoutCpu)) / median(withoutCpu) * 100)
+          .set("process_cpu_overhead_pct",
+              (median(withProcessCpu) - median(withoutProcessCpu)) / median(withoutProcessCpu) * 100)
           .notes("Class.forName(name, true, loader) of " + N + " generated classes (javac, 1/4 each calling"
               + " System.currentTimeMillis(), Instant.now(), Instant::now, or no clock; generated in "
               + Report.round(generateSeconds) + " s) from a URLClassLoader, in child JVMs alternating without/with"
               + " the agent; seconds = median with agent; load ms without: " + without + ", with: " + with
-              + "; child JVM wall ms (incl. JVM start, agent premain) without: " + withoutWall + ", with: " + withWall)
+              + "; CPU ms of the loading thread without: " + withoutCpu + ", with: " + withCpu
+              + "; process CPU ms (all threads, JIT compilers included) without: " + withoutProcessCpu + ", with: "
+              + withProcessCpu + "; child JVM wall ms (incl. JVM start, agent premain) without: " + withoutWall + ", with: " + withWall)
           .print();
     } finally {
       Engine.deleteRecursively(dir);
     }
   }
 
-  /** The child: loads and initialises every class, prints the milliseconds it took, then checks each class. */
+  /**
+   * The child: loads and initialises every class, prints the milliseconds it took (wall, CPU of
+   * this thread, CPU of the process), then checks each class.
+   */
   static void load(Path classes, int n) throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (var loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
       Class<?>[] loaded = new Class<?>[n];
+      long process0 = os.getProcessCpuTime();
+      long cpu0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         loaded[i] = Class.forName(GeneratedClasses.name(i), true, loader);
       }
       long nanos = System.nanoTime() - t0;
+      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      long process = os.getProcessCpuTime() - process0;
       for (int i = 0; i < n; i++) {
         Main.check(GeneratedClasses.expectedName(i), loaded[i].getField("NAME").get(null), "NAME of " + loaded[i]);
       }
-      Report.toParent(Double.toString(Report.millis(nanos)));
+      Report.toParent(Report.millis(nanos) + " " + Report.millis(cpu) + " " + Report.millis(process));
     }
   }
 

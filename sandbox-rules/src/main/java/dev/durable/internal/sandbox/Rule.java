@@ -75,7 +75,8 @@ public record Rule(
       return true;
     }
     if (owner.endsWith("*")) {
-      return dotted.startsWith(owner.substring(0, owner.length() - 1));
+      // The prefix before the '*', compared in place: this runs for every class the agent sees.
+      return dotted.regionMatches(0, owner, 0, owner.length() - 1);
     }
     return owner.equals(dotted);
   }
@@ -89,7 +90,7 @@ public record Rule(
       return true;
     }
     if (descriptor.endsWith("*")) {
-      return desc.startsWith(descriptor.substring(0, descriptor.length() - 1));
+      return desc.regionMatches(0, descriptor, 0, descriptor.length() - 1);
     }
     return descriptor.equals(desc);
   }

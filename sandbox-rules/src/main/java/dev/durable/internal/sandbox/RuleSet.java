@@ -19,6 +19,14 @@ public final class RuleSet {
   private final Map<String, List<Rule>> exactOwners = new HashMap<>();
   private final List<Rule> patternRules = new ArrayList<>();
   private final Map<String, Boolean> passthroughCache = new ConcurrentHashMap<>();
+  /** Pattern rules whose prefix ends with a dot ({@code com.acme.*}): whether they match depends on the package only. */
+  private final List<Rule> packageRules = new ArrayList<>();
+  /** The other pattern rules ({@code *}, {@code java.util.ServiceLoader$*}). */
+  private final List<Rule> otherPatternRules = new ArrayList<>();
+  /** Per package ({@code com.acme.}), the best class-level package rule, or {@link #NO_RULE}. */
+  private final Map<String, Rule> bestPackageRule = new ConcurrentHashMap<>();
+  private static final Rule NO_RULE = new Rule("", Rule.Kind.PASSTHROUGH, Rule.At.ANY, "", java.util.Set.of(), "", null,
+      null, null, "", "", "");
   private final Map<Rule, Integer> order = new java.util.IdentityHashMap<>();
 
   public RuleSet(List<Rule> all) {
@@ -40,6 +48,7 @@ public final class RuleSet {
       byId.putIfAbsent(r.id(), r);
       if (r.owner().endsWith("*")) {
         patternRules.add(r);
+        (r.owner().endsWith(".*") ? packageRules : otherPatternRules).add(r);
       } else {
         exactOwners.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
       }
@@ -83,6 +92,45 @@ public final class RuleSet {
     return best;
   }
 
+  /**
+   * {@code find(Rule.At.ANY, dotted, "*", "*")}, the same answer, with the package rules' part
+   * looked up once per package: the agent asks this for every class that loads, most of them new.
+   */
+  Rule findClassLevel(String dotted) {
+    int dot = dotted.lastIndexOf('.');
+    String pkg = dotted.substring(0, dot + 1);
+    Rule byPackage = bestPackageRule.get(pkg);
+    if (byPackage == null) {
+      byPackage = best(null, packageRules, pkg);
+      if (bestPackageRule.size() < 10_000) {
+        bestPackageRule.put(pkg, byPackage == null ? NO_RULE : byPackage);
+      }
+    } else if (byPackage == NO_RULE) {
+      byPackage = null;
+    }
+    List<Rule> exact = exactOwners.get(dotted);
+    Rule best = best(byPackage, exact == null ? List.of() : exact, dotted);
+    return best(best, otherPatternRules, dotted);
+  }
+
+  /** The better of {@code best} and the rules of {@code candidates} that match class-level queries of {@code owner}. */
+  private Rule best(Rule best, List<Rule> candidates, String owner) {
+    long bestScore = best == null ? -1 : best.specificity();
+    int bestIndex = best == null ? -1 : order.get(best);
+    for (Rule r : candidates) {
+      long s = score(r, Rule.At.ANY, owner, "*", "*");
+      if (s >= 0) {
+        int index = order.get(r);
+        if (s > bestScore || (s == bestScore && index > bestIndex)) {
+          best = r;
+          bestScore = s;
+          bestIndex = index;
+        }
+      }
+    }
+    return best;
+  }
+
   private static long score(Rule r, Rule.At at, String owner, String name, String descriptor) {
     if (r.at() != at && r.at() != Rule.At.ANY) {
       return -1;
@@ -99,7 +147,7 @@ public final class RuleSet {
     if (cached != null) {
       return cached;
     }
-    Rule best = find(Rule.At.ANY, dottedClassName, "*", "*");
+    Rule best = findClassLevel(dottedClassName);
     boolean result = best != null && best.isClassLevel() && best.kind() == Rule.Kind.PASSTHROUGH;
     if (passthroughCache.size() < 100_000) {
       passthroughCache.put(dottedClassName, result);

@@ -121,4 +121,28 @@ class RuleSetSpecificityTest {
     assertNull(winner(set, "java.util.Date", "<init>", "(J)V"), "new Date(millis) is deterministic");
     assertNull(winner(set, "java.util.Random", "<init>", "(J)V"), "new Random(seed) is deterministic");
   }
+
+  @Test
+  void classLevelLookupsPerPackageGiveTheSameAnswerAsTheFullSearch() {
+    List<Rule> all = new ArrayList<>(RulesParser.defaults());
+    all.addAll(RulesParser.parse("{\"rules\": ["
+        + "{\"id\": \"p1\", \"kind\": \"passthrough\", \"owner\": \"com.acme.*\"},"
+        + "{\"id\": \"p2\", \"kind\": \"passthrough\", \"owner\": \"com.acme.util.Strings$*\"},"
+        + "{\"id\": \"p3\", \"kind\": \"passthrough\", \"owner\": \"org.x.Exact\"},"
+        + "{\"id\": \"f1\", \"kind\": \"forbid\", \"at\": \"any\", \"owner\": \"com.acme.deep.*\","
+        + " \"message\": \"m\", \"suggestion\": \"s\"}]}", "user.json"));
+    RuleSet set = new RuleSet(all);
+    for (String name : List.of("com.acme.A", "com.acme.deep.B", "com.acme.util.Strings$1", "com.acme.util.Strings",
+        "org.x.Exact", "org.x.Exact2", "org.y.Z", "org.yy.Z", "Top", "java.util.ServiceLoader$Provider",
+        "dev.durable.workflow.Workflow", "dev.durable.bench.Main", "org.slf4j.Logger", "gen.p01.C0101")) {
+      // Twice: the second answer comes from the per-package cache.
+      for (int k = 0; k < 2; k++) {
+        assertEquals(set.find(Rule.At.ANY, name, "*", "*"), set.findClassLevel(name), name);
+      }
+    }
+    assertEquals("p1", set.findClassLevel("com.acme.A").id());
+    assertEquals("f1", set.findClassLevel("com.acme.deep.B").id());
+    assertEquals("p2", set.findClassLevel("com.acme.util.Strings$1").id());
+    assertEquals("p3", set.findClassLevel("org.x.Exact").id());
+  }
 }

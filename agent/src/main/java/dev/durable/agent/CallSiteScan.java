@@ -1,0 +1,322 @@
+package dev.durable.agent;
+
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+
+/**
+ * Decides from a class file's bytes, without ASM visiting anything, which of its methods may
+ * contain something to rewrite. A pass over the constant pool marks the entries that refer to a
+ * member with call-site rules (method refs, method handles to them, invokedynamic entries whose
+ * bootstrap arguments hold such a handle); a pass over each method's instructions then looks for
+ * an instruction using a marked entry, or for a {@code putstatic} outside {@code <clinit>} when
+ * static writes are checked.
+ *
+ * <p>Most classes have no such instruction and are not rewritten at all; in the others, only the
+ * methods with one are visited instruction by instruction, and ASM copies the rest byte for byte.
+ * A method found here is only a maybe (the rules decide per member); a method not found here has
+ * nothing to rewrite, which is what makes skipping it safe. Anything unexpected in the bytes (an
+ * unknown opcode) marks the method, so the full rewriter looks at it as before.
+ */
+final class CallSiteScan {
+  private static final int UTF8 = 1;
+  private static final int FIELDREF = 9;
+  private static final int METHODREF = 10;
+  private static final int INTERFACE_METHODREF = 11;
+  private static final int METHOD_HANDLE = 15;
+  private static final int INVOKE_DYNAMIC = 18;
+  private static final int ACC_STATIC = 0x0008;
+  private static final int ACC_FINAL = 0x0010;
+
+  private static final int PUTSTATIC = 0xb3;
+  private static final int INVOKEVIRTUAL = 0xb6;
+  private static final int INVOKESPECIAL = 0xb7;
+  private static final int INVOKESTATIC = 0xb8;
+  private static final int INVOKEINTERFACE = 0xb9;
+  private static final int INVOKEDYNAMIC = 0xba;
+  private static final int TABLESWITCH = 0xaa;
+  private static final int LOOKUPSWITCH = 0xab;
+  private static final int WIDE = 0xc4;
+  private static final int IINC = 0x84;
+
+  /** Length in bytes of each instruction of fixed length; 0: variable (switches, wide) or not an opcode. */
+  private static final byte[] LENGTH = new byte[256];
+
+  static {
+    fill(0x00, 0x0f, 1); // nop, constants
+    LENGTH[0x10] = 2; // bipush
+    LENGTH[0x11] = 3; // sipush
+    LENGTH[0x12] = 2; // ldc
+    fill(0x13, 0x14, 3); // ldc_w, ldc2_w
+    fill(0x15, 0x19, 2); // loads with an index
+    fill(0x1a, 0x35, 1); // loads _n, array loads
+    fill(0x36, 0x3a, 2); // stores with an index
+    fill(0x3b, 0x83, 1); // stores _n, array stores, stack, arithmetic
+    LENGTH[IINC] = 3;
+    fill(0x85, 0x98, 1); // conversions, comparisons
+    fill(0x99, 0xa8, 3); // branches, goto, jsr
+    LENGTH[0xa9] = 2; // ret
+    fill(0xac, 0xb1, 1); // returns
+    fill(0xb2, 0xb8, 3); // field access, invokevirtual/special/static
+    fill(0xb9, 0xba, 5); // invokeinterface, invokedynamic
+    LENGTH[0xbb] = 3; // new
+    LENGTH[0xbc] = 2; // newarray
+    LENGTH[0xbd] = 3; // anewarray
+    fill(0xbe, 0xbf, 1); // arraylength, athrow
+    fill(0xc0, 0xc1, 3); // checkcast, instanceof
+    fill(0xc2, 0xc3, 1); // monitorenter, monitorexit
+    LENGTH[0xc5] = 4; // multianewarray
+    fill(0xc6, 0xc7, 3); // ifnull, ifnonnull
+    fill(0xc8, 0xc9, 5); // goto_w, jsr_w
+  }
+
+  private static void fill(int from, int to, int length) {
+    for (int op = from; op <= to; op++) {
+      LENGTH[op] = (byte) length;
+    }
+  }
+
+  private final Set<String> callOwners;
+  private final boolean anyOwner;
+  private final boolean staticWrites;
+
+  /**
+   * @param callOwners internal names of classes with call-site rules
+   * @param anyOwner whether a call-site rule has an owner pattern, so that any call may match
+   * @param staticWrites whether writes to static fields are checked
+   */
+  CallSiteScan(Set<String> callOwners, boolean anyOwner, boolean staticWrites) {
+    this.callOwners = callOwners;
+    this.anyOwner = anyOwner;
+    this.staticWrites = staticWrites;
+  }
+
+  /**
+   * What the scan found in one class.
+   *
+   * @param visit per method in class-file order, whether it may have something to rewrite
+   * @param marked per constant pool index, whether it is a method ref or handle with call-site rules
+   * @param indyMarked per constant pool index, whether it is an invokedynamic with a marked handle
+   *     among its bootstrap arguments; null when there is none
+   * @param staticWrites whether static writes are checked: every {@code putstatic} outside {@code <clinit>} of a
+   *     visited method is looked at, as the ASM rewriter does
+   */
+  record Result(boolean[] visit, boolean[] marked, boolean[] indyMarked, boolean staticWrites) {}
+
+  /** Returns what may need rewriting in the class, or null when nothing can. */
+  Result scan(ClassReader reader, byte[] b) {
+    int items = reader.getItemCount();
+    // Which constant pool entries a rewritten instruction could use. The loops stay small, with
+    // the rare work in methods of their own: this code runs cold, and big loop bodies make the JIT
+    // compiler spend long on them while the application's own code waits to be compiled.
+    boolean[] marked = new boolean[items];
+    char[] buf = new char[reader.getMaxStringLength()];
+    boolean anyMarked = false;
+    boolean writableStatics = false;
+    for (int i = 1; i < items; i++) {
+      int offset = reader.getItem(i);
+      if (offset == 0) {
+        continue; // the second slot of a long or double
+      }
+      int tag = b[offset - 1];
+      if (tag == METHODREF || tag == INTERFACE_METHODREF) {
+        if (anyOwner || callOwners.contains(reader.readClass(offset, buf))) {
+          marked[i] = anyMarked = true;
+        }
+      } else if (tag == FIELDREF && staticWrites && !writableStatics) {
+        writableStatics = otherClassStatic(reader, offset, buf);
+      }
+    }
+    boolean anyHandle = anyMarked && markHandles(reader, b, marked);
+    if (!anyMarked && !staticWrites) {
+      return null;
+    }
+
+    // Skip the class header, interfaces and fields to reach the methods; note a static field that is
+    // not final: the class's own code may write it.
+    int offset = reader.header + 6;
+    offset += 2 + 2 * readU2(b, offset);
+    int fields = readU2(b, offset);
+    offset += 2;
+    for (int f = 0; f < fields; f++) {
+      int access = readU2(b, offset);
+      writableStatics |= staticWrites && (access & ACC_STATIC) != 0 && (access & ACC_FINAL) == 0;
+      offset = skipAttributes(b, offset + 6);
+    }
+    boolean putstatic = staticWrites && writableStatics;
+    if (!anyMarked && !putstatic) {
+      return null;
+    }
+    int methods = readU2(b, offset);
+    offset += 2;
+    int methodsStart = offset;
+    for (int m = 0; m < methods; m++) {
+      offset = skipAttributes(b, offset + 6);
+    }
+    boolean[] indyMarked = anyHandle ? markInvokeDynamics(reader, b, offset, marked) : null;
+
+    boolean[] visit = new boolean[methods];
+    boolean anyVisit = false;
+    offset = methodsStart;
+    for (int m = 0; m < methods; m++) {
+      boolean clinit = isUtf8(reader, b, readU2(b, offset + 2), "<clinit>");
+      int attributes = readU2(b, offset + 6);
+      offset += 8;
+      for (int a = 0; a < attributes; a++) {
+        int length = readInt(b, offset + 2);
+        if (isUtf8(reader, b, readU2(b, offset), "Code")
+            && codeMayNeedRewrite(b, offset + 6, marked, indyMarked, putstatic && !clinit)) {
+          visit[m] = anyVisit = true;
+        }
+        offset += 6 + length;
+      }
+    }
+    return anyVisit ? new Result(visit, marked, indyMarked, staticWrites) : null;
+  }
+
+  /** Whether the field ref at {@code offset} may be a static field of another class that we check. */
+  private static boolean otherClassStatic(ClassReader reader, int offset, char[] buf) {
+    // A static field of another class may be written here; JDK statics that can be written are not ours.
+    String owner = reader.readClass(offset, buf);
+    return !owner.equals(reader.getClassName()) && !isJdk(owner);
+  }
+
+  /** Marks the method handles to marked method refs; returns whether there is one. */
+  private static boolean markHandles(ClassReader reader, byte[] b, boolean[] marked) {
+    boolean any = false;
+    for (int i = 1; i < marked.length; i++) {
+      int offset = reader.getItem(i);
+      if (offset != 0 && b[offset - 1] == METHOD_HANDLE && marked[readU2(b, offset + 1)]) {
+        marked[i] = any = true;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Marks the invokedynamic entries whose bootstrap arguments include a marked method handle
+   * ({@code Instant::now}); returns the marks by constant pool index.
+   */
+  private static boolean[] markInvokeDynamics(ClassReader reader, byte[] b, int classAttributes, boolean[] marked) {
+    boolean[] bootstrapMarked = null;
+    int attributes = readU2(b, classAttributes);
+    int offset = classAttributes + 2;
+    for (int a = 0; a < attributes && bootstrapMarked == null; a++) {
+      if (isUtf8(reader, b, readU2(b, offset), "BootstrapMethods")) {
+        int count = readU2(b, offset + 6);
+        bootstrapMarked = new boolean[count];
+        int p = offset + 8;
+        for (int k = 0; k < count; k++) {
+          int args = readU2(b, p + 2);
+          for (int j = 0; j < args; j++) {
+            if (marked[readU2(b, p + 4 + 2 * j)]) {
+              bootstrapMarked[k] = true;
+            }
+          }
+          p += 4 + 2 * args;
+        }
+      }
+      offset += 6 + readInt(b, offset + 2);
+    }
+    int items = reader.getItemCount();
+    boolean[] indy = new boolean[items];
+    if (bootstrapMarked != null) {
+      for (int i = 1; i < items; i++) {
+        int item = reader.getItem(i);
+        if (item != 0 && b[item - 1] == INVOKE_DYNAMIC) {
+          int bootstrap = readU2(b, item);
+          indy[i] = bootstrap < bootstrapMarked.length && bootstrapMarked[bootstrap];
+        }
+      }
+    }
+    return indy;
+  }
+
+  /** Whether the Code attribute whose body starts at {@code code} has an instruction to look at. */
+  private static boolean codeMayNeedRewrite(byte[] b, int code, boolean[] marked, boolean[] indyMarked,
+      boolean putstatic) {
+    int start = code + 8;
+    int end = start + readInt(b, code + 4);
+    for (int p = start; p < end; ) {
+      int op = b[p] & 0xFF;
+      if (op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE) {
+        if (marked[readU2(b, p + 1)]) {
+          return true;
+        }
+      } else if (op == INVOKEDYNAMIC) {
+        if (indyMarked != null && indyMarked[readU2(b, p + 1)]) {
+          return true;
+        }
+      } else if (op == PUTSTATIC && putstatic) {
+        return true;
+      }
+      int length = length(b, p, start);
+      if (length <= 0) {
+        return true; // not an opcode we know: let the full rewriter see it
+      }
+      p += length;
+    }
+    return false;
+  }
+
+  /**
+   * The length in bytes of the instruction at {@code p} of the code starting at {@code start}
+   * (switches are padded to a multiple of 4 from there); 0 for a byte that is no known opcode.
+   */
+  static int length(byte[] b, int p, int start) {
+    int op = b[p] & 0xFF;
+    switch (op) {
+      case TABLESWITCH -> {
+        int q = p + 4 - ((p - start) & 3); // opcode, then padding to a multiple of 4 from the code start
+        return q + 12 + 4 * (readInt(b, q + 8) - readInt(b, q + 4) + 1) - p;
+      }
+      case LOOKUPSWITCH -> {
+        int q = p + 4 - ((p - start) & 3);
+        return q + 8 + 8 * readInt(b, q + 4) - p;
+      }
+      case WIDE -> {
+        return (b[p + 1] & 0xFF) == IINC ? 6 : 4;
+      }
+      default -> {
+        return LENGTH[op];
+      }
+    }
+  }
+
+  /** Whether constant pool entry {@code index} is the UTF-8 string {@code expected} (ASCII). */
+  private static boolean isUtf8(ClassReader reader, byte[] b, int index, String expected) {
+    int offset = reader.getItem(index);
+    if (offset == 0 || b[offset - 1] != UTF8 || readU2(b, offset) != expected.length()) {
+      return false;
+    }
+    for (int k = 0; k < expected.length(); k++) {
+      if (b[offset + 2 + k] != expected.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether an internal class name is in the JDK (the rewriter leaves JDK classes alone too). */
+  static boolean isJdk(String internalName) {
+    return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+        || internalName.startsWith("sun/") || internalName.startsWith("com/sun/");
+  }
+
+  private static int skipAttributes(byte[] b, int offset) {
+    int attributes = readU2(b, offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + readInt(b, offset + 2);
+    }
+    return offset;
+  }
+
+  private static int readU2(byte[] b, int offset) {
+    return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
+  }
+
+  private static int readInt(byte[] b, int offset) {
+    return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
+        | (b[offset + 3] & 0xFF);
+  }
+}

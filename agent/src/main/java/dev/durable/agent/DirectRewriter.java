@@ -1,0 +1,1036 @@
+package dev.durable.agent;
+
+import dev.durable.internal.sandbox.Rule;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.ClassReader;
+
+/**
+ * Rewrites the common call sites straight in the class file's bytes, without ASM: calls
+ * redirected to static shims, checks before forbidden calls and before static writes. It inserts
+ * and replaces instructions in the methods the {@link CallSiteScan} found, moves every offset that
+ * follows (branches, switches, exception ranges, line numbers, local variable ranges, stack map
+ * frames), appends the constants it needs to the constant pool and copies everything else byte for
+ * byte.
+ *
+ * <p>Its output is the same code as {@link RewritingClassVisitor}'s (tested instruction by
+ * instruction, frames and debug information included); it exists because the agent runs cold in a
+ * fresh JVM, where ASM's general machinery costs several times more than the class it rewrites.
+ * Whatever it does not handle (method references to rewritten members, which need a bridge method;
+ * redirected constructors; interfaces; unusual code attributes; offsets that no longer fit) it
+ * hands back to ASM by returning {@link #UNSUPPORTED}.
+ */
+final class DirectRewriter {
+  /** Returned when the class needs the ASM rewriter. */
+  static final byte[] UNSUPPORTED = new byte[0];
+
+  private static final int UTF8 = 1;
+  private static final int CLASS = 7;
+  private static final int STRING = 8;
+  private static final int METHODREF = 10;
+  private static final int METHOD_HANDLE = 15;
+  private static final int INVOKE_DYNAMIC = 18;
+  /** A method handle constant is a tag, a one-byte kind and a u2 reference: see {@link #constant}. */
+  private static final int METHOD_HANDLE_TAG_AND_KIND = METHOD_HANDLE << 8 | 6;
+  private static final int H_INVOKEVIRTUAL = 5;
+  private static final int H_INVOKESTATIC = 6;
+  private static final int H_NEWINVOKESPECIAL = 8;
+  private static final int H_INVOKEINTERFACE = 9;
+  private static final int NAME_AND_TYPE = 12;
+  private static final int ACC_INTERFACE = 0x0200;
+
+  private static final int LDC = 0x12;
+  private static final int LDC_W = 0x13;
+  private static final int TABLESWITCH = 0xaa;
+  private static final int LOOKUPSWITCH = 0xab;
+  private static final int PUTSTATIC = 0xb3;
+  private static final int INVOKEVIRTUAL = 0xb6;
+  private static final int INVOKESTATIC = 0xb8;
+  private static final int INVOKEINTERFACE = 0xb9;
+  private static final int INVOKEDYNAMIC = 0xba;
+  private static final int GOTO_W = 0xc8;
+  private static final int JSR_W = 0xc9;
+
+  private final CallSiteRewriter rewriter;
+  private final ClassReader reader;
+  private final byte[] b;
+  private final char[] buf;
+  /** Constants appended to the pool, and their indexes (keyed by tag and value). */
+  private final Bytes pool = new Bytes();
+  // No keys built by concatenation: this runs for every rewritten class, mostly cold.
+  private final Map<String, Integer> utf8s = new HashMap<>();
+  private final Map<String, Integer> strings = new HashMap<>();
+  private final Map<String, Integer> classes = new HashMap<>();
+  private final Map<Object, Integer> methodrefs = new java.util.IdentityHashMap<>();
+  /** Method handles, invokedynamic and bootstrap entries of bridged method references. */
+  private final Map<String, Integer> added = new HashMap<>();
+  private int nextIndex;
+
+  private DirectRewriter(CallSiteRewriter rewriter, ClassReader reader, byte[] b) {
+    this.rewriter = rewriter;
+    this.reader = reader;
+    this.b = b;
+    this.buf = new char[reader.getMaxStringLength()];
+    this.nextIndex = reader.getItemCount();
+  }
+
+  /**
+   * Returns the rewritten class, null when nothing in it changes, or {@link #UNSUPPORTED}.
+   *
+   * @param methods per method in class-file order, whether the scan found something to look at
+   */
+  static byte[] rewrite(CallSiteRewriter rewriter, ClassReader reader, byte[] bytes, CallSiteScan.Result methods) {
+    if ((reader.getAccess() & ACC_INTERFACE) != 0) {
+      return UNSUPPORTED; // static methods of interfaces are called through interface method refs
+    }
+    return new DirectRewriter(rewriter, reader, bytes).rewrite(methods);
+  }
+
+  private byte[] rewrite(CallSiteScan.Result scan) {
+    int offset = reader.header + 6;
+    offset += 2 + 2 * u2(offset);
+    int fields = u2(offset);
+    offset += 2;
+    for (int f = 0; f < fields; f++) {
+      offset = skipAttributes(offset + 6);
+    }
+    int methodsCountOffset = offset;
+    int methodsCount = u2(offset);
+    int classAttributes = offset + 2;
+    for (int m = 0; m < methodsCount; m++) {
+      classAttributes = skipAttributes(classAttributes + 6);
+    }
+    findBootstrapMethods(classAttributes);
+    offset += 2;
+    byte[][] newCode = new byte[methodsCount][];
+    int[] codeOffsets = new int[methodsCount];
+    boolean changed = false;
+    for (int m = 0; m < methodsCount; m++) {
+      int methodStart = offset;
+      int attributes = u2(offset + 6);
+      offset += 8;
+      for (int a = 0; a < attributes; a++) {
+        int length = readInt(offset + 2);
+        if (scan.visit()[m] && isUtf8(u2(offset), "Code")) {
+          boolean clinit = isUtf8(u2(methodStart + 2), "<clinit>");
+          byte[] code = rewriteCode(offset, clinit, scan);
+          if (code == UNSUPPORTED) {
+            return UNSUPPORTED;
+          }
+          if (code != null) {
+            newCode[m] = code;
+            codeOffsets[m] = offset;
+            changed = true;
+          }
+        }
+        offset += 6 + length;
+      }
+    }
+    if (!changed) {
+      return null;
+    }
+    Bytes bridgeMethods = new Bytes(64 * bridges.size() + 16);
+    for (Bridge bridge : bridges.values()) {
+      if (!bridge(bridgeMethods, bridge)) {
+        return UNSUPPORTED;
+      }
+    }
+    if (nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
+      return UNSUPPORTED;
+    }
+    // The class: the old pool and the appended constants, then everything up to the first changed
+    // Code attribute, the new attribute, and so on; the bridges after the last method; the
+    // bootstrap methods with those of the bridged method references appended.
+    Bytes out = new Bytes(b.length + pool.size() + bridgeMethods.size() + newBootstrap.size() + 64 * methodsCount);
+    out.write(b, 0, 8);
+    out.write(nextIndex >>> 8);
+    out.write(nextIndex);
+    out.write(b, 10, reader.header - 10);
+    pool.writeTo(out);
+    out.write(b, reader.header, methodsCountOffset - reader.header);
+    putShort(out, methodsCount + bridges.size());
+    int copied = methodsCountOffset + 2;
+    for (int m = 0; m < methodsCount; m++) {
+      if (newCode[m] != null) {
+        out.write(b, copied, codeOffsets[m] - copied);
+        out.write(newCode[m], 0, newCode[m].length);
+        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
+      }
+    }
+    out.write(b, copied, classAttributes - copied);
+    bridgeMethods.writeTo(out);
+    if (newBootstrapCount > 0) {
+      // Only the bootstrap methods attribute grows; the others are copied around it.
+      out.write(b, classAttributes, bootstrapAttribute - classAttributes);
+      int length = readInt(bootstrapAttribute + 2) + newBootstrap.size();
+      out.write(b, bootstrapAttribute, 2);
+      putInt(out, length);
+      putShort(out, bootstrapCount + newBootstrapCount);
+      int entries = bootstrapAttribute + 8;
+      int entriesEnd = bootstrapAttribute + 6 + readInt(bootstrapAttribute + 2);
+      out.write(b, entries, entriesEnd - entries);
+      newBootstrap.writeTo(out);
+      out.write(b, entriesEnd, b.length - entriesEnd);
+    } else {
+      out.write(b, classAttributes, b.length - classAttributes);
+    }
+    return out.toByteArray();
+  }
+
+  // Method references to rewritten members: like the ASM rewriter, a private static bridge method
+  // per member and source line makes the rewritten call, and the reference points at the bridge.
+
+  /** A bridge: the member referenced (a static method), its rule, the line of the reference. */
+  private record Bridge(String name, int memberRef, String owner, String member, String descriptor, Rule rule,
+      Redirects.Plan plan, int line, Redirects.Call self) {}
+
+  private final Map<String, Bridge> bridges = new java.util.LinkedHashMap<>();
+  private int bootstrapAttribute;
+  private int bootstrapCount;
+  private int[] bootstrapOffsets;
+  private final Bytes newBootstrap = new Bytes(32);
+  private int newBootstrapCount;
+
+  private void findBootstrapMethods(int classAttributes) {
+    int attributes = u2(classAttributes);
+    int p = classAttributes + 2;
+    for (int a = 0; a < attributes; a++) {
+      if (isUtf8(u2(p), "BootstrapMethods")) {
+        bootstrapAttribute = p;
+        bootstrapCount = u2(p + 6);
+        bootstrapOffsets = new int[bootstrapCount];
+        int q = p + 8;
+        for (int k = 0; k < bootstrapCount; k++) {
+          bootstrapOffsets[k] = q;
+          q += 4 + 2 * u2(q + 2);
+        }
+        return;
+      }
+      p += 6 + readInt(p + 2);
+    }
+  }
+
+  /**
+   * The replacement of an invokedynamic whose bootstrap arguments reference rewritten members
+   * (pointing them at bridges); null when none of them has a rule, {@link #UNSUPPORTED} when the
+   * reference is not to a static method.
+   */
+  private byte[] bridgeReferences(int p, int line) {
+    int indy = reader.getItem(u2(p + 1));
+    int bootstrap = u2(indy);
+    if (bootstrapOffsets == null || bootstrap >= bootstrapCount) {
+      return UNSUPPORTED;
+    }
+    int entry = bootstrapOffsets[bootstrap];
+    int args = u2(entry + 2);
+    int[] newArgs = null;
+    for (int k = 0; k < args; k++) {
+      int arg = u2(entry + 4 + 2 * k);
+      int handle = reader.getItem(arg);
+      if (b[handle - 1] != METHOD_HANDLE) {
+        continue;
+      }
+      int kind = b[handle] & 0xFF;
+      int memberRef = u2(handle + 1);
+      int ref = reader.getItem(memberRef);
+      if (kind != H_INVOKESTATIC && kind != H_INVOKEVIRTUAL && kind != H_INVOKEINTERFACE
+          && kind != H_NEWINVOKESPECIAL) {
+        continue; // the ASM rewriter looks at these kinds only
+      }
+      String owner = reader.readClass(ref, buf);
+      int nameAndType = reader.getItem(u2(ref + 2));
+      String name = reader.readUTF8(nameAndType, buf);
+      String descriptor = reader.readUTF8(nameAndType + 2, buf);
+      CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
+      if (d.rule() == null) {
+        continue;
+      }
+      if (kind != H_INVOKESTATIC || b[ref - 1] != METHODREF) {
+        return UNSUPPORTED; // bridges taking a receiver or making a new object: the ASM rewriter's
+      }
+      String key = kind + " " + owner + "." + name + descriptor + " " + line;
+      Bridge bridge = bridges.get(key);
+      if (bridge == null) {
+        String bridgeName = "durable$bridge$" + bridges.size();
+        bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
+            new Redirects.Call(reader.getClassName(), bridgeName, descriptor));
+        bridges.put(key, bridge);
+      }
+      if (newArgs == null) {
+        newArgs = new int[args];
+        for (int j = 0; j < args; j++) {
+          newArgs[j] = u2(entry + 4 + 2 * j);
+        }
+      }
+      int bridgeRef = methodref(bridge.self());
+      newArgs[k] = constant("H" + bridge.name(), METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
+    }
+    if (newArgs == null) {
+      return null;
+    }
+    StringBuilder key = new StringBuilder("B").append(u2(entry));
+    for (int arg : newArgs) {
+      key.append(',').append(arg);
+    }
+    Integer newIndex = added.get(key.toString());
+    if (newIndex == null) {
+      newIndex = bootstrapCount + newBootstrapCount++;
+      added.put(key.toString(), newIndex);
+      newBootstrap.write(b, entry, 4);
+      for (int arg : newArgs) {
+        putShort(newBootstrap, arg);
+      }
+    }
+    int newIndy = constant("I" + newIndex + "," + u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
+    return new byte[] {(byte) INVOKEDYNAMIC, (byte) (newIndy >>> 8), (byte) newIndy, 0, 0};
+  }
+
+  /** Writes a bridge method_info; false when its code would not fit the ASM rewriter's shape. */
+  private boolean bridge(Bytes out, Bridge bridge) {
+    Bytes code = new Bytes(32);
+    int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(bridge.descriptor());
+    int argumentSlots = (sizes >> 2) - 1;
+    int slot = 0;
+    int i = 1;
+    String desc = bridge.descriptor();
+    while (desc.charAt(i) != ')') {
+      char c = desc.charAt(i);
+      int end = i + 1;
+      if (c == '[' || c == 'L') {
+        while (desc.charAt(end - 1) == '[') {
+          end++;
+        }
+        if (desc.charAt(end - 1) == 'L') {
+          end = desc.indexOf(';', end) + 1;
+        }
+      }
+      int base = switch (c) {
+        case 'J' -> 0x16; // lload
+        case 'F' -> 0x17;
+        case 'D' -> 0x18;
+        case 'L', '[' -> 0x19;
+        default -> 0x15; // iload: int, short, char, byte, boolean
+      };
+      if (slot < 4) {
+        code.write(0x1a + (base - 0x15) * 4 + slot); // xload_<n>
+      } else if (slot < 256) {
+        code.write(base);
+        code.write(slot);
+      } else {
+        return false;
+      }
+      slot += c == 'J' || c == 'D' ? 2 : 1;
+      i = end;
+    }
+    int extra;
+    Rule rule = bridge.rule();
+    if (rule.kind() == Rule.Kind.FORBID) {
+      code.write(guard(rule, bridge.owner().replace('/', '.') + "." + bridge.member(), "callSite"));
+      code.write(INVOKESTATIC);
+      putShort(code, bridge.memberRef());
+      extra = 2;
+    } else {
+      Redirects.Plan plan = bridge.plan();
+      int height = 0;
+      int peak = 0;
+      if (plan.before() != null) {
+        code.write(call(plan.before()));
+        height += plan.before().stackChange();
+        peak = Math.max(peak, height);
+      }
+      if (plan.target() != null) {
+        code.write(call(plan.target()));
+        height += plan.target().stackChange();
+      } else {
+        code.write(INVOKESTATIC);
+        putShort(code, bridge.memberRef());
+        height += (sizes & 3) - argumentSlots;
+      }
+      peak = Math.max(peak, height);
+      if (plan.after() != null) {
+        code.write(call(plan.after()));
+        height += plan.after().stackChange();
+        peak = Math.max(peak, height);
+      }
+      extra = peak;
+    }
+    code.write(switch (desc.charAt(desc.indexOf(')') + 1)) {
+      case 'V' -> 0xb1;
+      case 'J' -> 0xad;
+      case 'F' -> 0xae;
+      case 'D' -> 0xaf;
+      case 'L', '[' -> 0xb0;
+      default -> 0xac;
+    });
+    putShort(out, 0x100A); // private static synthetic
+    putShort(out, utf8(bridge.name()));
+    putShort(out, utf8(desc));
+    putShort(out, 1);
+    putShort(out, utf8("Code"));
+    boolean line = bridge.line() > 0;
+    putInt(out, 12 + code.size() + (line ? 12 : 0));
+    putShort(out, Math.max(argumentSlots + extra, sizes & 3));
+    putShort(out, argumentSlots);
+    putInt(out, code.size());
+    code.writeTo(out);
+    putShort(out, 0); // no exception handlers
+    if (line) {
+      // Without it a violation's top frame would be "durable$bridge$N(File.java)", with no line to look at.
+      putShort(out, 1);
+      putShort(out, utf8("LineNumberTable"));
+      putInt(out, 6);
+      putShort(out, 1);
+      putShort(out, 0);
+      putShort(out, bridge.line());
+    } else {
+      putShort(out, 0);
+    }
+    return true;
+  }
+
+  /** The line of the instruction at {@code pc}, as the ASM rewriter sees it: the last line number visited before it. */
+  private int lineAt(int attribute, int pc) {
+    int codeLength = readInt(attribute + 10);
+    int p = attribute + 14 + codeLength;
+    p += 2 + 8 * u2(p);
+    int attributes = u2(p);
+    p += 2;
+    int bestPc = -1;
+    int line = 0;
+    for (int a = 0; a < attributes; a++) {
+      if (isUtf8(u2(p), "LineNumberTable")) {
+        int count = u2(p + 6);
+        for (int k = 0; k < count; k++) {
+          int from = u2(p + 8 + 4 * k);
+          if (from <= pc && from >= bestPc) {
+            bestPc = from;
+            line = u2(p + 10 + 4 * k);
+          }
+        }
+      }
+      p += 6 + readInt(p + 2);
+    }
+    return line;
+  }
+
+  /**
+   * Returns the whole new Code attribute (name index and length included) of the attribute at
+   * {@code attribute}, null when nothing in it changes, or {@link #UNSUPPORTED}.
+   */
+  private byte[] rewriteCode(int attribute, boolean clinit, CallSiteScan.Result scan) {
+    int codeLength = readInt(attribute + 10);
+    int start = attribute + 14;
+    int end = start + codeLength;
+    // The loops over instructions are kept small, and the rare work in methods of its own: this
+    // code runs cold, and a big loop body makes the JIT compiler spend long on it while the
+    // application's class loading waits for its own code to be compiled.
+    before = null;
+    replace = null;
+    after = null;
+    extraStack = 0;
+    changes = 0;
+    boolean[] marked = scan.marked();
+    boolean[] indyMarked = scan.indyMarked();
+    boolean putstatic = scan.staticWrites() && !clinit;
+    for (int p = start; p < end; ) {
+      int op = b[p] & 0xFF;
+      if ((op >= INVOKEVIRTUAL && op <= INVOKEINTERFACE && marked[u2(p + 1)])
+          || (op == INVOKEDYNAMIC && indyMarked != null && indyMarked[u2(p + 1)])
+          || (op == PUTSTATIC && putstatic)) {
+        if (!site(attribute, p, p - start, op, codeLength)) {
+          return UNSUPPORTED;
+        }
+      }
+      int length = CallSiteScan.length(b, p, start);
+      if (length <= 0) {
+        return UNSUPPORTED;
+      }
+      p += length;
+    }
+    if (changes == 0) {
+      return null;
+    }
+    return relayout(attribute, u2(attribute + 6) + extraStack, codeLength, start);
+  }
+
+  // Per old instruction start of the method being rewritten: what goes before it, what replaces it
+  // (null: itself), what goes after it; and the most the insertions add to the operand stack.
+  private byte[][] before;
+  private byte[][] replace;
+  private byte[][] after;
+  private int extraStack;
+  private int changes;
+
+  /** Rewrites the call, method reference or static write at {@code p}; false when only ASM can. */
+  private boolean site(int attribute, int p, int pc, int op, int codeLength) {
+    if (before == null) {
+      before = new byte[codeLength][];
+      replace = new byte[codeLength][];
+      after = new byte[codeLength][];
+    }
+    if (op == INVOKEDYNAMIC) {
+      byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
+      if (bridged == UNSUPPORTED) {
+        return false;
+      }
+      replace[pc] = bridged;
+      changes += bridged == null ? 0 : 1;
+      return true;
+    }
+    int ref = reader.getItem(u2(p + 1));
+    String owner = reader.readClass(ref, buf);
+    int nameAndType = reader.getItem(u2(ref + 2));
+    String name = reader.readUTF8(nameAndType, buf);
+    String descriptor = reader.readUTF8(nameAndType + 2, buf);
+    if (op == PUTSTATIC) {
+      Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
+      if (rule != null) {
+        before[pc] = guard(rule, owner.replace('/', '.') + "." + name, "staticWrite");
+        extraStack = Math.max(extraStack, 2);
+        changes++;
+      }
+      return true;
+    }
+    CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
+    if (d.rule() == null) {
+      return true;
+    }
+    if (d.rule().kind() == Rule.Kind.FORBID) {
+      before[pc] = guard(d.rule(), owner.replace('/', '.') + "." + name, "callSite");
+      extraStack = Math.max(extraStack, 2);
+      changes++;
+      return true;
+    }
+    if ("<init>".equals(name)) {
+      return false; // a redirected constructor: the ASM rewriter follows the new expression
+    }
+    Redirects.Plan plan = d.plan();
+    int height = 0;
+    int peak = 0;
+    if (plan.before() != null) {
+      before[pc] = call(plan.before());
+      height += plan.before().stackChange();
+      peak = Math.max(peak, height);
+    }
+    if (plan.target() != null) {
+      replace[pc] = call(plan.target());
+      height += plan.target().stackChange();
+    } else {
+      int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(descriptor);
+      height += (sizes & 3) - (sizes >> 2) + (op == INVOKESTATIC ? 1 : 0);
+    }
+    peak = Math.max(peak, height);
+    if (plan.after() != null) {
+      after[pc] = call(plan.after());
+      height += plan.after().stackChange();
+      peak = Math.max(peak, height);
+    }
+    extraStack = Math.max(extraStack, peak);
+    changes++;
+    return true;
+  }
+
+  /** Lays the code out again with the insertions and replacements, and moves every offset. */
+  private byte[] relayout(int attribute, int maxStack, int codeLength, int start) {
+    // newPos[old pc] = where the instruction's block (what goes before it, then it) starts now;
+    // newOp[old pc] = where the instruction itself starts now (jumps are relative to it).
+    int[] newPos = new int[codeLength + 1];
+    int[] newOp = new int[codeLength];
+    Arrays.fill(newPos, -1);
+    int shift = 0;
+    for (int pc = 0; pc < codeLength; ) {
+      int p = start + pc;
+      int length = CallSiteScan.length(b, p, start);
+      newPos[pc] = pc + shift;
+      int op = b[p] & 0xFF;
+      if (before[pc] != null || replace[pc] != null || after[pc] != null || op == TABLESWITCH || op == LOOKUPSWITCH) {
+        shift = layOut(pc, op, length, shift);
+      }
+      newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
+      pc += length;
+    }
+    int newLength = codeLength + shift;
+    newPos[codeLength] = newLength;
+    if (newLength > 0xFFFF) {
+      return UNSUPPORTED;
+    }
+
+    // Unchanged instructions are copied in runs; jumps, switches and rewritten sites one by one.
+    Bytes code = new Bytes(newLength);
+    int copyFrom = start;
+    for (int pc = 0; pc < codeLength; ) {
+      int p = start + pc;
+      int op = b[p] & 0xFF;
+      int length = CallSiteScan.length(b, p, start);
+      boolean jump = (op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7 || op == GOTO_W || op == JSR_W;
+      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || before[pc] != null || replace[pc] != null
+          || after[pc] != null) {
+        code.write(b, copyFrom, p - copyFrom);
+        if (!emit(code, p, pc, op, length, newPos, newOp)) {
+          return UNSUPPORTED;
+        }
+        copyFrom = p + length;
+      }
+      pc += length;
+    }
+    code.write(b, copyFrom, start + codeLength - copyFrom);
+    if (code.size() != newLength) {
+      throw new IllegalStateException("relaid code is " + code.size() + " bytes, expected " + newLength);
+    }
+    return codeAttribute(attribute, maxStack, codeLength, start, code, newPos);
+  }
+
+  /** The shift after the instruction at {@code pc}, given the shift before it. */
+  private int layOut(int pc, int op, int length, int shift) {
+    shift += before[pc] == null ? 0 : before[pc].length;
+    if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+      int newPc = pc + shift;
+      shift += (3 - (newPc & 3)) - (3 - (pc & 3)); // the padding after the opcode changes
+    } else if (replace[pc] != null) {
+      shift += replace[pc].length - length;
+    }
+    return shift + (after[pc] == null ? 0 : after[pc].length);
+  }
+
+  /** Writes one jump, switch or rewritten instruction; false when a jump no longer fits. */
+  private boolean emit(Bytes code, int p, int pc, int op, int length, int[] newPos, int[] newOp) {
+    write(code, before[pc]);
+    if (replace[pc] != null) {
+      write(code, replace[pc]);
+    } else if (op == TABLESWITCH || op == LOOKUPSWITCH) {
+      code.write(op);
+      for (int k = 0; k < 3 - (newOp[pc] & 3); k++) {
+        code.write(0);
+      }
+      int q = p + 4 - (pc & 3);
+      putInt(code, moved(newPos, pc, readInt(q), newOp));
+      if (op == TABLESWITCH) {
+        int low = readInt(q + 4);
+        int high = readInt(q + 8);
+        putInt(code, low);
+        putInt(code, high);
+        for (int k = 0; k < high - low + 1; k++) {
+          putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
+        }
+      } else {
+        int pairs = readInt(q + 4);
+        putInt(code, pairs);
+        for (int k = 0; k < pairs; k++) {
+          putInt(code, readInt(q + 8 + 8 * k));
+          putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
+        }
+      }
+    } else if (op == GOTO_W || op == JSR_W) {
+      code.write(op);
+      putInt(code, moved(newPos, pc, readInt(p + 1), newOp));
+    } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
+      int offset = moved(newPos, pc, (short) u2(p + 1), newOp);
+      if (offset != (short) offset) {
+        return false; // would need a wide jump: ASM knows how to do that
+      }
+      code.write(op);
+      code.write(offset >>> 8);
+      code.write(offset);
+    } else {
+      code.write(b, p, length);
+    }
+    write(code, after[pc]);
+    return true;
+  }
+
+  /** The Code attribute around the new code: handlers, line numbers, local variables and frames moved. */
+  private byte[] codeAttribute(int attribute, int maxStack, int codeLength, int start, Bytes code, int[] newPos) {
+    int newLength = code.size();
+    Bytes out = new Bytes(newLength + 64);
+    out.write(b, attribute, 2); // attribute name
+    putInt(out, 0); // length, set at the end
+    putShort(out, maxStack);
+    out.write(b, attribute + 8, 2); // max locals
+    putInt(out, newLength);
+    code.writeTo(out);
+    int p = start + codeLength;
+    int handlers = u2(p);
+    putShort(out, handlers);
+    p += 2;
+    for (int h = 0; h < handlers; h++, p += 8) {
+      putShort(out, at(newPos, u2(p)));
+      putShort(out, at(newPos, u2(p + 2)));
+      putShort(out, at(newPos, u2(p + 4)));
+      out.write(b, p + 6, 2);
+    }
+    int attributes = u2(p);
+    putShort(out, attributes);
+    p += 2;
+    for (int a = 0; a < attributes; a++) {
+      int length = readInt(p + 2);
+      int body = p + 6;
+      int name = u2(p);
+      out.write(b, p, 2);
+      if (isUtf8(name, "LineNumberTable")) {
+        putInt(out, length);
+        int count = u2(body);
+        putShort(out, count);
+        for (int k = 0; k < count; k++) {
+          putShort(out, at(newPos, u2(body + 2 + 4 * k)));
+          out.write(b, body + 4 + 4 * k, 2);
+        }
+      } else if (isUtf8(name, "LocalVariableTable") || isUtf8(name, "LocalVariableTypeTable")) {
+        putInt(out, length);
+        int count = u2(body);
+        putShort(out, count);
+        for (int k = 0; k < count; k++) {
+          int entry = body + 2 + 10 * k;
+          int from = u2(entry);
+          int newFrom = at(newPos, from);
+          putShort(out, newFrom);
+          putShort(out, at(newPos, from + u2(entry + 2)) - newFrom);
+          out.write(b, entry + 4, 6);
+        }
+      } else if (isUtf8(name, "StackMapTable")) {
+        byte[] frames = frames(body, newPos);
+        if (frames == null) {
+          return UNSUPPORTED;
+        }
+        putInt(out, frames.length);
+        out.write(frames, 0, frames.length);
+      } else {
+        return UNSUPPORTED; // type annotations or another attribute with offsets we do not know
+      }
+      p = body + length;
+    }
+    byte[] result = out.toByteArray();
+    int length = result.length - 6;
+    result[2] = (byte) (length >>> 24);
+    result[3] = (byte) (length >>> 16);
+    result[4] = (byte) (length >>> 8);
+    result[5] = (byte) length;
+    return result;
+  }
+
+  /** The new relative offset of a jump at old {@code pc} by {@code offset}. */
+  private static int moved(int[] newPos, int pc, int offset, int[] newOp) {
+    return at(newPos, pc + offset) - newOp[pc];
+  }
+
+  private static int at(int[] newPos, int oldPc) {
+    int moved = oldPc >= 0 && oldPc < newPos.length ? newPos[oldPc] : -1;
+    if (moved < 0) {
+      throw new IllegalStateException("offset " + oldPc + " is not at an instruction");
+    }
+    return moved;
+  }
+
+  /** The StackMapTable body with frames at their new offsets, or null when a frame is not understood. */
+  private byte[] frames(int body, int[] newPos) {
+    Bytes out = new Bytes();
+    int count = u2(body);
+    putShort(out, count);
+    int p = body + 2;
+    int oldOffset = -1;
+    int newOffset = -1;
+    for (int f = 0; f < count; f++) {
+      int type = b[p] & 0xFF;
+      int delta;
+      if (type < 64) {
+        delta = type;
+        p += 1;
+      } else if (type < 128) {
+        delta = type - 64;
+        p += 1;
+      } else if (type >= 247) {
+        delta = u2(p + 1);
+        p += 3;
+      } else {
+        return null; // reserved frame types
+      }
+      oldOffset += delta + 1;
+      int moved = at(newPos, oldOffset);
+      int newDelta = moved - newOffset - 1;
+      newOffset = moved;
+      if (type < 64 || type == 251) {
+        if (newDelta < 64) {
+          out.write(newDelta);
+        } else {
+          out.write(251);
+          putShort(out, newDelta);
+        }
+      } else if (type < 128 || type == 247) {
+        if (newDelta < 64) {
+          out.write(64 + newDelta);
+        } else {
+          out.write(247);
+          putShort(out, newDelta);
+        }
+        p = copyType(out, p, newPos);
+      } else if (type < 251) {
+        out.write(type);
+        putShort(out, newDelta);
+      } else if (type < 255) {
+        out.write(type);
+        putShort(out, newDelta);
+        for (int k = 0; k < type - 251; k++) {
+          p = copyType(out, p, newPos);
+        }
+      } else {
+        out.write(type);
+        putShort(out, newDelta);
+        int locals = u2(p);
+        out.write(b, p, 2);
+        p += 2;
+        for (int k = 0; k < locals; k++) {
+          p = copyType(out, p, newPos);
+        }
+        int stack = u2(p);
+        out.write(b, p, 2);
+        p += 2;
+        for (int k = 0; k < stack; k++) {
+          p = copyType(out, p, newPos);
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Copies one verification type; an uninitialized one names the offset of its NEW, which moves. */
+  private int copyType(Bytes out, int p, int[] newPos) {
+    int tag = b[p] & 0xFF;
+    out.write(tag);
+    if (tag == 7) {
+      out.write(b, p + 1, 2);
+      return p + 3;
+    }
+    if (tag == 8) {
+      putShort(out, at(newPos, u2(p + 1)));
+      return p + 3;
+    }
+    return p + 1;
+  }
+
+  /** {@code ldc rule id; ldc member; invokestatic Guards.<check>}: what the ASM rewriter inserts too. */
+  private byte[] guard(Rule rule, String member, String check) {
+    Bytes out = new Bytes(12);
+    ldc(out, string(rule.id()));
+    ldc(out, string(member));
+    int guard = methodref(check.equals("callSite") ? CALL_SITE_GUARD : STATIC_WRITE_GUARD);
+    out.write(INVOKESTATIC);
+    putShort(out, guard);
+    return out.toByteArray();
+  }
+
+  private static final Redirects.Call CALL_SITE_GUARD =
+      new Redirects.Call(Redirects.GUARDS, "callSite", "(Ljava/lang/String;Ljava/lang/String;)V");
+  private static final Redirects.Call STATIC_WRITE_GUARD =
+      new Redirects.Call(Redirects.GUARDS, "staticWrite", "(Ljava/lang/String;Ljava/lang/String;)V");
+
+  private byte[] call(Redirects.Call call) {
+    int index = methodref(call);
+    return new byte[] {(byte) INVOKESTATIC, (byte) (index >>> 8), (byte) index};
+  }
+
+  private static void ldc(Bytes out, int index) {
+    if (index < 256) {
+      out.write(LDC);
+      out.write(index);
+    } else {
+      out.write(LDC_W);
+      putShort(out, index);
+    }
+  }
+
+  private int string(String value) {
+    Integer index = strings.get(value);
+    if (index == null) {
+      index = constant(null, STRING, utf8(value), -1);
+      strings.put(value, index);
+    }
+    return index;
+  }
+
+  /** The method ref of a call; calls are the plans' own (or the guards'), so they are told apart by identity. */
+  private int methodref(Redirects.Call call) {
+    Integer index = methodrefs.get(call);
+    if (index == null) {
+      Integer type = classes.get(call.owner());
+      if (type == null) {
+        type = constant(null, CLASS, utf8(call.owner()), -1);
+        classes.put(call.owner(), type);
+      }
+      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name()), utf8(call.descriptor()));
+      index = constant(null, METHODREF, type, nameAndType);
+      methodrefs.put(call, index);
+    }
+    return index;
+  }
+
+  /**
+   * Appends a constant of two (second negative: one) u2 fields; {@link #METHOD_HANDLE_TAG_AND_KIND}
+   * appends a method handle of kind invokestatic to {@code first}.
+   */
+  private int constant(String key, int tag, int first, int second) {
+    Integer existing = key == null ? null : added.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    if (tag == METHOD_HANDLE_TAG_AND_KIND) {
+      pool.write(METHOD_HANDLE);
+      pool.write(H_INVOKESTATIC);
+      putShort(pool, first);
+    } else {
+      pool.write(tag);
+      putShort(pool, first);
+      if (second >= 0) {
+        putShort(pool, second);
+      }
+    }
+    int index = nextIndex++;
+    if (key != null) {
+      added.put(key, index);
+    }
+    return index;
+  }
+
+  private int utf8(String value) {
+    Integer index = utf8s.get(value);
+    if (index != null) {
+      return index;
+    }
+    byte[] encoded = ENCODED.get(value);
+    if (encoded == null) {
+      encoded = encode(value);
+      if (ENCODED.size() < 10_000) {
+        ENCODED.put(value, encoded);
+      }
+    }
+    pool.write(encoded);
+    index = nextIndex++;
+    utf8s.put(value, index);
+    return index;
+  }
+
+  /**
+   * Encoded UTF-8 constants (tag, length, bytes) by value: the same shim and guard names go into
+   * every rewritten class.
+   */
+  private static final Map<String, byte[]> ENCODED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
+  private static byte[] encode(String value) {
+    Bytes bytes = new Bytes(value.length() + 8);
+    bytes.write(UTF8);
+    bytes.write(0);
+    bytes.write(0);
+    for (int k = 0; k < value.length(); k++) {
+      char c = value.charAt(k);
+      if (c >= 0x0001 && c <= 0x007F) {
+        bytes.write(c);
+      } else if (c <= 0x07FF) {
+        bytes.write(0xC0 | (c >> 6));
+        bytes.write(0x80 | (c & 0x3F));
+      } else {
+        bytes.write(0xE0 | (c >> 12));
+        bytes.write(0x80 | ((c >> 6) & 0x3F));
+        bytes.write(0x80 | (c & 0x3F));
+      }
+    }
+    byte[] out = bytes.toByteArray();
+    int length = out.length - 3;
+    out[1] = (byte) (length >>> 8);
+    out[2] = (byte) length;
+    return out;
+  }
+
+  private boolean isUtf8(int index, String expected) {
+    int offset = reader.getItem(index);
+    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length()) {
+      return false;
+    }
+    for (int k = 0; k < expected.length(); k++) {
+      if (b[offset + 2 + k] != expected.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int skipAttributes(int offset) {
+    int attributes = u2(offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + readInt(offset + 2);
+    }
+    return offset;
+  }
+
+  private int u2(int offset) {
+    return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
+  }
+
+  private int readInt(int offset) {
+    return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
+        | (b[offset + 3] & 0xFF);
+  }
+
+  private static void write(Bytes out, byte[] bytes) {
+    if (bytes != null) {
+      out.write(bytes, 0, bytes.length);
+    }
+  }
+
+  private static void putShort(Bytes out, int value) {
+    out.write(value >>> 8);
+    out.write(value);
+  }
+
+  private static void putInt(Bytes out, int value) {
+    out.write(value >>> 24);
+    out.write(value >>> 16);
+    out.write(value >>> 8);
+    out.write(value);
+  }
+
+  /** A growing byte array (not synchronized, unlike ByteArrayOutputStream: this code runs cold). */
+  private static final class Bytes {
+    private byte[] data;
+    private int size;
+
+    Bytes() {
+      this(64);
+    }
+
+    Bytes(int capacity) {
+      data = new byte[Math.max(16, capacity)];
+    }
+
+    void write(int value) {
+      if (size == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[size++] = (byte) value;
+    }
+
+    void write(byte[] bytes) {
+      write(bytes, 0, bytes.length);
+    }
+
+    void write(byte[] bytes, int offset, int length) {
+      if (size + length > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + length));
+      }
+      System.arraycopy(bytes, offset, data, size, length);
+      size += length;
+    }
+
+    void writeTo(Bytes out) {
+      out.write(data, 0, size);
+    }
+
+    int size() {
+      return size;
+    }
+
+    byte[] toByteArray() {
+      return size == data.length ? data : Arrays.copyOf(data, size);
+    }
+  }
+}

@@ -15,12 +15,14 @@ import java.util.List;
  * <p>{@code -Dbench.replay.dir=<dir>} keeps the data dir: the first run builds both histories there,
  * later runs reuse them and only measure the queries (for working on replay without building
  * 10,000 steps each time). {@code -Dbench.profile} profiles the first measured query only (see
- * {@link Profiler}).
+ * {@link Profiler}), or the one {@code -Dbench.replay.profiled=<index from 0>} names.
  */
 final class ReplayBench {
   static final int STEPS = 10_000;
   static final int QUERIES = Integer.getInteger("bench.replay.queries", 3);
   static final int WARM_UP_STEPS = 1_000;
+  /** The query that {@code -Dbench.profile} profiles: the first (0) by default. */
+  static final int PROFILED = Integer.getInteger("bench.replay.profiled", 0);
 
   private ReplayBench() {}
 
@@ -50,7 +52,8 @@ final class ReplayBench {
       List<Double> queryMs = new ArrayList<>();
       List<Double> queryCpuMs = new ArrayList<>();
       for (int i = 0; i < QUERIES; i++) {
-        if (i == 0) {
+        System.err.println("replay: query " + (i + 1) + " of " + QUERIES);
+        if (i == PROFILED) {
           Profiler.start("replay");
         }
         long c0 = Load.processCpuNanos();
@@ -58,7 +61,7 @@ final class ReplayBench {
         Integer done = stub.query("done", Integer.class);
         queryMs.add(Report.round(Report.millis(System.nanoTime() - q0)));
         queryCpuMs.add(Report.round(Report.millis(Load.processCpuNanos() - c0)));
-        if (i == 0) {
+        if (i == PROFILED) {
           Profiler.stop();
         }
         Main.check(STEPS, done, "query result after replay");

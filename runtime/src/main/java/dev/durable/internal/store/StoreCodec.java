@@ -18,6 +18,9 @@ public final class StoreCodec {
           .addDeserializer(java.time.Instant.class, new InstantReader())
           .addDeserializer(java.time.Duration.class, new DurationReader()));
 
+  /** The event reader, resolved once: {@code readValue(bytes, HistoryEvent.class)} looks its deserializer up on every call. */
+  private static final com.fasterxml.jackson.databind.ObjectReader EVENTS = MAPPER.readerFor(HistoryEvent.class);
+
   private StoreCodec() {}
 
   /** Returns the mapper for stored and exported records. */
@@ -34,7 +37,20 @@ public final class StoreCodec {
   }
 
   public static HistoryEvent decodeEvent(byte[] bytes, String where) {
-    return decode(bytes, HistoryEvent.class, where);
+    HistoryEvent e = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    if (e != null) {
+      return e;
+    }
+    try {
+      return EVENTS.readValue(bytes);
+    } catch (IOException ex) {
+      throw unreadable(HistoryEvent.class, where, ex);
+    }
+  }
+
+  /** Decodes an event with the full reader only, without {@link CanonicalEventReader}: for tests that compare the two. */
+  static HistoryEvent decodeEventFully(byte[] bytes) throws IOException {
+    return EVENTS.readValue(bytes);
   }
 
   /**
@@ -72,8 +88,12 @@ public final class StoreCodec {
 
   /** Like {@link #decodeEvent(byte[], String)}, naming the event only if it cannot be read. */
   private static HistoryEvent decodeEvent(byte[] bytes, java.util.function.IntFunction<String> where, int index) {
+    HistoryEvent canonical = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    if (canonical != null) {
+      return canonical;
+    }
     try {
-      return MAPPER.readValue(bytes, HistoryEvent.class);
+      return EVENTS.readValue(bytes);
     } catch (IOException e) {
       throw unreadable(HistoryEvent.class, where.apply(index), e);
     }

@@ -45,6 +45,66 @@ final class CanonicalEventReader {
     }
   }
 
+  /**
+   * Reads {@code values[from, to)} into {@code out[from, to)}, with one parser for as many events
+   * in a row as are in canonical form (a parser per event costs more than reading a common event);
+   * leaves null where an event is not, for the caller to decode with the full reader.
+   */
+  static void readRun(JsonFactory factory, List<byte[]> values, int from, int to, HistoryEvent[] out) {
+    int[] starts = new int[to - from + 1];
+    int size = 0;
+    for (int i = from; i < to; i++) {
+      starts[i - from] = size;
+      size += values.get(i).length + 1;
+    }
+    starts[to - from] = size;
+    byte[] joined = new byte[size];
+    for (int i = from; i < to; i++) {
+      byte[] v = values.get(i);
+      System.arraycopy(v, 0, joined, starts[i - from], v.length);
+      joined[starts[i - from] + v.length] = ' '; // root-level values are separated by white space
+    }
+    JsonParser p = null;
+    int parserStart = 0;
+    try {
+      for (int i = from; i < to; i++) {
+        int start = starts[i - from];
+        int end = start + values.get(i).length;
+        HistoryEvent e = null;
+        try {
+          if (p == null) {
+            p = factory.createParser(joined, start, size - start);
+            parserStart = start;
+          }
+          e = event(p);
+          // The event must end exactly where its stored bytes do: nothing of it is left over, nothing of the next read.
+          if (e != null && parserStart + p.currentLocation().getByteOffset() != end) {
+            e = null;
+          }
+        } catch (IOException | RuntimeException ex) {
+          e = null;
+        }
+        if (e == null && p != null) {
+          close(p);
+          p = null; // the next event starts a new parser at its own first byte
+        }
+        out[i] = e;
+      }
+    } finally {
+      if (p != null) {
+        close(p);
+      }
+    }
+  }
+
+  private static void close(JsonParser p) {
+    try {
+      p.close();
+    } catch (IOException e) {
+      // a byte-array parser has nothing to release that can fail
+    }
+  }
+
   private static HistoryEvent event(JsonParser p) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "eventId") || p.nextToken() != JsonToken.VALUE_NUMBER_INT
         || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {

@@ -59,12 +59,27 @@ public final class StoreCodec {
    */
   public static java.util.List<HistoryEvent> decodeEvents(java.util.List<byte[]> values,
       java.util.function.IntFunction<String> where) {
-    java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, values.size());
-    if (values.size() >= PARALLEL_DECODE_MIN && Runtime.getRuntime().availableProcessors() > 1) {
-      indexes = indexes.parallel();
+    int n = values.size();
+    HistoryEvent[] out = new HistoryEvent[n];
+    int parts = n >= PARALLEL_DECODE_MIN ? Math.min(Runtime.getRuntime().availableProcessors(), n / (PARALLEL_DECODE_MIN / 2)) : 1;
+    if (parts > 1) {
+      java.util.stream.IntStream.range(0, parts).parallel()
+          .forEach(part -> decodeEvents(values, part * n / parts, (part + 1) * n / parts, out, where));
+    } else {
+      decodeEvents(values, 0, n, out, where);
     }
-    return indexes.mapToObj(i -> decodeEvent(values.get(i), where, i))
-        .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    return new java.util.ArrayList<>(java.util.Arrays.asList(out));
+  }
+
+  /** Decodes {@code values[from, to)}: common events in stored form in one pass, the others one by one. */
+  private static void decodeEvents(java.util.List<byte[]> values, int from, int to, HistoryEvent[] out,
+      java.util.function.IntFunction<String> where) {
+    CanonicalEventReader.readRun(MAPPER.getFactory(), values, from, to, out);
+    for (int i = from; i < to; i++) {
+      if (out[i] == null) {
+        out[i] = decodeEvent(values.get(i), where, i);
+      }
+    }
   }
 
   /** Below this many events a history is decoded on the calling thread alone. */

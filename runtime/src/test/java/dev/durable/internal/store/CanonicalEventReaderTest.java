@@ -122,6 +122,63 @@ class CanonicalEventReaderTest {
     assertTrue(e.getMessage().startsWith("DURABLE-303 stored HistoryEvent at run r event 9 cannot be read"), e.getMessage());
   }
 
+  @Test
+  void aHistoryReadInOnePassEqualsEachEventReadAlone() throws Exception {
+    List<byte[]> values = new ArrayList<>();
+    for (HistoryEvent e : written()) {
+      values.add(StoreCodec.encode(e));
+    }
+    String wtc = event("WorkflowTaskCompleted", "{\"lastSeenEventId\":1,\"workflowTime\":\"2026-01-01T00:00:00Z\",\"identity\":\"w\"}");
+    values.add(3, utf8(event("TimerFired", "{\"seq\":1}")));
+    values.add(5, utf8(wtc + "  ")); // trailing white space: read alone, as before
+    values.add(6, utf8(wtc));
+    values.add(7, utf8(" " + wtc)); // leading white space
+    values.add(1, utf8(wtc.replace("\"identity\":\"w\"", "\"identity\":\"w\",\"x\":[1,{\"y\":2}]")));
+    List<HistoryEvent> expected = new ArrayList<>();
+    for (byte[] v : values) {
+      expected.add(StoreCodec.decodeEventFully(v));
+    }
+    for (int repeat : new int[] {1, 700}) { // 700 copies: long enough to be decoded in parts, on all cores
+      List<byte[]> many = new ArrayList<>();
+      List<HistoryEvent> want = new ArrayList<>();
+      for (int r = 0; r < repeat; r++) {
+        many.addAll(values);
+        want.addAll(expected);
+      }
+      List<HistoryEvent> got = StoreCodec.decodeEvents(many, i -> "event " + i);
+      assertEquals(want, got);
+      assertEquals(ArrayList.class, got.getClass());
+    }
+  }
+
+  @Test
+  void aStoredValueHoldingMoreThanOneEventIsNotReadAsTwo() {
+    String one = event("WorkflowTaskCompleted", "{\"lastSeenEventId\":1,\"workflowTime\":\"2026-01-01T00:00:00Z\",\"identity\":\"w\"}");
+    String two = one.replace("\"eventId\":2", "\"eventId\":3");
+    // A damaged value that holds two events, followed by a good one: the reader keeps its place.
+    List<byte[]> values = List.of(utf8(one + two), utf8(two));
+    HistoryEvent[] out = new HistoryEvent[2];
+    CanonicalEventReader.readRun(StoreCodec.mapper().getFactory(), values, 0, 2, out);
+    assertNull(out[0], "left to the full reader");
+    assertNotNull(out[1]);
+    assertEquals(3, out[1].eventId());
+  }
+
+  @Test
+  void eventsInARowAreAllReadByTheOnePass() {
+    List<byte[]> values = new ArrayList<>();
+    for (HistoryEvent e : written()) {
+      if (!(e.attributes() instanceof EventAttributes.ActivityTaskCompleted c && c.result() == Payload.NULL_VALUE)) {
+        values.add(StoreCodec.encode(e));
+      }
+    }
+    HistoryEvent[] out = new HistoryEvent[values.size()];
+    CanonicalEventReader.readRun(StoreCodec.mapper().getFactory(), values, 0, values.size(), out);
+    for (int i = 0; i < out.length; i++) {
+      assertNotNull(out[i], "event " + i + " read by the one pass");
+    }
+  }
+
   private static String event(String type, String attributes) {
     return "{\"eventId\":2,\"timestamp\":\"2026-01-01T00:00:00Z\",\"eventType\":\"" + type + "\",\"attributes\":" + attributes + "}";
   }

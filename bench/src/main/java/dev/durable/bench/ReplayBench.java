@@ -26,6 +26,33 @@ final class ReplayBench {
 
   private ReplayBench() {}
 
+  /**
+   * Waits (at most 20 s) until the JIT compilers have been idle for half a second: with
+   * {@code -Dbench.replay.settle=true}, the measured queries run on the code the warm-up got
+   * compiled, without the compilations still queued when it ended (off by default: the figure
+   * is then the first query as it comes).
+   */
+  private static void settleJit() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    long last = jit.getTotalCompilationTime();
+    int idle = 0;
+    while (idle < 5 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = jit.getTotalCompilationTime();
+      idle = now == last ? idle + 1 : 0;
+      last = now;
+    }
+  }
+
   static void run() {
     String keep = System.getProperty("bench.replay.dir");
     Path dir = keep == null ? null : Path.of(keep);
@@ -48,6 +75,9 @@ final class ReplayBench {
       for (int i = 0; i < 3; i++) {
         Main.check(WARM_UP_STEPS, e.client.newUntypedWorkflowStub("replay-warm-up").query("done", Integer.class),
             "warm-up query");
+      }
+      if (Boolean.getBoolean("bench.replay.settle")) {
+        settleJit();
       }
       List<Double> queryMs = new ArrayList<>();
       List<Double> queryCpuMs = new ArrayList<>();
@@ -72,7 +102,8 @@ final class ReplayBench {
       }
       r.durable(Durability.SYNC).set("replay_ms", queryMs.get(0)).notes("history of " + events + " events " + (reuse ? "reused from " + dir : "built in 'seconds' by one workflow"
               + " (steps_per_s = its sequential step rate)") + ";"
-              + " worker closed and a new one started, 3 warm-up queries on a " + WARM_UP_STEPS + "-step workflow, then "
+              + " worker closed and a new one started, 3 warm-up queries on a " + WARM_UP_STEPS + "-step workflow"
+              + (Boolean.getBoolean("bench.replay.settle") ? " and a wait until the JIT was idle" : "") + ", then "
               + QUERIES + " queries on the closed run, each a full replay: "
               + queryMs + " ms (replay_ms = the first), process CPU during each: " + queryCpuMs + " ms; "
               + Engine.WORKER_SETTINGS)

@@ -567,7 +567,9 @@ public final class WorkflowRun implements WorkflowHooks {
    */
   private void block(WorkflowThread thread, BooleanSupplier until) {
     replayAhead(thread, until);
-    thread.block(until);
+    // After a failure of the driver's work the thread waits for the driver, which rethrows it, as
+    // it would have been waiting had the driver done that work.
+    thread.block(aheadFailure == null ? until : () -> false);
   }
 
   /**

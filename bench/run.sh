@@ -8,7 +8,8 @@
 #
 # Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
 # (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point).
-# BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH).
+# BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH);
+# BENCH_RUNS=3 runs each workload three times, each in a fresh JVM (one line per run: take the median).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA:-java}"
@@ -30,10 +31,12 @@ fi
 
 [ $# -gt 0 ] || set -- "${all[@]}"
 for workload in "$@"; do
-  echo "== $workload" >&2
-  # The agent workload starts its own JVMs with and without the agent; every other one runs the way
-  # users run: with -javaagent:durable.jar.
-  agent_flag=("-javaagent:$agent")
-  [ "$workload" = agent ] && agent_flag=()
-  "$java" "${agent_flag[@]}" -Ddurable.agent.jar="$agent" -cp "$cp" dev.durable.bench.Main "$workload"
+  for run in $(seq "${BENCH_RUNS:-1}"); do
+    echo "== $workload (run $run)" >&2
+    # The agent workload starts its own JVMs with and without the agent; every other one runs the
+    # way users run: with -javaagent:durable.jar.
+    agent_flag=("-javaagent:$agent")
+    [ "$workload" = agent ] && agent_flag=()
+    "$java" "${agent_flag[@]}" -Ddurable.agent.jar="$agent" -cp "$cp" dev.durable.bench.Main "$workload"
+  done
 done

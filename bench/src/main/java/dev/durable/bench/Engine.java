@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 final class Engine implements AutoCloseable {
   static final String TASK_QUEUE = "bench";
   /** The worker options every workload uses (the defaults), for the notes. */
-  static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, 100 activity slots, sticky cache 600 runs, "
-      + (Runtime.version().feature() >= 21 ? "virtual" : "platform") + " workflow threads";
+  static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, up to 100 activity threads, sticky cache 600 runs, "
+      + (Runtime.version().feature() >= 21 ? "virtual" : "pooled platform") + " workflow threads, in-process task hand-offs";
 
   final Path dataDir;
   final DurableServer server;
@@ -62,7 +62,7 @@ final class Engine implements AutoCloseable {
 
   /**
    * Starts a new worker like {@link #startWorker()}; with {@code activityThreads > 0} its activities
-   * run on a pool of that many threads (and at most that many at once) instead of the default.
+   * run on at most that many of its own activity threads instead of the default 100.
    */
   void startWorker(int activityThreads) {
     if (worker != null) {
@@ -73,8 +73,7 @@ final class Engine implements AutoCloseable {
             Workflows.SleepImpl.class, Workflows.StepsImpl.class)
         .registerActivitiesImplementations(new Workflows.ActivitiesImpl());
     if (activityThreads > 0) {
-      b.setActivityExecutor(java.util.concurrent.Executors.newFixedThreadPool(activityThreads))
-          .setMaxConcurrentActivityTasks(activityThreads);
+      b.setMaxConcurrentActivityTasks(activityThreads); // the worker's own activity threads, at most that many
     }
     worker = b.build();
     worker.start();

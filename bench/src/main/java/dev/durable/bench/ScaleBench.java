@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
  *
  * <ul>
  *   <li>{@code scale-hello}: {@value #HELLO_N} hello workflows, {@value HelloBench#IN_FLIGHT} in
- *       flight, with 1, 2, 4, 8 and 16 activity-executor threads;
+ *       flight, with 1, 2, 4, 8 and 16 activity threads (the worker's own);
  *   <li>{@code scale-chain}: workflows of 10, 100 and 1,000 sequential activities,
  *       {@value #CHAIN_IN_FLIGHT} in flight, {@value #CHAIN_STEPS} steps in all per point. Flat
  *       {@code cpu_us_per_step} across the three means no work grows with the history.
@@ -39,8 +39,8 @@ final class ScaleBench {
         Report.of("scale-hello").throughput(HELLO_N, 1, Report.seconds(nanos)).durable(Durability.SYNC)
             .set("activity_threads", threads).set("cpu_ms_per_wf", Load.lastCpuNanos / 1e6 / HELLO_N)
             .set("heap_mb", heapMbAfterGc())
-            .notes(Load.cpuNote(HELLO_N) + "; " + HelloBench.IN_FLIGHT + " client threads; activities on a pool of "
-                + threads + " threads (at most " + threads + " at once); heap_mb = used heap after GC at the end,"
+            .notes(Load.cpuNote(HELLO_N) + "; " + HelloBench.IN_FLIGHT + " client threads; activities on at most "
+                + threads + " of the worker's own activity threads; heap_mb = used heap after GC at the end,"
                 + " engine open; after a warm-up of 1000 workflows in this JVM")
             .print();
       }

@@ -18,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Polls one task queue and runs the registered workflows and activities. Client and worker must
@@ -50,13 +52,21 @@ public final class Worker implements AutoCloseable {
   private final String identity;
   private final WorkflowTaskHandler workflows;
   private final ActivityTaskHandler activities;
+  /** The executor given to the builder, or null: then activities run on the worker's own activity threads. */
   private final ExecutorService activityExecutor;
   private final Semaphore activitySlots;
+  private final int maxActivityThreads;
+  /** The worker's own activity threads: each polls and runs its activity itself, with no hand-off. */
+  private final Set<Thread> activityThreads = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger idleActivityThreads = new AtomicInteger();
+  private final AtomicInteger activityThreadNames = new AtomicInteger();
   private final int workflowPollers;
   private final Duration shutdownTimeout;
   private final List<Class<?>> workflowImplementationTypes;
   private final List<Thread> pollers = new ArrayList<>();
   private volatile boolean running;
+  /** Pollers wait on it after a failed poll; close wakes them. */
+  private final Object pauses = new Object();
   private boolean started;
 
   private Worker(Builder b) {
@@ -67,9 +77,9 @@ public final class Worker implements AutoCloseable {
         b.violationListener, b.failWorkflowExceptionTypes);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
     this.workflows.setLocalActivities(new LocalActivityRunner(b.activities, taskQueue));
-    this.activityExecutor = b.activityExecutor != null ? b.activityExecutor
-        : Executors.newFixedThreadPool(b.maxConcurrentActivityTasks, named("durable-activity-" + taskQueue));
+    this.activityExecutor = b.activityExecutor;
     this.activitySlots = new Semaphore(b.maxConcurrentActivityTasks);
+    this.maxActivityThreads = b.maxConcurrentActivityTasks;
     this.workflowPollers = b.maxConcurrentWorkflowTasks;
     this.workflowImplementationTypes = b.workflowTypes.values().stream()
         .<Class<?>>map(WorkflowTaskHandler.Registration::implClass).toList();
@@ -96,8 +106,13 @@ public final class Worker implements AutoCloseable {
     for (int i = 0; i < workflowPollers; i++) {
       pollers.add(poller("durable-workflow-poller-" + taskQueue + "-" + i, this::pollWorkflowTask));
     }
-    pollers.add(poller("durable-activity-poller-" + taskQueue, this::pollActivityTask));
+    if (activityExecutor != null) {
+      pollers.add(poller("durable-activity-poller-" + taskQueue, this::pollActivityTask));
+    }
     pollers.forEach(Thread::start);
+    if (activityExecutor == null) {
+      startActivityThread();
+    }
   }
 
   /** Returns the task queue this worker polls. */
@@ -115,23 +130,115 @@ public final class Worker implements AutoCloseable {
     return identity;
   }
 
-  private Thread poller(String name, Runnable once) {
+  private Thread poller(String name, BooleanSupplier once) {
     Thread t = new Thread(() -> {
+      int failures = 0;
       while (running) {
         try {
-          once.run();
+          if (!once.getAsBoolean()) {
+            return;
+          }
+          failures = 0;
         } catch (DurableException e) {
           if ("DURABLE-213".equals(e.getCode())) {
             return; // the server closed
           }
           LOG.log(System.Logger.Level.WARNING, "worker for task queue ''" + taskQueue + "'' failed to poll", e);
+          pauseAfterFailure(++failures);
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "worker for task queue ''" + taskQueue + "'' failed to poll", e);
+          pauseAfterFailure(++failures);
         }
       }
     }, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * Waits before the next poll after {@code failures} failed ones in a row: 50 ms, doubling up to
+   * 5 s, so that a failing server is not hammered (and the log not flooded); close ends the wait.
+   */
+  private void pauseAfterFailure(int failures) {
+    long millis = Math.min(5_000L, 50L << Math.min(failures - 1, 10));
+    synchronized (pauses) {
+      if (running) {
+        try {
+          pauses.wait(millis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+      }
+    }
+  }
+
+  private Thread poller(String name, Runnable once) {
+    return poller(name, () -> {
+      once.run();
+      return true;
+    });
+  }
+
+  /**
+   * Starts one more of the worker's own activity threads, unless there are as many as activities
+   * may run at once. The first starts with the worker; each thread that takes a task while no other
+   * one is polling starts the next, so there is always one polling until the limit is reached, and
+   * a thread whose poll found nothing for a whole poll timeout ends while another one polls.
+   */
+  private void startActivityThread() {
+    synchronized (activityThreads) {
+      if (!running || activityThreads.size() >= maxActivityThreads) {
+        return;
+      }
+      Thread t = poller("durable-activity-poller-" + taskQueue + "-" + activityThreadNames.incrementAndGet(),
+          this::pollAndRunActivity);
+      activityThreads.add(t);
+      t.start();
+    }
+  }
+
+  /** One turn of an own activity thread: polls, then runs the activity on this thread. False: the thread ends. */
+  private boolean pollAndRunActivity() {
+    Optional<WorkflowService.ActivityTask> task;
+    idleActivityThreads.incrementAndGet();
+    try {
+      task = service.pollActivityTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT));
+    } catch (RuntimeException e) {
+      idleActivityThreads.decrementAndGet();
+      leaveIfDone(e);
+      throw e;
+    }
+    if (task.isEmpty()) {
+      synchronized (activityThreads) {
+        if (!running || idleActivityThreads.get() > 1) {
+          idleActivityThreads.decrementAndGet();
+          activityThreads.remove(Thread.currentThread());
+          return false;
+        }
+      }
+      idleActivityThreads.decrementAndGet();
+      return true;
+    }
+    if (idleActivityThreads.decrementAndGet() == 0) {
+      startActivityThread();
+    }
+    // Hand-offs run here next, with no thread woken for them: the workflow task an activity's result
+    // made ready, then an activity that task scheduled, and so on (a chain of steps stays on this thread).
+    Optional<WorkflowService.ActivityTask> current = task;
+    while (current.isPresent()) {
+      Optional<WorkflowService.WorkflowTask> next = activities.handle(current.get(), running);
+      Thread.interrupted(); // an activity's interrupt status must not end the next poll or task
+      current = next.isPresent() ? workflows.handle(next.get(), running) : Optional.empty();
+    }
+    return true;
+  }
+
+  /** Forgets an own activity thread that is about to end because the server closed. */
+  private void leaveIfDone(RuntimeException e) {
+    if (e instanceof DurableException d && "DURABLE-213".equals(d.getCode())) {
+      activityThreads.remove(Thread.currentThread());
+    }
   }
 
   private void pollWorkflowTask() {
@@ -180,6 +287,9 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    synchronized (pauses) {
+      pauses.notifyAll();
+    }
     try {
       service.shutdownWorker(identity);
     } catch (RuntimeException e) {
@@ -194,6 +304,15 @@ public final class Worker implements AutoCloseable {
         break;
       }
     }
+    if (activityExecutor != null) {
+      shutDownActivityExecutor(deadline);
+    } else {
+      stopActivityThreads(deadline);
+    }
+    workflows.shutdown();
+  }
+
+  private void shutDownActivityExecutor(long deadline) {
     activityExecutor.shutdown();
     try {
       if (!activityExecutor.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -204,22 +323,31 @@ public final class Worker implements AutoCloseable {
       activityExecutor.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    workflows.shutdown();
+  }
+
+  /** Waits until the deadline for the own activity threads to finish their activities, then interrupts them. */
+  private void stopActivityThreads(long deadline) {
+    List<Thread> threads;
+    synchronized (activityThreads) {
+      threads = List.copyOf(activityThreads);
+    }
+    try {
+      for (Thread t : threads) {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (threads.stream().anyMatch(Thread::isAlive)) {
+      LOG.log(System.Logger.Level.WARNING, "activities still running after {0}; interrupting them", shutdownTimeout);
+      threads.forEach(Thread::interrupt);
+    }
   }
 
   private static String hostName() {
     String name = ManagementFactory.getRuntimeMXBean().getName();
     int at = name.indexOf('@');
     return at >= 0 ? name.substring(at + 1) : name;
-  }
-
-  private static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Builds a {@link Worker}; {@link #build()} validates registrations and options. */
@@ -283,7 +411,12 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** Sets the executor activities run on; the worker shuts it down on close (default: its own pool). */
+    /**
+     * Sets the executor activities run on; the worker shuts it down on close. By default the worker
+     * runs them on its own threads, up to {@link #setMaxConcurrentActivityTasks}, started as load
+     * requires: each polls the task queue and runs the activity it gets itself, which saves a
+     * thread hand-off per activity.
+     */
     public Builder setActivityExecutor(ExecutorService executor) {
       this.activityExecutor = executor;
       return this;

@@ -68,12 +68,20 @@ class BackupUnderLoadTest {
     }
   }
 
+  /** Counts steps; those after the first third wait until the backup was taken, so that it is taken mid-way. */
   static final class CountingStep implements Step {
     final AtomicInteger done = new AtomicInteger();
+    final java.util.concurrent.CountDownLatch backupTaken = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public String step(String workflowId, int i) {
-      done.incrementAndGet();
+      if (done.incrementAndGet() > WORKFLOWS * STEPS / 3) {
+        try {
+          backupTaken.await(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return workflowId + "#" + i;
     }
   }
@@ -102,8 +110,7 @@ class BackupUnderLoadTest {
       // Mid-way: some workflows are still starting, others are between steps or asleep.
       Eventually.eventually("a third of the steps", () -> steps.done.get() >= WORKFLOWS * STEPS / 3);
       env.server().backup(backup);
-      int doneAtBackup = steps.done.get();
-      assertTrue(doneAtBackup < WORKFLOWS * STEPS, "the backup was taken while steps were still running");
+      steps.backupTaken.countDown();
     }
 
     try (TestEnv restored = TestEnv.open(backup)) {
@@ -115,8 +122,10 @@ class BackupUnderLoadTest {
             "the signal acknowledged before the backup is in it");
       }
 
+      CountingStep unblocked = new CountingStep();
+      unblocked.backupTaken.countDown();
       restored.startWorker(b -> b.registerWorkflowImplementationTypes(PipelineImpl.class)
-          .registerActivitiesImplementations(new CountingStep()).setMaxConcurrentWorkflowTasks(4));
+          .registerActivitiesImplementations(unblocked).setMaxConcurrentWorkflowTasks(4));
       for (int i = 0; i < WORKFLOWS; i++) {
         restored.awaitEvent("pipeline-" + i, "TimerStarted");
       }

@@ -141,4 +141,34 @@ class WorkerTest {
     }
     assertEquals(2, job.mostAtOnce.get());
   }
+
+  @Test
+  void ownActivityThreadsTakeNoMoreTasksThanTheLimitAndEndWithTheWorker() {
+    GatedJob job = new GatedJob();
+    Worker worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(JobWorkflowImpl.class)
+        .registerActivitiesImplementations(job).setMaxConcurrentActivityTasks(3));
+    List<String> ids = IntStream.range(0, 5).mapToObj(i -> "own-" + i).toList();
+    for (int i = 0; i < ids.size(); i++) {
+      WorkflowClient.start(env.newWorkflow(JobWorkflow.class, ids.get(i))::run, i);
+    }
+    for (String id : ids) {
+      env.awaitPendingActivity(id, "the activity to be scheduled", p -> true);
+    }
+    eventually("three jobs to run", () -> job.running.get() == 3);
+    List<String> states = ids.stream().map(id -> env.describe(id).pendingActivities().get(0))
+        .map(PendingActivityInfo::state).sorted().toList();
+    assertEquals(List.of("SCHEDULED", "SCHEDULED", "STARTED", "STARTED", "STARTED"), states,
+        "three threads run three activities and none polls for more");
+    assertEquals(3, Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("durable-activity-poller-" + TestEnv.TASK_QUEUE + "-") && t.isAlive()).count());
+
+    job.release.countDown();
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals("job " + i, env.result(ids.get(i), String.class));
+    }
+    assertEquals(3, job.mostAtOnce.get());
+    env.closeWorker(worker);
+    eventually("the activity threads to end with the worker",
+        () -> !threadAlive("durable-activity-poller-" + TestEnv.TASK_QUEUE + "-"));
+  }
 }

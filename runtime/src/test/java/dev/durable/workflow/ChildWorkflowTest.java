@@ -39,6 +39,9 @@ public class ChildWorkflowTest {
 
     @QueryMethod
     String peek();
+
+    @UpdateMethod
+    String bump(String value);
   }
 
   /** "fail..." fails, "flaky" fails on its first attempt, "wait..." waits for the release signal, else greets. */
@@ -77,6 +80,11 @@ public class ChildWorkflowTest {
     @Override
     public String peek() {
       return released;
+    }
+
+    @Override
+    public String bump(String value) {
+      return value;
     }
   }
 
@@ -164,6 +172,11 @@ public class ChildWorkflowTest {
           Child child = Workflow.newChildWorkflowStub(Child.class);
           Async.function(child::run, "wait");
           return child.peek();
+        }
+        case "update": {
+          Child child = Workflow.newChildWorkflowStub(Child.class);
+          Async.function(child::run, "wait");
+          return child.bump("x");
         }
         case "cancel": {
           // arg "early": before the server started the child; else once it runs.
@@ -375,6 +388,16 @@ public class ChildWorkflowTest {
         .lastWorkflowTaskFailure();
     assertTrue(failure.contains("DURABLE-232 peek of child workflow Child is a query method"), failure);
     env.stub("p").terminate("done with the test");
+  }
+
+  @Test
+  void updatingAChildThroughItsStubFailsTheTaskNamingAnUpdateMethod() {
+    start("u", "update", "");
+    String failure = env.awaitDescription("u", "a workflow task failure", d -> d.lastWorkflowTaskFailure() != null)
+        .lastWorkflowTaskFailure();
+    assertTrue(failure.contains("DURABLE-232 bump of child workflow Child is an update method"), failure);
+    assertTrue(failure.contains("Update the child from an activity"), failure);
+    env.stub("u").terminate("done with the test");
   }
 
   @Test

@@ -90,10 +90,13 @@ public final class ChildWorkflowStub implements InvocationHandler {
       return null;
     }
     if (!method.equals(info.workflowMethod())) {
+      boolean update = method.isAnnotationPresent(dev.durable.workflow.UpdateMethod.class)
+          || method.isAnnotationPresent(dev.durable.workflow.UpdateValidatorMethod.class);
+      String kind = update ? "an update method" : "a query method";
+      String instead = update ? "Update the child from an activity with a WorkflowClient" : "Query the child from an activity with a WorkflowClient";
       throw new IllegalStateException("DURABLE-232 " + method.getName() + " of child workflow "
-          + info.workflowType() + " is a query method; a parent can start, signal and cancel a child and wait for"
-          + " its result. Query the child from an activity with a WorkflowClient (its workflow id is in"
-          + " Workflow.getWorkflowExecution(stub)).");
+          + info.workflowType() + " is " + kind + "; a parent can start, signal and cancel a child and wait for"
+          + " its result. " + instead + " (its workflow id is in Workflow.getWorkflowExecution(stub)).");
     }
     if (call != null) {
       throw new IllegalStateException("DURABLE-231 this child workflow stub of " + info.workflowType() + " already"

@@ -87,6 +87,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private EventAttributes.WorkflowExecutionCancelRequested cancelDelivery;
   /** Runs local activities; null where none can run (a replayer), which only replay can then reach. */
   private LocalActivityExecutor localActivities;
+  /** Starts the run's workflow threads. */
+  private ThreadMaker threadMaker = ThreadMaker.UNPOOLED;
   /** The replay semantics the run started with; older runs keep the behaviour they were recorded with. */
   private int replaySemantics = ReplaySemantics.CURRENT;
   /** Cancel handlers of pending timers, by timer seq. */
@@ -699,6 +701,15 @@ public final class WorkflowRun implements WorkflowHooks {
   /** The workflow method's cancellation scope, which a workflow cancel request cancels. */
   CancellationScopeImpl rootScope() {
     return rootScope;
+  }
+
+  /** Sets what starts this run's workflow threads (a worker's pool). */
+  public void setThreadMaker(ThreadMaker maker) {
+    this.threadMaker = maker;
+  }
+
+  ThreadMaker threadMaker() {
+    return threadMaker;
   }
 
   /** Sets what runs the local activities this run's code calls. */

@@ -13,7 +13,10 @@ import java.util.function.BooleanSupplier;
 final class WorkflowThread {
   private static final ThreadLocal<WorkflowThread> CURRENT = new ThreadLocal<>();
   private final WorkflowRun run;
-  private final Thread thread;
+  private final String name;
+  private final Runnable body;
+  /** The thread running the code, once it started. */
+  private volatile Thread thread;
   private final Semaphore toThread = new Semaphore(0);
   private final Semaphore toDriver = new Semaphore(0);
   private BooleanSupplier waitingFor;
@@ -31,7 +34,9 @@ final class WorkflowThread {
   WorkflowThread(WorkflowRun run, String name, CancellationScopeImpl scope, Runnable body) {
     this.run = run;
     this.scope = scope;
-    this.thread = ThreadMaker.newThread(name, () -> {
+    this.name = name;
+    this.body = () -> {
+      thread = Thread.currentThread();
       WorkflowRun.CURRENT.set(run);
       CURRENT.set(this);
       SandboxState.enter(run);
@@ -51,7 +56,7 @@ final class WorkflowThread {
         CURRENT.remove();
         toDriver.release();
       }
-    });
+    };
   }
 
   /**
@@ -80,7 +85,7 @@ final class WorkflowThread {
     WorkflowHooks driver = SandboxState.hooks();
     SandboxState.restore(null);
     try {
-      thread.start();
+      run.threadMaker().start(name, body);
     } finally {
       SandboxState.restore(driver);
     }
@@ -131,7 +136,8 @@ final class WorkflowThread {
 
   /** Driver side: the user's source line where this thread is blocked, or null when it is not. */
   String waitingAt() {
-    return started && !done && waitingFor != null ? SourceLine.of(thread.getStackTrace()) : null;
+    Thread t = thread;
+    return started && !done && waitingFor != null && t != null ? SourceLine.of(t.getStackTrace()) : null;
   }
 
   /** Returns what escaped the thread's code, or null. */

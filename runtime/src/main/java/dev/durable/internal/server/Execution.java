@@ -2,7 +2,9 @@ package dev.durable.internal.server;
 
 import dev.durable.internal.model.ExecutionState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +20,26 @@ final class Execution {
   final List<Runnable> waitingQueries = new ArrayList<>();
   /** The newest written events, handed to the next workflow task without a store read. */
   final EventTail tail = new EventTail();
+  /** The timeout of the started workflow task, cancelled when the task ends in time. */
+  TimerService.Armed taskTimeout;
+  /** The start-to-close timeouts of started activity attempts, by activity seq, cancelled when they end. */
+  final Map<Integer, TimerService.Armed> attemptTimeouts = new HashMap<>();
+
+  /** Cancels the started workflow task's timeout: the task ended. */
+  void disarmTaskTimeout() {
+    if (taskTimeout != null) {
+      taskTimeout.cancel();
+      taskTimeout = null;
+    }
+  }
+
+  /** Cancels the start-to-close timeout of activity {@code seq}'s attempt: it ended. */
+  void disarmAttemptTimeout(int seq) {
+    TimerService.Armed armed = attemptTimeouts.remove(seq);
+    if (armed != null) {
+      armed.cancel();
+    }
+  }
 
   Execution(ExecutionState state) {
     this.state = state;

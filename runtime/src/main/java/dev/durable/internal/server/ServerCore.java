@@ -88,6 +88,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record UpdateRef(String runId, UpdateTask update) {}
 
   private final Updates updates = new Updates();
+  /** The task the calling thread takes itself, while it completes a task that way. */
+  private final ThreadLocal<Held> held = new ThreadLocal<>();
 
   public ServerCore(Store store, Clock clock, Limits limits) {
     this.store = store;
@@ -781,7 +783,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       s.startedTaskTime = time;
       from = Math.max(1, s.lastCompletedTaskEventId);
       Duration timeout = s.workflowTaskTimeout;
-      timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
+      ex.disarmTaskTimeout();
+      ex.taskTimeout = timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
     }
     // History is append-only, so it can be read outside the run's lock; later events are cut off.
     List<HistoryEvent> events = ex.tail.slice(from, last);
@@ -817,6 +820,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
             || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
           // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
+          ex.disarmTaskTimeout();
           var events = new ArrayList<HistoryEvent>();
           flushBuffered(s, events);
           persist(ex, events, true);
@@ -837,6 +841,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         s.lastCompletedTaskEventId = completedId;
         s.startedTaskToken = 0;
+        ex.disarmTaskTimeout();
         s.workflowTaskPending = false;
         s.workflowTaskAttempt = 1;
         s.workflowTaskRetryAt = null;
@@ -996,6 +1001,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private void failStartedTask(Execution ex, FailureInfo failure, String identity) {
     ExecutionState s = ex.state;
     s.startedTaskToken = 0;
+    ex.disarmTaskTimeout();
     var events = new ArrayList<HistoryEvent>();
     if (s.workflowTaskAttempt == 1) {
       // Only the first failure of a streak goes into history, so a task failing for days does not grow it.
@@ -1040,7 +1046,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }));
     } else {
       s.workflowTaskRetryAt = null;
-      workflowQueue(s.taskQueue).offer(runId);
+      Held mine = held.get();
+      if (mine == null || !mine.keepWorkflowTask(s)) {
+        workflowQueue(s.taskQueue).offer(runId);
+      }
     }
   }
 
@@ -1075,8 +1084,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       int seq = pa.seq;
       int attempt = pa.attempt;
       if (pa.spec.startToCloseTimeout() != null) {
-        timers.schedule(now.plus(pa.spec.startToCloseTimeout()), () -> attemptTimedOut(runId, seq, attempt,
-            TimeoutType.START_TO_CLOSE));
+        ex.disarmAttemptTimeout(seq);
+        ex.attemptTimeouts.put(seq, timers.schedule(now.plus(pa.spec.startToCloseTimeout()),
+            () -> attemptTimedOut(runId, seq, attempt, TimeoutType.START_TO_CLOSE)));
       }
       if (pa.spec.heartbeatTimeout() != null) {
         armHeartbeat(runId, pa, now);
@@ -1121,7 +1131,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** Queues one attempt. Call with the run's lock held. */
   private void enqueueActivity(ExecutionState s, PendingActivity pa) {
     String queue = pa.taskQueue != null ? pa.taskQueue : s.taskQueue;
-    activityQueue(queue).offer(new ActivityRef(s.runId, pa.seq, pa.attempt));
+    ActivityRef ref = new ActivityRef(s.runId, pa.seq, pa.attempt);
+    Held mine = held.get();
+    if (mine == null || !mine.keepActivity(queue, ref)) {
+      activityQueue(queue).offer(ref);
+    }
     if (pa.spec.scheduleToStartTimeout() != null) {
       String runId = s.runId;
       int seq = pa.seq;
@@ -1179,6 +1193,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       ExecutionState s = ex.state;
       s.activities.remove(pa.seq);
+      ex.disarmAttemptTimeout(pa.seq);
       var events = new ArrayList<HistoryEvent>();
       addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
       persist(ex, events, true);
@@ -1186,10 +1201,100 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
+  public Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
+      String taskQueue) {
+    return holding(new Held(taskQueue, false), () -> completeActivityTask(token, result),
+        mine -> startWorkflowTask(mine.runId));
+  }
+
+  @Override
+  public Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
+      String taskQueue) {
+    return holding(new Held(taskQueue, true), () -> completeWorkflowTask(request), mine -> startActivity(mine.activity));
+  }
+
+  /**
+   * Runs {@code call} with the first task it makes ready on {@code mine}'s task queue held back
+   * for the calling thread rather than queued, then starts that task with {@code start} and returns
+   * it. A task that is not handed over (the call failed, or it no longer applies) is queued after all.
+   */
+  private <T> Optional<T> holding(Held mine, Runnable call, java.util.function.Function<Held, Optional<T>> start) {
+    held.set(mine);
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      mine.release();
+      throw e;
+    } finally {
+      held.remove();
+    }
+    if (mine.runId == null && mine.activity == null) {
+      return Optional.empty();
+    }
+    Optional<T> task;
+    try (var g = enter()) {
+      task = start.apply(mine);
+    } catch (RuntimeException e) {
+      mine.release();
+      throw e;
+    }
+    if (task.isEmpty()) {
+      mine.release();
+    }
+    return task;
+  }
+
+  /**
+   * The task a call made ready on the calling thread and kept for it instead of queuing it: a
+   * workflow task (its run) or an activity attempt, of one task queue. {@link #release()} queues it.
+   */
+  private final class Held {
+    final String taskQueue;
+    final boolean forActivity;
+    String runId;
+    ActivityRef activity;
+
+    Held(String taskQueue, boolean forActivity) {
+      this.taskQueue = taskQueue;
+      this.forActivity = forActivity;
+    }
+
+    /** Keeps the run's workflow task if this holds workflow tasks of its queue and none yet. */
+    boolean keepWorkflowTask(ExecutionState s) {
+      if (forActivity || runId != null || !taskQueue.equals(s.taskQueue)) {
+        return false;
+      }
+      runId = s.runId;
+      return true;
+    }
+
+    /** Keeps the activity attempt if this holds activities of its queue and none yet. */
+    boolean keepActivity(String queue, ActivityRef ref) {
+      if (!forActivity || activity != null || !taskQueue.equals(queue)) {
+        return false;
+      }
+      activity = ref;
+      return true;
+    }
+
+    void release() {
+      if (runId != null) {
+        workflowQueue(taskQueue).offer(runId);
+        runId = null;
+      }
+      if (activity != null) {
+        activityQueue(taskQueue).offer(activity);
+        activity = null;
+      }
+    }
+  }
+
+  @Override
   public void failActivityTask(ActivityToken token, FailureInfo failure) {
     withOpen(token.runId(), ex -> {
       PendingActivity pa = ex.state.activities.get(token.seq());
       if (pa != null && pa.attempt == token.attempt()) {
+        ex.disarmAttemptTimeout(pa.seq);
         failAttempt(ex, pa, failure);
       }
     });

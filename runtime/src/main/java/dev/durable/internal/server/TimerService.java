@@ -17,11 +17,48 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TimerService implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TimerService.class.getName());
 
-  private record Entry(long dueMillis, long order, Runnable action) implements Comparable<Entry> {
+  /** An armed action; {@link #cancel()} drops it when what it was armed for is over. */
+  interface Armed {
+    /** Makes sure the action does not run (if it has not started yet). */
+    void cancel();
+  }
+
+  /** A cancelled entry is skipped when it comes due; they are purged in bulk once they are many. */
+  private static final int PURGE_AT = 1024;
+
+  private final class Entry implements Comparable<Entry>, Armed {
+    final long dueMillis;
+    final long order;
+    final Runnable action;
+    boolean cancelled; // guarded by lock
+
+    Entry(long dueMillis, long order, Runnable action) {
+      this.dueMillis = dueMillis;
+      this.order = order;
+      this.action = action;
+    }
+
     @Override
     public int compareTo(Entry o) {
       int c = Long.compare(dueMillis, o.dueMillis);
       return c != 0 ? c : Long.compare(order, o.order);
+    }
+
+    @Override
+    public void cancel() {
+      lock.lock();
+      try {
+        if (!cancelled && firing != this) {
+          cancelled = true;
+          // Most timeouts are cancelled long before they are due: keep the queue from filling with them.
+          if (++cancelledInQueue >= PURGE_AT && cancelledInQueue * 2 > queue.size()) {
+            queue.removeIf(e -> e.cancelled);
+            cancelledInQueue = 0;
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -34,6 +71,7 @@ final class TimerService implements AutoCloseable {
   private volatile boolean closed;
   private volatile Runnable firedListener = () -> { };
   private Entry firing; // taken from the queue, its action not finished yet; guarded by lock
+  private int cancelledInQueue; // guarded by lock
 
   TimerService(Clock clock) {
     this.clock = clock;
@@ -48,8 +86,11 @@ final class TimerService implements AutoCloseable {
     thread.start();
   }
 
-  /** Runs {@code action} on the timer thread once the clock reaches {@code due}. */
-  void schedule(Instant due, Runnable action) {
+  /**
+   * Runs {@code action} on the timer thread once the clock reaches {@code due}, unless the
+   * returned handle is cancelled first.
+   */
+  Armed schedule(Instant due, Runnable action) {
     lock.lock();
     try {
       // Rounded up: an action must never run before its due time, also not by a fraction of a millisecond.
@@ -59,9 +100,21 @@ final class TimerService implements AutoCloseable {
       if (queue.peek() == e) {
         changed.signal();
       }
+      return e;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Drops cancelled entries from the head of the queue and returns the head. Call with the lock held. */
+  private Entry head() {
+    Entry head = queue.peek();
+    while (head != null && head.cancelled) {
+      queue.poll();
+      cancelledInQueue--;
+      head = queue.peek();
+    }
+    return head;
   }
 
   /**
@@ -72,7 +125,7 @@ final class TimerService implements AutoCloseable {
   Instant nextDue() {
     lock.lock();
     try {
-      Entry head = firing != null ? firing : queue.peek();
+      Entry head = firing != null ? firing : head();
       return head == null ? null : Instant.ofEpochMilli(head.dueMillis);
     } finally {
       lock.unlock();
@@ -98,7 +151,7 @@ final class TimerService implements AutoCloseable {
       Runnable action = null;
       lock.lock();
       try {
-        Entry head = queue.peek();
+        Entry head = head();
         if (head == null) {
           changed.await();
         } else {

@@ -37,6 +37,19 @@ public interface WorkflowService {
   /** Records a workflow task's commands. Fails with {@link TaskRejectedException} if stale. */
   void completeWorkflowTask(CompleteWorkflowTaskRequest request);
 
+  /**
+   * Completes a workflow task like {@link #completeWorkflowTask}, and may start one activity of task
+   * queue {@code taskQueue} that the commands scheduled and return it to the caller instead of
+   * queuing it: the caller (an activity thread of a worker polling that queue, with nothing else to
+   * run) runs it next. A started activity the caller never completes times out like any other. By
+   * default nothing is handed over.
+   */
+  default Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
+      String taskQueue) {
+    completeWorkflowTask(request);
+    return Optional.empty();
+  }
+
   /** Records that a workflow task failed; it is retried with backoff. */
   void failWorkflowTask(FailWorkflowTaskRequest request);
 
@@ -48,6 +61,19 @@ public interface WorkflowService {
 
   /** Records an activity attempt's result. Stale tokens are ignored. */
   void completeActivityTask(ActivityToken token, Payload result);
+
+  /**
+   * Records an activity attempt's result like {@link #completeActivityTask}, and may start the
+   * workflow task of task queue {@code taskQueue} that the result made ready and return it to the
+   * caller instead of queuing it: the caller (an activity thread of a worker polling that queue)
+   * runs it next, which saves waking a poller. A started task the caller never completes times out
+   * and is dispatched again like any other. By default nothing is handed over.
+   */
+  default Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
+      String taskQueue) {
+    completeActivityTask(token, result);
+    return Optional.empty();
+  }
 
   /** Records an activity attempt's failure; the server decides whether to retry. */
   void failActivityTask(ActivityToken token, FailureInfo failure);

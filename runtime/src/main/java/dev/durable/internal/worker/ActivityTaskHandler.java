@@ -7,9 +7,13 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
+import dev.durable.internal.service.WorkflowService.WorkflowTask;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Runs one activity attempt and reports its outcome. */
@@ -30,6 +34,15 @@ public final class ActivityTaskHandler {
   }
 
   public void handle(ActivityTask task) {
+    handle(task, false);
+  }
+
+  /**
+   * Runs the attempt and reports its outcome. With {@code takeWorkflowTask}, a successful result is
+   * reported so that the server may hand over the workflow task it made ready, which is returned
+   * for the caller to run next.
+   */
+  public Optional<WorkflowTask> handle(ActivityTask task, boolean takeWorkflowTask) {
     Registration reg = activities.get(task.activityType());
     if (reg == null) {
       report(task, FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.ActivityTypeNotRegistered",
@@ -37,7 +50,7 @@ public final class ActivityTaskHandler {
               + "') is not registered on the worker for task queue '" + taskQueue + "'; registered activity types: "
               + new TreeSet<>(activities.keySet()) + ". Register it with registerActivitiesImplementations(...).",
           false));
-      return;
+      return Optional.empty();
     }
     String where = "activity " + task.activityType() + " of workflow '" + task.workflowId() + "'";
     ActivityContextImpl ctx = new ActivityContextImpl(service, task);
@@ -50,18 +63,25 @@ public final class ActivityTaskHandler {
     } catch (DataConverterException e) {
       // The same value fails the same way on every attempt: retrying cannot help.
       report(task, nonRetryable(Failures.toInfo(e)));
-      return;
+      return Optional.empty();
     } catch (InvocationTargetException e) {
       report(task, Failures.toInfo(e.getCause()));
-      return;
+      return Optional.empty();
     } catch (IllegalAccessException | RuntimeException e) {
       report(task, Failures.toInfo(e));
-      return;
+      return Optional.empty();
     } finally {
       ctx.exit();
     }
     // Outside the try above: if the server cannot take the result, the activity did not fail.
-    call(task, "report the result of", () -> service.completeActivityTask(task.token(), payload));
+    if (!takeWorkflowTask) {
+      call(task, "report the result of", () -> service.completeActivityTask(task.token(), payload));
+      return Optional.empty();
+    }
+    List<WorkflowTask> next = new ArrayList<>(1);
+    call(task, "report the result of",
+        () -> service.completeActivityTaskAndTakeWorkflowTask(task.token(), payload, taskQueue).ifPresent(next::add));
+    return next.stream().findFirst();
   }
 
   private void report(ActivityTask task, FailureInfo failure) {

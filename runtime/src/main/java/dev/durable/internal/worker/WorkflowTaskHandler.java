@@ -4,15 +4,18 @@ import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.replay.ThreadMaker;
 import dev.durable.internal.replay.WorkflowRun;
 import dev.durable.internal.replay.WorkflowTaskFailure;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.WorkflowService;
+import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
 import dev.durable.worker.ViolationListener;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Runs workflow tasks and queries against cached or replayed runs. */
@@ -30,6 +33,7 @@ public final class WorkflowTaskHandler {
   private final ViolationListener violationListener;
   private final List<Class<? extends Throwable>> failWorkflowTypes;
   private volatile LocalActivityRunner localActivities;
+  private final ThreadMaker threads = ThreadMaker.pooled();
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
       Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
@@ -44,13 +48,22 @@ public final class WorkflowTaskHandler {
   }
 
   public void handle(WorkflowTask t) {
+    handle(t, false);
+  }
+
+  /**
+   * Runs the task. With {@code takeActivity}, the completion asks the server to hand over one
+   * activity the commands scheduled on this worker's task queue, which is returned for the caller
+   * (an activity thread with nothing else to do) to run next.
+   */
+  public Optional<ActivityTask> handle(WorkflowTask t, boolean takeActivity) {
     if (t.query() != null) {
       answerQuery(t);
-      return;
+      return Optional.empty();
     }
     if (t.update() != null) {
       validateUpdate(t);
-      return;
+      return Optional.empty();
     }
     Registration reg = types.get(t.workflowType());
     if (reg == null) {
@@ -60,8 +73,9 @@ public final class WorkflowTaskHandler {
           + " waits until a worker that knows the type polls this task queue.";
       LOG.log(System.Logger.Level.WARNING, message);
       fail(t, FailureInfo.simple(FailureInfo.WORKFLOW_TASK, "dev.durable.WorkflowTypeNotRegistered", message, false));
-      return;
+      return Optional.empty();
     }
+    Optional<ActivityTask> next = Optional.empty();
     WorkflowRun run = lockCached(t.runId());
     try {
       List<HistoryEvent> events = t.events();
@@ -76,6 +90,7 @@ public final class WorkflowTaskHandler {
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
         run.setLocalActivities(localActivities);
+        run.setThreadMaker(threads);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -83,7 +98,12 @@ public final class WorkflowTaskHandler {
         // Cached before completing: the next task may come at once, and must wait for this run, not build another.
         cache.put(run);
       }
-      service.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity));
+      var request = new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity);
+      if (takeActivity) {
+        next = service.completeWorkflowTaskAndTakeActivity(request, taskQueue);
+      } else {
+        service.completeWorkflowTask(request);
+      }
       if (run.isClosed() || cache.get(t.runId()) != run) {
         discard(run); // closed, or replaced by a run another poller built meanwhile
       }
@@ -101,7 +121,7 @@ public final class WorkflowTaskHandler {
         LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) fails: {2}", t.workflowId(), t.workflowType(),
             e.getMessage());
         completeAsFailed(t, cause);
-        return;
+        return Optional.empty();
       }
       LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + t.workflowId() + "'' (" + t.workflowType()
           + ") failed: " + e.getMessage(), e);
@@ -113,6 +133,7 @@ public final class WorkflowTaskHandler {
         run.lock.unlock();
       }
     }
+    return next;
   }
 
   private void answerQuery(WorkflowTask t) {
@@ -147,6 +168,7 @@ public final class WorkflowTaskHandler {
               + "' is not registered on the worker for task queue '" + taskQueue + "'");
         }
         run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
+        run.setThreadMaker(threads);
         run.lock.lock();
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));
@@ -229,6 +251,7 @@ public final class WorkflowTaskHandler {
         run.lock.unlock();
       }
     }
+    threads.shutdown();
   }
 
   /** Returns the number of cached runs. */

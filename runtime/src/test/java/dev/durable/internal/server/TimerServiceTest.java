@@ -1,0 +1,72 @@
+package dev.durable.internal.server;
+
+import static dev.durable.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.durable.testing.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Timer entries fire in due order once the clock reaches them; cancelled ones never fire. */
+class TimerServiceTest {
+  private final ManualClock clock = new ManualClock();
+  private final List<String> fired = new CopyOnWriteArrayList<>();
+  private TimerService timers;
+
+  @BeforeEach
+  void start() {
+    timers = new TimerService(clock);
+    timers.start();
+  }
+
+  @AfterEach
+  void close() {
+    timers.close();
+  }
+
+  private TimerService.Armed at(int seconds, String name) {
+    return timers.schedule(clock.instant().plusSeconds(seconds), () -> fired.add(name));
+  }
+
+  @Test
+  void cancelledEntriesNeitherFireNorCountAsNextDue() {
+    Instant start = clock.instant();
+    TimerService.Armed first = at(1, "first");
+    at(2, "second");
+    TimerService.Armed third = at(3, "third");
+    first.cancel();
+    third.cancel();
+    third.cancel(); // twice is harmless
+    assertEquals(start.plusSeconds(2), timers.nextDue());
+
+    clock.advance(Duration.ofSeconds(5));
+    eventually("the second entry to fire", () -> fired.equals(List.of("second")));
+    assertNull(timers.nextDue());
+    assertEquals(List.of("second"), fired);
+  }
+
+  @Test
+  void manyCancelledEntriesArePurgedAndTheRestStillFireInOrder() {
+    Instant start = clock.instant();
+    List<TimerService.Armed> stale = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      stale.add(at(10 + i % 50, "stale-" + i));
+      if (i % 1000 == 0) {
+        at(100 + i / 1000, "kept-" + i / 1000);
+      }
+    }
+    stale.forEach(TimerService.Armed::cancel);
+    assertEquals(start.plusSeconds(100), timers.nextDue());
+
+    clock.advance(Duration.ofSeconds(200));
+    eventually("the kept entries to fire", () -> fired.size() == 5);
+    assertEquals(List.of("kept-0", "kept-1", "kept-2", "kept-3", "kept-4"), fired);
+  }
+}

@@ -415,7 +415,10 @@ public final class Worker implements AutoCloseable {
      * Sets the executor activities run on; the worker shuts it down on close. By default the worker
      * runs them on its own threads, up to {@link #setMaxConcurrentActivityTasks}, started as load
      * requires: each polls the task queue and runs the activity it gets itself, which saves a
-     * thread hand-off per activity.
+     * thread hand-off per activity; and with the server in the same process, it then runs the
+     * workflow task the result made ready and an activity that task scheduled, without waking
+     * another thread. With an executor set, a poller hands each activity to it and nothing is
+     * handed over.
      */
     public Builder setActivityExecutor(ExecutorService executor) {
       this.activityExecutor = executor;
@@ -429,8 +432,11 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Sets how many workflow tasks may run at once (default 8). Each waits for its commands to be
-     * synced to disk, so more of them let the server group more syncs together.
+     * Sets how many workflow-task pollers the worker runs, so how many polled workflow tasks may
+     * run at once (default 8). Each waits for its commands to be synced to disk, so more of them
+     * let the server group more syncs together. With the server in the same process, an activity
+     * thread also runs the workflow task its activity's result made ready (see
+     * {@link #setActivityExecutor}), beyond this number.
      */
     public Builder setMaxConcurrentWorkflowTasks(int max) {
       this.maxConcurrentWorkflowTasks = max;

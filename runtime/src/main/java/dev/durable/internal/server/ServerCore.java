@@ -1908,7 +1908,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   public void setChangeListener(Runnable listener) {
     this.changeListener = listener;
-    timers.onFired(listener);
+    timers.onChange(listener);
   }
 
   /**

@@ -31,6 +31,7 @@ final class TimerService implements AutoCloseable {
     final long order;
     final Runnable action;
     boolean cancelled; // guarded by lock
+    boolean queued = true; // in the queue: not fired, not dropped; guarded by lock
 
     Entry(long dueMillis, long order, Runnable action) {
       this.dueMillis = dueMillis;
@@ -48,11 +49,16 @@ final class TimerService implements AutoCloseable {
     public void cancel() {
       lock.lock();
       try {
-        if (!cancelled && firing != this) {
+        if (!cancelled && queued) {
           cancelled = true;
           // Most timeouts are cancelled long before they are due: keep the queue from filling with them.
           if (++cancelledInQueue >= PURGE_AT && cancelledInQueue * 2 > queue.size()) {
-            queue.removeIf(e -> e.cancelled);
+            queue.removeIf(e -> {
+              if (e.cancelled) {
+                e.queued = false;
+              }
+              return e.cancelled;
+            });
             cancelledInQueue = 0;
           }
         }
@@ -69,7 +75,7 @@ final class TimerService implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   private final Thread thread;
   private volatile boolean closed;
-  private volatile Runnable firedListener = () -> { };
+  private volatile Runnable listener = () -> { };
   private Entry firing; // taken from the queue, its action not finished yet; guarded by lock
   private int cancelledInQueue; // guarded by lock
 
@@ -91,26 +97,32 @@ final class TimerService implements AutoCloseable {
    * returned handle is cancelled first.
    */
   Armed schedule(Instant due, Runnable action) {
+    Entry e;
+    boolean earliest;
     lock.lock();
     try {
       // Rounded up: an action must never run before its due time, also not by a fraction of a millisecond.
       long dueMillis = due.toEpochMilli() + (due.getNano() % 1_000_000 == 0 ? 0 : 1);
-      Entry e = new Entry(dueMillis, order.incrementAndGet(), action);
+      e = new Entry(dueMillis, order.incrementAndGet(), action);
       queue.add(e);
-      if (queue.peek() == e) {
+      earliest = head() == e;
+      if (earliest) {
         changed.signal();
       }
-      return e;
     } finally {
       lock.unlock();
     }
+    if (earliest) {
+      listener.run(); // the next due time changed
+    }
+    return e;
   }
 
   /** Drops cancelled entries from the head of the queue and returns the head. Call with the lock held. */
   private Entry head() {
     Entry head = queue.peek();
     while (head != null && head.cancelled) {
-      queue.poll();
+      queue.poll().queued = false;
       cancelledInQueue--;
       head = queue.peek();
     }
@@ -132,9 +144,13 @@ final class TimerService implements AutoCloseable {
     }
   }
 
-  /** Sets a callback run on the timer thread after each entry fired (for time-skipping test clocks). */
-  void onFired(Runnable listener) {
-    this.firedListener = listener;
+  /**
+   * Sets a callback run after each entry fired (on the timer thread) and after an entry became the
+   * earliest (on the thread that armed it), for time-skipping test clocks: when {@link #nextDue()}
+   * may have changed. Cancelled entries just drop out, so a clock must not rely on them firing.
+   */
+  void onChange(Runnable listener) {
+    this.listener = listener;
   }
 
   void wakeUp() {
@@ -158,6 +174,7 @@ final class TimerService implements AutoCloseable {
           long delay = head.dueMillis - clock.millis();
           if (delay <= 0) {
             firing = queue.poll();
+            firing.queued = false;
             action = firing.action;
           } else {
             changed.await(delay, TimeUnit.MILLISECONDS);
@@ -184,7 +201,7 @@ final class TimerService implements AutoCloseable {
             lock.unlock();
           }
         }
-        firedListener.run();
+        listener.run();
       }
     }
   }

@@ -100,6 +100,13 @@ public final class WorkflowRun implements WorkflowHooks {
   private Map<String, SearchAttributeValue> searchAttributes = Map.of();
 
   private final List<Command> commands = new ArrayList<>();
+  /** The events being driven (during {@link #drive}), and the index of the first not yet taken. */
+  private List<HistoryEvent> feed;
+  private int feedNext;
+  /** What the driver's work threw when the workflow thread did it (see {@link #replayAhead}); the driver rethrows it. */
+  private Throwable aheadFailure;
+  /** Set while a workflow thread does the driver's work: the code it runs must see no workflow thread, as on the driver. */
+  private boolean drivingAhead;
   private List<HistoryEvent> expected;
   private int expectedIndex;
   /** The WorkflowTaskCompleted event of the batch being replayed. */
@@ -181,32 +188,25 @@ public final class WorkflowRun implements WorkflowHooks {
         lastEventId = events.get(i - 1).eventId();
         ranAhead = false;
       }
-      while (i < n) {
-        int j = i;
-        while (j < n && !(events.get(j).attributes() instanceof EventAttributes.WorkflowTaskCompleted)) {
-          j++;
-        }
-        List<HistoryEvent> inputs = events.subList(i, j);
+      feed = events;
+      feedNext = i;
+      while (feedNext < n) {
+        i = feedNext;
+        int j = nextCompletion(i);
         if (j < n) {
-          var wtc = (EventAttributes.WorkflowTaskCompleted) events.get(j).attributes();
-          int k = j + 1;
-          while (k < n && events.get(k).attributes() instanceof EventAttributes.CommandEvent) {
-            k++;
-          }
-          historyLength = wtc.lastSeenEventId();
-          replayBatch(inputs, wtc.workflowTime(), events.subList(j + 1, k), events.get(j).eventId());
-          lastEventId = events.get(k - 1).eventId();
-          i = k;
+          startReplay(i, j);
+          replayBatch(events.subList(i, j));
+          lastEventId = events.get(feedNext - 1).eventId();
         } else {
           if (completedOnly) {
             break;
           }
           advanceTime(taskTime);
           historyLength = events.get(n - 1).eventId();
-          applyInputs(inputs);
+          applyInputs(events.subList(i, n));
           runThreads();
           lastEventId = events.get(n - 1).eventId();
-          i = n;
+          feedNext = n;
         }
       }
       if (completedOnly) {
@@ -217,6 +217,7 @@ public final class WorkflowRun implements WorkflowHooks {
       commands.clear();
       return out;
     } finally {
+      feed = null;
       SandboxState.restore(outerHooks);
       if (outer == null) {
         CURRENT.remove();
@@ -226,6 +227,41 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
+  /** Returns the index of the first WorkflowTaskCompleted in {@link #feed} at or after {@code from}, or its size. */
+  private int nextCompletion(int from) {
+    List<HistoryEvent> events = feed;
+    int n = events.size();
+    int j = from;
+    while (j < n && !(events.get(j).attributes() instanceof EventAttributes.WorkflowTaskCompleted)) {
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * Starts replaying the batch of {@link #feed} whose inputs are {@code [from, completion)}: the
+   * code will see the time and history length of that workflow task, and its commands are checked
+   * against the command events that follow the completion. Moves {@link #feedNext} past them.
+   */
+  private void startReplay(int from, int completion) {
+    List<HistoryEvent> events = feed;
+    int n = events.size();
+    HistoryEvent completed = events.get(completion);
+    var wtc = (EventAttributes.WorkflowTaskCompleted) completed.attributes();
+    int k = completion + 1;
+    while (k < n && events.get(k).attributes() instanceof EventAttributes.CommandEvent) {
+      k++;
+    }
+    historyLength = wtc.lastSeenEventId();
+    advanceTime(wtc.workflowTime());
+    // Expected commands are set before the inputs are applied: delivering one can produce a command
+    // (a dropped signal's marker).
+    expected = events.subList(completion + 1, k);
+    expectedIndex = 0;
+    expectedTaskEventId = completed.eventId();
+    feedNext = k;
+  }
+
   /** Workflow time never moves backwards, even if the server's clock does. */
   private void advanceTime(Instant taskTime) {
     if (time == null || taskTime.isAfter(time)) {
@@ -233,12 +269,13 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
-  private void replayBatch(List<HistoryEvent> inputs, Instant workflowTime, List<HistoryEvent> recorded, long completedEventId) {
-    advanceTime(workflowTime);
-    // Expected commands are set first: delivering inputs can produce one (a dropped signal's marker).
-    expected = recorded;
-    expectedIndex = 0;
-    expectedTaskEventId = completedEventId;
+  /**
+   * Applies the inputs of the batch {@link #startReplay} started and runs the code until every
+   * thread waits; the code must have produced exactly the recorded commands. The workflow thread
+   * may replay later batches itself meanwhile (see {@link #replayAhead}): the batch checked at the
+   * end is the one the fields describe then.
+   */
+  private void replayBatch(List<HistoryEvent> inputs) {
     try {
       applyInputs(inputs);
       runThreads();
@@ -246,7 +283,7 @@ public final class WorkflowRun implements WorkflowHooks {
       if (expectedIndex < expected.size()) {
         HistoryEvent missing = expected.get(expectedIndex);
         throw nondeterminism(missing.eventId(), describe(missing),
-            "nothing: the code now waits without producing this command (after workflow task " + completedEventId + ")",
+            "nothing: the code now waits without producing this command (after workflow task " + expectedTaskEventId + ")",
             waitingAt());
       }
     } finally {
@@ -490,6 +527,14 @@ public final class WorkflowRun implements WorkflowHooks {
         if (t.runUntilBlocked()) {
           progress = true;
         }
+        if (aheadFailure != null) {
+          Throwable f = aheadFailure;
+          aheadFailure = null;
+          if (f instanceof Error err) {
+            throw err;
+          }
+          throw f instanceof RuntimeException re ? re : new IllegalStateException(f);
+        }
         if (nondeterminism != null) {
           throw nondeterminism;
         }
@@ -512,12 +557,81 @@ public final class WorkflowRun implements WorkflowHooks {
 
   // ------------------------------------------------------------ called by workflow code
 
+  /** The workflow thread running the caller; null on the driver, and while a workflow thread does the driver's work. */
+  private WorkflowThread workflowThread() {
+    return drivingAhead ? null : WorkflowThread.current();
+  }
+
+  /**
+   * Blocks the calling workflow thread until {@code until} holds, replaying ahead first (see
+   * {@link #replayAhead}). {@code until} must be the engine's own test, free of side effects: it may
+   * be evaluated more often than the driver would.
+   */
+  private void block(WorkflowThread thread, BooleanSupplier until) {
+    replayAhead(thread, until);
+    // After a failure of the driver's work the thread waits for the driver, which rethrows it, as
+    // it would have been waiting had the driver done that work.
+    thread.block(aheadFailure == null ? until : () -> false);
+  }
+
+  /**
+   * Workflow thread side, before it blocks until {@code until}. During replay, the driver would
+   * only finish the batch (every recorded command was produced), start the next one, apply its
+   * inputs and hand control back to this thread once {@code until} holds: two thread switches per
+   * workflow task of the history. When this thread is the run's only one and the next batch holds
+   * nothing but activity and timer outcomes, this thread does that work itself, in the driver's
+   * order and with the driver's checks, and goes on without switching. Everything else (other
+   * threads, a missing command, another kind of input, the batch that is not replayed) is left to
+   * the driver: this returns and the thread blocks as before, with the fields describing the batch
+   * it reached. What the driver's work throws here is handed to the driver, which rethrows it.
+   */
+  private void replayAhead(WorkflowThread thread, BooleanSupplier until) {
+    while (expected != null && feed != null && !closed && nondeterminism == null && violationError == null
+        && aheadFailure == null && threads.size() == 1 && threads.get(0) == thread && !until.getAsBoolean()) {
+      skipUnmatchedVersionMarkers(null);
+      if (expectedIndex < expected.size()) {
+        return; // the driver reports the missing command
+      }
+      int from = feedNext;
+      int completion = nextCompletion(from);
+      if (completion >= feed.size() || !onlyOutcomes(from, completion)) {
+        return;
+      }
+      // What the driver does between two batches, then the next batch's start.
+      expected = null;
+      commands.clear();
+      lastEventId = feed.get(from - 1).eventId();
+      startReplay(from, completion);
+      drivingAhead = true;
+      try {
+        applyInputs(feed.subList(from, completion));
+      } catch (Throwable t) {
+        aheadFailure = t;
+        return;
+      } finally {
+        drivingAhead = false;
+      }
+    }
+  }
+
+  /** Whether the events {@code [from, to)} of the feed are all activity or timer outcomes. */
+  private boolean onlyOutcomes(int from, int to) {
+    for (int i = from; i < to; i++) {
+      EventAttributes a = feed.get(i).attributes();
+      if (!(a instanceof EventAttributes.ActivityTaskCompleted || a instanceof EventAttributes.ActivityTaskFailed
+          || a instanceof EventAttributes.ActivityTaskCanceled || a instanceof EventAttributes.TimerFired)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   WorkflowThread currentThreadOrFail(String api) {
     if (queryMode) {
       throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method or update validator of workflow '"
           + workflowId + "'; queries are read-only: they may not call activities, sleep or wait");
     }
-    WorkflowThread t = WorkflowThread.current();
+    WorkflowThread t = workflowThread();
     if (t != null) {
       return t;
     }
@@ -531,7 +645,7 @@ public final class WorkflowRun implements WorkflowHooks {
     throwIfCanceled(thread);
     ResultSlot<Object> slot = scheduleActivity(activityType, options, method, args, thread.scope());
     // A cancel of the scope completes the slot (or, with WAIT_CANCELLATION_COMPLETED, the canceled event does).
-    thread.block(slot::isCompleted);
+    block(thread, slot::isCompleted);
     return slot.result();
   }
 
@@ -786,7 +900,7 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Starts a workflow thread for {@code body}; it takes its turn after the threads created before it. */
   void startThread(String purpose, Runnable body) {
     // Async work belongs to the scope it was started in: canceling that scope cancels it too.
-    WorkflowThread parent = WorkflowThread.current();
+    WorkflowThread parent = workflowThread();
     CancellationScopeImpl scope = parent != null ? parent.scope() : rootScope;
     threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]-" + purpose + "-" + (++asyncThreads), scope,
         body));
@@ -804,11 +918,11 @@ public final class WorkflowRun implements WorkflowHooks {
     WorkflowThread thread = currentThreadOrFail("Promise.get");
     CancellationScopeImpl scope = thread.scope();
     if (timeout == null && promise.settledByCancellation) {
-      thread.block(promise::isCompleted);
+      block(thread, promise::isCompleted);
       return true;
     }
     if (timeout == null) {
-      thread.block(() -> promise.isCompleted() || scope.isCancelRequested());
+      block(thread, () -> promise.isCompleted() || scope.isCancelRequested());
       if (!promise.isCompleted()) {
         throw new CanceledFailure(scope.describe(workflowId) + " while waiting in Promise.get");
       }
@@ -820,7 +934,7 @@ public final class WorkflowRun implements WorkflowHooks {
     throwIfCanceled(thread);
     int seq = startTimer(timeout, scope);
     ResultSlot<Void> timer = timers.get(seq);
-    thread.block(() -> promise.isCompleted() || timer.isCompleted() || scope.isCancelRequested());
+    block(thread, () -> promise.isCompleted() || timer.isCompleted() || scope.isCancelRequested());
     if (!timer.isCompleted()) {
       cancelTimer(seq);
     }
@@ -844,7 +958,7 @@ public final class WorkflowRun implements WorkflowHooks {
     CancellationScopeImpl scope = thread.scope();
     int seq = startTimer(duration, scope);
     ResultSlot<Void> slot = timers.get(seq);
-    thread.block(() -> slot.isCompleted() || scope.isCancelRequested());
+    block(thread, () -> slot.isCompleted() || scope.isCancelRequested());
     if (!slot.isCompleted()) {
       cancelTimer(seq);
       throw new CanceledFailure(scope.describe(workflowId) + " during Workflow.sleep(" + duration + ")");

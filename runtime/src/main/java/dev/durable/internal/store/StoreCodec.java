@@ -18,6 +18,9 @@ public final class StoreCodec {
           .addDeserializer(java.time.Instant.class, new InstantReader())
           .addDeserializer(java.time.Duration.class, new DurationReader()));
 
+  /** The event reader, resolved once: {@code readValue(bytes, HistoryEvent.class)} looks its deserializer up on every call. */
+  private static final com.fasterxml.jackson.databind.ObjectReader EVENTS = MAPPER.readerFor(HistoryEvent.class);
+
   private StoreCodec() {}
 
   /** Returns the mapper for stored and exported records. */
@@ -34,7 +37,20 @@ public final class StoreCodec {
   }
 
   public static HistoryEvent decodeEvent(byte[] bytes, String where) {
-    return decode(bytes, HistoryEvent.class, where);
+    HistoryEvent e = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    if (e != null) {
+      return e;
+    }
+    try {
+      return EVENTS.readValue(bytes);
+    } catch (IOException ex) {
+      throw unreadable(HistoryEvent.class, where, ex);
+    }
+  }
+
+  /** Decodes an event with the full reader only, without {@link CanonicalEventReader}: for tests that compare the two. */
+  static HistoryEvent decodeEventFully(byte[] bytes) throws IOException {
+    return EVENTS.readValue(bytes);
   }
 
   /**
@@ -43,12 +59,27 @@ public final class StoreCodec {
    */
   public static java.util.List<HistoryEvent> decodeEvents(java.util.List<byte[]> values,
       java.util.function.IntFunction<String> where) {
-    java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, values.size());
-    if (values.size() >= PARALLEL_DECODE_MIN && Runtime.getRuntime().availableProcessors() > 1) {
-      indexes = indexes.parallel();
+    int n = values.size();
+    HistoryEvent[] out = new HistoryEvent[n];
+    int parts = n >= PARALLEL_DECODE_MIN ? Math.min(Runtime.getRuntime().availableProcessors(), n / (PARALLEL_DECODE_MIN / 2)) : 1;
+    if (parts > 1) {
+      java.util.stream.IntStream.range(0, parts).parallel()
+          .forEach(part -> decodeEvents(values, part * n / parts, (part + 1) * n / parts, out, where));
+    } else {
+      decodeEvents(values, 0, n, out, where);
     }
-    return indexes.mapToObj(i -> decodeEvent(values.get(i), where, i))
-        .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    return new java.util.ArrayList<>(java.util.Arrays.asList(out));
+  }
+
+  /** Decodes {@code values[from, to)}: common events in stored form in one pass, the others one by one. */
+  private static void decodeEvents(java.util.List<byte[]> values, int from, int to, HistoryEvent[] out,
+      java.util.function.IntFunction<String> where) {
+    CanonicalEventReader.readRun(MAPPER.getFactory(), values, from, to, out);
+    for (int i = from; i < to; i++) {
+      if (out[i] == null) {
+        out[i] = decodeEvent(values.get(i), where, i);
+      }
+    }
   }
 
   /** Below this many events a history is decoded on the calling thread alone. */
@@ -72,8 +103,12 @@ public final class StoreCodec {
 
   /** Like {@link #decodeEvent(byte[], String)}, naming the event only if it cannot be read. */
   private static HistoryEvent decodeEvent(byte[] bytes, java.util.function.IntFunction<String> where, int index) {
+    HistoryEvent canonical = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    if (canonical != null) {
+      return canonical;
+    }
     try {
-      return MAPPER.readValue(bytes, HistoryEvent.class);
+      return EVENTS.readValue(bytes);
     } catch (IOException e) {
       throw unreadable(HistoryEvent.class, where.apply(index), e);
     }

@@ -29,7 +29,9 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
@@ -398,21 +400,31 @@ public final class RocksStore implements Store {
       checkOpen();
       byte[] run = bytes(runId);
       List<byte[]> values = new ArrayList<>();
-      List<Long> ids = new ArrayList<>();
-      try (RocksIterator it = db.newIterator(history)) {
+      // The bound ends the scan at the run's last possible event: no key has to be read and compared
+      // (run ids are UUIDs, all of one length, so no other run's keys fall in between).
+      try (Slice bound = new Slice(historyKey(run, Long.MAX_VALUE));
+          ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
+          RocksIterator it = db.newIterator(history, options)) {
         for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
-          byte[] key = it.key();
-          if (key.length != run.length + 8 || !Arrays.equals(key, 0, run.length, run, 0, run.length)) {
-            break;
-          }
-          ids.add(ByteBuffer.wrap(key, run.length, 8).getLong());
           values.add(it.value());
         }
         check(it);
       }
-      return StoreCodec.decodeEvents(values, i -> "run " + runId + " event " + ids.get(i));
+      return StoreCodec.decodeEvents(values, i -> "run " + runId + " event " + eventIdAt(run, fromEventId, i));
     } finally {
       access.readLock().unlock();
+    }
+  }
+
+  /** The id of the {@code index}-th stored event of {@code run} from {@code fromEventId} on: for messages. */
+  private long eventIdAt(byte[] run, long fromEventId, int index) {
+    try (RocksIterator it = db.newIterator(history)) {
+      it.seek(historyKey(run, fromEventId));
+      for (int i = 0; i < index && it.isValid(); i++) {
+        it.next();
+      }
+      byte[] key = it.isValid() ? it.key() : null;
+      return key != null && key.length == run.length + 8 ? ByteBuffer.wrap(key, run.length, 8).getLong() : -1;
     }
   }
 

@@ -1,0 +1,448 @@
+package dev.durable.internal.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.durable.internal.model.ActivitySpec;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.RetryPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the three events a long history is made of (WorkflowTaskCompleted, ActivityTaskScheduled,
+ * ActivityTaskCompleted) straight from the parser's tokens, without Jackson's data binding, when
+ * they are in the form the store writes them: every field present once, each with the token
+ * type the writer produces. Anything else (another event type, a missing, extra or repeated
+ * field, another token type, a timestamp or duration in another form, malformed JSON) makes
+ * {@link #read} return null, and the caller decodes the bytes with the full reader, which
+ * accepts exactly what it did before. So this changes how fast a stored event is read, never
+ * what it reads to: both build the records through their canonical constructors from the same
+ * values (lists as {@link ArrayList}s, JSON payloads copied token by token as the payload
+ * reader copies them).
+ */
+final class CanonicalEventReader {
+  /** The factory the payload reader copies "json" values with, so the copied bytes are the same. */
+  private static final JsonFactory COPY = new JsonFactory();
+
+  private CanonicalEventReader() {}
+
+  /** Returns the event {@code bytes} hold, or null when they are not in the canonical form of a common event. */
+  static HistoryEvent read(JsonFactory factory, byte[] bytes) {
+    try (JsonParser p = factory.createParser(bytes)) {
+      HistoryEvent e = event(p);
+      return e != null && p.nextToken() == null ? e : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the full reader decodes it, or reports what is wrong with it
+    }
+  }
+
+  /**
+   * Reads {@code values[from, to)} into {@code out[from, to)}, with one parser for as many events
+   * in a row as are in canonical form (a parser per event costs more than reading a common event);
+   * leaves null where an event is not, for the caller to decode with the full reader.
+   */
+  static void readRun(JsonFactory factory, List<byte[]> values, int from, int to, HistoryEvent[] out) {
+    int[] starts = new int[to - from + 1];
+    int size = 0;
+    for (int i = from; i < to; i++) {
+      starts[i - from] = size;
+      size += values.get(i).length + 1;
+    }
+    starts[to - from] = size;
+    byte[] joined = new byte[size];
+    for (int i = from; i < to; i++) {
+      byte[] v = values.get(i);
+      System.arraycopy(v, 0, joined, starts[i - from], v.length);
+      joined[starts[i - from] + v.length] = ' '; // root-level values are separated by white space
+    }
+    JsonParser p = null;
+    int parserStart = 0;
+    try {
+      for (int i = from; i < to; i++) {
+        int start = starts[i - from];
+        int end = start + values.get(i).length;
+        HistoryEvent e = null;
+        try {
+          if (p == null) {
+            p = factory.createParser(joined, start, size - start);
+            parserStart = start;
+          }
+          e = event(p);
+          // The event must end exactly where its stored bytes do: nothing of it is left over, nothing of the next read.
+          if (e != null && parserStart + p.currentLocation().getByteOffset() != end) {
+            e = null;
+          }
+        } catch (IOException | RuntimeException ex) {
+          e = null;
+        }
+        if (e == null && p != null) {
+          close(p);
+          p = null; // the next event starts a new parser at its own first byte
+        }
+        out[i] = e;
+      }
+    } finally {
+      if (p != null) {
+        close(p);
+      }
+    }
+  }
+
+  private static void close(JsonParser p) {
+    try {
+      p.close();
+    } catch (IOException e) {
+      // a byte-array parser has nothing to release that can fail
+    }
+  }
+
+  private static HistoryEvent event(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "eventId") || p.nextToken() != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      return null;
+    }
+    long eventId = p.getLongValue();
+    if (!field(p, "timestamp")) {
+      return null;
+    }
+    Instant timestamp = instant(p);
+    if (timestamp == null || !field(p, "eventType") || p.nextToken() != JsonToken.VALUE_STRING) {
+      return null;
+    }
+    String type = p.getText();
+    if (!field(p, "attributes") || p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    EventAttributes attributes = switch (type) {
+      case "WorkflowTaskCompleted" -> workflowTaskCompleted(p);
+      case "ActivityTaskScheduled" -> activityTaskScheduled(p);
+      case "ActivityTaskCompleted" -> activityTaskCompleted(p);
+      default -> null;
+    };
+    if (attributes == null || p.nextToken() != JsonToken.END_OBJECT) {
+      return null;
+    }
+    return new HistoryEvent(eventId, timestamp, attributes);
+  }
+
+  private static EventAttributes workflowTaskCompleted(JsonParser p) throws IOException {
+    long lastSeen = 0;
+    Instant time = null;
+    String identity = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "lastSeenEventId" -> {
+          seen = once(seen, 1);
+          if (!longValue(p)) {
+            return null;
+          }
+          lastSeen = p.getLongValue();
+        }
+        case "workflowTime" -> {
+          seen = once(seen, 2);
+          if ((time = instant(p)) == null) {
+            return null;
+          }
+        }
+        case "identity" -> {
+          seen = once(seen, 4);
+          identity = string(p);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 7 ? new EventAttributes.WorkflowTaskCompleted(lastSeen, time, identity) : null;
+  }
+
+  private static EventAttributes activityTaskScheduled(JsonParser p) throws IOException {
+    int seq = 0;
+    String activityType = null;
+    String taskQueue = null;
+    List<Payload> input = null;
+    ActivitySpec spec = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "seq" -> {
+          seen = once(seen, 1);
+          if (!intValue(p)) {
+            return null;
+          }
+          seq = p.getIntValue();
+        }
+        case "activityType" -> {
+          seen = once(seen, 2);
+          activityType = string(p);
+        }
+        case "taskQueue" -> {
+          seen = once(seen, 4);
+          taskQueue = string(p);
+        }
+        case "input" -> {
+          seen = once(seen, 8);
+          if ((input = payloads(p)) == null) {
+            return null;
+          }
+        }
+        case "spec" -> {
+          seen = once(seen, 16);
+          if ((spec = spec(p)) == null) {
+            return null;
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 31 ? new EventAttributes.ActivityTaskScheduled(seq, activityType, taskQueue, input, spec) : null;
+  }
+
+  private static EventAttributes activityTaskCompleted(JsonParser p) throws IOException {
+    int seq = 0;
+    long scheduledEventId = 0;
+    int attempt = 0;
+    Payload result = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "seq" -> {
+          seen = once(seen, 1);
+          if (!intValue(p)) {
+            return null;
+          }
+          seq = p.getIntValue();
+        }
+        case "scheduledEventId" -> {
+          seen = once(seen, 2);
+          if (!longValue(p)) {
+            return null;
+          }
+          scheduledEventId = p.getLongValue();
+        }
+        case "attempt" -> {
+          seen = once(seen, 4);
+          if (!intValue(p)) {
+            return null;
+          }
+          attempt = p.getIntValue();
+        }
+        case "result" -> {
+          seen = once(seen, 8);
+          JsonToken v = p.nextToken();
+          if (v != JsonToken.VALUE_NULL && (result = payload(p, v)) == null) {
+            return null;
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 15 ? new EventAttributes.ActivityTaskCompleted(seq, scheduledEventId, attempt, result) : null;
+  }
+
+  private static ActivitySpec spec(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    Duration scheduleToClose = null;
+    Duration startToClose = null;
+    Duration scheduleToStart = null;
+    Duration heartbeat = null;
+    RetryPolicy retry = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "scheduleToCloseTimeout" -> {
+          seen = once(seen, 1);
+          scheduleToClose = duration(p);
+        }
+        case "startToCloseTimeout" -> {
+          seen = once(seen, 2);
+          startToClose = duration(p);
+        }
+        case "scheduleToStartTimeout" -> {
+          seen = once(seen, 4);
+          scheduleToStart = duration(p);
+        }
+        case "heartbeatTimeout" -> {
+          seen = once(seen, 8);
+          heartbeat = duration(p);
+        }
+        case "retryPolicy" -> {
+          seen = once(seen, 16);
+          if ((retry = retryPolicy(p)) == null) {
+            return null;
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 31 ? new ActivitySpec(scheduleToClose, startToClose, scheduleToStart, heartbeat, retry) : null;
+  }
+
+  private static RetryPolicy retryPolicy(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    Duration initial = null;
+    double coefficient = 0;
+    Duration maximum = null;
+    int attempts = 0;
+    List<String> doNotRetry = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "initialInterval" -> {
+          seen = once(seen, 1);
+          initial = duration(p);
+        }
+        case "backoffCoefficient" -> {
+          seen = once(seen, 2);
+          if (p.nextToken() != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw NotCanonical.INSTANCE;
+          }
+          coefficient = p.getDoubleValue();
+        }
+        case "maximumInterval" -> {
+          seen = once(seen, 4);
+          maximum = duration(p);
+        }
+        case "maximumAttempts" -> {
+          seen = once(seen, 8);
+          if (!intValue(p)) {
+            return null;
+          }
+          attempts = p.getIntValue();
+        }
+        case "doNotRetry" -> {
+          seen = once(seen, 16);
+          if (p.nextToken() != JsonToken.START_ARRAY) {
+            return null;
+          }
+          doNotRetry = new ArrayList<>();
+          for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+            if (v != JsonToken.VALUE_STRING) {
+              return null;
+            }
+            doNotRetry.add(p.getText());
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 31 ? new RetryPolicy(initial, coefficient, maximum, attempts, doNotRetry) : null;
+  }
+
+  private static List<Payload> payloads(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_ARRAY) {
+      return null;
+    }
+    List<Payload> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      Payload v = payload(p, t);
+      if (v == null) {
+        return null;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** A payload in the form {@code {"json": <value>}}; its bytes are the value as the payload reader copies it. */
+  private static Payload payload(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_OBJECT || !field(p, "json")) {
+      return null;
+    }
+    JsonToken v = p.nextToken();
+    byte[] json;
+    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      // What copying the token writes: the number in decimal.
+      json = Long.toString(p.getLongValue()).getBytes(StandardCharsets.US_ASCII);
+    } else {
+      ByteArrayBuilder out = new ByteArrayBuilder(64);
+      try (JsonGenerator gen = COPY.createGenerator(out)) {
+        gen.copyCurrentStructure(p);
+      }
+      json = out.toByteArray();
+    }
+    return p.nextToken() == JsonToken.END_OBJECT ? new Payload(Payload.JSON, json) : null;
+  }
+
+  /** Moves to the next token, which must be the field {@code name}. */
+  private static boolean field(JsonParser p, String name) throws IOException {
+    return p.nextToken() == JsonToken.FIELD_NAME && name.equals(p.currentName());
+  }
+
+  private static boolean intValue(JsonParser p) throws IOException {
+    return p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+  }
+
+  private static boolean longValue(JsonParser p) throws IOException {
+    return p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+  }
+
+  /** A string or null; anything else is not the canonical form. */
+  private static String string(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw NotCanonical.INSTANCE;
+  }
+
+  /** A non-null instant in the form the store writes; null otherwise. */
+  private static Instant instant(JsonParser p) throws IOException {
+    return p.nextToken() == JsonToken.VALUE_STRING ? InstantReader.parse(p.getText()) : null;
+  }
+
+  /** A duration in the form the store writes, or null; anything else is not the canonical form. */
+  private static Duration duration(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    Duration d = t == JsonToken.VALUE_STRING ? DurationReader.parse(p.getText()) : null;
+    if (d == null) {
+      throw NotCanonical.INSTANCE;
+    }
+    return d;
+  }
+
+  /** Marks {@code bit} of {@code seen}; a field seen twice is not the canonical form. */
+  private static int once(int seen, int bit) {
+    if ((seen & bit) != 0) {
+      throw NotCanonical.INSTANCE;
+    }
+    return seen | bit;
+  }
+
+  /** Thrown (without a stack trace) where returning null would be awkward; {@link #read} returns null for it. */
+  private static final class NotCanonical extends RuntimeException {
+    static final NotCanonical INSTANCE = new NotCanonical();
+
+    private NotCanonical() {
+      super("not in the canonical stored form", null, false, false);
+    }
+  }
+}

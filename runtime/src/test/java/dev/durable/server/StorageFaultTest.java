@@ -9,6 +9,7 @@ import dev.durable.activity.ActivityOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
+import dev.durable.internal.store.Store;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.SignalMethod;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,8 @@ class StorageFaultTest {
           return "noted " + notes;
         case "activity":
           return stamp.stamp("form");
+        case "twice":
+          return stamp.stamp("a") + ", " + stamp.stamp("b");
         default:
           Workflow.sleep(Duration.ofMinutes(1));
           return "slept";
@@ -176,6 +180,25 @@ class StorageFaultTest {
     assertEquals("stamped form", resultAfterRetries("stamp"));
     assertEquals(2, stamp.executions.get(), "at least once: the first execution's result was never recorded");
     assertEquals(1, env.eventTypes("stamp").stream().filter("ActivityTaskCompleted"::equals).count());
+  }
+
+  @Test
+  void workflowTaskHandedToTheActivityThreadWhoseCommandsCannotBeWrittenRunsAgainOnceTheDiskIsBack() {
+    // The first activity's result makes the next workflow task ready, which the activity thread
+    // takes and runs itself; that task's write (scheduling the second activity) fails.
+    Predicate<Store.Transition> scheduling = FaultyStore.appending("twice", "ActivityTaskScheduled");
+    AtomicInteger schedulings = new AtomicInteger();
+    store.failWrites(t -> scheduling.test(t) && schedulings.incrementAndGet() >= 2);
+    start("twice", "twice");
+    awaitInjected(1);
+
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled",
+        "ActivityTaskCompleted"), env.eventTypes("twice"));
+    assertEquals(1, stamp.executions.get());
+
+    store.heal();
+    assertEquals("stamped a, stamped b", resultAfterRetries("twice"));
+    assertEquals(2, stamp.executions.get(), "the recorded first result is not produced again");
   }
 
   @Test

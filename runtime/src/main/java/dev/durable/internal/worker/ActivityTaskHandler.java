@@ -10,11 +10,10 @@ import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** Runs one activity attempt and reports its outcome. */
 public final class ActivityTaskHandler {
@@ -74,29 +73,35 @@ public final class ActivityTaskHandler {
       ctx.exit();
     }
     // Outside the try above: if the server cannot take the result, the activity did not fail.
-    if (!takeWorkflowTask) {
-      call(task, "report the result of", () -> service.completeActivityTask(task.token(), payload));
+    return call(task, "report the result of", () -> {
+      if (takeWorkflowTask) {
+        return service.completeActivityTaskAndTakeWorkflowTask(task.token(), payload, taskQueue);
+      }
+      service.completeActivityTask(task.token(), payload);
       return Optional.empty();
-    }
-    List<WorkflowTask> next = new ArrayList<>(1);
-    call(task, "report the result of",
-        () -> service.completeActivityTaskAndTakeWorkflowTask(task.token(), payload, taskQueue).ifPresent(next::add));
-    return next.stream().findFirst();
+    });
   }
 
   private void report(ActivityTask task, FailureInfo failure) {
     LOG.log(System.Logger.Level.DEBUG, "activity {0} attempt {1} of ''{2}'' failed: {3}", task.activityType(),
         task.token().attempt(), task.workflowId(), failure.summary());
-    call(task, "report the failure of", () -> service.failActivityTask(task.token(), failure));
+    call(task, "report the failure of", () -> {
+      service.failActivityTask(task.token(), failure);
+      return Optional.empty();
+    });
   }
 
-  /** Tells the server; a server that is gone dispatches the attempt again after its timeout or restart. */
-  private static void call(ActivityTask task, String what, Runnable call) {
+  /**
+   * Tells the server and returns what it hands over; a server that is gone dispatches the attempt
+   * again after its timeout or restart, and nothing is handed over.
+   */
+  private static Optional<WorkflowTask> call(ActivityTask task, String what, Supplier<Optional<WorkflowTask>> call) {
     try {
-      call.run();
+      return call.get();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "could not " + what + " activity " + task.activityType() + " attempt "
           + task.token().attempt() + " of workflow '" + task.workflowId() + "': " + e.getMessage());
+      return Optional.empty();
     }
   }
 

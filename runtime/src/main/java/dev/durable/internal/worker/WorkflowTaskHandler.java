@@ -88,9 +88,8 @@ public final class WorkflowTaskHandler {
         if (events.isEmpty() || events.get(0).eventId() != 1) {
           events = fullHistory(t.runId(), t.lastEventId());
         }
-        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
+        run = newRun(reg, t);
         run.setLocalActivities(localActivities);
-        run.setThreadMaker(threads);
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -136,6 +135,14 @@ public final class WorkflowTaskHandler {
     return next;
   }
 
+  /** A new run of the task's workflow, its threads from this worker's pool. */
+  private WorkflowRun newRun(Registration reg, WorkflowTask t) {
+    WorkflowRun run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(),
+        violationListener);
+    run.setThreadMaker(threads);
+    return run;
+  }
+
   private void answerQuery(WorkflowTask t) {
     var q = t.query();
     withCurrentState(t, run -> service.respondQuery(new WorkflowService.QueryResult(q.queryId(),
@@ -167,8 +174,7 @@ public final class WorkflowTaskHandler {
           throw new IllegalStateException("DURABLE-204 workflow type '" + t.workflowType()
               + "' is not registered on the worker for task queue '" + taskQueue + "'");
         }
-        run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(), violationListener);
-        run.setThreadMaker(threads);
+        run = newRun(reg, t);
         run.lock.lock();
         temporary = true;
         run.replayCompleted(service.readHistory(t.runId(), 1));

@@ -373,19 +373,24 @@ public final class RocksStore implements Store {
       batch.put(open, run, EMPTY);
     }
     RunSummary now = RunSummary.of(s);
-    RunSummary before;
-    if (t.newRun()) {
-      before = null;
-    } else if (batchSummaries.containsKey(s.runId)) {
-      before = batchSummaries.get(s.runId);
-    } else {
-      before = indexed.get(s.runId);
-      if (before == null) {
-        before = VisibilityIndex.stored(db, summaries, s.runId);
-      }
-    }
-    VisibilityIndex.update(visibility, summaries, batch, now, before);
+    VisibilityIndex.update(visibility, summaries, batch, now, indexedBefore(t, batchSummaries));
     batchSummaries.put(s.runId, now);
+  }
+
+  /**
+   * What the listing indexes hold for the transition's run before it: nothing for a new run, else
+   * what an earlier transition of this batch gives it, what the last write left, or what is stored.
+   */
+  private RunSummary indexedBefore(Transition t, Map<String, RunSummary> batchSummaries) throws RocksDBException {
+    String runId = t.state().runId;
+    if (t.newRun()) {
+      return null;
+    }
+    if (batchSummaries.containsKey(runId)) {
+      return batchSummaries.get(runId);
+    }
+    RunSummary known = indexed.get(runId);
+    return known != null ? known : VisibilityIndex.stored(db, summaries, runId);
   }
 
   /** Returns how many runs' listing summaries are known without a read (for tests). */

@@ -4,7 +4,6 @@ import dev.durable.internal.sandbox.Rule;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.objectweb.asm.ClassReader;
 
 /**
  * Rewrites the common call sites straight in the class file's bytes, without ASM: calls
@@ -53,9 +52,8 @@ final class DirectRewriter {
   private static final int JSR_W = 0xc9;
 
   private final CallSiteRewriter rewriter;
-  private final ClassReader reader;
+  private final ClassFile reader;
   private final byte[] b;
-  private final char[] buf;
   /** Constants appended to the pool, and their indexes (keyed by tag and value). */
   private final Bytes pool = new Bytes();
   // No keys built by concatenation: this runs for every rewritten class, mostly cold.
@@ -67,12 +65,11 @@ final class DirectRewriter {
   private final Map<String, Integer> added = new HashMap<>();
   private int nextIndex;
 
-  private DirectRewriter(CallSiteRewriter rewriter, ClassReader reader, byte[] b) {
+  private DirectRewriter(CallSiteRewriter rewriter, ClassFile reader, byte[] b) {
     this.rewriter = rewriter;
     this.reader = reader;
     this.b = b;
-    this.buf = new char[reader.getMaxStringLength()];
-    this.nextIndex = reader.getItemCount();
+    this.nextIndex = reader.itemCount();
   }
 
   /**
@@ -80,11 +77,11 @@ final class DirectRewriter {
    *
    * @param methods per method in class-file order, whether the scan found something to look at
    */
-  static byte[] rewrite(CallSiteRewriter rewriter, ClassReader reader, byte[] bytes, CallSiteScan.Result methods) {
-    if ((reader.getAccess() & ACC_INTERFACE) != 0) {
+  static byte[] rewrite(CallSiteRewriter rewriter, ClassFile reader, CallSiteScan.Result methods) {
+    if ((reader.access() & ACC_INTERFACE) != 0) {
       return UNSUPPORTED; // static methods of interfaces are called through interface method refs
     }
-    return new DirectRewriter(rewriter, reader, bytes).rewrite(methods);
+    return new DirectRewriter(rewriter, reader, reader.b).rewrite(methods);
   }
 
   private byte[] rewrite(CallSiteScan.Result scan) {
@@ -217,7 +214,7 @@ final class DirectRewriter {
    * reference is not to a static method.
    */
   private byte[] bridgeReferences(int p, int line) {
-    int indy = reader.getItem(u2(p + 1));
+    int indy = reader.items[u2(p + 1)];
     int bootstrap = u2(indy);
     if (bootstrapOffsets == null || bootstrap >= bootstrapCount) {
       return UNSUPPORTED;
@@ -227,21 +224,21 @@ final class DirectRewriter {
     int[] newArgs = null;
     for (int k = 0; k < args; k++) {
       int arg = u2(entry + 4 + 2 * k);
-      int handle = reader.getItem(arg);
+      int handle = reader.items[arg];
       if (b[handle - 1] != METHOD_HANDLE) {
         continue;
       }
       int kind = b[handle] & 0xFF;
       int memberRef = u2(handle + 1);
-      int ref = reader.getItem(memberRef);
+      int ref = reader.items[memberRef];
       if (kind != H_INVOKESTATIC && kind != H_INVOKEVIRTUAL && kind != H_INVOKEINTERFACE
           && kind != H_NEWINVOKESPECIAL) {
         continue; // the ASM rewriter looks at these kinds only
       }
-      String owner = reader.readClass(ref, buf);
-      int nameAndType = reader.getItem(u2(ref + 2));
-      String name = reader.readUTF8(nameAndType, buf);
-      String descriptor = reader.readUTF8(nameAndType + 2, buf);
+      String owner = reader.classAt(ref);
+      int nameAndType = reader.items[u2(ref + 2)];
+      String name = reader.utf8At(nameAndType);
+      String descriptor = reader.utf8At(nameAndType + 2);
       CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
       if (d.rule() == null) {
         continue;
@@ -254,7 +251,7 @@ final class DirectRewriter {
       if (bridge == null) {
         String bridgeName = "durable$bridge$" + bridges.size();
         bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
-            new Redirects.Call(reader.getClassName(), bridgeName, descriptor));
+            new Redirects.Call(reader.className(), bridgeName, descriptor));
         bridges.put(key, bridge);
       }
       if (newArgs == null) {
@@ -478,11 +475,11 @@ final class DirectRewriter {
       changes += bridged == null ? 0 : 1;
       return true;
     }
-    int ref = reader.getItem(u2(p + 1));
-    String owner = reader.readClass(ref, buf);
-    int nameAndType = reader.getItem(u2(ref + 2));
-    String name = reader.readUTF8(nameAndType, buf);
-    String descriptor = reader.readUTF8(nameAndType + 2, buf);
+    int ref = reader.items[u2(p + 1)];
+    String owner = reader.classAt(ref);
+    int nameAndType = reader.items[u2(ref + 2)];
+    String name = reader.utf8At(nameAndType);
+    String descriptor = reader.utf8At(nameAndType + 2);
     if (op == PUTSTATIC) {
       Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
       if (rule != null) {
@@ -916,10 +913,18 @@ final class DirectRewriter {
 
   /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
   private static byte[] encode(String value) {
+    byte[] utf8 = modifiedUtf8(value);
+    byte[] out = new byte[utf8.length + 3];
+    out[0] = UTF8;
+    out[1] = (byte) (utf8.length >>> 8);
+    out[2] = (byte) utf8.length;
+    System.arraycopy(utf8, 0, out, 3, utf8.length);
+    return out;
+  }
+
+  /** A string in the class file's modified UTF-8. */
+  static byte[] modifiedUtf8(String value) {
     Bytes bytes = new Bytes(value.length() + 8);
-    bytes.write(UTF8);
-    bytes.write(0);
-    bytes.write(0);
     for (int k = 0; k < value.length(); k++) {
       char c = value.charAt(k);
       if (c >= 0x0001 && c <= 0x007F) {
@@ -933,24 +938,11 @@ final class DirectRewriter {
         bytes.write(0x80 | (c & 0x3F));
       }
     }
-    byte[] out = bytes.toByteArray();
-    int length = out.length - 3;
-    out[1] = (byte) (length >>> 8);
-    out[2] = (byte) length;
-    return out;
+    return bytes.toByteArray();
   }
 
   private boolean isUtf8(int index, String expected) {
-    int offset = reader.getItem(index);
-    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length()) {
-      return false;
-    }
-    for (int k = 0; k < expected.length(); k++) {
-      if (b[offset + 2 + k] != expected.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
+    return reader.isUtf8(index, expected);
   }
 
   private int skipAttributes(int offset) {

@@ -51,10 +51,10 @@ class DirectRewriterTest {
   private static final CallSiteRewriter REWRITER = new CallSiteRewriter(new RuleSet(RulesParser.defaults()), false);
 
   private static byte[] direct(byte[] original) {
-    ClassReader reader = new ClassReader(original);
+    ClassFile cf = new ClassFile(original);
     CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true)
-        .scan(reader, original);
-    return found == null ? null : DirectRewriter.rewrite(REWRITER, reader, original, found);
+        .scan(cf);
+    return found == null ? null : DirectRewriter.rewrite(REWRITER, cf, found);
   }
 
   private static void assertSameAsAsm(Class<?> c) {

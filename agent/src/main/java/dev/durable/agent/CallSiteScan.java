@@ -104,29 +104,81 @@ final class CallSiteScan {
    * What the scan found in one class.
    *
    * @param visit per method in class-file order, whether it may have something to rewrite
+   * @param code per method in class-file order, the offset of the Code attribute of a method to
+   *     visit (0 for the others)
+   * @param clinit the index of the {@code <clinit>} method, -1 if none
+   * @param methods the offset of the class's method count
+   * @param attributes the offset of the class's attribute count, after the methods
    * @param marked per constant pool index, whether it is a method ref or handle with call-site rules
    * @param indyMarked per constant pool index, whether it is an invokedynamic with a marked handle
    *     among its bootstrap arguments; null when there is none
    * @param staticWrites whether static writes are checked: every {@code putstatic} outside {@code <clinit>} of a
    *     visited method is looked at, as the ASM rewriter does
    */
-  record Result(boolean[] visit, boolean[] marked, boolean[] indyMarked, boolean staticWrites) {}
+  record Result(boolean[] visit, int[] code, int clinit, int methods, int attributes, boolean[] marked,
+      boolean[] indyMarked, boolean staticWrites) {}
+
+  private static final int ANY_MARKED = 1;
+  private static final int ANY_HANDLE = 2;
+  private static final int OTHER_STATIC = 4;
 
   /** Returns what may need rewriting in the class, or null when nothing can. */
   Result scan(ClassFile cf) {
+    // Which constant pool entries a rewritten instruction could use. Each loop is a small method
+    // of its own, and this one has none: this code runs cold, and a big method with loops inlined
+    // makes the JIT compiler spend long on it (compiled twice: on-stack replacement, then whole)
+    // while the application's own code waits to be compiled. Owners are compared as bytes, once
+    // per class entry: no string is made for a class that loads.
+    boolean[] marked = new boolean[cf.items.length];
+    int found = markPool(cf, marked);
+    boolean anyMarked = (found & ANY_MARKED) != 0;
+    if (!anyMarked && !staticWrites) {
+      return null;
+    }
+    byte[] b = cf.b;
+    // Skip the class header and interfaces to reach the fields; then the methods.
+    int fields = cf.header + 8 + 2 * readU2(b, cf.header + 6);
+    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(b, fields));
+    if (!anyMarked && !putstatic) {
+      return null;
+    }
+    int methods = skipMembers(b, fields);
+    int attributes = skipMembers(b, methods);
+    boolean[] indyMarked = (found & ANY_HANDLE) != 0 && markHandles(cf, marked)
+        ? markInvokeDynamics(cf, attributes, marked) : null;
+    int count = readU2(b, methods);
+    int[] code = new int[count];
+    int clinit = findCode(cf, methods, code);
+    boolean[] visit = new boolean[count];
+    return toVisit(b, code, clinit, visit, marked, indyMarked, putstatic)
+        ? new Result(visit, code, clinit, methods, attributes, marked, indyMarked, staticWrites) : null;
+  }
+
+  /** Sets {@code visit} for the methods with an instruction to look at (and clears the others' code offset); whether there is one. */
+  private static boolean toVisit(byte[] b, int[] code, int clinit, boolean[] visit, boolean[] marked,
+      boolean[] indyMarked, boolean putstatic) {
+    boolean any = false;
+    for (int m = 0; m < code.length; m++) {
+      if (code[m] != 0 && codeMayNeedRewrite(b, code[m] + 6, marked, indyMarked, putstatic && m != clinit)) {
+        visit[m] = any = true;
+      } else {
+        code[m] = 0;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Marks the method refs to owners with call-site rules; returns {@link #ANY_MARKED} if there is
+   * one, {@link #ANY_HANDLE} if the pool has a method handle, {@link #OTHER_STATIC} if a field ref may
+   * be a checked static field of another class.
+   */
+  private int markPool(ClassFile cf, boolean[] marked) {
     byte[] b = cf.b;
     int[] items = cf.items;
-    int count = items.length;
-    // Which constant pool entries a rewritten instruction could use. The loops stay small, with
-    // the rare work in methods of their own: this code runs cold, and big loop bodies make the JIT
-    // compiler spend long on them while the application's own code waits to be compiled. Owners
-    // are compared as bytes, once per class entry: no string is made for a class that loads.
-    boolean[] marked = new boolean[count];
-    byte[] owners = anyOwner ? null : new byte[count]; // per class entry: 0 not looked at, 1 an owner, 2 not
-    boolean anyMarked = false;
-    boolean handles = false;
-    boolean writableStatics = false;
-    for (int i = 1; i < count; i++) {
+    byte[] owners = anyOwner ? null : new byte[items.length]; // per class entry: 0 not looked at, 1 an owner, 2 not
+    int found = 0;
+    for (int i = 1; i < items.length; i++) {
       int offset = items[i];
       if (offset == 0) {
         continue; // the second slot of a long or double
@@ -134,59 +186,64 @@ final class CallSiteScan {
       int tag = b[offset - 1];
       if (tag == METHODREF || tag == INTERFACE_METHODREF) {
         if (anyOwner || isOwner(cf, owners, readU2(b, offset))) {
-          marked[i] = anyMarked = true;
+          marked[i] = true;
+          found |= ANY_MARKED;
         }
       } else if (tag == METHOD_HANDLE) {
-        handles = true;
-      } else if (tag == FIELDREF && staticWrites && !writableStatics) {
-        writableStatics = otherClassStatic(cf, offset);
+        found |= ANY_HANDLE;
+      } else if (tag == FIELDREF && staticWrites && (found & OTHER_STATIC) == 0 && otherClassStatic(cf, offset)) {
+        found |= OTHER_STATIC;
       }
     }
-    boolean anyHandle = anyMarked && handles && markHandles(cf, marked);
-    if (!anyMarked && !staticWrites) {
-      return null;
-    }
+    return found;
+  }
 
-    // Skip the class header, interfaces and fields to reach the methods; note a static field that is
-    // not final: the class's own code may write it.
-    int offset = cf.header + 6;
-    offset += 2 + 2 * readU2(b, offset);
+  /** Whether a field of the fields at {@code offset} is static and not final: the class's own code may write it. */
+  private static boolean writableStaticField(byte[] b, int offset) {
     int fields = readU2(b, offset);
     offset += 2;
     for (int f = 0; f < fields; f++) {
       int access = readU2(b, offset);
-      writableStatics |= staticWrites && (access & ACC_STATIC) != 0 && (access & ACC_FINAL) == 0;
+      if ((access & ACC_STATIC) != 0 && (access & ACC_FINAL) == 0) {
+        return true;
+      }
       offset = skipAttributes(b, offset + 6);
     }
-    boolean putstatic = staticWrites && writableStatics;
-    if (!anyMarked && !putstatic) {
-      return null;
-    }
-    int methods = readU2(b, offset);
-    offset += 2;
-    int methodsStart = offset;
-    for (int m = 0; m < methods; m++) {
-      offset = skipAttributes(b, offset + 6);
-    }
-    boolean[] indyMarked = anyHandle ? markInvokeDynamics(cf, offset, marked) : null;
+    return false;
+  }
 
-    boolean[] visit = new boolean[methods];
-    boolean anyVisit = false;
-    offset = methodsStart;
-    for (int m = 0; m < methods; m++) {
-      boolean clinit = cf.isUtf8(readU2(b, offset + 2), "<clinit>");
+  /** The offset after the fields or methods whose count is at {@code offset}. */
+  static int skipMembers(byte[] b, int offset) {
+    int members = readU2(b, offset);
+    offset += 2;
+    for (int m = 0; m < members; m++) {
+      offset = skipAttributes(b, offset + 6);
+    }
+    return offset;
+  }
+
+  /**
+   * Sets the offset of each method's Code attribute (0: none) of the methods at {@code offset};
+   * returns the index of {@code <clinit>}, -1 if none.
+   */
+  private static int findCode(ClassFile cf, int offset, int[] code) {
+    byte[] b = cf.b;
+    int clinit = -1;
+    offset += 2;
+    for (int m = 0; m < code.length; m++) {
+      if (cf.isUtf8(readU2(b, offset + 2), "<clinit>")) {
+        clinit = m;
+      }
       int attributes = readU2(b, offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
-        int length = readInt(b, offset + 2);
-        if (cf.isUtf8(readU2(b, offset), "Code")
-            && codeMayNeedRewrite(b, offset + 6, marked, indyMarked, putstatic && !clinit)) {
-          visit[m] = anyVisit = true;
+        if (cf.isUtf8(readU2(b, offset), "Code")) {
+          code[m] = offset;
         }
-        offset += 6 + length;
+        offset += 6 + readInt(b, offset + 2);
       }
     }
-    return anyVisit ? new Result(visit, marked, indyMarked, staticWrites) : null;
+    return clinit;
   }
 
   /** Whether class entry {@code index} names a class with call-site rules; decided once per entry. */

@@ -2,7 +2,6 @@ package dev.durable.agent;
 
 import dev.durable.internal.sandbox.Rule;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -56,13 +55,20 @@ final class DirectRewriter {
   private final byte[] b;
   /** Constants appended to the pool, and their indexes (keyed by tag and value). */
   private final Bytes pool = new Bytes();
-  // No keys built by concatenation: this runs for every rewritten class, mostly cold.
-  private final Map<String, Integer> utf8s = new HashMap<>();
-  private final Map<String, Integer> strings = new HashMap<>();
-  private final Map<String, Integer> classes = new HashMap<>();
-  private final Map<Object, Integer> methodrefs = new java.util.IdentityHashMap<>();
+  // Constants appended, found again by kind and key. A class gets a handful, so a linear search:
+  // no hashing, no keys built by concatenation, no hash map code for the JIT to compile (this runs
+  // for every rewritten class, mostly cold).
+  private static final int K_UTF8 = 0;
+  private static final int K_STRING = 1;
+  private static final int K_CLASS = 2;
+  /** Method refs of calls: the plans' own (or the guards'), told apart by identity. */
+  private static final int K_METHODREF = 3;
   /** Method handles, invokedynamic and bootstrap entries of bridged method references. */
-  private final Map<String, Integer> added = new HashMap<>();
+  private static final int K_ADDED = 4;
+  private Object[] keys = new Object[16];
+  private byte[] kinds = new byte[16];
+  private int[] indexes = new int[16];
+  private int known;
   private int nextIndex;
 
   private DirectRewriter(CallSiteRewriter rewriter, ClassFile reader, byte[] b) {
@@ -85,61 +91,26 @@ final class DirectRewriter {
   }
 
   private byte[] rewrite(CallSiteScan.Result scan) {
-    int offset = reader.header + 6;
-    offset += 2 + 2 * u2(offset);
-    int fields = u2(offset);
-    offset += 2;
-    for (int f = 0; f < fields; f++) {
-      offset = skipAttributes(offset + 6);
-    }
-    int methodsCountOffset = offset;
-    int methodsCount = u2(offset);
-    int classAttributes = offset + 2;
-    for (int m = 0; m < methodsCount; m++) {
-      classAttributes = skipAttributes(classAttributes + 6);
-    }
+    // The scan found the offsets: no walk over the members again. Loops live in methods of their
+    // own (see CallSiteScan.scan).
+    int methodsCountOffset = scan.methods();
+    int methodsCount = u2(methodsCountOffset);
+    int classAttributes = scan.attributes();
     findBootstrapMethods(classAttributes);
-    offset += 2;
     byte[][] newCode = new byte[methodsCount][];
-    int[] codeOffsets = new int[methodsCount];
-    boolean changed = false;
-    for (int m = 0; m < methodsCount; m++) {
-      int methodStart = offset;
-      int attributes = u2(offset + 6);
-      offset += 8;
-      for (int a = 0; a < attributes; a++) {
-        int length = readInt(offset + 2);
-        if (scan.visit()[m] && isUtf8(u2(offset), "Code")) {
-          boolean clinit = isUtf8(u2(methodStart + 2), "<clinit>");
-          byte[] code = rewriteCode(offset, clinit, scan);
-          if (code == UNSUPPORTED) {
-            return UNSUPPORTED;
-          }
-          if (code != null) {
-            newCode[m] = code;
-            codeOffsets[m] = offset;
-            changed = true;
-          }
-        }
-        offset += 6 + length;
-      }
+    int[] codeOffsets = scan.code();
+    int changed = rewriteMethods(scan, newCode);
+    if (changed <= 0) {
+      return changed == 0 ? null : UNSUPPORTED;
     }
-    if (!changed) {
-      return null;
-    }
-    Bytes bridgeMethods = new Bytes(64 * bridges.size() + 16);
-    for (Bridge bridge : bridges.values()) {
-      if (!bridge(bridgeMethods, bridge)) {
-        return UNSUPPORTED;
-      }
-    }
-    if (nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
+    Bytes bridgeMethods = bridgeMethods();
+    if (bridgeMethods == null || nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
       return UNSUPPORTED;
     }
     // The class: the old pool and the appended constants, then everything up to the first changed
     // Code attribute, the new attribute, and so on; the bridges after the last method; the
-    // bootstrap methods with those of the bridged method references appended.
-    Bytes out = new Bytes(b.length + pool.size() + bridgeMethods.size() + newBootstrap.size() + 64 * methodsCount);
+    // bootstrap methods with those of the bridged method references appended. Its size is known.
+    Bytes out = new Bytes(b.length + pool.size() + codeGrowth + bridgeMethods.size() + newBootstrap.size());
     out.write(b, 0, 8);
     out.write(nextIndex >>> 8);
     out.write(nextIndex);
@@ -147,14 +118,7 @@ final class DirectRewriter {
     pool.writeTo(out);
     out.write(b, reader.header, methodsCountOffset - reader.header);
     putShort(out, methodsCount + bridges.size());
-    int copied = methodsCountOffset + 2;
-    for (int m = 0; m < methodsCount; m++) {
-      if (newCode[m] != null) {
-        out.write(b, copied, codeOffsets[m] - copied);
-        out.write(newCode[m], 0, newCode[m].length);
-        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
-      }
-    }
+    int copied = writeMethods(out, methodsCountOffset + 2, newCode, codeOffsets);
     out.write(b, copied, classAttributes - copied);
     bridgeMethods.writeTo(out);
     if (newBootstrapCount > 0) {
@@ -173,6 +137,52 @@ final class DirectRewriter {
       out.write(b, classAttributes, b.length - classAttributes);
     }
     return out.toByteArray();
+  }
+
+  /** Rewrites the code of the methods the scan found; returns how many changed, -1 when only ASM can. */
+  private int rewriteMethods(CallSiteScan.Result scan, byte[][] newCode) {
+    int[] code = scan.code();
+    int changed = 0;
+    for (int m = 0; m < code.length; m++) {
+      if (code[m] != 0) {
+        byte[] rewritten = rewriteCode(code[m], m == scan.clinit(), scan);
+        if (rewritten == UNSUPPORTED) {
+          return -1;
+        }
+        if (rewritten != null) {
+          newCode[m] = rewritten;
+          codeGrowth += rewritten.length - 6 - readInt(code[m] + 2);
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** How many bytes the rewritten Code attributes add. */
+  private int codeGrowth;
+
+  /** The bridge methods, null when one cannot be made here. */
+  private Bytes bridgeMethods() {
+    Bytes out = new Bytes(64 * bridges.size() + 16);
+    for (Bridge bridge : bridges.values()) {
+      if (!bridge(out, bridge)) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** Copies the methods from {@code copied} on with their new Code attributes; returns where copying stopped. */
+  private int writeMethods(Bytes out, int copied, byte[][] newCode, int[] codeOffsets) {
+    for (int m = 0; m < newCode.length; m++) {
+      if (newCode[m] != null) {
+        out.write(b, copied, codeOffsets[m] - copied);
+        out.write(newCode[m], 0, newCode[m].length);
+        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
+      }
+    }
+    return copied;
   }
 
   // Method references to rewritten members: like the ASM rewriter, a private static bridge method
@@ -270,10 +280,11 @@ final class DirectRewriter {
     for (int arg : newArgs) {
       key.append(',').append(arg);
     }
-    Integer newIndex = added.get(key.toString());
-    if (newIndex == null) {
+    String bootstrapKey = key.toString();
+    int newIndex = find(K_ADDED, bootstrapKey);
+    if (newIndex < 0) {
       newIndex = bootstrapCount + newBootstrapCount++;
-      added.put(key.toString(), newIndex);
+      remember(K_ADDED, bootstrapKey, newIndex);
       newBootstrap.write(b, entry, 4);
       for (int arg : newArgs) {
         putShort(newBootstrap, arg);
@@ -836,28 +847,50 @@ final class DirectRewriter {
   }
 
   private int string(String value) {
-    Integer index = strings.get(value);
-    if (index == null) {
+    int index = find(K_STRING, value);
+    if (index < 0) {
       index = constant(null, STRING, utf8(value), -1);
-      strings.put(value, index);
+      remember(K_STRING, value, index);
     }
     return index;
   }
 
-  /** The method ref of a call; calls are the plans' own (or the guards'), so they are told apart by identity. */
+  /** The method ref of a call. */
   private int methodref(Redirects.Call call) {
-    Integer index = methodrefs.get(call);
-    if (index == null) {
-      Integer type = classes.get(call.owner());
-      if (type == null) {
+    int index = find(K_METHODREF, call);
+    if (index < 0) {
+      int type = find(K_CLASS, call.owner());
+      if (type < 0) {
         type = constant(null, CLASS, utf8(call.owner()), -1);
-        classes.put(call.owner(), type);
+        remember(K_CLASS, call.owner(), type);
       }
       int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name()), utf8(call.descriptor()));
       index = constant(null, METHODREF, type, nameAndType);
-      methodrefs.put(call, index);
+      remember(K_METHODREF, call, index);
     }
     return index;
+  }
+
+  /** The index remembered for a constant of this kind and key, -1 if none. */
+  private int find(int kind, Object key) {
+    for (int i = 0; i < known; i++) {
+      Object k = keys[i];
+      if (kinds[i] == kind && (k == key || (kind != K_METHODREF && k.equals(key)))) {
+        return indexes[i];
+      }
+    }
+    return -1;
+  }
+
+  private void remember(int kind, Object key, int index) {
+    if (known == keys.length) {
+      keys = Arrays.copyOf(keys, known * 2);
+      kinds = Arrays.copyOf(kinds, known * 2);
+      indexes = Arrays.copyOf(indexes, known * 2);
+    }
+    keys[known] = key;
+    kinds[known] = (byte) kind;
+    indexes[known++] = index;
   }
 
   /**
@@ -865,8 +898,8 @@ final class DirectRewriter {
    * appends a method handle of kind invokestatic to {@code first}.
    */
   private int constant(String key, int tag, int first, int second) {
-    Integer existing = key == null ? null : added.get(key);
-    if (existing != null) {
+    int existing = key == null ? -1 : find(K_ADDED, key);
+    if (existing >= 0) {
       return existing;
     }
     if (tag == METHOD_HANDLE_TAG_AND_KIND) {
@@ -882,14 +915,14 @@ final class DirectRewriter {
     }
     int index = nextIndex++;
     if (key != null) {
-      added.put(key, index);
+      remember(K_ADDED, key, index);
     }
     return index;
   }
 
   private int utf8(String value) {
-    Integer index = utf8s.get(value);
-    if (index != null) {
+    int index = find(K_UTF8, value);
+    if (index >= 0) {
       return index;
     }
     byte[] encoded = ENCODED.get(value);
@@ -901,7 +934,7 @@ final class DirectRewriter {
     }
     pool.write(encoded);
     index = nextIndex++;
-    utf8s.put(value, index);
+    remember(K_UTF8, value, index);
     return index;
   }
 

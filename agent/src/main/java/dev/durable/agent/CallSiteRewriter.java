@@ -57,8 +57,11 @@ final class CallSiteRewriter implements ClassFileTransformer {
     if (className == null || loader == null || redefined != null) {
       return null;
     }
+    if (CallSiteScan.isJdk(className)) {
+      return null;
+    }
     String dotted = className.replace('/', '.');
-    if (isJdk(dotted) || rules.isPassthrough(dotted)) {
+    if (rules.isPassthroughClass(dotted)) {
       return null;
     }
     try {

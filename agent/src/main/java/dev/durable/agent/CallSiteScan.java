@@ -37,7 +37,7 @@ final class CallSiteScan {
   private static final int IINC = 0x84;
 
   /** Length in bytes of each instruction of fixed length; 0: variable (switches, wide) or not an opcode. */
-  private static final byte[] LENGTH = new byte[256];
+  static final byte[] LENGTH = new byte[256];
 
   static {
     fill(0x00, 0x0f, 1); // nop, constants

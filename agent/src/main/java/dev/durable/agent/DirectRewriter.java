@@ -49,6 +49,7 @@ final class DirectRewriter {
   private static final int INVOKEDYNAMIC = 0xba;
   private static final int GOTO_W = 0xc8;
   private static final int JSR_W = 0xc9;
+  private static final byte[] LENGTH = CallSiteScan.LENGTH;
 
   private final CallSiteRewriter rewriter;
   private final ClassFile reader;
@@ -436,6 +437,7 @@ final class DirectRewriter {
     before = null;
     replace = null;
     after = null;
+    touched = null;
     extraStack = 0;
     changes = 0;
     boolean[] marked = scan.marked();
@@ -450,8 +452,8 @@ final class DirectRewriter {
           return UNSUPPORTED;
         }
       }
-      int length = CallSiteScan.length(b, p, start);
-      if (length <= 0) {
+      int length = LENGTH[op];
+      if (length <= 0 && (length = CallSiteScan.length(b, p, start)) <= 0) {
         return UNSUPPORTED;
       }
       p += length;
@@ -467,6 +469,8 @@ final class DirectRewriter {
   private byte[][] before;
   private byte[][] replace;
   private byte[][] after;
+  /** Whether one of the three is set at the old pc. */
+  private boolean[] touched;
   private int extraStack;
   private int changes;
 
@@ -476,7 +480,9 @@ final class DirectRewriter {
       before = new byte[codeLength][];
       replace = new byte[codeLength][];
       after = new byte[codeLength][];
+      touched = new boolean[codeLength];
     }
+    touched[pc] = true;
     if (op == INVOKEDYNAMIC) {
       byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
       if (bridged == UNSUPPORTED) {
@@ -547,15 +553,19 @@ final class DirectRewriter {
     int[] newOp = new int[codeLength];
     Arrays.fill(newPos, -1);
     int shift = 0;
+    boolean[] touched = this.touched;
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
-      int length = CallSiteScan.length(b, p, start);
-      newPos[pc] = pc + shift;
       int op = b[p] & 0xFF;
-      if (before[pc] != null || replace[pc] != null || after[pc] != null || op == TABLESWITCH || op == LOOKUPSWITCH) {
+      int length = LENGTH[op];
+      newPos[pc] = pc + shift;
+      if (length <= 0 || touched[pc]) { // a switch (its padding may change), or a rewritten site
+        length = CallSiteScan.length(b, p, start);
         shift = layOut(pc, op, length, shift);
+        newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
+      } else {
+        newOp[pc] = newPos[pc];
       }
-      newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
       pc += length;
     }
     int newLength = codeLength + shift;
@@ -570,10 +580,12 @@ final class DirectRewriter {
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
       int op = b[p] & 0xFF;
-      int length = CallSiteScan.length(b, p, start);
+      int length = LENGTH[op];
+      if (length <= 0) {
+        length = CallSiteScan.length(b, p, start);
+      }
       boolean jump = (op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7 || op == GOTO_W || op == JSR_W;
-      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || before[pc] != null || replace[pc] != null
-          || after[pc] != null) {
+      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || touched[pc]) {
         code.write(b, copyFrom, p - copyFrom);
         if (!emit(code, p, pc, op, length, newPos, newOp)) {
           return UNSUPPORTED;

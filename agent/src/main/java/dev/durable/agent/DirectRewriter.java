@@ -871,12 +871,14 @@ final class DirectRewriter {
   private int methodref(Redirects.Call call) {
     int index = find(K_METHODREF, call);
     if (index < 0) {
+      byte[][] constants = call.constants();
       int type = find(K_CLASS, call.owner());
       if (type < 0) {
-        type = constant(null, CLASS, utf8(call.owner()), -1);
+        type = constant(null, CLASS, utf8(call.owner(), constants[0]), -1);
         remember(K_CLASS, call.owner(), type);
       }
-      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name()), utf8(call.descriptor()));
+      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name(), constants[1]),
+          utf8(call.descriptor(), constants[2]));
       index = constant(null, METHODREF, type, nameAndType);
       remember(K_METHODREF, call, index);
     }
@@ -944,6 +946,17 @@ final class DirectRewriter {
         ENCODED.put(value, encoded);
       }
     }
+    return append(value, encoded);
+  }
+
+  /** {@link #utf8(String)} of a value encoded beforehand ({@link #encode}). */
+  private int utf8(String value, byte[] encoded) {
+    int index = find(K_UTF8, value);
+    return index >= 0 ? index : append(value, encoded);
+  }
+
+  private int append(String value, byte[] encoded) {
+    int index;
     pool.write(encoded);
     index = nextIndex++;
     remember(K_UTF8, value, index);
@@ -957,7 +970,7 @@ final class DirectRewriter {
   private static final Map<String, byte[]> ENCODED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
-  private static byte[] encode(String value) {
+  static byte[] encode(String value) {
     byte[] utf8 = modifiedUtf8(value);
     byte[] out = new byte[utf8.length + 3];
     out[0] = UTF8;

@@ -30,16 +30,69 @@ final class Redirects {
     }
   }
 
-  /** A static method to call. */
-  record Call(String owner, String name, String descriptor) {
+  /**
+   * A static method to call. What the byte-level rewriter needs of it (its stack change, its names
+   * as class file constants) is computed once: every class rewritten with this call needs the same.
+   */
+  static final class Call {
+    private final String owner;
+    private final String name;
+    private final String descriptor;
+    private final int stackChange;
+    private byte[][] constants;
+
+    Call(String owner, String name, String descriptor) {
+      this.owner = owner;
+      this.name = name;
+      this.descriptor = descriptor;
+      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+      this.stackChange = (sizes & 3) - ((sizes >> 2) - 1);
+    }
+
+    String owner() {
+      return owner;
+    }
+
+    String name() {
+      return name;
+    }
+
+    String descriptor() {
+      return descriptor;
+    }
+
     void emit(MethodVisitor mv) {
       mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
     }
 
     /** How many operand stack slots this call adds (negative: removes): its result minus its arguments. */
     int stackChange() {
-      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
-      return (sizes & 3) - ((sizes >> 2) - 1);
+      return stackChange;
+    }
+
+    /** The owner, name and descriptor as CONSTANT_Utf8 entries (tag, length, modified UTF-8). */
+    byte[][] constants() {
+      byte[][] c = constants;
+      if (c == null) {
+        c = new byte[][] {DirectRewriter.encode(owner), DirectRewriter.encode(name), DirectRewriter.encode(descriptor)};
+        constants = c; // racy but benign: the same content
+      }
+      return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Call c && owner.equals(c.owner) && name.equals(c.name) && descriptor.equals(c.descriptor);
+    }
+
+    @Override
+    public int hashCode() {
+      return (owner.hashCode() * 31 + name.hashCode()) * 31 + descriptor.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Call[owner=" + owner + ", name=" + name + ", descriptor=" + descriptor + "]";
     }
   }
 

@@ -185,7 +185,7 @@ final class CallSiteScan {
       }
       int tag = b[offset - 1];
       if (tag == METHODREF || tag == INTERFACE_METHODREF) {
-        if (anyOwner || isOwner(cf, owners, readU2(b, offset))) {
+        if (anyOwner || isOwner(cf, owners, ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF))) {
           marked[i] = true;
           found |= ANY_MARKED;
         }
@@ -231,13 +231,13 @@ final class CallSiteScan {
     int clinit = -1;
     offset += 2;
     for (int m = 0; m < code.length; m++) {
-      if (cf.isUtf8(readU2(b, offset + 2), "<clinit>")) {
+      if (cf.isUtf8(readU2(b, offset + 2), ClassFile.CLINIT)) {
         clinit = m;
       }
       int attributes = readU2(b, offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
-        if (cf.isUtf8(readU2(b, offset), "Code")) {
+        if (cf.isUtf8(readU2(b, offset), ClassFile.CODE)) {
           code[m] = offset;
         }
         offset += 6 + readInt(b, offset + 2);
@@ -343,7 +343,7 @@ final class CallSiteScan {
     int attributes = readU2(b, classAttributes);
     int offset = classAttributes + 2;
     for (int a = 0; a < attributes && bootstrapMarked == null; a++) {
-      if (cf.isUtf8(readU2(b, offset), "BootstrapMethods")) {
+      if (cf.isUtf8(readU2(b, offset), ClassFile.BOOTSTRAP_METHODS)) {
         int count = readU2(b, offset + 6);
         bootstrapMarked = new boolean[count];
         int p = offset + 8;

@@ -58,7 +58,7 @@ final class ClassFile {
         if (b[offset] != UTF8) {
           throw new IllegalArgumentException("unknown constant pool tag " + b[offset] + " at entry " + i);
         }
-        size = 3 + u2(offset + 1);
+        size = 3 + (((b[offset + 1] & 0xFF) << 8) | (b[offset + 2] & 0xFF));
       } else if (size < 0) {
         size = -size; // long or double: two slots
         i++;
@@ -152,14 +152,28 @@ final class ClassFile {
     return new String(chars, 0, n);
   }
 
-  /** Whether UTF-8 entry {@code index} holds exactly {@code expected} (ASCII). */
-  boolean isUtf8(int index, String expected) {
+  // Names the scan and the rewriter look for, as bytes: comparing them costs no String calls,
+  // which matters in the interpreter, where the agent's first classes are handled.
+  static final byte[] CODE = ascii("Code");
+  static final byte[] CLINIT = ascii("<clinit>");
+  static final byte[] BOOTSTRAP_METHODS = ascii("BootstrapMethods");
+  static final byte[] LINE_NUMBER_TABLE = ascii("LineNumberTable");
+  static final byte[] LOCAL_VARIABLE_TABLE = ascii("LocalVariableTable");
+  static final byte[] LOCAL_VARIABLE_TYPE_TABLE = ascii("LocalVariableTypeTable");
+  static final byte[] STACK_MAP_TABLE = ascii("StackMapTable");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** Whether UTF-8 entry {@code index} holds exactly {@code expected} (one of the names above). */
+  boolean isUtf8(int index, byte[] expected) {
     int offset = index < items.length ? items[index] : 0;
-    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length()) {
+    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length) {
       return false;
     }
-    for (int k = 0; k < expected.length(); k++) {
-      if (b[offset + 2 + k] != expected.charAt(k)) {
+    for (int k = 0; k < expected.length; k++) {
+      if (b[offset + 2 + k] != expected[k]) {
         return false;
       }
     }

@@ -118,7 +118,7 @@ final class DirectRewriter {
     out.write(b, 10, reader.header - 10);
     pool.writeTo(out);
     out.write(b, reader.header, methodsCountOffset - reader.header);
-    putShort(out, methodsCount + bridges.size());
+    out.writeShort(methodsCount + bridges.size());
     int copied = writeMethods(out, methodsCountOffset + 2, newCode, codeOffsets);
     out.write(b, copied, classAttributes - copied);
     bridgeMethods.writeTo(out);
@@ -127,8 +127,8 @@ final class DirectRewriter {
       out.write(b, classAttributes, bootstrapAttribute - classAttributes);
       int length = readInt(bootstrapAttribute + 2) + newBootstrap.size();
       out.write(b, bootstrapAttribute, 2);
-      putInt(out, length);
-      putShort(out, bootstrapCount + newBootstrapCount);
+      out.writeInt(length);
+      out.writeShort(bootstrapCount + newBootstrapCount);
       int entries = bootstrapAttribute + 8;
       int entriesEnd = bootstrapAttribute + 6 + readInt(bootstrapAttribute + 2);
       out.write(b, entries, entriesEnd - entries);
@@ -204,7 +204,7 @@ final class DirectRewriter {
     int attributes = u2(classAttributes);
     int p = classAttributes + 2;
     for (int a = 0; a < attributes; a++) {
-      if (isUtf8(u2(p), "BootstrapMethods")) {
+      if (isUtf8(u2(p), ClassFile.BOOTSTRAP_METHODS)) {
         bootstrapAttribute = p;
         bootstrapCount = u2(p + 6);
         bootstrapOffsets = new int[bootstrapCount];
@@ -262,7 +262,7 @@ final class DirectRewriter {
       if (bridge == null) {
         String bridgeName = "durable$bridge$" + bridges.size();
         bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
-            new Redirects.Call(reader.className(), bridgeName, descriptor));
+            new Redirects.Call(reader.className(), bridgeName, descriptor, false));
         bridges.put(key, bridge);
       }
       if (newArgs == null) {
@@ -288,7 +288,7 @@ final class DirectRewriter {
       remember(K_ADDED, bootstrapKey, newIndex);
       newBootstrap.write(b, entry, 4);
       for (int arg : newArgs) {
-        putShort(newBootstrap, arg);
+        newBootstrap.writeShort(arg);
       }
     }
     int newIndy = constant("I" + newIndex + "," + u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
@@ -337,7 +337,7 @@ final class DirectRewriter {
     if (rule.kind() == Rule.Kind.FORBID) {
       code.write(guard(rule, bridge.owner().replace('/', '.') + "." + bridge.member(), "callSite"));
       code.write(INVOKESTATIC);
-      putShort(code, bridge.memberRef());
+      code.writeShort(bridge.memberRef());
       extra = 2;
     } else {
       Redirects.Plan plan = bridge.plan();
@@ -353,7 +353,7 @@ final class DirectRewriter {
         height += plan.target().stackChange();
       } else {
         code.write(INVOKESTATIC);
-        putShort(code, bridge.memberRef());
+        code.writeShort(bridge.memberRef());
         height += (sizes & 3) - argumentSlots;
       }
       peak = Math.max(peak, height);
@@ -372,28 +372,28 @@ final class DirectRewriter {
       case 'L', '[' -> 0xb0;
       default -> 0xac;
     });
-    putShort(out, 0x100A); // private static synthetic
-    putShort(out, utf8(bridge.name()));
-    putShort(out, utf8(desc));
-    putShort(out, 1);
-    putShort(out, utf8("Code"));
+    out.writeShort(0x100A); // private static synthetic
+    out.writeShort(utf8(bridge.name()));
+    out.writeShort(utf8(desc));
+    out.writeShort(1);
+    out.writeShort(utf8("Code"));
     boolean line = bridge.line() > 0;
-    putInt(out, 12 + code.size() + (line ? 12 : 0));
-    putShort(out, Math.max(argumentSlots + extra, sizes & 3));
-    putShort(out, argumentSlots);
-    putInt(out, code.size());
+    out.writeInt(12 + code.size() + (line ? 12 : 0));
+    out.writeShort(Math.max(argumentSlots + extra, sizes & 3));
+    out.writeShort(argumentSlots);
+    out.writeInt(code.size());
     code.writeTo(out);
-    putShort(out, 0); // no exception handlers
+    out.writeShort(0); // no exception handlers
     if (line) {
       // Without it a violation's top frame would be "durable$bridge$N(File.java)", with no line to look at.
-      putShort(out, 1);
-      putShort(out, utf8("LineNumberTable"));
-      putInt(out, 6);
-      putShort(out, 1);
-      putShort(out, 0);
-      putShort(out, bridge.line());
+      out.writeShort(1);
+      out.writeShort(utf8("LineNumberTable"));
+      out.writeInt(6);
+      out.writeShort(1);
+      out.writeShort(0);
+      out.writeShort(bridge.line());
     } else {
-      putShort(out, 0);
+      out.writeShort(0);
     }
     return true;
   }
@@ -408,7 +408,7 @@ final class DirectRewriter {
     int bestPc = -1;
     int line = 0;
     for (int a = 0; a < attributes; a++) {
-      if (isUtf8(u2(p), "LineNumberTable")) {
+      if (isUtf8(u2(p), ClassFile.LINE_NUMBER_TABLE)) {
         int count = u2(p + 6);
         for (int k = 0; k < count; k++) {
           int from = u2(p + 8 + 4 * k);
@@ -624,26 +624,26 @@ final class DirectRewriter {
         code.write(0);
       }
       int q = p + 4 - (pc & 3);
-      putInt(code, moved(newPos, pc, readInt(q), newOp));
+      code.writeInt(moved(newPos, pc, readInt(q), newOp));
       if (op == TABLESWITCH) {
         int low = readInt(q + 4);
         int high = readInt(q + 8);
-        putInt(code, low);
-        putInt(code, high);
+        code.writeInt(low);
+        code.writeInt(high);
         for (int k = 0; k < high - low + 1; k++) {
-          putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
+          code.writeInt(moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
         }
       } else {
         int pairs = readInt(q + 4);
-        putInt(code, pairs);
+        code.writeInt(pairs);
         for (int k = 0; k < pairs; k++) {
-          putInt(code, readInt(q + 8 + 8 * k));
-          putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
+          code.writeInt(readInt(q + 8 + 8 * k));
+          code.writeInt(moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
         }
       }
     } else if (op == GOTO_W || op == JSR_W) {
       code.write(op);
-      putInt(code, moved(newPos, pc, readInt(p + 1), newOp));
+      code.writeInt(moved(newPos, pc, readInt(p + 1), newOp));
     } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
       int offset = moved(newPos, pc, (short) u2(p + 1), newOp);
       if (offset != (short) offset) {
@@ -664,55 +664,55 @@ final class DirectRewriter {
     int newLength = code.size();
     Bytes out = new Bytes(newLength + 64);
     out.write(b, attribute, 2); // attribute name
-    putInt(out, 0); // length, set at the end
-    putShort(out, maxStack);
+    out.writeInt(0); // length, set at the end
+    out.writeShort(maxStack);
     out.write(b, attribute + 8, 2); // max locals
-    putInt(out, newLength);
+    out.writeInt(newLength);
     code.writeTo(out);
     int p = start + codeLength;
     int handlers = u2(p);
-    putShort(out, handlers);
+    out.writeShort(handlers);
     p += 2;
     for (int h = 0; h < handlers; h++, p += 8) {
-      putShort(out, at(newPos, u2(p)));
-      putShort(out, at(newPos, u2(p + 2)));
-      putShort(out, at(newPos, u2(p + 4)));
+      out.writeShort(at(newPos, u2(p)));
+      out.writeShort(at(newPos, u2(p + 2)));
+      out.writeShort(at(newPos, u2(p + 4)));
       out.write(b, p + 6, 2);
     }
     int attributes = u2(p);
-    putShort(out, attributes);
+    out.writeShort(attributes);
     p += 2;
     for (int a = 0; a < attributes; a++) {
       int length = readInt(p + 2);
       int body = p + 6;
       int name = u2(p);
       out.write(b, p, 2);
-      if (isUtf8(name, "LineNumberTable")) {
-        putInt(out, length);
+      if (isUtf8(name, ClassFile.LINE_NUMBER_TABLE)) {
+        out.writeInt(length);
         int count = u2(body);
-        putShort(out, count);
+        out.writeShort(count);
         for (int k = 0; k < count; k++) {
-          putShort(out, at(newPos, u2(body + 2 + 4 * k)));
+          out.writeShort(at(newPos, u2(body + 2 + 4 * k)));
           out.write(b, body + 4 + 4 * k, 2);
         }
-      } else if (isUtf8(name, "LocalVariableTable") || isUtf8(name, "LocalVariableTypeTable")) {
-        putInt(out, length);
+      } else if (isUtf8(name, ClassFile.LOCAL_VARIABLE_TABLE) || isUtf8(name, ClassFile.LOCAL_VARIABLE_TYPE_TABLE)) {
+        out.writeInt(length);
         int count = u2(body);
-        putShort(out, count);
+        out.writeShort(count);
         for (int k = 0; k < count; k++) {
           int entry = body + 2 + 10 * k;
           int from = u2(entry);
           int newFrom = at(newPos, from);
-          putShort(out, newFrom);
-          putShort(out, at(newPos, from + u2(entry + 2)) - newFrom);
+          out.writeShort(newFrom);
+          out.writeShort(at(newPos, from + u2(entry + 2)) - newFrom);
           out.write(b, entry + 4, 6);
         }
-      } else if (isUtf8(name, "StackMapTable")) {
+      } else if (isUtf8(name, ClassFile.STACK_MAP_TABLE)) {
         byte[] frames = frames(body, newPos);
         if (frames == null) {
           return UNSUPPORTED;
         }
-        putInt(out, frames.length);
+        out.writeInt(frames.length);
         out.write(frames, 0, frames.length);
       } else {
         return UNSUPPORTED; // type annotations or another attribute with offsets we do not know
@@ -745,7 +745,7 @@ final class DirectRewriter {
   private byte[] frames(int body, int[] newPos) {
     Bytes out = new Bytes();
     int count = u2(body);
-    putShort(out, count);
+    out.writeShort(count);
     int p = body + 2;
     int oldOffset = -1;
     int newOffset = -1;
@@ -773,28 +773,28 @@ final class DirectRewriter {
           out.write(newDelta);
         } else {
           out.write(251);
-          putShort(out, newDelta);
+          out.writeShort(newDelta);
         }
       } else if (type < 128 || type == 247) {
         if (newDelta < 64) {
           out.write(64 + newDelta);
         } else {
           out.write(247);
-          putShort(out, newDelta);
+          out.writeShort(newDelta);
         }
         p = copyType(out, p, newPos);
       } else if (type < 251) {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
       } else if (type < 255) {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
         for (int k = 0; k < type - 251; k++) {
           p = copyType(out, p, newPos);
         }
       } else {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
         int locals = u2(p);
         out.write(b, p, 2);
         p += 2;
@@ -821,7 +821,7 @@ final class DirectRewriter {
       return p + 3;
     }
     if (tag == 8) {
-      putShort(out, at(newPos, u2(p + 1)));
+      out.writeShort(at(newPos, u2(p + 1)));
       return p + 3;
     }
     return p + 1;
@@ -834,7 +834,7 @@ final class DirectRewriter {
     ldc(out, string(member));
     int guard = methodref(check.equals("callSite") ? CALL_SITE_GUARD : STATIC_WRITE_GUARD);
     out.write(INVOKESTATIC);
-    putShort(out, guard);
+    out.writeShort(guard);
     return out.toByteArray();
   }
 
@@ -854,7 +854,7 @@ final class DirectRewriter {
       out.write(index);
     } else {
       out.write(LDC_W);
-      putShort(out, index);
+      out.writeShort(index);
     }
   }
 
@@ -874,11 +874,11 @@ final class DirectRewriter {
       byte[][] constants = call.constants();
       int type = find(K_CLASS, call.owner());
       if (type < 0) {
-        type = constant(null, CLASS, utf8(call.owner(), constants[0]), -1);
+        type = constant(null, CLASS, utf8(call.owner(), constants, 0), -1);
         remember(K_CLASS, call.owner(), type);
       }
-      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name(), constants[1]),
-          utf8(call.descriptor(), constants[2]));
+      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name(), constants, 1),
+          utf8(call.descriptor(), constants, 2));
       index = constant(null, METHODREF, type, nameAndType);
       remember(K_METHODREF, call, index);
     }
@@ -919,12 +919,12 @@ final class DirectRewriter {
     if (tag == METHOD_HANDLE_TAG_AND_KIND) {
       pool.write(METHOD_HANDLE);
       pool.write(H_INVOKESTATIC);
-      putShort(pool, first);
+      pool.writeShort(first);
     } else {
       pool.write(tag);
-      putShort(pool, first);
+      pool.writeShort(first);
       if (second >= 0) {
-        putShort(pool, second);
+        pool.writeShort(second);
       }
     }
     int index = nextIndex++;
@@ -949,10 +949,13 @@ final class DirectRewriter {
     return append(value, encoded);
   }
 
-  /** {@link #utf8(String)} of a value encoded beforehand ({@link #encode}). */
-  private int utf8(String value, byte[] encoded) {
+  /** {@link #utf8(String)} of a value encoded beforehand ({@link #encode}), if {@code constants} is not null. */
+  private int utf8(String value, byte[][] constants, int which) {
+    if (constants == null) {
+      return utf8(value);
+    }
     int index = find(K_UTF8, value);
-    return index >= 0 ? index : append(value, encoded);
+    return index >= 0 ? index : append(value, constants[which]);
   }
 
   private int append(String value, byte[] encoded) {
@@ -999,7 +1002,7 @@ final class DirectRewriter {
     return bytes.toByteArray();
   }
 
-  private boolean isUtf8(int index, String expected) {
+  private boolean isUtf8(int index, byte[] expected) {
     return reader.isUtf8(index, expected);
   }
 
@@ -1027,17 +1030,6 @@ final class DirectRewriter {
     }
   }
 
-  private static void putShort(Bytes out, int value) {
-    out.write(value >>> 8);
-    out.write(value);
-  }
-
-  private static void putInt(Bytes out, int value) {
-    out.write(value >>> 24);
-    out.write(value >>> 16);
-    out.write(value >>> 8);
-    out.write(value);
-  }
 
   /** A growing byte array (not synchronized, unlike ByteArrayOutputStream: this code runs cold). */
   private static final class Bytes {
@@ -1061,6 +1053,27 @@ final class DirectRewriter {
 
     void write(byte[] bytes) {
       write(bytes, 0, bytes.length);
+    }
+
+    /** A u2, in one call (the interpreter, where the first classes are rewritten, pays for each). */
+    void writeShort(int value) {
+      if (size + 2 > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + 2));
+      }
+      data[size] = (byte) (value >>> 8);
+      data[size + 1] = (byte) value;
+      size += 2;
+    }
+
+    void writeInt(int value) {
+      if (size + 4 > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + 4));
+      }
+      data[size] = (byte) (value >>> 24);
+      data[size + 1] = (byte) (value >>> 16);
+      data[size + 2] = (byte) (value >>> 8);
+      data[size + 3] = (byte) value;
+      size += 4;
     }
 
     void write(byte[] bytes, int offset, int length) {

@@ -39,9 +39,20 @@ final class Redirects {
     private final String name;
     private final String descriptor;
     private final int stackChange;
+    private final boolean shared;
     private byte[][] constants;
 
+    /** A call of the rules (or of the guards): made once, used in many classes. */
     Call(String owner, String name, String descriptor) {
+      this(owner, name, descriptor, true);
+    }
+
+    /**
+     * @param shared whether the call is used in many classes (its constants are then kept), not
+     *     only in the one being rewritten (a bridge)
+     */
+    Call(String owner, String name, String descriptor, boolean shared) {
+      this.shared = shared;
       this.owner = owner;
       this.name = name;
       this.descriptor = descriptor;
@@ -70,8 +81,14 @@ final class Redirects {
       return stackChange;
     }
 
-    /** The owner, name and descriptor as CONSTANT_Utf8 entries (tag, length, modified UTF-8). */
+    /**
+     * The owner, name and descriptor as CONSTANT_Utf8 entries (tag, length, modified UTF-8);
+     * null for a call that is not shared.
+     */
     byte[][] constants() {
+      if (!shared) {
+        return null;
+      }
       byte[][] c = constants;
       if (c == null) {
         c = new byte[][] {DirectRewriter.encode(owner), DirectRewriter.encode(name), DirectRewriter.encode(descriptor)};

@@ -135,7 +135,7 @@ class DirectRewriterTest {
       int attributes = cf.u2(p);
       p += 2;
       for (int a = 0; a < attributes; a++) {
-        if (cf.isUtf8(cf.u2(p), "LineNumberTable")) {
+        if (cf.isUtf8(cf.u2(p), ClassFile.LINE_NUMBER_TABLE)) {
           for (int k = 0; k < cf.u2(p + 6); k++) {
             int entry = p + 8 + 4 * k;
             int pc = cf.u2(entry);

@@ -64,8 +64,12 @@ final class DirectRewriter {
   private static final int K_CLASS = 2;
   /** Method refs of calls: the plans' own (or the guards'), told apart by identity. */
   private static final int K_METHODREF = 3;
-  /** Method handles, invokedynamic and bootstrap entries of bridged method references. */
+  /** Bootstrap entries of bridged method references, by their arguments. */
   private static final int K_ADDED = 4;
+  /** Method handles to bridges, by bridge (identity). */
+  private static final int K_HANDLE = 5;
+  /** Invokedynamic entries of bridged method references, by bootstrap index and name-and-type. */
+  private static final int K_INDY = 6;
   private Object[] keys = new Object[16];
   private byte[] kinds = new byte[16];
   private int[] indexes = new int[16];
@@ -272,7 +276,7 @@ final class DirectRewriter {
         }
       }
       int bridgeRef = methodref(bridge.self());
-      newArgs[k] = constant("H" + bridge.name(), METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
+      newArgs[k] = constant(bridge, METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
     }
     if (newArgs == null) {
       return null;
@@ -291,7 +295,8 @@ final class DirectRewriter {
         newBootstrap.writeShort(arg);
       }
     }
-    int newIndy = constant("I" + newIndex + "," + u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
+    // Keyed by bootstrap method and name-and-type, packed into a number: no string to build.
+    int newIndy = constant((long) newIndex << 16 | u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
     return new byte[] {(byte) INVOKEDYNAMIC, (byte) (newIndy >>> 8), (byte) newIndy, 0, 0};
   }
 
@@ -889,7 +894,7 @@ final class DirectRewriter {
   private int find(int kind, Object key) {
     for (int i = 0; i < known; i++) {
       Object k = keys[i];
-      if (kinds[i] == kind && (k == key || (kind != K_METHODREF && k.equals(key)))) {
+      if (kinds[i] == kind && (k == key || (kind != K_METHODREF && kind != K_HANDLE && k.equals(key)))) {
         return indexes[i];
       }
     }
@@ -909,10 +914,12 @@ final class DirectRewriter {
 
   /**
    * Appends a constant of two (second negative: one) u2 fields; {@link #METHOD_HANDLE_TAG_AND_KIND}
-   * appends a method handle of kind invokestatic to {@code first}.
+   * appends a method handle of kind invokestatic to {@code first}. A {@code key} (a bridge for its
+   * method handle, a packed number for an invokedynamic) finds the constant again; null: none.
    */
-  private int constant(String key, int tag, int first, int second) {
-    int existing = key == null ? -1 : find(K_ADDED, key);
+  private int constant(Object key, int tag, int first, int second) {
+    int kind = key instanceof Bridge ? K_HANDLE : K_INDY;
+    int existing = key == null ? -1 : find(kind, key);
     if (existing >= 0) {
       return existing;
     }
@@ -929,7 +936,7 @@ final class DirectRewriter {
     }
     int index = nextIndex++;
     if (key != null) {
-      remember(K_ADDED, key, index);
+      remember(kind, key, index);
     }
     return index;
   }
@@ -949,13 +956,13 @@ final class DirectRewriter {
     return append(value, encoded);
   }
 
-  /** {@link #utf8(String)} of a value encoded beforehand ({@link #encode}), if {@code constants} is not null. */
+  /**
+   * {@link #utf8(String)} of a value encoded beforehand ({@link #encode}); if {@code constants} is
+   * null (a name of this class only), encoded here and not kept.
+   */
   private int utf8(String value, byte[][] constants, int which) {
-    if (constants == null) {
-      return utf8(value);
-    }
     int index = find(K_UTF8, value);
-    return index >= 0 ? index : append(value, constants[which]);
+    return index >= 0 ? index : append(value, constants == null ? encode(value) : constants[which]);
   }
 
   private int append(String value, byte[] encoded) {

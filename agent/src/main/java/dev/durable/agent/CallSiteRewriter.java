@@ -57,8 +57,11 @@ final class CallSiteRewriter implements ClassFileTransformer {
     if (className == null || loader == null || redefined != null) {
       return null;
     }
+    if (CallSiteScan.isJdk(className)) {
+      return null;
+    }
     String dotted = className.replace('/', '.');
-    if (isJdk(dotted) || rules.isPassthrough(dotted)) {
+    if (rules.isPassthroughClass(dotted)) {
       return null;
     }
     try {
@@ -92,15 +95,20 @@ final class CallSiteRewriter implements ClassFileTransformer {
    * @param direct whether to try the {@link DirectRewriter} first (tests compare both ways)
    */
   byte[] rewrite(byte[] bytes, boolean direct) {
-    ClassReader reader = new ClassReader(bytes);
-    CallSiteScan.Result found = scan.scan(reader, bytes);
+    if (!ClassFile.asmReads(bytes)) {
+      return rewriteWithAsm(bytes, null); // ASM refuses it, as before
+    }
+    // The common path reads the bytes without ASM; ASM is loaded and used only for what the
+    // direct rewriter hands back.
+    ClassFile cf = new ClassFile(bytes);
+    CallSiteScan.Result found = scan.scan(cf);
     if (found == null) {
       return null;
     }
     if (direct) {
       byte[] out;
       try {
-        out = DirectRewriter.rewrite(this, reader, bytes, found);
+        out = DirectRewriter.rewrite(this, cf, found);
       } catch (RuntimeException e) {
         out = DirectRewriter.UNSUPPORTED; // bytes it did not expect (a malformed class): ASM decides
       }
@@ -108,12 +116,22 @@ final class CallSiteRewriter implements ClassFileTransformer {
         return out;
       }
     }
+    return rewriteWithAsm(bytes, found.visit());
+  }
+
+  /**
+   * The ASM rewriter.
+   *
+   * @param visit per method, whether the scan found something in it; null: every method
+   */
+  private byte[] rewriteWithAsm(byte[] bytes, boolean[] visit) {
+    ClassReader reader = new ClassReader(bytes);
     // The writer shares the reader's constant pool, so the methods the scan found nothing in are
     // copied byte for byte. No frames or maxima are computed: no branch is added (computing frames
     // would load classes), and the rewriter adds to each changed method's max stack what it
     // inserted.
     ClassWriter writer = new ClassWriter(reader, 0);
-    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, found.visit());
+    RewritingClassVisitor visitor = new RewritingClassVisitor(writer, this, visit);
     reader.accept(visitor, 0);
     return visitor.changed() ? writer.toByteArray() : null;
   }

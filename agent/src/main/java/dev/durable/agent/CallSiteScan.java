@@ -1,7 +1,6 @@
 package dev.durable.agent;
 
 import java.util.Set;
-import org.objectweb.asm.ClassReader;
 
 /**
  * Decides from a class file's bytes, without ASM visiting anything, which of its methods may
@@ -18,7 +17,6 @@ import org.objectweb.asm.ClassReader;
  * unknown opcode) marks the method, so the full rewriter looks at it as before.
  */
 final class CallSiteScan {
-  private static final int UTF8 = 1;
   private static final int FIELDREF = 9;
   private static final int METHODREF = 10;
   private static final int INTERFACE_METHODREF = 11;
@@ -39,7 +37,7 @@ final class CallSiteScan {
   private static final int IINC = 0x84;
 
   /** Length in bytes of each instruction of fixed length; 0: variable (switches, wide) or not an opcode. */
-  private static final byte[] LENGTH = new byte[256];
+  static final byte[] LENGTH = new byte[256];
 
   static {
     fill(0x00, 0x0f, 1); // nop, constants
@@ -75,7 +73,8 @@ final class CallSiteScan {
     }
   }
 
-  private final Set<String> callOwners;
+  /** The internal names of the classes with call-site rules, as modified UTF-8, by length. */
+  private final byte[][][] ownersByLength;
   private final boolean anyOwner;
   private final boolean staticWrites;
 
@@ -85,7 +84,18 @@ final class CallSiteScan {
    * @param staticWrites whether writes to static fields are checked
    */
   CallSiteScan(Set<String> callOwners, boolean anyOwner, boolean staticWrites) {
-    this.callOwners = callOwners;
+    int longest = 0;
+    for (String owner : callOwners) {
+      longest = Math.max(longest, DirectRewriter.modifiedUtf8(owner).length);
+    }
+    this.ownersByLength = new byte[longest + 1][][];
+    for (String owner : callOwners) {
+      byte[] encoded = DirectRewriter.modifiedUtf8(owner);
+      byte[][] same = ownersByLength[encoded.length];
+      same = same == null ? new byte[1][] : java.util.Arrays.copyOf(same, same.length + 1);
+      same[same.length - 1] = encoded;
+      ownersByLength[encoded.length] = same;
+    }
     this.anyOwner = anyOwner;
     this.staticWrites = staticWrites;
   }
@@ -94,97 +104,228 @@ final class CallSiteScan {
    * What the scan found in one class.
    *
    * @param visit per method in class-file order, whether it may have something to rewrite
+   * @param code per method in class-file order, the offset of the Code attribute of a method to
+   *     visit (0 for the others)
+   * @param clinit the index of the {@code <clinit>} method, -1 if none
+   * @param methods the offset of the class's method count
+   * @param attributes the offset of the class's attribute count, after the methods
    * @param marked per constant pool index, whether it is a method ref or handle with call-site rules
    * @param indyMarked per constant pool index, whether it is an invokedynamic with a marked handle
    *     among its bootstrap arguments; null when there is none
    * @param staticWrites whether static writes are checked: every {@code putstatic} outside {@code <clinit>} of a
    *     visited method is looked at, as the ASM rewriter does
    */
-  record Result(boolean[] visit, boolean[] marked, boolean[] indyMarked, boolean staticWrites) {}
+  record Result(boolean[] visit, int[] code, int clinit, int methods, int attributes, boolean[] marked,
+      boolean[] indyMarked, boolean staticWrites) {}
+
+  private static final int ANY_MARKED = 1;
+  private static final int ANY_HANDLE = 2;
+  private static final int OTHER_STATIC = 4;
 
   /** Returns what may need rewriting in the class, or null when nothing can. */
-  Result scan(ClassReader reader, byte[] b) {
-    int items = reader.getItemCount();
-    // Which constant pool entries a rewritten instruction could use. The loops stay small, with
-    // the rare work in methods of their own: this code runs cold, and big loop bodies make the JIT
-    // compiler spend long on them while the application's own code waits to be compiled.
-    boolean[] marked = new boolean[items];
-    char[] buf = new char[reader.getMaxStringLength()];
-    boolean anyMarked = false;
-    boolean writableStatics = false;
-    for (int i = 1; i < items; i++) {
-      int offset = reader.getItem(i);
+  Result scan(ClassFile cf) {
+    // Which constant pool entries a rewritten instruction could use. Each loop is a small method
+    // of its own, and this one has none: this code runs cold, and a big method with loops inlined
+    // makes the JIT compiler spend long on it (compiled twice: on-stack replacement, then whole)
+    // while the application's own code waits to be compiled. Owners are compared as bytes, once
+    // per class entry: no string is made for a class that loads.
+    boolean[] marked = new boolean[cf.items.length];
+    int found = markPool(cf, marked);
+    boolean anyMarked = (found & ANY_MARKED) != 0;
+    if (!anyMarked && !staticWrites) {
+      return null;
+    }
+    byte[] b = cf.b;
+    // Skip the class header and interfaces to reach the fields; then the methods.
+    int fields = cf.header + 8 + 2 * readU2(b, cf.header + 6);
+    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(b, fields));
+    if (!anyMarked && !putstatic) {
+      return null;
+    }
+    int methods = skipMembers(b, fields);
+    int attributes = skipMembers(b, methods);
+    boolean[] indyMarked = (found & ANY_HANDLE) != 0 && markHandles(cf, marked)
+        ? markInvokeDynamics(cf, attributes, marked) : null;
+    int count = readU2(b, methods);
+    int[] code = new int[count];
+    int clinit = findCode(cf, methods, code);
+    boolean[] visit = new boolean[count];
+    return toVisit(b, code, clinit, visit, marked, indyMarked, putstatic)
+        ? new Result(visit, code, clinit, methods, attributes, marked, indyMarked, staticWrites) : null;
+  }
+
+  /** Sets {@code visit} for the methods with an instruction to look at (and clears the others' code offset); whether there is one. */
+  private static boolean toVisit(byte[] b, int[] code, int clinit, boolean[] visit, boolean[] marked,
+      boolean[] indyMarked, boolean putstatic) {
+    boolean any = false;
+    for (int m = 0; m < code.length; m++) {
+      if (code[m] != 0 && codeMayNeedRewrite(b, code[m] + 6, marked, indyMarked, putstatic && m != clinit)) {
+        visit[m] = any = true;
+      } else {
+        code[m] = 0;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Marks the method refs to owners with call-site rules; returns {@link #ANY_MARKED} if there is
+   * one, {@link #ANY_HANDLE} if the pool has a method handle, {@link #OTHER_STATIC} if a field ref may
+   * be a checked static field of another class.
+   */
+  private int markPool(ClassFile cf, boolean[] marked) {
+    byte[] b = cf.b;
+    int[] items = cf.items;
+    byte[] owners = anyOwner ? null : new byte[items.length]; // per class entry: 0 not looked at, 1 an owner, 2 not
+    int found = 0;
+    for (int i = 1; i < items.length; i++) {
+      int offset = items[i];
       if (offset == 0) {
         continue; // the second slot of a long or double
       }
       int tag = b[offset - 1];
       if (tag == METHODREF || tag == INTERFACE_METHODREF) {
-        if (anyOwner || callOwners.contains(reader.readClass(offset, buf))) {
-          marked[i] = anyMarked = true;
+        if (anyOwner || isOwner(cf, owners, ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF))) {
+          marked[i] = true;
+          found |= ANY_MARKED;
         }
-      } else if (tag == FIELDREF && staticWrites && !writableStatics) {
-        writableStatics = otherClassStatic(reader, offset, buf);
+      } else if (tag == METHOD_HANDLE) {
+        found |= ANY_HANDLE;
+      } else if (tag == FIELDREF && staticWrites && (found & OTHER_STATIC) == 0 && otherClassStatic(cf, offset)) {
+        found |= OTHER_STATIC;
       }
     }
-    boolean anyHandle = anyMarked && markHandles(reader, b, marked);
-    if (!anyMarked && !staticWrites) {
-      return null;
-    }
+    return found;
+  }
 
-    // Skip the class header, interfaces and fields to reach the methods; note a static field that is
-    // not final: the class's own code may write it.
-    int offset = reader.header + 6;
-    offset += 2 + 2 * readU2(b, offset);
+  /** Whether a field of the fields at {@code offset} is static and not final: the class's own code may write it. */
+  private static boolean writableStaticField(byte[] b, int offset) {
     int fields = readU2(b, offset);
     offset += 2;
     for (int f = 0; f < fields; f++) {
       int access = readU2(b, offset);
-      writableStatics |= staticWrites && (access & ACC_STATIC) != 0 && (access & ACC_FINAL) == 0;
+      if ((access & ACC_STATIC) != 0 && (access & ACC_FINAL) == 0) {
+        return true;
+      }
       offset = skipAttributes(b, offset + 6);
     }
-    boolean putstatic = staticWrites && writableStatics;
-    if (!anyMarked && !putstatic) {
-      return null;
-    }
-    int methods = readU2(b, offset);
-    offset += 2;
-    int methodsStart = offset;
-    for (int m = 0; m < methods; m++) {
-      offset = skipAttributes(b, offset + 6);
-    }
-    boolean[] indyMarked = anyHandle ? markInvokeDynamics(reader, b, offset, marked) : null;
+    return false;
+  }
 
-    boolean[] visit = new boolean[methods];
-    boolean anyVisit = false;
-    offset = methodsStart;
-    for (int m = 0; m < methods; m++) {
-      boolean clinit = isUtf8(reader, b, readU2(b, offset + 2), "<clinit>");
+  /** The offset after the fields or methods whose count is at {@code offset}. */
+  static int skipMembers(byte[] b, int offset) {
+    int members = readU2(b, offset);
+    offset += 2;
+    for (int m = 0; m < members; m++) {
+      offset = skipAttributes(b, offset + 6);
+    }
+    return offset;
+  }
+
+  /**
+   * Sets the offset of each method's Code attribute (0: none) of the methods at {@code offset};
+   * returns the index of {@code <clinit>}, -1 if none.
+   */
+  private static int findCode(ClassFile cf, int offset, int[] code) {
+    byte[] b = cf.b;
+    int clinit = -1;
+    offset += 2;
+    for (int m = 0; m < code.length; m++) {
+      if (cf.isUtf8(readU2(b, offset + 2), ClassFile.CLINIT)) {
+        clinit = m;
+      }
       int attributes = readU2(b, offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
-        int length = readInt(b, offset + 2);
-        if (isUtf8(reader, b, readU2(b, offset), "Code")
-            && codeMayNeedRewrite(b, offset + 6, marked, indyMarked, putstatic && !clinit)) {
-          visit[m] = anyVisit = true;
+        if (cf.isUtf8(readU2(b, offset), ClassFile.CODE)) {
+          code[m] = offset;
         }
-        offset += 6 + length;
+        offset += 6 + readInt(b, offset + 2);
       }
     }
-    return anyVisit ? new Result(visit, marked, indyMarked, staticWrites) : null;
+    return clinit;
+  }
+
+  /** Whether class entry {@code index} names a class with call-site rules; decided once per entry. */
+  private boolean isOwner(ClassFile cf, byte[] owners, int index) {
+    int known = owners[index];
+    if (known == 0) {
+      known = matchesOwner(cf.b, cf.items[cf.u2(cf.items[index])]) ? 1 : 2;
+      owners[index] = (byte) known;
+    }
+    return known == 1;
+  }
+
+  /** Whether the UTF-8 entry at {@code offset} is one of the owners' names, byte for byte. */
+  private boolean matchesOwner(byte[] b, int offset) {
+    int length = readU2(b, offset);
+    byte[][] candidates = length < ownersByLength.length ? ownersByLength[length] : null;
+    if (candidates == null) {
+      return false;
+    }
+    int start = offset + 2;
+    for (byte[] candidate : candidates) {
+      int k = length - 1; // names of one package share their start: compare from the end
+      while (k >= 0 && b[start + k] == candidate[k]) {
+        k--;
+      }
+      if (k < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the field ref at {@code offset} may be a static field of another class that we check. */
-  private static boolean otherClassStatic(ClassReader reader, int offset, char[] buf) {
+  private static boolean otherClassStatic(ClassFile cf, int offset) {
     // A static field of another class may be written here; JDK statics that can be written are not ours.
-    String owner = reader.readClass(offset, buf);
-    return !owner.equals(reader.getClassName()) && !isJdk(owner);
+    byte[] b = cf.b;
+    int owner = readU2(b, offset);
+    int self = readU2(b, cf.header + 2);
+    if (owner == self) {
+      return false;
+    }
+    int name = cf.items[readU2(b, cf.items[owner])];
+    return !isJdk(b, name) && !sameUtf8(b, name, cf.items[readU2(b, cf.items[self])]);
+  }
+
+  /** {@link #isJdk(String)} of the UTF-8 entry at {@code offset}. */
+  private static boolean isJdk(byte[] b, int offset) {
+    return startsWith(b, offset, "java/") || startsWith(b, offset, "javax/") || startsWith(b, offset, "jdk/")
+        || startsWith(b, offset, "sun/") || startsWith(b, offset, "com/sun/");
+  }
+
+  private static boolean startsWith(byte[] b, int offset, String prefix) {
+    if (readU2(b, offset) < prefix.length()) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length(); k++) {
+      if (b[offset + 2 + k] != prefix.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameUtf8(byte[] b, int x, int y) {
+    int length = readU2(b, x);
+    if (readU2(b, y) != length) {
+      return false;
+    }
+    for (int k = 2; k < length + 2; k++) {
+      if (b[x + k] != b[y + k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Marks the method handles to marked method refs; returns whether there is one. */
-  private static boolean markHandles(ClassReader reader, byte[] b, boolean[] marked) {
+  private static boolean markHandles(ClassFile cf, boolean[] marked) {
+    byte[] b = cf.b;
     boolean any = false;
     for (int i = 1; i < marked.length; i++) {
-      int offset = reader.getItem(i);
+      int offset = cf.items[i];
       if (offset != 0 && b[offset - 1] == METHOD_HANDLE && marked[readU2(b, offset + 1)]) {
         marked[i] = any = true;
       }
@@ -196,12 +337,13 @@ final class CallSiteScan {
    * Marks the invokedynamic entries whose bootstrap arguments include a marked method handle
    * ({@code Instant::now}); returns the marks by constant pool index.
    */
-  private static boolean[] markInvokeDynamics(ClassReader reader, byte[] b, int classAttributes, boolean[] marked) {
+  private static boolean[] markInvokeDynamics(ClassFile cf, int classAttributes, boolean[] marked) {
+    byte[] b = cf.b;
     boolean[] bootstrapMarked = null;
     int attributes = readU2(b, classAttributes);
     int offset = classAttributes + 2;
     for (int a = 0; a < attributes && bootstrapMarked == null; a++) {
-      if (isUtf8(reader, b, readU2(b, offset), "BootstrapMethods")) {
+      if (cf.isUtf8(readU2(b, offset), ClassFile.BOOTSTRAP_METHODS)) {
         int count = readU2(b, offset + 6);
         bootstrapMarked = new boolean[count];
         int p = offset + 8;
@@ -217,11 +359,11 @@ final class CallSiteScan {
       }
       offset += 6 + readInt(b, offset + 2);
     }
-    int items = reader.getItemCount();
+    int items = cf.items.length;
     boolean[] indy = new boolean[items];
     if (bootstrapMarked != null) {
       for (int i = 1; i < items; i++) {
-        int item = reader.getItem(i);
+        int item = cf.items[i];
         if (item != 0 && b[item - 1] == INVOKE_DYNAMIC) {
           int bootstrap = readU2(b, item);
           indy[i] = bootstrap < bootstrapMarked.length && bootstrapMarked[bootstrap];
@@ -249,9 +391,12 @@ final class CallSiteScan {
       } else if (op == PUTSTATIC && putstatic) {
         return true;
       }
-      int length = length(b, p, start);
+      int length = LENGTH[op];
       if (length <= 0) {
-        return true; // not an opcode we know: let the full rewriter see it
+        length = length(b, p, start); // a switch or wide; 0: not an opcode we know
+        if (length <= 0) {
+          return true; // let the full rewriter see it
+        }
       }
       p += length;
     }
@@ -280,20 +425,6 @@ final class CallSiteScan {
         return LENGTH[op];
       }
     }
-  }
-
-  /** Whether constant pool entry {@code index} is the UTF-8 string {@code expected} (ASCII). */
-  private static boolean isUtf8(ClassReader reader, byte[] b, int index, String expected) {
-    int offset = reader.getItem(index);
-    if (offset == 0 || b[offset - 1] != UTF8 || readU2(b, offset) != expected.length()) {
-      return false;
-    }
-    for (int k = 0; k < expected.length(); k++) {
-      if (b[offset + 2 + k] != expected.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Whether an internal class name is in the JDK (the rewriter leaves JDK classes alone too). */

@@ -2,9 +2,7 @@ package dev.durable.agent;
 
 import dev.durable.internal.sandbox.Rule;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import org.objectweb.asm.ClassReader;
 
 /**
  * Rewrites the common call sites straight in the class file's bytes, without ASM: calls
@@ -51,28 +49,38 @@ final class DirectRewriter {
   private static final int INVOKEDYNAMIC = 0xba;
   private static final int GOTO_W = 0xc8;
   private static final int JSR_W = 0xc9;
+  private static final byte[] LENGTH = CallSiteScan.LENGTH;
 
   private final CallSiteRewriter rewriter;
-  private final ClassReader reader;
+  private final ClassFile reader;
   private final byte[] b;
-  private final char[] buf;
   /** Constants appended to the pool, and their indexes (keyed by tag and value). */
   private final Bytes pool = new Bytes();
-  // No keys built by concatenation: this runs for every rewritten class, mostly cold.
-  private final Map<String, Integer> utf8s = new HashMap<>();
-  private final Map<String, Integer> strings = new HashMap<>();
-  private final Map<String, Integer> classes = new HashMap<>();
-  private final Map<Object, Integer> methodrefs = new java.util.IdentityHashMap<>();
-  /** Method handles, invokedynamic and bootstrap entries of bridged method references. */
-  private final Map<String, Integer> added = new HashMap<>();
+  // Constants appended, found again by kind and key. A class gets a handful, so a linear search:
+  // no hashing, no keys built by concatenation, no hash map code for the JIT to compile (this runs
+  // for every rewritten class, mostly cold).
+  private static final int K_UTF8 = 0;
+  private static final int K_STRING = 1;
+  private static final int K_CLASS = 2;
+  /** Method refs of calls: the plans' own (or the guards'), told apart by identity. */
+  private static final int K_METHODREF = 3;
+  /** Bootstrap entries of bridged method references, by their arguments. */
+  private static final int K_ADDED = 4;
+  /** Method handles to bridges, by bridge (identity). */
+  private static final int K_HANDLE = 5;
+  /** Invokedynamic entries of bridged method references, by bootstrap index and name-and-type. */
+  private static final int K_INDY = 6;
+  private Object[] keys = new Object[16];
+  private byte[] kinds = new byte[16];
+  private int[] indexes = new int[16];
+  private int known;
   private int nextIndex;
 
-  private DirectRewriter(CallSiteRewriter rewriter, ClassReader reader, byte[] b) {
+  private DirectRewriter(CallSiteRewriter rewriter, ClassFile reader, byte[] b) {
     this.rewriter = rewriter;
     this.reader = reader;
     this.b = b;
-    this.buf = new char[reader.getMaxStringLength()];
-    this.nextIndex = reader.getItemCount();
+    this.nextIndex = reader.itemCount();
   }
 
   /**
@@ -80,84 +88,42 @@ final class DirectRewriter {
    *
    * @param methods per method in class-file order, whether the scan found something to look at
    */
-  static byte[] rewrite(CallSiteRewriter rewriter, ClassReader reader, byte[] bytes, CallSiteScan.Result methods) {
-    if ((reader.getAccess() & ACC_INTERFACE) != 0) {
+  static byte[] rewrite(CallSiteRewriter rewriter, ClassFile reader, CallSiteScan.Result methods) {
+    if ((reader.access() & ACC_INTERFACE) != 0) {
       return UNSUPPORTED; // static methods of interfaces are called through interface method refs
     }
-    return new DirectRewriter(rewriter, reader, bytes).rewrite(methods);
+    return new DirectRewriter(rewriter, reader, reader.b).rewrite(methods);
   }
 
   private byte[] rewrite(CallSiteScan.Result scan) {
-    int offset = reader.header + 6;
-    offset += 2 + 2 * u2(offset);
-    int fields = u2(offset);
-    offset += 2;
-    for (int f = 0; f < fields; f++) {
-      offset = skipAttributes(offset + 6);
-    }
-    int methodsCountOffset = offset;
-    int methodsCount = u2(offset);
-    int classAttributes = offset + 2;
-    for (int m = 0; m < methodsCount; m++) {
-      classAttributes = skipAttributes(classAttributes + 6);
-    }
+    // The scan found the offsets: no walk over the members again. Loops live in methods of their
+    // own (see CallSiteScan.scan).
+    int methodsCountOffset = scan.methods();
+    int methodsCount = u2(methodsCountOffset);
+    int classAttributes = scan.attributes();
     findBootstrapMethods(classAttributes);
-    offset += 2;
     byte[][] newCode = new byte[methodsCount][];
-    int[] codeOffsets = new int[methodsCount];
-    boolean changed = false;
-    for (int m = 0; m < methodsCount; m++) {
-      int methodStart = offset;
-      int attributes = u2(offset + 6);
-      offset += 8;
-      for (int a = 0; a < attributes; a++) {
-        int length = readInt(offset + 2);
-        if (scan.visit()[m] && isUtf8(u2(offset), "Code")) {
-          boolean clinit = isUtf8(u2(methodStart + 2), "<clinit>");
-          byte[] code = rewriteCode(offset, clinit, scan);
-          if (code == UNSUPPORTED) {
-            return UNSUPPORTED;
-          }
-          if (code != null) {
-            newCode[m] = code;
-            codeOffsets[m] = offset;
-            changed = true;
-          }
-        }
-        offset += 6 + length;
-      }
+    int[] codeOffsets = scan.code();
+    int changed = rewriteMethods(scan, newCode);
+    if (changed <= 0) {
+      return changed == 0 ? null : UNSUPPORTED;
     }
-    if (!changed) {
-      return null;
-    }
-    Bytes bridgeMethods = new Bytes(64 * bridges.size() + 16);
-    for (Bridge bridge : bridges.values()) {
-      if (!bridge(bridgeMethods, bridge)) {
-        return UNSUPPORTED;
-      }
-    }
-    if (nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
+    Bytes bridgeMethods = bridgeMethods();
+    if (bridgeMethods == null || nextIndex > 0xFFFF || methodsCount + bridges.size() > 0xFFFF) {
       return UNSUPPORTED;
     }
     // The class: the old pool and the appended constants, then everything up to the first changed
     // Code attribute, the new attribute, and so on; the bridges after the last method; the
-    // bootstrap methods with those of the bridged method references appended.
-    Bytes out = new Bytes(b.length + pool.size() + bridgeMethods.size() + newBootstrap.size() + 64 * methodsCount);
+    // bootstrap methods with those of the bridged method references appended. Its size is known.
+    Bytes out = new Bytes(b.length + pool.size() + codeGrowth + bridgeMethods.size() + newBootstrap.size());
     out.write(b, 0, 8);
     out.write(nextIndex >>> 8);
     out.write(nextIndex);
     out.write(b, 10, reader.header - 10);
     pool.writeTo(out);
     out.write(b, reader.header, methodsCountOffset - reader.header);
-    putShort(out, methodsCount + bridges.size());
-    int copied = methodsCountOffset + 2;
-    for (int m = 0; m < methodsCount; m++) {
-      if (newCode[m] != null) {
-        out.write(b, copied, codeOffsets[m] - copied);
-        out.write(newCode[m], 0, newCode[m].length);
-        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
-      }
-    }
+    out.writeShort(methodsCount + bridges.size());
+    int copied = writeMethods(out, methodsCountOffset + 2, newCode, codeOffsets);
     out.write(b, copied, classAttributes - copied);
     bridgeMethods.writeTo(out);
     if (newBootstrapCount > 0) {
@@ -165,8 +131,8 @@ final class DirectRewriter {
       out.write(b, classAttributes, bootstrapAttribute - classAttributes);
       int length = readInt(bootstrapAttribute + 2) + newBootstrap.size();
       out.write(b, bootstrapAttribute, 2);
-      putInt(out, length);
-      putShort(out, bootstrapCount + newBootstrapCount);
+      out.writeInt(length);
+      out.writeShort(bootstrapCount + newBootstrapCount);
       int entries = bootstrapAttribute + 8;
       int entriesEnd = bootstrapAttribute + 6 + readInt(bootstrapAttribute + 2);
       out.write(b, entries, entriesEnd - entries);
@@ -176,6 +142,52 @@ final class DirectRewriter {
       out.write(b, classAttributes, b.length - classAttributes);
     }
     return out.toByteArray();
+  }
+
+  /** Rewrites the code of the methods the scan found; returns how many changed, -1 when only ASM can. */
+  private int rewriteMethods(CallSiteScan.Result scan, byte[][] newCode) {
+    int[] code = scan.code();
+    int changed = 0;
+    for (int m = 0; m < code.length; m++) {
+      if (code[m] != 0) {
+        byte[] rewritten = rewriteCode(code[m], m == scan.clinit(), scan);
+        if (rewritten == UNSUPPORTED) {
+          return -1;
+        }
+        if (rewritten != null) {
+          newCode[m] = rewritten;
+          codeGrowth += rewritten.length - 6 - readInt(code[m] + 2);
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** How many bytes the rewritten Code attributes add. */
+  private int codeGrowth;
+
+  /** The bridge methods, null when one cannot be made here. */
+  private Bytes bridgeMethods() {
+    Bytes out = new Bytes(64 * bridges.size() + 16);
+    for (Bridge bridge : bridges.values()) {
+      if (!bridge(out, bridge)) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** Copies the methods from {@code copied} on with their new Code attributes; returns where copying stopped. */
+  private int writeMethods(Bytes out, int copied, byte[][] newCode, int[] codeOffsets) {
+    for (int m = 0; m < newCode.length; m++) {
+      if (newCode[m] != null) {
+        out.write(b, copied, codeOffsets[m] - copied);
+        out.write(newCode[m], 0, newCode[m].length);
+        copied = codeOffsets[m] + 6 + readInt(codeOffsets[m] + 2);
+      }
+    }
+    return copied;
   }
 
   // Method references to rewritten members: like the ASM rewriter, a private static bridge method
@@ -196,7 +208,7 @@ final class DirectRewriter {
     int attributes = u2(classAttributes);
     int p = classAttributes + 2;
     for (int a = 0; a < attributes; a++) {
-      if (isUtf8(u2(p), "BootstrapMethods")) {
+      if (isUtf8(u2(p), ClassFile.BOOTSTRAP_METHODS)) {
         bootstrapAttribute = p;
         bootstrapCount = u2(p + 6);
         bootstrapOffsets = new int[bootstrapCount];
@@ -217,7 +229,7 @@ final class DirectRewriter {
    * reference is not to a static method.
    */
   private byte[] bridgeReferences(int p, int line) {
-    int indy = reader.getItem(u2(p + 1));
+    int indy = reader.items[u2(p + 1)];
     int bootstrap = u2(indy);
     if (bootstrapOffsets == null || bootstrap >= bootstrapCount) {
       return UNSUPPORTED;
@@ -227,21 +239,21 @@ final class DirectRewriter {
     int[] newArgs = null;
     for (int k = 0; k < args; k++) {
       int arg = u2(entry + 4 + 2 * k);
-      int handle = reader.getItem(arg);
+      int handle = reader.items[arg];
       if (b[handle - 1] != METHOD_HANDLE) {
         continue;
       }
       int kind = b[handle] & 0xFF;
       int memberRef = u2(handle + 1);
-      int ref = reader.getItem(memberRef);
+      int ref = reader.items[memberRef];
       if (kind != H_INVOKESTATIC && kind != H_INVOKEVIRTUAL && kind != H_INVOKEINTERFACE
           && kind != H_NEWINVOKESPECIAL) {
         continue; // the ASM rewriter looks at these kinds only
       }
-      String owner = reader.readClass(ref, buf);
-      int nameAndType = reader.getItem(u2(ref + 2));
-      String name = reader.readUTF8(nameAndType, buf);
-      String descriptor = reader.readUTF8(nameAndType + 2, buf);
+      String owner = reader.classAt(ref);
+      int nameAndType = reader.items[u2(ref + 2)];
+      String name = reader.utf8At(nameAndType);
+      String descriptor = reader.utf8At(nameAndType + 2);
       CallSiteRewriter.Decision d = rewriter.decide(owner, name, descriptor);
       if (d.rule() == null) {
         continue;
@@ -254,7 +266,7 @@ final class DirectRewriter {
       if (bridge == null) {
         String bridgeName = "durable$bridge$" + bridges.size();
         bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
-            new Redirects.Call(reader.getClassName(), bridgeName, descriptor));
+            new Redirects.Call(reader.className(), bridgeName, descriptor, false));
         bridges.put(key, bridge);
       }
       if (newArgs == null) {
@@ -264,7 +276,7 @@ final class DirectRewriter {
         }
       }
       int bridgeRef = methodref(bridge.self());
-      newArgs[k] = constant("H" + bridge.name(), METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
+      newArgs[k] = constant(bridge, METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
     }
     if (newArgs == null) {
       return null;
@@ -273,16 +285,18 @@ final class DirectRewriter {
     for (int arg : newArgs) {
       key.append(',').append(arg);
     }
-    Integer newIndex = added.get(key.toString());
-    if (newIndex == null) {
+    String bootstrapKey = key.toString();
+    int newIndex = find(K_ADDED, bootstrapKey);
+    if (newIndex < 0) {
       newIndex = bootstrapCount + newBootstrapCount++;
-      added.put(key.toString(), newIndex);
+      remember(K_ADDED, bootstrapKey, newIndex);
       newBootstrap.write(b, entry, 4);
       for (int arg : newArgs) {
-        putShort(newBootstrap, arg);
+        newBootstrap.writeShort(arg);
       }
     }
-    int newIndy = constant("I" + newIndex + "," + u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
+    // Keyed by bootstrap method and name-and-type, packed into a number: no string to build.
+    int newIndy = constant((long) newIndex << 16 | u2(indy + 2), INVOKE_DYNAMIC, newIndex, u2(indy + 2));
     return new byte[] {(byte) INVOKEDYNAMIC, (byte) (newIndy >>> 8), (byte) newIndy, 0, 0};
   }
 
@@ -328,7 +342,7 @@ final class DirectRewriter {
     if (rule.kind() == Rule.Kind.FORBID) {
       code.write(guard(rule, bridge.owner().replace('/', '.') + "." + bridge.member(), "callSite"));
       code.write(INVOKESTATIC);
-      putShort(code, bridge.memberRef());
+      code.writeShort(bridge.memberRef());
       extra = 2;
     } else {
       Redirects.Plan plan = bridge.plan();
@@ -344,7 +358,7 @@ final class DirectRewriter {
         height += plan.target().stackChange();
       } else {
         code.write(INVOKESTATIC);
-        putShort(code, bridge.memberRef());
+        code.writeShort(bridge.memberRef());
         height += (sizes & 3) - argumentSlots;
       }
       peak = Math.max(peak, height);
@@ -363,28 +377,28 @@ final class DirectRewriter {
       case 'L', '[' -> 0xb0;
       default -> 0xac;
     });
-    putShort(out, 0x100A); // private static synthetic
-    putShort(out, utf8(bridge.name()));
-    putShort(out, utf8(desc));
-    putShort(out, 1);
-    putShort(out, utf8("Code"));
+    out.writeShort(0x100A); // private static synthetic
+    out.writeShort(utf8(bridge.name()));
+    out.writeShort(utf8(desc));
+    out.writeShort(1);
+    out.writeShort(utf8("Code"));
     boolean line = bridge.line() > 0;
-    putInt(out, 12 + code.size() + (line ? 12 : 0));
-    putShort(out, Math.max(argumentSlots + extra, sizes & 3));
-    putShort(out, argumentSlots);
-    putInt(out, code.size());
+    out.writeInt(12 + code.size() + (line ? 12 : 0));
+    out.writeShort(Math.max(argumentSlots + extra, sizes & 3));
+    out.writeShort(argumentSlots);
+    out.writeInt(code.size());
     code.writeTo(out);
-    putShort(out, 0); // no exception handlers
+    out.writeShort(0); // no exception handlers
     if (line) {
       // Without it a violation's top frame would be "durable$bridge$N(File.java)", with no line to look at.
-      putShort(out, 1);
-      putShort(out, utf8("LineNumberTable"));
-      putInt(out, 6);
-      putShort(out, 1);
-      putShort(out, 0);
-      putShort(out, bridge.line());
+      out.writeShort(1);
+      out.writeShort(utf8("LineNumberTable"));
+      out.writeInt(6);
+      out.writeShort(1);
+      out.writeShort(0);
+      out.writeShort(bridge.line());
     } else {
-      putShort(out, 0);
+      out.writeShort(0);
     }
     return true;
   }
@@ -399,7 +413,7 @@ final class DirectRewriter {
     int bestPc = -1;
     int line = 0;
     for (int a = 0; a < attributes; a++) {
-      if (isUtf8(u2(p), "LineNumberTable")) {
+      if (isUtf8(u2(p), ClassFile.LINE_NUMBER_TABLE)) {
         int count = u2(p + 6);
         for (int k = 0; k < count; k++) {
           int from = u2(p + 8 + 4 * k);
@@ -428,6 +442,7 @@ final class DirectRewriter {
     before = null;
     replace = null;
     after = null;
+    touched = null;
     extraStack = 0;
     changes = 0;
     boolean[] marked = scan.marked();
@@ -442,8 +457,8 @@ final class DirectRewriter {
           return UNSUPPORTED;
         }
       }
-      int length = CallSiteScan.length(b, p, start);
-      if (length <= 0) {
+      int length = LENGTH[op];
+      if (length <= 0 && (length = CallSiteScan.length(b, p, start)) <= 0) {
         return UNSUPPORTED;
       }
       p += length;
@@ -459,6 +474,8 @@ final class DirectRewriter {
   private byte[][] before;
   private byte[][] replace;
   private byte[][] after;
+  /** Whether one of the three is set at the old pc. */
+  private boolean[] touched;
   private int extraStack;
   private int changes;
 
@@ -468,7 +485,9 @@ final class DirectRewriter {
       before = new byte[codeLength][];
       replace = new byte[codeLength][];
       after = new byte[codeLength][];
+      touched = new boolean[codeLength];
     }
+    touched[pc] = true;
     if (op == INVOKEDYNAMIC) {
       byte[] bridged = bridgeReferences(p, lineAt(attribute, pc));
       if (bridged == UNSUPPORTED) {
@@ -478,11 +497,11 @@ final class DirectRewriter {
       changes += bridged == null ? 0 : 1;
       return true;
     }
-    int ref = reader.getItem(u2(p + 1));
-    String owner = reader.readClass(ref, buf);
-    int nameAndType = reader.getItem(u2(ref + 2));
-    String name = reader.readUTF8(nameAndType, buf);
-    String descriptor = reader.readUTF8(nameAndType + 2, buf);
+    int ref = reader.items[u2(p + 1)];
+    String owner = reader.classAt(ref);
+    int nameAndType = reader.items[u2(ref + 2)];
+    String name = reader.utf8At(nameAndType);
+    String descriptor = reader.utf8At(nameAndType + 2);
     if (op == PUTSTATIC) {
       Rule rule = rewriter.staticWriteRule(owner, name, descriptor);
       if (rule != null) {
@@ -539,15 +558,19 @@ final class DirectRewriter {
     int[] newOp = new int[codeLength];
     Arrays.fill(newPos, -1);
     int shift = 0;
+    boolean[] touched = this.touched;
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
-      int length = CallSiteScan.length(b, p, start);
-      newPos[pc] = pc + shift;
       int op = b[p] & 0xFF;
-      if (before[pc] != null || replace[pc] != null || after[pc] != null || op == TABLESWITCH || op == LOOKUPSWITCH) {
+      int length = LENGTH[op];
+      newPos[pc] = pc + shift;
+      if (length <= 0 || touched[pc]) { // a switch (its padding may change), or a rewritten site
+        length = CallSiteScan.length(b, p, start);
         shift = layOut(pc, op, length, shift);
+        newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
+      } else {
+        newOp[pc] = newPos[pc];
       }
-      newOp[pc] = newPos[pc] + (before[pc] == null ? 0 : before[pc].length);
       pc += length;
     }
     int newLength = codeLength + shift;
@@ -562,10 +585,12 @@ final class DirectRewriter {
     for (int pc = 0; pc < codeLength; ) {
       int p = start + pc;
       int op = b[p] & 0xFF;
-      int length = CallSiteScan.length(b, p, start);
+      int length = LENGTH[op];
+      if (length <= 0) {
+        length = CallSiteScan.length(b, p, start);
+      }
       boolean jump = (op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7 || op == GOTO_W || op == JSR_W;
-      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || before[pc] != null || replace[pc] != null
-          || after[pc] != null) {
+      if (jump || op == TABLESWITCH || op == LOOKUPSWITCH || touched[pc]) {
         code.write(b, copyFrom, p - copyFrom);
         if (!emit(code, p, pc, op, length, newPos, newOp)) {
           return UNSUPPORTED;
@@ -604,26 +629,26 @@ final class DirectRewriter {
         code.write(0);
       }
       int q = p + 4 - (pc & 3);
-      putInt(code, moved(newPos, pc, readInt(q), newOp));
+      code.writeInt(moved(newPos, pc, readInt(q), newOp));
       if (op == TABLESWITCH) {
         int low = readInt(q + 4);
         int high = readInt(q + 8);
-        putInt(code, low);
-        putInt(code, high);
+        code.writeInt(low);
+        code.writeInt(high);
         for (int k = 0; k < high - low + 1; k++) {
-          putInt(code, moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
+          code.writeInt(moved(newPos, pc, readInt(q + 12 + 4 * k), newOp));
         }
       } else {
         int pairs = readInt(q + 4);
-        putInt(code, pairs);
+        code.writeInt(pairs);
         for (int k = 0; k < pairs; k++) {
-          putInt(code, readInt(q + 8 + 8 * k));
-          putInt(code, moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
+          code.writeInt(readInt(q + 8 + 8 * k));
+          code.writeInt(moved(newPos, pc, readInt(q + 12 + 8 * k), newOp));
         }
       }
     } else if (op == GOTO_W || op == JSR_W) {
       code.write(op);
-      putInt(code, moved(newPos, pc, readInt(p + 1), newOp));
+      code.writeInt(moved(newPos, pc, readInt(p + 1), newOp));
     } else if ((op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7) {
       int offset = moved(newPos, pc, (short) u2(p + 1), newOp);
       if (offset != (short) offset) {
@@ -644,55 +669,55 @@ final class DirectRewriter {
     int newLength = code.size();
     Bytes out = new Bytes(newLength + 64);
     out.write(b, attribute, 2); // attribute name
-    putInt(out, 0); // length, set at the end
-    putShort(out, maxStack);
+    out.writeInt(0); // length, set at the end
+    out.writeShort(maxStack);
     out.write(b, attribute + 8, 2); // max locals
-    putInt(out, newLength);
+    out.writeInt(newLength);
     code.writeTo(out);
     int p = start + codeLength;
     int handlers = u2(p);
-    putShort(out, handlers);
+    out.writeShort(handlers);
     p += 2;
     for (int h = 0; h < handlers; h++, p += 8) {
-      putShort(out, at(newPos, u2(p)));
-      putShort(out, at(newPos, u2(p + 2)));
-      putShort(out, at(newPos, u2(p + 4)));
+      out.writeShort(at(newPos, u2(p)));
+      out.writeShort(at(newPos, u2(p + 2)));
+      out.writeShort(at(newPos, u2(p + 4)));
       out.write(b, p + 6, 2);
     }
     int attributes = u2(p);
-    putShort(out, attributes);
+    out.writeShort(attributes);
     p += 2;
     for (int a = 0; a < attributes; a++) {
       int length = readInt(p + 2);
       int body = p + 6;
       int name = u2(p);
       out.write(b, p, 2);
-      if (isUtf8(name, "LineNumberTable")) {
-        putInt(out, length);
+      if (isUtf8(name, ClassFile.LINE_NUMBER_TABLE)) {
+        out.writeInt(length);
         int count = u2(body);
-        putShort(out, count);
+        out.writeShort(count);
         for (int k = 0; k < count; k++) {
-          putShort(out, at(newPos, u2(body + 2 + 4 * k)));
+          out.writeShort(at(newPos, u2(body + 2 + 4 * k)));
           out.write(b, body + 4 + 4 * k, 2);
         }
-      } else if (isUtf8(name, "LocalVariableTable") || isUtf8(name, "LocalVariableTypeTable")) {
-        putInt(out, length);
+      } else if (isUtf8(name, ClassFile.LOCAL_VARIABLE_TABLE) || isUtf8(name, ClassFile.LOCAL_VARIABLE_TYPE_TABLE)) {
+        out.writeInt(length);
         int count = u2(body);
-        putShort(out, count);
+        out.writeShort(count);
         for (int k = 0; k < count; k++) {
           int entry = body + 2 + 10 * k;
           int from = u2(entry);
           int newFrom = at(newPos, from);
-          putShort(out, newFrom);
-          putShort(out, at(newPos, from + u2(entry + 2)) - newFrom);
+          out.writeShort(newFrom);
+          out.writeShort(at(newPos, from + u2(entry + 2)) - newFrom);
           out.write(b, entry + 4, 6);
         }
-      } else if (isUtf8(name, "StackMapTable")) {
+      } else if (isUtf8(name, ClassFile.STACK_MAP_TABLE)) {
         byte[] frames = frames(body, newPos);
         if (frames == null) {
           return UNSUPPORTED;
         }
-        putInt(out, frames.length);
+        out.writeInt(frames.length);
         out.write(frames, 0, frames.length);
       } else {
         return UNSUPPORTED; // type annotations or another attribute with offsets we do not know
@@ -725,7 +750,7 @@ final class DirectRewriter {
   private byte[] frames(int body, int[] newPos) {
     Bytes out = new Bytes();
     int count = u2(body);
-    putShort(out, count);
+    out.writeShort(count);
     int p = body + 2;
     int oldOffset = -1;
     int newOffset = -1;
@@ -753,28 +778,28 @@ final class DirectRewriter {
           out.write(newDelta);
         } else {
           out.write(251);
-          putShort(out, newDelta);
+          out.writeShort(newDelta);
         }
       } else if (type < 128 || type == 247) {
         if (newDelta < 64) {
           out.write(64 + newDelta);
         } else {
           out.write(247);
-          putShort(out, newDelta);
+          out.writeShort(newDelta);
         }
         p = copyType(out, p, newPos);
       } else if (type < 251) {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
       } else if (type < 255) {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
         for (int k = 0; k < type - 251; k++) {
           p = copyType(out, p, newPos);
         }
       } else {
         out.write(type);
-        putShort(out, newDelta);
+        out.writeShort(newDelta);
         int locals = u2(p);
         out.write(b, p, 2);
         p += 2;
@@ -801,7 +826,7 @@ final class DirectRewriter {
       return p + 3;
     }
     if (tag == 8) {
-      putShort(out, at(newPos, u2(p + 1)));
+      out.writeShort(at(newPos, u2(p + 1)));
       return p + 3;
     }
     return p + 1;
@@ -814,7 +839,7 @@ final class DirectRewriter {
     ldc(out, string(member));
     int guard = methodref(check.equals("callSite") ? CALL_SITE_GUARD : STATIC_WRITE_GUARD);
     out.write(INVOKESTATIC);
-    putShort(out, guard);
+    out.writeShort(guard);
     return out.toByteArray();
   }
 
@@ -834,65 +859,91 @@ final class DirectRewriter {
       out.write(index);
     } else {
       out.write(LDC_W);
-      putShort(out, index);
+      out.writeShort(index);
     }
   }
 
   private int string(String value) {
-    Integer index = strings.get(value);
-    if (index == null) {
+    int index = find(K_STRING, value);
+    if (index < 0) {
       index = constant(null, STRING, utf8(value), -1);
-      strings.put(value, index);
+      remember(K_STRING, value, index);
     }
     return index;
   }
 
-  /** The method ref of a call; calls are the plans' own (or the guards'), so they are told apart by identity. */
+  /** The method ref of a call. */
   private int methodref(Redirects.Call call) {
-    Integer index = methodrefs.get(call);
-    if (index == null) {
-      Integer type = classes.get(call.owner());
-      if (type == null) {
-        type = constant(null, CLASS, utf8(call.owner()), -1);
-        classes.put(call.owner(), type);
+    int index = find(K_METHODREF, call);
+    if (index < 0) {
+      byte[][] constants = call.constants();
+      int type = find(K_CLASS, call.owner());
+      if (type < 0) {
+        type = constant(null, CLASS, utf8(call.owner(), constants, 0), -1);
+        remember(K_CLASS, call.owner(), type);
       }
-      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name()), utf8(call.descriptor()));
+      int nameAndType = constant(null, NAME_AND_TYPE, utf8(call.name(), constants, 1),
+          utf8(call.descriptor(), constants, 2));
       index = constant(null, METHODREF, type, nameAndType);
-      methodrefs.put(call, index);
+      remember(K_METHODREF, call, index);
     }
     return index;
+  }
+
+  /** The index remembered for a constant of this kind and key, -1 if none. */
+  private int find(int kind, Object key) {
+    for (int i = 0; i < known; i++) {
+      Object k = keys[i];
+      if (kinds[i] == kind && (k == key || (kind != K_METHODREF && kind != K_HANDLE && k.equals(key)))) {
+        return indexes[i];
+      }
+    }
+    return -1;
+  }
+
+  private void remember(int kind, Object key, int index) {
+    if (known == keys.length) {
+      keys = Arrays.copyOf(keys, known * 2);
+      kinds = Arrays.copyOf(kinds, known * 2);
+      indexes = Arrays.copyOf(indexes, known * 2);
+    }
+    keys[known] = key;
+    kinds[known] = (byte) kind;
+    indexes[known++] = index;
   }
 
   /**
    * Appends a constant of two (second negative: one) u2 fields; {@link #METHOD_HANDLE_TAG_AND_KIND}
-   * appends a method handle of kind invokestatic to {@code first}.
+   * appends a method handle of kind invokestatic to {@code first}. A {@code key} (a bridge for its
+   * method handle, a packed number for an invokedynamic) finds the constant again; null: none.
    */
-  private int constant(String key, int tag, int first, int second) {
-    Integer existing = key == null ? null : added.get(key);
-    if (existing != null) {
+  private int constant(Object key, int tag, int first, int second) {
+    int kind = key instanceof Bridge ? K_HANDLE : K_INDY;
+    int existing = key == null ? -1 : find(kind, key);
+    if (existing >= 0) {
       return existing;
     }
     if (tag == METHOD_HANDLE_TAG_AND_KIND) {
       pool.write(METHOD_HANDLE);
       pool.write(H_INVOKESTATIC);
-      putShort(pool, first);
+      pool.writeShort(first);
     } else {
       pool.write(tag);
-      putShort(pool, first);
+      pool.writeShort(first);
       if (second >= 0) {
-        putShort(pool, second);
+        pool.writeShort(second);
       }
     }
     int index = nextIndex++;
     if (key != null) {
-      added.put(key, index);
+      remember(kind, key, index);
     }
     return index;
   }
 
   private int utf8(String value) {
-    Integer index = utf8s.get(value);
-    if (index != null) {
+    int index = find(K_UTF8, value);
+    if (index >= 0) {
       return index;
     }
     byte[] encoded = ENCODED.get(value);
@@ -902,9 +953,23 @@ final class DirectRewriter {
         ENCODED.put(value, encoded);
       }
     }
+    return append(value, encoded);
+  }
+
+  /**
+   * {@link #utf8(String)} of a value encoded beforehand ({@link #encode}); if {@code constants} is
+   * null (a name of this class only), encoded here and not kept.
+   */
+  private int utf8(String value, byte[][] constants, int which) {
+    int index = find(K_UTF8, value);
+    return index >= 0 ? index : append(value, constants == null ? encode(value) : constants[which]);
+  }
+
+  private int append(String value, byte[] encoded) {
+    int index;
     pool.write(encoded);
     index = nextIndex++;
-    utf8s.put(value, index);
+    remember(K_UTF8, value, index);
     return index;
   }
 
@@ -915,11 +980,19 @@ final class DirectRewriter {
   private static final Map<String, byte[]> ENCODED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
-  private static byte[] encode(String value) {
+  static byte[] encode(String value) {
+    byte[] utf8 = modifiedUtf8(value);
+    byte[] out = new byte[utf8.length + 3];
+    out[0] = UTF8;
+    out[1] = (byte) (utf8.length >>> 8);
+    out[2] = (byte) utf8.length;
+    System.arraycopy(utf8, 0, out, 3, utf8.length);
+    return out;
+  }
+
+  /** A string in the class file's modified UTF-8. */
+  static byte[] modifiedUtf8(String value) {
     Bytes bytes = new Bytes(value.length() + 8);
-    bytes.write(UTF8);
-    bytes.write(0);
-    bytes.write(0);
     for (int k = 0; k < value.length(); k++) {
       char c = value.charAt(k);
       if (c >= 0x0001 && c <= 0x007F) {
@@ -933,24 +1006,11 @@ final class DirectRewriter {
         bytes.write(0x80 | (c & 0x3F));
       }
     }
-    byte[] out = bytes.toByteArray();
-    int length = out.length - 3;
-    out[1] = (byte) (length >>> 8);
-    out[2] = (byte) length;
-    return out;
+    return bytes.toByteArray();
   }
 
-  private boolean isUtf8(int index, String expected) {
-    int offset = reader.getItem(index);
-    if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length()) {
-      return false;
-    }
-    for (int k = 0; k < expected.length(); k++) {
-      if (b[offset + 2 + k] != expected.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
+  private boolean isUtf8(int index, byte[] expected) {
+    return reader.isUtf8(index, expected);
   }
 
   private int skipAttributes(int offset) {
@@ -977,17 +1037,6 @@ final class DirectRewriter {
     }
   }
 
-  private static void putShort(Bytes out, int value) {
-    out.write(value >>> 8);
-    out.write(value);
-  }
-
-  private static void putInt(Bytes out, int value) {
-    out.write(value >>> 24);
-    out.write(value >>> 16);
-    out.write(value >>> 8);
-    out.write(value);
-  }
 
   /** A growing byte array (not synchronized, unlike ByteArrayOutputStream: this code runs cold). */
   private static final class Bytes {
@@ -1011,6 +1060,27 @@ final class DirectRewriter {
 
     void write(byte[] bytes) {
       write(bytes, 0, bytes.length);
+    }
+
+    /** A u2, in one call (the interpreter, where the first classes are rewritten, pays for each). */
+    void writeShort(int value) {
+      if (size + 2 > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + 2));
+      }
+      data[size] = (byte) (value >>> 8);
+      data[size + 1] = (byte) value;
+      size += 2;
+    }
+
+    void writeInt(int value) {
+      if (size + 4 > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + 4));
+      }
+      data[size] = (byte) (value >>> 24);
+      data[size + 1] = (byte) (value >>> 16);
+      data[size + 2] = (byte) (value >>> 8);
+      data[size + 3] = (byte) value;
+      size += 4;
     }
 
     void write(byte[] bytes, int offset, int length) {

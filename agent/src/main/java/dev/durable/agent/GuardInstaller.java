@@ -31,6 +31,8 @@ final class GuardInstaller implements ClassFileTransformer {
   private static final String GUARD_DESC = "(Ljava/lang/String;Ljava/lang/String;)V";
 
   private final Map<String, List<Rule>> byOwner;
+  /** Per length of an internal name, whether an owner has it: most classes that load are rejected without hashing their name. */
+  private final boolean[] ownerLengths;
 
   /** A transformer for the guard rules (forbid at guard with an exact owner) of {@code rules}. */
   GuardInstaller(RuleSet rules) {
@@ -39,6 +41,14 @@ final class GuardInstaller implements ClassFileTransformer {
       if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && !r.owner().endsWith("*")) {
         byOwner.computeIfAbsent(r.owner().replace('.', '/'), k -> new ArrayList<>()).add(r);
       }
+    }
+    int longest = 0;
+    for (String owner : byOwner.keySet()) {
+      longest = Math.max(longest, owner.length());
+    }
+    this.ownerLengths = new boolean[longest + 1];
+    for (String owner : byOwner.keySet()) {
+      ownerLengths[owner.length()] = true;
     }
   }
 
@@ -78,7 +88,10 @@ final class GuardInstaller implements ClassFileTransformer {
 
   @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-    List<Rule> rules = className == null ? null : byOwner.get(className);
+    if (className == null || className.length() >= ownerLengths.length || !ownerLengths[className.length()]) {
+      return null;
+    }
+    List<Rule> rules = byOwner.get(className);
     if (rules == null) {
       return null;
     }

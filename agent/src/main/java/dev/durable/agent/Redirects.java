@@ -30,16 +30,86 @@ final class Redirects {
     }
   }
 
-  /** A static method to call. */
-  record Call(String owner, String name, String descriptor) {
+  /**
+   * A static method to call. What the byte-level rewriter needs of it (its stack change, its names
+   * as class file constants) is computed once: every class rewritten with this call needs the same.
+   */
+  static final class Call {
+    private final String owner;
+    private final String name;
+    private final String descriptor;
+    private final int stackChange;
+    private final boolean shared;
+    private byte[][] constants;
+
+    /** A call of the rules (or of the guards): made once, used in many classes. */
+    Call(String owner, String name, String descriptor) {
+      this(owner, name, descriptor, true);
+    }
+
+    /**
+     * @param shared whether the call is used in many classes (its constants are then kept), not
+     *     only in the one being rewritten (a bridge)
+     */
+    Call(String owner, String name, String descriptor, boolean shared) {
+      this.shared = shared;
+      this.owner = owner;
+      this.name = name;
+      this.descriptor = descriptor;
+      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+      this.stackChange = (sizes & 3) - ((sizes >> 2) - 1);
+    }
+
+    String owner() {
+      return owner;
+    }
+
+    String name() {
+      return name;
+    }
+
+    String descriptor() {
+      return descriptor;
+    }
+
     void emit(MethodVisitor mv) {
       mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
     }
 
     /** How many operand stack slots this call adds (negative: removes): its result minus its arguments. */
     int stackChange() {
-      int sizes = Type.getArgumentsAndReturnSizes(descriptor);
-      return (sizes & 3) - ((sizes >> 2) - 1);
+      return stackChange;
+    }
+
+    /**
+     * The owner, name and descriptor as CONSTANT_Utf8 entries (tag, length, modified UTF-8);
+     * null for a call that is not shared.
+     */
+    byte[][] constants() {
+      if (!shared) {
+        return null;
+      }
+      byte[][] c = constants;
+      if (c == null) {
+        c = new byte[][] {DirectRewriter.encode(owner), DirectRewriter.encode(name), DirectRewriter.encode(descriptor)};
+        constants = c; // racy but benign: the same content
+      }
+      return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Call c && owner.equals(c.owner) && name.equals(c.name) && descriptor.equals(c.descriptor);
+    }
+
+    @Override
+    public int hashCode() {
+      return (owner.hashCode() * 31 + name.hashCode()) * 31 + descriptor.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Call[owner=" + owner + ", name=" + name + ", descriptor=" + descriptor + "]";
     }
   }
 

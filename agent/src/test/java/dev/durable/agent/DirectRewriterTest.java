@@ -51,10 +51,10 @@ class DirectRewriterTest {
   private static final CallSiteRewriter REWRITER = new CallSiteRewriter(new RuleSet(RulesParser.defaults()), false);
 
   private static byte[] direct(byte[] original) {
-    ClassReader reader = new ClassReader(original);
+    ClassFile cf = new ClassFile(original);
     CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true)
-        .scan(reader, original);
-    return found == null ? null : DirectRewriter.rewrite(REWRITER, reader, original, found);
+        .scan(cf);
+    return found == null ? null : DirectRewriter.rewrite(REWRITER, cf, found);
   }
 
   private static void assertSameAsAsm(Class<?> c) {
@@ -97,6 +97,59 @@ class DirectRewriterTest {
     for (Class<?> c : List.of(MethodReferenceSamples.class, TimeSamples.class, RandomSamples.class)) {
       assertEquals(render(REWRITER.rewrite(original(c), false)), render(REWRITER.rewrite(original(c))));
     }
+  }
+
+  @Test
+  void whenTheDirectRewriterThrowsAsmRewritesTheClass() throws Exception {
+    // A line number entry in the middle of an instruction: the JVM accepts it, the direct rewriter
+    // cannot move it (it throws), ASM drops it. The class must still come out rewritten, as ASM
+    // rewrites it, and run.
+    byte[] patched = lineNumberInsideAnInstruction(original(ControlFlowSamples.class));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> direct(patched));
+    byte[] rewritten = REWRITER.rewrite(patched);
+    assertNotNull(rewritten);
+    assertTrue(Arrays.equals(REWRITER.rewrite(patched, false), rewritten), "the ASM rewriter's output");
+    assertTrue(render(rewritten).contains("dev/durable/internal/sandbox/Shims.nanoTime()J"), render(rewritten));
+    Class<?> c = new ClassLoader(DirectRewriterTest.class.getClassLoader()) {
+      Class<?> define() {
+        return defineClass(ControlFlowSamples.class.getName(), rewritten, 0, rewritten.length);
+      }
+    }.define();
+    assertEquals(ControlFlowSamples.loop(30), (long) c.getMethod("loop", int.class).invoke(null, 30));
+  }
+
+  /** Moves the first line number entry of a method with a call to rewrite that starts a multi-byte instruction one byte on. */
+  private static byte[] lineNumberInsideAnInstruction(byte[] original) {
+    byte[] b = original.clone();
+    ClassFile cf = new ClassFile(b);
+    CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true)
+        .scan(cf);
+    for (int code : found.code()) {
+      if (code == 0) {
+        continue;
+      }
+      int codeLength = cf.readInt(code + 10);
+      int start = code + 14;
+      int p = start + codeLength;
+      p += 2 + 8 * cf.u2(p);
+      int attributes = cf.u2(p);
+      p += 2;
+      for (int a = 0; a < attributes; a++) {
+        if (cf.isUtf8(cf.u2(p), ClassFile.LINE_NUMBER_TABLE)) {
+          for (int k = 0; k < cf.u2(p + 6); k++) {
+            int entry = p + 8 + 4 * k;
+            int pc = cf.u2(entry);
+            if (CallSiteScan.LENGTH[b[start + pc] & 0xFF] >= 2) {
+              b[entry] = (byte) ((pc + 1) >>> 8);
+              b[entry + 1] = (byte) (pc + 1);
+              return b;
+            }
+          }
+        }
+        p += 6 + cf.readInt(p + 2);
+      }
+    }
+    throw new AssertionError("no line number entry to move");
   }
 
   @Test

@@ -11,14 +11,14 @@ import java.util.List;
 
 /**
  * agent: loads and initialises 5000 generated classes in child JVMs with and without
- * {@code -javaagent:durable.jar}, alternating, three of each ({@code -Dbench.agent.runs=N} for more);
+ * {@code -javaagent:durable.jar}, alternating, five of each ({@code -Dbench.agent.runs=N} to change);
  * compares the medians. Each child also reports the CPU time of the loading thread and of the whole
  * process over the same window: on a shared machine those move far less with the load than the
  * wall time does.
  */
 final class AgentBench {
   static final int N = 5000;
-  static final int RUNS = Integer.getInteger("bench.agent.runs", 3);
+  static final int RUNS = Integer.getInteger("bench.agent.runs", 5);
 
   private AgentBench() {}
 

@@ -147,12 +147,26 @@ public final class RuleSet {
     if (cached != null) {
       return cached;
     }
-    Rule best = findClassLevel(dottedClassName);
-    boolean result = best != null && best.isClassLevel() && best.kind() == Rule.Kind.PASSTHROUGH;
+    boolean result = decidePassthrough(dottedClassName);
     if (passthroughCache.size() < 100_000) {
       passthroughCache.put(dottedClassName, result);
     }
     return result;
+  }
+
+  /**
+   * {@link #isPassthrough}, the same answer, not remembered: for a class asked about once, as the
+   * agent does for each class that loads (the guards' stack walks, which see the same classes
+   * again and again, use the remembered answers).
+   */
+  public boolean isPassthroughClass(String dottedClassName) {
+    Boolean cached = passthroughCache.get(dottedClassName);
+    return cached != null ? cached : decidePassthrough(dottedClassName);
+  }
+
+  private boolean decidePassthrough(String dottedClassName) {
+    Rule best = findClassLevel(dottedClassName);
+    return best != null && best.isClassLevel() && best.kind() == Rule.Kind.PASSTHROUGH;
   }
 
   /** Returns the exact owners (internal names) that have call-site rules: a fast pre-filter for the rewriter. */

@@ -132,10 +132,82 @@ final class StoredFormWriter {
     }
   }
 
+  // Field names, encoded once: written as they are, without escaping or encoding them each time.
   private static final SerializedString EVENT_ID = new SerializedString("eventId");
   private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
   private static final SerializedString EVENT_TYPE = new SerializedString("eventType");
   private static final SerializedString ATTRIBUTES = new SerializedString("attributes");
+  private static final SerializedString ACTIVITIES = new SerializedString("activities");
+  private static final SerializedString ACTIVITY_TYPE = new SerializedString("activityType");
+  private static final SerializedString ATTEMPT = new SerializedString("attempt");
+  private static final SerializedString ATTEMPT_SCHEDULED_TIME = new SerializedString("attemptScheduledTime");
+  private static final SerializedString BACKOFF_COEFFICIENT = new SerializedString("backoffCoefficient");
+  private static final SerializedString BUFFERED_EVENTS = new SerializedString("bufferedEvents");
+  private static final SerializedString CANCEL_REQUESTED = new SerializedString("cancelRequested");
+  private static final SerializedString CAUSE = new SerializedString("cause");
+  private static final SerializedString CHILDREN = new SerializedString("children");
+  private static final SerializedString CLOSE_TIME = new SerializedString("closeTime");
+  private static final SerializedString CONTINUED_FROM_RUN_ID = new SerializedString("continuedFromRunId");
+  private static final SerializedString DETAILS = new SerializedString("details");
+  private static final SerializedString DO_NOT_RETRY = new SerializedString("doNotRetry");
+  private static final SerializedString EXECUTION_START_TIME = new SerializedString("executionStartTime");
+  private static final SerializedString FAILURE = new SerializedString("failure");
+  private static final SerializedString FIRST_TASK_AT = new SerializedString("firstTaskAt");
+  private static final SerializedString FIRST_WORKFLOW_TASK_BACKOFF = new SerializedString("firstWorkflowTaskBackoff");
+  private static final SerializedString HEARTBEAT_DETAILS = new SerializedString("heartbeatDetails");
+  private static final SerializedString HEARTBEAT_TIMEOUT = new SerializedString("heartbeatTimeout");
+  private static final SerializedString IDENTITY = new SerializedString("identity");
+  private static final SerializedString INITIAL_INTERVAL = new SerializedString("initialInterval");
+  private static final SerializedString INPUT = new SerializedString("input");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString LAST_COMPLETED_TASK_EVENT_ID = new SerializedString("lastCompletedTaskEventId");
+  private static final SerializedString LAST_FAILURE = new SerializedString("lastFailure");
+  private static final SerializedString LAST_HEARTBEAT_TIME = new SerializedString("lastHeartbeatTime");
+  private static final SerializedString LAST_PARENT_SIGNAL_EVENT_ID = new SerializedString("lastParentSignalEventId");
+  private static final SerializedString LAST_SEEN_EVENT_ID = new SerializedString("lastSeenEventId");
+  private static final SerializedString LAST_WORKFLOW_TASK_FAILURE = new SerializedString("lastWorkflowTaskFailure");
+  private static final SerializedString LINKS = new SerializedString("links");
+  private static final SerializedString MAXIMUM_ATTEMPTS = new SerializedString("maximumAttempts");
+  private static final SerializedString MAXIMUM_INTERVAL = new SerializedString("maximumInterval");
+  private static final SerializedString MESSAGE = new SerializedString("message");
+  private static final SerializedString NEXT_ATTEMPT_TIME = new SerializedString("nextAttemptTime");
+  private static final SerializedString NEXT_EVENT_ID = new SerializedString("nextEventId");
+  private static final SerializedString NEXT_RUN_ID = new SerializedString("nextRunId");
+  private static final SerializedString NON_RETRYABLE = new SerializedString("nonRetryable");
+  private static final SerializedString PARENT_CLOSE_POLICY = new SerializedString("parentClosePolicy");
+  private static final SerializedString PARENT_INITIATED_EVENT_ID = new SerializedString("parentInitiatedEventId");
+  private static final SerializedString PARENT_RUN_ID = new SerializedString("parentRunId");
+  private static final SerializedString PARENT_WORKFLOW_ID = new SerializedString("parentWorkflowId");
+  private static final SerializedString REPLAY_SEMANTICS = new SerializedString("replaySemantics");
+  private static final SerializedString RESULT = new SerializedString("result");
+  private static final SerializedString RETRY_POLICY = new SerializedString("retryPolicy");
+  private static final SerializedString RUN_ID = new SerializedString("runId");
+  private static final SerializedString SCHEDULE_TO_CLOSE_TIMEOUT = new SerializedString("scheduleToCloseTimeout");
+  private static final SerializedString SCHEDULE_TO_START_TIMEOUT = new SerializedString("scheduleToStartTimeout");
+  private static final SerializedString SCHEDULED_EVENT_ID = new SerializedString("scheduledEventId");
+  private static final SerializedString SCHEDULED_TIME = new SerializedString("scheduledTime");
+  private static final SerializedString SEARCH_ATTRIBUTES = new SerializedString("searchAttributes");
+  private static final SerializedString SEQ = new SerializedString("seq");
+  private static final SerializedString SPEC = new SerializedString("spec");
+  private static final SerializedString STACK_TRACE = new SerializedString("stackTrace");
+  private static final SerializedString START_TIME = new SerializedString("startTime");
+  private static final SerializedString START_TO_CLOSE_TIMEOUT = new SerializedString("startToCloseTimeout");
+  private static final SerializedString STATE = new SerializedString("state");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString TASK_QUEUE = new SerializedString("taskQueue");
+  private static final SerializedString TIMERS = new SerializedString("timers");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString UPDATES = new SerializedString("updates");
+  private static final SerializedString VALUES = new SerializedString("values");
+  private static final SerializedString WORKFLOW_EXECUTION_TIMEOUT = new SerializedString("workflowExecutionTimeout");
+  private static final SerializedString WORKFLOW_ID = new SerializedString("workflowId");
+  private static final SerializedString WORKFLOW_RUN_TIMEOUT = new SerializedString("workflowRunTimeout");
+  private static final SerializedString WORKFLOW_TASK_ATTEMPT = new SerializedString("workflowTaskAttempt");
+  private static final SerializedString WORKFLOW_TASK_PENDING = new SerializedString("workflowTaskPending");
+  private static final SerializedString WORKFLOW_TASK_RETRY_AT = new SerializedString("workflowTaskRetryAt");
+  private static final SerializedString WORKFLOW_TASK_TIMEOUT = new SerializedString("workflowTaskTimeout");
+  private static final SerializedString WORKFLOW_TIME = new SerializedString("workflowTime");
+  private static final SerializedString WORKFLOW_TYPE = new SerializedString("workflowType");
 
   private void event(JsonGenerator gen, HistoryEvent e) throws IOException {
     gen.writeStartObject();
@@ -153,57 +225,63 @@ final class StoredFormWriter {
   private void attributes(JsonGenerator gen, EventAttributes a) throws IOException {
     if (a instanceof WorkflowTaskCompleted t) {
       gen.writeStartObject();
-      gen.writeFieldName("lastSeenEventId");
+      gen.writeFieldName(LAST_SEEN_EVENT_ID);
       gen.writeNumber(t.lastSeenEventId());
-      gen.writeFieldName("workflowTime");
+      gen.writeFieldName(WORKFLOW_TIME);
       instant(gen, t.workflowTime());
-      gen.writeStringField("identity", t.identity());
+      gen.writeFieldName(IDENTITY);
+      gen.writeString(t.identity());
       gen.writeEndObject();
     } else if (a instanceof ActivityTaskScheduled s) {
       gen.writeStartObject();
-      gen.writeFieldName("seq");
+      gen.writeFieldName(SEQ);
       gen.writeNumber(s.seq());
-      gen.writeStringField("activityType", s.activityType());
-      gen.writeStringField("taskQueue", s.taskQueue());
-      gen.writeFieldName("input");
+      gen.writeFieldName(ACTIVITY_TYPE);
+      gen.writeString(s.activityType());
+      gen.writeFieldName(TASK_QUEUE);
+      gen.writeString(s.taskQueue());
+      gen.writeFieldName(INPUT);
       payloads(gen, s.input());
-      gen.writeFieldName("spec");
+      gen.writeFieldName(SPEC);
       spec(gen, s.spec());
       gen.writeEndObject();
     } else if (a instanceof ActivityTaskCompleted c) {
       gen.writeStartObject();
-      gen.writeFieldName("seq");
+      gen.writeFieldName(SEQ);
       gen.writeNumber(c.seq());
-      gen.writeFieldName("scheduledEventId");
+      gen.writeFieldName(SCHEDULED_EVENT_ID);
       gen.writeNumber(c.scheduledEventId());
-      gen.writeFieldName("attempt");
+      gen.writeFieldName(ATTEMPT);
       gen.writeNumber(c.attempt());
-      gen.writeFieldName("result");
+      gen.writeFieldName(RESULT);
       payload(gen, c.result());
       gen.writeEndObject();
     } else if (a instanceof WorkflowExecutionCompleted c) {
       gen.writeStartObject();
-      gen.writeFieldName("result");
+      gen.writeFieldName(RESULT);
       payload(gen, c.result());
       gen.writeEndObject();
     } else if (a instanceof WorkflowExecutionStarted s && (s.links() == null || links)) {
       gen.writeStartObject();
-      gen.writeStringField("workflowId", s.workflowId());
-      gen.writeStringField("workflowType", s.workflowType());
-      gen.writeStringField("taskQueue", s.taskQueue());
-      gen.writeFieldName("input");
+      gen.writeFieldName(WORKFLOW_ID);
+      gen.writeString(s.workflowId());
+      gen.writeFieldName(WORKFLOW_TYPE);
+      gen.writeString(s.workflowType());
+      gen.writeFieldName(TASK_QUEUE);
+      gen.writeString(s.taskQueue());
+      gen.writeFieldName(INPUT);
       payloads(gen, s.input());
-      gen.writeFieldName("workflowTaskTimeout");
+      gen.writeFieldName(WORKFLOW_TASK_TIMEOUT);
       duration(gen, s.workflowTaskTimeout());
-      gen.writeFieldName("replaySemantics");
+      gen.writeFieldName(REPLAY_SEMANTICS);
       gen.writeNumber(s.replaySemantics());
-      gen.writeFieldName("workflowExecutionTimeout");
+      gen.writeFieldName(WORKFLOW_EXECUTION_TIMEOUT);
       duration(gen, s.workflowExecutionTimeout());
-      gen.writeFieldName("workflowRunTimeout");
+      gen.writeFieldName(WORKFLOW_RUN_TIMEOUT);
       duration(gen, s.workflowRunTimeout());
-      gen.writeFieldName("searchAttributes");
+      gen.writeFieldName(SEARCH_ATTRIBUTES);
       searchAttributes(gen, s.searchAttributes());
-      gen.writeFieldName("links");
+      gen.writeFieldName(LINKS);
       links(gen, s.links());
       gen.writeEndObject();
     } else {
@@ -213,35 +291,39 @@ final class StoredFormWriter {
 
   private void state(JsonGenerator gen, ExecutionState s) throws IOException {
     gen.writeStartObject();
-    gen.writeStringField("workflowId", s.workflowId);
-    gen.writeStringField("runId", s.runId);
-    gen.writeStringField("workflowType", s.workflowType);
-    gen.writeStringField("taskQueue", s.taskQueue);
-    gen.writeFieldName("status");
+    gen.writeFieldName(WORKFLOW_ID);
+    gen.writeString(s.workflowId);
+    gen.writeFieldName(RUN_ID);
+    gen.writeString(s.runId);
+    gen.writeFieldName(WORKFLOW_TYPE);
+    gen.writeString(s.workflowType);
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(s.taskQueue);
+    gen.writeFieldName(STATUS);
     enumName(gen, s.status);
-    gen.writeFieldName("startTime");
+    gen.writeFieldName(START_TIME);
     instant(gen, s.startTime);
-    gen.writeFieldName("closeTime");
+    gen.writeFieldName(CLOSE_TIME);
     instant(gen, s.closeTime);
-    gen.writeFieldName("workflowTaskTimeout");
+    gen.writeFieldName(WORKFLOW_TASK_TIMEOUT);
     duration(gen, s.workflowTaskTimeout);
-    gen.writeFieldName("workflowExecutionTimeout");
+    gen.writeFieldName(WORKFLOW_EXECUTION_TIMEOUT);
     duration(gen, s.workflowExecutionTimeout);
-    gen.writeFieldName("workflowRunTimeout");
+    gen.writeFieldName(WORKFLOW_RUN_TIMEOUT);
     duration(gen, s.workflowRunTimeout);
-    gen.writeFieldName("nextEventId");
+    gen.writeFieldName(NEXT_EVENT_ID);
     gen.writeNumber(s.nextEventId);
-    gen.writeFieldName("workflowTaskPending");
+    gen.writeFieldName(WORKFLOW_TASK_PENDING);
     gen.writeBoolean(s.workflowTaskPending);
-    gen.writeFieldName("workflowTaskAttempt");
+    gen.writeFieldName(WORKFLOW_TASK_ATTEMPT);
     gen.writeNumber(s.workflowTaskAttempt);
-    gen.writeFieldName("workflowTaskRetryAt");
+    gen.writeFieldName(WORKFLOW_TASK_RETRY_AT);
     instant(gen, s.workflowTaskRetryAt);
-    gen.writeFieldName("lastWorkflowTaskFailure");
+    gen.writeFieldName(LAST_WORKFLOW_TASK_FAILURE);
     failure(gen, s.lastWorkflowTaskFailure);
-    gen.writeFieldName("lastCompletedTaskEventId");
+    gen.writeFieldName(LAST_COMPLETED_TASK_EVENT_ID);
     gen.writeNumber(s.lastCompletedTaskEventId);
-    gen.writeFieldName("bufferedEvents");
+    gen.writeFieldName(BUFFERED_EVENTS);
     if (s.bufferedEvents == null) {
       gen.writeNull();
     } else {
@@ -255,7 +337,7 @@ final class StoredFormWriter {
       }
       gen.writeEndArray();
     }
-    gen.writeFieldName("activities");
+    gen.writeFieldName(ACTIVITIES);
     if (s.activities == null) {
       gen.writeNull();
     } else {
@@ -266,7 +348,7 @@ final class StoredFormWriter {
       }
       gen.writeEndObject();
     }
-    gen.writeFieldName("timers");
+    gen.writeFieldName(TIMERS);
     if (s.timers == null) {
       gen.writeNull();
     } else {
@@ -277,11 +359,11 @@ final class StoredFormWriter {
       }
       gen.writeEndObject();
     }
-    gen.writeFieldName("cancelRequested");
+    gen.writeFieldName(CANCEL_REQUESTED);
     gen.writeBoolean(s.cancelRequested);
-    gen.writeFieldName("searchAttributes");
+    gen.writeFieldName(SEARCH_ATTRIBUTES);
     searchAttributes(gen, s.searchAttributes);
-    gen.writeFieldName("updates");
+    gen.writeFieldName(UPDATES);
     if (s.updates == null) {
       gen.writeNull();
     } else {
@@ -296,16 +378,17 @@ final class StoredFormWriter {
       }
       gen.writeEndObject();
     }
-    gen.writeFieldName("result");
+    gen.writeFieldName(RESULT);
     payload(gen, s.result);
-    gen.writeFieldName("failure");
+    gen.writeFieldName(FAILURE);
     failure(gen, s.failure);
-    gen.writeFieldName("links");
+    gen.writeFieldName(LINKS);
     links(gen, s.links);
-    gen.writeStringField("nextRunId", s.nextRunId);
-    gen.writeFieldName("firstTaskAt");
+    gen.writeFieldName(NEXT_RUN_ID);
+    gen.writeString(s.nextRunId);
+    gen.writeFieldName(FIRST_TASK_AT);
     instant(gen, s.firstTaskAt);
-    gen.writeFieldName("children");
+    gen.writeFieldName(CHILDREN);
     if (s.children == null || s.children.isEmpty()) {
       if (s.children == null) {
         gen.writeNull();
@@ -316,24 +399,28 @@ final class StoredFormWriter {
     } else {
       mapper.writeValue(gen, s.children);
     }
-    gen.writeFieldName("lastParentSignalEventId");
+    gen.writeFieldName(LAST_PARENT_SIGNAL_EVENT_ID);
     gen.writeNumber(s.lastParentSignalEventId);
     gen.writeEndObject();
   }
 
   private void summary(JsonGenerator gen, RunSummary s) throws IOException {
     gen.writeStartObject();
-    gen.writeStringField("workflowId", s.workflowId());
-    gen.writeStringField("runId", s.runId());
-    gen.writeStringField("workflowType", s.workflowType());
-    gen.writeStringField("taskQueue", s.taskQueue());
-    gen.writeFieldName("status");
+    gen.writeFieldName(WORKFLOW_ID);
+    gen.writeString(s.workflowId());
+    gen.writeFieldName(RUN_ID);
+    gen.writeString(s.runId());
+    gen.writeFieldName(WORKFLOW_TYPE);
+    gen.writeString(s.workflowType());
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(s.taskQueue());
+    gen.writeFieldName(STATUS);
     enumName(gen, s.status());
-    gen.writeFieldName("startTime");
+    gen.writeFieldName(START_TIME);
     instant(gen, s.startTime());
-    gen.writeFieldName("closeTime");
+    gen.writeFieldName(CLOSE_TIME);
     instant(gen, s.closeTime());
-    gen.writeFieldName("searchAttributes");
+    gen.writeFieldName(SEARCH_ATTRIBUTES);
     searchAttributes(gen, s.searchAttributes());
     gen.writeEndObject();
   }
@@ -344,30 +431,33 @@ final class StoredFormWriter {
       return;
     }
     gen.writeStartObject();
-    gen.writeFieldName("seq");
+    gen.writeFieldName(SEQ);
     gen.writeNumber(a.seq);
-    gen.writeFieldName("scheduledEventId");
+    gen.writeFieldName(SCHEDULED_EVENT_ID);
     gen.writeNumber(a.scheduledEventId);
-    gen.writeStringField("activityType", a.activityType);
-    gen.writeStringField("taskQueue", a.taskQueue);
-    gen.writeFieldName("spec");
+    gen.writeFieldName(ACTIVITY_TYPE);
+    gen.writeString(a.activityType);
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(a.taskQueue);
+    gen.writeFieldName(SPEC);
     spec(gen, a.spec);
-    gen.writeFieldName("attempt");
+    gen.writeFieldName(ATTEMPT);
     gen.writeNumber(a.attempt);
-    gen.writeStringField("state", a.state);
-    gen.writeFieldName("scheduledTime");
+    gen.writeFieldName(STATE);
+    gen.writeString(a.state);
+    gen.writeFieldName(SCHEDULED_TIME);
     instant(gen, a.scheduledTime);
-    gen.writeFieldName("attemptScheduledTime");
+    gen.writeFieldName(ATTEMPT_SCHEDULED_TIME);
     instant(gen, a.attemptScheduledTime);
-    gen.writeFieldName("nextAttemptTime");
+    gen.writeFieldName(NEXT_ATTEMPT_TIME);
     instant(gen, a.nextAttemptTime);
-    gen.writeFieldName("lastFailure");
+    gen.writeFieldName(LAST_FAILURE);
     failure(gen, a.lastFailure);
-    gen.writeFieldName("heartbeatDetails");
+    gen.writeFieldName(HEARTBEAT_DETAILS);
     payload(gen, a.heartbeatDetails);
-    gen.writeFieldName("lastHeartbeatTime");
+    gen.writeFieldName(LAST_HEARTBEAT_TIME);
     instant(gen, a.lastHeartbeatTime);
-    gen.writeFieldName("cancelRequested");
+    gen.writeFieldName(CANCEL_REQUESTED);
     gen.writeBoolean(a.cancelRequested);
     gen.writeEndObject();
   }
@@ -378,15 +468,15 @@ final class StoredFormWriter {
       return;
     }
     gen.writeStartObject();
-    gen.writeFieldName("scheduleToCloseTimeout");
+    gen.writeFieldName(SCHEDULE_TO_CLOSE_TIMEOUT);
     duration(gen, s.scheduleToCloseTimeout());
-    gen.writeFieldName("startToCloseTimeout");
+    gen.writeFieldName(START_TO_CLOSE_TIMEOUT);
     duration(gen, s.startToCloseTimeout());
-    gen.writeFieldName("scheduleToStartTimeout");
+    gen.writeFieldName(SCHEDULE_TO_START_TIMEOUT);
     duration(gen, s.scheduleToStartTimeout());
-    gen.writeFieldName("heartbeatTimeout");
+    gen.writeFieldName(HEARTBEAT_TIMEOUT);
     duration(gen, s.heartbeatTimeout());
-    gen.writeFieldName("retryPolicy");
+    gen.writeFieldName(RETRY_POLICY);
     retryPolicy(gen, s.retryPolicy());
     gen.writeEndObject();
   }
@@ -397,15 +487,15 @@ final class StoredFormWriter {
       return;
     }
     gen.writeStartObject();
-    gen.writeFieldName("initialInterval");
+    gen.writeFieldName(INITIAL_INTERVAL);
     duration(gen, p.initialInterval());
-    gen.writeFieldName("backoffCoefficient");
+    gen.writeFieldName(BACKOFF_COEFFICIENT);
     gen.writeNumber(p.backoffCoefficient());
-    gen.writeFieldName("maximumInterval");
+    gen.writeFieldName(MAXIMUM_INTERVAL);
     duration(gen, p.maximumInterval());
-    gen.writeFieldName("maximumAttempts");
+    gen.writeFieldName(MAXIMUM_ATTEMPTS);
     gen.writeNumber(p.maximumAttempts());
-    gen.writeFieldName("doNotRetry");
+    gen.writeFieldName(DO_NOT_RETRY);
     strings(gen, p.doNotRetry());
     gen.writeEndObject();
   }
@@ -420,19 +510,23 @@ final class StoredFormWriter {
       return;
     }
     gen.writeStartObject();
-    gen.writeStringField("parentWorkflowId", l.parentWorkflowId());
-    gen.writeStringField("parentRunId", l.parentRunId());
-    gen.writeFieldName("parentInitiatedEventId");
+    gen.writeFieldName(PARENT_WORKFLOW_ID);
+    gen.writeString(l.parentWorkflowId());
+    gen.writeFieldName(PARENT_RUN_ID);
+    gen.writeString(l.parentRunId());
+    gen.writeFieldName(PARENT_INITIATED_EVENT_ID);
     gen.writeNumber(l.parentInitiatedEventId());
-    gen.writeStringField("parentClosePolicy", l.parentClosePolicy());
-    gen.writeStringField("continuedFromRunId", l.continuedFromRunId());
-    gen.writeFieldName("attempt");
+    gen.writeFieldName(PARENT_CLOSE_POLICY);
+    gen.writeString(l.parentClosePolicy());
+    gen.writeFieldName(CONTINUED_FROM_RUN_ID);
+    gen.writeString(l.continuedFromRunId());
+    gen.writeFieldName(ATTEMPT);
     gen.writeNumber(l.attempt());
-    gen.writeFieldName("retryPolicy");
+    gen.writeFieldName(RETRY_POLICY);
     retryPolicy(gen, l.retryPolicy());
-    gen.writeFieldName("executionStartTime");
+    gen.writeFieldName(EXECUTION_START_TIME);
     instant(gen, l.executionStartTime());
-    gen.writeFieldName("firstWorkflowTaskBackoff");
+    gen.writeFieldName(FIRST_WORKFLOW_TASK_BACKOFF);
     duration(gen, l.firstWorkflowTaskBackoff());
     gen.writeEndObject();
   }
@@ -447,21 +541,25 @@ final class StoredFormWriter {
       return;
     }
     gen.writeStartObject();
-    gen.writeStringField("kind", f.kind());
-    gen.writeStringField("type", f.type());
-    gen.writeStringField("message", f.message());
-    gen.writeStringField("stackTrace", f.stackTrace());
-    gen.writeFieldName("details");
+    gen.writeFieldName(KIND);
+    gen.writeString(f.kind());
+    gen.writeFieldName(TYPE);
+    gen.writeString(f.type());
+    gen.writeFieldName(MESSAGE);
+    gen.writeString(f.message());
+    gen.writeFieldName(STACK_TRACE);
+    gen.writeString(f.stackTrace());
+    gen.writeFieldName(DETAILS);
     payload(gen, f.details());
-    gen.writeFieldName("nonRetryable");
+    gen.writeFieldName(NON_RETRYABLE);
     gen.writeBoolean(f.nonRetryable());
-    gen.writeFieldName("attributes");
+    gen.writeFieldName(ATTRIBUTES);
     gen.writeStartObject();
     for (Map.Entry<String, String> a : f.attributes().entrySet()) {
       gen.writeStringField(a.getKey(), a.getValue());
     }
     gen.writeEndObject();
-    gen.writeFieldName("cause");
+    gen.writeFieldName(CAUSE);
     failure(gen, f.cause());
     gen.writeEndObject();
   }
@@ -480,9 +578,9 @@ final class StoredFormWriter {
         continue;
       }
       gen.writeStartObject();
-      gen.writeFieldName("type");
+      gen.writeFieldName(TYPE);
       enumName(gen, v.type());
-      gen.writeFieldName("values");
+      gen.writeFieldName(VALUES);
       strings(gen, v.values());
       gen.writeEndObject();
     }

@@ -57,7 +57,7 @@ final class Engine implements AutoCloseable {
 
   /** Starts a new worker, closing the previous one first: its cached runs are gone with it. */
   void startWorker() {
-    startWorker(0);
+    startWorker(Integer.getInteger("bench.activity.threads", 0));
   }
 
   /**

@@ -64,6 +64,11 @@ final class EventTail {
     return new ArrayList<>(events.subList(start, (int) (to - events.get(0).eventId()) + 1));
   }
 
+  /** Returns whether every event {@code from..to} (inclusive) is held. */
+  synchronized boolean holds(long from, long to) {
+    return to < from || (!events.isEmpty() && from >= events.get(0).eventId() && to <= last());
+  }
+
   private long last() {
     return events.get(events.size() - 1).eventId();
   }

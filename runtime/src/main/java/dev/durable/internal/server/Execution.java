@@ -1,6 +1,7 @@
 package dev.durable.internal.server;
 
 import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.HistoryEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,13 @@ final class Execution {
   final List<Runnable> waitingQueries = new ArrayList<>();
   /** The newest written events, handed to the next workflow task without a store read. */
   final EventTail tail = new EventTail();
+  /**
+   * Events already applied to {@link #state} and in {@link #tail}, but not yet written: an
+   * activity's result handed straight to the workflow task the same thread runs next. The run's
+   * next write writes them first, and everything that shows the run to the outside writes them
+   * before it does.
+   */
+  final List<HistoryEvent> unwritten = new ArrayList<>();
   /** The timeout of the started workflow task, cancelled when the task ends in time. */
   TimerService.Armed taskTimeout;
   /** The start-to-close timeouts of started activity attempts, by activity seq, cancelled when they end. */

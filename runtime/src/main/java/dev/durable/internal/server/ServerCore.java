@@ -555,7 +555,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (ex != null) {
         // Built under the run's lock: the timer thread and workers change its activities concurrently.
         synchronized (ex) {
-          return Optional.of(Descriptions.of(ex.state, now()));
+          return Optional.of(Descriptions.of(written(ex), now()));
         }
       }
       return runId.flatMap(store::readExecution).map(s -> Descriptions.of(s, now()));
@@ -587,7 +587,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         Execution ex = open.get(runId);
         if (ex != null) {
           synchronized (ex) {
-            out.add(Descriptions.of(ex.state, now));
+            out.add(Descriptions.of(written(ex), now));
           }
         } else {
           // A run closed between the index read and here is still listed, with its closed state.
@@ -616,15 +616,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   public RunHistory getHistory(String workflowId) {
     try (var g = enter()) {
       String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "read the history of"));
-      return new RunHistory(workflowId, runId, store.readHistory(runId, 1));
+      return new RunHistory(workflowId, runId, writtenHistory(runId, 1));
     }
   }
 
   @Override
   public List<HistoryEvent> readHistory(String runId, long fromEventId) {
     try (var g = enter()) {
-      return store.readHistory(runId, fromEventId);
+      return writtenHistory(runId, fromEventId);
     }
+  }
+
+  /** Reads a run's history once all of it is written (a worker replaying the run needs every event). */
+  private List<HistoryEvent> writtenHistory(String runId, long fromEventId) {
+    writeUnwritten(runId);
+    return store.readHistory(runId, fromEventId);
   }
 
   @Override
@@ -1196,8 +1202,67 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.disarmAttemptTimeout(pa.seq);
       var events = new ArrayList<HistoryEvent>();
       addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
-      persist(ex, events, true);
+      if (!keptForHandOff(ex, events)) {
+        persist(ex, events, true);
+      }
     });
+  }
+
+  /**
+   * Keeps an activity result's events unwritten when the workflow task they made ready is handed
+   * to the calling thread: that task's completion, moments later on the same thread, writes them
+   * together with its own events in one synced write, so an activity step costs one write, not
+   * two. Nothing outside this thread learns of the result before then (descriptions and listings
+   * write it first). If the process dies in between, the result is lost and the attempt runs
+   * again, as if it had died while the activity ran: activities are at-least-once either way.
+   * Returns false, and keeps nothing, when the task is not handed over or the store could not
+   * serve that task the events.
+   */
+  private boolean keptForHandOff(Execution ex, List<HistoryEvent> events) {
+    ExecutionState s = ex.state;
+    Held mine = held.get();
+    if (mine == null || !s.runId.equals(mine.runId) || s.nextEventId - 1 >= limits.warnHistoryLength()) {
+      return false;
+    }
+    long from = Math.max(1, s.lastCompletedTaskEventId);
+    ex.tail.record(events, from);
+    if (!ex.tail.holds(from, s.nextEventId - 1)) {
+      return false; // the next write records them again
+    }
+    ex.unwritten.addAll(events);
+    mine.unwritten = ex;
+    return true;
+  }
+
+  @Override
+  public void writeKeptResults(String runId) {
+    try (var g = enter()) {
+      writeUnwritten(runId);
+    }
+  }
+
+  private void writeUnwritten(String runId) {
+    Execution ex = open.get(runId);
+    if (ex != null) {
+      writeUnwritten(ex);
+    }
+  }
+
+  /** Writes the run's unwritten events, if it has any (see {@link #keptForHandOff}). */
+  private void writeUnwritten(Execution ex) {
+    synchronized (ex) {
+      if (!ex.unwritten.isEmpty()) {
+        persist(ex, List.of(), true);
+      }
+    }
+  }
+
+  /** The run's state once all of it is written: what a description may show. Call under the run's lock. */
+  private ExecutionState written(Execution ex) {
+    if (!ex.unwritten.isEmpty()) {
+      persist(ex, List.of(), true);
+    }
+    return ex.state;
   }
 
   @Override
@@ -1253,6 +1318,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     final boolean forActivity;
     String runId;
     ActivityRef activity;
+    /** The run whose events were kept unwritten for the held workflow task, if any. */
+    Execution unwritten;
 
     Held(String taskQueue, boolean forActivity) {
       this.taskQueue = taskQueue;
@@ -1278,6 +1345,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
 
     void release() {
+      if (unwritten != null) {
+        // The task was not handed over: its events must be in the store before anyone else may take it.
+        try {
+          writeUnwritten(unwritten);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "could not write the result of an activity of run " + runId + ": "
+              + e.getMessage() + "; the attempt runs again");
+        }
+        unwritten = null;
+      }
       if (runId != null) {
         workflowQueue(taskQueue).offer(runId);
         runId = null;
@@ -1819,6 +1896,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private void persist(Execution ex, List<HistoryEvent> events, boolean durable, List<Store.Transition> others) {
     ExecutionState s = ex.state;
+    int kept = ex.unwritten.size();
+    if (kept > 0) {
+      List<HistoryEvent> all = new ArrayList<>(kept + events.size());
+      all.addAll(ex.unwritten);
+      all.addAll(events);
+      events = all;
+    }
     events = limitHistory(s, events);
     try {
       Store.Transition own = new Store.Transition(s, events, false, durable);
@@ -1830,8 +1914,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         all.addAll(others);
         store.applyAll(all);
       }
-      ex.tail.record(events, Math.max(1, s.lastCompletedTaskEventId));
+      ex.unwritten.clear();
+      ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
     } catch (RuntimeException e) {
+      // The tail may hold unwritten events whose ids the next events will reuse.
+      ex.unwritten.clear();
+      ex.tail.clear();
       try {
         ex.state = store.readExecution(s.runId).orElse(s);
       } catch (RuntimeException readFailed) {
@@ -1965,7 +2053,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Execution ex = open.get(runId.get());
     if (ex != null) {
       synchronized (ex) {
-        return Optional.of(ex.state);
+        return Optional.of(written(ex));
       }
     }
     return store.readExecution(runId.get());
@@ -2066,6 +2154,15 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     var write = lifecycle.writeLock();
     write.lock();
     try {
+      // No call is in flight now; a handed-over task's completion will be refused, so write what it kept.
+      for (Execution ex : open.values()) {
+        try {
+          writeUnwritten(ex);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "closing: could not write the result of an activity of run "
+              + ex.state.runId + ": " + e.getMessage() + "; the attempt runs again after a restart");
+        }
+      }
       store.close();
     } finally {
       write.unlock();

@@ -68,12 +68,24 @@ public interface WorkflowService {
    * caller instead of queuing it: the caller (an activity thread of a worker polling that queue)
    * runs it next, which saves waking a poller. A started task the caller never completes times out
    * and is dispatched again like any other. By default nothing is handed over.
+   *
+   * <p>A server may then keep the result unwritten until the handed-over task completes, and write
+   * both in one write; until then the caller must not let the result out of the engine other than
+   * through that completion (see {@link #writeKeptResults}).
    */
   default Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
       String taskQueue) {
     completeActivityTask(token, result);
     return Optional.empty();
   }
+
+  /**
+   * Writes what the server keeps unwritten for the handed-over workflow task of run {@code runId}
+   * (see {@link #completeActivityTaskAndTakeWorkflowTask}), before the task acts outside the
+   * engine: a local activity is about to run with what the workflow code saw. By default every
+   * change is written at once and there is nothing to do.
+   */
+  default void writeKeptResults(String runId) {}
 
   /** Records an activity attempt's failure; the server decides whether to retry. */
   void failActivityTask(ActivityToken token, FailureInfo failure);

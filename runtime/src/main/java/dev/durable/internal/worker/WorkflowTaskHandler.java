@@ -4,6 +4,7 @@ import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.replay.LocalActivityExecutor;
 import dev.durable.internal.replay.ThreadMaker;
 import dev.durable.internal.replay.WorkflowRun;
 import dev.durable.internal.replay.WorkflowTaskFailure;
@@ -89,7 +90,7 @@ public final class WorkflowTaskHandler {
           events = fullHistory(t.runId(), t.lastEventId());
         }
         run = newRun(reg, t);
-        run.setLocalActivities(localActivities);
+        run.setLocalActivities(localActivitiesOf(t.runId()));
         run.lock.lock();
       }
       List<Command> commands = run.processTask(events, t.workflowTime());
@@ -133,6 +134,22 @@ public final class WorkflowTaskHandler {
       }
     }
     return next;
+  }
+
+  /**
+   * Runs the local activities of run {@code runId}: first has the server write what it keeps
+   * unwritten for the task (an activity result handed over with it), since a local activity acts
+   * outside the engine on what the workflow code saw.
+   */
+  private LocalActivityExecutor localActivitiesOf(String runId) {
+    LocalActivityRunner runner = localActivities;
+    if (runner == null) {
+      return null;
+    }
+    return (workflowId, activityType, input, options, firstAttempt, remaining) -> {
+      service.writeKeptResults(runId);
+      return runner.execute(workflowId, activityType, input, options, firstAttempt, remaining);
+    };
   }
 
   /** A new run of the task's workflow, its threads from this worker's pool. */

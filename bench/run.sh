@@ -9,7 +9,8 @@
 # Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
 # (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point).
 # BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH);
-# BENCH_RUNS=3 runs each workload three times, each in a fresh JVM (one line per run: take the median).
+# BENCH_RUNS=3 runs each workload three times, each in a fresh JVM (one line per run: take the median);
+# BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-Dbench.warmup=steady (see docs/performance.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA:-java}"
@@ -37,6 +38,7 @@ for workload in "$@"; do
     # way users run: with -javaagent:durable.jar.
     agent_flag=("-javaagent:$agent")
     [ "$workload" = agent ] && agent_flag=()
-    "$java" "${agent_flag[@]}" -Ddurable.agent.jar="$agent" -cp "$cp" dev.durable.bench.Main "$workload"
+    # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
+    "$java" "${agent_flag[@]}" ${BENCH_JAVA_OPTS:-} -Ddurable.agent.jar="$agent" -cp "$cp" dev.durable.bench.Main "$workload"
   done
 done

@@ -30,18 +30,34 @@ final class Load {
     return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow";
   }
 
-  /** Warm-up rounds before the measured one ({@code -Dbench.warmup}, default 3; 0 measures a cold JVM). */
-  static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmup", 3);
+  /**
+   * Warm-up rounds before the measured one: {@code -Dbench.warmup=N} (default 3; 0 measures a cold
+   * JVM), or {@code steady}: at least 3, then more until the JIT compiled for less than
+   * {@link #STEADY_JIT_SHARE} of a round's wall time (at most {@link #MAX_ROUNDS}).
+   */
+  static final String WARM_UP = System.getProperty("bench.warmup", "3");
+  static final boolean STEADY = WARM_UP.equals("steady");
+  static final int WARM_UP_ROUNDS = STEADY ? 3 : Integer.parseInt(WARM_UP);
+  static final double STEADY_JIT_SHARE = 0.05;
+  static final int MAX_ROUNDS = 30;
 
-  /** The wall nanoseconds of the measured round and of the first (cold) round. */
-  record Timing(long nanos, long coldNanos) {
+  /** The wall nanoseconds of the measured round and of the first (cold) round, after {@code rounds} warm-up rounds. */
+  record Timing(long nanos, long coldNanos, int rounds) {
     /** Describes the warm-up for the notes, with the cold round's rate of {@code units} per workflow. */
     String note(int n, int units) {
-      return WARM_UP_ROUNDS == 0 ? "fresh JVM, no warm-up"
-          : "measured after " + WARM_UP_ROUNDS + " warm-up round(s) of the same " + n + " workflows in this JVM (JIT);"
+      return rounds == 0 ? "fresh JVM, no warm-up"
+          : "measured after " + rounds + " warm-up round(s) of the same " + n + " workflows in this JVM (JIT"
+              + (STEADY ? ", steady: until the compilers took under " + Math.round(STEADY_JIT_SHARE * 100)
+                  + " % of a round's wall time" : "") + ");"
               + " the first, cold round ran at " + Report.round(n * (double) units / Report.seconds(coldNanos))
               + " per s";
     }
+  }
+
+  /** Milliseconds the JIT compilers worked so far (-1 if the JVM cannot tell). */
+  private static long jitMillis() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
   /**
@@ -52,16 +68,22 @@ final class Load {
   static Timing measure(String workload, int n, int inFlight, BiFunction<String, Integer, Object> call,
       IntFunction<Object> expected) throws InterruptedException, ExecutionException {
     long cold = -1;
-    for (int r = 0; r < WARM_UP_ROUNDS; r++) {
+    int r = 0;
+    boolean jitSettled = false;
+    while (r < WARM_UP_ROUNDS || (STEADY && r < MAX_ROUNDS && !jitSettled)) {
       String prefix = "warm-up-" + r + "-";
+      long jit0 = jitMillis();
       long nanos = run(n, inFlight, i -> call.apply(prefix, i), expected);
+      jitSettled = jit0 >= 0 && (jitMillis() - jit0) * 1e6 < STEADY_JIT_SHARE * nanos;
       cold = cold < 0 ? nanos : cold;
+      r++;
     }
     Profiler.start(workload);
     long nanos = run(n, inFlight, i -> call.apply(workload + "-", i), expected);
     Profiler.stop();
-    return new Timing(nanos, cold < 0 ? nanos : cold);
+    return new Timing(nanos, cold < 0 ? nanos : cold, r);
   }
+
 
   /**
    * Calls {@code call(i)} for i in [0, n), checks each result against {@code expected(i)}, and

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,21 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * does closing the server.
  */
 class HandedOverResultTest {
-  @ActivityInterface
-  public interface Stamp {
-    String stamp(String what);
-  }
-
-  static final class CountingStamp implements Stamp {
-    final AtomicInteger executions = new AtomicInteger();
-
-    @Override
-    public String stamp(String what) {
-      executions.incrementAndGet();
-      return "stamped " + what;
-    }
-  }
-
   @WorkflowInterface
   public interface Errand {
     /** Stamps once; with {@code gated}, then waits (on a real latch) for the test before returning. */
@@ -62,7 +46,7 @@ class HandedOverResultTest {
   public static final class ErrandImpl implements Errand {
     @Override
     public String run(boolean gated) {
-      Stamp stamp = Workflow.newActivityStub(Stamp.class,
+      StorageFaultTest.Stamp stamp = Workflow.newActivityStub(StorageFaultTest.Stamp.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1)).build());
       String out = stamp.stamp("form");
       if (gated && !Workflow.isReplaying()) {
@@ -87,7 +71,7 @@ class HandedOverResultTest {
   public static final class NotifiedImpl implements Notified {
     @Override
     public String run() {
-      Stamp stamp = Workflow.newActivityStub(Stamp.class,
+      StorageFaultTest.Stamp stamp = Workflow.newActivityStub(StorageFaultTest.Stamp.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1)).build());
       Notify notify = Workflow.newLocalActivityStub(Notify.class,
           LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
@@ -105,7 +89,7 @@ class HandedOverResultTest {
   @TempDir Path dir;
   private TestEnv env;
   private Worker worker;
-  private final CountingStamp stamp = new CountingStamp();
+  private final StorageFaultTest.CountingStamp stamp = new StorageFaultTest.CountingStamp();
   /** The event types of each write of workflow "errand", in order. */
   private final List<List<String>> writes = new CopyOnWriteArrayList<>();
 

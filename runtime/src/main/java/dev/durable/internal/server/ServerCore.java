@@ -1251,13 +1251,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** Writes the run's unwritten events, if it has any (see {@link #keptForHandOff}). */
   private void writeUnwritten(Execution ex) {
     synchronized (ex) {
-      if (!ex.unwritten.isEmpty()) {
-        persist(ex, List.of(), true);
-      }
+      written(ex);
     }
   }
 
-  /** The run's state once all of it is written: what a description may show. Call under the run's lock. */
+  /** Writes the run's unwritten events, then returns its state: what it may show. Call under the run's lock. */
   private ExecutionState written(Execution ex) {
     if (!ex.unwritten.isEmpty()) {
       persist(ex, List.of(), true);

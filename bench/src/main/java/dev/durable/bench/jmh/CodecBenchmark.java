@@ -5,7 +5,9 @@ import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
 import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.store.StoreCodec;
 import java.time.Duration;
@@ -23,7 +25,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Encoding and decoding the two events every activity adds to a history, as the store does. */
+/**
+ * Encoding and decoding the two events every activity adds to a history, and encoding the run's
+ * state that every transition rewrites, as the store does; the {@code WithJackson} variants encode
+ * with the mapper's bean serializers, as the store did before {@code StoredFormWriter}.
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -35,6 +41,7 @@ public class CodecBenchmark {
   HistoryEvent completed;
   byte[] scheduledBytes;
   byte[] completedBytes;
+  ExecutionState state;
 
   @Setup
   public void events() {
@@ -44,18 +51,60 @@ public class CodecBenchmark {
         List.of(JsonConverter.DEFAULT.toPayload("World", () -> "input")), spec));
     completed = new HistoryEvent(6, now, new ActivityTaskCompleted(1, 5, 1,
         JsonConverter.DEFAULT.toPayload("Hello, World!", () -> "result")));
+    // A hello run's state while its activity runs.
+    state = new ExecutionState();
+    state.workflowId = "hello-1";
+    state.runId = "7f3c2a8e-0d6e-4b5a-9a0b-2f1c3d4e5f60";
+    state.workflowType = "Hello";
+    state.taskQueue = "bench";
+    state.startTime = now;
+    state.workflowTaskTimeout = Duration.ofSeconds(10);
+    state.nextEventId = 4;
+    state.lastCompletedTaskEventId = 2;
+    PendingActivity a = new PendingActivity();
+    a.seq = 1;
+    a.scheduledEventId = 3;
+    a.activityType = "Greet";
+    a.spec = spec;
+    a.scheduledTime = now;
+    a.attemptScheduledTime = now;
+    state.activities.put(1, a);
     scheduledBytes = StoreCodec.encode(scheduled);
     completedBytes = StoreCodec.encode(completed);
     if (!StoreCodec.decodeEvent(scheduledBytes, "bench").equals(scheduled)
-        || !StoreCodec.decodeEvent(completedBytes, "bench").equals(completed)) {
+        || !StoreCodec.decodeEvent(completedBytes, "bench").equals(completed)
+        || !java.util.Arrays.equals(StoreCodec.encode(state), encodeStateWithJacksonUnchecked())) {
       throw new IllegalStateException("the events do not survive encoding: " + new String(scheduledBytes) + " "
           + new String(completedBytes));
     }
   }
 
   @Benchmark
+  public byte[] encodeState() {
+    return StoreCodec.encode(state);
+  }
+
+  @Benchmark
+  public byte[] encodeStateWithJackson() throws Exception {
+    return StoreCodec.mapper().writeValueAsBytes(state);
+  }
+
+  @Benchmark
+  public byte[] encodeScheduledWithJackson() throws Exception {
+    return StoreCodec.mapper().writeValueAsBytes(scheduled);
+  }
+
+  @Benchmark
   public byte[] encodeScheduled() {
     return StoreCodec.encode(scheduled);
+  }
+
+  private byte[] encodeStateWithJacksonUnchecked() {
+    try {
+      return encodeStateWithJackson();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Benchmark

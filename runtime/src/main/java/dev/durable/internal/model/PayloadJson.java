@@ -17,21 +17,26 @@ import java.util.Base64;
  * JSON form of a {@link Payload}: {@code {"json": <value>}} for JSON payloads and
  * {@code {"encoding": "...", "base64": "..."}} for anything else.
  */
-final class PayloadJson {
+public final class PayloadJson {
   private PayloadJson() {}
+
+  /** Writes a payload in its JSON form: what {@code @JsonSerialize} uses, and the store's own writer. */
+  public static void write(Payload p, JsonGenerator gen) throws IOException {
+    gen.writeStartObject();
+    if (Payload.JSON.equals(p.encoding())) {
+      gen.writeFieldName("json");
+      gen.writeRawValue(new String(p.data(), StandardCharsets.UTF_8));
+    } else {
+      gen.writeStringField("encoding", p.encoding());
+      gen.writeStringField("base64", Base64.getEncoder().encodeToString(p.data()));
+    }
+    gen.writeEndObject();
+  }
 
   static final class Writer extends JsonSerializer<Payload> {
     @Override
     public void serialize(Payload p, JsonGenerator gen, SerializerProvider sp) throws IOException {
-      gen.writeStartObject();
-      if (Payload.JSON.equals(p.encoding())) {
-        gen.writeFieldName("json");
-        gen.writeRawValue(new String(p.data(), StandardCharsets.UTF_8));
-      } else {
-        gen.writeStringField("encoding", p.encoding());
-        gen.writeStringField("base64", Base64.getEncoder().encodeToString(p.data()));
-      }
-      gen.writeEndObject();
+      write(p, gen);
     }
   }
 

@@ -1,0 +1,646 @@
+package dev.durable.internal.store;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import dev.durable.internal.model.ActivitySpec;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
+import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.EventAttributes.WorkflowExecutionCompleted;
+import dev.durable.internal.model.EventAttributes.WorkflowExecutionStarted;
+import dev.durable.internal.model.EventAttributes.WorkflowTaskCompleted;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PayloadJson;
+import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.RunSummary;
+import dev.durable.internal.model.SearchAttributeValue;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the records of every transition (events, the run's state, its listing summary) straight
+ * to a generator, byte for byte as the store's Jackson mapper writes them: Jackson's bean
+ * serializers resolve a serializer and call an accessor reflectively per property, a few µs per
+ * record, on every transition. Anything this class does not know (rare event types, child
+ * workflows) is handed to the mapper at that point of the output, so the bytes stay the same.
+ *
+ * <p>The field lists below are checked once against the properties the mapper would write for
+ * each class; a class whose properties differ (a field added and not added here) is written by the
+ * mapper as a whole, so a forgotten field costs speed, never data. {@code StoredFormWriterTest}
+ * compares the bytes of both writers on random records of every kind.
+ */
+final class StoredFormWriter {
+  private final ObjectMapper mapper;
+  /** Classes whose properties match the lists here, so that this class writes them. */
+  private final boolean events;
+  private final boolean state;
+  private final boolean summary;
+  private final boolean activity;
+  private final boolean links;
+  private final boolean failure;
+
+  StoredFormWriter(ObjectMapper mapper) {
+    this.mapper = mapper;
+    boolean spec = matches(ActivitySpec.class, "scheduleToCloseTimeout", "startToCloseTimeout",
+        "scheduleToStartTimeout", "heartbeatTimeout", "retryPolicy")
+        && matches(RetryPolicy.class, "initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
+        "doNotRetry");
+    this.failure = matches(FailureInfo.class, "kind", "type", "message", "stackTrace", "details", "nonRetryable",
+        "attributes", "cause");
+    this.links = spec && matches(RunLinks.class, "parentWorkflowId", "parentRunId", "parentInitiatedEventId",
+        "parentClosePolicy", "continuedFromRunId", "attempt", "retryPolicy", "executionStartTime",
+        "firstWorkflowTaskBackoff");
+    this.activity = spec && failure && matches(PendingActivity.class, "seq", "scheduledEventId", "activityType",
+        "taskQueue", "spec", "attempt", "state", "scheduledTime", "attemptScheduledTime", "nextAttemptTime",
+        "lastFailure", "heartbeatDetails", "lastHeartbeatTime", "cancelRequested");
+    this.events = spec
+        && matches(WorkflowExecutionStarted.class, "workflowId", "workflowType", "taskQueue", "input",
+            "workflowTaskTimeout", "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout",
+            "searchAttributes", "links")
+        && matches(WorkflowTaskCompleted.class, "lastSeenEventId", "workflowTime", "identity")
+        && matches(ActivityTaskScheduled.class, "seq", "activityType", "taskQueue", "input", "spec")
+        && matches(ActivityTaskCompleted.class, "seq", "scheduledEventId", "attempt", "result")
+        && matches(WorkflowExecutionCompleted.class, "result")
+        && matches(SearchAttributeValue.class, "type", "values");
+    this.state = events && activity && matches(ExecutionState.class, "workflowId", "runId", "workflowType",
+        "taskQueue", "status", "startTime", "closeTime", "workflowTaskTimeout", "workflowExecutionTimeout",
+        "workflowRunTimeout", "nextEventId", "workflowTaskPending", "workflowTaskAttempt", "workflowTaskRetryAt",
+        "lastWorkflowTaskFailure", "lastCompletedTaskEventId", "bufferedEvents", "activities", "timers",
+        "cancelRequested", "searchAttributes", "updates", "result", "failure", "links", "nextRunId", "firstTaskAt",
+        "children", "lastParentSignalEventId");
+    this.summary = events && matches(RunSummary.class, "workflowId", "runId", "workflowType", "taskQueue", "status",
+        "startTime", "closeTime", "searchAttributes");
+  }
+
+  /** Returns whether the mapper writes exactly these properties of {@code type}, in this order. */
+  private boolean matches(Class<?> type, String... names) {
+    try {
+      JsonSerializer<Object> s = mapper.getSerializerProviderInstance().findValueSerializer(type);
+      if (!(s instanceof BeanSerializerBase bean)) {
+        return false;
+      }
+      List<String> found = new ArrayList<>();
+      bean.properties().forEachRemaining(p -> found.add(p.getName()));
+      return found.equals(List.of(names));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Returns whether this class writes values of the given kind itself (for tests). */
+  boolean writesAll() {
+    return events && state && summary && activity && links && failure;
+  }
+
+  /** Encodes one stored record: a history event, a run's state or a listing summary, else any value. */
+  byte[] encode(Object value) throws IOException {
+    boolean own = value instanceof HistoryEvent ? events
+        : value instanceof ExecutionState ? state
+        : value instanceof RunSummary && summary;
+    if (!own) {
+      return mapper.writeValueAsBytes(value);
+    }
+    BufferRecycler recycler = mapper.getFactory()._getBufferRecycler();
+    try (ByteArrayBuilder out = new ByteArrayBuilder(recycler)) {
+      try (JsonGenerator gen = mapper.createGenerator(out)) {
+        if (value instanceof HistoryEvent e) {
+          event(gen, e);
+        } else if (value instanceof ExecutionState s) {
+          state(gen, s);
+        } else {
+          summary(gen, (RunSummary) value);
+        }
+      }
+      return out.getClearAndRelease();
+    } finally {
+      recycler.releaseToPool();
+    }
+  }
+
+  // Field names, encoded once: written as they are, without escaping or encoding them each time.
+  private static final SerializedString EVENT_ID = new SerializedString("eventId");
+  private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+  private static final SerializedString EVENT_TYPE = new SerializedString("eventType");
+  private static final SerializedString ATTRIBUTES = new SerializedString("attributes");
+  private static final SerializedString ACTIVITIES = new SerializedString("activities");
+  private static final SerializedString ACTIVITY_TYPE = new SerializedString("activityType");
+  private static final SerializedString ATTEMPT = new SerializedString("attempt");
+  private static final SerializedString ATTEMPT_SCHEDULED_TIME = new SerializedString("attemptScheduledTime");
+  private static final SerializedString BACKOFF_COEFFICIENT = new SerializedString("backoffCoefficient");
+  private static final SerializedString BUFFERED_EVENTS = new SerializedString("bufferedEvents");
+  private static final SerializedString CANCEL_REQUESTED = new SerializedString("cancelRequested");
+  private static final SerializedString CAUSE = new SerializedString("cause");
+  private static final SerializedString CHILDREN = new SerializedString("children");
+  private static final SerializedString CLOSE_TIME = new SerializedString("closeTime");
+  private static final SerializedString CONTINUED_FROM_RUN_ID = new SerializedString("continuedFromRunId");
+  private static final SerializedString DETAILS = new SerializedString("details");
+  private static final SerializedString DO_NOT_RETRY = new SerializedString("doNotRetry");
+  private static final SerializedString EXECUTION_START_TIME = new SerializedString("executionStartTime");
+  private static final SerializedString FAILURE = new SerializedString("failure");
+  private static final SerializedString FIRST_TASK_AT = new SerializedString("firstTaskAt");
+  private static final SerializedString FIRST_WORKFLOW_TASK_BACKOFF = new SerializedString("firstWorkflowTaskBackoff");
+  private static final SerializedString HEARTBEAT_DETAILS = new SerializedString("heartbeatDetails");
+  private static final SerializedString HEARTBEAT_TIMEOUT = new SerializedString("heartbeatTimeout");
+  private static final SerializedString IDENTITY = new SerializedString("identity");
+  private static final SerializedString INITIAL_INTERVAL = new SerializedString("initialInterval");
+  private static final SerializedString INPUT = new SerializedString("input");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString LAST_COMPLETED_TASK_EVENT_ID = new SerializedString("lastCompletedTaskEventId");
+  private static final SerializedString LAST_FAILURE = new SerializedString("lastFailure");
+  private static final SerializedString LAST_HEARTBEAT_TIME = new SerializedString("lastHeartbeatTime");
+  private static final SerializedString LAST_PARENT_SIGNAL_EVENT_ID = new SerializedString("lastParentSignalEventId");
+  private static final SerializedString LAST_SEEN_EVENT_ID = new SerializedString("lastSeenEventId");
+  private static final SerializedString LAST_WORKFLOW_TASK_FAILURE = new SerializedString("lastWorkflowTaskFailure");
+  private static final SerializedString LINKS = new SerializedString("links");
+  private static final SerializedString MAXIMUM_ATTEMPTS = new SerializedString("maximumAttempts");
+  private static final SerializedString MAXIMUM_INTERVAL = new SerializedString("maximumInterval");
+  private static final SerializedString MESSAGE = new SerializedString("message");
+  private static final SerializedString NEXT_ATTEMPT_TIME = new SerializedString("nextAttemptTime");
+  private static final SerializedString NEXT_EVENT_ID = new SerializedString("nextEventId");
+  private static final SerializedString NEXT_RUN_ID = new SerializedString("nextRunId");
+  private static final SerializedString NON_RETRYABLE = new SerializedString("nonRetryable");
+  private static final SerializedString PARENT_CLOSE_POLICY = new SerializedString("parentClosePolicy");
+  private static final SerializedString PARENT_INITIATED_EVENT_ID = new SerializedString("parentInitiatedEventId");
+  private static final SerializedString PARENT_RUN_ID = new SerializedString("parentRunId");
+  private static final SerializedString PARENT_WORKFLOW_ID = new SerializedString("parentWorkflowId");
+  private static final SerializedString REPLAY_SEMANTICS = new SerializedString("replaySemantics");
+  private static final SerializedString RESULT = new SerializedString("result");
+  private static final SerializedString RETRY_POLICY = new SerializedString("retryPolicy");
+  private static final SerializedString RUN_ID = new SerializedString("runId");
+  private static final SerializedString SCHEDULE_TO_CLOSE_TIMEOUT = new SerializedString("scheduleToCloseTimeout");
+  private static final SerializedString SCHEDULE_TO_START_TIMEOUT = new SerializedString("scheduleToStartTimeout");
+  private static final SerializedString SCHEDULED_EVENT_ID = new SerializedString("scheduledEventId");
+  private static final SerializedString SCHEDULED_TIME = new SerializedString("scheduledTime");
+  private static final SerializedString SEARCH_ATTRIBUTES = new SerializedString("searchAttributes");
+  private static final SerializedString SEQ = new SerializedString("seq");
+  private static final SerializedString SPEC = new SerializedString("spec");
+  private static final SerializedString STACK_TRACE = new SerializedString("stackTrace");
+  private static final SerializedString START_TIME = new SerializedString("startTime");
+  private static final SerializedString START_TO_CLOSE_TIMEOUT = new SerializedString("startToCloseTimeout");
+  private static final SerializedString STATE = new SerializedString("state");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString TASK_QUEUE = new SerializedString("taskQueue");
+  private static final SerializedString TIMERS = new SerializedString("timers");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString UPDATES = new SerializedString("updates");
+  private static final SerializedString VALUES = new SerializedString("values");
+  private static final SerializedString WORKFLOW_EXECUTION_TIMEOUT = new SerializedString("workflowExecutionTimeout");
+  private static final SerializedString WORKFLOW_ID = new SerializedString("workflowId");
+  private static final SerializedString WORKFLOW_RUN_TIMEOUT = new SerializedString("workflowRunTimeout");
+  private static final SerializedString WORKFLOW_TASK_ATTEMPT = new SerializedString("workflowTaskAttempt");
+  private static final SerializedString WORKFLOW_TASK_PENDING = new SerializedString("workflowTaskPending");
+  private static final SerializedString WORKFLOW_TASK_RETRY_AT = new SerializedString("workflowTaskRetryAt");
+  private static final SerializedString WORKFLOW_TASK_TIMEOUT = new SerializedString("workflowTaskTimeout");
+  private static final SerializedString WORKFLOW_TIME = new SerializedString("workflowTime");
+  private static final SerializedString WORKFLOW_TYPE = new SerializedString("workflowType");
+
+  private void event(JsonGenerator gen, HistoryEvent e) throws IOException {
+    gen.writeStartObject();
+    gen.writeFieldName(EVENT_ID);
+    gen.writeNumber(e.eventId());
+    gen.writeFieldName(TIMESTAMP);
+    instant(gen, e.timestamp());
+    gen.writeFieldName(EVENT_TYPE);
+    gen.writeString(e.eventType());
+    gen.writeFieldName(ATTRIBUTES);
+    attributes(gen, e.attributes());
+    gen.writeEndObject();
+  }
+
+  private void attributes(JsonGenerator gen, EventAttributes a) throws IOException {
+    if (a instanceof WorkflowTaskCompleted t) {
+      gen.writeStartObject();
+      gen.writeFieldName(LAST_SEEN_EVENT_ID);
+      gen.writeNumber(t.lastSeenEventId());
+      gen.writeFieldName(WORKFLOW_TIME);
+      instant(gen, t.workflowTime());
+      gen.writeFieldName(IDENTITY);
+      gen.writeString(t.identity());
+      gen.writeEndObject();
+    } else if (a instanceof ActivityTaskScheduled s) {
+      gen.writeStartObject();
+      gen.writeFieldName(SEQ);
+      gen.writeNumber(s.seq());
+      gen.writeFieldName(ACTIVITY_TYPE);
+      gen.writeString(s.activityType());
+      gen.writeFieldName(TASK_QUEUE);
+      gen.writeString(s.taskQueue());
+      gen.writeFieldName(INPUT);
+      payloads(gen, s.input());
+      gen.writeFieldName(SPEC);
+      spec(gen, s.spec());
+      gen.writeEndObject();
+    } else if (a instanceof ActivityTaskCompleted c) {
+      gen.writeStartObject();
+      gen.writeFieldName(SEQ);
+      gen.writeNumber(c.seq());
+      gen.writeFieldName(SCHEDULED_EVENT_ID);
+      gen.writeNumber(c.scheduledEventId());
+      gen.writeFieldName(ATTEMPT);
+      gen.writeNumber(c.attempt());
+      gen.writeFieldName(RESULT);
+      payload(gen, c.result());
+      gen.writeEndObject();
+    } else if (a instanceof WorkflowExecutionCompleted c) {
+      gen.writeStartObject();
+      gen.writeFieldName(RESULT);
+      payload(gen, c.result());
+      gen.writeEndObject();
+    } else if (a instanceof WorkflowExecutionStarted s && (s.links() == null || links)) {
+      gen.writeStartObject();
+      gen.writeFieldName(WORKFLOW_ID);
+      gen.writeString(s.workflowId());
+      gen.writeFieldName(WORKFLOW_TYPE);
+      gen.writeString(s.workflowType());
+      gen.writeFieldName(TASK_QUEUE);
+      gen.writeString(s.taskQueue());
+      gen.writeFieldName(INPUT);
+      payloads(gen, s.input());
+      gen.writeFieldName(WORKFLOW_TASK_TIMEOUT);
+      duration(gen, s.workflowTaskTimeout());
+      gen.writeFieldName(REPLAY_SEMANTICS);
+      gen.writeNumber(s.replaySemantics());
+      gen.writeFieldName(WORKFLOW_EXECUTION_TIMEOUT);
+      duration(gen, s.workflowExecutionTimeout());
+      gen.writeFieldName(WORKFLOW_RUN_TIMEOUT);
+      duration(gen, s.workflowRunTimeout());
+      gen.writeFieldName(SEARCH_ATTRIBUTES);
+      searchAttributes(gen, s.searchAttributes());
+      gen.writeFieldName(LINKS);
+      links(gen, s.links());
+      gen.writeEndObject();
+    } else {
+      mapper.writeValue(gen, a);
+    }
+  }
+
+  private void state(JsonGenerator gen, ExecutionState s) throws IOException {
+    gen.writeStartObject();
+    gen.writeFieldName(WORKFLOW_ID);
+    gen.writeString(s.workflowId);
+    gen.writeFieldName(RUN_ID);
+    gen.writeString(s.runId);
+    gen.writeFieldName(WORKFLOW_TYPE);
+    gen.writeString(s.workflowType);
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(s.taskQueue);
+    gen.writeFieldName(STATUS);
+    enumName(gen, s.status);
+    gen.writeFieldName(START_TIME);
+    instant(gen, s.startTime);
+    gen.writeFieldName(CLOSE_TIME);
+    instant(gen, s.closeTime);
+    gen.writeFieldName(WORKFLOW_TASK_TIMEOUT);
+    duration(gen, s.workflowTaskTimeout);
+    gen.writeFieldName(WORKFLOW_EXECUTION_TIMEOUT);
+    duration(gen, s.workflowExecutionTimeout);
+    gen.writeFieldName(WORKFLOW_RUN_TIMEOUT);
+    duration(gen, s.workflowRunTimeout);
+    gen.writeFieldName(NEXT_EVENT_ID);
+    gen.writeNumber(s.nextEventId);
+    gen.writeFieldName(WORKFLOW_TASK_PENDING);
+    gen.writeBoolean(s.workflowTaskPending);
+    gen.writeFieldName(WORKFLOW_TASK_ATTEMPT);
+    gen.writeNumber(s.workflowTaskAttempt);
+    gen.writeFieldName(WORKFLOW_TASK_RETRY_AT);
+    instant(gen, s.workflowTaskRetryAt);
+    gen.writeFieldName(LAST_WORKFLOW_TASK_FAILURE);
+    failure(gen, s.lastWorkflowTaskFailure);
+    gen.writeFieldName(LAST_COMPLETED_TASK_EVENT_ID);
+    gen.writeNumber(s.lastCompletedTaskEventId);
+    gen.writeFieldName(BUFFERED_EVENTS);
+    if (s.bufferedEvents == null) {
+      gen.writeNull();
+    } else {
+      gen.writeStartArray();
+      for (HistoryEvent e : s.bufferedEvents) {
+        if (e == null) {
+          gen.writeNull();
+        } else {
+          event(gen, e);
+        }
+      }
+      gen.writeEndArray();
+    }
+    gen.writeFieldName(ACTIVITIES);
+    if (s.activities == null) {
+      gen.writeNull();
+    } else {
+      gen.writeStartObject();
+      for (Map.Entry<Integer, PendingActivity> a : s.activities.entrySet()) {
+        gen.writeFieldName(String.valueOf(a.getKey()));
+        pendingActivity(gen, a.getValue());
+      }
+      gen.writeEndObject();
+    }
+    gen.writeFieldName(TIMERS);
+    if (s.timers == null) {
+      gen.writeNull();
+    } else {
+      gen.writeStartObject();
+      for (Map.Entry<Integer, Instant> t : s.timers.entrySet()) {
+        gen.writeFieldName(String.valueOf(t.getKey()));
+        instant(gen, t.getValue());
+      }
+      gen.writeEndObject();
+    }
+    gen.writeFieldName(CANCEL_REQUESTED);
+    gen.writeBoolean(s.cancelRequested);
+    gen.writeFieldName(SEARCH_ATTRIBUTES);
+    searchAttributes(gen, s.searchAttributes);
+    gen.writeFieldName(UPDATES);
+    if (s.updates == null) {
+      gen.writeNull();
+    } else {
+      gen.writeStartObject();
+      for (Map.Entry<String, Long> u : s.updates.entrySet()) {
+        gen.writeFieldName(u.getKey());
+        if (u.getValue() == null) {
+          gen.writeNull();
+        } else {
+          gen.writeNumber(u.getValue());
+        }
+      }
+      gen.writeEndObject();
+    }
+    gen.writeFieldName(RESULT);
+    payload(gen, s.result);
+    gen.writeFieldName(FAILURE);
+    failure(gen, s.failure);
+    gen.writeFieldName(LINKS);
+    links(gen, s.links);
+    gen.writeFieldName(NEXT_RUN_ID);
+    gen.writeString(s.nextRunId);
+    gen.writeFieldName(FIRST_TASK_AT);
+    instant(gen, s.firstTaskAt);
+    gen.writeFieldName(CHILDREN);
+    if (s.children == null || s.children.isEmpty()) {
+      if (s.children == null) {
+        gen.writeNull();
+      } else {
+        gen.writeStartObject();
+        gen.writeEndObject();
+      }
+    } else {
+      mapper.writeValue(gen, s.children);
+    }
+    gen.writeFieldName(LAST_PARENT_SIGNAL_EVENT_ID);
+    gen.writeNumber(s.lastParentSignalEventId);
+    gen.writeEndObject();
+  }
+
+  private void summary(JsonGenerator gen, RunSummary s) throws IOException {
+    gen.writeStartObject();
+    gen.writeFieldName(WORKFLOW_ID);
+    gen.writeString(s.workflowId());
+    gen.writeFieldName(RUN_ID);
+    gen.writeString(s.runId());
+    gen.writeFieldName(WORKFLOW_TYPE);
+    gen.writeString(s.workflowType());
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(s.taskQueue());
+    gen.writeFieldName(STATUS);
+    enumName(gen, s.status());
+    gen.writeFieldName(START_TIME);
+    instant(gen, s.startTime());
+    gen.writeFieldName(CLOSE_TIME);
+    instant(gen, s.closeTime());
+    gen.writeFieldName(SEARCH_ATTRIBUTES);
+    searchAttributes(gen, s.searchAttributes());
+    gen.writeEndObject();
+  }
+
+  private void pendingActivity(JsonGenerator gen, PendingActivity a) throws IOException {
+    if (a == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartObject();
+    gen.writeFieldName(SEQ);
+    gen.writeNumber(a.seq);
+    gen.writeFieldName(SCHEDULED_EVENT_ID);
+    gen.writeNumber(a.scheduledEventId);
+    gen.writeFieldName(ACTIVITY_TYPE);
+    gen.writeString(a.activityType);
+    gen.writeFieldName(TASK_QUEUE);
+    gen.writeString(a.taskQueue);
+    gen.writeFieldName(SPEC);
+    spec(gen, a.spec);
+    gen.writeFieldName(ATTEMPT);
+    gen.writeNumber(a.attempt);
+    gen.writeFieldName(STATE);
+    gen.writeString(a.state);
+    gen.writeFieldName(SCHEDULED_TIME);
+    instant(gen, a.scheduledTime);
+    gen.writeFieldName(ATTEMPT_SCHEDULED_TIME);
+    instant(gen, a.attemptScheduledTime);
+    gen.writeFieldName(NEXT_ATTEMPT_TIME);
+    instant(gen, a.nextAttemptTime);
+    gen.writeFieldName(LAST_FAILURE);
+    failure(gen, a.lastFailure);
+    gen.writeFieldName(HEARTBEAT_DETAILS);
+    payload(gen, a.heartbeatDetails);
+    gen.writeFieldName(LAST_HEARTBEAT_TIME);
+    instant(gen, a.lastHeartbeatTime);
+    gen.writeFieldName(CANCEL_REQUESTED);
+    gen.writeBoolean(a.cancelRequested);
+    gen.writeEndObject();
+  }
+
+  private void spec(JsonGenerator gen, ActivitySpec s) throws IOException {
+    if (s == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartObject();
+    gen.writeFieldName(SCHEDULE_TO_CLOSE_TIMEOUT);
+    duration(gen, s.scheduleToCloseTimeout());
+    gen.writeFieldName(START_TO_CLOSE_TIMEOUT);
+    duration(gen, s.startToCloseTimeout());
+    gen.writeFieldName(SCHEDULE_TO_START_TIMEOUT);
+    duration(gen, s.scheduleToStartTimeout());
+    gen.writeFieldName(HEARTBEAT_TIMEOUT);
+    duration(gen, s.heartbeatTimeout());
+    gen.writeFieldName(RETRY_POLICY);
+    retryPolicy(gen, s.retryPolicy());
+    gen.writeEndObject();
+  }
+
+  private void retryPolicy(JsonGenerator gen, RetryPolicy p) throws IOException {
+    if (p == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartObject();
+    gen.writeFieldName(INITIAL_INTERVAL);
+    duration(gen, p.initialInterval());
+    gen.writeFieldName(BACKOFF_COEFFICIENT);
+    gen.writeNumber(p.backoffCoefficient());
+    gen.writeFieldName(MAXIMUM_INTERVAL);
+    duration(gen, p.maximumInterval());
+    gen.writeFieldName(MAXIMUM_ATTEMPTS);
+    gen.writeNumber(p.maximumAttempts());
+    gen.writeFieldName(DO_NOT_RETRY);
+    strings(gen, p.doNotRetry());
+    gen.writeEndObject();
+  }
+
+  private void links(JsonGenerator gen, RunLinks l) throws IOException {
+    if (l == null) {
+      gen.writeNull();
+      return;
+    }
+    if (!links) {
+      mapper.writeValue(gen, l);
+      return;
+    }
+    gen.writeStartObject();
+    gen.writeFieldName(PARENT_WORKFLOW_ID);
+    gen.writeString(l.parentWorkflowId());
+    gen.writeFieldName(PARENT_RUN_ID);
+    gen.writeString(l.parentRunId());
+    gen.writeFieldName(PARENT_INITIATED_EVENT_ID);
+    gen.writeNumber(l.parentInitiatedEventId());
+    gen.writeFieldName(PARENT_CLOSE_POLICY);
+    gen.writeString(l.parentClosePolicy());
+    gen.writeFieldName(CONTINUED_FROM_RUN_ID);
+    gen.writeString(l.continuedFromRunId());
+    gen.writeFieldName(ATTEMPT);
+    gen.writeNumber(l.attempt());
+    gen.writeFieldName(RETRY_POLICY);
+    retryPolicy(gen, l.retryPolicy());
+    gen.writeFieldName(EXECUTION_START_TIME);
+    instant(gen, l.executionStartTime());
+    gen.writeFieldName(FIRST_WORKFLOW_TASK_BACKOFF);
+    duration(gen, l.firstWorkflowTaskBackoff());
+    gen.writeEndObject();
+  }
+
+  private void failure(JsonGenerator gen, FailureInfo f) throws IOException {
+    if (f == null) {
+      gen.writeNull();
+      return;
+    }
+    if (!failure) {
+      mapper.writeValue(gen, f);
+      return;
+    }
+    gen.writeStartObject();
+    gen.writeFieldName(KIND);
+    gen.writeString(f.kind());
+    gen.writeFieldName(TYPE);
+    gen.writeString(f.type());
+    gen.writeFieldName(MESSAGE);
+    gen.writeString(f.message());
+    gen.writeFieldName(STACK_TRACE);
+    gen.writeString(f.stackTrace());
+    gen.writeFieldName(DETAILS);
+    payload(gen, f.details());
+    gen.writeFieldName(NON_RETRYABLE);
+    gen.writeBoolean(f.nonRetryable());
+    gen.writeFieldName(ATTRIBUTES);
+    gen.writeStartObject();
+    for (Map.Entry<String, String> a : f.attributes().entrySet()) {
+      gen.writeStringField(a.getKey(), a.getValue());
+    }
+    gen.writeEndObject();
+    gen.writeFieldName(CAUSE);
+    failure(gen, f.cause());
+    gen.writeEndObject();
+  }
+
+  private void searchAttributes(JsonGenerator gen, Map<String, SearchAttributeValue> attributes) throws IOException {
+    if (attributes == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartObject();
+    for (Map.Entry<String, SearchAttributeValue> a : attributes.entrySet()) {
+      gen.writeFieldName(a.getKey());
+      SearchAttributeValue v = a.getValue();
+      if (v == null) {
+        gen.writeNull();
+        continue;
+      }
+      gen.writeStartObject();
+      gen.writeFieldName(TYPE);
+      enumName(gen, v.type());
+      gen.writeFieldName(VALUES);
+      strings(gen, v.values());
+      gen.writeEndObject();
+    }
+    gen.writeEndObject();
+  }
+
+  private static void payloads(JsonGenerator gen, List<Payload> payloads) throws IOException {
+    if (payloads == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartArray();
+    for (Payload p : payloads) {
+      payload(gen, p);
+    }
+    gen.writeEndArray();
+  }
+
+  private static void payload(JsonGenerator gen, Payload p) throws IOException {
+    if (p == null) {
+      gen.writeNull();
+    } else {
+      PayloadJson.write(p, gen);
+    }
+  }
+
+  private static void strings(JsonGenerator gen, List<String> values) throws IOException {
+    if (values == null) {
+      gen.writeNull();
+      return;
+    }
+    gen.writeStartArray();
+    for (Iterator<String> it = values.iterator(); it.hasNext(); ) {
+      gen.writeString(it.next());
+    }
+    gen.writeEndArray();
+  }
+
+  private static void instant(JsonGenerator gen, Instant t) throws IOException {
+    if (t == null) {
+      gen.writeNull();
+    } else {
+      gen.writeString(InstantWriter.format(t));
+    }
+  }
+
+  /** As Jackson's {@code DurationSerializer} writes it with {@code WRITE_DURATIONS_AS_TIMESTAMPS} off. */
+  private static void duration(JsonGenerator gen, Duration d) throws IOException {
+    if (d == null) {
+      gen.writeNull();
+    } else {
+      gen.writeString(d.toString());
+    }
+  }
+
+  private static void enumName(JsonGenerator gen, Enum<?> e) throws IOException {
+    if (e == null) {
+      gen.writeNull();
+    } else {
+      gen.writeString(e.name());
+    }
+  }
+}

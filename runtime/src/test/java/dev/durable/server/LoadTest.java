@@ -149,7 +149,8 @@ class LoadTest {
       env.closeWorker(worker);
       Eventually.eventually("the workflow threads to end", () -> Thread.getAllStackTraces().keySet().stream()
           .noneMatch(th -> th.getName().startsWith("workflow[")));
-      assertTrue(threads.getThreadCount() <= before, threads.getThreadCount() + " threads after, " + before + " before");
+      // Pool threads that finished their last task may take a moment to end on a busy machine.
+      Eventually.eventually("the thread count back to " + before, threads::getThreadCount, n -> n <= before);
     } // closing the environment runs the history validator over every mailbox
   }
 }

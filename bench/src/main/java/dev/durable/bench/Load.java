@@ -84,7 +84,6 @@ final class Load {
     return new Timing(nanos, cold < 0 ? nanos : cold, r);
   }
 
-
   /**
    * Calls {@code call(i)} for i in [0, n), checks each result against {@code expected(i)}, and
    * returns the nanoseconds from the first call to the last result.

@@ -12,6 +12,7 @@ import dev.durable.common.RetryOptions;
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.failure.ChildWorkflowFailure;
 import dev.durable.failure.NondeterminismError;
+import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
 import dev.durable.worker.WorkflowReplayer;
 import java.nio.file.Path;
@@ -288,6 +289,11 @@ public class ChildWorkflowTest {
     start("p1", "catch", "wait");
     env.awaitEvent("p1", "ChildWorkflowExecutionStarted");
     env.awaitEvent("p1-child", "WorkflowTaskCompleted");
+    // The hour must not pass while a workflow task of the parent runs (it would time out, and its
+    // retry waits on the test clock): the parent has seen its child start and waits.
+    Eventually.eventually("p1 waiting for its child", () -> env.eventTypes("p1"),
+        types -> types.get(types.size() - 1).equals("WorkflowTaskCompleted")
+            && types.indexOf("ChildWorkflowExecutionStarted") < types.lastIndexOf("WorkflowTaskCompleted"));
     env.clock().advance(Duration.ofHours(1));
     String timedOut = env.result("p1", String.class);
     assertTrue(timedOut.startsWith("Child p1-child TimeoutFailure: DURABLE-227"), timedOut);

@@ -1,5 +1,6 @@
 package dev.durable.agent;
 
+import dev.durable.agent.jit.DontInline;
 import dev.durable.internal.sandbox.Rule;
 import dev.durable.internal.sandbox.RuleSet;
 import java.lang.instrument.ClassFileTransformer;
@@ -30,6 +31,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   private final java.util.concurrent.ConcurrentHashMap<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_DECISIONS = 50_000;
 
+  @DontInline
   CallSiteRewriter(RuleSet rules, boolean debug) {
     this.rules = rules;
     this.debug = debug;
@@ -40,6 +42,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   }
 
   @Override
+  @DontInline
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) {
     // JDK modules loaded by the platform loader have packages outside java.*/jdk.*/sun.* too
@@ -53,6 +56,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   }
 
   @Override
+  @DontInline
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
     if (className == null || loader == null || redefined != null) {
       return null;
@@ -79,12 +83,14 @@ final class CallSiteRewriter implements ClassFileTransformer {
     }
   }
 
+  @DontInline
   static boolean isJdk(String dotted) {
     return dotted.startsWith("java.") || dotted.startsWith("javax.") || dotted.startsWith("jdk.")
         || dotted.startsWith("sun.") || dotted.startsWith("com.sun.");
   }
 
   /** Returns the rewritten class, or null when nothing in it needs to change. */
+  @DontInline
   byte[] rewrite(byte[] bytes) {
     return rewrite(bytes, true);
   }
@@ -94,6 +100,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    *
    * @param direct whether to try the {@link DirectRewriter} first (tests compare both ways)
    */
+  @DontInline
   byte[] rewrite(byte[] bytes, boolean direct) {
     if (!ClassFile.asmReads(bytes)) {
       return rewriteWithAsm(bytes, null); // ASM refuses it, as before
@@ -124,6 +131,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    *
    * @param visit per method, whether the scan found something in it; null: every method
    */
+  @DontInline
   private byte[] rewriteWithAsm(byte[] bytes, boolean[] visit) {
     ClassReader reader = new ClassReader(bytes);
     // The writer shares the reader's constant pool, so the methods the scan found nothing in are
@@ -137,11 +145,13 @@ final class CallSiteRewriter implements ClassFileTransformer {
   }
 
   /** The redirect or call-site forbid rule for a call, or null to leave it alone. */
+  @DontInline
   Rule callRule(String owner, String name, String descriptor) {
     return decide(owner, name, descriptor).rule();
   }
 
   /** The instructions replacing a call that {@code rule} redirects (null: leave the call as is). */
+  @DontInline
   Redirects.Plan plan(Rule rule, String owner, String name, String descriptor) {
     Decision d = decide(owner, name, descriptor);
     return d.rule() == rule ? d.plan() : Redirects.plan(rule, owner, name, descriptor);
@@ -151,6 +161,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    * What to do with calls of one member, decided once: the rule lookup and the redirect plan are
    * the same for every call site of it, and classes calling the clock or UUIDs call them often.
    */
+  @DontInline
   Decision decide(String owner, String name, String descriptor) {
     if (!patternCallRules && !callOwners.contains(owner)) {
       return Decision.NONE;
@@ -178,6 +189,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     static final Decision NONE = new Decision(null, null);
   }
 
+  @DontInline
   Rule staticWriteRule(String owner, String name, String descriptor) {
     if (!staticWrites) {
       return null;
@@ -187,6 +199,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   }
 
   /** The rule for a method reference, or null. */
+  @DontInline
   Rule handleRule(Handle h) {
     return switch (h.getTag()) {
       case Opcodes.H_INVOKESTATIC, Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE, Opcodes.H_NEWINVOKESPECIAL ->

@@ -1,5 +1,6 @@
 package dev.durable.agent;
 
+import dev.durable.agent.jit.DontInline;
 import java.util.Set;
 
 /**
@@ -67,6 +68,7 @@ final class CallSiteScan {
     fill(0xc8, 0xc9, 5); // goto_w, jsr_w
   }
 
+  @DontInline
   private static void fill(int from, int to, int length) {
     for (int op = from; op <= to; op++) {
       LENGTH[op] = (byte) length;
@@ -83,6 +85,7 @@ final class CallSiteScan {
    * @param anyOwner whether a call-site rule has an owner pattern, so that any call may match
    * @param staticWrites whether writes to static fields are checked
    */
+  @DontInline
   CallSiteScan(Set<String> callOwners, boolean anyOwner, boolean staticWrites) {
     int longest = 0;
     for (String owner : callOwners) {
@@ -123,6 +126,7 @@ final class CallSiteScan {
   private static final int OTHER_STATIC = 4;
 
   /** Returns what may need rewriting in the class, or null when nothing can. */
+  @DontInline
   Result scan(ClassFile cf) {
     // Which constant pool entries a rewritten instruction could use. Each loop is a small method
     // of its own, and this one has none: this code runs cold, and a big method with loops inlined
@@ -155,6 +159,7 @@ final class CallSiteScan {
   }
 
   /** Sets {@code visit} for the methods with an instruction to look at (and clears the others' code offset); whether there is one. */
+  @DontInline
   private static boolean toVisit(byte[] b, int[] code, int clinit, boolean[] visit, boolean[] marked,
       boolean[] indyMarked, boolean putstatic) {
     boolean any = false;
@@ -173,6 +178,7 @@ final class CallSiteScan {
    * one, {@link #ANY_HANDLE} if the pool has a method handle, {@link #OTHER_STATIC} if a field ref may
    * be a checked static field of another class.
    */
+  @DontInline
   private int markPool(ClassFile cf, boolean[] marked) {
     byte[] b = cf.b;
     int[] items = cf.items;
@@ -199,6 +205,7 @@ final class CallSiteScan {
   }
 
   /** Whether a field of the fields at {@code offset} is static and not final: the class's own code may write it. */
+  @DontInline
   private static boolean writableStaticField(byte[] b, int offset) {
     int fields = readU2(b, offset);
     offset += 2;
@@ -213,6 +220,7 @@ final class CallSiteScan {
   }
 
   /** The offset after the fields or methods whose count is at {@code offset}. */
+  @DontInline
   static int skipMembers(byte[] b, int offset) {
     int members = readU2(b, offset);
     offset += 2;
@@ -226,6 +234,7 @@ final class CallSiteScan {
    * Sets the offset of each method's Code attribute (0: none) of the methods at {@code offset};
    * returns the index of {@code <clinit>}, -1 if none.
    */
+  @DontInline
   private static int findCode(ClassFile cf, int offset, int[] code) {
     byte[] b = cf.b;
     int clinit = -1;
@@ -247,6 +256,7 @@ final class CallSiteScan {
   }
 
   /** Whether class entry {@code index} names a class with call-site rules; decided once per entry. */
+  @DontInline
   private boolean isOwner(ClassFile cf, byte[] owners, int index) {
     int known = owners[index];
     if (known == 0) {
@@ -257,6 +267,7 @@ final class CallSiteScan {
   }
 
   /** Whether the UTF-8 entry at {@code offset} is one of the owners' names, byte for byte. */
+  @DontInline
   private boolean matchesOwner(byte[] b, int offset) {
     int length = readU2(b, offset);
     byte[][] candidates = length < ownersByLength.length ? ownersByLength[length] : null;
@@ -277,6 +288,7 @@ final class CallSiteScan {
   }
 
   /** Whether the field ref at {@code offset} may be a static field of another class that we check. */
+  @DontInline
   private static boolean otherClassStatic(ClassFile cf, int offset) {
     // A static field of another class may be written here; JDK statics that can be written are not ours.
     byte[] b = cf.b;
@@ -290,11 +302,13 @@ final class CallSiteScan {
   }
 
   /** {@link #isJdk(String)} of the UTF-8 entry at {@code offset}. */
+  @DontInline
   private static boolean isJdk(byte[] b, int offset) {
     return startsWith(b, offset, "java/") || startsWith(b, offset, "javax/") || startsWith(b, offset, "jdk/")
         || startsWith(b, offset, "sun/") || startsWith(b, offset, "com/sun/");
   }
 
+  @DontInline
   private static boolean startsWith(byte[] b, int offset, String prefix) {
     if (readU2(b, offset) < prefix.length()) {
       return false;
@@ -307,6 +321,7 @@ final class CallSiteScan {
     return true;
   }
 
+  @DontInline
   private static boolean sameUtf8(byte[] b, int x, int y) {
     int length = readU2(b, x);
     if (readU2(b, y) != length) {
@@ -321,6 +336,7 @@ final class CallSiteScan {
   }
 
   /** Marks the method handles to marked method refs; returns whether there is one. */
+  @DontInline
   private static boolean markHandles(ClassFile cf, boolean[] marked) {
     byte[] b = cf.b;
     boolean any = false;
@@ -337,6 +353,7 @@ final class CallSiteScan {
    * Marks the invokedynamic entries whose bootstrap arguments include a marked method handle
    * ({@code Instant::now}); returns the marks by constant pool index.
    */
+  @DontInline
   private static boolean[] markInvokeDynamics(ClassFile cf, int classAttributes, boolean[] marked) {
     byte[] b = cf.b;
     boolean[] bootstrapMarked = null;
@@ -374,6 +391,7 @@ final class CallSiteScan {
   }
 
   /** Whether the Code attribute whose body starts at {@code code} has an instruction to look at. */
+  @DontInline
   private static boolean codeMayNeedRewrite(byte[] b, int code, boolean[] marked, boolean[] indyMarked,
       boolean putstatic) {
     int start = code + 8;
@@ -407,6 +425,7 @@ final class CallSiteScan {
    * The length in bytes of the instruction at {@code p} of the code starting at {@code start}
    * (switches are padded to a multiple of 4 from there); 0 for a byte that is no known opcode.
    */
+  @DontInline
   static int length(byte[] b, int p, int start) {
     int op = b[p] & 0xFF;
     switch (op) {
@@ -428,11 +447,13 @@ final class CallSiteScan {
   }
 
   /** Whether an internal class name is in the JDK (the rewriter leaves JDK classes alone too). */
+  @DontInline
   static boolean isJdk(String internalName) {
     return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
         || internalName.startsWith("sun/") || internalName.startsWith("com/sun/");
   }
 
+  @DontInline
   private static int skipAttributes(byte[] b, int offset) {
     int attributes = readU2(b, offset);
     offset += 2;
@@ -442,10 +463,12 @@ final class CallSiteScan {
     return offset;
   }
 
+  @DontInline
   private static int readU2(byte[] b, int offset) {
     return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
   }
 
+  @DontInline
   private static int readInt(byte[] b, int offset) {
     return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
         | (b[offset + 3] & 0xFF);

@@ -1,5 +1,7 @@
 package dev.durable.agent;
 
+import dev.durable.agent.jit.DontInline;
+
 /**
  * The constant pool of a class file, indexed: where each entry starts, and its strings decoded on
  * demand. The byte-level scan and rewriter need nothing more, so that the common path does not
@@ -46,6 +48,7 @@ final class ClassFile {
    *
    * @throws IllegalArgumentException for an unknown constant tag (as ASM's reader does)
    */
+  @DontInline
   ClassFile(byte[] b) {
     this.b = b;
     int count = u2(8);
@@ -92,36 +95,43 @@ final class ClassFile {
   }
 
   /** Whether ASM reads classes of this version (it refuses newer ones, and previews of the newest). */
+  @DontInline
   static boolean asmReads(byte[] b) {
     int minor = ((b[4] & 0xFF) << 8) | (b[5] & 0xFF);
     int major = ((b[6] & 0xFF) << 8) | (b[7] & 0xFF);
     return major < NEWEST_MAJOR || (major == NEWEST_MAJOR && minor == 0);
   }
 
+  @DontInline
   int itemCount() {
     return items.length;
   }
 
+  @DontInline
   int access() {
     return u2(header);
   }
 
   /** The internal name of this class. */
+  @DontInline
   String className() {
     return classAt(header + 2);
   }
 
   /** The internal name of the class entry whose index is the u2 at {@code offset}. */
+  @DontInline
   String classAt(int offset) {
     return utf8(u2(items[u2(offset)]));
   }
 
   /** The string of the UTF-8 entry whose index is the u2 at {@code offset}. */
+  @DontInline
   String utf8At(int offset) {
     return utf8(u2(offset));
   }
 
   /** The string of UTF-8 entry {@code index} (modified UTF-8, decoded once). */
+  @DontInline
   String utf8(int index) {
     if (strings == null) {
       strings = new String[items.length];
@@ -133,6 +143,7 @@ final class ClassFile {
     return s;
   }
 
+  @DontInline
   private String decode(int offset) {
     int length = u2(offset);
     int p = offset + 2;
@@ -162,11 +173,13 @@ final class ClassFile {
   static final byte[] LOCAL_VARIABLE_TYPE_TABLE = ascii("LocalVariableTypeTable");
   static final byte[] STACK_MAP_TABLE = ascii("StackMapTable");
 
+  @DontInline
   private static byte[] ascii(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   /** Whether UTF-8 entry {@code index} holds exactly {@code expected} (one of the names above). */
+  @DontInline
   boolean isUtf8(int index, byte[] expected) {
     int offset = index < items.length ? items[index] : 0;
     if (offset == 0 || b[offset - 1] != UTF8 || u2(offset) != expected.length) {
@@ -180,10 +193,12 @@ final class ClassFile {
     return true;
   }
 
+  @DontInline
   int u2(int offset) {
     return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
   }
 
+  @DontInline
   int readInt(int offset) {
     return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
         | (b[offset + 3] & 0xFF);

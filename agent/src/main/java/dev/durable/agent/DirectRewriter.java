@@ -1,5 +1,6 @@
 package dev.durable.agent;
 
+import dev.durable.agent.jit.DontInline;
 import dev.durable.internal.sandbox.Rule;
 import java.util.Arrays;
 import java.util.Map;
@@ -76,6 +77,7 @@ final class DirectRewriter {
   private int known;
   private int nextIndex;
 
+  @DontInline
   private DirectRewriter(CallSiteRewriter rewriter, ClassFile reader, byte[] b) {
     this.rewriter = rewriter;
     this.reader = reader;
@@ -88,6 +90,7 @@ final class DirectRewriter {
    *
    * @param methods per method in class-file order, whether the scan found something to look at
    */
+  @DontInline
   static byte[] rewrite(CallSiteRewriter rewriter, ClassFile reader, CallSiteScan.Result methods) {
     if ((reader.access() & ACC_INTERFACE) != 0) {
       return UNSUPPORTED; // static methods of interfaces are called through interface method refs
@@ -95,6 +98,7 @@ final class DirectRewriter {
     return new DirectRewriter(rewriter, reader, reader.b).rewrite(methods);
   }
 
+  @DontInline
   private byte[] rewrite(CallSiteScan.Result scan) {
     // The scan found the offsets: no walk over the members again. Loops live in methods of their
     // own (see CallSiteScan.scan).
@@ -145,6 +149,7 @@ final class DirectRewriter {
   }
 
   /** Rewrites the code of the methods the scan found; returns how many changed, -1 when only ASM can. */
+  @DontInline
   private int rewriteMethods(CallSiteScan.Result scan, byte[][] newCode) {
     int[] code = scan.code();
     int changed = 0;
@@ -168,6 +173,7 @@ final class DirectRewriter {
   private int codeGrowth;
 
   /** The bridge methods, null when one cannot be made here. */
+  @DontInline
   private Bytes bridgeMethods() {
     Bytes out = new Bytes(64 * bridges.size() + 16);
     for (Bridge bridge : bridges.values()) {
@@ -179,6 +185,7 @@ final class DirectRewriter {
   }
 
   /** Copies the methods from {@code copied} on with their new Code attributes; returns where copying stopped. */
+  @DontInline
   private int writeMethods(Bytes out, int copied, byte[][] newCode, int[] codeOffsets) {
     for (int m = 0; m < newCode.length; m++) {
       if (newCode[m] != null) {
@@ -204,6 +211,7 @@ final class DirectRewriter {
   private final Bytes newBootstrap = new Bytes(32);
   private int newBootstrapCount;
 
+  @DontInline
   private void findBootstrapMethods(int classAttributes) {
     int attributes = u2(classAttributes);
     int p = classAttributes + 2;
@@ -228,6 +236,7 @@ final class DirectRewriter {
    * (pointing them at bridges); null when none of them has a rule, {@link #UNSUPPORTED} when the
    * reference is not to a static method.
    */
+  @DontInline
   private byte[] bridgeReferences(int p, int line) {
     int indy = reader.items[u2(p + 1)];
     int bootstrap = u2(indy);
@@ -301,6 +310,7 @@ final class DirectRewriter {
   }
 
   /** Writes a bridge method_info; false when its code would not fit the ASM rewriter's shape. */
+  @DontInline
   private boolean bridge(Bytes out, Bridge bridge) {
     Bytes code = new Bytes(32);
     int sizes = org.objectweb.asm.Type.getArgumentsAndReturnSizes(bridge.descriptor());
@@ -404,6 +414,7 @@ final class DirectRewriter {
   }
 
   /** The line of the instruction at {@code pc}, as the ASM rewriter sees it: the last line number visited before it. */
+  @DontInline
   private int lineAt(int attribute, int pc) {
     int codeLength = readInt(attribute + 10);
     int p = attribute + 14 + codeLength;
@@ -432,6 +443,7 @@ final class DirectRewriter {
    * Returns the whole new Code attribute (name index and length included) of the attribute at
    * {@code attribute}, null when nothing in it changes, or {@link #UNSUPPORTED}.
    */
+  @DontInline
   private byte[] rewriteCode(int attribute, boolean clinit, CallSiteScan.Result scan) {
     int codeLength = readInt(attribute + 10);
     int start = attribute + 14;
@@ -480,6 +492,7 @@ final class DirectRewriter {
   private int changes;
 
   /** Rewrites the call, method reference or static write at {@code p}; false when only ASM can. */
+  @DontInline
   private boolean site(int attribute, int p, int pc, int op, int codeLength) {
     if (before == null) {
       before = new byte[codeLength][];
@@ -551,6 +564,7 @@ final class DirectRewriter {
   }
 
   /** Lays the code out again with the insertions and replacements, and moves every offset. */
+  @DontInline
   private byte[] relayout(int attribute, int maxStack, int codeLength, int start) {
     // newPos[old pc] = where the instruction's block (what goes before it, then it) starts now;
     // newOp[old pc] = where the instruction itself starts now (jumps are relative to it).
@@ -607,6 +621,7 @@ final class DirectRewriter {
   }
 
   /** The shift after the instruction at {@code pc}, given the shift before it. */
+  @DontInline
   private int layOut(int pc, int op, int length, int shift) {
     shift += before[pc] == null ? 0 : before[pc].length;
     if (op == TABLESWITCH || op == LOOKUPSWITCH) {
@@ -619,6 +634,7 @@ final class DirectRewriter {
   }
 
   /** Writes one jump, switch or rewritten instruction; false when a jump no longer fits. */
+  @DontInline
   private boolean emit(Bytes code, int p, int pc, int op, int length, int[] newPos, int[] newOp) {
     write(code, before[pc]);
     if (replace[pc] != null) {
@@ -665,6 +681,7 @@ final class DirectRewriter {
   }
 
   /** The Code attribute around the new code: handlers, line numbers, local variables and frames moved. */
+  @DontInline
   private byte[] codeAttribute(int attribute, int maxStack, int codeLength, int start, Bytes code, int[] newPos) {
     int newLength = code.size();
     Bytes out = new Bytes(newLength + 64);
@@ -734,10 +751,12 @@ final class DirectRewriter {
   }
 
   /** The new relative offset of a jump at old {@code pc} by {@code offset}. */
+  @DontInline
   private static int moved(int[] newPos, int pc, int offset, int[] newOp) {
     return at(newPos, pc + offset) - newOp[pc];
   }
 
+  @DontInline
   private static int at(int[] newPos, int oldPc) {
     int moved = oldPc >= 0 && oldPc < newPos.length ? newPos[oldPc] : -1;
     if (moved < 0) {
@@ -747,6 +766,7 @@ final class DirectRewriter {
   }
 
   /** The StackMapTable body with frames at their new offsets, or null when a frame is not understood. */
+  @DontInline
   private byte[] frames(int body, int[] newPos) {
     Bytes out = new Bytes();
     int count = u2(body);
@@ -818,6 +838,7 @@ final class DirectRewriter {
   }
 
   /** Copies one verification type; an uninitialized one names the offset of its NEW, which moves. */
+  @DontInline
   private int copyType(Bytes out, int p, int[] newPos) {
     int tag = b[p] & 0xFF;
     out.write(tag);
@@ -833,6 +854,7 @@ final class DirectRewriter {
   }
 
   /** {@code ldc rule id; ldc member; invokestatic Guards.<check>}: what the ASM rewriter inserts too. */
+  @DontInline
   private byte[] guard(Rule rule, String member, String check) {
     Bytes out = new Bytes(12);
     ldc(out, string(rule.id()));
@@ -848,11 +870,13 @@ final class DirectRewriter {
   private static final Redirects.Call STATIC_WRITE_GUARD =
       new Redirects.Call(Redirects.GUARDS, "staticWrite", "(Ljava/lang/String;Ljava/lang/String;)V");
 
+  @DontInline
   private byte[] call(Redirects.Call call) {
     int index = methodref(call);
     return new byte[] {(byte) INVOKESTATIC, (byte) (index >>> 8), (byte) index};
   }
 
+  @DontInline
   private static void ldc(Bytes out, int index) {
     if (index < 256) {
       out.write(LDC);
@@ -863,6 +887,7 @@ final class DirectRewriter {
     }
   }
 
+  @DontInline
   private int string(String value) {
     int index = find(K_STRING, value);
     if (index < 0) {
@@ -873,6 +898,7 @@ final class DirectRewriter {
   }
 
   /** The method ref of a call. */
+  @DontInline
   private int methodref(Redirects.Call call) {
     int index = find(K_METHODREF, call);
     if (index < 0) {
@@ -891,6 +917,7 @@ final class DirectRewriter {
   }
 
   /** The index remembered for a constant of this kind and key, -1 if none. */
+  @DontInline
   private int find(int kind, Object key) {
     for (int i = 0; i < known; i++) {
       Object k = keys[i];
@@ -901,6 +928,7 @@ final class DirectRewriter {
     return -1;
   }
 
+  @DontInline
   private void remember(int kind, Object key, int index) {
     if (known == keys.length) {
       keys = Arrays.copyOf(keys, known * 2);
@@ -917,6 +945,7 @@ final class DirectRewriter {
    * appends a method handle of kind invokestatic to {@code first}. A {@code key} (a bridge for its
    * method handle, a packed number for an invokedynamic) finds the constant again; null: none.
    */
+  @DontInline
   private int constant(Object key, int tag, int first, int second) {
     int kind = key instanceof Bridge ? K_HANDLE : K_INDY;
     int existing = key == null ? -1 : find(kind, key);
@@ -941,6 +970,7 @@ final class DirectRewriter {
     return index;
   }
 
+  @DontInline
   private int utf8(String value) {
     int index = find(K_UTF8, value);
     if (index >= 0) {
@@ -960,11 +990,13 @@ final class DirectRewriter {
    * {@link #utf8(String)} of a value encoded beforehand ({@link #encode}); if {@code constants} is
    * null (a name of this class only), encoded here and not kept.
    */
+  @DontInline
   private int utf8(String value, byte[][] constants, int which) {
     int index = find(K_UTF8, value);
     return index >= 0 ? index : append(value, constants == null ? encode(value) : constants[which]);
   }
 
+  @DontInline
   private int append(String value, byte[] encoded) {
     int index;
     pool.write(encoded);
@@ -980,6 +1012,7 @@ final class DirectRewriter {
   private static final Map<String, byte[]> ENCODED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A CONSTANT_Utf8 entry: tag, length, then the class file's modified UTF-8. */
+  @DontInline
   static byte[] encode(String value) {
     byte[] utf8 = modifiedUtf8(value);
     byte[] out = new byte[utf8.length + 3];
@@ -991,6 +1024,7 @@ final class DirectRewriter {
   }
 
   /** A string in the class file's modified UTF-8. */
+  @DontInline
   static byte[] modifiedUtf8(String value) {
     Bytes bytes = new Bytes(value.length() + 8);
     for (int k = 0; k < value.length(); k++) {
@@ -1009,10 +1043,12 @@ final class DirectRewriter {
     return bytes.toByteArray();
   }
 
+  @DontInline
   private boolean isUtf8(int index, byte[] expected) {
     return reader.isUtf8(index, expected);
   }
 
+  @DontInline
   private int skipAttributes(int offset) {
     int attributes = u2(offset);
     offset += 2;
@@ -1022,15 +1058,18 @@ final class DirectRewriter {
     return offset;
   }
 
+  @DontInline
   private int u2(int offset) {
     return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
   }
 
+  @DontInline
   private int readInt(int offset) {
     return ((b[offset] & 0xFF) << 24) | ((b[offset + 1] & 0xFF) << 16) | ((b[offset + 2] & 0xFF) << 8)
         | (b[offset + 3] & 0xFF);
   }
 
+  @DontInline
   private static void write(Bytes out, byte[] bytes) {
     if (bytes != null) {
       out.write(bytes, 0, bytes.length);
@@ -1043,14 +1082,17 @@ final class DirectRewriter {
     private byte[] data;
     private int size;
 
+    @DontInline
     Bytes() {
       this(64);
     }
 
+    @DontInline
     Bytes(int capacity) {
       data = new byte[Math.max(16, capacity)];
     }
 
+    @DontInline
     void write(int value) {
       if (size == data.length) {
         data = Arrays.copyOf(data, data.length * 2);
@@ -1058,11 +1100,13 @@ final class DirectRewriter {
       data[size++] = (byte) value;
     }
 
+    @DontInline
     void write(byte[] bytes) {
       write(bytes, 0, bytes.length);
     }
 
     /** A u2, in one call (the interpreter, where the first classes are rewritten, pays for each). */
+    @DontInline
     void writeShort(int value) {
       if (size + 2 > data.length) {
         data = Arrays.copyOf(data, Math.max(data.length * 2, size + 2));
@@ -1072,6 +1116,7 @@ final class DirectRewriter {
       size += 2;
     }
 
+    @DontInline
     void writeInt(int value) {
       if (size + 4 > data.length) {
         data = Arrays.copyOf(data, Math.max(data.length * 2, size + 4));
@@ -1083,6 +1128,7 @@ final class DirectRewriter {
       size += 4;
     }
 
+    @DontInline
     void write(byte[] bytes, int offset, int length) {
       if (size + length > data.length) {
         data = Arrays.copyOf(data, Math.max(data.length * 2, size + length));
@@ -1091,14 +1137,17 @@ final class DirectRewriter {
       size += length;
     }
 
+    @DontInline
     void writeTo(Bytes out) {
       out.write(data, 0, size);
     }
 
+    @DontInline
     int size() {
       return size;
     }
 
+    @DontInline
     byte[] toByteArray() {
       return size == data.length ? data : Arrays.copyOf(data, size);
     }

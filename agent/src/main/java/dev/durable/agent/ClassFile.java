@@ -1,6 +1,7 @@
 package dev.durable.agent;
 
 import dev.durable.agent.jit.DontInline;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The constant pool of a class file, indexed: where each entry starts, and its strings decoded on
@@ -147,6 +148,12 @@ final class ClassFile {
   private String decode(int offset) {
     int length = u2(offset);
     int p = offset + 2;
+    // ASCII (nearly every name): the JDK's compiled decoder rather than a loop the interpreter runs
+    // byte by byte; a byte of 0x80 or more decodes to U+FFFD there, and goes the long way.
+    String ascii = new String(b, p, length, StandardCharsets.US_ASCII);
+    if (ascii.indexOf('\uFFFD') < 0) {
+      return ascii;
+    }
     int end = p + length;
     char[] chars = new char[length];
     int n = 0;
@@ -175,7 +182,7 @@ final class ClassFile {
 
   @DontInline
   private static byte[] ascii(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Whether UTF-8 entry {@code index} holds exactly {@code expected} (one of the names above). */

@@ -2,6 +2,7 @@ package dev.durable.agent;
 
 import dev.durable.agent.jit.DontInline;
 import dev.durable.internal.sandbox.Rule;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -1026,6 +1027,14 @@ final class DirectRewriter {
   /** A string in the class file's modified UTF-8. */
   @DontInline
   static byte[] modifiedUtf8(String value) {
+    // Names are nearly always ASCII without NUL, where modified UTF-8 is one byte per char: then
+    // the JDK's (compiled) encoder does it in a few calls, instead of a loop the interpreter would
+    // run char by char for the first classes. The round trip tells ASCII from anything else.
+    byte[] ascii = value.getBytes(StandardCharsets.UTF_8);
+    if (ascii.length == value.length() && value.indexOf(0) < 0
+        && value.equals(new String(ascii, StandardCharsets.ISO_8859_1))) {
+      return ascii;
+    }
     Bytes bytes = new Bytes(value.length() + 8);
     for (int k = 0; k < value.length(); k++) {
       char c = value.charAt(k);

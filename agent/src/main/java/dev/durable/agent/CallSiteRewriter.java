@@ -18,6 +18,11 @@ import org.objectweb.asm.Opcodes;
  * without writing ({@link CallSiteScan}); only those with something to change are rewritten, in
  * their bytes ({@link DirectRewriter}) or, for what that does not handle, with ASM
  * ({@link RewritingClassVisitor}). Both give the same code.
+ *
+ * <p>Every method on the transform's path, here and in {@link CallSiteScan}, {@link ClassFile} and
+ * {@link DirectRewriter}, is marked {@link DontInline}: the JIT compiles each on its own instead of
+ * inlining the whole transform into the JDK's transformer loop (see that annotation). A method
+ * added to that path should be marked too.
  */
 final class CallSiteRewriter implements ClassFileTransformer {
   private final RuleSet rules;

@@ -24,7 +24,6 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * The listing indexes of {@link RocksStore}: one column family of keys with empty values, and one
@@ -76,10 +75,10 @@ final class VisibilityIndex {
    * Adds to {@code batch} what makes the indexes agree with {@code s}: compares its summary with
    * the stored one and replaces only the entries that changed (none for most transitions).
    */
-  static void update(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch,
+  static void update(RocksDB db, ColumnFamilyHandle summaries, int indexId, int summariesId, BatchBuilder batch,
       ExecutionState s, boolean newRun) throws RocksDBException {
     RunSummary now = RunSummary.of(s);
-    update(index, summaries, batch, now, newRun ? null : stored(db, summaries, s.runId));
+    update(indexId, summariesId, batch, now, newRun ? null : stored(db, summaries, s.runId));
   }
 
   /** Returns the summary the indexes hold for a run, or null when they hold none. */
@@ -93,8 +92,7 @@ final class VisibilityIndex {
    * null for nothing) into {@code now}: nothing when the two are equal, else the index entries
    * that changed and the new summary.
    */
-  static void update(ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch, RunSummary now,
-      RunSummary before) throws RocksDBException {
+  static void update(int index, int summaries, BatchBuilder batch, RunSummary now, RunSummary before) {
     if (now.equals(before)) {
       return;
     }

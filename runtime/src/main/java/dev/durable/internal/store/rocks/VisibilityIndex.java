@@ -52,6 +52,8 @@ final class VisibilityIndex {
   private static final byte TOKEN_VERSION = 1;
   private static final int FINGERPRINT = 8;
   private static final byte[] EMPTY = new byte[0];
+  /** The fields of a run whose values make index keys, in the order of {@link #fieldKeys}. */
+  private static final int FIELDS = 6;
 
   private final RocksDB db;
   private final ColumnFamilyHandle index;
@@ -127,9 +129,6 @@ final class VisibilityIndex {
     }
     batch.put(summaries, utf8(now.runId()), StoreCodec.encode(now));
   }
-
-  /** The fields whose values make index keys, in the order of {@link #fieldKeys}. */
-  private static final int FIELDS = 6;
 
   private static boolean sameField(int field, RunSummary a, RunSummary b) {
     return switch (field) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /** latency: 50 warm-up, then 300 hello workflows one at a time; start-to-result percentiles. */
 final class LatencyBench {
-  static final int WARM_UP = 50;
+  static final int WARM_UP = Integer.getInteger("bench.latency.warmup", 50);
   static final int N = 300;
 
   private LatencyBench() {}

@@ -9,6 +9,7 @@ import dev.durable.internal.store.Store;
 import dev.durable.internal.store.rocks.RocksStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +30,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   private final Clock clock;
   private final Limits limits;
   private final UnaryOperator<Store> storeWrapper;
+  private final Duration firstTaskWait;
   private ServerCore core;
 
   private DurableServer(Builder b) {
@@ -37,6 +39,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     this.clock = b.clock;
     this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength, b.historyWarningLength);
     this.storeWrapper = b.storeWrapper;
+    this.firstTaskWait = b.firstTaskWait;
   }
 
   /** Returns a new builder. */
@@ -57,6 +60,9 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     }
     Store store = storeWrapper.apply(RocksStore.open(dataDir, durability == Durability.SYNC));
     ServerCore c = new ServerCore(store, clock, limits);
+    if (firstTaskWait != null) {
+      c.setFirstTaskWait(firstTaskWait);
+    }
     try {
       c.recover();
     } catch (RuntimeException e) {
@@ -93,6 +99,11 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     return running();
   }
 
+  /** Not API: whether a worker takes {@code taskQueue}'s workflow tasks at once now (for tests). */
+  boolean workflowTasksServed(String taskQueue) {
+    return running().workflowTasksServed(taskQueue);
+  }
+
   private synchronized ServerCore running() {
     if (core == null) {
       throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is not started; call start() first");
@@ -118,6 +129,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     private int maxHistoryLength = Limits.DEFAULT_MAX_HISTORY_LENGTH;
     private int historyWarningLength;
     private UnaryOperator<Store> storeWrapper = UnaryOperator.identity();
+    private Duration firstTaskWait;
 
     private Builder() {}
 
@@ -172,6 +184,15 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     /** Not API: wraps the store, for tests that inject storage faults. */
     Builder wrapStore(UnaryOperator<Store> wrapper) {
       this.storeWrapper = Objects.requireNonNull(wrapper, "wrapper");
+      return this;
+    }
+
+    /**
+     * Not API: how long a start may wait to be written together with its first workflow task's
+     * completion; zero writes every start on its own. For tests that check each write.
+     */
+    Builder firstTaskWait(Duration wait) {
+      this.firstTaskWait = wait;
       return this;
     }
 

@@ -97,7 +97,8 @@ class HandedOverResultTest {
   void open() {
     entered = new CountDownLatch(1);
     gate = new CountDownLatch(1);
-    env = TestEnv.open(dir, b -> b.wrapStore(s -> {
+    // Each start is written on its own here (FirstTaskHandOverTest covers a start written with its first task).
+    env = TestEnv.open(dir, b -> b.firstTaskWait(Duration.ZERO).wrapStore(s -> {
       FaultyStore recording = new FaultyStore(s);
       recording.failWrites(t -> {
         if (t.state().workflowId.equals("errand")) {

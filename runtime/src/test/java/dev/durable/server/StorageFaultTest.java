@@ -94,7 +94,9 @@ class StorageFaultTest {
 
   @BeforeEach
   void open() {
-    env = TestEnv.open(dir, b -> b.wrapStore(s -> store = new FaultyStore(s)));
+    // Each start is written on its own here, so a fault hits the write it names (FirstTaskHandOverTest
+    // covers a start written together with its first task).
+    env = TestEnv.open(dir, b -> b.firstTaskWait(Duration.ZERO).wrapStore(s -> store = new FaultyStore(s)));
     env.startWorker(b -> b.registerWorkflowImplementationTypes(ErrandImpl.class).registerActivitiesImplementations(stamp));
   }
 
@@ -243,6 +245,17 @@ class StorageFaultTest {
 
     assertEquals("noted [maybe]", resultAfterRetries("ambiguous"));
     assertEquals(1, env.eventTypes("ambiguous").stream().filter("WorkflowExecutionSignaled"::equals).count());
+  }
+
+  @Test
+  void startReportedAsFailedAfterItWasRecordedIsReadBackAndRuns() {
+    store.failWritesAfterApplying(FaultyStore.appending("recorded", "WorkflowExecutionStarted"));
+
+    start("recorded", "activity"); // the server reads back what the store holds: the run is there, so the start succeeds
+    store.heal();
+
+    assertEquals("stamped form", env.result("recorded", String.class));
+    assertEquals(1, stamp.executions.get());
   }
 
   @Test

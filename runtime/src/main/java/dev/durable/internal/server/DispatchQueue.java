@@ -11,11 +11,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * no sleeping loops); a worker being shut down has its polls released at once.
  */
 final class DispatchQueue<T> {
+  private static final long RECENT_POLL_NANOS = 10_000_000;
+  private static final int SHORT_BACKLOG = 2;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final ArrayDeque<T> items = new ArrayDeque<>();
   private final Set<String> released;
   private boolean closed;
+  /** Pollers blocked in {@link #poll} waiting for an item. */
+  private int waiting;
+  /** When a poller last came for an item ({@link System#nanoTime}). */
+  private long lastPoll = System.nanoTime() - RECENT_POLL_NANOS;
 
   DispatchQueue(Set<String> released) {
     this.released = released;
@@ -36,6 +42,7 @@ final class DispatchQueue<T> {
     long nanos = timeout.toNanos();
     lock.lock();
     try {
+      lastPoll = System.nanoTime();
       while (true) {
         if (closed || released.contains(identity)) {
           return null;
@@ -50,8 +57,28 @@ final class DispatchQueue<T> {
         if (nanos <= 0) {
           return null;
         }
-        nanos = notEmpty.awaitNanos(nanos);
+        waiting++;
+        try {
+          nanos = notEmpty.awaitNanos(nanos);
+        } finally {
+          waiting--;
+        }
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether an item offered now is likely taken within a moment: a poller waits with no queued
+   * item owed to it, or a poller came within the last {@link #RECENT_POLL_NANOS} and at most
+   * {@link #SHORT_BACKLOG} items wait.
+   */
+  boolean isServed() {
+    lock.lock();
+    try {
+      return !closed && (waiting > items.size()
+          || items.size() <= SHORT_BACKLOG && System.nanoTime() - lastPoll < RECENT_POLL_NANOS);
     } finally {
       lock.unlock();
     }

@@ -28,6 +28,15 @@ final class Execution {
    * before it does.
    */
   final List<HistoryEvent> unwritten = new ArrayList<>();
+  /**
+   * A new run's first events while its start is not yet written: its first workflow task went to a
+   * waiting poller at once, and that task's completion writes the start with its own events (the
+   * starting call waits for that, briefly). Null once written. The run's next write writes them
+   * first, before {@link #unwritten}.
+   */
+  List<HistoryEvent> unwrittenStart;
+  /** Why writing {@link #unwrittenStart} failed: the run was dropped, and its start fails with this. */
+  RuntimeException startFailure;
   /** The timeout of the started workflow task, cancelled when the task ends in time. */
   TimerService.Armed taskTimeout;
   /** The start-to-close timeouts of started activity attempts, by activity seq, cancelled when they end. */

@@ -88,6 +88,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record UpdateRef(String runId, UpdateTask update) {}
 
   private final Updates updates = new Updates();
+  /** How long a start waits for its first task's completion to write both in one write, before writing the start alone. */
+  static final Duration FIRST_TASK_WAIT = Duration.ofMillis(2);
+  /** How long a start waits for its first task to write both (see {@link #handFirstTaskOver}); zero: never. */
+  private volatile Duration firstTaskWait = FIRST_TASK_WAIT;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
 
@@ -262,19 +266,106 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         r.workflowTaskTimeout(), r.executionTimeout(), r.runTimeout(), links, SearchAttributes.check(r.searchAttributes()));
     Store.Transition t = RunChains.start(spec, now(), signalName == null ? List.of()
         : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
-    store.apply(t);
-    registerNewRun(t.state(), t.newEvents());
-    return new StartResponse(t.state().workflowId, t.state().runId);
+    ExecutionState s = t.state();
+    Execution ex = new Execution(s);
+    synchronized (ex) {
+      if (handFirstTaskOver(ex, t.newEvents())) {
+        awaitStartWritten(ex);
+      } else {
+        try {
+          store.apply(t);
+        } catch (RuntimeException e) {
+          if (!recordedAfterAll(s.runId, e)) {
+            throw e;
+          }
+        }
+        registerNewRun(ex, t.newEvents());
+      }
+    }
+    return new StartResponse(s.workflowId, s.runId);
+  }
+
+  /** Whether a new run whose write was reported as failed is stored after all (only the acknowledgement was lost). */
+  private boolean recordedAfterAll(String runId, RuntimeException writeFailure) {
+    try {
+      return store.readExecution(runId).isPresent();
+    } catch (RuntimeException readFailed) {
+      writeFailure.addSuppressed(readFailed);
+      return false;
+    }
+  }
+
+  /**
+   * Queues a new run's first workflow task before the run's start is written, and keeps the start
+   * unwritten ({@link Execution#unwrittenStart}): that task's completion writes the start together
+   * with its own events, one synced write for both (see {@link #awaitStartWritten}). Only when the
+   * task queue's pollers take its tasks at once ({@link DispatchQueue#isServed}) and the first task
+   * is due now; else returns false, and the caller writes the start and registers the run as usual.
+   */
+  private boolean handFirstTaskOver(Execution ex, List<HistoryEvent> events) {
+    ExecutionState s = ex.state;
+    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())) {
+      return false;
+    }
+    if (!workflowQueue(s.taskQueue).isServed()) {
+      return false;
+    }
+    ex.unwrittenStart = events;
+    registerNewRun(ex, events);
+    return true;
+  }
+
+  /**
+   * Waits, with the run's lock released, until the start kept unwritten by {@link
+   * #handFirstTaskOver} is written, usually by its first task's completion, and writes it itself if
+   * that takes longer than {@link #firstTaskWait} ({@link #FIRST_TASK_WAIT} by default). The caller still holds the workflow id's start
+   * lock, so no other start of the id can begin meanwhile; nothing about the run is shown or
+   * written before its start, and the start is acknowledged only once synced, as always. If the
+   * write fails, the run is dropped (its task's completion is refused) and the start fails.
+   */
+  private void awaitStartWritten(Execution ex) {
+    long wait = firstTaskWait.toNanos();
+    long deadline = System.nanoTime() + wait;
+    try {
+      for (long left = wait; ex.unwrittenStart != null && ex.startFailure == null && left > 0;
+          left = deadline - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.timedWait(ex, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // write it now
+    }
+    if (ex.startFailure == null) {
+      written(ex);
+    }
+    if (ex.startFailure != null) {
+      RuntimeException f = ex.startFailure;
+      throw f instanceof DurableException d ? new DurableException(d.getCode(), d.getMessage()
+          .substring(d.getCode().length() + 1), f) : f;
+    }
+  }
+
+  /**
+   * Not API: how long a start may wait for its first task to write both at once ({@link
+   * #FIRST_TASK_WAIT} by default); zero writes every start on its own. Tests that check each write
+   * turn it off, and tests of the combined write make it long enough not to depend on timing.
+   */
+  public void setFirstTaskWait(Duration wait) {
+    firstTaskWait = wait;
+  }
+
+  /** Not API: whether {@code taskQueue}'s workflow tasks are taken at once now (for tests). */
+  public boolean workflowTasksServed(String taskQueue) {
+    return workflowQueue(taskQueue).isServed();
   }
 
   /** Starts serving a run just written as new: queues its first task (after its backoff) and arms its timeout. */
   private void registerNewRun(ExecutionState s) {
-    registerNewRun(s, List.of());
+    registerNewRun(new Execution(s), List.of());
   }
 
   /** Like {@link #registerNewRun(ExecutionState)}; {@code events}, just written, go to the run's tail. */
-  private void registerNewRun(ExecutionState s, List<HistoryEvent> events) {
-    Execution ex = new Execution(s);
+  private void registerNewRun(Execution ex, List<HistoryEvent> events) {
+    ExecutionState s = ex.state;
     ex.tail.record(events, 1);
     open.put(s.runId, ex);
     runsRegistered.incrementAndGet();
@@ -1257,7 +1348,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Writes the run's unwritten events, then returns its state: what it may show. Call under the run's lock. */
   private ExecutionState written(Execution ex) {
-    if (!ex.unwritten.isEmpty()) {
+    if (!ex.unwritten.isEmpty() || ex.unwrittenStart != null) {
       persist(ex, List.of(), true);
     }
     return ex.state;
@@ -1558,9 +1649,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (backoff == null) {
       return Optional.empty();
     }
-    var started = (EventAttributes.WorkflowExecutionStarted) store.readEvent(s.runId, 1)
-        .orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId + " lacks its start event"))
-        .attributes();
+    Execution ex = open.get(s.runId);
+    List<HistoryEvent> unwrittenStart = ex == null ? null : ex.unwrittenStart; // its first task failed the run
+    var started = (EventAttributes.WorkflowExecutionStarted) (unwrittenStart != null ? unwrittenStart.get(0)
+        : store.readEvent(s.runId, 1).orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId
+            + " lacks its start event"))).attributes();
     var spec = new RunChains.Spec(s.workflowId, s.workflowType, s.taskQueue, started.input(), s.workflowTaskTimeout,
         s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff),
         s.searchAttributes);
@@ -1894,16 +1987,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private void persist(Execution ex, List<HistoryEvent> events, boolean durable, List<Store.Transition> others) {
     ExecutionState s = ex.state;
-    int kept = ex.unwritten.size();
+    List<HistoryEvent> start = ex.unwrittenStart;
+    int kept = ex.unwritten.size() + (start == null ? 0 : start.size());
     if (kept > 0) {
       List<HistoryEvent> all = new ArrayList<>(kept + events.size());
+      if (start != null) {
+        all.addAll(start);
+      }
       all.addAll(ex.unwritten);
       all.addAll(events);
       events = all;
     }
     events = limitHistory(s, events);
     try {
-      Store.Transition own = new Store.Transition(s, events, false, durable);
+      // A run's start is acknowledged only once synced: the write that carries it is synced.
+      Store.Transition own = new Store.Transition(s, events, start != null, durable || start != null);
       if (others.isEmpty()) {
         store.apply(own);
       } else {
@@ -1914,12 +2012,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       ex.unwritten.clear();
       ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
+      if (start != null) {
+        ex.unwrittenStart = null;
+        ex.notifyAll(); // the start waits for this write
+      }
     } catch (RuntimeException e) {
       // The tail may hold unwritten events whose ids the next events will reuse.
       ex.unwritten.clear();
       ex.tail.clear();
+      Optional<ExecutionState> stored;
       try {
-        ex.state = store.readExecution(s.runId).orElse(s);
+        stored = store.readExecution(s.runId);
       } catch (RuntimeException readFailed) {
         // The store can neither take the change nor say what it holds: serving on could show the
         // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
@@ -1928,8 +2031,20 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
             + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
         stoppedBy = e;
         stopServing("the server stopped after a storage failure");
+        failStart(ex, start, e);
         throw e;
       }
+      if (start != null) {
+        if (stored.isEmpty()) {
+          // Nothing of the run is stored: drop it, so its task's completion is refused, and fail its start.
+          open.remove(s.runId);
+          failStart(ex, start, e);
+          throw e;
+        }
+        ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
+        ex.notifyAll();
+      }
+      ex.state = stored.orElse(s);
       if (!ex.state.status.isClosed()) {
         rearm(ex.state, now().plus(STORAGE_RETRY_DELAY));
       }
@@ -1952,6 +2067,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.waitingQueries.clear();
     }
     changeListener.run();
+  }
+
+  /** Fails the start waiting in {@link #awaitStartWritten} for {@code start}, if any, with {@code e}. */
+  private static void failStart(Execution ex, List<HistoryEvent> start, RuntimeException e) {
+    if (start != null) {
+      ex.startFailure = e;
+      ex.notifyAll();
+    }
   }
 
   /**

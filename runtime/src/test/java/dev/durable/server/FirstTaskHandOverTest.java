@@ -1,0 +1,234 @@
+package dev.durable.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.activity.ActivityOptions;
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.common.RetryOptions;
+import dev.durable.common.DurableException;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.store.Store;
+import dev.durable.testing.Eventually;
+import dev.durable.testing.TestEnv;
+import dev.durable.failure.ApplicationFailure;
+import dev.durable.worker.Worker;
+import dev.durable.workflow.Workflow;
+import dev.durable.workflow.WorkflowInterface;
+import dev.durable.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A start made while a worker's poller waits hands the run's first workflow task to it at once, and
+ * that task's completion writes the start with its own events: one synced write for both. The start
+ * is acknowledged only once that write is synced; if the write fails, the start fails and nothing of
+ * the run is recorded; if the task takes longer than a moment, the start is written on its own.
+ */
+class FirstTaskHandOverTest {
+  private static final List<String> START_AND_FIRST_TASK =
+      List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled");
+  private static final List<String> RESULT_AND_CLOSE =
+      List.of("ActivityTaskCompleted", "WorkflowTaskCompleted", "WorkflowExecutionCompleted");
+
+  @WorkflowInterface
+  public interface Slow {
+    /** With {@code gated}, its first task waits (on a real latch) for the test, then it stamps. */
+    @WorkflowMethod
+    String run(boolean gated);
+  }
+
+  /** Holds the first workflow task of a {@link Slow} run until the test opens it (no agent in these tests). */
+  static volatile CountDownLatch gate = new CountDownLatch(0);
+
+  public static final class SlowImpl implements Slow {
+    @Override
+    public String run(boolean gated) {
+      if (gated && !Workflow.isReplaying()) {
+        try {
+          assertTrue(gate.await(30, TimeUnit.SECONDS), "the test opens the gate");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Workflow.newActivityStub(StorageFaultTest.Stamp.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1)).build()).stamp("form");
+    }
+  }
+
+  @WorkflowInterface
+  public interface FailsOnce {
+    @WorkflowMethod
+    String run(String input);
+  }
+
+  /** Fails its first attempt in its first workflow task. */
+  public static final class FailsOnceImpl implements FailsOnce {
+    @Override
+    public String run(String input) {
+      int attempt = Workflow.getInfo().attempt();
+      if (attempt == 1) {
+        throw ApplicationFailure.newFailure("attempt 1 fails", "Flaky");
+      }
+      return "attempt " + attempt + " with " + input;
+    }
+  }
+
+  @TempDir Path dir;
+  private TestEnv env;
+  private Worker worker;
+  private volatile FaultyStore store;
+  private final StorageFaultTest.CountingStamp stamp = new StorageFaultTest.CountingStamp();
+  /** The event types of each write that reached the store, in order. */
+  private final List<List<String>> writes = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Store.Transition> fault = t -> false;
+  private static final Duration LONG = Duration.ofMinutes(1);
+
+  /**
+   * Starts a server whose starts wait up to {@code firstTaskWait} for their first task (long, where a
+   * test checks the combined write: a first task in a fresh JVM can take longer than the default
+   * 2 ms), and a worker.
+   */
+  private void open(Duration firstTaskWait) {
+    env = TestEnv.open(dir, b -> b.firstTaskWait(firstTaskWait).wrapStore(s -> {
+      store = new FaultyStore(s);
+      store.failWrites(t -> {
+        if (fault.test(t)) {
+          return true;
+        }
+        writes.add(t.newEvents().stream().map(HistoryEvent::eventType).toList());
+        return false;
+      });
+      return store;
+    }));
+    worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(SlowImpl.class,
+        FailsOnceImpl.class).registerActivitiesImplementations(stamp));
+  }
+
+  @AfterEach
+  void close() {
+    gate.countDown();
+    fault = t -> false;
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  private void start(String id, boolean gated) {
+    WorkflowClient.start(env.newWorkflow(Slow.class, id)::run, gated);
+  }
+
+  /** Waits until a workflow-task poller waits with nothing owed to it: the next start hands its task over. */
+  private void awaitIdlePoller() {
+    Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
+  }
+
+  @Test
+  void theStartIsWrittenWithItsFirstTasksCompletion() {
+    open(LONG);
+    awaitIdlePoller();
+    start("one", false);
+
+    assertEquals(START_AND_FIRST_TASK, writes.get(0), "acknowledged only once written, with the first task");
+    assertEquals("stamped form", env.result("one", String.class));
+    assertEquals(List.of(START_AND_FIRST_TASK, RESULT_AND_CLOSE), writes);
+    assertEquals(1, stamp.executions.get());
+  }
+
+  @Test
+  void aStartWhoseWriteWithItsFirstTaskFailsFailsAndRecordsNothing() {
+    open(LONG);
+    awaitIdlePoller();
+    fault = FaultyStore.appending("lost", "WorkflowTaskCompleted"); // the first task's completion, which carries the start
+
+    DurableException e = assertThrows(DurableException.class, () -> start("lost", false));
+
+    assertEquals("DURABLE-302", e.getCode());
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertTrue(env.stub("lost").describe().isEmpty(), "nothing of the run is recorded");
+    assertEquals(List.of(), writes);
+    assertEquals(0, stamp.executions.get(), "the unrecorded task scheduled nothing");
+
+    fault = t -> false;
+    awaitIdlePoller();
+    start("lost", false);
+    assertEquals("stamped form", env.result("lost", String.class));
+    assertEquals(1, stamp.executions.get());
+  }
+
+  @Test
+  void aWriteReportedAsFailedThatWasRecordedStillStartsTheRun() {
+    open(LONG);
+    awaitIdlePoller();
+    store.failWritesAfterApplying(FaultyStore.appending("acked", "WorkflowExecutionStarted"));
+
+    start("acked", false); // the server reads back what the store holds: the start is there
+
+    store.failWritesAfterApplying(t -> false);
+    assertEquals(List.of(START_AND_FIRST_TASK), writes);
+    Eventually.eventually("acked to close", () -> {
+      env.clock().advance(Duration.ofSeconds(1)); // the storage retry delay of the run's next step
+      return env.describe("acked").isClosed();
+    });
+    assertEquals("stamped form", env.result("acked", String.class));
+    assertEquals(1, stamp.executions.get());
+  }
+
+  @Test
+  void aRunWhoseFirstTaskFailsItIsRetriedFromTheStartWrittenWithThatTask() {
+    open(LONG);
+    awaitIdlePoller();
+    String first = WorkflowClient.start(env.client().newWorkflowStub(FailsOnce.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("flaky")
+            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).build()).build())::run,
+        "input").getRunId();
+
+    // The retry reads the failed run's input from its start event, which the same write records.
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "WorkflowExecutionFailed"), writes.get(0));
+    Eventually.eventually("the retry run", () -> {
+      env.clock().advance(Duration.ofSeconds(1));
+      return env.describe("flaky").isClosed() && !env.describe("flaky").runId().equals(first);
+    });
+    assertEquals("attempt 2 with input", env.result("flaky", String.class));
+  }
+
+  @Test
+  void aStartWhoseFirstTaskTakesLongerIsWrittenOnItsOwn() {
+    open(Duration.ofMillis(50));
+    gate = new CountDownLatch(1);
+    awaitIdlePoller();
+    start("slow", true); // returns although the first task still waits for the gate
+
+    assertEquals(List.of(List.of("WorkflowExecutionStarted")), writes);
+    assertTrue(env.stub("slow").describe().isPresent());
+
+    gate.countDown();
+    assertEquals("stamped form", env.result("slow", String.class));
+    assertEquals(List.of(List.of("WorkflowExecutionStarted"), List.of("WorkflowTaskCompleted", "ActivityTaskScheduled"),
+        RESULT_AND_CLOSE), writes);
+  }
+
+  @Test
+  void aStartWithNoPollerWaitingIsWrittenOnItsOwn() {
+    open(Duration.ofMillis(50)); // a poll just before the worker closed may make the start wait that long
+    env.closeWorker(worker);
+
+    start("later", false);
+    assertEquals(List.of(List.of("WorkflowExecutionStarted")), writes);
+
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(SlowImpl.class).registerActivitiesImplementations(stamp));
+    assertEquals("stamped form", env.result("later", String.class));
+    assertEquals(List.of(List.of("WorkflowExecutionStarted"), List.of("WorkflowTaskCompleted", "ActivityTaskScheduled"),
+        RESULT_AND_CLOSE), writes);
+  }
+}

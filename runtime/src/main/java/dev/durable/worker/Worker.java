@@ -280,6 +280,9 @@ public final class Worker implements AutoCloseable {
       synchronized (activityThreads) {
         activityThreads.remove(Thread.currentThread());
       }
+      if (idleActivityThreads.get() == 0) {
+        startActivityThread(); // one may have been refused while this poller took its place
+      }
     }
   }
 

@@ -59,6 +59,8 @@ public final class Worker implements AutoCloseable {
   /** The worker's own activity threads: each polls and runs its activity itself, with no hand-off. */
   private final Set<Thread> activityThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger idleActivityThreads = new AtomicInteger();
+  /** Workflow pollers waiting in a poll. */
+  private final AtomicInteger idleWorkflowPollers = new AtomicInteger();
   private final AtomicInteger activityThreadNames = new AtomicInteger();
   private final int workflowPollers;
   private final Duration shutdownTimeout;
@@ -223,15 +225,22 @@ public final class Worker implements AutoCloseable {
     if (idleActivityThreads.decrementAndGet() == 0) {
       startActivityThread();
     }
-    // Hand-offs run here next, with no thread woken for them: the workflow task an activity's result
-    // made ready, then an activity that task scheduled, and so on (a chain of steps stays on this thread).
-    Optional<WorkflowService.ActivityTask> current = task;
+    runChain(task, () -> running);
+    return true;
+  }
+
+  /**
+   * Runs {@code activity}, then the hand-offs, with no thread woken for them: the workflow task the
+   * activity's result made ready, then an activity that task scheduled, and so on (a chain of steps
+   * stays on this thread), as long as {@code goOn} says so when a workflow task completes.
+   */
+  private void runChain(Optional<WorkflowService.ActivityTask> activity, BooleanSupplier goOn) {
+    Optional<WorkflowService.ActivityTask> current = activity;
     while (current.isPresent()) {
       Optional<WorkflowService.WorkflowTask> next = activities.handle(current.get(), running);
       Thread.interrupted(); // an activity's interrupt status must not end the next poll or task
-      current = next.isPresent() ? workflows.handle(next.get(), running) : Optional.empty();
+      current = next.isPresent() ? workflows.handle(next.get(), goOn.getAsBoolean()) : Optional.empty();
     }
-    return true;
   }
 
   /** Forgets an own activity thread that is about to end because the server closed. */
@@ -241,9 +250,56 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * One turn of a workflow poller. While another poller waits for work, the poller takes one
+   * activity the task scheduled (in one process: see {@code completeWorkflowTaskAndTakeActivity}),
+   * as one of the worker's activity threads for as long as it runs it, and then the chain that
+   * follows it while another poller still waits: a lone workflow runs on one thread, and no
+   * activity thread is woken for it. The waiting poller serves workflow tasks meanwhile, and the
+   * limit of concurrent activities holds.
+   */
   private void pollWorkflowTask() {
-    service.pollWorkflowTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT))
-        .ifPresent(workflows::handle);
+    Optional<WorkflowService.WorkflowTask> task;
+    idleWorkflowPollers.incrementAndGet();
+    try {
+      task = service.pollWorkflowTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT));
+    } finally {
+      idleWorkflowPollers.decrementAndGet();
+    }
+    if (task.isEmpty()) {
+      return;
+    }
+    if (idleWorkflowPollers.get() == 0 || !joinActivityThreads()) {
+      workflows.handle(task.get());
+      return;
+    }
+    try {
+      BooleanSupplier othersWait = () -> running && idleWorkflowPollers.get() > 0;
+      runChain(workflows.handle(task.get(), othersWait.getAsBoolean()), othersWait);
+    } finally {
+      synchronized (activityThreads) {
+        activityThreads.remove(Thread.currentThread());
+      }
+      if (idleActivityThreads.get() == 0) {
+        startActivityThread(); // one may have been refused while this poller took its place
+      }
+    }
+  }
+
+  /** Not API: how many workflow pollers wait in a poll now (for tests). */
+  int idleWorkflowPollers() {
+    return idleWorkflowPollers.get();
+  }
+
+  /** Counts the calling poller as one of the own activity threads, if there is room for one more. */
+  private boolean joinActivityThreads() {
+    synchronized (activityThreads) {
+      if (activityExecutor != null || !running || activityThreads.size() >= maxActivityThreads) {
+        return false;
+      }
+      activityThreads.add(Thread.currentThread());
+      return true;
+    }
   }
 
   private void pollActivityTask() {
@@ -417,15 +473,19 @@ public final class Worker implements AutoCloseable {
      * requires: each polls the task queue and runs the activity it gets itself, which saves a
      * thread hand-off per activity; and with the server in the same process, it then runs the
      * workflow task the result made ready and an activity that task scheduled, without waking
-     * another thread. With an executor set, a poller hands each activity to it and nothing is
-     * handed over.
+     * another thread. Likewise, a workflow poller whose task scheduled an activity runs it itself
+     * while another workflow poller waits for work (it counts as an activity thread meanwhile). With
+     * an executor set, a poller hands each activity to it and nothing is handed over.
      */
     public Builder setActivityExecutor(ExecutorService executor) {
       this.activityExecutor = executor;
       return this;
     }
 
-    /** Sets how many activities may run at once (default 100). */
+    /**
+     * Sets how many activities may run at once (default 100), on the worker's activity threads and
+     * the workflow pollers that run the activity their task scheduled together.
+     */
     public Builder setMaxConcurrentActivityTasks(int max) {
       this.maxConcurrentActivityTasks = max;
       return this;

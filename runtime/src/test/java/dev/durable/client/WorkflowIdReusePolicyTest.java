@@ -168,6 +168,27 @@ class WorkflowIdReusePolicyTest {
   }
 
   @Test
+  void theLatestRunOfAnIdIsFoundBeforeAndAfterARestart() {
+    // The server finds a workflow id's latest run from memory for runs it wrote; a restart reads it from the store.
+    String first = runToEnd("latest", "ok", WorkflowIdReusePolicy.ALLOW_DUPLICATE);
+    String second = job("latest", WorkflowIdReusePolicy.ALLOW_DUPLICATE).start("wait").getRunId();
+    env.awaitEvent("latest", "WorkflowTaskCompleted");
+    String third = job("latest", WorkflowIdReusePolicy.TERMINATE_IF_RUNNING).start("wait").getRunId();
+    assertEquals(3, List.of(first, second, third).stream().distinct().count());
+    assertEquals(third, env.describe("latest").runId());
+    env.awaitEvent("latest", "WorkflowTaskCompleted"); // no task in flight across the restart
+
+    env.restartServer();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(JobImpl.class));
+    assertEquals(third, env.describe("latest").runId());
+    env.stub("latest").signal("release");
+    assertEquals("wait", env.result("latest", String.class));
+    String fourth = job("latest", WorkflowIdReusePolicy.ALLOW_DUPLICATE).start("ok").getRunId();
+    assertEquals("ok", env.result("latest", String.class));
+    assertEquals(fourth, env.describe("latest").runId());
+  }
+
+  @Test
   void terminateIfRunningStartsAClosedIdLikeAllowDuplicate() {
     runToEnd("gone", "ok", WorkflowIdReusePolicy.TERMINATE_IF_RUNNING);
     job("gone", WorkflowIdReusePolicy.TERMINATE_IF_RUNNING).start("again");

@@ -1,7 +1,6 @@
 package dev.durable.internal.converter;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,9 +24,6 @@ public final class JsonConverter {
   /** The shared converter. */
   public static final JsonConverter DEFAULT = new JsonConverter(newMapper());
 
-  /** Buffer sets kept for reuse per mapper: more than the threads that encode at once, typically. */
-  private static final int BUFFER_POOL_SIZE = 64;
-
   private final ObjectMapper mapper;
 
   private JsonConverter(ObjectMapper mapper) {
@@ -39,7 +35,7 @@ public final class JsonConverter {
     // Jackson keeps its I/O buffers per thread by default; workflow threads live as long as one
     // run, so each run allocated fresh buffers (some 12 KB) for its first payload. A shared
     // bounded pool lets every thread reuse them.
-    JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(BUFFER_POOL_SIZE)).build();
+    JsonFactory factory = JsonFactory.builder().recyclerPool(new BufferPool()).build();
     return new ObjectMapper(factory)
         .registerModule(new JavaTimeModule())
         .registerModule(new Jdk8Module())

@@ -8,6 +8,7 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.RunIds;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.store.Store;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Builds new runs: a first run, a child, the run that continues one as new, and the run that
@@ -34,7 +34,7 @@ final class RunChains {
   static Store.Transition start(Spec spec, Instant now, List<EventAttributes> extra) {
     ExecutionState s = new ExecutionState();
     s.workflowId = spec.workflowId();
-    s.runId = UUID.randomUUID().toString();
+    s.runId = RunIds.next(now);
     s.workflowType = spec.workflowType();
     s.taskQueue = spec.taskQueue();
     s.startTime = now;

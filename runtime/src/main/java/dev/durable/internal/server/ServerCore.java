@@ -334,8 +334,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // write it now
     }
-    if (ex.startFailure == null) {
-      written(ex);
+    if (ex.unwrittenStart != null && ex.startFailure == null) {
+      persist(ex, List.of(), true); // only the start: a result kept meanwhile waits for its task
     }
     if (ex.startFailure != null) {
       RuntimeException f = ex.startFailure;

@@ -64,6 +64,13 @@ public final class RocksStore implements Store {
   private ColumnFamilyHandle open;
   private ColumnFamilyHandle visibility;
   private ColumnFamilyHandle summaries;
+  // The families' ids, for batches built in Java (BatchBuilder); RocksDB keeps them in its MANIFEST.
+  private int executionsId;
+  private int historyId;
+  private int workflowIdsId;
+  private int openId;
+  private int visibilityId;
+  private int summariesId;
   /** Every use of the database holds the read lock; reopening it holds the write lock. */
   private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Set when a write failed: RocksDB then refuses every write until it is reopened. */
@@ -72,6 +79,8 @@ public final class RocksStore implements Store {
   private final WriteOptions asyncWrite;
   /** What the listing indexes hold for the open runs written since the open, so a write need not read it. */
   private final IndexedSummaries indexed = new IndexedSummaries();
+  /** The latest run of the workflow ids whose runs were written since the open, so a lookup need not read it. */
+  private final LatestRuns latest = new LatestRuns();
 
   private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       List<ColumnFamilyDescriptor> descriptors, RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
@@ -179,24 +188,19 @@ public final class RocksStore implements Store {
     }
     long runs = 0;
     try (RocksIterator it = db.newIterator(executions)) {
-      WriteBatch batch = new WriteBatch();
-      try {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          ExecutionState s = StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8));
-          VisibilityIndex.update(db, visibility, summaries, batch, s, false);
-          runs++;
-          if (runs % 1000 == 0) {
-            db.write(syncWrite, batch);
-            batch.close();
-            batch = new WriteBatch();
-          }
+      BatchBuilder batch = new BatchBuilder();
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        ExecutionState s = StoreCodec.decodeState(it.value(), "run " + new String(it.key(), StandardCharsets.UTF_8));
+        VisibilityIndex.update(db, summaries, visibilityId, summariesId, batch, s, false);
+        runs++;
+        if (runs % 1000 == 0) {
+          write(syncWrite, batch);
+          batch = new BatchBuilder();
         }
-        it.status();
-        batch.put(VISIBILITY_VERSION, bytes("1"));
-        db.write(syncWrite, batch);
-      } finally {
-        batch.close();
       }
+      it.status();
+      batch.put(0, VISIBILITY_VERSION, bytes("1"));
+      write(syncWrite, batch);
     }
     if (runs > 0) {
       LOG.log(System.Logger.Level.INFO, "built the listing indexes of {0} runs in {1}: the data dir was written by"
@@ -254,6 +258,12 @@ public final class RocksStore implements Store {
     this.open = newHandles.get(4);
     this.visibility = newHandles.get(5);
     this.summaries = newHandles.get(6);
+    this.executionsId = executions.getID();
+    this.historyId = history.getID();
+    this.workflowIdsId = workflowIds.getID();
+    this.openId = open.getID();
+    this.visibilityId = visibility.getID();
+    this.summariesId = summaries.getID();
   }
 
   /**
@@ -273,6 +283,7 @@ public final class RocksStore implements Store {
       }
       List<ColumnFamilyHandle> newHandles = new ArrayList<>();
       indexed.clear();
+      latest.clear();
       try {
         use(RocksDB.open(dbOptions, dir.resolve("db").toString(), descriptors, newHandles), newHandles);
         needsReopen = false;
@@ -334,12 +345,13 @@ public final class RocksStore implements Store {
     // The summaries this batch gives its runs, in order: a second transition of a run diffs against the first.
     Map<String, RunSummary> batchSummaries = new HashMap<>(4);
     boolean written = false;
-    try (WriteBatch batch = new WriteBatch()) {
+    try {
+      BatchBuilder batch = new BatchBuilder();
       for (Transition t : transitions) {
         put(batch, t, batchSummaries);
         durable |= t.durable();
       }
-      db.write(durable ? syncWrite : asyncWrite, batch);
+      write(durable ? syncWrite : asyncWrite, batch);
       written = true;
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
@@ -350,30 +362,39 @@ public final class RocksStore implements Store {
     } finally {
       if (written) {
         indexed.recorded(batchSummaries);
+        latest.recorded(transitions);
       } else {
         // A failed write may still have been recorded: forget these runs, the next write reads what is stored.
         transitions.forEach(t -> indexed.forget(t.state().runId));
+        latest.forget(transitions);
       }
     }
   }
 
-  private void put(WriteBatch batch, Transition t, Map<String, RunSummary> batchSummaries) throws RocksDBException {
+  /** Writes a batch built in Java: one JNI call to hand it over instead of one per key. */
+  private void write(WriteOptions options, BatchBuilder batch) throws RocksDBException {
+    try (WriteBatch rocks = batch.toWriteBatch()) {
+      db.write(options, rocks);
+    }
+  }
+
+  private void put(BatchBuilder batch, Transition t, Map<String, RunSummary> batchSummaries) throws RocksDBException {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     for (HistoryEvent e : t.newEvents()) {
-      batch.put(history, historyKey(run, e.eventId()), StoreCodec.encode(e));
+      batch.put(historyId, run, e.eventId(), StoreCodec.encode(e));
     }
-    batch.put(executions, run, StoreCodec.encode(s));
+    batch.put(executionsId, run, StoreCodec.encode(s));
     if (t.newRun()) {
-      batch.put(workflowIds, bytes(s.workflowId), run);
+      batch.put(workflowIdsId, bytes(s.workflowId), run);
     }
     if (s.status.isClosed()) {
-      batch.delete(open, run);
+      batch.delete(openId, run);
     } else if (t.newRun()) {
-      batch.put(open, run, EMPTY);
+      batch.put(openId, run, EMPTY);
     }
     RunSummary now = RunSummary.of(s);
-    VisibilityIndex.update(visibility, summaries, batch, now, indexedBefore(t, batchSummaries));
+    VisibilityIndex.update(visibilityId, summariesId, batch, now, indexedBefore(t, batchSummaries));
     batchSummaries.put(s.runId, now);
   }
 
@@ -396,6 +417,17 @@ public final class RocksStore implements Store {
   /** Returns how many runs' listing summaries are known without a read (for tests). */
   int knownSummaries() {
     return indexed.size();
+  }
+
+  /** Returns how many workflow ids' latest runs are known without a read (for tests). */
+  int knownLatestRuns() {
+    return latest.size();
+  }
+
+  /** Reads the latest run of a workflow id from the database, whatever is known in memory. */
+  Optional<String> storedRunId(String workflowId) {
+    byte[] v = get(() -> workflowIds, bytes(workflowId));
+    return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -447,8 +479,8 @@ public final class RocksStore implements Store {
 
   @Override
   public Optional<String> currentRunId(String workflowId) {
-    byte[] v = get(() -> workflowIds, bytes(workflowId));
-    return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    String known = latest.get(workflowId);
+    return known != null ? Optional.of(known) : storedRunId(workflowId);
   }
 
   @Override

@@ -24,7 +24,6 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * The listing indexes of {@link RocksStore}: one column family of keys with empty values, and one
@@ -53,6 +52,8 @@ final class VisibilityIndex {
   private static final byte TOKEN_VERSION = 1;
   private static final int FINGERPRINT = 8;
   private static final byte[] EMPTY = new byte[0];
+  /** The fields of a run whose values make index keys, in the order of {@link #fieldKeys}. */
+  private static final int FIELDS = 6;
 
   private final RocksDB db;
   private final ColumnFamilyHandle index;
@@ -76,10 +77,10 @@ final class VisibilityIndex {
    * Adds to {@code batch} what makes the indexes agree with {@code s}: compares its summary with
    * the stored one and replaces only the entries that changed (none for most transitions).
    */
-  static void update(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch,
+  static void update(RocksDB db, ColumnFamilyHandle summaries, int indexId, int summariesId, BatchBuilder batch,
       ExecutionState s, boolean newRun) throws RocksDBException {
     RunSummary now = RunSummary.of(s);
-    update(index, summaries, batch, now, newRun ? null : stored(db, summaries, s.runId));
+    update(indexId, summariesId, batch, now, newRun ? null : stored(db, summaries, s.runId));
   }
 
   /** Returns the summary the indexes hold for a run, or null when they hold none. */
@@ -91,49 +92,101 @@ final class VisibilityIndex {
   /**
    * Adds to {@code batch} what turns the indexes of a run from {@code before} (what they hold now,
    * null for nothing) into {@code now}: nothing when the two are equal, else the index entries
-   * that changed and the new summary.
+   * that changed and the new summary. Entries of a field that did not change are not even built:
+   * a transition usually changes the status and the close time only.
    */
-  static void update(ColumnFamilyHandle index, ColumnFamilyHandle summaries, WriteBatch batch, RunSummary now,
-      RunSummary before) throws RocksDBException {
+  static void update(int index, int summaries, BatchBuilder batch, RunSummary now, RunSummary before) {
     if (now.equals(before)) {
       return;
     }
-    Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(before);
-    Set<ByteBuffer> newKeys = keys(now);
-    for (ByteBuffer k : oldKeys) {
-      if (!newKeys.contains(k)) {
+    byte[] suffix = suffix(now);
+    if (before == null || !Arrays.equals(suffix(before), suffix)) {
+      // A new run (or, never in practice, one whose start time or id changed): every entry.
+      Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(before);
+      for (ByteBuffer k : oldKeys) {
         batch.delete(index, k.array());
       }
-    }
-    for (ByteBuffer k : newKeys) {
-      if (!oldKeys.contains(k)) {
+      for (ByteBuffer k : keys(now)) {
         batch.put(index, k.array(), EMPTY);
+      }
+    } else {
+      for (int field = 0; field < FIELDS; field++) {
+        if (!sameField(field, before, now)) {
+          List<byte[]> oldKeys = fieldKeys(field, before, suffix);
+          List<byte[]> newKeys = fieldKeys(field, now, suffix);
+          for (byte[] k : oldKeys) {
+            if (!containsKey(newKeys, k)) {
+              batch.delete(index, k);
+            }
+          }
+          for (byte[] k : newKeys) {
+            if (!containsKey(oldKeys, k)) {
+              batch.put(index, k, EMPTY);
+            }
+          }
+        }
       }
     }
     batch.put(summaries, utf8(now.runId()), StoreCodec.encode(now));
   }
 
-  /** Returns every index key of a run. */
-  static Set<ByteBuffer> keys(RunSummary s) {
-    byte[] suffix = concat(timeDesc(s.startTime()), utf8(s.runId()));
-    Set<ByteBuffer> out = new LinkedHashSet<>();
-    out.add(key(statusPrefix(s.status()), suffix));
-    out.add(key(stringPrefix(TYPE, s.workflowType()), suffix));
-    out.add(key(stringPrefix(QUEUE, s.taskQueue()), suffix));
-    out.add(key(new byte[] {START}, suffix));
-    if (s.closeTime() != null) {
-      out.add(key(concat(new byte[] {CLOSE}, timeDesc(s.closeTime())), suffix));
-    }
-    s.searchAttributes().forEach((name, v) -> {
-      for (byte[] value : valueKeys(v)) {
-        out.add(key(concat(attributePrefix(name), value), suffix));
+  private static boolean sameField(int field, RunSummary a, RunSummary b) {
+    return switch (field) {
+      case 0 -> a.status() == b.status();
+      case 1 -> java.util.Objects.equals(a.workflowType(), b.workflowType());
+      case 2 -> java.util.Objects.equals(a.taskQueue(), b.taskQueue());
+      case 3 -> true; // the start time is in the suffix, which is the same
+      case 4 -> java.util.Objects.equals(a.closeTime(), b.closeTime());
+      default -> a.searchAttributes().equals(b.searchAttributes());
+    };
+  }
+
+  /** The index keys one field of a run makes: status, type, task queue, start, close, search attributes. */
+  private static List<byte[]> fieldKeys(int field, RunSummary s, byte[] suffix) {
+    List<byte[]> out = new ArrayList<>(2);
+    switch (field) {
+      case 0 -> out.add(concat(statusPrefix(s.status()), suffix));
+      case 1 -> out.add(concat(stringPrefix(TYPE, s.workflowType()), suffix));
+      case 2 -> out.add(concat(stringPrefix(QUEUE, s.taskQueue()), suffix));
+      case 3 -> out.add(concat(new byte[] {START}, suffix));
+      case 4 -> {
+        if (s.closeTime() != null) {
+          out.add(concat(concat(new byte[] {CLOSE}, timeDesc(s.closeTime())), suffix));
+        }
       }
-    });
+      default -> s.searchAttributes().forEach((name, v) -> {
+        for (byte[] value : valueKeys(v)) {
+          out.add(concat(concat(attributePrefix(name), value), suffix));
+        }
+      });
+    }
     return out;
   }
 
-  private static ByteBuffer key(byte[] prefix, byte[] suffix) {
-    return ByteBuffer.wrap(concat(prefix, suffix));
+  private static boolean containsKey(List<byte[]> keys, byte[] key) {
+    for (byte[] k : keys) {
+      if (Arrays.equals(k, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What ends every index key of a run: its start time (newest first) and its id. */
+  private static byte[] suffix(RunSummary s) {
+    return concat(timeDesc(s.startTime()), utf8(s.runId()));
+  }
+
+  /** Returns every index key of a run. */
+  static Set<ByteBuffer> keys(RunSummary s) {
+    byte[] suffix = suffix(s);
+    Set<ByteBuffer> out = new LinkedHashSet<>();
+    for (int field = 0; field < FIELDS; field++) {
+      for (byte[] k : fieldKeys(field, s, suffix)) {
+        out.add(ByteBuffer.wrap(k));
+      }
+    }
+    return out;
   }
 
   private static byte[] statusPrefix(WorkflowStatus status) {

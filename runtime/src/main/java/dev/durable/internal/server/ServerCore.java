@@ -88,9 +88,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record UpdateRef(String runId, UpdateTask update) {}
 
   private final Updates updates = new Updates();
-  /** How long a start waits for its first task's completion to write both in one write, before writing the start alone. */
+  /** How long a start waits by default for its first task's completion to write both, before writing itself alone. */
   static final Duration FIRST_TASK_WAIT = Duration.ofMillis(2);
-  /** How long a start waits for its first task to write both (see {@link #handFirstTaskOver}); zero: never. */
+  /** The wait this server uses (see {@link #handFirstTaskOver}); zero: every start is written alone. */
   private volatile Duration firstTaskWait = FIRST_TASK_WAIT;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
@@ -304,10 +304,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private boolean handFirstTaskOver(Execution ex, List<HistoryEvent> events) {
     ExecutionState s = ex.state;
-    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())) {
-      return false;
-    }
-    if (!workflowQueue(s.taskQueue).isServed()) {
+    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())
+        || !workflowQueue(s.taskQueue).isServed()) {
       return false;
     }
     ex.unwrittenStart = events;
@@ -318,10 +316,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /**
    * Waits, with the run's lock released, until the start kept unwritten by {@link
    * #handFirstTaskOver} is written, usually by its first task's completion, and writes it itself if
-   * that takes longer than {@link #firstTaskWait} ({@link #FIRST_TASK_WAIT} by default). The caller still holds the workflow id's start
+   * that takes longer than {@link #firstTaskWait}. The caller still holds the workflow id's start
    * lock, so no other start of the id can begin meanwhile; nothing about the run is shown or
    * written before its start, and the start is acknowledged only once synced, as always. If the
-   * write fails, the run is dropped (its task's completion is refused) and the start fails.
+   * write fails, the run is dropped (its task's completion is refused) and the start fails (with a
+   * fresh exception: the one the write threw also reaches the task's completion).
    */
   private void awaitStartWritten(Execution ex) {
     long wait = firstTaskWait.toNanos();

@@ -59,6 +59,8 @@ public final class Worker implements AutoCloseable {
   /** The worker's own activity threads: each polls and runs its activity itself, with no hand-off. */
   private final Set<Thread> activityThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger idleActivityThreads = new AtomicInteger();
+  /** Whether an activity thread was not started because the limit was reached (guarded by activityThreads). */
+  private boolean growthRefused;
   /** Workflow pollers waiting in a poll. */
   private final AtomicInteger idleWorkflowPollers = new AtomicInteger();
   private final AtomicInteger activityThreadNames = new AtomicInteger();
@@ -191,6 +193,7 @@ public final class Worker implements AutoCloseable {
   private void startActivityThread() {
     synchronized (activityThreads) {
       if (!running || activityThreads.size() >= maxActivityThreads) {
+        growthRefused = running;
         return;
       }
       Thread t = poller("durable-activity-poller-" + taskQueue + "-" + activityThreadNames.incrementAndGet(),
@@ -277,11 +280,14 @@ public final class Worker implements AutoCloseable {
       BooleanSupplier othersWait = () -> running && idleWorkflowPollers.get() > 0;
       runChain(workflows.handle(task.get(), othersWait.getAsBoolean()), othersWait);
     } finally {
+      boolean refused;
       synchronized (activityThreads) {
         activityThreads.remove(Thread.currentThread());
+        refused = growthRefused;
+        growthRefused = false;
       }
-      if (idleActivityThreads.get() == 0) {
-        startActivityThread(); // one may have been refused while this poller took its place
+      if (refused) {
+        startActivityThread(); // refused while the threads were at the limit, this poller among them
       }
     }
   }

@@ -48,6 +48,8 @@ public final class Worker implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
 
   private final WorkflowService service;
+  /** Whether the server hands tasks over in this process: only then may a workflow poller take an activity. */
+  private final boolean handsOver;
   private final String taskQueue;
   private final String identity;
   private final WorkflowTaskHandler workflows;
@@ -75,6 +77,7 @@ public final class Worker implements AutoCloseable {
 
   private Worker(Builder b) {
     this.service = ((ServiceProvider) b.client).workflowService();
+    this.handsOver = service.handsOverTasks();
     this.taskQueue = b.taskQueue;
     this.identity = ProcessHandle.current().pid() + "@" + hostName() + "/" + taskQueue + "#" + INSTANCES.incrementAndGet();
     this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize,
@@ -300,7 +303,7 @@ public final class Worker implements AutoCloseable {
   /** Counts the calling poller as one of the own activity threads, if there is room for one more. */
   private boolean joinActivityThreads() {
     synchronized (activityThreads) {
-      if (activityExecutor != null || !running || activityThreads.size() >= maxActivityThreads) {
+      if (activityExecutor != null || !running || !handsOver || activityThreads.size() >= maxActivityThreads) {
         return false;
       }
       activityThreads.add(Thread.currentThread());

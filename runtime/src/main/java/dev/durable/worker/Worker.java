@@ -48,8 +48,6 @@ public final class Worker implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
 
   private final WorkflowService service;
-  /** Whether the server hands tasks over in this process: only then may a workflow poller take an activity. */
-  private final boolean handsOver;
   private final String taskQueue;
   private final String identity;
   private final WorkflowTaskHandler workflows;
@@ -61,10 +59,6 @@ public final class Worker implements AutoCloseable {
   /** The worker's own activity threads: each polls and runs its activity itself, with no hand-off. */
   private final Set<Thread> activityThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger idleActivityThreads = new AtomicInteger();
-  /** Whether an activity thread was not started because the limit was reached (guarded by activityThreads). */
-  private boolean growthRefused;
-  /** Workflow pollers waiting in a poll. */
-  private final AtomicInteger idleWorkflowPollers = new AtomicInteger();
   private final AtomicInteger activityThreadNames = new AtomicInteger();
   private final int workflowPollers;
   private final Duration shutdownTimeout;
@@ -77,7 +71,6 @@ public final class Worker implements AutoCloseable {
 
   private Worker(Builder b) {
     this.service = ((ServiceProvider) b.client).workflowService();
-    this.handsOver = service.handsOverTasks();
     this.taskQueue = b.taskQueue;
     this.identity = ProcessHandle.current().pid() + "@" + hostName() + "/" + taskQueue + "#" + INSTANCES.incrementAndGet();
     this.workflows = new WorkflowTaskHandler(service, taskQueue, identity, b.workflowTypes, b.stickyCacheSize,
@@ -196,7 +189,6 @@ public final class Worker implements AutoCloseable {
   private void startActivityThread() {
     synchronized (activityThreads) {
       if (!running || activityThreads.size() >= maxActivityThreads) {
-        growthRefused = running;
         return;
       }
       Thread t = poller("durable-activity-poller-" + taskQueue + "-" + activityThreadNames.incrementAndGet(),
@@ -231,22 +223,15 @@ public final class Worker implements AutoCloseable {
     if (idleActivityThreads.decrementAndGet() == 0) {
       startActivityThread();
     }
-    runChain(task, () -> running);
-    return true;
-  }
-
-  /**
-   * Runs {@code activity}, then the hand-offs, with no thread woken for them: the workflow task the
-   * activity's result made ready, then an activity that task scheduled, and so on (a chain of steps
-   * stays on this thread), as long as {@code goOn} says so when a workflow task completes.
-   */
-  private void runChain(Optional<WorkflowService.ActivityTask> activity, BooleanSupplier goOn) {
-    Optional<WorkflowService.ActivityTask> current = activity;
+    // Hand-offs run here next, with no thread woken for them: the workflow task an activity's result
+    // made ready, then an activity that task scheduled, and so on (a chain of steps stays on this thread).
+    Optional<WorkflowService.ActivityTask> current = task;
     while (current.isPresent()) {
       Optional<WorkflowService.WorkflowTask> next = activities.handle(current.get(), running);
       Thread.interrupted(); // an activity's interrupt status must not end the next poll or task
-      current = next.isPresent() ? workflows.handle(next.get(), goOn.getAsBoolean()) : Optional.empty();
+      current = next.isPresent() ? workflows.handle(next.get(), running) : Optional.empty();
     }
+    return true;
   }
 
   /** Forgets an own activity thread that is about to end because the server closed. */
@@ -256,59 +241,9 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /**
-   * One turn of a workflow poller. While another poller waits for work, the poller takes one
-   * activity the task scheduled (in one process: see {@code completeWorkflowTaskAndTakeActivity}),
-   * as one of the worker's activity threads for as long as it runs it, and then the chain that
-   * follows it while another poller still waits: a lone workflow runs on one thread, and no
-   * activity thread is woken for it. The waiting poller serves workflow tasks meanwhile, and the
-   * limit of concurrent activities holds.
-   */
   private void pollWorkflowTask() {
-    Optional<WorkflowService.WorkflowTask> task;
-    idleWorkflowPollers.incrementAndGet();
-    try {
-      task = service.pollWorkflowTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT));
-    } finally {
-      idleWorkflowPollers.decrementAndGet();
-    }
-    if (task.isEmpty()) {
-      return;
-    }
-    if (idleWorkflowPollers.get() == 0 || !joinActivityThreads()) {
-      workflows.handle(task.get());
-      return;
-    }
-    try {
-      BooleanSupplier othersWait = () -> running && idleWorkflowPollers.get() > 0;
-      runChain(workflows.handle(task.get(), othersWait.getAsBoolean()), othersWait);
-    } finally {
-      boolean refused;
-      synchronized (activityThreads) {
-        activityThreads.remove(Thread.currentThread());
-        refused = growthRefused;
-        growthRefused = false;
-      }
-      if (refused) {
-        startActivityThread(); // refused while the threads were at the limit, this poller among them
-      }
-    }
-  }
-
-  /** Not API: how many workflow pollers wait in a poll now (for tests). */
-  int idleWorkflowPollers() {
-    return idleWorkflowPollers.get();
-  }
-
-  /** Counts the calling poller as one of the own activity threads, if there is room for one more. */
-  private boolean joinActivityThreads() {
-    synchronized (activityThreads) {
-      if (activityExecutor != null || !running || !handsOver || activityThreads.size() >= maxActivityThreads) {
-        return false;
-      }
-      activityThreads.add(Thread.currentThread());
-      return true;
-    }
+    service.pollWorkflowTask(new WorkflowService.PollRequest(taskQueue, identity, POLL_TIMEOUT))
+        .ifPresent(workflows::handle);
   }
 
   private void pollActivityTask() {
@@ -482,19 +417,15 @@ public final class Worker implements AutoCloseable {
      * requires: each polls the task queue and runs the activity it gets itself, which saves a
      * thread hand-off per activity; and with the server in the same process, it then runs the
      * workflow task the result made ready and an activity that task scheduled, without waking
-     * another thread. Likewise, a workflow poller whose task scheduled an activity runs it itself
-     * while another workflow poller waits for work (it counts as an activity thread meanwhile). With
-     * an executor set, a poller hands each activity to it and nothing is handed over.
+     * another thread. With an executor set, a poller hands each activity to it and nothing is
+     * handed over.
      */
     public Builder setActivityExecutor(ExecutorService executor) {
       this.activityExecutor = executor;
       return this;
     }
 
-    /**
-     * Sets how many activities may run at once (default 100), on the worker's activity threads and
-     * the workflow pollers that run the activity their task scheduled together.
-     */
+    /** Sets how many activities may run at once (default 100). */
     public Builder setMaxConcurrentActivityTasks(int max) {
       this.maxConcurrentActivityTasks = max;
       return this;

@@ -89,11 +89,6 @@ public final class TestEnv implements AutoCloseable {
 
   private static final Transport TRANSPORT = ServiceLoader.load(Transport.class).findFirst().orElse(null);
 
-  /** Whether the client and workers reach the server over a transport (gRPC), where no task is handed over in-process. */
-  public static boolean remote() {
-    return TRANSPORT != null;
-  }
-
   public ManualClock clock() {
     return clock;
   }

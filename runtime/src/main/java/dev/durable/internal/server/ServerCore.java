@@ -1361,11 +1361,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
-  public boolean handsOverTasks() {
-    return true;
-  }
-
-  @Override
   public Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
       String taskQueue) {
     return holding(new Held(taskQueue, true), () -> completeWorkflowTask(request), mine -> startActivity(mine.activity));

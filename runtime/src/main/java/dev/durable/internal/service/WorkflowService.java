@@ -50,15 +50,6 @@ public interface WorkflowService {
     return Optional.empty();
   }
 
-  /**
-   * Whether {@link #completeWorkflowTaskAndTakeActivity} and {@link
-   * #completeActivityTaskAndTakeWorkflowTask} may hand a task over (the server runs in this
-   * process); by default they never do.
-   */
-  default boolean handsOverTasks() {
-    return false;
-  }
-
   /** Records that a workflow task failed; it is retried with backoff. */
   void failWorkflowTask(FailWorkflowTaskRequest request);
 

@@ -29,10 +29,10 @@ final class Execution {
    */
   final List<HistoryEvent> unwritten = new ArrayList<>();
   /**
-   * A new run's first events while its start is not yet written: its first workflow task went to a
-   * waiting poller at once, and that task's completion writes the start with its own events (the
-   * starting call waits for that, briefly). Null once written. The run's next write writes them
-   * first, before {@link #unwritten}.
+   * A new run's first events while its start is not yet written: its first workflow task was queued
+   * where a poller takes it at once, and that task's completion writes the start with its own
+   * events (the starting call waits for that, briefly). Null once written. The run's next write,
+   * whichever it is, writes them first, before {@link #unwritten}.
    */
   List<HistoryEvent> unwrittenStart;
   /** Why writing {@link #unwrittenStart} failed: the run was dropped, and its start fails with this. */

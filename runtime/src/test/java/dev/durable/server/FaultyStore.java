@@ -23,6 +23,7 @@ final class FaultyStore implements Store {
   private volatile Predicate<Transition> failAfter = t -> false;
   private volatile boolean failReads;
   private volatile boolean failReadsAfterFailedWrite;
+  private volatile boolean failEventReads;
   /** How many faults were injected. */
   final AtomicInteger injected = new AtomicInteger();
 
@@ -45,6 +46,11 @@ final class FaultyStore implements Store {
     failReads = true;
   }
 
+  /** Makes reads of single events fail (as a retry's read of the failed run's start event). */
+  void failEventReads() {
+    failEventReads = true;
+  }
+
   /** Makes every read fail once a write failed (a disk that is going). */
   void failReadsAfterAFailedWrite() {
     failReadsAfterFailedWrite = true;
@@ -56,6 +62,7 @@ final class FaultyStore implements Store {
     failAfter = t -> false;
     failReads = false;
     failReadsAfterFailedWrite = false;
+    failEventReads = false;
   }
 
   /** Matches the changes of one workflow. */
@@ -117,6 +124,9 @@ final class FaultyStore implements Store {
   @Override
   public Optional<HistoryEvent> readEvent(String runId, long eventId) {
     checkRead();
+    if (failEventReads) {
+      throw fault("reading event " + eventId + " of run " + runId);
+    }
     return delegate.readEvent(runId, eventId);
   }
 

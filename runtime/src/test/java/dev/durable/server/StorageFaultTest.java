@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
+import dev.durable.common.RetryOptions;
+import dev.durable.failure.ApplicationFailure;
 import dev.durable.internal.store.Store;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
@@ -75,6 +78,11 @@ class StorageFaultTest {
           return stamp.stamp("form");
         case "twice":
           return stamp.stamp("a") + ", " + stamp.stamp("b");
+        case "retried":
+          if (Workflow.getInfo().attempt() == 1) {
+            throw ApplicationFailure.newFailure("attempt 1 fails", "Flaky");
+          }
+          return "attempt " + Workflow.getInfo().attempt();
         default:
           Workflow.sleep(Duration.ofMinutes(1));
           return "slept";
@@ -217,6 +225,22 @@ class StorageFaultTest {
 
     store.heal();
     assertEquals("stamped form", resultAfterRetries("decide"));
+  }
+
+  @Test
+  void workflowTaskWhoseCommandsFailHalfWayLeavesNothingHalfDoneAndRunsAgainOnceTheDiskIsBack() {
+    store.failEventReads(); // the retry of a failed run reads the run's start event
+    WorkflowClient.start(env.client().newWorkflowStub(Errand.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("half").setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1)).build()).build())::run, "retried");
+    awaitInjected(1);
+
+    assertEquals(List.of("WorkflowExecutionStarted"), env.eventTypes("half"), "nothing of the task is recorded");
+    assertEquals(WorkflowStatus.RUNNING, env.describe("half").status(), "nor shown");
+
+    store.heal();
+    assertEquals("attempt 2", resultAfterRetries("half"));
+    // Closing the environment checks every history against its state: nothing half-applied was written later.
   }
 
   @Test

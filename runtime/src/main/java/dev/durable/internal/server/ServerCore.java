@@ -929,11 +929,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         long completedId = s.nextEventId++;
         events.add(new HistoryEvent(completedId, now,
             new EventAttributes.WorkflowTaskCompleted(s.startedTaskLastEventId, s.startedTaskTime, r.identity())));
-        for (Command c : r.commands()) {
-          if (s.status.isClosed()) {
-            break;
+        try {
+          for (Command c : r.commands()) {
+            if (s.status.isClosed()) {
+              break;
+            }
+            applyCommand(s, c, now, events, after, newRuns);
           }
-          applyCommand(s, c, now, events, after, newRuns);
+        } catch (RuntimeException e) {
+          // A store read failed half-way (say, a retry's start event): nothing half-applied may stay.
+          restoreStored(ex, ex.unwrittenStart, e);
+          throw e;
         }
         s.lastCompletedTaskEventId = completedId;
         s.startedTaskToken = 0;
@@ -2016,37 +2022,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         ex.notifyAll(); // the start waits for this write
       }
     } catch (RuntimeException e) {
-      // The tail may hold unwritten events whose ids the next events will reuse.
-      ex.unwritten.clear();
-      ex.tail.clear();
-      Optional<ExecutionState> stored;
-      try {
-        stored = store.readExecution(s.runId);
-      } catch (RuntimeException readFailed) {
-        // The store can neither take the change nor say what it holds: serving on could show the
-        // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
-        e.addSuppressed(readFailed);
-        LOG.log(System.Logger.Level.ERROR, "workflow ''" + s.workflowId + "'': a write failed and reading back what"
-            + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
-        stoppedBy = e;
-        stopServing("the server stopped after a storage failure");
-        failStart(ex, start, e);
-        throw e;
-      }
-      if (start != null) {
-        if (stored.isEmpty()) {
-          // Nothing of the run is stored: drop it, so its task's completion is refused, and fail its start.
-          open.remove(s.runId);
-          failStart(ex, start, e);
-          throw e;
-        }
-        ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
-        ex.notifyAll();
-      }
-      ex.state = stored.orElse(s);
-      if (!ex.state.status.isClosed()) {
-        rearm(ex.state, now().plus(STORAGE_RETRY_DELAY));
-      }
+      restoreStored(ex, start, e);
       throw e;
     }
     for (Store.Transition t : others) {
@@ -2067,6 +2043,49 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     changeListener.run();
   }
+
+  /**
+   * After a change of the run failed, while it was applied in memory or written: makes the run in
+   * memory what the store holds again, so nothing unrecorded stays visible or gets written with a
+   * later change, and re-arms its pending work after {@link #STORAGE_RETRY_DELAY}. A run whose start
+   * was not written is dropped (its start fails with {@code e}); a store that cannot even be read
+   * stops the server. The caller throws {@code e} next.
+   */
+  private void restoreStored(Execution ex, List<HistoryEvent> start, RuntimeException e) {
+    ExecutionState s = ex.state;
+    // The tail may hold unwritten events whose ids the next events will reuse.
+    ex.unwritten.clear();
+    ex.tail.clear();
+    Optional<ExecutionState> stored;
+    try {
+      stored = store.readExecution(s.runId);
+    } catch (RuntimeException readFailed) {
+      // The store can neither take the change nor say what it holds: serving on could show the
+      // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
+      e.addSuppressed(readFailed);
+      LOG.log(System.Logger.Level.ERROR, "workflow ''" + s.workflowId + "'': a change failed and reading back what"
+          + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
+      stoppedBy = e;
+      stopServing("the server stopped after a storage failure");
+      failStart(ex, start, e);
+      return;
+    }
+    if (start != null) {
+      if (stored.isEmpty()) {
+        // Nothing of the run is stored: drop it, so its task's completion is refused, and fail its start.
+        open.remove(s.runId);
+        failStart(ex, start, e);
+        return;
+      }
+      ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
+      ex.notifyAll();
+    }
+    ex.state = stored.orElse(s);
+    if (!ex.state.status.isClosed()) {
+      rearm(ex.state, now().plus(STORAGE_RETRY_DELAY));
+    }
+  }
+
 
   /** Fails the start waiting in {@link #awaitStartWritten} for {@code start}, if any, with {@code e}. */
   private static void failStart(Execution ex, List<HistoryEvent> start, RuntimeException e) {

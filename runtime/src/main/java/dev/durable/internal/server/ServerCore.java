@@ -938,7 +938,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           }
         } catch (RuntimeException e) {
           // A store read failed half-way (say, a retry's start event): nothing half-applied may stay.
-          restoreStored(ex, ex.unwrittenStart, e);
+          restoreStored(ex, e);
           throw e;
         }
         s.lastCompletedTaskEventId = completedId;
@@ -2022,7 +2022,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         ex.notifyAll(); // the start waits for this write
       }
     } catch (RuntimeException e) {
-      restoreStored(ex, start, e);
+      restoreStored(ex, e);
       throw e;
     }
     for (Store.Transition t : others) {
@@ -2051,7 +2051,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * was not written is dropped (its start fails with {@code e}); a store that cannot even be read
    * stops the server. The caller throws {@code e} next.
    */
-  private void restoreStored(Execution ex, List<HistoryEvent> start, RuntimeException e) {
+  private void restoreStored(Execution ex, RuntimeException e) {
     ExecutionState s = ex.state;
     // The tail may hold unwritten events whose ids the next events will reuse.
     ex.unwritten.clear();
@@ -2067,14 +2067,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
       stoppedBy = e;
       stopServing("the server stopped after a storage failure");
-      failStart(ex, start, e);
+      failStart(ex, e);
       return;
     }
-    if (start != null) {
+    if (ex.unwrittenStart != null) {
       if (stored.isEmpty()) {
         // Nothing of the run is stored: drop it, so its task's completion is refused, and fail its start.
         open.remove(s.runId);
-        failStart(ex, start, e);
+        failStart(ex, e);
         return;
       }
       ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
@@ -2086,10 +2086,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-
-  /** Fails the start waiting in {@link #awaitStartWritten} for {@code start}, if any, with {@code e}. */
-  private static void failStart(Execution ex, List<HistoryEvent> start, RuntimeException e) {
-    if (start != null) {
+  /** Fails the start waiting in {@link #awaitStartWritten} for the run's unwritten start, if any, with {@code e}. */
+  private static void failStart(Execution ex, RuntimeException e) {
+    if (ex.unwrittenStart != null) {
       ex.startFailure = e;
       ex.notifyAll();
     }

@@ -16,6 +16,7 @@ final class LatencyBench {
         Main.check("Hello, w" + i + "!", e.newStub(Workflows.Hello.class, "warm-" + i).sayHello("w" + i), "warm-up " + i);
       }
       long[] nanos = new long[N];
+      Profiler.start("latency");
       for (int i = 0; i < N; i++) {
         var stub = e.newStub(Workflows.Hello.class, "latency-" + i);
         long t0 = System.nanoTime();
@@ -23,6 +24,7 @@ final class LatencyBench {
         nanos[i] = System.nanoTime() - t0;
         Main.check("Hello, n" + i + "!", greeting, "workflow latency-" + i);
       }
+      Profiler.stop();
       long total = Arrays.stream(nanos).sum();
       Arrays.sort(nanos);
       Report.of("latency").throughput(N, 1, Report.seconds(total))

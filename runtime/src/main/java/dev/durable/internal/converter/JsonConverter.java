@@ -51,6 +51,10 @@ public final class JsonConverter {
     if (value == null) {
       return Payload.NULL_VALUE;
     }
+    byte[] plain = PlainJson.write(value);
+    if (plain != null) {
+      return new Payload(Payload.JSON, plain);
+    }
     try {
       return new Payload(Payload.JSON, mapper.writeValueAsBytes(value));
     } catch (Exception e) {
@@ -84,6 +88,10 @@ public final class JsonConverter {
     if (!Payload.JSON.equals(payload.encoding())) {
       throw new DataConverterException("cannot read a payload with encoding '" + payload.encoding()
           + "' as " + type.getTypeName() + " (" + where.get() + "): only " + Payload.JSON + " is supported", null);
+    }
+    Object plain = PlainJson.read(payload.data(), type);
+    if (plain != null) {
+      return plain;
     }
     try {
       JavaType javaType = mapper.getTypeFactory().constructType(type);

@@ -22,12 +22,29 @@ public final class TypedStub implements InvocationHandler {
   private final Map<Method, String> queryNames;
   private final Map<Method, String> updateNames;
 
+  /**
+   * The signal, query and update names of an interface's methods, built once per interface: a
+   * client often makes a stub per workflow, and building them each time showed in a lone
+   * workflow's latency while the JIT is cold.
+   */
+  private record MethodNames(Map<Method, String> signals, Map<Method, String> queries, Map<Method, String> updates) {}
+
+  private static final ClassValue<MethodNames> NAMES = new ClassValue<>() {
+    @Override
+    protected MethodNames computeValue(Class<?> iface) {
+      WorkflowInterfaceInfo info = WorkflowInterfaceInfo.of(iface);
+      return new MethodNames(invert(info.signals()), invert(info.queries()),
+          invert(dev.durable.internal.reflect.UpdateMethods.of(iface).handlers()));
+    }
+  };
+
   private TypedStub(WorkflowInterfaceInfo info, UntypedStub stub) {
     this.info = info;
     this.stub = stub;
-    this.signalNames = invert(info.signals());
-    this.queryNames = invert(info.queries());
-    this.updateNames = invert(dev.durable.internal.reflect.UpdateMethods.of(info.iface()).handlers());
+    MethodNames names = NAMES.get(info.iface());
+    this.signalNames = names.signals();
+    this.queryNames = names.queries();
+    this.updateNames = names.updates();
   }
 
   private static Map<Method, String> invert(Map<String, Method> byName) {

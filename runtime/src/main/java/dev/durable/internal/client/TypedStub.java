@@ -5,7 +5,6 @@ import dev.durable.internal.reflect.Proxies;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 
 /**
@@ -56,7 +55,7 @@ public final class TypedStub implements InvocationHandler {
   /** Creates a typed stub for {@code iface} on top of an untyped one. */
   public static <T> T create(Class<T> iface, UntypedStub stub) {
     var handler = new TypedStub(WorkflowInterfaceInfo.of(iface), stub);
-    return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+    return Proxies.newProxy(iface, handler);
   }
 
   /**

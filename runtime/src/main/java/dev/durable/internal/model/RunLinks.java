@@ -42,6 +42,6 @@ public record RunLinks(
   /** Returns whether nothing links this run to another and it has no retry policy. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isNone() {
-    return equals(NONE);
+    return this == NONE || equals(NONE);
   }
 }

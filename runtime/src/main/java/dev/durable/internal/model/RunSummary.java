@@ -3,6 +3,7 @@ package dev.durable.internal.model;
 import dev.durable.client.WorkflowStatus;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,24 @@ public record RunSummary(
   /** Creates the summary; the attributes are copied and sorted. */
   public RunSummary {
     searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(searchAttributes));
+  }
+
+  /**
+   * Compares every component, as a record's generated equals does, but in plain code: the
+   * generated one goes through method handles, costly before the JIT has compiled them, and the
+   * store compares summaries at every write.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof RunSummary r && Objects.equals(runId, r.runId) && status == r.status
+        && Objects.equals(closeTime, r.closeTime) && Objects.equals(workflowId, r.workflowId)
+        && Objects.equals(workflowType, r.workflowType) && Objects.equals(taskQueue, r.taskQueue)
+        && Objects.equals(startTime, r.startTime) && searchAttributes.equals(r.searchAttributes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, searchAttributes);
   }
 
   /** Returns the summary of a run's state. */

@@ -78,6 +78,12 @@ final class TimerService implements AutoCloseable {
   private volatile Runnable listener = () -> { };
   private Entry firing; // taken from the queue, its action not finished yet; guarded by lock
   private int cancelledInQueue; // guarded by lock
+  /**
+   * The due time (epoch millis) the timer thread sleeps until: {@link Long#MAX_VALUE} while it
+   * waits for any entry, {@link Long#MIN_VALUE} while it is awake. An entry due no earlier needs
+   * no wake-up; most are timeouts armed and cancelled long before an earlier one is due. Guarded by lock.
+   */
+  private long sleepingUntil = Long.MIN_VALUE;
 
   TimerService(Clock clock) {
     this.clock = clock;
@@ -106,7 +112,7 @@ final class TimerService implements AutoCloseable {
       e = new Entry(dueMillis, order.incrementAndGet(), action);
       queue.add(e);
       earliest = head() == e;
-      if (earliest) {
+      if (earliest && dueMillis < sleepingUntil) {
         changed.signal();
       }
     } finally {
@@ -169,6 +175,7 @@ final class TimerService implements AutoCloseable {
       try {
         Entry head = head();
         if (head == null) {
+          sleepingUntil = Long.MAX_VALUE;
           changed.await();
         } else {
           long delay = head.dueMillis - clock.millis();
@@ -177,12 +184,14 @@ final class TimerService implements AutoCloseable {
             firing.queued = false;
             action = firing.action;
           } else {
+            sleepingUntil = head.dueMillis;
             changed.await(delay, TimeUnit.MILLISECONDS);
           }
         }
       } catch (InterruptedException e) {
         return;
       } finally {
+        sleepingUntil = Long.MIN_VALUE;
         lock.unlock();
       }
       if (action != null) {

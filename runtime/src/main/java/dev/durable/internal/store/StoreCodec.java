@@ -36,7 +36,46 @@ public final class StoreCodec {
     try {
       return WRITER.encode(value);
     } catch (IOException e) {
-      throw new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw cannotEncode(value, e);
+    }
+  }
+
+  private static DurableException cannotEncode(Object value, IOException e) {
+    return new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Opens an encoder for the records of one write (see {@link Encoder}); close it when the write's
+   * records are encoded.
+   */
+  public static Encoder encoder() {
+    return new Encoder(WRITER.new Session());
+  }
+
+  /** Encodes several records in a row, each as {@link #encode} does, sharing one generator and buffer. Not thread-safe. */
+  public static final class Encoder implements AutoCloseable {
+    private final StoredFormWriter.Session session;
+
+    private Encoder(StoredFormWriter.Session session) {
+      this.session = session;
+    }
+
+    /** Encodes one record, as {@link StoreCodec#encode} does. */
+    public byte[] encode(Object value) {
+      try {
+        return session.encode(value);
+      } catch (IOException e) {
+        throw cannotEncode(value, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e); // a buffer in memory: not expected
+      }
     }
   }
 

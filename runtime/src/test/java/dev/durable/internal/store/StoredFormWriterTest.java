@@ -53,6 +53,33 @@ class StoredFormWriterTest {
   }
 
   @Test
+  void oneEncoderForManyRecordsWritesEachAsJacksonWritesIt() throws Exception {
+    List<Class<?>> types = leafTypes(EventAttributes.class);
+    try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
+      for (int i = 0; i < 600; i++) {
+        Object value = switch (i % 4) {
+          case 0 -> RunSummary.of((ExecutionState) value(ExecutionState.class, 0));
+          case 1 -> value(ExecutionState.class, 0);
+          default -> new HistoryEvent(1 + i, instant(), (EventAttributes) value(types.get(i % types.size()), 0));
+        };
+        assertEquals(new String(StoreCodec.encodeWithMapper(value), StandardCharsets.UTF_8),
+            new String(encoder.encode(value), StandardCharsets.UTF_8), "record " + i);
+      }
+    }
+  }
+
+  @Test
+  void wholeNumbersTakeAShortcutThatWritesWhatDoubleToStringWrites() {
+    for (double d : new double[] {1.0, 2.0, 3.0, 17.0, 9_999_999.0}) {
+      assertEquals(Double.toString(d), StoredFormWriter.wholeNumberText(d), "for " + d);
+    }
+    for (double d : new double[] {1.5, 0.5, 0.0, -0.0, -2.0, 10_000_000.0, 1e300, Double.MIN_VALUE, Double.NaN,
+        Double.POSITIVE_INFINITY, 1.0000000000000002}) {
+      assertEquals(null, StoredFormWriter.wholeNumberText(d), "for " + d);
+    }
+  }
+
+  @Test
   void statesAndSummariesAreWrittenAsJacksonWritesThem() throws Exception {
     for (int i = 0; i < 1_500; i++) {
       ExecutionState s = (ExecutionState) value(ExecutionState.class, 0);

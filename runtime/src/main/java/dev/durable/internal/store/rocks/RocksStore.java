@@ -347,9 +347,11 @@ public final class RocksStore implements Store {
     boolean written = false;
     try {
       BatchBuilder batch = new BatchBuilder();
-      for (Transition t : transitions) {
-        put(batch, t, batchSummaries);
-        durable |= t.durable();
+      try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
+        for (Transition t : transitions) {
+          put(batch, encoder, t, batchSummaries);
+          durable |= t.durable();
+        }
       }
       write(durable ? syncWrite : asyncWrite, batch);
       written = true;
@@ -378,13 +380,14 @@ public final class RocksStore implements Store {
     }
   }
 
-  private void put(BatchBuilder batch, Transition t, Map<String, RunSummary> batchSummaries) throws RocksDBException {
+  private void put(BatchBuilder batch, StoreCodec.Encoder encoder, Transition t, Map<String, RunSummary> batchSummaries)
+      throws RocksDBException {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     for (HistoryEvent e : t.newEvents()) {
-      batch.put(historyId, run, e.eventId(), StoreCodec.encode(e));
+      batch.put(historyId, run, e.eventId(), encoder.encode(e));
     }
-    batch.put(executionsId, run, StoreCodec.encode(s));
+    batch.put(executionsId, run, encoder.encode(s));
     if (t.newRun()) {
       batch.put(workflowIdsId, bytes(s.workflowId), run);
     }
@@ -394,7 +397,7 @@ public final class RocksStore implements Store {
       batch.put(openId, run, EMPTY);
     }
     RunSummary now = RunSummary.of(s);
-    VisibilityIndex.update(visibilityId, summariesId, batch, now, indexedBefore(t, batchSummaries));
+    VisibilityIndex.update(visibilityId, summariesId, batch, encoder, now, indexedBefore(t, batchSummaries));
     batchSummaries.put(s.runId, now);
   }
 

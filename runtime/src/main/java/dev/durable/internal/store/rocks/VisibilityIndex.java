@@ -80,7 +80,9 @@ final class VisibilityIndex {
   static void update(RocksDB db, ColumnFamilyHandle summaries, int indexId, int summariesId, BatchBuilder batch,
       ExecutionState s, boolean newRun) throws RocksDBException {
     RunSummary now = RunSummary.of(s);
-    update(indexId, summariesId, batch, now, newRun ? null : stored(db, summaries, s.runId));
+    try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
+      update(indexId, summariesId, batch, encoder, now, newRun ? null : stored(db, summaries, s.runId));
+    }
   }
 
   /** Returns the summary the indexes hold for a run, or null when they hold none. */
@@ -95,7 +97,8 @@ final class VisibilityIndex {
    * that changed and the new summary. Entries of a field that did not change are not even built:
    * a transition usually changes the status and the close time only.
    */
-  static void update(int index, int summaries, BatchBuilder batch, RunSummary now, RunSummary before) {
+  static void update(int index, int summaries, BatchBuilder batch, StoreCodec.Encoder encoder, RunSummary now,
+      RunSummary before) {
     if (now.equals(before)) {
       return;
     }
@@ -127,7 +130,7 @@ final class VisibilityIndex {
         }
       }
     }
-    batch.put(summaries, utf8(now.runId()), StoreCodec.encode(now));
+    batch.put(summaries, utf8(now.runId()), encoder.encode(now));
   }
 
   private static boolean sameField(int field, RunSummary a, RunSummary b) {

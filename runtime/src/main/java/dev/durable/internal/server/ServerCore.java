@@ -909,11 +909,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         checkSearchAttributes(r.commands(), s);
-        boolean closes = r.commands().stream().anyMatch(c -> c instanceof Command.CompleteWorkflow
-            || c instanceof Command.FailWorkflow || c instanceof Command.CancelWorkflow
-            || c instanceof Command.ContinueAsNew);
-        if (closes && s.bufferedEvents.stream().anyMatch(e -> e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
-            || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
+        if (closesRun(r.commands()) && s.bufferedEvents.stream().anyMatch(e -> e.attributes()
+            instanceof EventAttributes.WorkflowExecutionSignaled || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
           // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
           ex.disarmTaskTimeout();
@@ -959,6 +956,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         after.forEach(Runnable::run);
       }
     }
+  }
+
+  /** Whether the commands end the run (a loop, not a stream: this runs for every workflow task). */
+  private static boolean closesRun(List<Command> commands) {
+    for (Command c : commands) {
+      if (c instanceof Command.CompleteWorkflow || c instanceof Command.FailWorkflow
+          || c instanceof Command.CancelWorkflow || c instanceof Command.ContinueAsNew) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

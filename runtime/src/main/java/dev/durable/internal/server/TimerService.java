@@ -84,6 +84,8 @@ final class TimerService implements AutoCloseable {
    * no wake-up; most are timeouts armed and cancelled long before an earlier one is due. Guarded by lock.
    */
   private long sleepingUntil = Long.MIN_VALUE;
+  /** How often {@link #schedule} woke the timer thread (for tests). Guarded by lock. */
+  private long wakeUps;
 
   TimerService(Clock clock) {
     this.clock = clock;
@@ -113,6 +115,7 @@ final class TimerService implements AutoCloseable {
       queue.add(e);
       earliest = head() == e;
       if (earliest && dueMillis < sleepingUntil) {
+        wakeUps++;
         changed.signal();
       }
     } finally {
@@ -157,6 +160,26 @@ final class TimerService implements AutoCloseable {
    */
   void onChange(Runnable listener) {
     this.listener = listener;
+  }
+
+  /** How often {@link #schedule} woke the timer thread (for tests). */
+  long wakeUps() {
+    lock.lock();
+    try {
+      return wakeUps;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The due time the timer thread waits for, or null when it is awake or waits for any entry (for tests). */
+  Instant waitsUntil() {
+    lock.lock();
+    try {
+      return sleepingUntil == Long.MIN_VALUE || sleepingUntil == Long.MAX_VALUE ? null : Instant.ofEpochMilli(sleepingUntil);
+    } finally {
+      lock.unlock();
+    }
   }
 
   void wakeUp() {

@@ -53,6 +53,28 @@ class TimerServiceTest {
   }
 
   @Test
+  void onlyAnEntryDueBeforeTheOneTheThreadWaitsForWakesIt() {
+    Instant start = clock.instant();
+    TimerService.Armed timeout = at(60, "timeout");
+    eventually("the timer thread to wait for the first entry", () -> start.plusSeconds(60).equals(timers.waitsUntil()));
+    long wakeUps = timers.wakeUps();
+
+    // A timeout cancelled and the next one armed, as for every workflow task: the thread sleeps on.
+    timeout.cancel();
+    at(120, "later");
+    assertEquals(wakeUps, timers.wakeUps());
+    assertEquals(start.plusSeconds(60), timers.waitsUntil());
+
+    at(30, "sooner");
+    assertEquals(wakeUps + 1, timers.wakeUps());
+    eventually("the timer thread to wait for the sooner entry", () -> start.plusSeconds(30).equals(timers.waitsUntil()));
+
+    clock.advance(Duration.ofSeconds(200));
+    eventually("both live entries to fire", () -> fired.size() == 2);
+    assertEquals(List.of("sooner", "later"), fired);
+  }
+
+  @Test
   void manyCancelledEntriesArePurgedAndTheRestStillFireInOrder() {
     Instant start = clock.instant();
     List<TimerService.Armed> stale = new ArrayList<>();

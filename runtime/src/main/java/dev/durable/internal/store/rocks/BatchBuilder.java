@@ -28,8 +28,9 @@ final class BatchBuilder {
   private int size = HEADER;
   private int count;
 
+  /** Room for a typical write without growing: the benchmark workloads write 1.9 to 3.3 KB per batch. */
   BatchBuilder() {
-    this(2048);
+    this(4096);
   }
 
   BatchBuilder(int capacity) {

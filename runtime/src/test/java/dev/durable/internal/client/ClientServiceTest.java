@@ -3,6 +3,7 @@ package dev.durable.internal.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.common.DurableException;
@@ -44,8 +45,7 @@ class ClientServiceTest {
         assertEquals(List.of("shutdownWorker"), calls, "a worker still says it stops polling");
         continue;
       }
-      var e = assertInstanceOf(InvocationTargetException.class,
-          org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> m.invoke(guarded, sampleArguments(m))));
+      var e = assertThrows(InvocationTargetException.class, () -> m.invoke(guarded, sampleArguments(m)));
       var d = assertInstanceOf(DurableException.class, e.getCause(), m.toString());
       assertEquals("DURABLE-213", d.getCode());
       assertTrue(d.getMessage().contains("(" + m.getName() + " was called after close())"), d.getMessage());

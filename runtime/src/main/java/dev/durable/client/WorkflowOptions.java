@@ -19,8 +19,10 @@ public final class WorkflowOptions {
 
   private WorkflowOptions(Builder b) {
     this.retryOptions = b.retryOptions;
-    this.searchAttributes = dev.durable.internal.model.SearchAttributes.toJava(
-        dev.durable.internal.model.SearchAttributes.toValues(b.searchAttributes));
+    // Most workflows have none: skip the checks and copies, which show while the JIT is cold.
+    this.searchAttributes = b.searchAttributes != null && b.searchAttributes.isEmpty() ? java.util.Map.of()
+        : dev.durable.internal.model.SearchAttributes.toJava(
+            dev.durable.internal.model.SearchAttributes.toValues(b.searchAttributes));
     this.taskQueue = b.taskQueue;
     this.workflowId = b.workflowId;
     this.workflowTaskTimeout = b.workflowTaskTimeout;
@@ -189,8 +191,10 @@ public final class WorkflowOptions {
       }
       Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
-      var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
-      dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));
+      if (searchAttributes == null || !searchAttributes.isEmpty()) {
+        var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
+        dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));
+      }
       return new WorkflowOptions(this);
     }
   }

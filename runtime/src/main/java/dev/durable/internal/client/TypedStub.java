@@ -5,7 +5,6 @@ import dev.durable.internal.reflect.Proxies;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 
 /**
@@ -22,12 +21,29 @@ public final class TypedStub implements InvocationHandler {
   private final Map<Method, String> queryNames;
   private final Map<Method, String> updateNames;
 
+  /**
+   * The signal, query and update names of an interface's methods, built once per interface: a
+   * client often makes a stub per workflow, and building them each time showed in a lone
+   * workflow's latency while the JIT is cold.
+   */
+  private record MethodNames(Map<Method, String> signals, Map<Method, String> queries, Map<Method, String> updates) {}
+
+  private static final ClassValue<MethodNames> NAMES = new ClassValue<>() {
+    @Override
+    protected MethodNames computeValue(Class<?> iface) {
+      WorkflowInterfaceInfo info = WorkflowInterfaceInfo.of(iface);
+      return new MethodNames(invert(info.signals()), invert(info.queries()),
+          invert(dev.durable.internal.reflect.UpdateMethods.of(iface).handlers()));
+    }
+  };
+
   private TypedStub(WorkflowInterfaceInfo info, UntypedStub stub) {
     this.info = info;
     this.stub = stub;
-    this.signalNames = invert(info.signals());
-    this.queryNames = invert(info.queries());
-    this.updateNames = invert(dev.durable.internal.reflect.UpdateMethods.of(info.iface()).handlers());
+    MethodNames names = NAMES.get(info.iface());
+    this.signalNames = names.signals();
+    this.queryNames = names.queries();
+    this.updateNames = names.updates();
   }
 
   private static Map<Method, String> invert(Map<String, Method> byName) {
@@ -39,7 +55,7 @@ public final class TypedStub implements InvocationHandler {
   /** Creates a typed stub for {@code iface} on top of an untyped one. */
   public static <T> T create(Class<T> iface, UntypedStub stub) {
     var handler = new TypedStub(WorkflowInterfaceInfo.of(iface), stub);
-    return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+    return Proxies.newProxy(iface, handler);
   }
 
   /**

@@ -82,8 +82,14 @@ public final class UntypedStub implements WorkflowStub {
     var input = JsonConverter.DEFAULT.toPayloads(args, () -> "workflow '" + workflowId + "' (" + workflowType + ")");
     return new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
         options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
-        options.getWorkflowRunTimeout(), SearchAttributes.toValues(options.getSearchAttributes()),
+        options.getWorkflowRunTimeout(), searchAttributes(options.getSearchAttributes()),
         options.getRetryOptions() == null ? null : dev.durable.internal.model.RetryPolicy.of(options.getRetryOptions()));
+  }
+
+  /** Most starts have none: an empty map then skips the checks, which show while the JIT is cold. */
+  private static java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes(
+      java.util.Map<String, Object> attributes) {
+    return attributes.isEmpty() ? new java.util.TreeMap<>() : SearchAttributes.toValues(attributes);
   }
 
   @Override

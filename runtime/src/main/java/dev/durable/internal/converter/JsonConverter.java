@@ -48,14 +48,23 @@ public final class JsonConverter {
 
   /** Serializes one value; {@code where} describes its use for error messages. */
   public Payload toPayload(Object value, Supplier<String> where) {
+    return toPayload(value, where, 0);
+  }
+
+  /** As {@link #toPayload(Object, Supplier)}, for argument {@code argument} (from 1; 0 for none) of {@code where}. */
+  private Payload toPayload(Object value, Supplier<String> where, int argument) {
     if (value == null) {
       return Payload.NULL_VALUE;
+    }
+    byte[] plain = PlainJson.write(value);
+    if (plain != null) {
+      return new Payload(Payload.JSON, plain);
     }
     try {
       return new Payload(Payload.JSON, mapper.writeValueAsBytes(value));
     } catch (Exception e) {
       throw new DataConverterException("cannot serialize a value of type " + value.getClass().getName()
-          + " (" + where.get() + "): " + firstLine(e)
+          + " (" + describe(where, argument) + "): " + firstLine(e)
           + ". Use a record or a class Jackson can serialize (public getters or fields), or convert the value first.", e);
     }
   }
@@ -67,14 +76,18 @@ public final class JsonConverter {
     }
     List<Payload> out = new ArrayList<>(values.length);
     for (int i = 0; i < values.length; i++) {
-      int index = i;
-      out.add(toPayload(values[i], () -> "argument " + (index + 1) + " of " + where.get()));
+      out.add(toPayload(values[i], where, i + 1));
     }
     return out;
   }
 
   /** Deserializes one value to {@code type}; {@code where} describes its use for error messages. */
   public Object fromPayload(Payload payload, Type type, Supplier<String> where) {
+    return fromPayload(payload, type, where, 0);
+  }
+
+  /** As {@link #fromPayload(Payload, Type, Supplier)}, for argument {@code argument} (from 1; 0 for none) of {@code where}. */
+  private Object fromPayload(Payload payload, Type type, Supplier<String> where, int argument) {
     if (payload == null || Payload.NULL.equals(payload.encoding())) {
       return Proxies.zeroOf(type);
     }
@@ -83,14 +96,18 @@ public final class JsonConverter {
     }
     if (!Payload.JSON.equals(payload.encoding())) {
       throw new DataConverterException("cannot read a payload with encoding '" + payload.encoding()
-          + "' as " + type.getTypeName() + " (" + where.get() + "): only " + Payload.JSON + " is supported", null);
+          + "' as " + type.getTypeName() + " (" + describe(where, argument) + "): only " + Payload.JSON + " is supported", null);
+    }
+    Object plain = PlainJson.read(payload.data(), type);
+    if (plain != null) {
+      return plain;
     }
     try {
       JavaType javaType = mapper.getTypeFactory().constructType(type);
       return mapper.readValue(payload.data(), javaType);
     } catch (Exception e) {
       throw new DataConverterException("cannot deserialize " + abbreviate(payload.toString()) + " as "
-          + type.getTypeName() + " (" + where.get() + "): " + firstLine(e)
+          + type.getTypeName() + " (" + describe(where, argument) + "): " + firstLine(e)
           + ". Check that the type has a constructor or setters Jackson can use, and that it matches what was sent.", e);
     }
   }
@@ -99,11 +116,15 @@ public final class JsonConverter {
   public Object[] fromPayloads(List<Payload> payloads, Type[] types, Supplier<String> where) {
     Object[] out = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
-      int index = i;
       Payload p = payloads != null && i < payloads.size() ? payloads.get(i) : null;
-      out[i] = fromPayload(p, types[i], () -> "argument " + (index + 1) + " of " + where.get());
+      out[i] = fromPayload(p, types[i], where, i + 1);
     }
     return out;
+  }
+
+  /** Where a value was used, for an error message; built only for one (no lambda per argument). */
+  private static String describe(Supplier<String> where, int argument) {
+    return argument == 0 ? where.get() : "argument " + argument + " of " + where.get();
   }
 
   private static String firstLine(Exception e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record ActivityInterfaceInfo(Class<?> iface, Map<String, Method> methods) {
   private static final Map<Class<?>, ActivityInterfaceInfo> CACHE = new ConcurrentHashMap<>();
+  private static final Map<Method, String> TYPE_NAMES = new ConcurrentHashMap<>();
 
   /** Reads and validates an activity interface. */
   public static ActivityInterfaceInfo of(Class<?> iface) {
@@ -27,6 +28,17 @@ public record ActivityInterfaceInfo(Class<?> iface, Map<String, Method> methods)
 
   /** Returns the activity type name of one of its methods. */
   public static String typeName(Method m) {
+    // Asked on every activity call: reading the annotation and building the name each time cost
+    // more than the lookup while the JIT is cold.
+    String name = TYPE_NAMES.get(m);
+    if (name == null) {
+      name = readTypeName(m);
+      TYPE_NAMES.put(m, name);
+    }
+    return name;
+  }
+
+  private static String readTypeName(Method m) {
     ActivityMethod am = m.getAnnotation(ActivityMethod.class);
     if (am != null && !am.name().isEmpty()) {
       return am.name();

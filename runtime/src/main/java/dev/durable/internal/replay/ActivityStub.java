@@ -5,7 +5,6 @@ import dev.durable.internal.reflect.ActivityInterfaceInfo;
 import dev.durable.internal.reflect.Proxies;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /** The proxy behind {@code Workflow.newActivityStub}: each call schedules an activity and waits for it. */
 public final class ActivityStub implements InvocationHandler {
@@ -18,8 +17,7 @@ public final class ActivityStub implements InvocationHandler {
   /** Creates a stub for an activity interface. */
   public static <T> T create(Class<T> iface, ActivityOptions options) {
     ActivityInterfaceInfo.of(iface);
-    Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, new ActivityStub(options));
-    return iface.cast(proxy);
+    return Proxies.newProxy(iface, new ActivityStub(options));
   }
 
   /** The run of the calling workflow code; fails (DURABLE-210) when a stub is called outside it. */

@@ -34,7 +34,7 @@ public final class ChildWorkflowStub implements InvocationHandler {
           + " ChildWorkflowOptions.getDefaultInstance() for the defaults");
     }
     var handler = new ChildWorkflowStub(WorkflowInterfaceInfo.of(iface), options);
-    return iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler));
+    return Proxies.newProxy(iface, handler);
   }
 
   /** See {@code Workflow.getWorkflowExecution}: the promise of the started child's execution. */

@@ -5,7 +5,6 @@ import dev.durable.internal.reflect.ActivityInterfaceInfo;
 import dev.durable.internal.reflect.Proxies;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /** The proxy behind {@code Workflow.newLocalActivityStub}: each call runs a local activity and returns its result. */
 public final class LocalActivityStub implements InvocationHandler {
@@ -21,8 +20,7 @@ public final class LocalActivityStub implements InvocationHandler {
     if (options == null) {
       throw new IllegalArgumentException("DURABLE-201 Workflow.newLocalActivityStub needs LocalActivityOptions, got null");
     }
-    Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, new LocalActivityStub(options));
-    return iface.cast(proxy);
+    return Proxies.newProxy(iface, new LocalActivityStub(options));
   }
 
   @Override

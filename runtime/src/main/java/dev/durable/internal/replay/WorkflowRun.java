@@ -129,8 +129,6 @@ public final class WorkflowRun implements WorkflowHooks {
     this.workflowId = workflowId;
     this.runId = runId;
     this.taskQueue = taskQueue;
-    UUID id = UUID.fromString(runId);
-    this.random = new Random(id.getMostSignificantBits() ^ id.getLeastSignificantBits());
   }
 
   /** Returns the run of the calling workflow thread, or null outside workflow code. */
@@ -307,7 +305,9 @@ public final class WorkflowRun implements WorkflowHooks {
               + " (replay semantics " + started.replaySemantics() + ", this engine knows up to " + ReplaySemantics.CURRENT
               + "). Run it on workers with that engine version or newer.");
         }
-        threads.add(new WorkflowThread(this, "workflow[" + workflowId + "]", () -> runWorkflowMethod(started.input())));
+        // concat, not +: an indy string concatenation runs as a chain of method handles until the JIT compiles it
+        threads.add(new WorkflowThread(this, "workflow[".concat(workflowId).concat("]"),
+            () -> runWorkflowMethod(started.input())));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted done) {
         ResultSlot<Object> slot = activities.remove(done.seq());
         if (slot != null) {
@@ -485,11 +485,31 @@ public final class WorkflowRun implements WorkflowHooks {
     return null;
   }
 
+  /**
+   * Each workflow class's no-argument constructor (or why there is none), looked up and made
+   * accessible once per class rather than once per run: while the JIT is cold that lookup was a
+   * visible part of a short workflow's cost.
+   */
+  private static final ClassValue<Object> CONSTRUCTORS = new ClassValue<>() {
+    @Override
+    protected Object computeValue(Class<?> type) {
+      try {
+        Constructor<?> ctor = type.getDeclaredConstructor();
+        ctor.setAccessible(true);
+        return ctor;
+      } catch (NoSuchMethodException e) {
+        return e;
+      }
+    }
+  };
+
   private Object newInstance() {
     try {
-      Constructor<?> ctor = implClass.getDeclaredConstructor();
-      ctor.setAccessible(true);
-      return ctor.newInstance();
+      Object ctor = CONSTRUCTORS.get(implClass);
+      if (ctor instanceof NoSuchMethodException e) {
+        throw e;
+      }
+      return ((Constructor<?>) ctor).newInstance();
     } catch (InvocationTargetException e) {
       throw asUnchecked(e.getCause());
     } catch (ReflectiveOperationException e) {
@@ -1147,6 +1167,11 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Returns the run's deterministic random source. */
   @Override
   public Random random() {
+    if (random == null) {
+      // Made on first use (most workflows never ask): seeded by the run id, so replays see the same numbers.
+      UUID id = UUID.fromString(runId);
+      random = new Random(id.getMostSignificantBits() ^ id.getLeastSignificantBits());
+    }
     return random;
   }
 
@@ -1154,7 +1179,7 @@ public final class WorkflowRun implements WorkflowHooks {
   @Override
   public UUID randomUUID() {
     byte[] b = new byte[16];
-    random.nextBytes(b);
+    random().nextBytes(b);
     b[6] = (byte) ((b[6] & 0x0f) | 0x40);
     b[8] = (byte) ((b[8] & 0x3f) | 0x80);
     long msb = 0;

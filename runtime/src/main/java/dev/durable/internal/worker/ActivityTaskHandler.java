@@ -51,14 +51,13 @@ public final class ActivityTaskHandler {
           false));
       return Optional.empty();
     }
-    String where = "activity " + task.activityType() + " of workflow '" + task.workflowId() + "'";
     ActivityContextImpl ctx = new ActivityContextImpl(service, task);
     ctx.enter();
     Payload payload;
     try {
-      Object[] args = JsonConverter.DEFAULT.fromPayloads(task.input(), reg.method().getGenericParameterTypes(), () -> where);
+      Object[] args = JsonConverter.DEFAULT.fromPayloads(task.input(), reg.method().getGenericParameterTypes(), () -> where(task));
       Object result = reg.method().invoke(reg.impl(), args);
-      payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where);
+      payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where(task));
     } catch (DataConverterException e) {
       // The same value fails the same way on every attempt: retrying cannot help.
       report(task, nonRetryable(Failures.toInfo(e)));
@@ -80,6 +79,11 @@ public final class ActivityTaskHandler {
       service.completeActivityTask(task.token(), payload);
       return Optional.empty();
     });
+  }
+
+  /** Names the attempt in conversion errors; built only for one. */
+  private static String where(ActivityTask task) {
+    return "activity " + task.activityType() + " of workflow '" + task.workflowId() + "'";
   }
 
   private void report(ActivityTask task, FailureInfo failure) {

@@ -71,11 +71,7 @@ public final class StoreCodec {
 
     @Override
     public void close() {
-      try {
-        session.close();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e); // a buffer in memory: not expected
-      }
+      session.close();
     }
   }
 

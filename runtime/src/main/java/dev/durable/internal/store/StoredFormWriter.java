@@ -1,9 +1,6 @@
 package dev.durable.internal.store;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
@@ -28,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -115,13 +113,11 @@ final class StoredFormWriter {
   }
 
   /**
-   * Encodes the records of one write one after the other, with one generator and one buffer:
-   * setting them up for each record was a sixth of the encoding. Not for concurrent use; close it.
+   * Encodes the records of one write one after the other into one buffer ({@link JsonOut}). Not
+   * for concurrent use.
    */
   final class Session implements AutoCloseable {
-    private final BufferRecycler recycler = mapper.getFactory()._getBufferRecycler();
-    private final ByteArrayBuilder out = new ByteArrayBuilder(recycler);
-    private JsonGenerator gen;
+    private final JsonOut out = new JsonOut();
 
     /** Encodes one record, as {@link StoredFormWriter#encode} does. */
     byte[] encode(Object value) throws IOException {
@@ -131,38 +127,25 @@ final class StoredFormWriter {
       if (!own) {
         return mapper.writeValueAsBytes(value);
       }
-      if (gen == null) {
-        gen = mapper.createGenerator(out);
-        gen.setRootValueSeparator(null); // records follow one another with nothing in between
-      }
       if (value instanceof HistoryEvent e) {
-        event(gen, e);
+        event(out, e);
       } else if (value instanceof ExecutionState s) {
-        state(gen, s);
+        state(out, s);
       } else {
-        summary(gen, (RunSummary) value);
+        summary(out, (RunSummary) value);
       }
-      gen.flush();
-      byte[] bytes = out.toByteArray();
-      out.reset();
-      return bytes;
+      return out.take();
     }
 
     @Override
-    public void close() throws IOException {
-      try {
-        if (gen != null) {
-          gen.close();
-        }
-      } finally {
-        out.release();
-        recycler.releaseToPool();
-      }
+    public void close() {
+      // nothing held: the buffer is the session's own
     }
   }
 
   // Field names, encoded once: written as they are, without escaping or encoding them each time.
   private static final SerializedString EVENT_ID = new SerializedString("eventId");
+  private static final SerializedString JSON = new SerializedString("json");
   private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
   private static final SerializedString EVENT_TYPE = new SerializedString("eventType");
   private static final SerializedString ATTRIBUTES = new SerializedString("attributes");
@@ -238,7 +221,7 @@ final class StoredFormWriter {
   private static final SerializedString WORKFLOW_TIME = new SerializedString("workflowTime");
   private static final SerializedString WORKFLOW_TYPE = new SerializedString("workflowType");
 
-  private void event(JsonGenerator gen, HistoryEvent e) throws IOException {
+  private void event(JsonOut gen, HistoryEvent e) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName(EVENT_ID);
     gen.writeNumber(e.eventId());
@@ -251,7 +234,7 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void attributes(JsonGenerator gen, EventAttributes a) throws IOException {
+  private void attributes(JsonOut gen, EventAttributes a) throws IOException {
     if (a instanceof WorkflowTaskCompleted t) {
       gen.writeStartObject();
       gen.writeFieldName(LAST_SEEN_EVENT_ID);
@@ -314,11 +297,11 @@ final class StoredFormWriter {
       links(gen, s.links());
       gen.writeEndObject();
     } else {
-      mapper.writeValue(gen, a);
+      gen.writeRawValue(mapper.writeValueAsBytes(a));
     }
   }
 
-  private void state(JsonGenerator gen, ExecutionState s) throws IOException {
+  private void state(JsonOut gen, ExecutionState s) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName(WORKFLOW_ID);
     gen.writeString(s.workflowId);
@@ -426,14 +409,14 @@ final class StoredFormWriter {
         gen.writeEndObject();
       }
     } else {
-      mapper.writeValue(gen, s.children);
+      gen.writeRawValue(mapper.writeValueAsBytes(s.children));
     }
     gen.writeFieldName(LAST_PARENT_SIGNAL_EVENT_ID);
     gen.writeNumber(s.lastParentSignalEventId);
     gen.writeEndObject();
   }
 
-  private void summary(JsonGenerator gen, RunSummary s) throws IOException {
+  private void summary(JsonOut gen, RunSummary s) {
     gen.writeStartObject();
     gen.writeFieldName(WORKFLOW_ID);
     gen.writeString(s.workflowId());
@@ -454,7 +437,7 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void pendingActivity(JsonGenerator gen, PendingActivity a) throws IOException {
+  private void pendingActivity(JsonOut gen, PendingActivity a) throws IOException {
     if (a == null) {
       gen.writeNull();
       return;
@@ -491,7 +474,7 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void spec(JsonGenerator gen, ActivitySpec s) throws IOException {
+  private void spec(JsonOut gen, ActivitySpec s) {
     if (s == null) {
       gen.writeNull();
       return;
@@ -511,15 +494,17 @@ final class StoredFormWriter {
   }
 
   /**
-   * Writes {@code d} as Jackson does, with a shortcut for the whole numbers that backoff
-   * coefficients usually are: the general conversion is costly in code the JIT has not compiled yet.
+   * Writes {@code d} as Jackson does ({@link Double#toString}; NaN and the infinities as strings),
+   * with a shortcut for the whole numbers that backoff coefficients usually are.
    */
-  private static void number(JsonGenerator gen, double d) throws IOException {
+  private static void number(JsonOut gen, double d) {
     String whole = wholeNumberText(d);
     if (whole != null) {
       gen.writeNumber(whole);
+    } else if (Double.isNaN(d) || Double.isInfinite(d)) {
+      gen.writeString(Double.toString(d));
     } else {
-      gen.writeNumber(d);
+      gen.writeNumber(Double.toString(d));
     }
   }
 
@@ -529,7 +514,7 @@ final class StoredFormWriter {
     return whole == d && whole >= 1 && whole < 10_000_000 ? Long.toString(whole).concat(".0") : null;
   }
 
-  private void retryPolicy(JsonGenerator gen, RetryPolicy p) throws IOException {
+  private void retryPolicy(JsonOut gen, RetryPolicy p) {
     if (p == null) {
       gen.writeNull();
       return;
@@ -548,13 +533,13 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void links(JsonGenerator gen, RunLinks l) throws IOException {
+  private void links(JsonOut gen, RunLinks l) throws IOException {
     if (l == null) {
       gen.writeNull();
       return;
     }
     if (!links) {
-      mapper.writeValue(gen, l);
+      gen.writeRawValue(mapper.writeValueAsBytes(l));
       return;
     }
     gen.writeStartObject();
@@ -579,13 +564,13 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void failure(JsonGenerator gen, FailureInfo f) throws IOException {
+  private void failure(JsonOut gen, FailureInfo f) throws IOException {
     if (f == null) {
       gen.writeNull();
       return;
     }
     if (!failure) {
-      mapper.writeValue(gen, f);
+      gen.writeRawValue(mapper.writeValueAsBytes(f));
       return;
     }
     gen.writeStartObject();
@@ -612,7 +597,7 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private void searchAttributes(JsonGenerator gen, Map<String, SearchAttributeValue> attributes) throws IOException {
+  private void searchAttributes(JsonOut gen, Map<String, SearchAttributeValue> attributes) {
     if (attributes == null) {
       gen.writeNull();
       return;
@@ -635,7 +620,7 @@ final class StoredFormWriter {
     gen.writeEndObject();
   }
 
-  private static void payloads(JsonGenerator gen, List<Payload> payloads) throws IOException {
+  private static void payloads(JsonOut gen, List<Payload> payloads) {
     if (payloads == null) {
       gen.writeNull();
       return;
@@ -647,15 +632,24 @@ final class StoredFormWriter {
     gen.writeEndArray();
   }
 
-  private static void payload(JsonGenerator gen, Payload p) throws IOException {
+  /** As {@link PayloadJson#write} writes it. */
+  private static void payload(JsonOut gen, Payload p) {
     if (p == null) {
       gen.writeNull();
-    } else {
-      PayloadJson.write(p, gen);
+      return;
     }
+    gen.writeStartObject();
+    if (Payload.JSON.equals(p.encoding())) {
+      gen.writeFieldName(JSON);
+      gen.writeRawValue(p.data());
+    } else {
+      gen.writeStringField("encoding", p.encoding());
+      gen.writeStringField("base64", Base64.getEncoder().encodeToString(p.data()));
+    }
+    gen.writeEndObject();
   }
 
-  private static void strings(JsonGenerator gen, List<String> values) throws IOException {
+  private static void strings(JsonOut gen, List<String> values) {
     if (values == null) {
       gen.writeNull();
       return;
@@ -667,7 +661,7 @@ final class StoredFormWriter {
     gen.writeEndArray();
   }
 
-  private static void instant(JsonGenerator gen, Instant t) throws IOException {
+  private static void instant(JsonOut gen, Instant t) {
     if (t == null) {
       gen.writeNull();
     } else {
@@ -676,7 +670,7 @@ final class StoredFormWriter {
   }
 
   /** As Jackson's {@code DurationSerializer} writes it with {@code WRITE_DURATIONS_AS_TIMESTAMPS} off. */
-  private static void duration(JsonGenerator gen, Duration d) throws IOException {
+  private static void duration(JsonOut gen, Duration d) {
     if (d == null) {
       gen.writeNull();
     } else {
@@ -684,7 +678,7 @@ final class StoredFormWriter {
     }
   }
 
-  private static void enumName(JsonGenerator gen, Enum<?> e) throws IOException {
+  private static void enumName(JsonOut gen, Enum<?> e) {
     if (e == null) {
       gen.writeNull();
     } else {

@@ -1,6 +1,5 @@
 package dev.durable.internal.store;
 
-import com.fasterxml.jackson.core.SerializableString;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,22 +8,40 @@ import java.util.Arrays;
  * {@link StoredFormWriter} uses, producing the bytes Jackson's UTF-8 generator produces with the
  * store mapper's settings (compact, non-ASCII as UTF-8, control characters, quotes and
  * backslashes escaped, every surrogate char escaped as {@code \}{@code uXXXX}).
+ * {@code JsonOutTest} compares the bytes with the generator's on every BMP character and more, and
+ * {@code StoredFormWriterTest} on random records.
  *
- * <p>Why not the generator itself: the store encodes several records at every write, and
- * Jackson's generator checks its write context, encodes field names and looks up escapes on
- * general paths that cost tens of microseconds per write while the JIT has not compiled them (the
- * first thousands of workflows of a process). {@code StoredFormWriterTest} compares the bytes with
- * Jackson's on random records and on every BMP character.
+ * <p>Why not the generator: the store encodes several records at every write, and the generator's
+ * general paths (write contexts, escape tables, field name encoding) cost tens of microseconds per
+ * write while the JIT has not compiled them, which is for the first thousands of workflows of a
+ * process.
+ *
+ * <p>Why one large method ({@link #token}) behind small ones: a record writer calls this class
+ * from a hundred places, and C2 compiles a copy of whatever it inlines at each. With the string
+ * loop inlined at every call, compiling the run-state writer took a compiler thread 0.4 s, in the
+ * middle of the benchmark's measured round. {@code token} is too large for C2 to inline, so it is
+ * compiled once and each call site stays a call.
  *
  * <p>One record after the other: {@link #take()} returns a finished record's bytes and starts the
  * next one. Not thread-safe.
  */
 final class JsonOut {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final int MAX_DEPTH = 64;
+
+  private static final int START_OBJECT = 0;
+  private static final int END_OBJECT = 1;
+  private static final int START_ARRAY = 2;
+  private static final int END_ARRAY = 3;
+  private static final int NAME = 4;
+  private static final int PREPARED_NAME = 5;
+  private static final int STRING = 6;
+  private static final int NUMBER = 7;
+  private static final int NUMBER_TEXT = 8;
+  private static final int TRUE = 9;
+  private static final int FALSE = 10;
+  private static final int NULL = 11;
+  private static final int RAW = 12;
 
   private byte[] buf = new byte[2048];
   private int size;
@@ -43,80 +60,63 @@ final class JsonOut {
     return out;
   }
 
+  /** Returns a field name as {@link #writeFieldName(byte[])} takes it: quoted, encoded, with its colon. */
+  static byte[] name(String name) {
+    JsonOut out = new JsonOut();
+    out.depth = 1; // inside an object, first entry: no comma
+    out.token(NAME, name, 0, null);
+    return out.take0();
+  }
+
   void writeStartObject() {
-    beforeValue();
-    append('{');
-    open(false);
+    token(START_OBJECT, null, 0, null);
   }
 
   void writeEndObject() {
-    append('}');
-    depth--;
+    token(END_OBJECT, null, 0, null);
   }
 
   void writeStartArray() {
-    beforeValue();
-    append('[');
-    open(true);
+    token(START_ARRAY, null, 0, null);
   }
 
   void writeEndArray() {
-    append(']');
-    depth--;
+    token(END_ARRAY, null, 0, null);
   }
 
-  /** A field name whose quoted form Jackson prepared once. */
-  void writeFieldName(SerializableString name) {
-    beforeField();
-    append('"');
-    append(name.asQuotedUTF8());
-    append('"');
-    append(':');
+  /** A field name prepared by {@link #name}. */
+  void writeFieldName(byte[] quotedWithColon) {
+    token(PREPARED_NAME, null, 0, quotedWithColon);
   }
 
   void writeFieldName(String name) {
-    beforeField();
-    quoted(name);
-    append(':');
+    token(NAME, name, 0, null);
   }
 
   void writeStringField(String name, String value) {
-    writeFieldName(name);
+    token(NAME, name, 0, null);
     writeString(value);
   }
 
   void writeString(String s) {
-    if (s == null) {
-      writeNull();
-      return;
-    }
-    beforeValue();
-    quoted(s);
+    token(s == null ? NULL : STRING, s, 0, null);
   }
 
   void writeNumber(long v) {
-    beforeValue();
-    if (v >= 0 && v < 10) {
-      append((char) ('0' + v));
-    } else {
-      ascii(Long.toString(v));
-    }
+    token(NUMBER, null, v, null);
   }
 
   /** A number already in JSON form. */
   void writeNumber(String encoded) {
-    beforeValue();
-    ascii(encoded);
+    token(NUMBER_TEXT, encoded, 0, null);
   }
 
   void writeBoolean(boolean b) {
-    beforeValue();
-    append(b ? TRUE : FALSE);
+    token(b ? TRUE : FALSE, null, 0, null);
   }
 
   void writeNull() {
-    beforeValue();
-    append(NULL);
+    token(NULL, null, 0, null);
   }
 
   /**
@@ -124,91 +124,118 @@ final class JsonOut {
    * the decoded text writes it (bytes that are not valid UTF-8 come out as replacement characters).
    */
   void writeRawValue(byte[] json) {
-    beforeValue();
-    for (byte b : json) {
-      if (b < 0) {
-        append(new String(json, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-        return;
+    token(RAW, null, 0, json);
+  }
+
+  private byte[] take0() {
+    byte[] out = Arrays.copyOf(buf, size);
+    size = 0;
+    return out;
+  }
+
+  /** Writes one token of kind {@code kind}, with its text, number or bytes, and the comma before it if one is due. */
+  private void token(int kind, String text, long number, byte[] bytes) {
+    int d = depth;
+    boolean name = kind == NAME || kind == PREPARED_NAME;
+    boolean closing = kind == END_OBJECT || kind == END_ARRAY;
+    // A name in an object and a value in an array need a comma after the first; a value in an
+    // object follows its name's colon.
+    if (!closing && d > 0 && (name || array[d])) {
+      if (started[d]) {
+        ensure(1);
+        buf[size++] = ',';
       }
+      started[d] = true;
     }
-    append(json);
-  }
-
-  private void open(boolean isArray) {
-    if (++depth >= MAX_DEPTH) {
-      throw new IllegalStateException("JSON nested deeper than " + MAX_DEPTH);
-    }
-    array[depth] = isArray;
-    started[depth] = false;
-  }
-
-  private void beforeField() {
-    if (started[depth]) {
-      append(',');
-    }
-    started[depth] = true;
-  }
-
-  /** A value in an array needs a comma after the first; one in an object follows its name's colon. */
-  private void beforeValue() {
-    if (array[depth] && depth > 0) {
-      if (started[depth]) {
-        append(',');
-      }
-      started[depth] = true;
-    }
-  }
-
-  private void quoted(String s) {
-    int n = s.length();
-    ensure(n * 6 + 2);
+    int n = text == null ? 0 : text.length();
+    ensure(bytes != null ? bytes.length : 6 * n + 24);
     byte[] b = buf;
     int p = size;
-    b[p++] = '"';
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        if (c >= 0x20 && c != '"' && c != '\\') {
-          b[p++] = (byte) c;
-        } else {
-          p = escape(b, p, c);
+    switch (kind) {
+      case START_OBJECT, START_ARRAY -> {
+        b[p++] = (byte) (kind == START_OBJECT ? '{' : '[');
+        if (++d >= MAX_DEPTH) {
+          throw new IllegalStateException("JSON nested deeper than " + MAX_DEPTH);
         }
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xC0 | (c >> 6));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isSurrogate(c)) {
-        p = unicodeEscape(b, p, c);
-      } else {
-        b[p++] = (byte) (0xE0 | (c >> 12));
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
+        depth = d;
+        array[d] = kind == START_ARRAY;
+        started[d] = false;
       }
+      case END_OBJECT, END_ARRAY -> {
+        b[p++] = (byte) (kind == END_OBJECT ? '}' : ']');
+        depth = d - 1;
+      }
+      case PREPARED_NAME, RAW -> {
+        byte[] out = bytes;
+        if (kind == RAW) {
+          for (byte x : bytes) {
+            if (x < 0) {
+              out = new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+              ensure(out.length);
+              b = buf;
+              break;
+            }
+          }
+        }
+        System.arraycopy(out, 0, b, p, out.length);
+        p += out.length;
+      }
+      case NAME, STRING -> {
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+          char c = text.charAt(i);
+          if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            b[p++] = (byte) c;
+          } else if (c < 0x80) {
+            b[p++] = '\\';
+            char shortForm = switch (c) {
+              case '"' -> '"';
+              case '\\' -> '\\';
+              case '\n' -> 'n';
+              case '\r' -> 'r';
+              case '\t' -> 't';
+              case '\b' -> 'b';
+              case '\f' -> 'f';
+              default -> 0;
+            };
+            if (shortForm != 0) {
+              b[p++] = (byte) shortForm;
+            } else {
+              p = hexEscape(b, p, c);
+            }
+          } else if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | (c >> 6));
+            b[p++] = (byte) (0x80 | (c & 0x3F));
+          } else if (Character.isSurrogate(c)) {
+            b[p++] = '\\';
+            p = hexEscape(b, p, c);
+          } else {
+            b[p++] = (byte) (0xE0 | (c >> 12));
+            b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            b[p++] = (byte) (0x80 | (c & 0x3F));
+          }
+        }
+        b[p++] = '"';
+        if (kind == NAME) {
+          b[p++] = ':';
+        }
+      }
+      case NUMBER, NUMBER_TEXT -> {
+        String digits = kind == NUMBER ? Long.toString(number) : text;
+        for (int i = 0; i < digits.length(); i++) {
+          b[p++] = (byte) digits.charAt(i);
+        }
+      }
+      case TRUE -> p = ascii(b, p, "true");
+      case FALSE -> p = ascii(b, p, "false");
+      case NULL -> p = ascii(b, p, "null");
+      default -> throw new IllegalArgumentException("no token kind " + kind);
     }
-    b[p++] = '"';
     size = p;
   }
 
-  private static int escape(byte[] b, int p, char c) {
-    char shortForm = switch (c) {
-      case '"' -> '"';
-      case '\\' -> '\\';
-      case '\n' -> 'n';
-      case '\r' -> 'r';
-      case '\t' -> 't';
-      case '\b' -> 'b';
-      case '\f' -> 'f';
-      default -> 0;
-    };
-    if (shortForm == 0) {
-      return unicodeEscape(b, p, c);
-    }
-    b[p++] = '\\';
-    b[p++] = (byte) shortForm;
-    return p;
-  }
-
-  private static int unicodeEscape(byte[] b, int p, char c) {
-    b[p++] = '\\';
+  /** Writes {@code uXXXX} for {@code c} (the backslash is the caller's). */
+  private static int hexEscape(byte[] b, int p, char c) {
     b[p++] = 'u';
     b[p++] = HEX[(c >> 12) & 0xF];
     b[p++] = HEX[(c >> 8) & 0xF];
@@ -217,23 +244,11 @@ final class JsonOut {
     return p;
   }
 
-  private void ascii(String s) {
-    int n = s.length();
-    ensure(n);
-    for (int i = 0; i < n; i++) {
-      buf[size++] = (byte) s.charAt(i);
+  private static int ascii(byte[] b, int p, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      b[p++] = (byte) s.charAt(i);
     }
-  }
-
-  private void append(char c) {
-    ensure(1);
-    buf[size++] = (byte) c;
-  }
-
-  private void append(byte[] bytes) {
-    ensure(bytes.length);
-    System.arraycopy(bytes, 0, buf, size, bytes.length);
-    size += bytes.length;
+    return p;
   }
 
   private void ensure(int more) {

@@ -32,11 +32,15 @@ class JsonOutTest {
   private static void stringInObject(String s) throws IOException {
     assertSame("string U+" + (s.isEmpty() ? "" : Integer.toHexString(s.charAt(0))), (j, o) -> {
       j.writeStartObject();
+      j.writeFieldName(new SerializedString("n\"\u00e9"));
+      j.writeNull();
       j.writeFieldName(s);
       j.writeString(s);
       j.writeStringField("k" + s, s + "v");
       j.writeEndObject();
       o.writeStartObject();
+      o.writeFieldName(JsonOut.name("n\"\u00e9"));
+      o.writeNull();
       o.writeFieldName(s);
       o.writeString(s);
       o.writeStringField("k" + s, s + "v");
@@ -96,7 +100,7 @@ class JsonOutTest {
       j.writeEndObject();
 
       o.writeStartObject();
-      o.writeFieldName(new SerializedString("list"));
+      o.writeFieldName(JsonOut.name("list"));
       o.writeStartArray();
       o.writeNumber(0);
       o.writeNumber(-7L);

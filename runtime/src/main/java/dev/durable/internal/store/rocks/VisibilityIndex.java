@@ -103,14 +103,17 @@ final class VisibilityIndex {
       return;
     }
     byte[] suffix = suffix(now);
-    if (before == null || !Arrays.equals(suffix(before), suffix)) {
+    if (before == null || !before.startTime().equals(now.startTime()) || !before.runId().equals(now.runId())) {
       // A new run (or, never in practice, one whose start time or id changed): every entry.
-      Set<ByteBuffer> oldKeys = before == null ? Set.of() : keys(before);
-      for (ByteBuffer k : oldKeys) {
-        batch.delete(index, k.array());
+      if (before != null) {
+        for (ByteBuffer k : keys(before)) {
+          batch.delete(index, k.array());
+        }
       }
-      for (ByteBuffer k : keys(now)) {
-        batch.put(index, k.array(), EMPTY);
+      for (int field = 0; field < FIELDS; field++) {
+        for (byte[] k : fieldKeys(field, now, suffix)) {
+          batch.put(index, k, EMPTY); // the fields' keys differ in their first byte: no duplicates
+        }
       }
     } else {
       for (int field = 0; field < FIELDS; field++) {
@@ -140,7 +143,8 @@ final class VisibilityIndex {
       case 2 -> java.util.Objects.equals(a.taskQueue(), b.taskQueue());
       case 3 -> true; // the start time is in the suffix, which is the same
       case 4 -> java.util.Objects.equals(a.closeTime(), b.closeTime());
-      default -> a.searchAttributes().equals(b.searchAttributes());
+      default -> a.searchAttributes().isEmpty() ? b.searchAttributes().isEmpty()
+          : a.searchAttributes().equals(b.searchAttributes());
     };
   }
 

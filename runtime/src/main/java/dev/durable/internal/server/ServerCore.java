@@ -74,6 +74,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger followUps = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong runsRegistered = new java.util.concurrent.atomic.AtomicLong();
   private final Object[] startLocks = new Object[64];
+  /** The runs that closed last, for clients asking for a result just after the close. */
+  private final RecentlyClosed recentlyClosed = new RecentlyClosed(1024);
   // Guards the store against use after close: RocksDB crashes the JVM on a closed handle.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
@@ -777,7 +779,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
       ex = open.get(runId);
       if (ex == null) {
-        return store.readExecution(runId);
+        ExecutionState closed = recentlyClosed.get(runId);
+        return closed != null ? Optional.of(closed) : store.readExecution(runId);
       }
     }
     try {
@@ -2039,6 +2042,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     }
     if (s.status.isClosed()) {
+      recentlyClosed.add(s);
       open.remove(s.runId);
       updates.runClosed(s);
       ex.closed.complete(s);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.Payload;
 import org.junit.jupiter.api.Test;
 
 /** The last closed runs are kept, the oldest dropped first once the capacity is reached. */
@@ -31,5 +32,18 @@ class RecentlyClosedTest {
     assertSame(c, closed.get("c"));
     assertSame(d, closed.get("d"));
     assertNull(closed.get("never"));
+  }
+
+  @Test
+  void aStateWithALargeResultIsNotKept() {
+    RecentlyClosed closed = new RecentlyClosed(3);
+    ExecutionState big = run("big");
+    big.result = new Payload(Payload.JSON, new byte[RecentlyClosed.MAX_KEPT_BYTES + 1]);
+    ExecutionState small = run("small");
+    small.result = new Payload(Payload.JSON, new byte[RecentlyClosed.MAX_KEPT_BYTES]);
+    closed.add(big);
+    closed.add(small);
+    assertNull(closed.get("big"));
+    assertSame(small, closed.get("small"));
   }
 }

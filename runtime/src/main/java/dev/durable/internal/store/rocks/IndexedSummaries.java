@@ -28,13 +28,14 @@ final class IndexedSummaries {
 
   /** Records the summaries of a write that succeeded. */
   void recorded(Map<String, RunSummary> summaries) {
-    summaries.forEach((runId, summary) -> {
-      if (summary.status().isClosed()) {
+    for (Map.Entry<String, RunSummary> e : summaries.entrySet()) {
+      String runId = e.getKey();
+      if (e.getValue().status().isClosed()) {
         byRun.remove(runId);
       } else if (byRun.size() < MAX_RUNS || byRun.containsKey(runId)) {
-        byRun.put(runId, summary);
+        byRun.put(runId, e.getValue());
       }
-    });
+    }
   }
 
   /** Forgets a run: its next write reads what the indexes hold from the store. */

@@ -571,7 +571,11 @@ public final class WorkflowRun implements WorkflowHooks {
           throw new WorkflowTaskFailure(workflowId, info.workflowType(), failure);
         }
       }
-      threads.removeIf(WorkflowThread::isDone);
+      for (int i = threads.size() - 1; i >= 0; i--) { // a loop, not removeIf: this runs at every step
+        if (threads.get(i).isDone()) {
+          threads.remove(i);
+        }
+      }
     }
   }
 

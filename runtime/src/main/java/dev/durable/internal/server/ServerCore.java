@@ -912,8 +912,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         limits.checkCommands(r.commands(), s.workflowId, s.workflowType);
         checkSearchAttributes(r.commands(), s);
-        if (closesRun(r.commands()) && s.bufferedEvents.stream().anyMatch(e -> e.attributes()
-            instanceof EventAttributes.WorkflowExecutionSignaled || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted)) {
+        if (closesRun(r.commands()) && hasSignalOrUpdate(s.bufferedEvents)) {
           // A signal or an accepted update arrived while the code decided to finish: run the task again so the code sees it.
           s.startedTaskToken = 0;
           ex.disarmTaskTimeout();
@@ -959,6 +958,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         after.forEach(Runnable::run);
       }
     }
+  }
+
+  /** Whether events buffered during a task hold a signal or an accepted update (a loop: asked at every close). */
+  private static boolean hasSignalOrUpdate(List<HistoryEvent> buffered) {
+    for (HistoryEvent e : buffered) {
+      if (e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled
+          || e.attributes() instanceof EventAttributes.WorkflowUpdateAccepted) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the commands end the run (a loop, not a stream: this runs for every workflow task). */

@@ -1,6 +1,8 @@
 package dev.durable.worker;
 
+import static dev.durable.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
@@ -15,6 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In-process hand-offs: an activity thread runs the workflow task its result made ready, and then
- * the activity that task scheduled, without waking a poller; tasks for other task queues go to
- * their queues as before.
+ * the activity that task scheduled, without waking a poller; a workflow poller runs the activity
+ * its task scheduled while another poller waits (at most half of the pollers at a time); tasks for
+ * other task queues go to their queues as before.
  */
 class TaskHandOffTest {
   static final String OTHER_QUEUE = "other-queue";
@@ -66,6 +72,34 @@ class TaskHandOffTest {
     }
   }
 
+  /** Records the thread each step ran on, and holds every step until released. */
+  public static final class HeldSteps implements Steps {
+    final List<String> threads = new CopyOnWriteArrayList<>();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public int step(int i) {
+      threads.add(Thread.currentThread().getName());
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return i + 1;
+    }
+  }
+
+  private static final String POLLER = "durable-workflow-poller-" + TestEnv.TASK_QUEUE + "-";
+  private static final String ACTIVITY_THREAD = "durable-activity-poller-" + TestEnv.TASK_QUEUE + "-";
+
+  /** Waits until {@code n} of the worker's workflow pollers wait for a task. */
+  private static void awaitWaitingPollers(long n) {
+    eventually(n + " workflow pollers waiting", () -> Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(POLLER))
+        .filter(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
+        .count() == n);
+  }
+
   @TempDir Path dir;
   private TestEnv env;
 
@@ -88,6 +122,53 @@ class TaskHandOffTest {
     assertEquals(6, steps.threads.size());
     assertEquals(1, Set.copyOf(steps.threads).size(), "every step on the thread of the first: " + steps.threads);
     assertEquals(1, env.eventTypes("chain").stream().filter("WorkflowExecutionCompleted"::equals).count());
+  }
+
+  @Test
+  void aLoneWorkflowsActivitiesRunOnTheWorkflowPollerThatScheduledTheFirst() {
+    RecordingSteps steps = new RecordingSteps();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
+        .setMaxConcurrentWorkflowTasks(4));
+    awaitWaitingPollers(4);
+    assertEquals(3, env.newWorkflow(Chain.class, "lone").run(3, false));
+    assertEquals(1, Set.copyOf(steps.threads).size(), "every step on one thread: " + steps.threads);
+    assertTrue(steps.threads.get(0).startsWith(POLLER), steps.threads.get(0));
+  }
+
+  @Test
+  void atMostHalfThePollersRunActivitiesAndTheOthersKeepServingWorkflowTasks() {
+    HeldSteps held = new HeldSteps();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(held)
+        .setMaxConcurrentWorkflowTasks(4));
+    awaitWaitingPollers(4);
+    for (int k = 0; k < 3; k++) {
+      WorkflowClient.start(env.newWorkflow(Chain.class, "held-" + k)::run, 1, false);
+      int started = k + 1;
+      eventually("activity " + started + " to start", () -> held.threads.size() == started);
+    }
+    assertTrue(held.threads.get(0).startsWith(POLLER), held.threads.toString());
+    assertTrue(held.threads.get(1).startsWith(POLLER), held.threads.toString());
+    assertTrue(held.threads.get(2).startsWith(ACTIVITY_THREAD), "half of the 4 pollers hold activities: " + held.threads);
+    // The two pollers left still serve workflow tasks.
+    assertEquals(0, env.newWorkflow(Chain.class, "no-steps").run(0, false));
+    held.release.countDown();
+    for (int k = 0; k < 3; k++) {
+      assertEquals(1, env.result("held-" + k, Integer.class));
+    }
+  }
+
+  @Test
+  void activitiesGivenToAnExecutorNeverRunOnAPoller() {
+    RecordingSteps steps = new RecordingSteps();
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> new Thread(r, "user-executor"));
+    try {
+      env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
+          .setActivityExecutor(executor));
+      assertEquals(2, env.newWorkflow(Chain.class, "executor").run(2, false));
+      assertEquals(List.of("user-executor", "user-executor"), steps.threads);
+    } finally {
+      executor.shutdownNow();
+    }
   }
 
   @Test

@@ -469,15 +469,20 @@ public final class Worker implements AutoCloseable {
      * requires: each polls the task queue and runs the activity it gets itself, which saves a
      * thread hand-off per activity; and with the server in the same process, it then runs the
      * workflow task the result made ready and an activity that task scheduled, without waking
-     * another thread. With an executor set, a poller hands each activity to it and nothing is
-     * handed over.
+     * another thread. A workflow poller likewise runs the activity its task scheduled while another
+     * poller waits (at most half of the pollers at a time, within {@link
+     * #setMaxConcurrentActivityTasks}). With an executor set, a poller hands each activity to it and
+     * nothing is handed over.
      */
     public Builder setActivityExecutor(ExecutorService executor) {
       this.activityExecutor = executor;
       return this;
     }
 
-    /** Sets how many activities may run at once (default 100). */
+    /**
+     * Sets how many activities may run at once (default 100), on the worker's own activity threads
+     * and on workflow pollers together (see {@link #setActivityExecutor}).
+     */
     public Builder setMaxConcurrentActivityTasks(int max) {
       this.maxConcurrentActivityTasks = max;
       return this;

@@ -186,9 +186,10 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Starts one more of the worker's own activity threads, unless they and the workflow pollers
-   * running an activity are as many as activities may run at once. The first starts with the worker; each thread that takes a task while no other
-   * one is polling starts the next, so there is always one polling until the limit is reached, and
-   * a thread whose poll found nothing for a whole poll timeout ends while another one polls.
+   * running an activity are as many as activities may run at once. The first starts with the
+   * worker; each thread that takes a task while no other one is polling starts the next, so there
+   * is always one polling until the limit is reached, and a thread whose poll found nothing for a
+   * whole poll timeout ends while another one polls.
    */
   private void startActivityThread() {
     synchronized (activityThreads) {
@@ -377,11 +378,14 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Waits until the deadline for the own activity threads to finish their activities, then interrupts them. */
+  /**
+   * Waits until the deadline for the own activity threads, and the workflow pollers still running
+   * an activity, to finish their activities, then interrupts them.
+   */
   private void stopActivityThreads(long deadline) {
-    List<Thread> threads;
+    List<Thread> threads = new ArrayList<>(pollers);
     synchronized (activityThreads) {
-      threads = List.copyOf(activityThreads);
+      threads.addAll(activityThreads);
     }
     try {
       for (Thread t : threads) {

@@ -76,6 +76,7 @@ class TaskHandOffTest {
   public static final class HeldSteps implements Steps {
     final List<String> threads = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
     public int step(int i) {
@@ -83,6 +84,7 @@ class TaskHandOffTest {
       try {
         release.await();
       } catch (InterruptedException e) {
+        interrupted.countDown();
         Thread.currentThread().interrupt();
       }
       return i + 1;
@@ -155,6 +157,19 @@ class TaskHandOffTest {
     for (int k = 0; k < 3; k++) {
       assertEquals(1, env.result("held-" + k, Integer.class));
     }
+  }
+
+  @Test
+  void anActivityStillRunningOnAPollerAtCloseIsInterruptedAfterTheShutdownTimeout() {
+    HeldSteps held = new HeldSteps();
+    Worker worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class)
+        .registerActivitiesImplementations(held).setMaxConcurrentWorkflowTasks(4).setShutdownTimeout(Duration.ofMillis(50)));
+    awaitWaitingPollers(4);
+    WorkflowClient.start(env.newWorkflow(Chain.class, "held-at-close")::run, 1, false);
+    eventually("the activity to start", () -> held.threads.size() == 1);
+    assertTrue(held.threads.get(0).startsWith(POLLER), held.threads.toString());
+    env.closeWorker(worker);
+    eventually("the activity to be interrupted", () -> held.interrupted.getCount() == 0);
   }
 
   @Test

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Writes JSON into a byte array: the part of Jackson's {@code JsonGenerator} that
  * {@link StoredFormWriter} uses, producing the bytes Jackson's UTF-8 generator produces with the
  * store mapper's settings (compact, non-ASCII as UTF-8, control characters, quotes and
- * backslashes escaped, every surrogate char escaped as {@code \}{@code uXXXX}).
+ * backslashes escaped, every surrogate char escaped as a backslash, {@code u} and four hex digits).
  * {@code JsonOutTest} compares the bytes with the generator's on every BMP character and more, and
  * {@code StoredFormWriterTest} on random records.
  *
@@ -234,7 +234,7 @@ final class JsonOut {
     size = p;
   }
 
-  /** Writes {@code uXXXX} for {@code c} (the backslash is the caller's). */
+  /** Writes {@code u} and the four hex digits of {@code c} (the backslash is the caller's). */
   private static int hexEscape(byte[] b, int p, char c) {
     b[p++] = 'u';
     b[p++] = HEX[(c >> 12) & 0xF];

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,12 @@ class TaskHandOffTest {
         .count() == n);
   }
 
+  /** Starts a worker running {@link ChainImpl} with {@code steps}, configured further by {@code options}. */
+  private Worker startChainWorker(Steps steps, UnaryOperator<Worker.Builder> options) {
+    return env.startWorker(b -> options.apply(b.registerWorkflowImplementationTypes(ChainImpl.class)
+        .registerActivitiesImplementations(steps)));
+  }
+
   @TempDir Path dir;
   private TestEnv env;
 
@@ -118,8 +125,7 @@ class TaskHandOffTest {
   @Test
   void aChainOfStepsStaysOnTheActivityThreadThatRanItsFirstStep() {
     RecordingSteps steps = new RecordingSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
-        .setMaxConcurrentActivityTasks(4));
+    startChainWorker(steps, b -> b.setMaxConcurrentActivityTasks(4));
     assertEquals(6, env.newWorkflow(Chain.class, "chain").run(6, false));
     assertEquals(6, steps.threads.size());
     assertEquals(1, Set.copyOf(steps.threads).size(), "every step on the thread of the first: " + steps.threads);
@@ -129,8 +135,7 @@ class TaskHandOffTest {
   @Test
   void aLoneWorkflowsActivitiesRunOnTheWorkflowPollerThatScheduledTheFirst() {
     RecordingSteps steps = new RecordingSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
-        .setMaxConcurrentWorkflowTasks(4));
+    startChainWorker(steps, b -> b.setMaxConcurrentWorkflowTasks(4));
     awaitWaitingPollers(4);
     assertEquals(3, env.newWorkflow(Chain.class, "lone").run(3, false));
     assertEquals(1, Set.copyOf(steps.threads).size(), "every step on one thread: " + steps.threads);
@@ -140,8 +145,7 @@ class TaskHandOffTest {
   @Test
   void atMostHalfThePollersRunActivitiesAndTheOthersKeepServingWorkflowTasks() {
     HeldSteps held = new HeldSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(held)
-        .setMaxConcurrentWorkflowTasks(4));
+    startChainWorker(held, b -> b.setMaxConcurrentWorkflowTasks(4));
     awaitWaitingPollers(4);
     for (int k = 0; k < 3; k++) {
       WorkflowClient.start(env.newWorkflow(Chain.class, "held-" + k)::run, 1, false);
@@ -162,8 +166,7 @@ class TaskHandOffTest {
   @Test
   void anActivityStillRunningOnAPollerAtCloseIsInterruptedAfterTheShutdownTimeout() {
     HeldSteps held = new HeldSteps();
-    Worker worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class)
-        .registerActivitiesImplementations(held).setMaxConcurrentWorkflowTasks(4).setShutdownTimeout(Duration.ofMillis(50)));
+    Worker worker = startChainWorker(held, b -> b.setMaxConcurrentWorkflowTasks(4).setShutdownTimeout(Duration.ofMillis(50)));
     awaitWaitingPollers(4);
     WorkflowClient.start(env.newWorkflow(Chain.class, "held-at-close")::run, 1, false);
     eventually("the activity to start", () -> held.threads.size() == 1);
@@ -177,8 +180,7 @@ class TaskHandOffTest {
     RecordingSteps steps = new RecordingSteps();
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> new Thread(r, "user-executor"));
     try {
-      env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
-          .setActivityExecutor(executor));
+      startChainWorker(steps, b -> b.setActivityExecutor(executor));
       assertEquals(2, env.newWorkflow(Chain.class, "executor").run(2, false));
       assertEquals(List.of("user-executor", "user-executor"), steps.threads);
     } finally {
@@ -204,8 +206,7 @@ class TaskHandOffTest {
   @Test
   void manyConcurrentChainsAllComplete() throws Exception {
     RecordingSteps steps = new RecordingSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(ChainImpl.class).registerActivitiesImplementations(steps)
-        .setMaxConcurrentActivityTasks(3));
+    startChainWorker(steps, b -> b.setMaxConcurrentActivityTasks(3));
     Set<String> ids = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 30; i++) {
       WorkflowClient.start(env.newWorkflow(Chain.class, "many-" + i)::run, 5, false);

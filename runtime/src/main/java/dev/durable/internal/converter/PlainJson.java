@@ -7,8 +7,9 @@ import java.util.Arrays;
 /**
  * Writes and reads the commonest payloads (a {@code String}, {@code int}, {@code long} or
  * {@code boolean}) without Jackson, producing exactly the bytes Jackson would and the value it
- * would read; anything else, or anything unusual (surrogates, whitespace, escapes when reading,
- * leading zeros, numbers near the limits) is left to Jackson: the methods return null then.
+ * would read; anything else, or anything unusual when reading (whitespace, escapes, leading
+ * zeros, numbers near the limits) is left to Jackson: the methods return null then. Strings are
+ * written by {@link JsonOut}, which escapes as Jackson does.
  *
  * <p>Why: a lone workflow's payloads go through ObjectMapper four to six times, and while the JIT
  * has not compiled Jackson's generic paths yet (the first thousands of workflows of a process),
@@ -17,7 +18,6 @@ import java.util.Arrays;
 final class PlainJson {
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-  private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
 
   private PlainJson() {}
 
@@ -37,62 +37,9 @@ final class PlainJson {
   }
 
   private static byte[] writeString(String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    int escapes = 0;
-    boolean maybeSurrogate = false;
-    for (byte b : utf8) {
-      if (b >= 0 && (b < 0x20 || b == '"' || b == '\\')) {
-        escapes++;
-      } else if (b < 0 || b == '?') {
-        maybeSurrogate = true; // a lone surrogate encodes as '?'
-      }
-    }
-    if (maybeSurrogate && hasSurrogate(s)) {
-      return null; // Jackson's handling of (broken) surrogate pairs is its own
-    }
-    if (escapes == 0) {
-      byte[] out = new byte[utf8.length + 2];
-      out[0] = '"';
-      System.arraycopy(utf8, 0, out, 1, utf8.length);
-      out[out.length - 1] = '"';
-      return out;
-    }
-    byte[] out = new byte[utf8.length + 2 + 5 * escapes];
-    int n = 0;
-    out[n++] = '"';
-    for (byte b : utf8) {
-      if (b < 0 || (b >= 0x20 && b != '"' && b != '\\')) {
-        out[n++] = b;
-        continue;
-      }
-      out[n++] = '\\';
-      switch (b) {
-        case '"', '\\' -> out[n++] = b;
-        case '\n' -> out[n++] = 'n';
-        case '\r' -> out[n++] = 'r';
-        case '\t' -> out[n++] = 't';
-        case '\b' -> out[n++] = 'b';
-        case '\f' -> out[n++] = 'f';
-        default -> {
-          out[n++] = 'u';
-          out[n++] = '0';
-          out[n++] = '0';
-          out[n++] = HEX[b >> 4];
-          out[n++] = HEX[b & 0xF];
-        }
-      }
-    }
-    out[n++] = '"';
-    return Arrays.copyOf(out, n);
-  }
-
-  private static boolean hasSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isSurrogate(s.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
+    JsonOut out = new JsonOut(s.length() + 8);
+    out.writeString(s);
+    return out.take();
   }
 
   /** Returns the value Jackson reads from {@code json} as {@code type}, or null to let Jackson read it. */

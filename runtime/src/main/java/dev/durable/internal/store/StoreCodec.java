@@ -33,27 +33,16 @@ public final class StoreCodec {
 
   /** Encodes a stored record (an event, a run's state, a listing summary) or any other value as JSON. */
   public static byte[] encode(Object value) {
-    try {
-      return WRITER.encode(value);
-    } catch (IOException e) {
-      throw cannotEncode(value, e);
-    }
+    return encoder().encode(value);
   }
 
-  private static DurableException cannotEncode(Object value, IOException e) {
-    return new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
-  }
-
-  /**
-   * Opens an encoder for the records of one write (see {@link Encoder}); close it when the write's
-   * records are encoded.
-   */
+  /** Returns an encoder for the records of one write (see {@link Encoder}). */
   public static Encoder encoder() {
     return new Encoder(WRITER.new Session());
   }
 
-  /** Encodes several records in a row, each as {@link #encode} does, sharing one generator and buffer. Not thread-safe. */
-  public static final class Encoder implements AutoCloseable {
+  /** Encodes several records in a row, each as {@link #encode} does, sharing one buffer. Not thread-safe. */
+  public static final class Encoder {
     private final StoredFormWriter.Session session;
 
     private Encoder(StoredFormWriter.Session session) {
@@ -65,13 +54,9 @@ public final class StoreCodec {
       try {
         return session.encode(value);
       } catch (IOException e) {
-        throw cannotEncode(value, e);
+        throw new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": "
+            + e.getMessage(), e);
       }
-    }
-
-    @Override
-    public void close() {
-      session.close();
     }
   }
 

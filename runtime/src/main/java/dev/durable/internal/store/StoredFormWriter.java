@@ -3,6 +3,7 @@ package dev.durable.internal.store;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import dev.durable.internal.converter.JsonOut;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
@@ -104,21 +105,14 @@ final class StoredFormWriter {
     return events && state && summary && activity && links && failure;
   }
 
-  /** Encodes one stored record: a history event, a run's state or a listing summary, else any value. */
-  byte[] encode(Object value) throws IOException {
-    try (Session session = new Session()) {
-      return session.encode(value);
-    }
-  }
-
   /**
-   * Encodes the records of one write one after the other into one buffer ({@link JsonOut}). Not
-   * for concurrent use.
+   * Encodes stored records (a history event, a run's state or a listing summary, else any value)
+   * one after the other into one buffer ({@link JsonOut}). Not for concurrent use.
    */
-  final class Session implements AutoCloseable {
+  final class Session {
     private final JsonOut out = new JsonOut();
 
-    /** Encodes one record, as {@link StoredFormWriter#encode} does. */
+    /** Encodes one record; what the writer does not write itself goes to Jackson. */
     byte[] encode(Object value) throws IOException {
       boolean own = value instanceof HistoryEvent ? events
           : value instanceof ExecutionState ? state
@@ -134,11 +128,6 @@ final class StoredFormWriter {
         summary(out, (RunSummary) value);
       }
       return out.take();
-    }
-
-    @Override
-    public void close() {
-      // nothing held: the buffer is the session's own
     }
   }
 

@@ -55,16 +55,15 @@ class StoredFormWriterTest {
   @Test
   void oneEncoderForManyRecordsWritesEachAsJacksonWritesIt() throws Exception {
     List<Class<?>> types = leafTypes(EventAttributes.class);
-    try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
-      for (int i = 0; i < 600; i++) {
-        Object value = switch (i % 4) {
-          case 0 -> RunSummary.of((ExecutionState) value(ExecutionState.class, 0));
-          case 1 -> value(ExecutionState.class, 0);
-          default -> new HistoryEvent(1 + i, instant(), (EventAttributes) value(types.get(i % types.size()), 0));
-        };
-        assertEquals(new String(StoreCodec.encodeWithMapper(value), StandardCharsets.UTF_8),
-            new String(encoder.encode(value), StandardCharsets.UTF_8), "record " + i);
-      }
+    StoreCodec.Encoder encoder = StoreCodec.encoder();
+    for (int i = 0; i < 600; i++) {
+      Object value = switch (i % 4) {
+        case 0 -> RunSummary.of((ExecutionState) value(ExecutionState.class, 0));
+        case 1 -> value(ExecutionState.class, 0);
+        default -> new HistoryEvent(1 + i, instant(), (EventAttributes) value(types.get(i % types.size()), 0));
+      };
+      assertEquals(new String(StoreCodec.encodeWithMapper(value), StandardCharsets.UTF_8),
+          new String(encoder.encode(value), StandardCharsets.UTF_8), "record " + i);
     }
   }
 

@@ -347,11 +347,10 @@ public final class RocksStore implements Store {
     boolean written = false;
     try {
       BatchBuilder batch = new BatchBuilder();
-      try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
-        for (Transition t : transitions) {
-          put(batch, encoder, t, batchSummaries);
-          durable |= t.durable();
-        }
+      StoreCodec.Encoder encoder = StoreCodec.encoder();
+      for (Transition t : transitions) {
+        put(batch, encoder, t, batchSummaries);
+        durable |= t.durable();
       }
       write(durable ? syncWrite : asyncWrite, batch);
       written = true;

@@ -80,9 +80,7 @@ final class VisibilityIndex {
   static void update(RocksDB db, ColumnFamilyHandle summaries, int indexId, int summariesId, BatchBuilder batch,
       ExecutionState s, boolean newRun) throws RocksDBException {
     RunSummary now = RunSummary.of(s);
-    try (StoreCodec.Encoder encoder = StoreCodec.encoder()) {
-      update(indexId, summariesId, batch, encoder, now, newRun ? null : stored(db, summaries, s.runId));
-    }
+    update(indexId, summariesId, batch, StoreCodec.encoder(), now, newRun ? null : stored(db, summaries, s.runId));
   }
 
   /** Returns the summary the indexes hold for a run, or null when they hold none. */

@@ -1,11 +1,11 @@
-package dev.durable.internal.store;
+package dev.durable.internal.converter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Writes JSON into a byte array: the part of Jackson's {@code JsonGenerator} that
- * {@link StoredFormWriter} uses, producing the bytes Jackson's UTF-8 generator produces with the
+ * Writes JSON into a byte array: the part of Jackson's {@code JsonGenerator} that the store's
+ * record writer ({@code StoredFormWriter}) and the plain payloads ({@link PlainJson}) use, producing the bytes Jackson's UTF-8 generator produces with the
  * store mapper's settings (compact, non-ASCII as UTF-8, control characters, quotes and
  * backslashes escaped, every surrogate char escaped as a backslash, {@code u} and four hex digits).
  * {@code JsonOutTest} compares the bytes with the generator's on every BMP character and more, and
@@ -25,7 +25,7 @@ import java.util.Arrays;
  * <p>One record after the other: {@link #take()} returns a finished record's bytes and starts the
  * next one. Not thread-safe.
  */
-final class JsonOut {
+public final class JsonOut {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_DEPTH = 64;
 
@@ -43,15 +43,25 @@ final class JsonOut {
   private static final int NULL = 11;
   private static final int RAW = 12;
 
-  private byte[] buf = new byte[2048];
+  private byte[] buf;
   private int size;
   /** Per open container (index 1 up; 0 is the root): whether it is an array, and whether it has an entry yet. */
   private final boolean[] array = new boolean[MAX_DEPTH];
   private final boolean[] started = new boolean[MAX_DEPTH];
   private int depth;
 
+  /** A writer for records of a few kilobytes. */
+  public JsonOut() {
+    this(2048);
+  }
+
+  /** A writer whose buffer starts with {@code capacity} bytes (it grows as needed). */
+  public JsonOut(int capacity) {
+    buf = new byte[Math.max(16, capacity)];
+  }
+
   /** Returns the bytes written since the last call and starts a new record. */
-  byte[] take() {
+  public byte[] take() {
     if (depth != 0) {
       throw new IllegalStateException("a record was taken with " + depth + " containers still open");
     }
@@ -61,61 +71,62 @@ final class JsonOut {
   }
 
   /** Returns a field name as {@link #writeFieldName(byte[])} takes it: quoted, encoded, with its colon. */
-  static byte[] name(String name) {
+  public static byte[] name(String name) {
     JsonOut out = new JsonOut();
-    out.depth = 1; // inside an object, first entry: no comma
+    out.depth = 1; // as inside an object, as its first entry: no comma
     out.token(NAME, name, 0, null);
-    return out.take0();
+    out.depth = 0;
+    return out.take();
   }
 
-  void writeStartObject() {
+  public void writeStartObject() {
     token(START_OBJECT, null, 0, null);
   }
 
-  void writeEndObject() {
+  public void writeEndObject() {
     token(END_OBJECT, null, 0, null);
   }
 
-  void writeStartArray() {
+  public void writeStartArray() {
     token(START_ARRAY, null, 0, null);
   }
 
-  void writeEndArray() {
+  public void writeEndArray() {
     token(END_ARRAY, null, 0, null);
   }
 
   /** A field name prepared by {@link #name}. */
-  void writeFieldName(byte[] quotedWithColon) {
+  public void writeFieldName(byte[] quotedWithColon) {
     token(PREPARED_NAME, null, 0, quotedWithColon);
   }
 
-  void writeFieldName(String name) {
+  public void writeFieldName(String name) {
     token(NAME, name, 0, null);
   }
 
-  void writeStringField(String name, String value) {
+  public void writeStringField(String name, String value) {
     token(NAME, name, 0, null);
     writeString(value);
   }
 
-  void writeString(String s) {
+  public void writeString(String s) {
     token(s == null ? NULL : STRING, s, 0, null);
   }
 
-  void writeNumber(long v) {
+  public void writeNumber(long v) {
     token(NUMBER, null, v, null);
   }
 
   /** A number already in JSON form. */
-  void writeNumber(String encoded) {
+  public void writeNumber(String encoded) {
     token(NUMBER_TEXT, encoded, 0, null);
   }
 
-  void writeBoolean(boolean b) {
+  public void writeBoolean(boolean b) {
     token(b ? TRUE : FALSE, null, 0, null);
   }
 
-  void writeNull() {
+  public void writeNull() {
     token(NULL, null, 0, null);
   }
 
@@ -123,14 +134,8 @@ final class JsonOut {
    * A value that is already JSON in UTF-8, written as it is, as Jackson's {@code writeRawValue} of
    * the decoded text writes it (bytes that are not valid UTF-8 come out as replacement characters).
    */
-  void writeRawValue(byte[] json) {
+  public void writeRawValue(byte[] json) {
     token(RAW, null, 0, json);
-  }
-
-  private byte[] take0() {
-    byte[] out = Arrays.copyOf(buf, size);
-    size = 0;
-    return out;
   }
 
   /** Writes one token of kind {@code kind}, with its text, number or bytes, and the comma before it if one is due. */

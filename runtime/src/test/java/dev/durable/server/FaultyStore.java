@@ -26,6 +26,8 @@ final class FaultyStore implements Store {
   private volatile boolean failEventReads;
   /** How many faults were injected. */
   final AtomicInteger injected = new AtomicInteger();
+  /** How many times {@link #awaitSynced} had to sync the log itself. */
+  final AtomicInteger logSyncs = new AtomicInteger();
 
   FaultyStore(Store delegate) {
     this.delegate = delegate;
@@ -170,6 +172,20 @@ final class FaultyStore implements Store {
   public List<String> verifyIndexes(ExecutionState state) {
     checkRead();
     return delegate.verifyIndexes(state);
+  }
+
+  @Override
+  public long syncMark() {
+    return delegate.syncMark();
+  }
+
+  @Override
+  public boolean awaitSynced(long mark, java.time.Duration patience) {
+    boolean synced = delegate.awaitSynced(mark, patience);
+    if (synced) {
+      logSyncs.incrementAndGet();
+    }
+    return synced;
   }
 
   @Override

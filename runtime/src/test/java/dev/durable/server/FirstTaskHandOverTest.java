@@ -1,6 +1,7 @@
 package dev.durable.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,15 +16,18 @@ import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.worker.Worker;
+import dev.durable.client.WorkflowStatus;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A start made while a worker's poller waits hands the run's first workflow task to it at once, and
- * that task's completion writes the start with its own events: one synced write for both. The start
- * is acknowledged only once that write is synced; if the write fails, the start fails and nothing of
- * the run is recorded; if the task takes longer than a moment, the start is written on its own.
+ * that task's completion writes the start with its own events, in one write. That write is not
+ * synced: the start is acknowledged once a later synced write (the run's next step) carried it to
+ * disk, or once it was synced on its own, when the next step takes longer or something shows the
+ * run. If the write fails, the start fails and nothing of the run is recorded; if the task takes
+ * longer than a moment, the start is written on its own.
  */
 class FirstTaskHandOverTest {
   private static final List<String> START_AND_FIRST_TASK =
@@ -90,9 +96,28 @@ class FirstTaskHandOverTest {
   private TestEnv env;
   private Worker worker;
   private volatile FaultyStore store;
-  private final StorageFaultTest.CountingStamp stamp = new StorageFaultTest.CountingStamp();
+  private final GatedStamp stamp = new GatedStamp();
+
+  /** Counts its executions, and holds each until {@link #gate} opens. */
+  static final class GatedStamp implements StorageFaultTest.Stamp {
+    final AtomicInteger executions = new AtomicInteger();
+    volatile CountDownLatch gate = new CountDownLatch(0);
+
+    @Override
+    public String stamp(String what) {
+      executions.incrementAndGet();
+      try {
+        assertTrue(gate.await(30, TimeUnit.SECONDS), "the test opens the gate");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "stamped " + what;
+    }
+  }
   /** The event types of each write that reached the store, in order. */
   private final List<List<String>> writes = new CopyOnWriteArrayList<>();
+  /** Whether each of those writes was synced. */
+  private final List<Boolean> synced = new CopyOnWriteArrayList<>();
   private volatile Predicate<Store.Transition> fault = t -> false;
   private static final Duration LONG = Duration.ofMinutes(1);
 
@@ -109,6 +134,7 @@ class FirstTaskHandOverTest {
           return true;
         }
         writes.add(t.newEvents().stream().map(HistoryEvent::eventType).toList());
+        synced.add(t.durable());
         return false;
       });
       return store;
@@ -120,6 +146,7 @@ class FirstTaskHandOverTest {
   @AfterEach
   void close() {
     gate.countDown();
+    stamp.gate.countDown();
     fault = t -> false;
     if (env != null) {
       env.close();
@@ -141,8 +168,30 @@ class FirstTaskHandOverTest {
     awaitIdlePoller();
     start("one", false);
 
-    assertEquals(START_AND_FIRST_TASK, writes.get(0), "acknowledged only once written, with the first task");
+    assertEquals(List.of(START_AND_FIRST_TASK, RESULT_AND_CLOSE), writes,
+        "acknowledged once the next step's synced write carried the start to disk");
+    assertEquals(List.of(false, true), synced);
+    assertEquals(0, store.logSyncs.get(), "no fsync of its own for the start");
     assertEquals("stamped form", env.result("one", String.class));
+    assertEquals(1, stamp.executions.get());
+  }
+
+  @Test
+  void aStartWrittenWithoutSyncIsSyncedBeforeAnythingShowsTheRun() throws Exception {
+    open(LONG);
+    stamp.gate = new CountDownLatch(1);
+    awaitIdlePoller();
+    CompletableFuture<Void> started = CompletableFuture.runAsync(() -> start("held", false));
+    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
+    assertEquals(List.of(false), synced);
+    assertFalse(started.isDone(), "not acknowledged while a crash could lose it");
+
+    assertEquals(WorkflowStatus.RUNNING, env.describe("held").status());
+    assertEquals(1, store.logSyncs.get(), "describe synced the start before showing the run");
+    started.get(30, TimeUnit.SECONDS); // that sync acknowledges the start too
+
+    stamp.gate.countDown();
+    assertEquals("stamped form", env.result("held", String.class));
     assertEquals(List.of(START_AND_FIRST_TASK, RESULT_AND_CLOSE), writes);
     assertEquals(1, stamp.executions.get());
   }

@@ -37,6 +37,13 @@ final class Execution {
   List<HistoryEvent> unwrittenStart;
   /** Why writing {@link #unwrittenStart} failed: the run was dropped, and its start fails with this. */
   RuntimeException startFailure;
+  /** Whether the starting call waits for the first task to write {@link #unwrittenStart}. */
+  boolean startWaiting;
+  /**
+   * When that task's completion wrote the start without a sync: the store's sync mark for that
+   * write, which the starting call waits to see on disk before it acknowledges the start. -1 otherwise.
+   */
+  long startSyncMark = -1;
   /** The timeout of the started workflow task, cancelled when the task ends in time. */
   TimerService.Armed taskTimeout;
   /** The start-to-close timeouts of started activity attempts, by activity seq, cancelled when they end. */

@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -94,6 +95,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   static final Duration FIRST_TASK_WAIT = Duration.ofMillis(2);
   /** The wait this server uses (see {@link #handFirstTaskOver}); zero: every start is written alone. */
   private volatile Duration firstTaskWait = FIRST_TASK_WAIT;
+  /**
+   * Starts written without a sync whose starting calls still wait for a later synced write (see
+   * {@link #persist}): what shows runs to the outside syncs them first ({@link #syncStarts}).
+   */
+  private final AtomicInteger unsyncedStarts = new AtomicInteger();
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
 
@@ -270,9 +276,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
     ExecutionState s = t.state();
     Execution ex = new Execution(s);
+    long deadline = System.nanoTime() + firstTaskWait.toNanos();
+    long syncMark = -1;
     synchronized (ex) {
       if (handFirstTaskOver(ex, t.newEvents())) {
-        awaitStartWritten(ex);
+        syncMark = awaitStartWritten(ex, deadline);
       } else {
         try {
           store.apply(t);
@@ -284,15 +292,35 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         registerNewRun(ex, t.newEvents());
       }
     }
+    if (syncMark >= 0) {
+      awaitStartSynced(syncMark, deadline);
+    }
     return new StartResponse(s.workflowId, s.runId);
   }
 
-  /** Whether a new run whose write was reported as failed is stored after all (only the acknowledgement was lost). */
+  /**
+   * Whether a new run whose write was reported as failed is stored after all, and on disk (only the
+   * acknowledgement was lost).
+   */
   private boolean recordedAfterAll(String runId, RuntimeException writeFailure) {
     try {
-      return store.readExecution(runId).isPresent();
+      return store.readExecution(runId).isPresent() && syncRecorded(writeFailure);
     } catch (RuntimeException readFailed) {
       writeFailure.addSuppressed(readFailed);
+      return false;
+    }
+  }
+
+  /**
+   * Puts what a write reported as failed recorded after all on disk, before it is acknowledged;
+   * returns false, with the sync's failure added to {@code writeFailure}, if that fails too.
+   */
+  private boolean syncRecorded(RuntimeException writeFailure) {
+    try {
+      store.awaitSynced(store.syncMark(), Duration.ZERO);
+      return true;
+    } catch (RuntimeException syncFailed) {
+      writeFailure.addSuppressed(syncFailed);
       return false;
     }
   }
@@ -318,30 +346,66 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /**
    * Waits, with the run's lock released, until the start kept unwritten by {@link
    * #handFirstTaskOver} is written, usually by its first task's completion, and writes it itself if
-   * that takes longer than {@link #firstTaskWait}. The caller still holds the workflow id's start
-   * lock, so no other start of the id can begin meanwhile; nothing about the run is shown or
-   * written before its start, and the start is acknowledged only once synced, as always. If the
-   * write fails, the run is dropped (its task's completion is refused) and the start fails (with a
-   * fresh exception: the one the write threw also reaches the task's completion).
+   * that takes until {@code deadline} ({@link #firstTaskWait} after the start began). The caller
+   * still holds the workflow id's start lock, so no other start of the id can begin meanwhile;
+   * nothing about the run is shown or written before its start. If the write fails, the run is
+   * dropped (its task's completion is refused) and the start fails (with a fresh exception: the one
+   * the write threw also reaches the task's completion).
+   *
+   * @return the store's sync mark when the first task's completion wrote the start without a sync
+   *     (see {@link #persist}): the caller acknowledges the start only once {@link
+   *     #awaitStartSynced} saw it on disk. -1 when the start was written synced.
    */
-  private void awaitStartWritten(Execution ex) {
-    long wait = firstTaskWait.toNanos();
-    long deadline = System.nanoTime() + wait;
+  private long awaitStartWritten(Execution ex, long deadline) {
+    ex.startWaiting = true;
     try {
-      for (long left = wait; ex.unwrittenStart != null && ex.startFailure == null && left > 0;
+      for (long left = deadline - System.nanoTime(); ex.unwrittenStart != null && ex.startFailure == null && left > 0;
           left = deadline - System.nanoTime()) {
         TimeUnit.NANOSECONDS.timedWait(ex, left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // write it now
+    } finally {
+      ex.startWaiting = false;
     }
     if (ex.unwrittenStart != null && ex.startFailure == null) {
       persist(ex, List.of(), true); // only the start: a result kept meanwhile waits for its task
     }
+    long syncMark = ex.startSyncMark;
+    ex.startSyncMark = -1;
     if (ex.startFailure != null) {
+      if (syncMark >= 0) {
+        unsyncedStarts.decrementAndGet();
+      }
       RuntimeException f = ex.startFailure;
       throw f instanceof DurableException d ? new DurableException(d.getCode(), d.getMessage()
           .substring(d.getCode().length() + 1), f) : f;
+    }
+    return syncMark;
+  }
+
+  /**
+   * Waits, with the run's lock released, until the start its first task's completion wrote without a
+   * sync is on disk: carried there by the next synced write (the run's next step, usually, or any
+   * other run's), or synced by this call once {@code deadline} passed. Only then is the start
+   * acknowledged. A lone workflow whose first step is short so costs one fsync, not two.
+   */
+  private void awaitStartSynced(long syncMark, long deadline) {
+    try {
+      store.awaitSynced(syncMark, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } finally {
+      unsyncedStarts.decrementAndGet();
+    }
+  }
+
+  /**
+   * Puts the starts written without a sync whose starting calls still wait (see {@link
+   * #awaitStartSynced}) on disk now: called before anything shows runs to the outside, which must
+   * not show a start that a crash could still lose.
+   */
+  private void syncStarts() {
+    if (unsyncedStarts.get() > 0) {
+      store.awaitSynced(store.syncMark(), Duration.ZERO);
     }
   }
 
@@ -453,6 +517,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     long id = tokens.incrementAndGet();
     CompletableFuture<QueryResult> answer = new CompletableFuture<>();
     try (var g = enter()) {
+      syncStarts();
       s = latestState(workflowId).orElseThrow(() -> notFound(workflowId, "query '" + queryName + "'"));
       pendingQueries.put(id, answer);
       String taskQueue = s.taskQueue;
@@ -642,6 +707,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     try (var g = enter()) {
+      syncStarts();
       Optional<String> runId = store.currentRunId(workflowId);
       Execution ex = runId.map(open::get).orElse(null);
       if (ex != null) {
@@ -672,6 +738,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public WorkflowPage listWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
+      syncStarts();
       Store.VisibilityPage page = store.listRuns(requireQuery(query));
       List<WorkflowDescription> out = new ArrayList<>(page.runIds().size());
       Instant now = now();
@@ -693,6 +760,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public long countWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
+      syncStarts();
       return store.countRuns(requireQuery(query));
     }
   }
@@ -707,6 +775,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public RunHistory getHistory(String workflowId) {
     try (var g = enter()) {
+      syncStarts();
       String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "read the history of"));
       return new RunHistory(workflowId, runId, writtenHistory(runId, 1));
     }
@@ -728,6 +797,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public HistoryVerification verifyHistory(String workflowId) {
     try (var g = enter()) {
+      syncStarts();
       String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "verify the history of"));
       Execution ex = open.get(runId);
       if (ex == null) {
@@ -748,6 +818,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   public HistoryVerification verifyRun(String runId) {
     try (var g = enter()) {
+      syncStarts();
       ExecutionState stored = store.readExecution(runId).orElse(null);
       String workflowId = stored == null ? null : stored.workflowId;
       Execution ex = open.get(runId);
@@ -2025,9 +2096,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       events = all;
     }
     events = limitHistory(s, events);
+    // A run's start is acknowledged only once synced. The write that carries it is synced, unless its
+    // starting call waits for this write (its first task's completion, handed over) and nothing else
+    // learns of this write's outcome now (a close, a new run, an answered query). Then the starting
+    // call waits instead for a later synced write to carry this one to disk (awaitStartSynced),
+    // while the run goes on: its first activity may run before the start is on disk. Should the
+    // process die before, the start was never acknowledged, and the activity ran once more than
+    // recorded, as when a process dies while an activity runs.
+    boolean unsyncedStart = start != null && ex.startWaiting && !s.status.isClosed() && others.isEmpty()
+        && ex.waitingQueries.isEmpty();
     try {
-      // A run's start is acknowledged only once synced: the write that carries it is synced.
-      Store.Transition own = new Store.Transition(s, events, start != null, durable || start != null);
+      Store.Transition own = new Store.Transition(s, events, start != null, !unsyncedStart && (durable || start != null));
       if (others.isEmpty()) {
         store.apply(own);
       } else {
@@ -2039,6 +2118,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.unwritten.clear();
       ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
       if (start != null) {
+        if (unsyncedStart) {
+          startUnsynced(ex);
+        }
         ex.unwrittenStart = null;
         ex.notifyAll(); // the start waits for this write
       }
@@ -2064,6 +2146,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.waitingQueries.clear();
     }
     changeListener.run();
+  }
+
+  /** Notes that the run's start was written without a sync, for its starting call to wait for one. */
+  private void startUnsynced(Execution ex) {
+    ex.startSyncMark = store.syncMark();
+    unsyncedStarts.incrementAndGet();
   }
 
   /**
@@ -2095,6 +2183,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (ex.unwrittenStart != null) {
       if (stored.isEmpty()) {
         // Nothing of the run is stored: drop it, so its task's completion is refused, and fail its start.
+        open.remove(s.runId);
+        failStart(ex, e);
+        return;
+      }
+      if (!syncRecorded(e)) {
         open.remove(s.runId);
         failStart(ex, e);
         return;

@@ -28,6 +28,23 @@ public interface Store extends AutoCloseable {
    */
   void applyAll(List<Transition> transitions);
 
+  /**
+   * A mark in the order of writes, for {@link #awaitSynced}: it stands for every write that
+   * returned before it was taken.
+   */
+  long syncMark();
+
+  /**
+   * Waits until the writes {@code mark} stands for are on disk: carried there by a synced write
+   * that began after the mark was taken, or, when none has finished within {@code patience}, by
+   * syncing the log itself. A write made without a sync is so acknowledged with the next synced
+   * one instead of paying an fsync of its own. Returns at once under durability ASYNC, where no
+   * write is synced.
+   *
+   * @return whether it had to sync the log itself
+   */
+  boolean awaitSynced(long mark, java.time.Duration patience);
+
   /** Reads a run's events with ids from {@code fromEventId} on, in order. */
   List<HistoryEvent> readHistory(String runId, long fromEventId);
 

@@ -9,6 +9,7 @@ import dev.durable.internal.store.DataDirLock;
 import dev.durable.internal.store.OwnerOnly;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.StoreCodec;
+import dev.durable.internal.store.SyncTracker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,8 +76,12 @@ public final class RocksStore implements Store {
   private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Set when a write failed: RocksDB then refuses every write until it is reopened. */
   private volatile boolean needsReopen;
+  /** Durability SYNC: durable writes are synced. */
+  private final boolean sync;
   private final WriteOptions syncWrite;
   private final WriteOptions asyncWrite;
+  /** Which writes the synced writes and syncs carried to disk (only under durability SYNC). */
+  private final SyncTracker syncs = new SyncTracker();
   /** What the listing indexes hold for the open runs written since the open, so a write need not read it. */
   private final IndexedSummaries indexed = new IndexedSummaries();
   /** The latest run of the workflow ids whose runs were written since the open, so a lookup need not read it. */
@@ -90,6 +95,7 @@ public final class RocksStore implements Store {
     this.cfOptions = cfOptions;
     this.descriptors = descriptors;
     use(db, handles);
+    this.sync = sync;
     this.syncWrite = new WriteOptions().setSync(sync);
     this.asyncWrite = new WriteOptions().setSync(false);
   }
@@ -334,6 +340,32 @@ public final class RocksStore implements Store {
     }
   }
 
+  @Override
+  public long syncMark() {
+    return syncs.mark();
+  }
+
+  @Override
+  public boolean awaitSynced(long mark, java.time.Duration patience) {
+    if (!sync || syncs.await(mark, patience.toNanos())) {
+      return false;
+    }
+    access.readLock().lock();
+    try {
+      checkOpen();
+      long syncing = syncs.begin();
+      db.syncWal();
+      syncs.finished(syncing);
+      return true;
+    } catch (RocksDBException e) {
+      throw new DurableException("DURABLE-302", "syncing the write-ahead log in " + dir + " failed: " + e.getMessage()
+          + ". What was written since the last synced write may be lost in a crash. Fix the cause (often a failing"
+          + " disk).", e);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
   private void write(Transition t) {
     write(List.of(t));
   }
@@ -352,8 +384,12 @@ public final class RocksStore implements Store {
         put(batch, encoder, t, batchSummaries);
         durable |= t.durable();
       }
+      long syncing = durable && sync ? syncs.begin() : 0;
       write(durable ? syncWrite : asyncWrite, batch);
       written = true;
+      if (syncing != 0) {
+        syncs.finished(syncing);
+      }
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
       needsReopen = true;

@@ -5,6 +5,7 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.store.Store;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -180,7 +181,7 @@ final class FaultyStore implements Store {
   }
 
   @Override
-  public boolean awaitSynced(long mark, java.time.Duration patience) {
+  public boolean awaitSynced(long mark, Duration patience) {
     boolean synced = delegate.awaitSynced(mark, patience);
     if (synced) {
       logSyncs.incrementAndGet();

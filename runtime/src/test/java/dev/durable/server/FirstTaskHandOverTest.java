@@ -236,6 +236,31 @@ class FirstTaskHandOverTest {
   }
 
   @Test
+  void aStartWhoseNextStepTakesLongerSyncsTheLogItself() throws Exception {
+    open(LONG);
+    stamp.gate = new CountDownLatch(1);
+    awaitIdlePoller();
+    var interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread starter = new Thread(() -> {
+      start("long", false);
+      interrupted.set(Thread.currentThread().isInterrupted());
+    });
+    starter.start();
+    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
+
+    starter.interrupt(); // as its wait running out: the start call stops waiting and syncs the log itself
+    starter.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(starter.isAlive(), "the start returned");
+    assertTrue(interrupted.get(), "the caller's interrupt is kept");
+    assertEquals(1, store.logSyncs.get());
+    assertEquals(List.of(START_AND_FIRST_TASK), writes);
+    assertEquals(List.of(false), synced);
+
+    stamp.gate.countDown();
+    assertEquals("stamped form", env.result("long", String.class));
+  }
+
+  @Test
   void aRunWhoseFirstTaskFailsItIsRetriedFromTheStartWrittenWithThatTask() {
     open(LONG);
     awaitIdlePoller();

@@ -2100,9 +2100,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     // starting call waits for this write (its first task's completion, handed over) and nothing else
     // learns of this write's outcome now (a close, a new run, an answered query). Then the starting
     // call waits instead for a later synced write to carry this one to disk (awaitStartSynced),
-    // while the run goes on: its first activity may run before the start is on disk. Should the
-    // process die before, the start was never acknowledged, and the activity ran once more than
-    // recorded, as when a process dies while an activity runs.
+    // while the run goes on: its first activity may run before the start is on disk. A killed
+    // process loses nothing written; should the power fail (or the OS crash) before the sync, the
+    // start was never acknowledged, and the activity ran once more than recorded, as when a process
+    // dies while an activity runs.
     boolean unsyncedStart = start != null && ex.startWaiting && !s.status.isClosed() && others.isEmpty()
         && ex.waitingQueries.isEmpty();
     try {

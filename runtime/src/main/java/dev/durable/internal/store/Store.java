@@ -4,6 +4,7 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.VisibilityQuery;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -43,7 +44,7 @@ public interface Store extends AutoCloseable {
    *
    * @return whether it had to sync the log itself
    */
-  boolean awaitSynced(long mark, java.time.Duration patience);
+  boolean awaitSynced(long mark, Duration patience);
 
   /** Reads a run's events with ids from {@code fromEventId} on, in order. */
   List<HistoryEvent> readHistory(String runId, long fromEventId);

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -346,7 +347,7 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public boolean awaitSynced(long mark, java.time.Duration patience) {
+  public boolean awaitSynced(long mark, Duration patience) {
     if (!sync || syncs.await(mark, patience.toNanos())) {
       return false;
     }

@@ -93,7 +93,8 @@ public interface Store extends AutoCloseable {
    * @param newEvents events to append, with ids continuing the history
    * @param newRun whether this starts the run, making it the latest of its workflow id
    * @param durable whether the write must be synced to disk before returning (subject to the
-   *     server's durability setting); progress-only writes such as heartbeats pass false
+   *     server's durability setting); progress-only writes such as heartbeats pass false, and so
+   *     does a write whose caller waits for a later synced write instead ({@link #awaitSynced})
    */
   record Transition(ExecutionState state, List<HistoryEvent> newEvents, boolean newRun, boolean durable) {}
 

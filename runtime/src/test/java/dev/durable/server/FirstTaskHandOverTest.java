@@ -2,6 +2,7 @@ package dev.durable.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,11 +24,12 @@ import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,22 +180,50 @@ class FirstTaskHandOverTest {
 
   @Test
   void aStartWrittenWithoutSyncIsSyncedBeforeAnythingShowsTheRun() throws Exception {
-    open(LONG);
-    stamp.gate = new CountDownLatch(1);
-    awaitIdlePoller();
-    CompletableFuture<Void> started = CompletableFuture.runAsync(() -> start("held", false));
-    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
-    assertEquals(List.of(false), synced);
-    assertFalse(started.isDone(), "not acknowledged while a crash could lose it");
+    Thread starter = startHeld("held");
+    assertTrue(starter.isAlive(), "not acknowledged while a crash could lose it");
 
     assertEquals(WorkflowStatus.RUNNING, env.describe("held").status());
     assertEquals(1, store.logSyncs.get(), "describe synced the start before showing the run");
-    started.get(30, TimeUnit.SECONDS); // that sync acknowledges the start too
+    awaitStarted(starter); // that sync acknowledges the start too
 
     stamp.gate.countDown();
     assertEquals("stamped form", env.result("held", String.class));
     assertEquals(List.of(START_AND_FIRST_TASK, RESULT_AND_CLOSE), writes);
     assertEquals(1, stamp.executions.get());
+  }
+
+  /** What the thread {@link #startHeld} starts on saw: its failure, if any, and its interrupt status at the end. */
+  private final AtomicReference<Throwable> starterFailure = new AtomicReference<>();
+  private final AtomicBoolean starterInterrupted = new AtomicBoolean();
+
+  /**
+   * Starts {@code id} on a thread of its own while its activity waits at the gate, and returns that
+   * thread once the start is written with the first task, without a sync.
+   */
+  private Thread startHeld(String id) {
+    open(LONG);
+    stamp.gate = new CountDownLatch(1);
+    awaitIdlePoller();
+    Thread starter = new Thread(() -> {
+      try {
+        start(id, false);
+      } catch (Throwable t) {
+        starterFailure.set(t);
+      }
+      starterInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    starter.start();
+    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
+    assertEquals(List.of(false), synced);
+    return starter;
+  }
+
+  /** Waits for the start call on {@code starter} to return, without a failure. */
+  private void awaitStarted(Thread starter) throws InterruptedException {
+    starter.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(starter.isAlive(), "the start returned");
+    assertNull(starterFailure.get());
   }
 
   @Test
@@ -237,21 +267,11 @@ class FirstTaskHandOverTest {
 
   @Test
   void aStartWhoseNextStepTakesLongerSyncsTheLogItself() throws Exception {
-    open(LONG);
-    stamp.gate = new CountDownLatch(1);
-    awaitIdlePoller();
-    var interrupted = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread starter = new Thread(() -> {
-      start("long", false);
-      interrupted.set(Thread.currentThread().isInterrupted());
-    });
-    starter.start();
-    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
+    Thread starter = startHeld("long");
 
     starter.interrupt(); // as its wait running out: the start call stops waiting and syncs the log itself
-    starter.join(TimeUnit.SECONDS.toMillis(30));
-    assertFalse(starter.isAlive(), "the start returned");
-    assertTrue(interrupted.get(), "the caller's interrupt is kept");
+    awaitStarted(starter);
+    assertTrue(starterInterrupted.get(), "the caller's interrupt is kept");
     assertEquals(1, store.logSyncs.get());
     assertEquals(List.of(START_AND_FIRST_TASK), writes);
     assertEquals(List.of(false), synced);

@@ -72,6 +72,10 @@ final class Engine implements AutoCloseable {
         .registerWorkflowImplementationTypes(Workflows.HelloImpl.class, Workflows.ChainImpl.class,
             Workflows.SleepImpl.class, Workflows.StepsImpl.class)
         .registerActivitiesImplementations(new Workflows.ActivitiesImpl());
+    Integer pollers = Integer.getInteger("bench.workflow.pollers"); // default: the worker's own (8)
+    if (pollers != null) {
+      b.setMaxConcurrentWorkflowTasks(pollers);
+    }
     if (activityThreads > 0) {
       b.setMaxConcurrentActivityTasks(activityThreads); // the worker's own activity threads, at most that many
     }

@@ -1,6 +1,7 @@
 package dev.durable.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,9 @@ import java.util.function.IntFunction;
 final class Load {
   /** Process CPU nanoseconds (all threads) spent during the last {@link #run}. */
   static volatile long lastCpuNanos;
+  /** The wall nanoseconds of the slowest call of the last run, and of its 99th percentile. */
+  static volatile long lastSlowestNanos;
+  static volatile long lastP99Nanos;
 
   private Load() {}
 
@@ -23,11 +27,13 @@ final class Load {
   }
 
   /**
-   * Describes the CPU time per workflow of the last run: unlike the wall-clock figures, it barely
-   * moves when other processes share the machine.
+   * Describes the CPU time per workflow of the last run (unlike the wall-clock figures, it barely
+   * moves when other processes share the machine) and its calls' latency: a slowest call far above
+   * the p99 is one workflow held up, not a slow machine.
    */
   static String cpuNote(int workflows) {
-    return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow";
+    return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow; calls' latency p99 "
+        + Report.round(lastP99Nanos / 1e6) + " ms, slowest " + Report.round(lastSlowestNanos / 1e6) + " ms";
   }
 
   /**
@@ -97,17 +103,26 @@ final class Load {
     });
     try {
       List<Future<Object>> results = new ArrayList<>(n);
+      long[] took = new long[n];
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         int k = i;
-        results.add(clients.submit(() -> call.apply(k)));
+        results.add(clients.submit(() -> {
+          long start = System.nanoTime();
+          Object result = call.apply(k);
+          took[k] = System.nanoTime() - start;
+          return result;
+        }));
       }
       for (Future<Object> f : results) {
         f.get();
       }
       long nanos = System.nanoTime() - t0;
       lastCpuNanos = processCpuNanos() - cpu0;
+      Arrays.sort(took); // each written before its future completed, so visible after get()
+      lastSlowestNanos = took[n - 1];
+      lastP99Nanos = LatencyBench.percentile(took, 99);
       for (int i = 0; i < n; i++) {
         Main.check(expected.apply(i), results.get(i).get(), "call " + i);
       }

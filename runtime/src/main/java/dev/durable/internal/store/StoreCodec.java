@@ -18,8 +18,15 @@ public final class StoreCodec {
           .addDeserializer(java.time.Instant.class, new InstantReader())
           .addDeserializer(java.time.Duration.class, new DurationReader()));
 
-  /** The event reader, resolved once: {@code readValue(bytes, HistoryEvent.class)} looks its deserializer up on every call. */
-  private static final com.fasterxml.jackson.databind.ObjectReader EVENTS = MAPPER.readerFor(HistoryEvent.class);
+  /**
+   * The full event reader, resolved once ({@code readValue(bytes, HistoryEvent.class)} looks its
+   * deserializer up on every call) and on first use: building it takes about 0.1 s on a cold JVM
+   * (a deserializer for every event type), and the events in stored form never need it
+   * ({@link CanonicalEventReader} reads them).
+   */
+  private static final class FullReader {
+    static final com.fasterxml.jackson.databind.ObjectReader EVENTS = MAPPER.readerFor(HistoryEvent.class);
+  }
 
   /** Writes events, states and summaries without Jackson's bean serializers, in the same bytes. */
   private static final StoredFormWriter WRITER = new StoredFormWriter(MAPPER);
@@ -76,7 +83,7 @@ public final class StoreCodec {
       return e;
     }
     try {
-      return EVENTS.readValue(bytes);
+      return FullReader.EVENTS.readValue(bytes);
     } catch (IOException ex) {
       throw unreadable(HistoryEvent.class, where, ex);
     }
@@ -84,7 +91,7 @@ public final class StoreCodec {
 
   /** Decodes an event with the full reader only, without {@link CanonicalEventReader}: for tests that compare the two. */
   static HistoryEvent decodeEventFully(byte[] bytes) throws IOException {
-    return EVENTS.readValue(bytes);
+    return FullReader.EVENTS.readValue(bytes);
   }
 
   /**
@@ -142,7 +149,7 @@ public final class StoreCodec {
       return canonical;
     }
     try {
-      return EVENTS.readValue(bytes);
+      return FullReader.EVENTS.readValue(bytes);
     } catch (IOException e) {
       throw unreadable(HistoryEvent.class, where.apply(index), e);
     }

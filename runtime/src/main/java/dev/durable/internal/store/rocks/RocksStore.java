@@ -107,7 +107,7 @@ public final class RocksStore implements Store {
    * @param sync whether durable writes wait for the WAL to be synced (durability SYNC)
    */
   public static RocksStore open(Path dir, boolean sync) {
-    RocksDB.loadLibrary();
+    NativeLibrary.load();
     DataDirLock lock = DataDirLock.acquire(dir);
     Path dbDir = dir.resolve("db");
     DBOptions dbOptions = new DBOptions()

@@ -1,0 +1,77 @@
+package dev.durable.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RocksDB's native library is loaded from a copy kept between starts, so that a start does not
+ * inflate it into a new temporary file, and a killed process leaves no such file behind. Each child
+ * gets a temporary dir of its own ({@code java.io.tmpdir}), where RocksDB's own loader would put it.
+ */
+class NativeLibraryKeptTest {
+  @TempDir Path tmp;
+
+  private ChildJvm server(String name, Path nativeDir, Path childTmp) throws IOException {
+    Files.createDirectories(childTmp);
+    return ChildJvm.launcher(HoldDataDir.class.getName(), tmp.resolve("data-" + name))
+        .jvmOptions("-Ddurable.native.dir=" + nativeDir, "-Djava.io.tmpdir=" + childTmp)
+        .start(tmp, name);
+  }
+
+  @Test
+  void theFirstStartKeepsACopyAndLaterStartsLoadItWithoutExtractingAnything() throws Exception {
+    Path nativeDir = tmp.resolve("native");
+    Path childTmp = tmp.resolve("child-tmp");
+    try (ChildJvm first = server("first", nativeDir, childTmp)) {
+      first.awaitLine("the holding line", line -> line.startsWith("holding "));
+      first.closeStdin();
+      assertEquals(0, first.awaitExit(), first.report());
+    }
+    List<Path> kept = files(nativeDir);
+    assertEquals(1, kept.size(), kept.toString());
+    List<Path> library = files(kept.get(0));
+    assertEquals(1, library.size(), library.toString());
+    assertTrue(library.get(0).getFileName().toString().startsWith("librocksdbjni"), library.toString());
+    assertTrue(Files.size(library.get(0)) > 1_000_000, library + " is the library");
+    long modified = Files.getLastModifiedTime(library.get(0)).toMillis();
+
+    try (ChildJvm second = server("second", nativeDir, childTmp)) {
+      second.awaitLine("the holding line", line -> line.startsWith("holding "));
+      assertEquals(List.of(), files(childTmp), "nothing extracted while the second server runs");
+      second.kill();
+    }
+    assertEquals(List.of(), files(childTmp), "a killed server leaves no library behind");
+    assertEquals(library, files(kept.get(0)));
+    assertEquals(modified, Files.getLastModifiedTime(library.get(0)).toMillis(), "the kept copy was not rewritten");
+  }
+
+  @Test
+  void aDirectoryOthersCanReachIsNotUsedAndTheServerStillStarts() throws Exception {
+    Path shared = tmp.resolve("shared");
+    Files.createDirectory(shared, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+    Path childTmp = tmp.resolve("child-tmp");
+    try (ChildJvm server = server("shared", shared, childTmp)) {
+      server.awaitLine("the holding line", line -> line.startsWith("holding "));
+      assertEquals(List.of(), files(shared), "nothing kept in a directory open to others");
+      List<Path> extracted = files(childTmp);
+      assertEquals(1, extracted.size(), "RocksDB's own loader extracted the library: " + extracted);
+      server.closeStdin();
+      assertEquals(0, server.awaitExit(), server.report());
+    }
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.sorted().toList();
+    }
+  }
+}

@@ -93,13 +93,14 @@ final class NativeLibrary {
         url::openStream);
   }
 
+  /** The directory the copies are kept in; absolute, since {@code System.load} takes only absolute paths. */
   private static Path base() {
     String chosen = System.getProperty(DIR_PROPERTY);
     if (chosen != null && !chosen.isBlank()) {
-      return Path.of(chosen);
+      return Path.of(chosen).toAbsolutePath();
     }
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-    return Path.of(System.getProperty("java.io.tmpdir"), "durable-native-" + user);
+    return Path.of(System.getProperty("java.io.tmpdir"), "durable-native-" + user).toAbsolutePath();
   }
 
   /** Opens the library's bytes. */

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one JSON line a workload prints, with the fields of WORKLOADS.md in their order. Stdout
@@ -114,7 +116,42 @@ final class Report {
     }
     probeSink = sink;
     cpuProbe = "CPU probe " + round(millis(arithmetic)) + " ms arithmetic, " + round(millis(memory))
-        + " ms memory walk (best of 5)";
+        + " ms memory walk (best of 5), thread hand-off round trip " + round(handOffMicros()) + " µs";
+  }
+
+  /**
+   * The round trip of a hand-off between two threads that park (LockSupport), in µs, best of 3
+   * batches of 2,000: the engine hands every task from thread to thread this way, and on a VM its
+   * cost moves with the host's load even when the arithmetic does not.
+   */
+  private static double handOffMicros() {
+    final int n = 2_000;
+    AtomicInteger turn = new AtomicInteger();
+    Thread caller = Thread.currentThread();
+    Thread echo = new Thread(() -> {
+      for (int i = 0; i < 3 * n; i++) {
+        while (turn.get() != 1) {
+          LockSupport.park();
+        }
+        turn.set(0);
+        LockSupport.unpark(caller);
+      }
+    }, "bench-probe-echo");
+    echo.setDaemon(true);
+    echo.start();
+    long best = Long.MAX_VALUE;
+    for (int batch = 0; batch < 3; batch++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        turn.set(1);
+        LockSupport.unpark(echo);
+        while (turn.get() != 0) {
+          LockSupport.park();
+        }
+      }
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return best / 1e3 / n;
   }
 
   static Report of(String workload) {

@@ -16,9 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one JSON line a workload prints, with the fields of WORKLOADS.md in their order. Stdout
@@ -29,9 +26,6 @@ final class Report {
   private static PrintStream jsonOut;
   private static double loadAtStart = Double.NaN;
   private static double fsyncMsAtStart = Double.NaN;
-  private static String cpuProbe = "no CPU probe";
-  /** Keeps the probe's results alive, so that the JIT cannot drop its loops. */
-  private static volatile long probeSink;
 
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -52,13 +46,11 @@ final class Report {
   }
 
   /**
-   * Records the state of the machine before a workload: the load average, the median latency of
-   * appending 4 KB to a file and fdatasync-ing it, which bounds every SYNC transition, and how
-   * fast the CPU is right now ({@link #probeCpu}).
+   * Records the state of the machine before a workload: the load average, and the median latency
+   * of appending 4 KB to a file and fdatasync-ing it, which bounds every SYNC transition.
    */
   static void probeMachine() throws IOException {
     loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    probeCpu();
     Path file = Files.createTempFile("durable-bench-fsync-", ".tmp");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       long[] nanos = new long[50];
@@ -73,85 +65,6 @@ final class Report {
     } finally {
       Files.delete(file);
     }
-  }
-
-  /**
-   * Times two fixed pieces of work, best of 5 each: arithmetic in registers, and a walk of random
-   * pointers through 16 MB, which misses the caches at every step. On a shared VM the same code
-   * ran at half its speed for an hour (docs/performance.md, eighth round); these say whether a
-   * slow figure was the machine. They run in compiled code after the first repetition.
-   */
-  private static void probeCpu() {
-    int[] next = new int[1 << 22];
-    SplittableRandom random = new SplittableRandom(42);
-    for (int i = 0; i < next.length; i++) {
-      next[i] = i;
-    }
-    for (int i = next.length - 1; i > 0; i--) { // Sattolo's shuffle: one cycle through every slot
-      int j = random.nextInt(i);
-      int t = next[i];
-      next[i] = next[j];
-      next[j] = t;
-    }
-    long arithmetic = Long.MAX_VALUE;
-    long memory = Long.MAX_VALUE;
-    long sink = 0;
-    for (int round = 0; round < 5; round++) {
-      long t0 = System.nanoTime();
-      long x = round + 1;
-      for (int i = 0; i < 20_000_000; i++) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-      }
-      long t1 = System.nanoTime();
-      int p = 0;
-      for (int i = 0; i < 500_000; i++) {
-        p = next[p];
-      }
-      long t2 = System.nanoTime();
-      sink += x + p;
-      arithmetic = Math.min(arithmetic, t1 - t0);
-      memory = Math.min(memory, t2 - t1);
-    }
-    probeSink = sink;
-    cpuProbe = "CPU probe " + round(millis(arithmetic)) + " ms arithmetic, " + round(millis(memory))
-        + " ms memory walk (best of 5), thread hand-off round trip " + round(handOffMicros()) + " µs";
-  }
-
-  /**
-   * The round trip of a hand-off between two threads that park (LockSupport), in µs, best of 3
-   * batches of 2,000: the engine hands every task from thread to thread this way, and on a VM its
-   * cost moves with the host's load even when the arithmetic does not.
-   */
-  private static double handOffMicros() {
-    final int n = 2_000;
-    AtomicInteger turn = new AtomicInteger();
-    Thread caller = Thread.currentThread();
-    Thread echo = new Thread(() -> {
-      for (int i = 0; i < 3 * n; i++) {
-        while (turn.get() != 1) {
-          LockSupport.park();
-        }
-        turn.set(0);
-        LockSupport.unpark(caller);
-      }
-    }, "bench-probe-echo");
-    echo.setDaemon(true);
-    echo.start();
-    long best = Long.MAX_VALUE;
-    for (int batch = 0; batch < 3; batch++) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        turn.set(1);
-        LockSupport.unpark(echo);
-        while (turn.get() != 0) {
-          LockSupport.park();
-        }
-      }
-      best = Math.min(best, System.nanoTime() - t0);
-    }
-    return best / 1e3 / n;
   }
 
   static Report of(String workload) {
@@ -211,7 +124,7 @@ final class Report {
         + Runtime.getRuntime().availableProcessors() + " cpus, " + (ChildJvm.hasAgent() ? "-javaagent:durable.jar" : "no agent")
         + ", load average " + round(loadAtStart) + " at start, "
         + round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + " at end, 4 KB append+fdatasync "
-        + round(fsyncMsAtStart) + " ms (median of 50, before the run), " + cpuProbe;
+        + round(fsyncMsAtStart) + " ms (median of 50, before the run)";
   }
 
   static double round(double d) {

@@ -8,12 +8,16 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
@@ -31,12 +35,15 @@ import org.rocksdb.util.Environment;
  * (the CRC-32 and size of the library in the jar; {@code -Ddurable.native.dir} chooses another
  * directory than {@code durable-native-<user>}), and its CRC is checked on every load. The
  * directories must be the user's own: readable by nobody else. When they are not, or anything
- * else fails, RocksDB's own loader runs, as before.
+ * else fails, RocksDB's own loader runs, as before. Writing a new copy (after an upgrade of
+ * RocksDB) removes the other versions' copies that no JVM loaded for {@link #UNUSED_FOR}.
  */
 final class NativeLibrary {
   /** The system property naming the directory the copies are kept in. */
   static final String DIR_PROPERTY = "durable.native.dir";
   private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
+  /** How long a copy of another version may go unloaded before a new copy's writer removes it. */
+  static final Duration UNUSED_FOR = Duration.ofDays(30);
   private static volatile boolean loaded;
 
   private NativeLibrary() {}
@@ -128,6 +135,7 @@ final class NativeLibrary {
     }
     Path lib = dir.resolve(fileName);
     if (Files.isRegularFile(lib) && Files.size(lib) == size && crcOf(lib) == crc) {
+      markUsed(lib);
       return Optional.of(dir);
     }
     Path part = Files.createTempFile(dir, fileName, ".part", OwnerOnly.fileAttributes());
@@ -143,7 +151,53 @@ final class NativeLibrary {
     } finally {
       Files.deleteIfExists(part);
     }
+    removeUnused(base, dir);
     return Optional.of(dir);
+  }
+
+  /** Dates a copy's last use: its modification time, which {@link #removeUnused} goes by. */
+  private static void markUsed(Path lib) {
+    try {
+      Files.setLastModifiedTime(lib, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      // a read-only copy is still a good one; it may only be removed as unused one day
+    }
+  }
+
+  /**
+   * Removes the other versions' copies under {@code base} that no JVM has loaded for {@link
+   * #UNUSED_FOR} (after an upgrade of RocksDB, say), so that copies do not pile up. Runs only when a
+   * new copy was written. A JVM that loads a copy as it goes falls back to RocksDB's own loader;
+   * whatever cannot be removed stays.
+   */
+  private static void removeUnused(Path base, Path keep) {
+    FileTime cutoff = FileTime.from(Instant.now().minus(UNUSED_FOR));
+    try (DirectoryStream<Path> copies = Files.newDirectoryStream(base, "rocksdbjni-*")) {
+      for (Path copy : copies) {
+        if (!copy.equals(keep) && ownersOnly(copy) && lastUsed(copy).compareTo(cutoff) < 0) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(copy)) {
+            for (Path f : files) {
+              Files.deleteIfExists(f);
+            }
+          }
+          Files.deleteIfExists(copy);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "old copies of RocksDB's native library in " + base + " were not all removed: " + e);
+    }
+  }
+
+  /** The latest modification time of the files in a copy's directory (the directory's own if it is empty). */
+  private static FileTime lastUsed(Path copy) throws IOException {
+    FileTime latest = Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(copy)) {
+      for (Path f : files) {
+        FileTime t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
+        latest = t.compareTo(latest) > 0 ? t : latest;
+      }
+    }
+    return latest;
   }
 
   private static long crcOf(Path file) throws IOException {

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -125,6 +128,47 @@ class NativeLibraryTest {
     } finally {
       System.setProperty("user.name", user);
     }
+  }
+
+  @Test
+  void everyLoadOfTheCopyDatesItsUse() throws IOException {
+    Path base = tmp.resolve("native");
+    Path lib = keep(base, LIBRARY).orElseThrow().resolve(NAME);
+    Files.setLastModifiedTime(lib, daysAgo(40));
+
+    keep(base, LIBRARY).orElseThrow();
+
+    assertTrue(Files.getLastModifiedTime(lib).compareTo(daysAgo(1)) > 0, "dated now: " + Files.getLastModifiedTime(lib));
+    assertEquals(1, opened.get());
+  }
+
+  @Test
+  void writingANewCopyRemovesOtherCopiesUnusedForThirtyDays() throws IOException {
+    Path base = tmp.resolve("native");
+    Files.createDirectories(base, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path unused = oldCopy(base, "rocksdbjni-1-100", 31);
+    Path recent = oldCopy(base, "rocksdbjni-2-200", 29);
+    Path unrelated = oldCopy(base, "something-else", 31);
+
+    Path dir = keep(base, LIBRARY).orElseThrow();
+
+    assertEquals(List.of(dir, recent, unrelated).stream().sorted().toList(), files(base));
+    assertFalse(Files.exists(unused));
+    assertEquals(List.of(recent.resolve(NAME)), files(recent));
+  }
+
+  /** A copy's directory under {@code base} whose library was last used {@code days} days ago. */
+  private static Path oldCopy(Path base, String name, int days) throws IOException {
+    Path dir = Files.createDirectory(base.resolve(name),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path lib = Files.write(dir.resolve(NAME), LIBRARY);
+    Files.setLastModifiedTime(lib, daysAgo(days));
+    Files.setLastModifiedTime(dir, daysAgo(days));
+    return dir;
+  }
+
+  private static FileTime daysAgo(int days) {
+    return FileTime.from(Instant.now().minus(Duration.ofDays(days)));
   }
 
   private static List<Path> files(Path dir) throws IOException {

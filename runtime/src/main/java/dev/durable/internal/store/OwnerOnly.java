@@ -3,8 +3,10 @@ package dev.durable.internal.store;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -53,6 +55,20 @@ public final class OwnerOnly {
   /** Makes a file of Durable's own readable and writable by its owner only. */
   public static void restrictFile(Path file) throws IOException {
     restrict(file, FILE);
+  }
+
+  /**
+   * Whether {@code dir} is a directory of the user the JVM runs as, not a link, that nobody else may
+   * read, write or enter (true where the file system has no POSIX permissions): one it is safe to
+   * load code from.
+   */
+  public static boolean isPrivateDirectory(Path dir) throws IOException {
+    if (!POSIX) {
+      return true;
+    }
+    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return a.isDirectory() && a.owner().getName().equals(System.getProperty("user.name"))
+        && DIRECTORY.containsAll(a.permissions());
   }
 
   /** Returns the attributes that create a file readable and writable by its owner only. */

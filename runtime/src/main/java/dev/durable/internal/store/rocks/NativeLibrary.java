@@ -9,13 +9,11 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -127,7 +125,7 @@ final class NativeLibrary {
     Path dir = base.resolve("rocksdbjni-" + Long.toHexString(crc) + "-" + size);
     for (Path d : List.of(base, dir)) {
       OwnerOnly.createDirectories(d);
-      if (!ownersOnly(d)) {
+      if (!OwnerOnly.isPrivateDirectory(d)) {
         LOG.log(System.Logger.Level.DEBUG, "RocksDB's native library is not kept in " + d + ": it is a link, another"
             + " user's, or open to others");
         return Optional.empty();
@@ -174,7 +172,7 @@ final class NativeLibrary {
     FileTime cutoff = FileTime.from(Instant.now().minus(UNUSED_FOR));
     try (DirectoryStream<Path> copies = Files.newDirectoryStream(base, "rocksdbjni-*")) {
       for (Path copy : copies) {
-        if (!copy.equals(keep) && ownersOnly(copy) && lastUsed(copy).compareTo(cutoff) < 0) {
+        if (!copy.equals(keep) && OwnerOnly.isPrivateDirectory(copy) && lastUsed(copy).compareTo(cutoff) < 0) {
           try (DirectoryStream<Path> files = Files.newDirectoryStream(copy)) {
             for (Path f : files) {
               Files.deleteIfExists(f);
@@ -206,18 +204,5 @@ final class NativeLibrary {
       crc.update(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
     }
     return crc.getValue();
-  }
-
-  /**
-   * Whether the directory is this user's, not a link, and only its owner may read, write or enter
-   * it (true where there are no POSIX permissions).
-   */
-  private static boolean ownersOnly(Path dir) throws IOException {
-    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return true;
-    }
-    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return a.isDirectory() && a.owner().getName().equals(System.getProperty("user.name"))
-        && a.permissions().stream().allMatch(p -> p.name().startsWith("OWNER_"));
   }
 }

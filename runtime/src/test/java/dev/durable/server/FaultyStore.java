@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -29,6 +30,15 @@ final class FaultyStore implements Store {
   final AtomicInteger injected = new AtomicInteger();
   /** How many times {@link #awaitSynced} had to sync the log itself. */
   final AtomicInteger logSyncs = new AtomicInteger();
+  /** Every write applied and every wait for the log's sync that returned, in order. */
+  final List<Step> steps = new CopyOnWriteArrayList<>();
+
+  /** A write the store applied, or (with {@code write} null) a wait for the log's sync that returned. */
+  record Step(String thread, Transition write) {
+    boolean appends(String eventType) {
+      return write != null && write.newEvents().stream().anyMatch(e -> e.eventType().equals(eventType));
+    }
+  }
 
   FaultyStore(Store delegate) {
     this.delegate = delegate;
@@ -86,6 +96,7 @@ final class FaultyStore implements Store {
       throw fault("writing workflow '" + t.state().workflowId + "'");
     }
     delegate.apply(t);
+    record(t);
     if (failAfter.test(t)) {
       throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
     }
@@ -100,11 +111,16 @@ final class FaultyStore implements Store {
       }
     }
     delegate.applyAll(ts);
+    ts.forEach(this::record);
     for (Transition t : ts) {
       if (failAfter.test(t)) {
         throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
       }
     }
+  }
+
+  private void record(Transition write) {
+    steps.add(new Step(Thread.currentThread().getName(), write));
   }
 
   private DurableException fault(String what) {
@@ -186,6 +202,7 @@ final class FaultyStore implements Store {
     if (synced) {
       logSyncs.incrementAndGet();
     }
+    record(null);
     return synced;
   }
 

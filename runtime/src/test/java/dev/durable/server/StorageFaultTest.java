@@ -263,6 +263,35 @@ class StorageFaultTest {
   }
 
   @Test
+  void timersDueTogetherAreWrittenWithoutASyncEachAndTheTimerThreadSyncsTheLogAfterThem() {
+    int n = 20;
+    for (int i = 0; i < n; i++) {
+      start("nap-" + i, "timer");
+    }
+    for (int i = 0; i < n; i++) {
+      env.awaitEvent("nap-" + i, "TimerStarted");
+    }
+    int before = store.steps.size();
+    env.clock().advance(Duration.ofMinutes(1));
+    for (int i = 0; i < n; i++) {
+      assertEquals("slept", env.result("nap-" + i, String.class));
+    }
+    Predicate<FaultyStore.Step> timerThreadSync = s -> s.write() == null && s.thread().equals("durable-timers");
+    Eventually.eventually("the timer thread to sync the log", () -> store.steps.stream().anyMatch(timerThreadSync));
+
+    List<FaultyStore.Step> steps = store.steps.subList(before, store.steps.size());
+    List<FaultyStore.Step> fired = steps.stream().filter(s -> s.appends("TimerFired")).toList();
+    assertEquals(n, fired.size());
+    assertTrue(fired.stream().noneMatch(s -> s.write().durable()), "a TimerFired write was synced on its own");
+    assertTrue(fired.stream().allMatch(s -> s.thread().equals("durable-timers")));
+    long syncs = steps.stream().filter(timerThreadSync).count();
+    assertTrue(syncs >= 1 && syncs < n / 2, syncs + " syncs by the timer thread for " + n + " timers due together");
+    int lastFired = steps.lastIndexOf(fired.get(n - 1));
+    assertTrue(steps.subList(lastFired, steps.size()).stream().anyMatch(timerThreadSync),
+        "the timer thread synced the log before the last TimerFired write");
+  }
+
+  @Test
   void writeReportedAsFailedAfterItWasRecordedIsReadBackAndDeliveredOnce() {
     start("ambiguous", "signal");
     env.awaitEvent("ambiguous", "WorkflowTaskCompleted");

@@ -100,6 +100,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * {@link #persist}): what shows runs to the outside syncs them first ({@link #syncStarts}).
    */
   private final AtomicInteger unsyncedStarts = new AtomicInteger();
+  /** Whether the timer thread fired a timer since its last sync ({@link #fireTimer}); only that thread uses it. */
+  private boolean firedUnsynced;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
 
@@ -108,6 +110,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     this.clock = clock;
     this.limits = limits;
     this.timers = new TimerService(clock);
+    timers.onBatchEnd(this::syncFiredTimers);
     for (int i = 0; i < startLocks.length; i++) {
       startLocks[i] = new Object();
     }
@@ -1644,6 +1647,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   // ---------------------------------------------------------------- timers
 
+  /**
+   * Records a timer's firing without a sync of its own: the timer thread syncs the log once after a
+   * batch of them ({@link #syncFiredTimers}), so that timers due together are not fired at the
+   * speed of one fsync each. Nobody is told of a firing before its sync but the run's workflow
+   * task, and that task's completion is a synced write, which carries the firing to disk first. A
+   * firing lost before its sync (a power loss or OS crash; a killed process loses nothing
+   * written) leaves the timer pending in what is stored: it fires again after the restart.
+   */
   private void fireTimer(String runId, int seq) {
     withOpen(runId, ex -> {
       Instant fireAt = ex.state.timers.remove(seq);
@@ -1652,8 +1663,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       var events = new ArrayList<HistoryEvent>();
       addInput(ex.state, events, new EventAttributes.TimerFired(seq));
-      persist(ex, events, true);
+      persist(ex, events, false);
+      firedUnsynced = true;
     });
+  }
+
+  /** The timer thread's batch end: syncs the log once for the timers it fired since the last one. */
+  private void syncFiredTimers() {
+    if (firedUnsynced) {
+      firedUnsynced = false;
+      store.awaitSynced(store.syncMark(), Duration.ZERO);
+    }
   }
 
   /** Arms the run's execution/run timeout, if it has one. Call with the run's lock held. */

@@ -25,6 +25,8 @@ final class TimerService implements AutoCloseable {
 
   /** A cancelled entry is skipped when it comes due; they are purged in bulk once they are many. */
   private static final int PURGE_AT = 1024;
+  /** At most this many actions run between two batch ends (see {@link #onBatchEnd}). */
+  static final int BATCH = 256;
 
   private final class Entry implements Comparable<Entry>, Armed {
     final long dueMillis;
@@ -76,6 +78,7 @@ final class TimerService implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Runnable listener = () -> { };
+  private volatile Runnable batchEnd = () -> { };
   private Entry firing; // taken from the queue, its action not finished yet; guarded by lock
   private int cancelledInQueue; // guarded by lock
   /**
@@ -162,6 +165,15 @@ final class TimerService implements AutoCloseable {
     this.listener = listener;
   }
 
+  /**
+   * Sets what runs on the timer thread after a batch of actions: once no entry is due any more, or
+   * after {@link #BATCH} actions in a row, and before the thread sleeps. Actions may leave work for
+   * it (the server syncs the log once for a batch of fired timers).
+   */
+  void onBatchEnd(Runnable batchEnd) {
+    this.batchEnd = batchEnd;
+  }
+
   /** How often {@link #schedule} woke the timer thread (for tests). */
   long wakeUps() {
     lock.lock();
@@ -192,24 +204,26 @@ final class TimerService implements AutoCloseable {
   }
 
   private void loop() {
+    int batch = 0; // actions run since the last batch end
     while (!closed) {
       Runnable action = null;
+      boolean endBatch = false;
       lock.lock();
       try {
         Entry head = head();
-        if (head == null) {
+        long delay = head == null ? Long.MAX_VALUE : head.dueMillis - clock.millis();
+        if (delay <= 0 && batch < BATCH) {
+          firing = queue.poll();
+          firing.queued = false;
+          action = firing.action;
+        } else if (batch > 0) {
+          endBatch = true; // before the thread sleeps, or after BATCH actions in a row; run outside the lock
+        } else if (head == null) {
           sleepingUntil = Long.MAX_VALUE;
           changed.await();
         } else {
-          long delay = head.dueMillis - clock.millis();
-          if (delay <= 0) {
-            firing = queue.poll();
-            firing.queued = false;
-            action = firing.action;
-          } else {
-            sleepingUntil = head.dueMillis;
-            changed.await(delay, TimeUnit.MILLISECONDS);
-          }
+          sleepingUntil = head.dueMillis;
+          changed.await(delay, TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         return;
@@ -217,14 +231,14 @@ final class TimerService implements AutoCloseable {
         sleepingUntil = Long.MIN_VALUE;
         lock.unlock();
       }
+      if (endBatch) {
+        batch = 0;
+        runLogged(batchEnd);
+      }
       if (action != null) {
+        batch++;
         try {
-          action.run();
-        } catch (RuntimeException e) {
-          if (!closed) {
-            LOG.log(System.Logger.Level.ERROR, "a server timer action failed; its run re-arms it from the stored"
-                + " state (after a failed write, or on restart)", e);
-          }
+          runLogged(action);
         } finally {
           lock.lock();
           try {
@@ -234,6 +248,17 @@ final class TimerService implements AutoCloseable {
           }
         }
         listener.run();
+      }
+    }
+  }
+
+  private void runLogged(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.ERROR, "a server timer action failed; its run re-arms it from the stored"
+            + " state (after a failed write, or on restart)", e);
       }
     }
   }

@@ -75,6 +75,29 @@ class TimerServiceTest {
   }
 
   @Test
+  void aBatchEndFollowsEveryRunOfDueEntriesAndAtMostBatchEntries() {
+    List<Integer> batchEnds = new CopyOnWriteArrayList<>();
+    timers.onBatchEnd(() -> batchEnds.add(fired.size()));
+    Instant start = clock.instant();
+    int n = 2 * TimerService.BATCH + 88;
+    for (int i = 0; i < n; i++) {
+      at(1, "due-" + i);
+    }
+    eventually("the timer thread to wait for the entries", () -> start.plusSeconds(1).equals(timers.waitsUntil()));
+    assertEquals(List.of(), batchEnds); // nothing fired: no batch end
+
+    clock.advance(Duration.ofSeconds(1));
+    eventually("the last batch to end", () -> batchEnds.contains(n));
+    assertEquals(List.of(TimerService.BATCH, 2 * TimerService.BATCH, n), batchEnds);
+    assertEquals("due-" + (n - 1), fired.get(n - 1)); // still in the order they were armed
+
+    at(5, "later");
+    clock.advance(Duration.ofSeconds(5));
+    eventually("the later entry's batch to end", () -> batchEnds.size() == 4);
+    assertEquals(n + 1, batchEnds.get(3));
+  }
+
+  @Test
   void manyCancelledEntriesArePurgedAndTheRestStillFireInOrder() {
     Instant start = clock.instant();
     List<TimerService.Armed> stale = new ArrayList<>();

@@ -542,10 +542,12 @@ public final class WorkflowRun implements WorkflowHooks {
     boolean progress = true;
     while (progress && !closed) {
       progress = false;
+      boolean ended = false;
       for (int i = 0; i < threads.size() && !closed; i++) {
         WorkflowThread t = threads.get(i);
         if (t.runUntilBlocked()) {
           progress = true;
+          ended |= t.isDone();
         }
         if (aheadFailure != null) {
           Throwable f = aheadFailure;
@@ -571,10 +573,8 @@ public final class WorkflowRun implements WorkflowHooks {
           throw new WorkflowTaskFailure(workflowId, info.workflowType(), failure);
         }
       }
-      for (int i = threads.size() - 1; i >= 0; i--) { // a loop, not removeIf: this runs at every step
-        if (threads.get(i).isDone()) {
-          threads.remove(i);
-        }
+      if (ended) { // only a thread that ran can have ended
+        threads.removeIf(WorkflowThread::isDone);
       }
     }
   }

@@ -34,7 +34,8 @@ import org.rocksdb.util.Environment;
  * directory than {@code durable-native-<user>}), and its CRC is checked on every load. The
  * directories must be the user's own: readable by nobody else. When they are not, or anything
  * else fails, RocksDB's own loader runs, as before. Writing a new copy (after an upgrade of
- * RocksDB) removes the other versions' copies that no JVM loaded for {@link #UNUSED_FOR}.
+ * RocksDB) removes the other versions' copies that no JVM loaded for {@link #UNUSED_FOR}, and the
+ * partial copies that writers killed mid-way left ({@link #PARTIAL_LEFT_FOR}).
  */
 final class NativeLibrary {
   /** The system property naming the directory the copies are kept in. */
@@ -42,6 +43,11 @@ final class NativeLibrary {
   private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
   /** How long a copy of another version may go unloaded before a new copy's writer removes it. */
   static final Duration UNUSED_FOR = Duration.ofDays(30);
+  /**
+   * How old a partial copy must be before a new copy's writer removes it: one left by a JVM killed
+   * while it wrote (writing takes well under a second; a younger one may still be being written).
+   */
+  static final Duration PARTIAL_LEFT_FOR = Duration.ofHours(1);
   private static volatile boolean loaded;
 
   private NativeLibrary() {}
@@ -149,8 +155,23 @@ final class NativeLibrary {
     } finally {
       Files.deleteIfExists(part);
     }
+    removeLeftPartials(dir, fileName);
     removeUnused(base, dir);
     return Optional.of(dir);
+  }
+
+  /** Removes the partial copies in {@code dir} older than {@link #PARTIAL_LEFT_FOR}: killed writers' leftovers. */
+  private static void removeLeftPartials(Path dir, String fileName) {
+    FileTime cutoff = FileTime.from(Instant.now().minus(PARTIAL_LEFT_FOR));
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, fileName + "*.part")) {
+      for (Path part : parts) {
+        if (Files.getLastModifiedTime(part, LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0) {
+          Files.deleteIfExists(part);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "partial copies of RocksDB's native library in " + dir + " were not all removed: " + e);
+    }
   }
 
   /** Dates a copy's last use: its modification time, which {@link #removeUnused} goes by. */

@@ -157,6 +157,22 @@ class NativeLibraryTest {
     assertEquals(List.of(recent.resolve(NAME)), files(recent));
   }
 
+  @Test
+  void writingACopyRemovesPartialCopiesKilledWritersLeftButNotOnesBeingWritten() throws IOException {
+    Path base = tmp.resolve("native");
+    Path dir = keep(base, LIBRARY).orElseThrow();
+    Files.delete(dir.resolve(NAME)); // so that the next load writes the copy again
+    Path left = Files.write(dir.resolve(NAME + "123.part"), "killed mid-way".getBytes(StandardCharsets.UTF_8));
+    Files.setLastModifiedTime(left, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path young = Files.write(dir.resolve(NAME + "456.part"), "being written".getBytes(StandardCharsets.UTF_8));
+    Path other = Files.write(dir.resolve("notes.part"), "not a copy".getBytes(StandardCharsets.UTF_8));
+    Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+    assertEquals(Optional.of(dir), keep(base, LIBRARY));
+
+    assertEquals(List.of(dir.resolve(NAME), young, other).stream().sorted().toList(), files(dir));
+  }
+
   /** A copy's directory under {@code base} whose library was last used {@code days} days ago. */
   private static Path oldCopy(Path base, String name, int days) throws IOException {
     Path dir = Files.createDirectory(base.resolve(name),

@@ -7,14 +7,17 @@
 #   bench/run.sh jmh [JMH args]     the JMH microbenchmarks instead (their own output, not JSON lines)
 #
 # Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
-# (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point).
+# hello-remote chain10-remote latency-remote
+# (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point;
+# *-remote: the standalone server in a child JVM, client and worker connected to it over gRPC).
 # BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH);
 # BENCH_RUNS=3 runs each workload three times, each in a fresh JVM (one line per run: take the median);
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-Dbench.warmup=steady (see docs/performance.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA:-java}"
-all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale)
+all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
+  hello-remote chain10-remote latency-remote)
 
 if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
   # package, not install: builds what the bench needs (rules, agent, runtime, bench) without publishing snapshots

@@ -9,14 +9,14 @@ final class Chain10Bench {
 
   private Chain10Bench() {}
 
-  static void run(Durability durability) throws Exception {
-    try (Engine e = Engine.fresh(durability)) {
+  static void run(Durability durability, boolean remote) throws Exception {
+    try (Engine e = Engine.fresh(durability, remote)) {
       Load.Timing t = Load.measure("chain10", N, HelloBench.IN_FLIGHT,
           (prefix, i) -> e.newStub(Workflows.Chain.class, prefix + i).count(STEPS),
           i -> STEPS);
-      Report.of("chain10").throughput(N, STEPS, Report.seconds(t.nanos())).durable(durability)
+      Report.of(remote ? "chain10-remote" : "chain10").throughput(N, STEPS, Report.seconds(t.nanos())).durable(durability)
           .notes(Load.cpuNote(N) + "; " + HelloBench.IN_FLIGHT + " client threads, each starting a workflow and waiting for its result; "
-              + t.note(N, STEPS) + "; " + Engine.WORKER_SETTINGS)
+              + t.note(N, STEPS) + "; " + Engine.settings(remote))
           .print();
     }
   }

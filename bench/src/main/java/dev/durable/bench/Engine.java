@@ -22,23 +22,60 @@ final class Engine implements AutoCloseable {
   /** The worker options every workload uses (the defaults), for the notes. */
   static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, up to 100 activity threads, sticky cache 600 runs, "
       + (Runtime.version().feature() >= 21 ? "virtual" : "pooled platform") + " workflow threads, in-process task hand-offs";
+  /** What the *-remote workloads run, for their notes. */
+  static final String REMOTE_SETTINGS = "REMOTE: the standalone server (DurableGrpcServer, no agent) in a child JVM of its own,"
+      + " client and worker in this JVM connected over gRPC to 127.0.0.1 (plaintext, no token), so every task goes"
+      + " through the server's queues and long polls; worker defaults: 8 workflow-task pollers, up to 100 activity"
+      + " threads, sticky cache 600 runs; process CPU counts this JVM only, not the server's";
 
   final Path dataDir;
+  /** The embedded server; null when the server runs in a child JVM ({@link #remote}). */
   final DurableServer server;
   final WorkflowClient client;
+  private final ServerProcess serverProcess;
   private final boolean deleteOnClose;
   private Worker worker;
 
   private Engine(Path dataDir, DurableServer server, boolean deleteOnClose) {
     this.dataDir = dataDir;
     this.server = server;
+    this.serverProcess = null;
     this.client = WorkflowClient.newInstance(server);
     this.deleteOnClose = deleteOnClose;
+  }
+
+  private Engine(Path dataDir, ServerProcess serverProcess) {
+    this.dataDir = dataDir;
+    this.server = null;
+    this.serverProcess = serverProcess;
+    this.client = WorkflowClient.connect("127.0.0.1:" + serverProcess.port);
+    this.deleteOnClose = true;
   }
 
   /** Starts an engine on a fresh temp data dir, deleted on close. */
   static Engine fresh(Durability durability) {
     return start(newDataDir(), durability, Clock.systemUTC(), true, true);
+  }
+
+  /**
+   * Starts a standalone server on a fresh temp data dir in a child JVM, and a client and worker in
+   * this one connected to it over gRPC (127.0.0.1); the data dir is deleted on close.
+   */
+  static Engine remote(Durability durability) {
+    Path dir = newDataDir();
+    Engine e = new Engine(dir, ServerProcess.start(dir, durability));
+    e.startWorker();
+    return e;
+  }
+
+  /** The notes' description of how the engine runs. */
+  static String settings(boolean remote) {
+    return remote ? REMOTE_SETTINGS : WORKER_SETTINGS;
+  }
+
+  /** Starts an engine the workload's way: embedded, or with the server in a child JVM ({@link #remote}). */
+  static Engine fresh(Durability durability, boolean remote) {
+    return remote ? remote(durability) : fresh(durability);
   }
 
   /**
@@ -94,7 +131,11 @@ final class Engine implements AutoCloseable {
       worker.close();
     }
     client.close();
-    server.close();
+    if (server != null) {
+      server.close();
+    } else {
+      serverProcess.close();
+    }
     if (deleteOnClose) {
       deleteRecursively(dataDir);
     }

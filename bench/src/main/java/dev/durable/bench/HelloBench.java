@@ -9,14 +9,14 @@ final class HelloBench {
 
   private HelloBench() {}
 
-  static void run(Durability durability) throws Exception {
-    try (Engine e = Engine.fresh(durability)) {
+  static void run(Durability durability, boolean remote) throws Exception {
+    try (Engine e = Engine.fresh(durability, remote)) {
       Load.Timing t = Load.measure("hello", N, IN_FLIGHT,
           (prefix, i) -> e.newStub(Workflows.Hello.class, prefix + i).sayHello("n" + i),
           i -> "Hello, n" + i + "!");
-      Report.of("hello").throughput(N, 1, Report.seconds(t.nanos())).durable(durability)
+      Report.of(remote ? "hello-remote" : "hello").throughput(N, 1, Report.seconds(t.nanos())).durable(durability)
           .notes(Load.cpuNote(N) + "; " + IN_FLIGHT + " client threads, each starting a workflow and waiting for its result (typed stub); "
-              + t.note(N, 1) + "; " + Engine.WORKER_SETTINGS)
+              + t.note(N, 1) + "; " + Engine.settings(remote))
           .print();
     }
   }

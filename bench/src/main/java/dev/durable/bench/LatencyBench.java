@@ -10,8 +10,8 @@ final class LatencyBench {
 
   private LatencyBench() {}
 
-  static void run(Durability durability) {
-    try (Engine e = Engine.fresh(durability)) {
+  static void run(Durability durability, boolean remote) {
+    try (Engine e = Engine.fresh(durability, remote)) {
       for (int i = 0; i < WARM_UP; i++) {
         Main.check("Hello, w" + i + "!", e.newStub(Workflows.Hello.class, "warm-" + i).sayHello("w" + i), "warm-up " + i);
       }
@@ -28,13 +28,13 @@ final class LatencyBench {
       Profiler.stop();
       long total = Arrays.stream(nanos).sum();
       Arrays.sort(nanos);
-      Report.of("latency").throughput(N, 1, Report.seconds(total))
+      Report.of(remote ? "latency-remote" : "latency").throughput(N, 1, Report.seconds(total))
           .set("p50_ms", Report.millis(percentile(nanos, 50)))
           .set("p99_ms", Report.millis(percentile(nanos, 99)))
           .durable(durability)
           .notes("one client thread, start -> result through the typed stub; min " + Report.round(Report.millis(nanos[0]))
               + " ms, max " + Report.round(Report.millis(nanos[N - 1])) + " ms; seconds = sum of the " + N
-              + " latencies; " + Engine.WORKER_SETTINGS)
+              + " latencies; " + Engine.settings(remote))
           .print();
     }
   }

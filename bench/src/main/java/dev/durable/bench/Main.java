@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * Runs one workload of WORKLOADS.md in this JVM and prints its JSON line: {@code Main <workload>},
- * where a {@code -async} suffix (hello, chain10, latency) selects {@link Durability#ASYNC}. The
+ * where a {@code -async} suffix (hello, chain10, latency) selects {@link Durability#ASYNC}, and a
+ * {@code -remote} suffix runs the server in a child JVM, with client and worker connected over gRPC. The
  * other names are the parts that run in child JVMs. Exits with 1 if anything failed or a result
  * was wrong.
  */
 public final class Main {
   /** The parts of workloads that run in child JVMs; everything they time must stay undisturbed. */
-  private static final Set<String> CHILD_PARTS = Set.of("startup-child", "timers-reopen", "agent-load");
+  private static final Set<String> CHILD_PARTS = Set.of("startup-child", "timers-reopen", "agent-load", "remote-server");
 
   private Main() {}
 
@@ -31,19 +32,23 @@ public final class Main {
 
   private static void run(String[] args) throws Exception {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: Main hello|hello-async|chain10|chain10-async|latency|latency-async"
-          + "|startup|timers|replay|agent|scale");
+      throw new IllegalArgumentException("usage: Main hello|hello-async|hello-remote|chain10|chain10-async|chain10-remote"
+          + "|latency|latency-async|latency-remote|startup|timers|replay|agent|scale");
     }
     if (!CHILD_PARTS.contains(args[0])) {
       Report.probeMachine();
     }
     switch (args[0]) {
-      case "hello" -> HelloBench.run(Durability.SYNC);
-      case "hello-async" -> HelloBench.run(Durability.ASYNC);
-      case "chain10" -> Chain10Bench.run(Durability.SYNC);
-      case "chain10-async" -> Chain10Bench.run(Durability.ASYNC);
-      case "latency" -> LatencyBench.run(Durability.SYNC);
-      case "latency-async" -> LatencyBench.run(Durability.ASYNC);
+      case "hello" -> HelloBench.run(Durability.SYNC, false);
+      case "hello-async" -> HelloBench.run(Durability.ASYNC, false);
+      case "hello-remote" -> HelloBench.run(Durability.SYNC, true);
+      case "chain10" -> Chain10Bench.run(Durability.SYNC, false);
+      case "chain10-async" -> Chain10Bench.run(Durability.ASYNC, false);
+      case "chain10-remote" -> Chain10Bench.run(Durability.SYNC, true);
+      case "latency" -> LatencyBench.run(Durability.SYNC, false);
+      case "latency-async" -> LatencyBench.run(Durability.ASYNC, false);
+      case "latency-remote" -> LatencyBench.run(Durability.SYNC, true);
+      case "remote-server" -> ServerProcess.serve(Path.of(args[1]), Durability.valueOf(args[2]));
       case "startup" -> StartupBench.run();
       case "startup-child" -> StartupBench.child();
       case "timers" -> TimersBench.run();

@@ -134,6 +134,26 @@ final class Convert {
     return out;
   }
 
+  static dev.durable.remote.proto.CompleteWorkflowTaskRequest completion(WorkflowService.CompleteWorkflowTaskRequest r) {
+    var b = dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(r.runId())
+        .setToken(r.token()).addAllCommands(r.commands().stream().map(Convert::command).toList());
+    set(r.identity(), b::setIdentity);
+    return b.build();
+  }
+
+  static WorkflowService.CompleteWorkflowTaskRequest completion(dev.durable.remote.proto.CompleteWorkflowTaskRequest r) {
+    return new WorkflowService.CompleteWorkflowTaskRequest(r.getRunId(), r.getToken(),
+        r.getCommandsList().stream().map(Convert::command).toList(), opt(r.hasIdentity(), r.getIdentity()));
+  }
+
+  static dev.durable.remote.proto.CompleteActivityTaskRequest completion(WorkflowService.ActivityToken token, Payload result) {
+    var b = dev.durable.remote.proto.CompleteActivityTaskRequest.newBuilder().setToken(token(token));
+    if (result != null) {
+      b.setResult(payload(result));
+    }
+    return b.build();
+  }
+
   static dev.durable.remote.proto.Command command(Command c) {
     return dev.durable.remote.proto.Command.newBuilder().setType(c.getClass().getSimpleName()).setJson(json(c)).build();
   }

@@ -12,7 +12,8 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseRequest;
-import dev.durable.remote.proto.CompleteActivityTaskRequest;
+import dev.durable.remote.proto.CompleteActivityTaskAndTakeWorkflowTaskRequest;
+import dev.durable.remote.proto.CompleteWorkflowTaskAndTakeActivityRequest;
 import dev.durable.remote.proto.DescribeRequest;
 import dev.durable.remote.proto.FailActivityTaskRequest;
 import dev.durable.remote.proto.GetHistoryRequest;
@@ -26,6 +27,7 @@ import dev.durable.remote.proto.SignalRequest;
 import dev.durable.remote.proto.SignalWithStartRequest;
 import dev.durable.remote.proto.TerminateRequest;
 import dev.durable.remote.proto.VerifyHistoryRequest;
+import dev.durable.remote.proto.WriteKeptResultsRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
@@ -35,6 +37,8 @@ import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +56,16 @@ final class RemoteWorkflowService implements WorkflowService {
   private final Channel channel;
   private final ConnectionOptions server;
   private final Duration callTimeout;
+  /** The rpcs that complete a task and hand the next one over; a server older than them answers UNIMPLEMENTED. */
+  private static final Set<MethodDescriptor<?, ?>> HAND_OVERS = Set.of(Rpc.COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY,
+      Rpc.COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK, Rpc.WRITE_KEPT_RESULTS);
+  /** Whether the server hands tasks over with completions (until it answers UNIMPLEMENTED to one). */
+  private volatile boolean handsOver = true;
+  /**
+   * Runs whose workflow task this client took with an activity result, and has not completed yet:
+   * the server may keep that result unwritten meanwhile (see {@link #writeKeptResults}).
+   */
+  private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
 
   RemoteWorkflowService(Channel channel, ConnectionOptions server) {
     this.channel = channel;
@@ -72,7 +86,21 @@ final class RemoteWorkflowService implements WorkflowService {
     try {
       return ClientCalls.blockingUnaryCall(channel, method, options, request);
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED && HAND_OVERS.contains(method)) {
+        // A server older than the hand-overs: it did nothing with the call. Stop asking.
+        handsOver = false;
+        LOG.log(System.Logger.Level.INFO, "the server at {0} does not hand tasks over with completions; every task"
+            + " goes through its queue", server.getAddress());
+        throw new HandOverUnsupported();
+      }
       throw Errors.toException(e, method.getBareMethodName(), server, deadline);
+    }
+  }
+
+  /** A hand-over rpc the server does not know; the caller completes the plain way instead. */
+  private static final class HandOverUnsupported extends RuntimeException {
+    HandOverUnsupported() {
+      super(null, null, false, false);
     }
   }
 
@@ -130,14 +158,31 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public void completeWorkflowTask(CompleteWorkflowTaskRequest request) {
-    var b = dev.durable.remote.proto.CompleteWorkflowTaskRequest.newBuilder().setRunId(request.runId())
-        .setToken(request.token()).addAllCommands(request.commands().stream().map(Convert::command).toList());
-    Convert.set(request.identity(), b::setIdentity);
-    call(Rpc.COMPLETE_WORKFLOW_TASK, b.build());
+    handedOver.remove(request.runId());
+    call(Rpc.COMPLETE_WORKFLOW_TASK, Convert.completion(request));
+  }
+
+  @Override
+  public Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
+      String taskQueue) {
+    if (!handsOver) {
+      completeWorkflowTask(request);
+      return Optional.empty();
+    }
+    handedOver.remove(request.runId());
+    try {
+      var r = call(Rpc.COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY, CompleteWorkflowTaskAndTakeActivityRequest.newBuilder()
+          .setCompletion(Convert.completion(request)).setTaskQueue(taskQueue).build());
+      return r.hasTask() ? Optional.of(Convert.task(r.getTask())) : Optional.empty();
+    } catch (HandOverUnsupported e) {
+      completeWorkflowTask(request);
+      return Optional.empty();
+    }
   }
 
   @Override
   public void failWorkflowTask(FailWorkflowTaskRequest request) {
+    handedOver.remove(request.runId());
     var b = dev.durable.remote.proto.FailWorkflowTaskRequest.newBuilder()
         .setRunId(request.runId()).setToken(request.token()).setFailure(Convert.failure(request.failure()));
     Convert.set(request.identity(), b::setIdentity);
@@ -165,11 +210,40 @@ final class RemoteWorkflowService implements WorkflowService {
 
   @Override
   public void completeActivityTask(ActivityToken token, Payload result) {
-    var b = CompleteActivityTaskRequest.newBuilder().setToken(Convert.token(token));
-    if (result != null) {
-      b.setResult(Convert.payload(result));
+    call(Rpc.COMPLETE_ACTIVITY_TASK, Convert.completion(token, result));
+  }
+
+  @Override
+  public Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
+      String taskQueue) {
+    if (!handsOver) {
+      completeActivityTask(token, result);
+      return Optional.empty();
     }
-    call(Rpc.COMPLETE_ACTIVITY_TASK, b.build());
+    try {
+      var r = call(Rpc.COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK, CompleteActivityTaskAndTakeWorkflowTaskRequest
+          .newBuilder().setCompletion(Convert.completion(token, result)).setTaskQueue(taskQueue).build());
+      if (!r.hasTask()) {
+        return Optional.empty();
+      }
+      handedOver.add(r.getTask().getRunId());
+      return Optional.of(Convert.task(r.getTask()));
+    } catch (HandOverUnsupported e) {
+      completeActivityTask(token, result);
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void writeKeptResults(String runId) {
+    if (!handedOver.contains(runId)) {
+      return; // the server keeps results only for a workflow task it handed over with one, to this client
+    }
+    try {
+      call(Rpc.WRITE_KEPT_RESULTS, WriteKeptResultsRequest.newBuilder().setRunId(runId).build());
+    } catch (HandOverUnsupported e) {
+      // a server without hand-overs keeps nothing unwritten
+    }
   }
 
   @Override

@@ -4,7 +4,9 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
 import dev.durable.remote.proto.AwaitCloseRequest;
 import dev.durable.remote.proto.AwaitCloseResponse;
+import dev.durable.remote.proto.CompleteActivityTaskAndTakeWorkflowTaskRequest;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
+import dev.durable.remote.proto.CompleteWorkflowTaskAndTakeActivityRequest;
 import dev.durable.remote.proto.CompleteWorkflowTaskRequest;
 import dev.durable.remote.proto.DescribeRequest;
 import dev.durable.remote.proto.DescribeResponse;
@@ -38,6 +40,7 @@ import dev.durable.remote.proto.UpdateValidation;
 import dev.durable.remote.proto.VerifyHistoryRequest;
 import dev.durable.remote.proto.VisibilityQuery;
 import dev.durable.remote.proto.WorkflowPage;
+import dev.durable.remote.proto.WriteKeptResultsRequest;
 import dev.durable.remote.proto.CountResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
@@ -58,6 +61,9 @@ final class Rpc {
       unary("PollWorkflowTask", PollRequest.getDefaultInstance(), PollWorkflowTaskResponse.getDefaultInstance());
   static final MethodDescriptor<CompleteWorkflowTaskRequest, Empty> COMPLETE_WORKFLOW_TASK =
       unary("CompleteWorkflowTask", CompleteWorkflowTaskRequest.getDefaultInstance(), Empty.getDefaultInstance());
+  static final MethodDescriptor<CompleteWorkflowTaskAndTakeActivityRequest, PollActivityTaskResponse>
+      COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY = unary("CompleteWorkflowTaskAndTakeActivity",
+          CompleteWorkflowTaskAndTakeActivityRequest.getDefaultInstance(), PollActivityTaskResponse.getDefaultInstance());
   static final MethodDescriptor<FailWorkflowTaskRequest, Empty> FAIL_WORKFLOW_TASK =
       unary("FailWorkflowTask", FailWorkflowTaskRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<QueryResult, Empty> RESPOND_QUERY =
@@ -66,6 +72,11 @@ final class Rpc {
       unary("PollActivityTask", PollRequest.getDefaultInstance(), PollActivityTaskResponse.getDefaultInstance());
   static final MethodDescriptor<CompleteActivityTaskRequest, Empty> COMPLETE_ACTIVITY_TASK =
       unary("CompleteActivityTask", CompleteActivityTaskRequest.getDefaultInstance(), Empty.getDefaultInstance());
+  static final MethodDescriptor<CompleteActivityTaskAndTakeWorkflowTaskRequest, PollWorkflowTaskResponse>
+      COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK = unary("CompleteActivityTaskAndTakeWorkflowTask",
+          CompleteActivityTaskAndTakeWorkflowTaskRequest.getDefaultInstance(), PollWorkflowTaskResponse.getDefaultInstance());
+  static final MethodDescriptor<WriteKeptResultsRequest, Empty> WRITE_KEPT_RESULTS =
+      unary("WriteKeptResults", WriteKeptResultsRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<FailActivityTaskRequest, Empty> FAIL_ACTIVITY_TASK =
       unary("FailActivityTask", FailActivityTaskRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<RecordHeartbeatRequest, RecordHeartbeatResponse> RECORD_HEARTBEAT =

@@ -3,6 +3,7 @@ package dev.durable.remote.internal;
 import com.google.protobuf.Empty;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
+import dev.durable.remote.proto.CompleteActivityTaskRequest;
 import dev.durable.remote.proto.CountResponse;
 import dev.durable.remote.proto.DescribeResponse;
 import dev.durable.remote.proto.ListResponse;
@@ -66,9 +67,14 @@ public final class ServerHandlers {
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK, r -> {
-          s.completeWorkflowTask(new WorkflowService.CompleteWorkflowTaskRequest(r.getRunId(), r.getToken(),
-              r.getCommandsList().stream().map(Convert::command).toList(), Convert.opt(r.hasIdentity(), r.getIdentity())));
+          s.completeWorkflowTask(Convert.completion(r));
           return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY, r -> {
+          var b = PollActivityTaskResponse.newBuilder();
+          s.completeWorkflowTaskAndTakeActivity(Convert.completion(r.getCompletion()), r.getTaskQueue())
+              .ifPresent(t -> b.setTask(Convert.task(t)));
+          return b.build();
         }))
         .addMethod(unary(Rpc.FAIL_WORKFLOW_TASK, r -> {
           s.failWorkflowTask(new WorkflowService.FailWorkflowTaskRequest(r.getRunId(), r.getToken(),
@@ -86,7 +92,17 @@ public final class ServerHandlers {
           return b.build();
         }))
         .addMethod(unary(Rpc.COMPLETE_ACTIVITY_TASK, r -> {
-          s.completeActivityTask(Convert.token(r.getToken()), r.hasResult() ? Convert.payload(r.getResult()) : null);
+          s.completeActivityTask(Convert.token(r.getToken()), result(r));
+          return Empty.getDefaultInstance();
+        }))
+        .addMethod(unary(Rpc.COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK, r -> {
+          var b = PollWorkflowTaskResponse.newBuilder();
+          s.completeActivityTaskAndTakeWorkflowTask(Convert.token(r.getCompletion().getToken()), result(r.getCompletion()),
+              r.getTaskQueue()).ifPresent(t -> b.setTask(Convert.task(t)));
+          return b.build();
+        }))
+        .addMethod(unary(Rpc.WRITE_KEPT_RESULTS, r -> {
+          s.writeKeptResults(r.getRunId());
           return Empty.getDefaultInstance();
         }))
         .addMethod(unary(Rpc.FAIL_ACTIVITY_TASK, r -> {
@@ -192,6 +208,10 @@ public final class ServerHandlers {
   /** Returns how many long polls are waiting in the engine now. */
   public int pendingPolls() {
     return waiting.size();
+  }
+
+  private static dev.durable.internal.model.Payload result(CompleteActivityTaskRequest r) {
+    return r.hasResult() ? Convert.payload(r.getResult()) : null;
   }
 
   private static <Q, R> io.grpc.ServerMethodDefinition<Q, R> unary(MethodDescriptor<Q, R> method, Function<Q, R> handler) {

@@ -16,6 +16,7 @@ import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
 import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.server.DurableServer;
+import dev.durable.testing.ManualClock;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -64,6 +65,33 @@ class RemoteHandOverTest {
       service.writeKeptResults(next.get().runId()); // served: an older server would answer UNIMPLEMENTED
       assertTrue(client.newUntypedWorkflowStub("handed").getHistory().getEvents().stream()
           .anyMatch(e -> e.eventType().equals("ActivityTaskCompleted")));
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aResultKeptForAWorkerThatDiesIsWrittenWhenItsTaskTimesOutAndGoesToTheNextPoller() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (DurableServer engine = DurableServer.newBuilder().setDataDir(dir).setClock(clock).build().start();
+         DurableGrpcServer server = DurableGrpcServer.newBuilder().setEmbeddedServer(engine)
+             .setAddress("127.0.0.1:0").build().start();
+         WorkflowClient client = WorkflowClient.connect(server.address())) {
+      WorkflowService service = client.workflowService();
+      WorkflowTask first = startAndPoll(client, "orphaned");
+      ActivityTask activity = service.completeWorkflowTaskAndTakeActivity(scheduleStamp(first), QUEUE).orElseThrow();
+      // The worker takes the next task with the result, then dies: it never completes it.
+      service.completeActivityTaskAndTakeWorkflowTask(activity.token(), stamped(), QUEUE).orElseThrow();
+
+      Optional<WorkflowTask> again = Optional.empty();
+      while (again.isEmpty()) { // the task times out, then waits out its retry backoff
+        clock.advance(Duration.ofMinutes(1));
+        again = service.pollWorkflowTask(new WorkflowService.PollRequest(QUEUE, "worker-2", Duration.ofMillis(200)));
+      }
+      assertResultArrived(again.get());
+      List<String> types = client.newUntypedWorkflowStub("orphaned").getHistory().getEvents().stream()
+          .map(e -> e.eventType()).toList();
+      assertEquals(1, types.stream().filter("ActivityTaskCompleted"::equals).count(), types.toString());
+      assertTrue(types.indexOf("ActivityTaskCompleted") < types.indexOf("WorkflowTaskFailed"), types.toString());
     }
   }
 

@@ -14,13 +14,8 @@ import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
-import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.server.DurableServer;
 import dev.durable.testing.ManualClock;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,28 +93,21 @@ class RemoteHandOverTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void againstAServerWithoutHandOversTheTasksGoThroughTheQueues() throws Exception {
-    try (DurableServer engine = DurableServer.newBuilder().setDataDir(dir).build().start()) {
-      ServerServiceDefinition all = new ServerHandlers(engine.workflowService()).definition();
-      var older = ServerServiceDefinition.builder(all.getServiceDescriptor().getName());
-      all.getMethods().stream()
-          .filter(m -> !HAND_OVER_RPCS.contains(m.getMethodDescriptor().getBareMethodName()))
-          .forEach(older::addMethod);
-      Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(older.build())
-          .build().start();
-      try (WorkflowClient client = WorkflowClient.connect("127.0.0.1:" + grpc.getPort())) {
-        WorkflowService service = client.workflowService();
-        WorkflowTask first = startAndPoll(client, "queued");
+    try (DurableServer engine = DurableServer.newBuilder().setDataDir(dir).build().start();
+         ServedOverGrpc older = new ServedOverGrpc(engine, HAND_OVER_RPCS);
+         WorkflowClient client = WorkflowClient.connect(older.address())) {
+      WorkflowService service = client.workflowService();
+      WorkflowTask first = startAndPoll(client, "queued");
 
-        assertEquals(Optional.empty(), service.completeWorkflowTaskAndTakeActivity(scheduleStamp(first), QUEUE));
-        ActivityTask activity = service.pollActivityTask(poll()).orElseThrow(); // the completion was recorded
-        assertEquals("stamp", activity.activityType());
+      assertEquals(Optional.empty(), service.completeWorkflowTaskAndTakeActivity(scheduleStamp(first), QUEUE));
+      ActivityTask activity = service.pollActivityTask(poll()).orElseThrow(); // the completion was recorded
+      assertEquals("stamp", activity.activityType());
 
-        assertEquals(Optional.empty(), service.completeActivityTaskAndTakeWorkflowTask(activity.token(), stamped(), QUEUE));
-        assertResultArrived(service.pollWorkflowTask(poll()).orElseThrow());
-        service.writeKeptResults(first.runId()); // nothing is kept: no call, no failure
-      } finally {
-        grpc.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      }
+      assertEquals(Optional.empty(), service.completeActivityTaskAndTakeWorkflowTask(activity.token(), stamped(), QUEUE));
+      assertResultArrived(service.pollWorkflowTask(poll()).orElseThrow());
+      service.writeKeptResults(first.runId()); // nothing is kept: no call, no failure
+      assertEquals(1, older.calls("CompleteWorkflowTask")); // asked once the new way, refused, then the old way
+      assertEquals(1, older.calls("CompleteActivityTask"));
     }
   }
 

@@ -101,11 +101,15 @@ public final class UntypedStub implements WorkflowStub {
   public <R> R getResult(Class<R> resultClass, Type resultType) {
     while (true) {
       Optional<ExecutionState> closed = service.awaitClose(workflowId, WAIT_SLICE);
-      // A run continued as new or retried is not the end: wait for the run that carries on.
-      if (closed.isPresent() && closed.get().status.isClosed() && closed.get().nextRunId == null) {
+      if (isFinal(closed)) {
         return result(closed.get(), resultClass, resultType);
       }
     }
+  }
+
+  /** Whether the workflow is over: closed, and not continued by another run (continued as new, retried). */
+  private static boolean isFinal(Optional<ExecutionState> closed) {
+    return closed.isPresent() && closed.get().status.isClosed() && closed.get().nextRunId == null;
   }
 
   @Override
@@ -114,7 +118,7 @@ public final class UntypedStub implements WorkflowStub {
     while (true) {
       Optional<ExecutionState> closed = service.awaitClose(workflowId,
           Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      if (closed.isPresent() && closed.get().status.isClosed() && closed.get().nextRunId == null) {
+      if (isFinal(closed)) {
         return result(closed.get(), resultClass, resultClass);
       }
       if (closed.isEmpty() || !closed.get().status.isClosed() || System.nanoTime() >= deadline) {

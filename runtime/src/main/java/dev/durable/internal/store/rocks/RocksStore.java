@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -55,7 +57,6 @@ public final class RocksStore implements Store {
   private final Path dir;
   private final DataDirLock lock;
   private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
   private final List<ColumnFamilyDescriptor> descriptors;
   // Replaced when the database is reopened after a failed write; guarded by 'access'.
   private RocksDB db;
@@ -88,12 +89,11 @@ public final class RocksStore implements Store {
   /** The latest run of the workflow ids whose runs were written since the open, so a lookup need not read it. */
   private final LatestRuns latest = new LatestRuns();
 
-  private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-      List<ColumnFamilyDescriptor> descriptors, RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
+  private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, List<ColumnFamilyDescriptor> descriptors,
+      RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
     this.dir = dir;
     this.lock = lock;
     this.dbOptions = dbOptions;
-    this.cfOptions = cfOptions;
     this.descriptors = descriptors;
     use(db, handles);
     this.sync = sync;
@@ -126,11 +126,20 @@ public final class RocksStore implements Store {
         .setAllowConcurrentMemtableWrite(false)
         .setEnableWriteThreadAdaptiveYield(false);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Every start of a new workflow id looks up a key that is not there. A bloom filter (10 bits a
+    // key, about 1 % false positives) answers most such lookups from memory instead of searching
+    // every table file: 10 µs -> 0.7 µs per missing key with 2 million ids in 8 files (performance.md).
+    // The block cache is RocksDB's default (32 MB), which the Java config's own default (8 MB) would
+    // replace.
+    ColumnFamilyOptions idOptions = new ColumnFamilyOptions();
+    try (BloomFilter bloom = new BloomFilter(10, false)) { // the table factory keeps its own reference
+      idOptions.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom).setBlockCacheSize(32L << 20));
+    }
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
         new ColumnFamilyDescriptor(bytes("executions"), cfOptions),
         new ColumnFamilyDescriptor(bytes("history"), cfOptions),
-        new ColumnFamilyDescriptor(bytes("workflow_ids"), cfOptions),
+        new ColumnFamilyDescriptor(bytes("workflow_ids"), idOptions),
         new ColumnFamilyDescriptor(bytes("open"), cfOptions),
         new ColumnFamilyDescriptor(bytes("visibility"), cfOptions),
         new ColumnFamilyDescriptor(bytes("summaries"), cfOptions));
@@ -144,7 +153,7 @@ public final class RocksStore implements Store {
       // data blocks only when a key in them is read: a damaged block of an old history would stay
       // unnoticed until someone reads it. Reading every block once now makes start() refuse it.
       db.verifyChecksum();
-      RocksStore store = new RocksStore(dir, lock, dbOptions, cfOptions, descriptors, db, handles, sync);
+      RocksStore store = new RocksStore(dir, lock, dbOptions, descriptors, db, handles, sync);
       store.buildMissingIndexes();
       return store;
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
@@ -154,7 +163,7 @@ public final class RocksStore implements Store {
       }
       lock.close();
       dbOptions.close();
-      cfOptions.close();
+      closeOptions(descriptors);
       if (e instanceof RocksDBException r) {
         throw openFailure(dbDir, r);
       }
@@ -654,8 +663,13 @@ public final class RocksStore implements Store {
     syncWrite.close();
     asyncWrite.close();
     dbOptions.close();
-    cfOptions.close();
+    closeOptions(descriptors);
     lock.close();
+  }
+
+  /** Closes the column families' options (each once: several share one). */
+  private static void closeOptions(List<ColumnFamilyDescriptor> descriptors) {
+    descriptors.stream().map(ColumnFamilyDescriptor::getOptions).distinct().forEach(ColumnFamilyOptions::close);
   }
 
   /** Reads one key of a column family, picked under the lock: a reopen replaces the handles. */

@@ -33,6 +33,7 @@ final class ServerProcess implements AutoCloseable {
         durability.name());
     try {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "durable-bench-server-stop")); // a ^C of the bench too
       var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = out.readLine()) != null && !line.startsWith(READY)) {

@@ -29,7 +29,7 @@ final class Engine implements AutoCloseable {
       + " threads, sticky cache 600 runs; process CPU counts this JVM only, not the server's";
 
   final Path dataDir;
-  /** The embedded server; null when the server runs in a child JVM ({@link #remote}). */
+  /** The embedded server; null when the server runs in a child JVM. */
   final DurableServer server;
   final WorkflowClient client;
   private final ServerProcess serverProcess;
@@ -57,25 +57,24 @@ final class Engine implements AutoCloseable {
     return start(newDataDir(), durability, Clock.systemUTC(), true, true);
   }
 
-  /**
-   * Starts a standalone server on a fresh temp data dir in a child JVM, and a client and worker in
-   * this one connected to it over gRPC (127.0.0.1); the data dir is deleted on close.
-   */
-  static Engine remote(Durability durability) {
-    Path dir = newDataDir();
-    Engine e = new Engine(dir, ServerProcess.start(dir, durability));
-    e.startWorker();
-    return e;
-  }
-
   /** The notes' description of how the engine runs. */
   static String settings(boolean remote) {
     return remote ? REMOTE_SETTINGS : WORKER_SETTINGS;
   }
 
-  /** Starts an engine the workload's way: embedded, or with the server in a child JVM ({@link #remote}). */
+  /**
+   * Starts an engine on a fresh temp data dir, deleted on close: embedded, or with {@code remote}
+   * a standalone server in a child JVM, and a client and worker in this one connected to it over
+   * gRPC (127.0.0.1).
+   */
   static Engine fresh(Durability durability, boolean remote) {
-    return remote ? remote(durability) : fresh(durability);
+    if (!remote) {
+      return fresh(durability);
+    }
+    Path dir = newDataDir();
+    Engine e = new Engine(dir, ServerProcess.start(dir, durability));
+    e.startWorker();
+    return e;
   }
 
   /**

@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The lookup every start of a workflow id makes: which run the id has, answered by the store for
  * an id it does not hold in memory (a fresh store after a reopen). {@code newId} looks up ids that
  * were never started (every new workflow's start; their keys fall among the stored ones, as new
- * ids do), {@code knownId} ids that were. The store holds
- * {@code ids} workflow ids, written in eight parts with a reopen after each, so they are in
- * several table files as in a store that has been running for a while.
+ * ids do), {@code knownId} ids that were. The store holds {@code ids} workflow ids, written in
+ * eight parts with a reopen after each, so they are in several table files as in a store that has
+ * been running for a while.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -165,19 +165,18 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public Optional<ActivityTask> completeWorkflowTaskAndTakeActivity(CompleteWorkflowTaskRequest request,
       String taskQueue) {
-    if (!handsOver) {
-      completeWorkflowTask(request);
-      return Optional.empty();
+    if (handsOver) {
+      handedOver.remove(request.runId());
+      try {
+        var r = call(Rpc.COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY, CompleteWorkflowTaskAndTakeActivityRequest.newBuilder()
+            .setCompletion(Convert.completion(request)).setTaskQueue(taskQueue).build());
+        return r.hasTask() ? Optional.of(Convert.task(r.getTask())) : Optional.empty();
+      } catch (HandOverUnsupported e) {
+        // completed the plain way below
+      }
     }
-    handedOver.remove(request.runId());
-    try {
-      var r = call(Rpc.COMPLETE_WORKFLOW_TASK_AND_TAKE_ACTIVITY, CompleteWorkflowTaskAndTakeActivityRequest.newBuilder()
-          .setCompletion(Convert.completion(request)).setTaskQueue(taskQueue).build());
-      return r.hasTask() ? Optional.of(Convert.task(r.getTask())) : Optional.empty();
-    } catch (HandOverUnsupported e) {
-      completeWorkflowTask(request);
-      return Optional.empty();
-    }
+    completeWorkflowTask(request);
+    return Optional.empty();
   }
 
   @Override
@@ -216,22 +215,21 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public Optional<WorkflowTask> completeActivityTaskAndTakeWorkflowTask(ActivityToken token, Payload result,
       String taskQueue) {
-    if (!handsOver) {
-      completeActivityTask(token, result);
-      return Optional.empty();
-    }
-    try {
-      var r = call(Rpc.COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK, CompleteActivityTaskAndTakeWorkflowTaskRequest
-          .newBuilder().setCompletion(Convert.completion(token, result)).setTaskQueue(taskQueue).build());
-      if (!r.hasTask()) {
-        return Optional.empty();
+    if (handsOver) {
+      try {
+        var r = call(Rpc.COMPLETE_ACTIVITY_TASK_AND_TAKE_WORKFLOW_TASK, CompleteActivityTaskAndTakeWorkflowTaskRequest
+            .newBuilder().setCompletion(Convert.completion(token, result)).setTaskQueue(taskQueue).build());
+        if (!r.hasTask()) {
+          return Optional.empty();
+        }
+        handedOver.add(r.getTask().getRunId());
+        return Optional.of(Convert.task(r.getTask()));
+      } catch (HandOverUnsupported e) {
+        // completed the plain way below
       }
-      handedOver.add(r.getTask().getRunId());
-      return Optional.of(Convert.task(r.getTask()));
-    } catch (HandOverUnsupported e) {
-      completeActivityTask(token, result);
-      return Optional.empty();
     }
+    completeActivityTask(token, result);
+    return Optional.empty();
   }
 
   @Override

@@ -145,9 +145,16 @@ class StickyCacheTest {
     for (String id : ids) {
       WorkflowClient.start(env.newWorkflow(Stepper.class, id)::run, 3);
     }
-    for (int round = 0; round < 3; round++) {
+    for (int round = 1; round <= 3; round++) {
       for (String id : ids) {
         env.stub(id).signal("go");
+      }
+      // Every run takes its step before the next round, so the cache of one cannot keep them all: in the next
+      // round at least two runs are replayed past a step. Without this wait, one run could take all its steps
+      // while the others wait in the queue, and nothing would be replayed.
+      int taken = round;
+      for (String id : ids) {
+        eventually(id + " to take step " + taken, () -> tookStep(id, taken));
       }
     }
 
@@ -157,6 +164,14 @@ class StickyCacheTest {
     assertEquals(9, steps.executions.size(), steps.executions.toString());
     steps.executions.forEach((step, count) -> assertEquals(1, count.get(), step + " ran " + count + " times"));
     assertTrue(REPLAYED_STEPS.get() > 0, "a cache of one with three workflows must have replayed some of them");
+  }
+
+  /** Whether the run has completed activity step {@code n} and the workflow task after it. */
+  private boolean tookStep(String workflowId, int n) {
+    List<String> events = env.eventTypes(workflowId);
+    String last = events.get(events.size() - 1);
+    return events.stream().filter("ActivityTaskCompleted"::equals).count() >= n
+        && (last.equals("WorkflowTaskCompleted") || last.equals("WorkflowExecutionCompleted"));
   }
 
   private static long liveThreadsOf(String workflowId) {

@@ -36,8 +36,7 @@ class MethodReferencesAreBridgedTest {
 
   @Test
   void instantNowReferenceGoesThroughABridgeThatCallsTheShim() {
-    assertEquals(List.of("Shims.clockDefaultZone()Ljava/time/Clock;",
-        "java/time/Instant.now(Ljava/time/Clock;)Ljava/time/Instant;"), bridgeCalledBy("instantNow"));
+    assertEquals(List.of("Shims.instantNow()Ljava/time/Instant;"), bridgeCalledBy("instantNow"));
   }
 
   @Test

@@ -31,7 +31,17 @@ public final class Shims {
     return h == null ? Clock.systemUTC() : new WorkflowClock(h, ZoneOffset.UTC);
   }
 
-  /** {@code Clock.systemDefaultZone()}; also what a no-argument {@code now()} reads. */
+  /**
+   * {@code Instant.now()}. Not {@code Instant.now(clockDefaultZone())} like the other types' {@code now()}: an
+   * instant has no zone, and the default zone's first lookup loads the time zone data (about 40 ms in a
+   * fresh JVM), which {@code Instant.now()} itself never does.
+   */
+  public static Instant instantNow() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Instant.now() : h.now();
+  }
+
+  /** {@code Clock.systemDefaultZone()}; also what a no-argument {@code now()} of the zoned types reads. */
   public static Clock clockDefaultZone() {
     WorkflowHooks h = SandboxState.hooks();
     return h == null ? Clock.systemDefaultZone() : new WorkflowClock(h, ZoneId.systemDefault());

@@ -114,7 +114,8 @@ class RuleSetSpecificityTest {
   @Test
   void ownersListedInOneRuleShareItsId() {
     RuleSet set = new RuleSet(RulesParser.defaults());
-    assertEquals("time.now", winner(set, "java.time.Instant", "now", "()Ljava/time/Instant;"));
+    assertEquals("time.instant-now", winner(set, "java.time.Instant", "now", "()Ljava/time/Instant;"));
+    assertEquals("time.now", winner(set, "java.time.LocalDate", "now", "()Ljava/time/LocalDate;"));
     assertEquals("time.now", winner(set, "java.time.MonthDay", "now", "()Ljava/time/MonthDay;"));
     assertEquals("time.now-zone", winner(set, "java.time.LocalDate", "now", "(Ljava/time/ZoneId;)Ljava/time/LocalDate;"));
     assertEquals("time.now-clock", winner(set, "java.time.Instant", "now", "(Ljava/time/Clock;)Ljava/time/Instant;"));

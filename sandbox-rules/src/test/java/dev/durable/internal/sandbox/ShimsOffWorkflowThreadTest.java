@@ -30,9 +30,11 @@ class ShimsOffWorkflowThreadTest {
     long before = System.currentTimeMillis();
     long millis = Shims.currentTimeMillis();
     Instant instant = Shims.clockUTC().instant();
+    Instant now = Shims.instantNow();
     long after = System.currentTimeMillis();
     assertTrue(before <= millis && millis <= after);
     assertTrue(before <= instant.toEpochMilli() && instant.toEpochMilli() <= after);
+    assertTrue(before <= now.toEpochMilli() && now.toEpochMilli() <= after);
 
     long nanoBefore = System.nanoTime();
     long nanos = Shims.nanoTime();

@@ -39,6 +39,7 @@ class ShimsOnWorkflowThreadTest {
 
   @Test
   void timeIsWorkflowTime() {
+    assertEquals(FakeHooks.NOW, Shims.instantNow());
     assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.currentTimeMillis());
     assertEquals(FakeHooks.NOW.getEpochSecond() * 1_000_000_000L + FakeHooks.NOW.getNano(), Shims.nanoTime());
     assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.date(new Date()).getTime());

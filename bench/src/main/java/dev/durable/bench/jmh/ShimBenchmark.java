@@ -46,6 +46,22 @@ public class ShimBenchmark {
   }
 
   @Benchmark
+  public Instant instantNow() {
+    return Instant.now();
+  }
+
+  @Benchmark
+  public Instant shimInstantNow() {
+    return Shims.instantNow();
+  }
+
+  /** What {@code Instant.now()} was rewritten to before {@code Shims.instantNow}: a default-zone clock per call. */
+  @Benchmark
+  public Instant instantNowOfTheDefaultZoneShim() {
+    return Instant.now(Shims.clockDefaultZone());
+  }
+
+  @Benchmark
   public UUID uuidRandomUUID() {
     return UUID.randomUUID();
   }
@@ -58,6 +74,11 @@ public class ShimBenchmark {
   @Benchmark
   public long shimCurrentTimeMillisOnWorkflowThread(WorkflowThread marked) {
     return Shims.currentTimeMillis();
+  }
+
+  @Benchmark
+  public Instant shimInstantNowOnWorkflowThread(WorkflowThread marked) {
+    return Shims.instantNow();
   }
 
   @Benchmark

@@ -69,29 +69,23 @@ final class CallSiteRewriter implements ClassFileTransformer {
     if (CallSiteScan.isJdk(className)) {
       return null;
     }
+    String dotted = className.replace('/', '.');
+    if (rules.isPassthroughClass(dotted)) {
+      return null;
+    }
     try {
-      byte[] out = rewrite(bytes, true, className);
+      byte[] out = rewrite(bytes);
       if (out != null && debug) {
-        System.err.println("durable agent: rewrote " + className.replace('/', '.'));
+        System.err.println("durable agent: rewrote " + dotted);
       }
       return out;
     } catch (Throwable t) {
       // Never break class loading: the class stays as it was. Say it once; details with debug=true.
       if (warned.compareAndSet(false, true) || debug) {
-        System.err.println("durable agent: could not rewrite " + className.replace('/', '.') + " (" + t
-            + "); it is left unchanged");
+        System.err.println("durable agent: could not rewrite " + dotted + " (" + t + "); it is left unchanged");
       }
       return null;
     }
-  }
-
-  /**
-   * Whether a class is passed through. Asked only of classes with something to rewrite: the scan
-   * that finds out costs less than the rules' answer for a class name never seen before.
-   */
-  @DontInline
-  private boolean passedThrough(String className) {
-    return className != null && rules.isPassthroughClass(className.replace('/', '.'));
   }
 
   @DontInline
@@ -113,24 +107,14 @@ final class CallSiteRewriter implements ClassFileTransformer {
    */
   @DontInline
   byte[] rewrite(byte[] bytes, boolean direct) {
-    return rewrite(bytes, direct, null);
-  }
-
-  /**
-   * Returns the rewritten class, or null when nothing in it needs to change or it is passed through.
-   *
-   * @param className the internal name, to ask whether the class is passed through; null: it is not
-   */
-  @DontInline
-  private byte[] rewrite(byte[] bytes, boolean direct, String className) {
     if (!ClassFile.asmReads(bytes)) {
-      return passedThrough(className) ? null : rewriteWithAsm(bytes, null); // ASM refuses it, as before
+      return rewriteWithAsm(bytes, null); // ASM refuses it, as before
     }
     // The common path reads the bytes without ASM; ASM is loaded and used only for what the
     // direct rewriter hands back.
     ClassFile cf = new ClassFile(bytes);
     CallSiteScan.Result found = scan.scan(cf);
-    if (found == null || passedThrough(className)) {
+    if (found == null) {
       return null;
     }
     if (direct) {

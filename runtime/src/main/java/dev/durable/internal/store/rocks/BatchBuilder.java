@@ -70,6 +70,17 @@ final class BatchBuilder {
     return count;
   }
 
+  /** Returns the size of the buffer, which grows with the largest batch built in it. */
+  int capacity() {
+    return buf.length;
+  }
+
+  /** Drops the entries, keeping the buffer for the next batch. */
+  void reset() {
+    size = HEADER;
+    count = 0;
+  }
+
   /** Returns the batch's bytes: the header with the entry count, then the entries. */
   byte[] toBytes() {
     byte[] out = Arrays.copyOf(buf, size);

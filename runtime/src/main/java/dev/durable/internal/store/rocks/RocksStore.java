@@ -1,6 +1,7 @@
 package dev.durable.internal.store.rocks;
 
 import dev.durable.common.DurableException;
+import dev.durable.internal.Slots;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.RunSummary;
@@ -88,6 +89,8 @@ public final class RocksStore implements Store {
   private final IndexedSummaries indexed = new IndexedSummaries();
   /** The latest run of the workflow ids whose runs were written since the open, so a lookup need not read it. */
   private final LatestRuns latest = new LatestRuns();
+  /** Buffers of finished writes, for the next ones (see {@link WriteScratch}). */
+  private final Slots<WriteScratch> writeScratch = new Slots<>(16);
 
   private RocksStore(Path dir, DataDirLock lock, DBOptions dbOptions, List<ColumnFamilyDescriptor> descriptors,
       RocksDB db, List<ColumnFamilyHandle> handles, boolean sync) {
@@ -388,15 +391,24 @@ public final class RocksStore implements Store {
     Map<String, RunSummary> batchSummaries = new HashMap<>(4);
     boolean written = false;
     try {
-      BatchBuilder batch = new BatchBuilder();
-      StoreCodec.Encoder encoder = StoreCodec.encoder();
+      WriteScratch scratch = writeScratch.take();
+      if (scratch == null) {
+        scratch = new WriteScratch();
+      }
+      BatchBuilder batch = scratch.batch;
       for (Transition t : transitions) {
-        put(batch, encoder, t, batchSummaries);
+        put(batch, scratch.encoder, t, batchSummaries);
         durable |= t.durable();
       }
       long syncing = durable && sync ? syncs.begin() : 0;
       write(durable ? syncWrite : asyncWrite, batch);
       written = true;
+      // Kept only after a write that went through (a failed encoding may leave the encoder mid-record),
+      // and only while small: one large write must not hold its memory for good.
+      if (batch.capacity() <= SCRATCH_KEPT_UP_TO) {
+        batch.reset();
+        writeScratch.give(scratch);
+      }
       if (syncing != 0) {
         syncs.finished(syncing);
       }
@@ -417,6 +429,21 @@ public final class RocksStore implements Store {
       }
     }
   }
+
+  /**
+   * The batch buffer and record encoder of one write, reused by later writes instead of allocated
+   * for each (a 4 KB batch buffer and a 2 KB encoding buffer per transition otherwise).
+   */
+  private static final class WriteScratch {
+    final BatchBuilder batch = new BatchBuilder();
+    final StoreCodec.Encoder encoder = StoreCodec.encoder();
+  }
+
+  /**
+   * The largest batch buffer kept for reuse. The encoder's buffer is at most about twice the
+   * largest record it encoded, and each record went into the batch, so it stays small too.
+   */
+  static final int SCRATCH_KEPT_UP_TO = 64 * 1024;
 
   /** Writes a batch built in Java: one JNI call to hand it over instead of one per key. */
   private void write(WriteOptions options, BatchBuilder batch) throws RocksDBException {

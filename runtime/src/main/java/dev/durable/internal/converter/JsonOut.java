@@ -62,12 +62,36 @@ public final class JsonOut {
 
   /** Returns the bytes written since the last call and starts a new record. */
   public byte[] take() {
-    if (depth != 0) {
-      throw new IllegalStateException("a record was taken with " + depth + " containers still open");
-    }
+    checkClosed();
     byte[] out = Arrays.copyOf(buf, size);
     size = 0;
     return out;
+  }
+
+  /**
+   * Starts a new record, dropping what was written, without copying it out as {@link #take} does:
+   * a caller that reads the record in place ({@link #buffer()}, {@link #size()}) clears before the next.
+   */
+  public void clear() {
+    size = 0;
+    depth = 0;
+  }
+
+  /** The buffer: its first {@link #size()} bytes are what was written since the last take or clear. */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  private void checkClosed() {
+    if (depth != 0) {
+      throw new IllegalStateException("a record was taken with " + depth + " containers still open");
+    }
+  }
+
+  /** How many bytes the record written since the last take or clear has; it must be complete. */
+  public int size() {
+    checkClosed();
+    return size;
   }
 
   /** Returns a field name as {@link #writeFieldName(byte[])} takes it: quoted, encoded, with its colon. */

@@ -61,9 +61,30 @@ public final class StoreCodec {
       try {
         return session.encode(value);
       } catch (IOException e) {
-        throw new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": "
-            + e.getMessage(), e);
+        throw failed(value, e);
       }
+    }
+
+    /**
+     * Encodes one record as {@link #encode} does, into {@link #buffer()}, and returns its length. The
+     * bytes are not copied out of the encoder's buffer; they last until the next call.
+     */
+    public int encodeInPlace(Object value) {
+      try {
+        return session.encodeInPlace(value);
+      } catch (IOException e) {
+        throw failed(value, e);
+      }
+    }
+
+    /** The buffer holding the record {@link #encodeInPlace} encoded last, from its start. */
+    public byte[] buffer() {
+      return session.buffer();
+    }
+
+    private static DurableException failed(Object value, IOException e) {
+      return new DurableException("DURABLE-303", "cannot encode " + value.getClass().getSimpleName() + ": "
+          + e.getMessage(), e);
     }
   }
 

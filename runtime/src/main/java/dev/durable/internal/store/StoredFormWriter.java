@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -111,15 +112,29 @@ final class StoredFormWriter {
    */
   final class Session {
     private final JsonOut out = new JsonOut();
+    /** The record {@link #encodeInPlace} had Jackson encode, or null when it is in {@link #out}. */
+    private byte[] byJackson;
 
     /** Encodes one record; what the writer does not write itself goes to Jackson. */
     byte[] encode(Object value) throws IOException {
+      int length = encodeInPlace(value);
+      return byJackson != null ? byJackson : Arrays.copyOf(out.buffer(), length);
+    }
+
+    /**
+     * Encodes one record into {@link #buffer()} and returns its length: the bytes are not copied
+     * out, and they last until the next call.
+     */
+    int encodeInPlace(Object value) throws IOException {
       boolean own = value instanceof HistoryEvent ? events
           : value instanceof ExecutionState ? state
           : value instanceof RunSummary && summary;
+      out.clear();
       if (!own) {
-        return mapper.writeValueAsBytes(value);
+        byJackson = mapper.writeValueAsBytes(value);
+        return byJackson.length;
       }
+      byJackson = null;
       if (value instanceof HistoryEvent e) {
         event(out, e);
       } else if (value instanceof ExecutionState s) {
@@ -127,7 +142,12 @@ final class StoredFormWriter {
       } else {
         summary(out, (RunSummary) value);
       }
-      return out.take();
+      return out.size();
+    }
+
+    /** The buffer holding the last record {@link #encodeInPlace} encoded, from its start. */
+    byte[] buffer() {
+      return byJackson != null ? byJackson : out.buffer();
     }
   }
 

@@ -39,10 +39,15 @@ final class BatchBuilder {
 
   /** Adds a put of {@code key} to {@code value} in the column family with id {@code family}. */
   void put(int family, byte[] key, byte[] value) {
-    entry(family, family == 0 ? VALUE : FAMILY_VALUE, key.length, key.length + value.length + 20);
-    bytes(key);
-    varint(value.length);
-    bytes(value);
+    put(family, key, value, value.length);
+  }
+
+  /** Adds a put of {@code key} to the first {@code length} bytes of {@code value}. */
+  void put(int family, byte[] key, byte[] value, int length) {
+    entry(family, family == 0 ? VALUE : FAMILY_VALUE, key.length, key.length + length + 20);
+    bytes(key, key.length);
+    varint(length);
+    bytes(value, length);
   }
 
   /**
@@ -50,19 +55,24 @@ final class BatchBuilder {
    * history key: run id and event id), without building the key first.
    */
   void put(int family, byte[] prefix, long suffix, byte[] value) {
-    entry(family, family == 0 ? VALUE : FAMILY_VALUE, prefix.length + 8, prefix.length + value.length + 28);
-    bytes(prefix);
+    put(family, prefix, suffix, value, value.length);
+  }
+
+  /** {@link #put(int, byte[], long, byte[])} of the first {@code length} bytes of {@code value}. */
+  void put(int family, byte[] prefix, long suffix, byte[] value, int length) {
+    entry(family, family == 0 ? VALUE : FAMILY_VALUE, prefix.length + 8, prefix.length + length + 28);
+    bytes(prefix, prefix.length);
     for (int shift = 56; shift >= 0; shift -= 8) {
       buf[size++] = (byte) (suffix >>> shift);
     }
-    varint(value.length);
-    bytes(value);
+    varint(length);
+    bytes(value, length);
   }
 
   /** Adds a deletion of {@code key} in the column family with id {@code family}. */
   void delete(int family, byte[] key) {
     entry(family, family == 0 ? DELETION : FAMILY_DELETION, key.length, key.length + 16);
-    bytes(key);
+    bytes(key, key.length);
   }
 
   /** Returns how many entries were added. */
@@ -107,9 +117,9 @@ final class BatchBuilder {
     varint(keyLength);
   }
 
-  private void bytes(byte[] b) {
-    System.arraycopy(b, 0, buf, size, b.length);
-    size += b.length;
+  private void bytes(byte[] b, int length) {
+    System.arraycopy(b, 0, buf, size, length);
+    size += length;
   }
 
   private void varint(int v) {

@@ -457,9 +457,11 @@ public final class RocksStore implements Store {
     ExecutionState s = t.state();
     byte[] run = bytes(s.runId);
     for (HistoryEvent e : t.newEvents()) {
-      batch.put(historyId, run, e.eventId(), encoder.encode(e));
+      int length = encoder.encodeInPlace(e); // first: the buffer may grow while it encodes
+      batch.put(historyId, run, e.eventId(), encoder.buffer(), length);
     }
-    batch.put(executionsId, run, encoder.encode(s));
+    int length = encoder.encodeInPlace(s);
+    batch.put(executionsId, run, encoder.buffer(), length);
     if (t.newRun()) {
       batch.put(workflowIdsId, bytes(s.workflowId), run);
     }

@@ -131,7 +131,8 @@ final class VisibilityIndex {
         }
       }
     }
-    batch.put(summaries, utf8(now.runId()), encoder.encode(now));
+    int length = encoder.encodeInPlace(now);
+    batch.put(summaries, utf8(now.runId()), encoder.buffer(), length);
   }
 
   private static boolean sameField(int field, RunSummary a, RunSummary b) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,20 @@ class BatchBuilderTest {
             byte[] value = random(random, 3000);
             switch (random.nextInt(3)) {
               case 0 -> {
-                built.put(family, key, value);
+                if (random.nextBoolean()) {
+                  built.put(family, key, value);
+                } else { // the value at the start of a longer buffer, as encoders hand it over
+                  built.put(family, key, Arrays.copyOf(value, value.length + 9), value.length);
+                }
                 expected.put(handle, key, value);
               }
               case 1 -> {
                 long suffix = random.nextLong();
-                built.put(family, key, suffix, value);
+                if (random.nextBoolean()) {
+                  built.put(family, key, suffix, value);
+                } else {
+                  built.put(family, key, suffix, Arrays.copyOf(value, value.length + 9), value.length);
+                }
                 expected.put(handle, key(key, suffix), value);
               }
               default -> {

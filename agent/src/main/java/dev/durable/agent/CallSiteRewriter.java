@@ -41,8 +41,15 @@ final class CallSiteRewriter implements ClassFileTransformer {
     this.rules = rules;
     this.debug = debug;
     this.callOwners = rules.callSiteOwners();
-    this.patternCallRules = rules.rules().stream().anyMatch(r -> r.appliesAtCallSites() && r.owner().endsWith("*"));
-    this.staticWrites = rules.rules().stream().anyMatch(r -> r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID);
+    // Loops, not streams: this runs in premain, where each lambda costs a class spun at run time.
+    boolean patterns = false;
+    boolean writes = false;
+    for (Rule r : rules.rules()) {
+      patterns |= r.appliesAtCallSites() && r.owner().endsWith("*");
+      writes |= r.at() == Rule.At.STATIC_WRITE && r.kind() == Rule.Kind.FORBID;
+    }
+    this.patternCallRules = patterns;
+    this.staticWrites = writes;
     this.scan = new CallSiteScan(callOwners, patternCallRules, staticWrites);
   }
 

@@ -39,7 +39,11 @@ final class GuardInstaller implements ClassFileTransformer {
     this.byOwner = new HashMap<>();
     for (Rule r : rules.rules()) {
       if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && !r.owner().endsWith("*")) {
-        byOwner.computeIfAbsent(r.owner().replace('.', '/'), k -> new ArrayList<>()).add(r);
+        List<Rule> same = byOwner.get(r.owner().replace('.', '/'));
+        if (same == null) { // not computeIfAbsent: a lambda would cost a class spun in premain
+          byOwner.put(r.owner().replace('.', '/'), same = new ArrayList<>());
+        }
+        same.add(r);
       }
     }
     int longest = 0;

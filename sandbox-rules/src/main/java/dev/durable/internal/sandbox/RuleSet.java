@@ -38,10 +38,17 @@ public final class RuleSet {
         byIdInOrder.remove(r.id());
         same = null;
       }
-      byIdInOrder.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
+      if (same == null) {
+        byIdInOrder.put(r.id(), same = new ArrayList<>());
+      }
+      same.add(r);
     }
+    // Loops rather than lambdas here and below: this runs in the agent's premain, where each new
+    // lambda costs a class spun at run time.
     List<Rule> effective = new ArrayList<>();
-    byIdInOrder.values().forEach(effective::addAll);
+    for (List<Rule> same : byIdInOrder.values()) {
+      effective.addAll(same);
+    }
     this.rules = Collections.unmodifiableList(effective);
     for (Rule r : effective) {
       order.put(r, order.size());
@@ -50,7 +57,11 @@ public final class RuleSet {
         patternRules.add(r);
         (r.owner().endsWith(".*") ? packageRules : otherPatternRules).add(r);
       } else {
-        exactOwners.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
+        List<Rule> same = exactOwners.get(r.owner());
+        if (same == null) {
+          exactOwners.put(r.owner(), same = new ArrayList<>());
+        }
+        same.add(r);
       }
     }
   }

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads rule files: {@code {"rules": [ {...}, ... ]}}. Every error names the file, the line and
@@ -17,9 +16,6 @@ import java.util.regex.Pattern;
 public final class RulesParser {
   private static final Set<String> FIELDS = Set.of("id", "kind", "at", "owner", "name", "descriptor", "before",
       "target", "after", "message", "suggestion");
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9.\\-]*");
-  private static final Pattern OWNER = Pattern.compile("\\*|[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*|\\$\\*)?");
-  private static final Pattern METHOD_SPEC = Pattern.compile("[^#\\s]+#[^(\\s]+\\([^)\\s]*\\)\\S+");
 
   private RulesParser() {}
 
@@ -66,7 +62,7 @@ public final class RulesParser {
       }
     }
     String id = string(f, "id", source, line, true);
-    if (!ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw error(source, f.get("id").line(), "id", "must be lower case letters, digits, '.' and '-', got \"" + id + "\"");
     }
     String where = source + " (rule " + id + ")";
@@ -92,12 +88,16 @@ public final class RulesParser {
     }
     List<String> owners = strings(f, "owner", where, line, true);
     for (String owner : owners) {
-      if (!OWNER.matcher(owner).matches()) {
+      if (!isOwner(owner)) {
         throw error(where, f.get("owner").line(), "owner", "must be a class name (java.time.Instant), a package pattern"
             + " (com.acme.*) or *, got \"" + owner + "\"");
       }
     }
-    if (kind == Rule.Kind.FORBID && at == Rule.At.GUARD && owners.stream().anyMatch(o -> o.endsWith("*"))) {
+    boolean anyPattern = false;
+    for (String owner : owners) {
+      anyPattern |= owner.endsWith("*");
+    }
+    if (kind == Rule.Kind.FORBID && at == Rule.At.GUARD && anyPattern) {
       // Guards are put into the methods of the classes named; a pattern would silently guard nothing.
       throw error(where, f.get("owner").line(), "owner", "a guard rule needs exact class names, got a pattern;"
           + " to check calls into a package from workflow code use \"at\": \"call\"");
@@ -131,9 +131,74 @@ public final class RulesParser {
     return out;
   }
 
+  // The three checks below are plain loops, not regular expressions: the agent parses the rules in
+  // premain, and compiling the patterns there (with the lambdas of their character classes) cost
+  // several milliseconds of every start with the agent. RulesParserSyntaxTest holds them to the
+  // patterns they replace.
+
+  /** Whether {@code s} is an id: {@code [a-z0-9][a-z0-9.\-]*}. */
+  static boolean isId(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      if (!letterOrDigit && (i == 0 || (c != '.' && c != '-'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code s} is an owner: {@code *}, or a dotted name of Java identifiers (ASCII letters,
+   * digits, '_' and '$', not starting with a digit), optionally ending in {@code .*} or {@code $*}.
+   */
+  static boolean isOwner(String s) {
+    if (s.equals("*")) {
+      return true;
+    }
+    String name = s.endsWith(".*") || s.endsWith("$*") ? s.substring(0, s.length() - 2) : s;
+    boolean segmentStart = true;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (segmentStart) {
+          return false; // an empty segment
+        }
+        segmentStart = true;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '$'
+          || (!segmentStart && c >= '0' && c <= '9')) {
+        segmentStart = false;
+      } else {
+        return false;
+      }
+    }
+    return !segmentStart;
+  }
+
+  /**
+   * Whether {@code s} names a method as {@code Owner#name(descriptor)return}: no whitespace, a
+   * non-empty owner before the first '#', a non-empty name up to the first '(' after it, then a
+   * ')' and at least one character after it.
+   */
+  static boolean isMethodSpec(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+        return false;
+      }
+    }
+    int hash = s.indexOf('#');
+    int open = hash < 1 ? -1 : s.indexOf('(', hash + 1);
+    int close = open < hash + 2 ? -1 : s.indexOf(')', open + 1);
+    return close > 0 && close < s.length() - 1;
+  }
+
   private static String spec(Map<String, Json.Value> f, String field, String where, int line) {
     String s = string(f, field, where, line, false);
-    if (s != null && !METHOD_SPEC.matcher(s).matches()) {
+    if (s != null && !isMethodSpec(s)) {
       throw error(where, f.get(field).line(), field, "must name a method as Owner#name(descriptor)return,"
           + " for example \"Shims#currentTimeMillis()J\", got \"" + s + "\"");
     }

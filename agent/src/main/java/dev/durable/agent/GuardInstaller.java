@@ -101,7 +101,9 @@ final class GuardInstaller implements ClassFileTransformer {
     }
     try {
       ClassReader reader = new ClassReader(bytes);
-      ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+      // No maxima computed: methods without a guard are copied as they are (ASM's copy of unchanged
+      // methods), and a guarded method's stack needs room for the guard's two arguments at its start.
+      ClassWriter writer = new ClassWriter(reader, 0);
       String ownerName = className.replace('/', '.');
       reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
         @Override
@@ -122,6 +124,11 @@ final class GuardInstaller implements ClassFileTransformer {
               super.visitLdcInsn(rule.id());
               super.visitLdcInsn(ownerName + "." + name);
               super.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.GUARDS, "guard", GUARD_DESC, false);
+            }
+
+            @Override
+            public void visitMaxs(int maxStack, int maxLocals) {
+              super.visitMaxs(Math.max(maxStack, 2), maxLocals);
             }
           };
         }

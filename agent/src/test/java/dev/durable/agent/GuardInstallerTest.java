@@ -15,6 +15,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -111,6 +112,42 @@ class GuardInstallerTest {
     }
     assertTrue(checked.contains("java.sql.DriverManager") && checked.contains("jdk.internal.net.http.HttpClientImpl")
         && checked.size() >= 18, "checked " + checked);
+  }
+
+  @Test
+  void everyGuardedMethodDeclaresTheStackItNeedsAndTheOthersAreUnchanged() throws Exception {
+    // The installer computes no maxima: a guarded method gets room for the guard's two arguments.
+    // ASM computing them from the output must find the same, method by method.
+    for (Rule r : new RuleSet(RulesParser.defaults()).rules()) {
+      if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && !existsNot(r.owner())) {
+        assertMaximaAsComputed(installer, r.owner().replace('.', '/'));
+      }
+    }
+    // A method whose own code needs less stack than the guard: Object's constructor needs none.
+    Rule tiny = new Rule("test.object-init", Rule.Kind.FORBID, Rule.At.GUARD, "java.lang.Object", Set.of("<init>"),
+        "*", null, null, null, "made an object", "none", "test");
+    MethodNode init = assertMaximaAsComputed(new GuardInstaller(new RuleSet(List.of(tiny))), "java/lang/Object").stream()
+        .filter(m -> m.name.equals("<init>")).findFirst().orElseThrow();
+    assertEquals("test.object-init java.lang.Object.<init>", leadingGuard(init));
+    assertEquals(2, init.maxStack);
+  }
+
+  /** Checks the guarded class's declared maxima against ASM's computation; returns its methods. */
+  private static List<MethodNode> assertMaximaAsComputed(GuardInstaller installer, String owner) throws Exception {
+    byte[] out = installer.transform(null, owner, null, null, jdkClass(owner));
+    org.objectweb.asm.ClassWriter computed = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+    new org.objectweb.asm.ClassReader(out).accept(computed, 0);
+    List<MethodNode> declared = tree(out).methods;
+    List<MethodNode> recomputed = tree(computed.toByteArray()).methods;
+    List<MethodNode> original = tree(jdkClass(owner)).methods;
+    for (int i = 0; i < declared.size(); i++) {
+      MethodNode m = declared.get(i);
+      assertEquals(recomputed.get(i).maxStack, m.maxStack, owner + "." + m.name + m.desc);
+      if (leadingGuard(m) == null) {
+        assertEquals(original.get(i).maxStack, m.maxStack, owner + "." + m.name + m.desc + " is unchanged");
+      }
+    }
+    return declared;
   }
 
   private static boolean existsNot(String className) {

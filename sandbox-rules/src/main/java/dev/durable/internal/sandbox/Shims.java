@@ -33,7 +33,7 @@ public final class Shims {
 
   /**
    * {@code Instant.now()}. Not {@code Instant.now(clockDefaultZone())} like the other types' {@code now()}: an
-   * instant has no zone, and the default zone's first lookup loads the time zone data (about 40 ms in a
+   * instant has no zone, and the default zone's first lookup loads the time zone data (11 to 40 ms in a
    * fresh JVM), which {@code Instant.now()} itself never does.
    */
   public static Instant instantNow() {

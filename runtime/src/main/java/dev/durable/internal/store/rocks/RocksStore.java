@@ -443,7 +443,7 @@ public final class RocksStore implements Store {
    * The largest batch buffer kept for reuse. The encoder's buffer is at most about twice the
    * largest record it encoded, and each record went into the batch, so it stays small too.
    */
-  static final int SCRATCH_KEPT_UP_TO = 64 * 1024;
+  private static final int SCRATCH_KEPT_UP_TO = 64 * 1024;
 
   /** Writes a batch built in Java: one JNI call to hand it over instead of one per key. */
   private void write(WriteOptions options, BatchBuilder batch) throws RocksDBException {

@@ -1,5 +1,8 @@
 package dev.durable.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +20,8 @@ final class Load {
   /** The wall nanoseconds of the slowest call of the last run, and of its 99th percentile. */
   static volatile long lastSlowestNanos;
   static volatile long lastP99Nanos;
+  /** CPU milliseconds of the JIT compiler threads during the last {@link #run} (-1 if unknown). */
+  static volatile long lastJitCpuMillis = -1;
 
   private Load() {}
 
@@ -32,8 +37,11 @@ final class Load {
    * the p99 is one workflow held up, not a slow machine.
    */
   static String cpuNote(int workflows) {
-    return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow; calls' latency p99 "
-        + Report.round(lastP99Nanos / 1e6) + " ms, slowest " + Report.round(lastSlowestNanos / 1e6) + " ms";
+    return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow"
+        + (lastJitCpuMillis >= 0 ? " (the JIT compiler threads: " + lastJitCpuMillis + " ms of the round's "
+            + Math.round(lastCpuNanos / 1e6) + " ms of CPU)" : "")
+        + "; calls' latency p99 " + Report.round(lastP99Nanos / 1e6) + " ms, slowest "
+        + Report.round(lastSlowestNanos / 1e6) + " ms";
   }
 
   /**
@@ -58,6 +66,32 @@ final class Load {
               + " the first, cold round ran at " + Report.round(n * (double) units / Report.seconds(coldNanos))
               + " per s";
     }
+  }
+
+  /**
+   * CPU milliseconds the JIT compiler threads used so far, from Linux's per-thread counters (-1
+   * elsewhere). Unlike {@link #jitMillis}, which counts a compilation only once it ends, this counts
+   * a long compilation while it runs.
+   */
+  static long compilerCpuMillis() {
+    long ticks = 0;
+    try (var threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path thread : threads) {
+        try {
+          String name = Files.readString(thread.resolve("comm"));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            String stat = Files.readString(thread.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
   }
 
   /** Milliseconds the JIT compilers worked so far (-1 if the JVM cannot tell). */
@@ -105,6 +139,7 @@ final class Load {
       List<Future<Object>> results = new ArrayList<>(n);
       long[] took = new long[n];
       long cpu0 = processCpuNanos();
+      long jit0 = compilerCpuMillis();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -120,6 +155,7 @@ final class Load {
       }
       long nanos = System.nanoTime() - t0;
       lastCpuNanos = processCpuNanos() - cpu0;
+      lastJitCpuMillis = jit0 < 0 ? -1 : compilerCpuMillis() - jit0;
       Arrays.sort(took); // each written before its future completed, so visible after get()
       lastSlowestNanos = took[n - 1];
       lastP99Nanos = LatencyBench.percentile(took, 99);

@@ -104,6 +104,11 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     return running().workflowTasksServed(taskQueue);
   }
 
+  /** Not API: whether {@code workflowId}'s start is kept unwritten for a caller waiting for its result (for tests). */
+  boolean startKeptForResult(String workflowId) {
+    return running().startKeptForResult(workflowId);
+  }
+
   private synchronized ServerCore running() {
     if (core == null) {
       throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is not started; call start() first");

@@ -213,8 +213,10 @@ class FirstTaskHandOverTest {
       }
       starterInterrupted.set(Thread.currentThread().isInterrupted());
     });
+    AtomicInteger applied = new AtomicInteger(); // writes are listed before they reach the store
+    store.failWritesAfterApplying(t -> applied.incrementAndGet() < 0);
     starter.start();
-    Eventually.eventually("the start written with the first task", () -> writes.size() == 1);
+    Eventually.eventually("the start written with the first task", () -> applied.get() == 1);
     assertEquals(List.of(false), synced);
     return starter;
   }

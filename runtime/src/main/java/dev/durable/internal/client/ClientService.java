@@ -52,6 +52,12 @@ public final class ClientService implements WorkflowService {
   }
 
   @Override
+  public StartResponse startForResult(StartRequest request) {
+    open("startForResult");
+    return target.startForResult(request);
+  }
+
+  @Override
   public StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput) {
     open("signalWithStart");
     return target.signalWithStart(request, signalName, signalInput);

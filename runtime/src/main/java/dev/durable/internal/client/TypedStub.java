@@ -101,7 +101,7 @@ public final class TypedStub implements InvocationHandler {
         return Proxies.zeroOf(method.getReturnType());
       }
       if (stub.canStart()) {
-        stub.start(a);
+        stub.startForResult(a);
       }
       return stub.getResult(method.getReturnType(), method.getGenericReturnType());
     }

@@ -61,6 +61,12 @@ public final class UntypedStub implements WorkflowStub {
     return new WorkflowExecution(r.workflowId(), r.runId());
   }
 
+  /** Starts the workflow for a caller that waits for its result next (see {@link WorkflowService#startForResult}). */
+  void startForResult(Object... args) {
+    requireStartable("start a workflow");
+    service.startForResult(startRequest(args));
+  }
+
   @Override
   public WorkflowExecution signalWithStart(String signalName, Object[] signalArgs, Object[] startArgs) {
     requireStartable("signalWithStart");

@@ -35,6 +35,11 @@ final class Execution {
    * whichever it is, writes them first, before {@link #unwritten}.
    */
   List<HistoryEvent> unwrittenStart;
+  /**
+   * Set while {@link #unwrittenStart} is kept for a starting call that waits for the run's result
+   * (not for its start): the timer that writes the start if the first task has not by then.
+   */
+  TimerService.Armed keptStartTimeout;
   /** Why writing {@link #unwrittenStart} failed: the run was dropped, and its start fails with this. */
   RuntimeException startFailure;
   /** Whether the starting call waits for the first task to write {@link #unwrittenStart}. */

@@ -95,6 +95,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   static final Duration FIRST_TASK_WAIT = Duration.ofMillis(2);
   /** The wait this server uses (see {@link #handFirstTaskOver}); zero: every start is written alone. */
   private volatile Duration firstTaskWait = FIRST_TASK_WAIT;
+  /** How long a start kept for its waiting caller may stay unwritten (see {@link #keepStartForResult}). */
+  public static final Duration KEPT_START_LIMIT = Duration.ofSeconds(1);
   /**
    * Starts written without a sync whose starting calls still wait for a later synced write (see
    * {@link #persist}): what shows runs to the outside syncs them first ({@link #syncStarts}).
@@ -104,6 +106,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private boolean firedUnsynced;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
+  /** Runs whose start is kept unwritten for their waiting caller, by workflow id (see {@link #keepStartForResult}). */
+  private final Map<String, Execution> startsKeptForResult = new ConcurrentHashMap<>();
 
   public ServerCore(Store store, Clock clock, Limits limits) {
     this.store = store;
@@ -198,7 +202,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public StartResponse start(StartRequest r) {
-    return startOrSignal(r, null, null);
+    return startOrSignal(r, null, null, false);
+  }
+
+  @Override
+  public StartResponse startForResult(StartRequest r) {
+    return startOrSignal(r, null, null, true);
   }
 
   @Override
@@ -206,15 +215,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Checks.notBlank("signalName", signalName);
     limits.checkPayloads(signalInput, () -> "the input of signal '" + signalName + "' to workflow '" + r.workflowId()
         + "'", " The signal was not recorded and no workflow was started.");
-    return startOrSignal(r, signalName, signalInput);
+    return startOrSignal(r, signalName, signalInput, false);
   }
 
   /**
    * Starts a run under the workflow id's start lock, so the reuse policy is checked and the run
    * started in one step. With a signal, a running run gets the signal instead, and a new run's
-   * first write holds both its start and the signal.
+   * first write holds both its start and the signal. {@code forResult}: see {@link #keepStartForResult}.
    */
-  private StartResponse startOrSignal(StartRequest r, String signalName, List<Payload> signalInput) {
+  private StartResponse startOrSignal(StartRequest r, String signalName, List<Payload> signalInput,
+      boolean forResult) {
     // Checked here too, not only in WorkflowOptions: a remote client may send anything.
     Checks.workflowId(r.workflowId());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
@@ -225,7 +235,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     WorkflowIdReusePolicy policy = r.reusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : r.reusePolicy();
     try (var g = enter()) {
       synchronized (startLocks[Math.floorMod(r.workflowId().hashCode(), startLocks.length)]) {
-        Optional<String> existing = store.currentRunId(r.workflowId());
+        Optional<String> existing = currentRunId(r.workflowId());
         if (existing.isPresent()) {
           Execution running = open.get(existing.get());
           if (running != null) {
@@ -249,7 +259,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           // Also when the run closed after open.get: its close is stored by now (it happens under its lock).
           checkReuse(r, policy, existing.get());
         }
-        return startRun(r, signalName, signalInput);
+        return startRun(r, signalName, signalInput, forResult);
       }
     }
   }
@@ -270,7 +280,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   /** Records a new run (with the signal, if any, in the same write) and queues its first task. */
-  private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput) {
+  private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput, boolean forResult) {
     RunLinks links = r.retryPolicy() == null ? RunLinks.NONE
         : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null, null);
     var spec = new RunChains.Spec(r.workflowId(), r.workflowType(), r.taskQueue(), r.input(),
@@ -284,7 +294,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     synchronized (ex) {
       if (handFirstTaskOver(ex, t.newEvents())) {
         syncMark = awaitStartWritten(ex, deadline);
-      } else {
+      } else if (!forResult || !keepStartForResult(ex, t.newEvents())) {
         try {
           store.apply(t);
         } catch (RuntimeException e) {
@@ -347,6 +357,44 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   /**
+   * Keeps a new run's start unwritten for a caller that waits for the run's result next ({@link
+   * #startForResult}), when its first task is due now but no poller is free to take it at once (else
+   * {@link #handFirstTaskOver} serves the start better): the start call returns at once, and that
+   * task's completion writes the start with its own events, one write instead of two. Until then
+   * nothing shows the run: listings miss it, and whatever asks for its workflow id ({@link
+   * #currentRunId}) writes it first. If the first task has not written it after {@link
+   * #KEPT_START_LIMIT}, a timer does. Nobody learns of the start before it is written, so a crash
+   * before then loses nothing anyone was told (the waiting caller dies with the process); a failed
+   * write fails the run's result instead of its start. Returns false, keeping nothing, when the
+   * run's first task is not due now or combined writes are off.
+   */
+  private boolean keepStartForResult(Execution ex, List<HistoryEvent> events) {
+    ExecutionState s = ex.state;
+    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())) {
+      return false;
+    }
+    ex.unwrittenStart = events;
+    startsKeptForResult.put(s.workflowId, ex);
+    String runId = s.runId;
+    ex.keptStartTimeout = timers.schedule(now().plus(KEPT_START_LIMIT), () -> writeKeptResults(runId));
+    registerNewRun(ex, events);
+    return true;
+  }
+
+  /**
+   * The workflow id's latest run, as the store holds it. A start kept unwritten for its waiting
+   * caller ({@link #keepStartForResult}) is written first: whoever asks for the id may act on the
+   * answer.
+   */
+  private Optional<String> currentRunId(String workflowId) {
+    Execution kept = startsKeptForResult.get(workflowId);
+    if (kept != null) {
+      writeUnwritten(kept);
+    }
+    return store.currentRunId(workflowId);
+  }
+
+  /**
    * Waits, with the run's lock released, until the start kept unwritten by {@link
    * #handFirstTaskOver} is written, usually by its first task's completion, and writes it itself if
    * that takes until {@code deadline} ({@link #firstTaskWait} after the start began). The caller
@@ -404,7 +452,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /**
    * Puts the starts written without a sync whose starting calls still wait (see {@link
    * #awaitStartSynced}) on disk now: called before anything shows runs to the outside, which must
-   * not show a start that a crash could still lose.
+   * not show a start that a crash could still lose. Call it after reading what is shown: a start is
+   * counted before its write, so a read that found it sees it counted.
    */
   private void syncStarts() {
     if (unsyncedStarts.get() > 0) {
@@ -419,6 +468,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   public void setFirstTaskWait(Duration wait) {
     firstTaskWait = wait;
+  }
+
+  /** Not API: whether the workflow id's start is kept unwritten for its waiting caller now (for tests). */
+  public boolean startKeptForResult(String workflowId) {
+    return startsKeptForResult.containsKey(workflowId);
   }
 
   /** Not API: whether {@code taskQueue}'s workflow tasks are taken at once now (for tests). */
@@ -449,7 +503,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     limits.checkPayloads(input, () -> "the input of signal '" + signalName + "' to workflow '" + workflowId + "'",
         " The signal was not recorded.");
     try (var g = enter()) {
-      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "signal '" + signalName + "'"));
+      String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "signal '" + signalName + "'"));
       Execution ex = open.get(runId);
       if (ex != null) {
         synchronized (ex) {
@@ -520,8 +574,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     long id = tokens.incrementAndGet();
     CompletableFuture<QueryResult> answer = new CompletableFuture<>();
     try (var g = enter()) {
-      syncStarts();
       s = latestState(workflowId).orElseThrow(() -> notFound(workflowId, "query '" + queryName + "'"));
+      syncStarts();
       pendingQueries.put(id, answer);
       String taskQueue = s.taskQueue;
       Runnable dispatch = () -> workflowQueue(taskQueue).offer(new QueryRef(s.runId, new QueryTask(id, queryName, input)));
@@ -578,7 +632,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         + "'", " The update was not recorded.");
     String runId;
     try (var g = enter()) {
-      runId = store.currentRunId(r.workflowId()).orElseThrow(() -> notFound(r.workflowId(), "update"));
+      runId = currentRunId(r.workflowId()).orElseThrow(() -> notFound(r.workflowId(), "update"));
     }
     CompletableFuture<UpdateOutcome> outcome = updateStep(r, runId, false);
     if (outcome == null) {
@@ -710,8 +764,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     try (var g = enter()) {
+      Optional<String> runId = currentRunId(workflowId);
       syncStarts();
-      Optional<String> runId = store.currentRunId(workflowId);
       Execution ex = runId.map(open::get).orElse(null);
       if (ex != null) {
         // Built under the run's lock: the timer thread and workers change its activities concurrently.
@@ -741,8 +795,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public WorkflowPage listWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
-      syncStarts();
       Store.VisibilityPage page = store.listRuns(requireQuery(query));
+      syncStarts();
       List<WorkflowDescription> out = new ArrayList<>(page.runIds().size());
       Instant now = now();
       for (String runId : page.runIds()) {
@@ -763,8 +817,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public long countWorkflows(VisibilityQuery query) {
     try (var g = enter()) {
+      long count = store.countRuns(requireQuery(query));
       syncStarts();
-      return store.countRuns(requireQuery(query));
+      return count;
     }
   }
 
@@ -778,8 +833,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public RunHistory getHistory(String workflowId) {
     try (var g = enter()) {
+      String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "read the history of"));
       syncStarts();
-      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "read the history of"));
       return new RunHistory(workflowId, runId, writtenHistory(runId, 1));
     }
   }
@@ -800,8 +855,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   @Override
   public HistoryVerification verifyHistory(String workflowId) {
     try (var g = enter()) {
+      String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "verify the history of"));
       syncStarts();
-      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "verify the history of"));
       Execution ex = open.get(runId);
       if (ex == null) {
         // Closed runs no longer change.
@@ -821,8 +876,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   public HistoryVerification verifyRun(String runId) {
     try (var g = enter()) {
-      syncStarts();
       ExecutionState stored = store.readExecution(runId).orElse(null);
+      syncStarts();
       String workflowId = stored == null ? null : stored.workflowId;
       Execution ex = open.get(runId);
       if (ex == null) {
@@ -850,8 +905,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
     Execution ex;
     try (var g = enter()) {
-      String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
-      ex = open.get(runId);
+      // A start kept for its waiting caller is not written for this: waiting shows nothing.
+      ex = startsKeptForResult.get(workflowId);
+      String runId = ex != null ? ex.state.runId
+          : currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
+      ex = ex != null ? ex : open.get(runId);
       if (ex == null) {
         ExecutionState closed = recentlyClosed.get(runId);
         return closed != null ? Optional.of(closed) : store.readExecution(runId);
@@ -1805,7 +1863,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     synchronized (startLocks[Math.floorMod(init.workflowId().hashCode(), startLocks.length)]) {
       FailureInfo refused = null;
-      Optional<String> existing = store.currentRunId(init.workflowId());
+      Optional<String> existing = currentRunId(init.workflowId());
       if (existing.isPresent()) {
         Execution running = open.get(existing.get());
         boolean isRunning = false;
@@ -2126,6 +2184,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     // dies while an activity runs.
     boolean unsyncedStart = start != null && ex.startWaiting && !s.status.isClosed() && others.isEmpty()
         && ex.waitingQueries.isEmpty();
+    if (unsyncedStart) {
+      // Counted before the write: whoever finds the start in the store next counts it, and syncs first.
+      unsyncedStarts.incrementAndGet();
+    }
     try {
       Store.Transition own = new Store.Transition(s, events, start != null, !unsyncedStart && (durable || start != null));
       if (others.isEmpty()) {
@@ -2140,12 +2202,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
       if (start != null) {
         if (unsyncedStart) {
-          startUnsynced(ex);
+          ex.startSyncMark = store.syncMark(); // taken after the write: a sync that begins later carries it
         }
         ex.unwrittenStart = null;
+        forgetKeptStart(ex);
         ex.notifyAll(); // the start waits for this write
       }
     } catch (RuntimeException e) {
+      if (unsyncedStart) {
+        unsyncedStarts.decrementAndGet();
+      }
       restoreStored(ex, e);
       throw e;
     }
@@ -2167,12 +2233,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.waitingQueries.clear();
     }
     changeListener.run();
-  }
-
-  /** Notes that the run's start was written without a sync, for its starting call to wait for one. */
-  private void startUnsynced(Execution ex) {
-    ex.startSyncMark = store.syncMark();
-    unsyncedStarts.incrementAndGet();
   }
 
   /**
@@ -2214,6 +2274,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return;
       }
       ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
+      forgetKeptStart(ex);
       ex.notifyAll();
     }
     ex.state = stored.orElse(s);
@@ -2222,12 +2283,29 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  /** Fails the start waiting in {@link #awaitStartWritten} for the run's unwritten start, if any, with {@code e}. */
-  private static void failStart(Execution ex, RuntimeException e) {
+  /**
+   * Fails the start waiting in {@link #awaitStartWritten} for the run's unwritten start, if any, with
+   * {@code e}; or, for a start kept for its waiting caller, that caller's wait for the result.
+   */
+  private void failStart(Execution ex, RuntimeException e) {
     if (ex.unwrittenStart != null) {
       ex.startFailure = e;
+      if (forgetKeptStart(ex)) {
+        ex.closed.completeExceptionally(e);
+      }
       ex.notifyAll();
     }
+  }
+
+  /** Forgets the run's start as kept for its waiting caller, once written or dropped; returns whether it was. */
+  private boolean forgetKeptStart(Execution ex) {
+    if (ex.keptStartTimeout == null) {
+      return false;
+    }
+    ex.keptStartTimeout.cancel();
+    ex.keptStartTimeout = null;
+    startsKeptForResult.remove(ex.state.workflowId, ex);
+    return true;
   }
 
   /**
@@ -2320,7 +2398,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   private Optional<ExecutionState> latestState(String workflowId) {
-    Optional<String> runId = store.currentRunId(workflowId);
+    Optional<String> runId = currentRunId(workflowId);
     if (runId.isEmpty()) {
       return Optional.empty();
     }
@@ -2334,7 +2412,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   private Execution requireOpen(String workflowId, String what) {
-    String runId = store.currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, what));
+    String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, what));
     Execution ex = open.get(runId);
     if (ex == null) {
       throw new WorkflowNotFoundException("cannot " + what + " workflow '" + workflowId + "': its latest run "

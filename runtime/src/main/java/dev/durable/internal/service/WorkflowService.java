@@ -25,6 +25,17 @@ public interface WorkflowService {
   StartResponse start(StartRequest request);
 
   /**
+   * Starts a run like {@link #start}, for a caller in this process that waits for the run's result
+   * next and does nothing with the answer before: a typed stub's workflow method. The engine may
+   * then keep the start unwritten until the run's first workflow task writes both at once (one
+   * write instead of two); nothing shows the run until its start is written, and whatever asks for
+   * the workflow id by name writes it first. By default, a plain start.
+   */
+  default StartResponse startForResult(StartRequest request) {
+    return start(request);
+  }
+
+  /**
    * Delivers a signal to the running run of the request's workflow id, or, when none runs, starts
    * a run (subject to the id reuse policy) whose history begins with the signal: the start and
    * the signal are one write.

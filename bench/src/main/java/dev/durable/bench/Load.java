@@ -138,8 +138,8 @@ final class Load {
     try {
       List<Future<Object>> results = new ArrayList<>(n);
       long[] took = new long[n];
+      long jit0 = compilerCpuMillis(); // first: reading /proc for every thread is not the round's CPU
       long cpu0 = processCpuNanos();
-      long jit0 = compilerCpuMillis();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         int k = i;

@@ -49,6 +49,22 @@ final class FaultyStore implements Store {
     failBefore = which;
   }
 
+  /**
+   * Makes the writes that {@code fault} (asked at each write) matches fail, and lists every other
+   * write as it is passed on: its event types in {@code writes}, whether it is synced in {@code synced}.
+   */
+  void failOrList(java.util.function.Supplier<Predicate<Transition>> fault, List<List<String>> writes,
+      List<Boolean> synced) {
+    failWrites(t -> {
+      if (fault.get().test(t)) {
+        return true;
+      }
+      writes.add(t.newEvents().stream().map(dev.durable.internal.model.HistoryEvent::eventType).toList());
+      synced.add(t.durable());
+      return false;
+    });
+  }
+
   /** Makes writes that match be applied and then reported as failed (an acknowledgement lost). */
   void failWritesAfterApplying(Predicate<Transition> which) {
     failAfter = which;

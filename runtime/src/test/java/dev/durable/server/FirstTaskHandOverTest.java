@@ -11,7 +11,6 @@ import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.common.RetryOptions;
 import dev.durable.common.DurableException;
-import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.store.Store;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
@@ -44,11 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
  * longer than a moment, the start is written on its own.
  */
 class FirstTaskHandOverTest {
-  private static final List<String> START_AND_FIRST_TASK =
+  static final List<String> START_AND_FIRST_TASK =
       List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled");
-  private static final List<String> RESULT_AND_CLOSE =
+  static final List<String> RESULT_AND_CLOSE =
       List.of("ActivityTaskCompleted", "WorkflowTaskCompleted", "WorkflowExecutionCompleted");
-  private static final List<List<String>> START_WRITTEN_ALONE = List.of(List.of("WorkflowExecutionStarted"),
+  static final List<List<String>> START_WRITTEN_ALONE = List.of(List.of("WorkflowExecutionStarted"),
       List.of("WorkflowTaskCompleted", "ActivityTaskScheduled"), RESULT_AND_CLOSE);
 
   @WorkflowInterface
@@ -131,14 +130,7 @@ class FirstTaskHandOverTest {
   private void open(Duration firstTaskWait) {
     env = TestEnv.open(dir, b -> b.firstTaskWait(firstTaskWait).wrapStore(s -> {
       store = new FaultyStore(s);
-      store.failWrites(t -> {
-        if (fault.test(t)) {
-          return true;
-        }
-        writes.add(t.newEvents().stream().map(HistoryEvent::eventType).toList());
-        synced.add(t.durable());
-        return false;
-      });
+      store.failOrList(() -> fault, writes, synced);
       return store;
     }));
     worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(SlowImpl.class,

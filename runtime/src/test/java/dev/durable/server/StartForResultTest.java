@@ -1,5 +1,8 @@
 package dev.durable.server;
 
+import static dev.durable.server.FirstTaskHandOverTest.RESULT_AND_CLOSE;
+import static dev.durable.server.FirstTaskHandOverTest.START_AND_FIRST_TASK;
+import static dev.durable.server.FirstTaskHandOverTest.START_WRITTEN_ALONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,7 +13,6 @@ import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
-import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.server.ServerCore;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
@@ -34,12 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ServerCore#KEPT_START_LIMIT}. A failed write fails the caller's wait and records nothing.
  */
 class StartForResultTest {
-  private static final List<String> START_AND_FIRST_TASK =
-      List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled");
-  private static final List<String> RESULT_AND_CLOSE =
-      List.of("ActivityTaskCompleted", "WorkflowTaskCompleted", "WorkflowExecutionCompleted");
-  private static final List<List<String>> START_WRITTEN_ALONE = List.of(List.of("WorkflowExecutionStarted"),
-      List.of("WorkflowTaskCompleted", "ActivityTaskScheduled"), RESULT_AND_CLOSE);
 
   @TempDir Path dir;
   private TestEnv env;
@@ -58,14 +54,7 @@ class StartForResultTest {
   void open() {
     env = TestEnv.open(dir, b -> b.firstTaskWait(Duration.ofMinutes(1)).wrapStore(s -> {
       store = new FaultyStore(s);
-      store.failWrites(t -> {
-        if (fault.test(t)) {
-          return true;
-        }
-        writes.add(t.newEvents().stream().map(HistoryEvent::eventType).toList());
-        synced.add(t.durable());
-        return false;
-      });
+      store.failOrList(() -> fault, writes, synced);
       return store;
     }));
   }

@@ -20,12 +20,12 @@ import java.util.stream.Stream;
 final class Engine implements AutoCloseable {
   static final String TASK_QUEUE = "bench";
   /** The worker options every workload uses (the defaults), for the notes. */
-  static final String WORKER_SETTINGS = "worker defaults: 8 workflow-task pollers, up to 100 activity threads, sticky cache 600 runs, "
+  static final String WORKER_SETTINGS = "worker defaults: 16 workflow-task pollers, up to 100 activity threads, sticky cache 600 runs, "
       + (Runtime.version().feature() >= 21 ? "virtual" : "pooled platform") + " workflow threads, in-process task hand-offs";
   /** What the *-remote workloads run, for their notes. */
   static final String REMOTE_SETTINGS = "REMOTE: the standalone server (DurableGrpcServer, no agent) in a child JVM of its own,"
       + " client and worker in this JVM connected over gRPC to 127.0.0.1 (plaintext, no token), so every task goes"
-      + " through the server's queues and long polls; worker defaults: 8 workflow-task pollers, up to 100 activity"
+      + " through the server's queues and long polls; worker defaults: 16 workflow-task pollers, up to 100 activity"
       + " threads, sticky cache 600 runs; process CPU counts this JVM only, not the server's";
 
   final Path dataDir;
@@ -108,7 +108,7 @@ final class Engine implements AutoCloseable {
         .registerWorkflowImplementationTypes(Workflows.HelloImpl.class, Workflows.ChainImpl.class,
             Workflows.SleepImpl.class, Workflows.StepsImpl.class)
         .registerActivitiesImplementations(new Workflows.ActivitiesImpl());
-    Integer pollers = Integer.getInteger("bench.workflow.pollers"); // default: the worker's own (8)
+    Integer pollers = Integer.getInteger("bench.workflow.pollers"); // default: the worker's own (16)
     if (pollers != null) {
       b.setMaxConcurrentWorkflowTasks(pollers);
     }

@@ -146,14 +146,14 @@ class StickyCacheTest {
       WorkflowClient.start(env.newWorkflow(Stepper.class, id)::run, 3);
     }
     for (int round = 1; round <= 3; round++) {
-      for (String id : ids) {
-        env.stub(id).signal("go");
-      }
-      // Every run takes its step before the next round, so the cache of one cannot keep them all: in the next
-      // round at least two runs are replayed past a step. Without this wait, one run could take all its steps
-      // while the others wait in the queue, and nothing would be replayed.
+      // One run at a time takes its step, in turn: the cache of one then holds at most the run in use and the
+      // one before, never all three, so from the second round on each run is replayed past a step. Signalled
+      // together, runs in use at once stay cached together (a run in use is not evicted), and under a busy
+      // machine all three could stay cached with nothing replayed; or one run could take all its steps while
+      // the others wait in the queue.
       int taken = round;
       for (String id : ids) {
+        env.stub(id).signal("go");
         eventually(id + " to take step " + taken, () -> tookStep(id, taken));
       }
     }

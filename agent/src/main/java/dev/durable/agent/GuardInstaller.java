@@ -39,12 +39,7 @@ final class GuardInstaller implements ClassFileTransformer {
     this.byOwner = new HashMap<>();
     for (Rule r : rules.rules()) {
       if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && !r.owner().endsWith("*")) {
-        String owner = r.owner().replace('.', '/');
-        List<Rule> same = byOwner.get(owner);
-        if (same == null) { // not computeIfAbsent: a lambda would cost a class spun in premain
-          byOwner.put(owner, same = new ArrayList<>());
-        }
-        same.add(r);
+        RuleSet.addTo(byOwner, r.owner().replace('.', '/'), r);
       }
     }
     int longest = 0;

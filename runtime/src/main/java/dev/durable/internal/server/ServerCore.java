@@ -291,10 +291,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Execution ex = new Execution(s);
     long deadline = System.nanoTime() + firstTaskWait.toNanos();
     long syncMark = -1;
+    // The start may wait for its first task's completion only when that task is due now, and
+    // combined writes are on (tests that check each write turn them off).
+    boolean mayWait = !firstTaskWait.isZero() && (s.firstTaskAt == null || !s.firstTaskAt.isAfter(now()));
     synchronized (ex) {
-      if (handFirstTaskOver(ex, t.newEvents())) {
+      if (mayWait && workflowQueue(s.taskQueue).isServed()) {
+        handFirstTaskOver(ex, t.newEvents());
         syncMark = awaitStartWritten(ex, deadline);
-      } else if (!forResult || !keepStartForResult(ex, t.newEvents())) {
+      } else if (mayWait && forResult) {
+        keepStartForResult(ex, t.newEvents());
+      } else {
         try {
           store.apply(t);
         } catch (RuntimeException e) {
@@ -341,19 +347,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /**
    * Queues a new run's first workflow task before the run's start is written, and keeps the start
    * unwritten ({@link Execution#unwrittenStart}): that task's completion writes the start together
-   * with its own events, one synced write for both (see {@link #awaitStartWritten}). Only when the
-   * task queue's pollers take its tasks at once ({@link DispatchQueue#isServed}) and the first task
-   * is due now; else returns false, and the caller writes the start and registers the run as usual.
+   * with its own events, one synced write for both (see {@link #awaitStartWritten}). For a first
+   * task due now, on a task queue whose pollers take its tasks at once ({@link DispatchQueue#isServed}).
    */
-  private boolean handFirstTaskOver(Execution ex, List<HistoryEvent> events) {
-    ExecutionState s = ex.state;
-    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())
-        || !workflowQueue(s.taskQueue).isServed()) {
-      return false;
-    }
+  private void handFirstTaskOver(Execution ex, List<HistoryEvent> events) {
     ex.unwrittenStart = events;
     registerNewRun(ex, events);
-    return true;
   }
 
   /**
@@ -365,20 +364,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * #currentRunId}) writes it first. If the first task has not written it after {@link
    * #KEPT_START_LIMIT}, a timer does. Nobody learns of the start before it is written, so a crash
    * before then loses nothing anyone was told (the waiting caller dies with the process); a failed
-   * write fails the run's result instead of its start. Returns false, keeping nothing, when the
-   * run's first task is not due now or combined writes are off.
+   * write fails the run's result instead of its start.
    */
-  private boolean keepStartForResult(Execution ex, List<HistoryEvent> events) {
+  private void keepStartForResult(Execution ex, List<HistoryEvent> events) {
     ExecutionState s = ex.state;
-    if (firstTaskWait.isZero() || s.firstTaskAt != null && s.firstTaskAt.isAfter(now())) {
-      return false;
-    }
-    ex.unwrittenStart = events;
     startsKeptForResult.put(s.workflowId, ex);
     String runId = s.runId;
     ex.keptStartTimeout = timers.schedule(now().plus(KEPT_START_LIMIT), () -> writeKeptResults(runId));
-    registerNewRun(ex, events);
-    return true;
+    handFirstTaskOver(ex, events);
   }
 
   /**
@@ -907,12 +900,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     try (var g = enter()) {
       // A start kept for its waiting caller is not written for this: waiting shows nothing.
       ex = startsKeptForResult.get(workflowId);
-      String runId = ex != null ? ex.state.runId
-          : currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
-      ex = ex != null ? ex : open.get(runId);
       if (ex == null) {
-        ExecutionState closed = recentlyClosed.get(runId);
-        return closed != null ? Optional.of(closed) : store.readExecution(runId);
+        String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "get the result of"));
+        ex = open.get(runId);
+        if (ex == null) {
+          ExecutionState closed = recentlyClosed.get(runId);
+          return closed != null ? Optional.of(closed) : store.readExecution(runId);
+        }
       }
     }
     try {

@@ -36,12 +36,8 @@ public final class RuleSet {
       // Expanded owner lists share an id: a rule of another source with the same id replaces them all.
       if (same != null && !same.get(0).source().equals(r.source())) {
         byIdInOrder.remove(r.id());
-        same = null;
       }
-      if (same == null) {
-        byIdInOrder.put(r.id(), same = new ArrayList<>());
-      }
-      same.add(r);
+      addTo(byIdInOrder, r.id(), r);
     }
     // Loops rather than lambdas here and below: this runs in the agent's premain, where each new
     // lambda costs a class spun at run time.
@@ -57,13 +53,22 @@ public final class RuleSet {
         patternRules.add(r);
         (r.owner().endsWith(".*") ? packageRules : otherPatternRules).add(r);
       } else {
-        List<Rule> same = exactOwners.get(r.owner());
-        if (same == null) {
-          exactOwners.put(r.owner(), same = new ArrayList<>());
-        }
-        same.add(r);
+        addTo(exactOwners, r.owner(), r);
       }
     }
+  }
+
+  /**
+   * Adds {@code rule} to the list of {@code key} in {@code groups}, making the list if there is none.
+   * Not {@code computeIfAbsent}: this runs in the agent's premain, where its lambda would cost a
+   * class spun at run time.
+   */
+  public static void addTo(Map<String, List<Rule>> groups, String key, Rule rule) {
+    List<Rule> same = groups.get(key);
+    if (same == null) {
+      groups.put(key, same = new ArrayList<>());
+    }
+    same.add(rule);
   }
 
   /** Returns every effective rule, in load order. */

@@ -1,6 +1,7 @@
 package example.sample;
 
 import java.time.Instant;
+import java.util.Random;
 import java.util.function.Supplier;
 
 /** Redirected calls in an interface, a record and an enum. */
@@ -15,6 +16,10 @@ public final class TypeSamples {
 
     static Supplier<Instant> clock() {
       return Instant::now;
+    }
+
+    static Supplier<Random> random() {
+      return Random::new;
     }
   }
 

@@ -76,19 +76,21 @@ final class CallSiteRewriter implements ClassFileTransformer {
     if (CallSiteScan.isJdk(className)) {
       return null;
     }
-    String dotted = className.replace('/', '.');
-    if (rules.isPassthroughClass(dotted)) {
-      return null;
-    }
     try {
+      // Whether the class is passed through is asked only of a class with something to rewrite:
+      // most classes have nothing, and the answer costs a rule lookup for each new name.
       byte[] out = rewrite(bytes);
-      if (out != null && debug) {
-        System.err.println("durable agent: rewrote " + dotted);
+      if (out == null || rules.isPassthroughClass(className.replace('/', '.'))) {
+        return null;
+      }
+      if (debug) {
+        System.err.println("durable agent: rewrote " + className.replace('/', '.'));
       }
       return out;
     } catch (Throwable t) {
       // Never break class loading: the class stays as it was. Say it once; details with debug=true.
-      if (warned.compareAndSet(false, true) || debug) {
+      String dotted = className.replace('/', '.');
+      if (!rules.isPassthroughClass(dotted) && (warned.compareAndSet(false, true) || debug)) {
         System.err.println("durable agent: could not rewrite " + dotted + " (" + t + "); it is left unchanged");
       }
       return null;
@@ -120,7 +122,17 @@ final class CallSiteRewriter implements ClassFileTransformer {
     // The common path reads the bytes without ASM; ASM is loaded and used only for what the
     // direct rewriter hands back.
     ClassFile cf = new ClassFile(bytes);
-    CallSiteScan.Result found = scan.scan(cf);
+    CallSiteScan.Pool pool = scan.pool(cf);
+    if (pool == null) {
+      return null;
+    }
+    if (direct && !pool.putstatic()) {
+      byte[] out = PoolRewriter.rewrite(this, cf, pool.marked());
+      if (out != PoolRewriter.NOT_IN_PLACE) {
+        return out;
+      }
+    }
+    CallSiteScan.Result found = scan.code(cf, pool);
     if (found == null) {
       return null;
     }
@@ -184,10 +196,10 @@ final class CallSiteRewriter implements ClassFileTransformer {
       d = Decision.NONE;
       Rule r = rules.find(Rule.At.CALL, owner.replace('/', '.'), name, descriptor);
       if (r != null && r.kind() == Rule.Kind.FORBID) {
-        d = new Decision(r, null);
+        d = new Decision(r, null, null);
       } else if (r != null && r.kind() == Rule.Kind.REDIRECT) {
         Redirects.Plan plan = Redirects.plan(r, owner, name, descriptor);
-        d = plan == null ? Decision.NONE : new Decision(r, plan);
+        d = plan == null ? Decision.NONE : new Decision(r, plan, plan.inPlace(name, descriptor));
       }
       if (decisions.size() < MAX_DECISIONS) {
         decisions.put(key, d);
@@ -196,9 +208,15 @@ final class CallSiteRewriter implements ClassFileTransformer {
     return d;
   }
 
-  /** The rule for calls of one member (null: none applies) and, for a redirect, its plan. */
-  record Decision(Rule rule, Redirects.Plan plan) {
-    static final Decision NONE = new Decision(null, null);
+  /**
+   * The rule for calls of one member (null: none applies) and, for a redirect, its plan.
+   *
+   * @param inPlace the plan's target when it is the whole plan and has the member's own
+   *     descriptor: every use of the member's method ref can then call it instead (see
+   *     {@link PoolRewriter}); null otherwise
+   */
+  record Decision(Rule rule, Redirects.Plan plan, Redirects.Call inPlace) {
+    static final Decision NONE = new Decision(null, null, null);
   }
 
   @DontInline

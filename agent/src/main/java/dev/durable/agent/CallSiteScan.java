@@ -125,9 +125,26 @@ final class CallSiteScan {
   private static final int ANY_HANDLE = 2;
   private static final int OTHER_STATIC = 4;
 
+  /**
+   * The first stage of the scan, over the constant pool and the fields only.
+   *
+   * @param marked per constant pool index, whether it is a method ref to a member with call-site rules
+   * @param found what else the pool holds ({@link #ANY_MARKED}, {@link #ANY_HANDLE})
+   * @param putstatic whether a {@code putstatic} of the class's code may need a check: the code must
+   *     then be walked for it
+   */
+  record Pool(boolean[] marked, int found, boolean putstatic) {}
+
   /** Returns what may need rewriting in the class, or null when nothing can. */
   @DontInline
   Result scan(ClassFile cf) {
+    Pool pool = pool(cf);
+    return pool == null ? null : code(cf, pool);
+  }
+
+  /** The first stage: marks the constant pool; null when nothing in the class can need rewriting. */
+  @DontInline
+  Pool pool(ClassFile cf) {
     // Which constant pool entries a rewritten instruction could use. Each loop is a small method
     // of its own, and this one has none: this code runs cold, and a big method with loops inlined
     // makes the JIT compiler spend long on it (compiled twice: on-stack replacement, then whole)
@@ -139,22 +156,26 @@ final class CallSiteScan {
     if (!anyMarked && !staticWrites) {
       return null;
     }
+    // Skip the class header and interfaces to reach the fields.
+    int fields = cf.header + 8 + 2 * readU2(cf.b, cf.header + 6);
+    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(cf.b, fields));
+    return anyMarked || putstatic ? new Pool(marked, found, putstatic) : null;
+  }
+
+  /** The second stage: which methods have an instruction to look at; null when none has. */
+  @DontInline
+  Result code(ClassFile cf, Pool pool) {
     byte[] b = cf.b;
-    // Skip the class header and interfaces to reach the fields; then the methods.
-    int fields = cf.header + 8 + 2 * readU2(b, cf.header + 6);
-    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(b, fields));
-    if (!anyMarked && !putstatic) {
-      return null;
-    }
-    int methods = skipMembers(b, fields);
+    boolean[] marked = pool.marked();
+    int methods = skipMembers(b, cf.header + 8 + 2 * readU2(b, cf.header + 6));
     int attributes = skipMembers(b, methods);
-    boolean[] indyMarked = (found & ANY_HANDLE) != 0 && markHandles(cf, marked)
+    boolean[] indyMarked = (pool.found() & ANY_HANDLE) != 0 && markHandles(cf, marked)
         ? markInvokeDynamics(cf, attributes, marked) : null;
     int count = readU2(b, methods);
     int[] code = new int[count];
     int clinit = findCode(cf, methods, code);
     boolean[] visit = new boolean[count];
-    return toVisit(b, code, clinit, visit, marked, indyMarked, putstatic)
+    return toVisit(b, code, clinit, visit, marked, indyMarked, pool.putstatic())
         ? new Result(visit, code, clinit, methods, attributes, marked, indyMarked, staticWrites) : null;
   }
 

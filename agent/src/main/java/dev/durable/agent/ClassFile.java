@@ -200,6 +200,21 @@ final class ClassFile {
     return true;
   }
 
+  /** Whether entry {@code index} is, tag and length included, the encoded constant {@code entry}. */
+  @DontInline
+  boolean isEntry(int index, byte[] entry) {
+    int offset = items[index] - 1;
+    if (offset + entry.length > b.length) {
+      return false;
+    }
+    for (int k = 0; k < entry.length; k++) {
+      if (b[offset + k] != entry[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @DontInline
   int u2(int offset) {
     return ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);

@@ -68,7 +68,7 @@ final class DirectRewriter {
   private static final int K_METHODREF = 3;
   /** Bootstrap entries of bridged method references, by their arguments. */
   private static final int K_ADDED = 4;
-  /** Method handles to bridges, by bridge (identity). */
+  /** Method handles to bridges or shims, by bridge or shim call (identity). */
   private static final int K_HANDLE = 5;
   /** Invokedynamic entries of bridged method references, by bootstrap index and name-and-type. */
   private static final int K_INDY = 6;
@@ -268,6 +268,17 @@ final class DirectRewriter {
       if (d.rule() == null) {
         continue;
       }
+      if (newArgs == null) {
+        newArgs = new int[args];
+        for (int j = 0; j < args; j++) {
+          newArgs[j] = u2(entry + 4 + 2 * j);
+        }
+      }
+      if (kind == H_INVOKESTATIC && d.inPlace() != null) {
+        // Straight to the shim, as the method ref itself would be redirected in the pool.
+        newArgs[k] = constant(d.inPlace(), METHOD_HANDLE_TAG_AND_KIND, methodref(d.inPlace()), -2);
+        continue;
+      }
       if (kind != H_INVOKESTATIC || b[ref - 1] != METHODREF) {
         return UNSUPPORTED; // bridges taking a receiver or making a new object: the ASM rewriter's
       }
@@ -278,12 +289,6 @@ final class DirectRewriter {
         bridge = new Bridge(bridgeName, memberRef, owner, name, descriptor, d.rule(), d.plan(), line,
             new Redirects.Call(reader.className(), bridgeName, descriptor, false));
         bridges.put(key, bridge);
-      }
-      if (newArgs == null) {
-        newArgs = new int[args];
-        for (int j = 0; j < args; j++) {
-          newArgs[j] = u2(entry + 4 + 2 * j);
-        }
       }
       int bridgeRef = methodref(bridge.self());
       newArgs[k] = constant(bridge, METHOD_HANDLE_TAG_AND_KIND, bridgeRef, -2);
@@ -532,6 +537,11 @@ final class DirectRewriter {
     if (d.rule().kind() == Rule.Kind.FORBID) {
       before[pc] = guard(d.rule(), owner.replace('/', '.') + "." + name, "callSite");
       extraStack = Math.max(extraStack, 2);
+      changes++;
+      return true;
+    }
+    if (d.inPlace() != null) {
+      replace[pc] = call(d.inPlace()); // the same stack change as the call it replaces
       changes++;
       return true;
     }
@@ -943,12 +953,13 @@ final class DirectRewriter {
 
   /**
    * Appends a constant of two (second negative: one) u2 fields; {@link #METHOD_HANDLE_TAG_AND_KIND}
-   * appends a method handle of kind invokestatic to {@code first}. A {@code key} (a bridge for its
-   * method handle, a packed number for an invokedynamic) finds the constant again; null: none.
+   * appends a method handle of kind invokestatic to {@code first}. A {@code key} (a bridge or a
+   * shim call for its method handle, a packed number for an invokedynamic) finds the constant
+   * again; null: none.
    */
   @DontInline
   private int constant(Object key, int tag, int first, int second) {
-    int kind = key instanceof Bridge ? K_HANDLE : K_INDY;
+    int kind = key instanceof Bridge || key instanceof Redirects.Call ? K_HANDLE : K_INDY;
     int existing = key == null ? -1 : find(kind, key);
     if (existing >= 0) {
       return existing;

@@ -165,7 +165,17 @@ final class Redirects {
   }
 
   /** The instructions replacing one call to a redirected member; null when the call must stay as is. */
-  record Plan(Call before, Call target, Call after) {}
+  record Plan(Call before, Call target, Call after) {
+    /**
+     * The target, when the plan is only a target with the member's own descriptor (a static
+     * member, as the rules for such targets name): each use of the member can then call it
+     * instead, without another instruction; null otherwise.
+     */
+    Call inPlace(String name, String descriptor) {
+      return before == null && after == null && target != null && !"<init>".equals(name)
+          && target.descriptor().equals(descriptor) ? target : null;
+    }
+  }
 
   static Plan plan(Rule rule, String owner, String name, String descriptor) {
     Call before = resolve(rule.before(), owner, name, descriptor);

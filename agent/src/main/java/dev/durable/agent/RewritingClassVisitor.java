@@ -15,9 +15,10 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Rewrites one class. Method references to rewritten members (such as {@code Instant::now}) get a
- * private static bridge method in the class that makes the rewritten call, and the reference is
- * pointed at the bridge.
+ * Rewrites one class. A method reference to a member redirected in place (to a static shim of its
+ * own descriptor, such as {@code Instant::now}) points straight at the shim; one to another
+ * rewritten member (such as {@code Random::new}) gets a private static bridge method in the class
+ * that makes the rewritten call, and the reference is pointed at the bridge.
  */
 final class RewritingClassVisitor extends ClassVisitor {
   private static final String GUARD_DESC = "(Ljava/lang/String;Ljava/lang/String;)V";
@@ -209,6 +210,11 @@ final class RewritingClassVisitor extends ClassVisitor {
         return;
       }
       changed = true;
+      Redirects.Call inPlace = plan.inPlace(name, descriptor);
+      if (inPlace != null) {
+        inPlace.emit(mv); // the same stack change as the call it replaces: nothing to add
+        return;
+      }
       // Stack height after each call, relative to before the original call (its arguments pushed);
       // the original code already had room for the original call's own result.
       int height = 0;
@@ -256,15 +262,21 @@ final class RewritingClassVisitor extends ClassVisitor {
       lastWasNew = false;
       // Bridges are static methods of this class; interfaces of class files older than Java 8 cannot have them.
       Object[] rewritten = args.clone();
-      if (!isInterface || majorVersion >= Opcodes.V1_8) {
-        for (int i = 0; i < rewritten.length; i++) {
-          if (rewritten[i] instanceof Handle h) {
-            Rule rule = rewriter.handleRule(h);
-            if (rule != null) {
-              changed = true;
-              rewritten[i] = bridgeFor(h, rule, line);
-            }
-          }
+      for (int i = 0; i < rewritten.length; i++) {
+        Rule rule = rewritten[i] instanceof Handle h ? rewriter.handleRule(h) : null;
+        if (rule == null) {
+          continue;
+        }
+        Handle h = (Handle) rewritten[i];
+        Redirects.Call inPlace = h.getTag() == Opcodes.H_INVOKESTATIC
+            ? rewriter.decide(h.getOwner(), h.getName(), h.getDesc()).inPlace() : null;
+        if (inPlace != null) {
+          // Straight to the shim, as the method ref itself is redirected in the pool.
+          changed = true;
+          rewritten[i] = new Handle(Opcodes.H_INVOKESTATIC, inPlace.owner(), inPlace.name(), inPlace.descriptor(), false);
+        } else if (!isInterface || majorVersion >= Opcodes.V1_8) {
+          changed = true;
+          rewritten[i] = bridgeFor(h, rule, line);
         }
       }
       super.visitInvokeDynamicInsn(name, descriptor, bsm, rewritten);

@@ -72,15 +72,16 @@ class DirectRewriterTest {
   }
 
   @Test
-  void methodReferencesToStaticMembersGetTheSameBridges() {
+  void methodReferencesToStaticMembersGetTheSameBridgesOrShims() {
     // ControlFlowSamples.references(): Instant::now twice on two lines, System::currentTimeMillis,
-    // UUID::randomUUID, System::getenv (forbidden), and a lambda that is not touched.
+    // UUID::randomUUID (all redirected in place: straight to the shim), System::getenv (forbidden:
+    // a bridge that checks first), and a lambda that is not touched.
     String rendered = render(direct(original(ControlFlowSamples.class)));
-    for (int n = 0; n < 6; n++) {
-      assertTrue(rendered.contains("4106 durable$bridge$" + n + "("), "bridge " + n + " in\n" + rendered);
+    assertTrue(rendered.contains("4106 durable$bridge$0(Ljava/lang/String;)Ljava/lang/String;"), rendered);
+    assertTrue(!rendered.contains("durable$bridge$1"), rendered);
+    for (String shim : List.of("instantNow()Ljava/time/Instant;", "currentTimeMillis()J", "randomUUID()Ljava/util/UUID;")) {
+      assertTrue(rendered.contains("dev/durable/internal/sandbox/Shims." + shim + " (6)"), shim + " in\n" + rendered);
     }
-    assertTrue(rendered.contains("4106 durable$bridge$4(Ljava/lang/String;)Ljava/lang/String;"), rendered);
-    assertTrue(!rendered.contains("durable$bridge$6"), rendered);
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Calendar;
 import java.util.Date;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +34,24 @@ class RewrittenSamplesRunOffWorkflowThreadsTest {
 
   private static void assertBetween(long low, long value, long high) {
     assertTrue(low <= value && value <= high, value + " not in [" + low + ", " + high + "]");
+  }
+
+  @Test
+  void redirectsMadeInTheConstantPoolGiveSystemValues() throws Throwable {
+    long start = System.currentTimeMillis();
+    long millis = (Long) run.call("InPlaceSamples", "millis");
+    Instant now = (Instant) run.call("InPlaceSamples", "now");
+    List<?> references = (List<?>) run.call("InPlaceSamples", "references");
+    long end = System.currentTimeMillis();
+    assertBetween(start, millis, end);
+    assertBetween(start, now.toEpochMilli(), end);
+    assertBetween(start, ((Instant) references.get(0)).toEpochMilli(), end);
+    assertBetween(start, (Long) references.get(1), end);
+    double random = (Double) references.get(2);
+    assertTrue(random >= 0 && random < 1, "Math.random() gave " + random);
+    assertNotEquals(run.call("InPlaceSamples", "uuid"), run.call("InPlaceSamples", "uuid"));
+    Object o = new Object();
+    assertEquals(List.of(System.identityHashCode(o), Instant.ofEpochMilli(123L), 4), run.call("InPlaceSamples", "untouched", o));
   }
 
   @Test

@@ -63,6 +63,20 @@ class RewrittenSamplesRunOnWorkflowThreadsTest {
   }
 
   @Test
+  void redirectsMadeInTheConstantPoolReadWorkflowValues() throws Throwable {
+    Instant now = FakeHooks.NOW;
+    assertEquals(now.toEpochMilli(), run.call("InPlaceSamples", "millis"));
+    assertEquals(now.getEpochSecond() * 1_000_000_000L + now.getNano(), run.call("InPlaceSamples", "nanos"));
+    assertEquals(now, run.call("InPlaceSamples", "now"));
+    assertEquals(FakeHooks.UUID_VALUE, run.call("InPlaceSamples", "uuid"));
+    assertEquals(now, ((Clock) run.call("InPlaceSamples", "utc")).instant());
+    // Method references use the same redirected entries: Instant::now, System::currentTimeMillis, Math::random.
+    assertEquals(List.of(now, now.toEpochMilli(), new Random(FakeHooks.SEED).nextDouble()),
+        run.call("InPlaceSamples", "references"));
+    assertEquals(2 * now.toEpochMilli(), run.call("InPlaceSamples$Millis", "twice"));
+  }
+
+  @Test
   void aClockTheCodeWasGivenIsKept() throws Throwable {
     Clock fixed = Clock.fixed(Instant.parse("2020-01-01T10:00:00Z"), ZoneOffset.UTC);
     assertEquals(LocalDateTime.of(2020, 1, 1, 10, 0), run.call("TimeSamples", "localDateTimeNow", fixed));

@@ -15,12 +15,13 @@ import org.objectweb.asm.Opcodes;
 /**
  * Rewrites call sites in classes that are not passed through: redirected calls go to shims,
  * forbidden calls and writes to static fields get a check first. Classes are scanned once
- * without writing ({@link CallSiteScan}); only those with something to change are rewritten, in
- * their bytes ({@link DirectRewriter}) or, for what that does not handle, with ASM
- * ({@link RewritingClassVisitor}). Both give the same code.
+ * without writing ({@link CallSiteScan}); only those with something to change are rewritten: in
+ * their constant pool alone when every change is a redirect to a shim of the member's own
+ * descriptor ({@link PoolRewriter}), otherwise in their code's bytes ({@link DirectRewriter}) or,
+ * for what that does not handle, with ASM ({@link RewritingClassVisitor}). All give the same code.
  *
- * <p>Every method on the transform's path, here and in {@link CallSiteScan}, {@link ClassFile} and
- * {@link DirectRewriter}, is marked {@link DontInline}: the JIT compiles each on its own instead of
+ * <p>Every method on the transform's path, here and in {@link CallSiteScan}, {@link ClassFile},
+ * {@link PoolRewriter} and {@link DirectRewriter}, is marked {@link DontInline}: the JIT compiles each on its own instead of
  * inlining the whole transform into the JDK's transformer loop (see that annotation). A method
  * added to that path should be marked too.
  */
@@ -112,7 +113,8 @@ final class CallSiteRewriter implements ClassFileTransformer {
   /**
    * Returns the rewritten class, or null when nothing in it needs to change.
    *
-   * @param direct whether to try the {@link DirectRewriter} first (tests compare both ways)
+   * @param direct whether to try the {@link PoolRewriter} and the {@link DirectRewriter} first
+   *     (tests compare both ways)
    */
   @DontInline
   byte[] rewrite(byte[] bytes, boolean direct) {

@@ -26,6 +26,7 @@ final class PoolRewriter {
   private static final int METHODREF = 10;
   private static final int NAME_AND_TYPE = 12;
 
+  @DontInline
   private PoolRewriter() {}
 
   /**

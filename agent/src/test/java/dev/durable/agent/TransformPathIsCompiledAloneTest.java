@@ -20,7 +20,8 @@ class TransformPathIsCompiledAloneTest {
   void everyMethodOfTheTransformPathIsMarked() throws Exception {
     List<String> unmarked = new ArrayList<>();
     for (Class<?> c : List.of(CallSiteRewriter.class, CallSiteScan.class, ClassFile.class, DirectRewriter.class,
-        Class.forName(DirectRewriter.class.getName() + "$Bytes"))) {
+        Class.forName(DirectRewriter.class.getName() + "$Bytes"), PoolRewriter.class,
+        Class.forName(PoolRewriter.class.getName() + "$Appended"))) {
       Stream.concat(Stream.of(c.getDeclaredMethods()), Stream.of(c.getDeclaredConstructors()))
           .filter(m -> !m.isSynthetic())
           .filter(m -> !m.isAnnotationPresent(DontInline.class))

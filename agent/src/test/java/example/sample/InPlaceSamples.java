@@ -49,6 +49,25 @@ public final class InPlaceSamples {
     return List.of(System.identityHashCode(o), Instant.ofEpochMilli(123L), Math.max(3, 4));
   }
 
+  /**
+   * A static interface method ({@code Comparator.naturalOrder()}, an interface method ref), for a
+   * user rule that redirects it to {@link #reversed()}.
+   */
+  public static final class Sorting {
+    private Sorting() {}
+
+    public static List<Integer> sorted(List<Integer> values) {
+      List<Integer> out = new java.util.ArrayList<>(values);
+      out.sort(java.util.Comparator.naturalOrder());
+      return out;
+    }
+  }
+
+  /** The target of that user rule: the same descriptor as {@code Comparator.naturalOrder()}. */
+  public static <T extends Comparable<? super T>> java.util.Comparator<T> reversed() {
+    return java.util.Comparator.reverseOrder();
+  }
+
   /** Only a member whose shim has the same name: its name and type entry is shared. */
   public static final class Millis {
     private Millis() {}

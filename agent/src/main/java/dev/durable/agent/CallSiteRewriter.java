@@ -78,13 +78,8 @@ final class CallSiteRewriter implements ClassFileTransformer {
       return null;
     }
     try {
-      // Whether the class is passed through is asked only of a class with something to rewrite:
-      // most classes have nothing, and the answer costs a rule lookup for each new name.
-      byte[] out = rewrite(bytes);
-      if (out == null || rules.isPassthroughClass(className.replace('/', '.'))) {
-        return null;
-      }
-      if (debug) {
+      byte[] out = rewrite(bytes, true, className);
+      if (out != null && debug) {
         System.err.println("durable agent: rewrote " + className.replace('/', '.'));
       }
       return out;
@@ -107,7 +102,13 @@ final class CallSiteRewriter implements ClassFileTransformer {
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   @DontInline
   byte[] rewrite(byte[] bytes) {
-    return rewrite(bytes, true);
+    return rewrite(bytes, true, null);
+  }
+
+  /** Returns the rewritten class, or null when nothing in it needs to change; {@code direct}: see below. */
+  @DontInline
+  byte[] rewrite(byte[] bytes, boolean direct) {
+    return rewrite(bytes, direct, null);
   }
 
   /**
@@ -115,17 +116,20 @@ final class CallSiteRewriter implements ClassFileTransformer {
    *
    * @param direct whether to try the {@link PoolRewriter} and the {@link DirectRewriter} first
    *     (tests compare both ways)
+   * @param className the class's internal name, to ask whether it is passed through; null: it is not
    */
   @DontInline
-  byte[] rewrite(byte[] bytes, boolean direct) {
+  byte[] rewrite(byte[] bytes, boolean direct, String className) {
     if (!ClassFile.asmReads(bytes)) {
-      return rewriteWithAsm(bytes, null); // ASM refuses it, as before
+      return passedThrough(className) ? null : rewriteWithAsm(bytes, null); // ASM refuses it, as before
     }
     // The common path reads the bytes without ASM; ASM is loaded and used only for what the
-    // direct rewriter hands back.
+    // direct rewriter hands back. Whether the class is passed through is asked only once its
+    // constant pool names something to rewrite: most classes name nothing, and the answer costs
+    // a rule lookup for each new name.
     ClassFile cf = new ClassFile(bytes);
     CallSiteScan.Pool pool = scan.pool(cf);
-    if (pool == null) {
+    if (pool == null || passedThrough(className)) {
       return null;
     }
     if (direct && !pool.putstatic()) {
@@ -150,6 +154,11 @@ final class CallSiteRewriter implements ClassFileTransformer {
       }
     }
     return rewriteWithAsm(bytes, found.visit());
+  }
+
+  @DontInline
+  private boolean passedThrough(String className) {
+    return className != null && rules.isPassthroughClass(className.replace('/', '.'));
   }
 
   /**

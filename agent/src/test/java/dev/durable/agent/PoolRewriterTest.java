@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.durable.internal.sandbox.Rule;
 import dev.durable.internal.sandbox.RuleSet;
 import dev.durable.internal.sandbox.RulesParser;
 import example.sample.ControlFlowSamples;
 import example.sample.InPlaceSamples;
 import example.sample.TimeSamples;
 import example.sample.UnchangedSample;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,23 @@ class PoolRewriterTest {
     byte[] rewritten = inPool(original);
     assertEquals(List.of("Shims.currentTimeMillis()J", "Shims.currentTimeMillis()J"), code(rewritten, "twice"));
     assertEquals(poolCount(original) + 2, poolCount(rewritten), "the shim's name and class entries only");
+  }
+
+  @Test
+  void aUserRuleRedirectingAStaticInterfaceMethodIsAppliedInThePoolAndRuns() throws Exception {
+    List<Rule> rules = new ArrayList<>(RulesParser.defaults());
+    rules.addAll(RulesParser.parse("{\"rules\": [{\"id\": \"acme.reversed\", \"kind\": \"redirect\","
+        + " \"owner\": \"java.util.Comparator\", \"name\": \"naturalOrder\","
+        + " \"target\": \"example.sample.InPlaceSamples#reversed()Ljava/util/Comparator;\", \"message\": \"m\"}]}", "user.json"));
+    CallSiteRewriter rewriter = new CallSiteRewriter(new RuleSet(rules), false);
+    byte[] original = original(InPlaceSamples.Sorting.class);
+    byte[] rewritten = rewriter.rewrite(original);
+    assertArrayEquals(afterPool(original), afterPool(rewritten));
+    // The interface method ref became a class method ref to the target: the JVM verifies and links it.
+    assertTrue(code(rewritten, "sorted").contains("example/sample/InPlaceSamples.reversed()Ljava/util/Comparator;"),
+        code(rewritten, "sorted").toString());
+    Class<?> sorting = Class.forName(InPlaceSamples.Sorting.class.getName(), true, new RewritingClassLoader(rewriter));
+    assertEquals(List.of(3, 2, 1), sorting.getMethod("sorted", List.class).invoke(null, List.of(2, 3, 1)));
   }
 
   @Test

@@ -8,12 +8,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,6 +20,8 @@ final class Report {
   private static PrintStream jsonOut;
   private static double loadAtStart = Double.NaN;
   private static double fsyncMsAtStart = Double.NaN;
+  private static double cpuMsAtStart = Double.NaN;
+  private static double wakeUpMicrosAtStart = Double.NaN;
 
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -46,25 +42,15 @@ final class Report {
   }
 
   /**
-   * Records the state of the machine before a workload: the load average, and the median latency
-   * of appending 4 KB to a file and fdatasync-ing it, which bounds every SYNC transition.
+   * Records the state of the machine before a workload: the load average, the latency of a 4 KB
+   * append and fdatasync (which bounds every SYNC transition), and the speed of a core and of a
+   * thread wake-up ({@link MachineProbe}).
    */
-  static void probeMachine() throws IOException {
+  static void probeMachine() throws IOException, InterruptedException {
     loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    Path file = Files.createTempFile("durable-bench-fsync-", ".tmp");
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      long[] nanos = new long[50];
-      for (int i = 0; i < nanos.length; i++) {
-        long t0 = System.nanoTime();
-        channel.write(ByteBuffer.allocate(4096));
-        channel.force(false);
-        nanos[i] = System.nanoTime() - t0;
-      }
-      Arrays.sort(nanos);
-      fsyncMsAtStart = millis(nanos[nanos.length / 2]);
-    } finally {
-      Files.delete(file);
-    }
+    fsyncMsAtStart = MachineProbe.fsyncMillis();
+    cpuMsAtStart = MachineProbe.cpuMillis();
+    wakeUpMicrosAtStart = MachineProbe.wakeUpRoundTripMicros();
   }
 
   static Report of(String workload) {
@@ -113,8 +99,9 @@ final class Report {
 
   /**
    * Describes this JVM (version, GC, heap limit, cpus, whether the agent is attached) and the
-   * machine: its 1-minute load average when the workload started and now, and the fsync latency
-   * before it started. On a small shared machine other processes skew every figure.
+   * machine: its 1-minute load average when the workload started and now, and the probes of
+   * {@link #probeMachine()} before it started. On a small shared machine other processes skew every
+   * figure, and the machine's own speed drifts.
    */
   static String jvm() {
     var rt = ManagementFactory.getRuntimeMXBean();
@@ -124,7 +111,8 @@ final class Report {
         + Runtime.getRuntime().availableProcessors() + " cpus, " + (ChildJvm.hasAgent() ? "-javaagent:durable.jar" : "no agent")
         + ", load average " + round(loadAtStart) + " at start, "
         + round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + " at end, 4 KB append+fdatasync "
-        + round(fsyncMsAtStart) + " ms (median of 50, before the run)";
+        + round(fsyncMsAtStart) + " ms (median of 50, before the run), CPU reference task " + round(cpuMsAtStart)
+        + " ms, thread wake-up round trip " + round(wakeUpMicrosAtStart) + " µs (before the run; see docs/performance.md)";
   }
 
   static double round(double d) {

@@ -368,9 +368,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private void keepStartForResult(Execution ex, List<HistoryEvent> events) {
     ExecutionState s = ex.state;
-    startsKeptForResult.put(s.workflowId, ex);
     String runId = s.runId;
+    // The timer first, then the map: whoever sees the start kept finds its timer already due at
+    // the limit (a test that then advances its clock by the limit, too). The timer's write waits
+    // for this run's lock, which the caller holds until the run is registered.
     ex.keptStartTimeout = timers.schedule(now().plus(KEPT_START_LIMIT), () -> writeKeptResults(runId));
+    startsKeptForResult.put(s.workflowId, ex);
     handFirstTaskOver(ex, events);
   }
 

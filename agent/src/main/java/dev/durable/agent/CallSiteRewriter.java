@@ -21,9 +21,9 @@ import org.objectweb.asm.Opcodes;
  * for what that does not handle, with ASM ({@link RewritingClassVisitor}). All give the same code.
  *
  * <p>Every method on the transform's path, here and in {@link CallSiteScan}, {@link ClassFile},
- * {@link PoolRewriter} and {@link DirectRewriter}, is marked {@link DontInline}: the JIT compiles each on its own instead of
- * inlining the whole transform into the JDK's transformer loop (see that annotation). A method
- * added to that path should be marked too.
+ * {@link PoolRewriter} and {@link DirectRewriter}, is marked {@link DontInline}: the JIT compiles
+ * each on its own instead of inlining the whole transform into the JDK's transformer loop (see
+ * that annotation). A method added to that path should be marked too.
  */
 final class CallSiteRewriter implements ClassFileTransformer {
   private final RuleSet rules;
@@ -77,16 +77,21 @@ final class CallSiteRewriter implements ClassFileTransformer {
     if (CallSiteScan.isJdk(className)) {
       return null;
     }
+    // Passed-through classes first, before any scan: libraries (Jackson, Netty, gRPC) load by the
+    // thousand, and the lookup of a name costs less than indexing its class's constant pool.
+    String dotted = className.replace('/', '.');
+    if (rules.isPassthroughClass(dotted)) {
+      return null;
+    }
     try {
-      byte[] out = rewrite(bytes, true, className);
+      byte[] out = rewrite(bytes);
       if (out != null && debug) {
-        System.err.println("durable agent: rewrote " + className.replace('/', '.'));
+        System.err.println("durable agent: rewrote " + dotted);
       }
       return out;
     } catch (Throwable t) {
       // Never break class loading: the class stays as it was. Say it once; details with debug=true.
-      String dotted = className.replace('/', '.');
-      if (!rules.isPassthroughClass(dotted) && (warned.compareAndSet(false, true) || debug)) {
+      if (warned.compareAndSet(false, true) || debug) {
         System.err.println("durable agent: could not rewrite " + dotted + " (" + t + "); it is left unchanged");
       }
       return null;
@@ -102,13 +107,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
   /** Returns the rewritten class, or null when nothing in it needs to change. */
   @DontInline
   byte[] rewrite(byte[] bytes) {
-    return rewrite(bytes, true, null);
-  }
-
-  /** Returns the rewritten class, or null when nothing in it needs to change; {@code direct}: see below. */
-  @DontInline
-  byte[] rewrite(byte[] bytes, boolean direct) {
-    return rewrite(bytes, direct, null);
+    return rewrite(bytes, true);
   }
 
   /**
@@ -116,20 +115,17 @@ final class CallSiteRewriter implements ClassFileTransformer {
    *
    * @param direct whether to try the {@link PoolRewriter} and the {@link DirectRewriter} first
    *     (tests compare both ways)
-   * @param className the class's internal name, to ask whether it is passed through; null: it is not
    */
   @DontInline
-  byte[] rewrite(byte[] bytes, boolean direct, String className) {
+  byte[] rewrite(byte[] bytes, boolean direct) {
     if (!ClassFile.asmReads(bytes)) {
-      return passedThrough(className) ? null : rewriteWithAsm(bytes, null); // ASM refuses it, as before
+      return rewriteWithAsm(bytes, null); // ASM refuses it, as before
     }
     // The common path reads the bytes without ASM; ASM is loaded and used only for what the
-    // direct rewriter hands back. Whether the class is passed through is asked only once its
-    // constant pool names something to rewrite: most classes name nothing, and the answer costs
-    // a rule lookup for each new name.
+    // direct rewriter hands back.
     ClassFile cf = new ClassFile(bytes);
     CallSiteScan.Pool pool = scan.pool(cf);
-    if (pool == null || passedThrough(className)) {
+    if (pool == null) {
       return null;
     }
     if (direct && !pool.putstatic()) {
@@ -154,11 +150,6 @@ final class CallSiteRewriter implements ClassFileTransformer {
       }
     }
     return rewriteWithAsm(bytes, found.visit());
-  }
-
-  @DontInline
-  private boolean passedThrough(String className) {
-    return className != null && rules.isPassthroughClass(className.replace('/', '.'));
   }
 
   /**

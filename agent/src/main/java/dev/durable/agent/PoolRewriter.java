@@ -43,7 +43,7 @@ final class PoolRewriter {
     if (found <= 0) {
       return found == 0 ? null : NOT_IN_PLACE;
     }
-    return redirect(cf, targets);
+    return redirect(cf, targets, found);
   }
 
   /**
@@ -71,11 +71,11 @@ final class PoolRewriter {
     return found;
   }
 
-  /** The class with each method ref that has a target pointed at it. */
+  /** The class with each of the {@code found} method refs that have a target pointed at it. */
   @DontInline
-  private static byte[] redirect(ClassFile cf, Redirects.Call[] targets) {
+  private static byte[] redirect(ClassFile cf, Redirects.Call[] targets, int found) {
     Appended pool = new Appended(cf.itemCount());
-    int[] patches = new int[targets.length * 2];
+    int[] patches = new int[found * 2];
     int patched = 0;
     for (int i = 1; i < targets.length; i++) {
       Redirects.Call target = targets[i];

@@ -156,9 +156,7 @@ final class CallSiteScan {
     if (!anyMarked && !staticWrites) {
       return null;
     }
-    // Skip the class header and interfaces to reach the fields.
-    int fields = cf.header + 8 + 2 * readU2(cf.b, cf.header + 6);
-    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(cf.b, fields));
+    boolean putstatic = staticWrites && ((found & OTHER_STATIC) != 0 || writableStaticField(cf.b, fields(cf)));
     return anyMarked || putstatic ? new Pool(marked, found, putstatic) : null;
   }
 
@@ -167,7 +165,7 @@ final class CallSiteScan {
   Result code(ClassFile cf, Pool pool) {
     byte[] b = cf.b;
     boolean[] marked = pool.marked();
-    int methods = skipMembers(b, cf.header + 8 + 2 * readU2(b, cf.header + 6));
+    int methods = skipMembers(b, fields(cf));
     int attributes = skipMembers(b, methods);
     boolean[] indyMarked = (pool.found() & ANY_HANDLE) != 0 && markHandles(cf, marked)
         ? markInvokeDynamics(cf, attributes, marked) : null;
@@ -177,6 +175,12 @@ final class CallSiteScan {
     boolean[] visit = new boolean[count];
     return toVisit(b, code, clinit, visit, marked, indyMarked, pool.putstatic())
         ? new Result(visit, code, clinit, methods, attributes, marked, indyMarked, staticWrites) : null;
+  }
+
+  /** The offset of the class's field count: after the class header and its interfaces. */
+  @DontInline
+  private static int fields(ClassFile cf) {
+    return cf.header + 8 + 2 * readU2(cf.b, cf.header + 6);
   }
 
   /** Sets {@code visit} for the methods with an instruction to look at (and clears the others' code offset); whether there is one. */

@@ -273,7 +273,8 @@ final class RewritingClassVisitor extends ClassVisitor {
         if (inPlace != null) {
           // Straight to the shim, as the method ref itself is redirected in the pool.
           changed = true;
-          rewritten[i] = new Handle(Opcodes.H_INVOKESTATIC, inPlace.owner(), inPlace.name(), inPlace.descriptor(), false);
+          rewritten[i] =
+              new Handle(Opcodes.H_INVOKESTATIC, inPlace.owner(), inPlace.name(), inPlace.descriptor(), false);
         } else if (!isInterface || majorVersion >= Opcodes.V1_8) {
           changed = true;
           rewritten[i] = bridgeFor(h, rule, line);

@@ -88,7 +88,10 @@ final class MachineProbe {
     return median(Arrays.copyOfRange(nanos, 500, nanos.length)) / 1e3;
   }
 
-  /** Median milliseconds of appending 4 KB to a file and fdatasync-ing it (50 times): what bounds every SYNC transition. */
+  /**
+   * Median milliseconds of appending 4 KB to a file and fdatasync-ing it (50 times): what bounds
+   * every SYNC transition.
+   */
   static double fsyncMillis() throws IOException {
     Path file = Files.createTempFile("durable-bench-fsync-", ".tmp");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

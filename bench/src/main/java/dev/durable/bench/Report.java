@@ -112,7 +112,8 @@ final class Report {
         + ", load average " + round(loadAtStart) + " at start, "
         + round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + " at end, 4 KB append+fdatasync "
         + round(fsyncMsAtStart) + " ms (median of 50, before the run), CPU reference task " + round(cpuMsAtStart)
-        + " ms, thread wake-up round trip " + round(wakeUpMicrosAtStart) + " µs (before the run; see docs/performance.md)";
+        + " ms, thread wake-up round trip " + round(wakeUpMicrosAtStart)
+        + " µs (before the run; see docs/performance.md)";
   }
 
   static double round(double d) {

@@ -496,9 +496,9 @@ public final class Worker implements AutoCloseable {
      * Sets how many workflow-task pollers the worker runs, so how many polled workflow tasks may
      * run at once (default 16). Each waits for its commands to be synced to disk, so more of them
      * let the server group more syncs together (a run's first task also writes its start, when the
-     * caller of a typed stub waits for the result; see docs/performance.md, "Eleventh round"). With the server in the same process, an activity
-     * thread also runs the workflow task its activity's result made ready (see
-     * {@link #setActivityExecutor}), beyond this number.
+     * caller of a typed stub waits for the result; see docs/performance.md, "Eleventh round").
+     * With the server in the same process, an activity thread also runs the workflow task its
+     * activity's result made ready (see {@link #setActivityExecutor}), beyond this number.
      */
     public Builder setMaxConcurrentWorkflowTasks(int max) {
       this.maxConcurrentWorkflowTasks = max;

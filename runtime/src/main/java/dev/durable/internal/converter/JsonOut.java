@@ -20,7 +20,10 @@ import java.util.Arrays;
  * from a hundred places, and C2 compiles a copy of whatever it inlines at each. With the string
  * loop inlined at every call, compiling the run-state writer took a compiler thread 0.4 s, in the
  * middle of the benchmark's measured round. {@code token} is too large for C2 to inline, so it is
- * compiled once and each call site stays a call.
+ * compiled once and each call site stays a call. A prepared field name is not a call of its own:
+ * {@link #writeFieldName(byte[])} only keeps it, and the value's call writes it first. That halves
+ * the calls a record writer makes, and C2's work on each writer with them (docs/performance.md,
+ * "Thirteenth round").
  *
  * <p>One record after the other: {@link #take()} returns a finished record's bytes and starts the
  * next one. Not thread-safe.
@@ -34,7 +37,6 @@ public final class JsonOut {
   private static final int START_ARRAY = 2;
   private static final int END_ARRAY = 3;
   private static final int NAME = 4;
-  private static final int PREPARED_NAME = 5;
   private static final int STRING = 6;
   private static final int NUMBER = 7;
   private static final int NUMBER_TEXT = 8;
@@ -49,6 +51,8 @@ public final class JsonOut {
   private final boolean[] array = new boolean[MAX_DEPTH];
   private final boolean[] started = new boolean[MAX_DEPTH];
   private int depth;
+  /** A prepared field name the next value comes after, or null. */
+  private byte[] pendingName;
 
   /** A writer for records of a few kilobytes. */
   public JsonOut() {
@@ -75,6 +79,7 @@ public final class JsonOut {
   public void clear() {
     size = 0;
     depth = 0;
+    pendingName = null;
   }
 
   /** The buffer: its first {@link #size()} bytes are what was written since the last take or clear. */
@@ -83,8 +88,9 @@ public final class JsonOut {
   }
 
   private void checkClosed() {
-    if (depth != 0) {
-      throw new IllegalStateException("a record was taken with " + depth + " containers still open");
+    if (depth != 0 || pendingName != null) {
+      throw new IllegalStateException("a record was taken with " + depth + " containers still open"
+          + (pendingName != null ? " and a field name without its value" : ""));
     }
   }
 
@@ -119,9 +125,9 @@ public final class JsonOut {
     token(END_ARRAY, null, 0, null);
   }
 
-  /** A field name prepared by {@link #name}. */
+  /** A field name prepared by {@link #name}: written with the value that follows it. */
   public void writeFieldName(byte[] quotedWithColon) {
-    token(PREPARED_NAME, null, 0, quotedWithColon);
+    pendingName = quotedWithColon;
   }
 
   public void writeFieldName(String name) {
@@ -165,16 +171,25 @@ public final class JsonOut {
   /** Writes one token of kind {@code kind}, with its text, number or bytes, and the comma before it if one is due. */
   private void token(int kind, String text, long number, byte[] bytes) {
     int d = depth;
-    boolean name = kind == NAME || kind == PREPARED_NAME;
+    byte[] prepared = pendingName;
     boolean closing = kind == END_OBJECT || kind == END_ARRAY;
     // A name in an object and a value in an array need a comma after the first; a value in an
     // object follows its name's colon.
-    if (!closing && d > 0 && (name || array[d])) {
+    if (prepared != null || (!closing && d > 0 && (kind == NAME || array[d]))) {
       if (started[d]) {
         ensure(1);
         buf[size++] = ',';
       }
       started[d] = true;
+    }
+    if (prepared != null) {
+      if (closing) {
+        throw new IllegalStateException("a container was closed after a field name without its value");
+      }
+      pendingName = null;
+      ensure(prepared.length);
+      System.arraycopy(prepared, 0, buf, size, prepared.length);
+      size += prepared.length;
     }
     int n = text == null ? 0 : text.length();
     ensure(bytes != null ? bytes.length : 6 * n + 24);
@@ -194,16 +209,14 @@ public final class JsonOut {
         b[p++] = (byte) (kind == END_OBJECT ? '}' : ']');
         depth = d - 1;
       }
-      case PREPARED_NAME, RAW -> {
+      case RAW -> {
         byte[] out = bytes;
-        if (kind == RAW) {
-          for (byte x : bytes) {
-            if (x < 0) {
-              out = new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
-              ensure(out.length);
-              b = buf;
-              break;
-            }
+        for (byte x : bytes) {
+          if (x < 0) {
+            out = new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+            ensure(out.length);
+            b = buf;
+            break;
           }
         }
         System.arraycopy(out, 0, b, p, out.length);

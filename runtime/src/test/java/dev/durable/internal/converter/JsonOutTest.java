@@ -98,6 +98,18 @@ class JsonOutTest {
       j.writeEndArray();
       j.writeFieldName("after");
       j.writeBoolean(false);
+      j.writeFieldName(new SerializedString("nested"));
+      j.writeStartObject();
+      j.writeFieldName(new SerializedString("raw"));
+      j.writeRawValue("[1]");
+      j.writeFieldName(new SerializedString("text"));
+      j.writeString("t");
+      j.writeFieldName("plain");
+      j.writeNull();
+      j.writeFieldName(new SerializedString("list"));
+      j.writeStartArray();
+      j.writeEndArray();
+      j.writeEndObject();
       j.writeEndObject();
 
       o.writeStartObject();
@@ -119,6 +131,18 @@ class JsonOutTest {
       o.writeEndArray();
       o.writeFieldName("after");
       o.writeBoolean(false);
+      o.writeFieldName(JsonOut.name("nested"));
+      o.writeStartObject();
+      o.writeFieldName(JsonOut.name("raw"));
+      o.writeRawValue("[1]".getBytes(StandardCharsets.UTF_8));
+      o.writeFieldName(JsonOut.name("text"));
+      o.writeString("t");
+      o.writeFieldName("plain");
+      o.writeNull();
+      o.writeFieldName(JsonOut.name("list"));
+      o.writeStartArray();
+      o.writeEndArray();
+      o.writeEndObject();
       o.writeEndObject();
     });
   }
@@ -133,5 +157,12 @@ class JsonOutTest {
     assertEquals("12", new String(out.take(), StandardCharsets.UTF_8));
     out.writeStartArray();
     assertThrows(IllegalStateException.class, out::take);
+    out.clear();
+    out.writeStartObject();
+    out.writeFieldName(JsonOut.name("name"));
+    assertEquals("a record was taken with 1 containers still open and a field name without its value",
+        assertThrows(IllegalStateException.class, out::take).getMessage());
+    assertEquals("a container was closed after a field name without its value",
+        assertThrows(IllegalStateException.class, out::writeEndObject).getMessage());
   }
 }

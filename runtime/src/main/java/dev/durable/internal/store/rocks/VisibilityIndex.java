@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -147,26 +148,46 @@ final class VisibilityIndex {
     };
   }
 
-  /** The index keys one field of a run makes: status, type, task queue, start, close, search attributes. */
+  /**
+   * The index keys one field of a run makes: status, type, task queue, start, close, search
+   * attributes. Each key is built in one array (no buffers, no intermediate prefixes): this runs
+   * for every field of every new run, and C2 compiled the buffer-built version into one of the
+   * largest units of a hello run (docs/performance.md, "Thirteenth round").
+   */
   private static List<byte[]> fieldKeys(int field, RunSummary s, byte[] suffix) {
     List<byte[]> out = new ArrayList<>(2);
     switch (field) {
-      case 0 -> out.add(concat(statusPrefix(s.status()), suffix));
-      case 1 -> out.add(concat(stringPrefix(TYPE, s.workflowType()), suffix));
-      case 2 -> out.add(concat(stringPrefix(QUEUE, s.taskQueue()), suffix));
-      case 3 -> out.add(concat(new byte[] {START}, suffix));
+      case 0 -> out.add(key(STATUS, string(s.status().name()), EMPTY, suffix));
+      case 1 -> out.add(key(TYPE, string(s.workflowType()), EMPTY, suffix));
+      case 2 -> out.add(key(QUEUE, string(s.taskQueue()), EMPTY, suffix));
+      case 3 -> out.add(key(START, EMPTY, EMPTY, suffix));
       case 4 -> {
         if (s.closeTime() != null) {
-          out.add(concat(concat(new byte[] {CLOSE}, timeDesc(s.closeTime())), suffix));
+          out.add(key(CLOSE, timeDesc(s.closeTime()), EMPTY, suffix));
         }
       }
-      default -> s.searchAttributes().forEach((name, v) -> {
-        for (byte[] value : valueKeys(v)) {
-          out.add(concat(concat(attributePrefix(name), value), suffix));
-        }
-      });
+      default -> attributeKeys(s, suffix, out);
     }
     return out;
+  }
+
+  private static void attributeKeys(RunSummary s, byte[] suffix, List<byte[]> out) {
+    for (Map.Entry<String, SearchAttributeValue> a : s.searchAttributes().entrySet()) {
+      byte[] name = string(a.getKey());
+      for (byte[] value : valueKeys(a.getValue())) {
+        out.add(key(ATTRIBUTE, name, value, suffix));
+      }
+    }
+  }
+
+  /** One key: {@code kind}, then {@code a}, {@code b} and {@code c} as they are. */
+  private static byte[] key(byte kind, byte[] a, byte[] b, byte[] c) {
+    byte[] k = new byte[1 + a.length + b.length + c.length];
+    k[0] = kind;
+    System.arraycopy(a, 0, k, 1, a.length);
+    System.arraycopy(b, 0, k, 1 + a.length, b.length);
+    System.arraycopy(c, 0, k, 1 + a.length + b.length, c.length);
+    return k;
   }
 
   private static boolean containsKey(List<byte[]> keys, byte[] key) {
@@ -201,7 +222,7 @@ final class VisibilityIndex {
   }
 
   private static byte[] stringPrefix(byte kind, String s) {
-    return concat(new byte[] {kind}, string(s));
+    return key(kind, string(s), EMPTY, EMPTY);
   }
 
   private static byte[] attributePrefix(String name) {
@@ -211,7 +232,10 @@ final class VisibilityIndex {
   /** A length-prefixed string: a prefix scan on it matches that string only, not longer ones. */
   private static byte[] string(String s) {
     byte[] b = utf8(s == null ? "" : s);
-    return ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
+    byte[] out = new byte[4 + b.length];
+    putInt(out, 0, b.length);
+    System.arraycopy(b, 0, out, 4, b.length);
+    return out;
   }
 
   /** The encoded values of an attribute: a keyword list has one per distinct keyword. */
@@ -219,7 +243,7 @@ final class VisibilityIndex {
     List<byte[]> out = new ArrayList<>();
     if (v.type() == SearchAttributeValue.Type.KEYWORD_LIST) {
       for (String k : new LinkedHashSet<>(v.values())) {
-        out.add(concat(new byte[] {'K'}, string(k)));
+        out.add(key((byte) 'K', string(k), EMPTY, EMPTY));
       }
     } else {
       out.add(valueKey(v));
@@ -231,7 +255,7 @@ final class VisibilityIndex {
   private static byte[] valueKey(SearchAttributeValue v) {
     String text = v.values().get(0);
     return switch (v.type()) {
-      case KEYWORD, KEYWORD_LIST -> concat(new byte[] {'K'}, string(text));
+      case KEYWORD, KEYWORD_LIST -> key((byte) 'K', string(text), EMPTY, EMPTY);
       case INT -> ByteBuffer.allocate(9).put((byte) 'I').putLong(Long.parseLong(text) ^ Long.MIN_VALUE).array();
       case DOUBLE -> {
         long bits = Double.doubleToLongBits(Double.parseDouble(text));
@@ -243,7 +267,20 @@ final class VisibilityIndex {
   }
 
   static byte[] timeAsc(Instant t) {
-    return ByteBuffer.allocate(TIME).putLong(t.getEpochSecond() ^ Long.MIN_VALUE).putInt(t.getNano()).array();
+    byte[] b = new byte[TIME];
+    long seconds = t.getEpochSecond() ^ Long.MIN_VALUE;
+    putInt(b, 0, (int) (seconds >>> 32));
+    putInt(b, 4, (int) seconds);
+    putInt(b, 8, t.getNano());
+    return b;
+  }
+
+  /** Writes {@code v} big-endian at {@code at}, as {@code ByteBuffer.putInt} does. */
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
   }
 
   static byte[] timeDesc(Instant t) {

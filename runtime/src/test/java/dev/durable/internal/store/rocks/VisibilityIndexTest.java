@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.model.VisibilityQuery;
@@ -17,6 +18,7 @@ import dev.durable.internal.store.Store.VisibilityPage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -122,6 +124,39 @@ class VisibilityIndexTest {
       assertEquals(new UUID(0, 5000).toString(), all.get(0));
       assertEquals(new UUID(0, 1).toString(), all.get(4999));
     }
+  }
+
+  /**
+   * The index keys' bytes, spelled out: data dirs written by earlier versions hold these keys, so
+   * how they are built may change, but not one byte of what is built.
+   */
+  @Test
+  void indexKeysKeepTheirStoredLayout() {
+    // status, type, queue, start, close, then the attributes by name (a keyword list once per
+    // distinct keyword), each ending in the start time (newest first) and the run id
+    RunSummary s = new RunSummary("wf", "run-1", "Type", "queue", WorkflowStatus.COMPLETED,
+        Instant.ofEpochSecond(1_700_000_000L, 123_456_789), Instant.ofEpochSecond(-5, 7),
+        Map.of("a", new SearchAttributeValue(SearchAttributeValue.Type.KEYWORD_LIST, List.of("x", "yz", "x")),
+            "n", new SearchAttributeValue(SearchAttributeValue.Type.INT, List.of("-3")),
+            "d", new SearchAttributeValue(SearchAttributeValue.Type.DOUBLE, List.of("2.5")),
+            "t", new SearchAttributeValue(SearchAttributeValue.Type.DATETIME, List.of("2026-11-27T12:00:00Z")),
+            "b", new SearchAttributeValue(SearchAttributeValue.Type.BOOL, List.of("true"))));
+    List<String> keys = new ArrayList<>();
+    for (java.nio.ByteBuffer k : VisibilityIndex.keys(s)) {
+      keys.add(HexFormat.of().formatHex(k.array()));
+    }
+    assertEquals(List.of(
+        "0100000009434f4d504c455445447fffffff9aac0efff8a432ea72756e2d31",
+        "0200000004547970657fffffff9aac0efff8a432ea72756e2d31",
+        "030000000571756575657fffffff9aac0efff8a432ea72756e2d31",
+        "047fffffff9aac0efff8a432ea72756e2d31",
+        "058000000000000004fffffff87fffffff9aac0efff8a432ea72756e2d31",
+        "0600000001614b00000001787fffffff9aac0efff8a432ea72756e2d31",
+        "0600000001614b00000002797a7fffffff9aac0efff8a432ea72756e2d31",
+        "06000000016242017fffffff9aac0efff8a432ea72756e2d31",
+        "06000000016444c0040000000000007fffffff9aac0efff8a432ea72756e2d31",
+        "06000000016e497ffffffffffffffd7fffffff9aac0efff8a432ea72756e2d31",
+        "06000000017454800000006b0970c0000000007fffffff9aac0efff8a432ea72756e2d31"), keys);
   }
 
   @Test

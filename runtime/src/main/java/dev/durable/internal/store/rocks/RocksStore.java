@@ -30,6 +30,7 @@ import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
@@ -128,13 +129,13 @@ public final class RocksStore implements Store {
         // instead of spinning and yielding first.
         .setAllowConcurrentMemtableWrite(false)
         .setEnableWriteThreadAdaptiveYield(false);
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    ColumnFamilyOptions cfOptions = compression(new ColumnFamilyOptions());
     // Every start of a new workflow id looks up a key that is not there. A bloom filter (10 bits a
     // key, about 1 % false positives) answers most such lookups from memory instead of searching
     // every table file: 10 µs -> 0.7 µs per missing key with 2 million ids in 8 files (performance.md).
     // The block cache is RocksDB's default (32 MB), which the Java config's own default (8 MB) would
     // replace.
-    ColumnFamilyOptions idOptions = new ColumnFamilyOptions();
+    ColumnFamilyOptions idOptions = compression(new ColumnFamilyOptions());
     try (BloomFilter bloom = new BloomFilter(10, false)) { // the table factory keeps its own reference
       idOptions.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom).setBlockCacheSize(32L << 20));
     }
@@ -176,6 +177,23 @@ public final class RocksStore implements Store {
       throw new DurableException("DURABLE-302", "cannot open the store in " + dbDir + ": " + e
           + ". Check the directory's permissions and free space.", e);
     }
+  }
+
+  /**
+   * Table files of level 0 (each a flushed memtable, merged into the next level soon after) are
+   * written uncompressed, every other level with LZ4 rather than RocksDB's default, Snappy (which
+   * RocksDB's own documentation advises against): compressing each flush was about 5 % of a busy
+   * engine's CPU (docs/performance.md, "Thirteenth round"). Blocks record how they are compressed,
+   * so files written before with Snappy stay readable, and are rewritten with LZ4 as compactions
+   * reach them.
+   */
+  private static ColumnFamilyOptions compression(ColumnFamilyOptions options) {
+    List<CompressionType> levels = new ArrayList<>();
+    levels.add(CompressionType.NO_COMPRESSION);
+    while (levels.size() < options.numLevels()) {
+      levels.add(CompressionType.LZ4_COMPRESSION);
+    }
+    return options.setCompressionPerLevel(levels);
   }
 
   /**

@@ -651,6 +651,17 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   WorkflowThread currentThreadOrFail(String api) {
+    return currentThreadOrFail(api, null);
+  }
+
+  /**
+   * As {@link #currentThreadOrFail(String)} for the API {@code api + " " + name}, a text built
+   * only for the error: these calls are on the path of every activity and child.
+   */
+  private WorkflowThread currentThreadOrFail(String api, String name) {
+    if (name != null && (queryMode || workflowThread() == null)) {
+      api = api + " " + name;
+    }
     if (queryMode) {
       throw new IllegalStateException("DURABLE-215 " + api + " was called from a query method or update validator of workflow '"
           + workflowId + "'; queries are read-only: they may not call activities, sleep or wait");
@@ -665,7 +676,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Schedules an activity and blocks until its outcome; called by activity stubs. */
   public Object executeActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
-    WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
+    WorkflowThread thread = currentThreadOrFail("calling activity", activityType);
     throwIfCanceled(thread);
     ResultSlot<Object> slot = scheduleActivity(activityType, options, method, args, thread.scope());
     // A cancel of the scope completes the slot (or, with WAIT_CANCELLATION_COMPLETED, the canceled event does).
@@ -675,7 +686,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Schedules an activity without waiting; the promise completes with its outcome. Called by stubs in async mode. */
   ResultSlot<Object> startActivity(String activityType, ActivityOptions options, Method method, Object[] args) {
-    WorkflowThread thread = currentThreadOrFail("calling activity " + activityType);
+    WorkflowThread thread = currentThreadOrFail("calling activity", activityType);
     throwIfCanceled(thread);
     return scheduleActivity(activityType, options, method, args, thread.scope());
   }
@@ -747,7 +758,7 @@ public final class WorkflowRun implements WorkflowHooks {
    * local activity stubs.
    */
   public Object executeLocalActivity(String activityType, LocalActivityOptions options, Method method, Object[] args) {
-    WorkflowThread thread = currentThreadOrFail("calling local activity " + activityType);
+    WorkflowThread thread = currentThreadOrFail("calling local activity", activityType);
     throwIfCanceled(thread);
     java.util.function.Supplier<String> where = () -> "local activity " + activityType + " in workflow '" + workflowId + "'";
     List<Payload> input = converter.toPayloads(args, where);
@@ -815,7 +826,7 @@ public final class WorkflowRun implements WorkflowHooks {
    */
   ChildCall startChild(String workflowType, dev.durable.workflow.ChildWorkflowOptions options, Method method,
       Object[] args) {
-    WorkflowThread thread = currentThreadOrFail("starting child workflow " + workflowType);
+    WorkflowThread thread = currentThreadOrFail("starting child workflow", workflowType);
     throwIfCanceled(thread);
     int seq = nextSeq++;
     String childId = options.getWorkflowId() != null ? options.getWorkflowId() : runId + "-child-" + seq;
@@ -878,7 +889,7 @@ public final class WorkflowRun implements WorkflowHooks {
    * cancellation end it). Does nothing once the child's outcome is known.
    */
   void requestCancelChild(ChildCall call) {
-    currentThreadOrFail("canceling child workflow " + call.workflowType);
+    currentThreadOrFail("canceling child workflow", call.workflowType);
     if (children.get(call.seq) == call) {
       emitChildCancel(call);
     }
@@ -890,7 +901,7 @@ public final class WorkflowRun implements WorkflowHooks {
    * yet); a child that has closed does not get it.
    */
   void signalChild(ChildCall call, String signalName, Object[] args) {
-    currentThreadOrFail("signalling child workflow " + call.workflowType);
+    currentThreadOrFail("signalling child workflow", call.workflowType);
     List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to child workflow "
         + call.workflowType + " of workflow '" + workflowId + "'");
     emit(new Command.SignalChild(call.seq, signalName, input));
@@ -898,7 +909,7 @@ public final class WorkflowRun implements WorkflowHooks {
 
   /** Starts a child workflow and blocks until its result; called by child stubs. */
   Object executeChild(ChildCall call) {
-    WorkflowThread thread = currentThreadOrFail("calling child workflow " + call.workflowType);
+    WorkflowThread thread = currentThreadOrFail("calling child workflow", call.workflowType);
     // A cancel of the child's scope settles the result (see cancelChild).
     thread.block(call.result::isCompleted);
     return call.result.result();

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Compares builds of the engine on one workload: fresh JVMs of each tree, in a new random order in
+# every round, so that the machine's drift falls on all of them alike (docs/performance.md,
+# "Comparing two builds"). Each tree must be built already (./mvnw -q -DskipTests package -pl bench -am).
+#
+#   bench/compare.sh ROUNDS WORKLOAD TREE...      e.g. bench/compare.sh 8 hello ../before .
+#
+# Prints one line per run (tree, the workload's figure, CPU per workflow in ms, the JIT threads'
+# CPU in the measured round in ms, the machine's CPU reference task in ms), then the medians per
+# tree. Works for the workloads whose JSON line has wf_per_s (hello, chain10 and their variants;
+# chain10's steps/s is ten times its wf_per_s). JAVA selects the java binary.
+set -euo pipefail
+if [ $# -lt 3 ]; then
+  echo "usage: $0 ROUNDS WORKLOAD TREE..." >&2
+  exit 2
+fi
+rounds=$1
+workload=$2
+shift 2
+java="${JAVA:-java}"
+for tree in "$@"; do
+  [ -f "$tree/agent/target/durable.jar" ] && [ -d "$tree/bench/target/lib" ] || {
+    echo "$tree is not built: run ./mvnw -q -DskipTests package -pl bench -am in it" >&2
+    exit 2
+  }
+done
+field() { # the number after "$1" in the JSON line on stdin
+  grep -o "$1[0-9.]*" | head -1 | sed "s/^$1//"
+}
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+for round in $(seq "$rounds"); do
+  for tree in $(printf '%s\n' "$@" | shuf); do
+    line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar -Ddurable.agent.jar=agent/target/durable.jar \
+      -cp "bench/target/classes:bench/target/lib/*" dev.durable.bench.Main "$workload" 2>/dev/null)
+    row="$tree $(field '"wf_per_s":' <<<"$line") $(field 'process CPU ' <<<"$line") \
+$(field 'compiler threads: ' <<<"$line") $(field 'CPU reference task ' <<<"$line")"
+    echo "round $round: $row"
+    echo "$row" >>"$results"
+  done
+done
+echo "medians over $rounds rounds (tree, wf/s, CPU ms per workflow, JIT ms in the measured round, CPU reference ms):"
+for tree in "$@"; do
+  printf '%s' "$tree"
+  for column in 2 3 4 5; do
+    awk -v t="$tree" -v c="$column" '$1 == t { print $c }' "$results" | sort -g \
+      | awk '{ v[NR] = $1 } END { printf " %s", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  done
+  echo
+done

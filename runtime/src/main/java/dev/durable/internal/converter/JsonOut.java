@@ -173,6 +173,9 @@ public final class JsonOut {
     int d = depth;
     byte[] prepared = pendingName;
     boolean closing = kind == END_OBJECT || kind == END_ARRAY;
+    if (prepared != null && closing) {
+      throw new IllegalStateException("a container was closed after a field name without its value");
+    }
     // A name in an object and a value in an array need a comma after the first; a value in an
     // object follows its name's colon.
     if (prepared != null || (!closing && d > 0 && (kind == NAME || array[d]))) {
@@ -183,9 +186,6 @@ public final class JsonOut {
       started[d] = true;
     }
     if (prepared != null) {
-      if (closing) {
-        throw new IllegalStateException("a container was closed after a field name without its value");
-      }
       pendingName = null;
       ensure(prepared.length);
       System.arraycopy(prepared, 0, buf, size, prepared.length);

@@ -181,9 +181,9 @@ public final class RocksStore implements Store {
 
   /**
    * Table files of level 0 (each a flushed memtable, merged into the next level soon after) are
-   * written uncompressed, every other level with LZ4 rather than RocksDB's default, Snappy (which
-   * RocksDB's own documentation advises against): compressing each flush was about 5 % of a busy
-   * engine's CPU (docs/performance.md, "Thirteenth round"). Blocks record how they are compressed,
+   * written uncompressed, every other level with LZ4 rather than RocksDB's default, Snappy
+   * (RocksDB's documentation finds LZ4 almost always better): compressing the flushes was 5 – 8 %
+   * of a busy engine's CPU (docs/performance.md, "Thirteenth round"). Blocks record how they are compressed,
    * so files written before with Snappy stay readable, and are rewritten with LZ4 as compactions
    * reach them.
    */

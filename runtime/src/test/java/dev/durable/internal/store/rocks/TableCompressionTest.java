@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -26,13 +28,35 @@ import org.rocksdb.TableProperties;
 
 /**
  * Level 0's table files (flushed memtables) are written uncompressed and every other level with
- * LZ4, in every column family; the data reads back the same after a reopen.
+ * LZ4, in every column family; table files compressed with Snappy (what earlier versions wrote)
+ * are read as before.
  */
 class TableCompressionTest {
   @TempDir Path dir;
 
   @Test
   void flushedTablesAreUncompressedAndDeeperLevelsUseLz4() throws Exception {
+    List<String> runIds = writeRuns();
+    assertEquals(Set.of("NoCompression"), compressions(false), "the table files of level 0");
+    String perLevel = "compression_per_level=kNoCompression:kLZ4Compression:kLZ4Compression:kLZ4Compression:"
+        + "kLZ4Compression:kLZ4Compression:kLZ4Compression";
+    try (Stream<Path> files = Files.list(dir.resolve("db"))) {
+      Path latest = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
+          .orElseThrow();
+      List<String> lines = Files.readAllLines(latest).stream().map(String::trim).toList();
+      assertEquals(7, lines.stream().filter(perLevel::equals).count(), "every family: " + lines);
+    }
+    assertReadable(runIds);
+  }
+
+  @Test
+  void tablesWrittenWithSnappyByAnEarlierVersionAreRead() throws Exception {
+    List<String> runIds = writeRuns();
+    assertEquals(Set.of("Snappy"), compressions(true), "rewritten as an earlier version wrote them");
+    assertReadable(runIds);
+  }
+
+  private List<String> writeRuns() {
     List<String> runIds = new ArrayList<>();
     try (RocksStore store = RocksStore.open(dir, true)) {
       for (int i = 0; i < 50; i++) {
@@ -46,33 +70,45 @@ class TableCompressionTest {
         runIds.add(s.runId);
       }
     } // closing flushes every family into level 0
-    Path db = dir.resolve("db");
-    Set<String> compressions = new TreeSet<>();
-    List<ColumnFamilyDescriptor> families = new ArrayList<>();
-    try (Options list = new Options()) {
-      for (byte[] name : RocksDB.listColumnFamilies(list, db.toString())) {
-        families.add(new ColumnFamilyDescriptor(name));
-      }
-    }
-    List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (DBOptions options = new DBOptions();
-        RocksDB raw = RocksDB.openReadOnly(options, db.toString(), families, handles)) {
-      for (ColumnFamilyHandle h : handles) {
-        for (TableProperties p : raw.getPropertiesOfAllTables(h).values()) {
-          compressions.add(p.getCompressionName());
+    return runIds;
+  }
+
+  /**
+   * The compressions of every table file of the data dir; with {@code rewriteWithSnappy}, first
+   * compacts every family with RocksDB's default options (Snappy), as versions before LZ4 did.
+   */
+  private Set<String> compressions(boolean rewriteWithSnappy) throws Exception {
+    String db = dir.resolve("db").toString();
+    Set<String> out = new TreeSet<>();
+    try (ColumnFamilyOptions snappy = new ColumnFamilyOptions()) {
+      List<ColumnFamilyDescriptor> families = new ArrayList<>();
+      try (Options list = new Options()) {
+        for (byte[] name : RocksDB.listColumnFamilies(list, db)) {
+          families.add(new ColumnFamilyDescriptor(name, snappy));
         }
-        h.close();
+      }
+      List<ColumnFamilyHandle> handles = new ArrayList<>();
+      try (DBOptions options = new DBOptions();
+          RocksDB raw = rewriteWithSnappy ? RocksDB.open(options, db, families, handles)
+              : RocksDB.openReadOnly(options, db, families, handles)) {
+        for (ColumnFamilyHandle h : handles) {
+          if (rewriteWithSnappy) {
+            try (CompactRangeOptions rewrite = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+              raw.compactRange(h, null, null, rewrite); // every file rewritten, none merely moved
+            }
+          }
+          for (TableProperties p : raw.getPropertiesOfAllTables(h).values()) {
+            out.add(p.getCompressionName());
+          }
+          h.close();
+        }
       }
     }
-    assertEquals(Set.of("NoCompression"), compressions, "the table files of level 0");
-    String perLevel = "compression_per_level=kNoCompression:kLZ4Compression:kLZ4Compression:kLZ4Compression:"
-        + "kLZ4Compression:kLZ4Compression:kLZ4Compression";
-    try (Stream<Path> files = Files.list(db)) {
-      Path latest = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
-          .orElseThrow();
-      List<String> lines = Files.readAllLines(latest).stream().map(String::trim).toList();
-      assertEquals(7, lines.stream().filter(perLevel::equals).count(), "every family: " + lines);
-    }
+    return out;
+  }
+
+  private void assertReadable(List<String> runIds) {
     try (RocksStore store = RocksStore.open(dir, true)) {
       for (String runId : runIds) {
         assertTrue(store.readExecution(runId).isPresent(), runId);

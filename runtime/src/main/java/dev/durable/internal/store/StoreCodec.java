@@ -33,6 +33,15 @@ public final class StoreCodec {
 
   private StoreCodec() {}
 
+  /**
+   * Does nothing but make sure the class is initialised: its mappers and writer take a few hundred
+   * milliseconds on a cold JVM, which {@code RocksStore.open} lets another core spend while RocksDB
+   * opens.
+   */
+  public static void load() {
+    // the static initialisers above are the work
+  }
+
   /** Returns the mapper for stored and exported records. */
   public static ObjectMapper mapper() {
     return MAPPER;
@@ -150,6 +159,32 @@ public final class StoreCodec {
   public static ExecutionState decodeState(byte[] bytes, String where) {
     return decode(bytes, ExecutionState.class, where);
   }
+
+  /**
+   * Decodes run states, in order; {@code where.apply(i)} names the i-th for errors. Many states
+   * (every open run at start-up) are decoded on all cores.
+   */
+  public static java.util.List<ExecutionState> decodeStates(java.util.List<byte[]> values,
+      java.util.function.IntFunction<String> where) {
+    int n = values.size();
+    ExecutionState[] out = new ExecutionState[n];
+    java.util.function.IntConsumer one = i -> {
+      try {
+        out[i] = MAPPER.readValue(values.get(i), ExecutionState.class);
+      } catch (IOException e) {
+        throw unreadable(ExecutionState.class, where.apply(i), e);
+      }
+    };
+    if (n >= PARALLEL_STATES_MIN) {
+      java.util.stream.IntStream.range(0, n).parallel().forEach(one);
+    } else {
+      java.util.stream.IntStream.range(0, n).forEach(one);
+    }
+    return java.util.Arrays.asList(out);
+  }
+
+  /** Below this many states they are decoded on the calling thread alone. */
+  static final int PARALLEL_STATES_MIN = 256;
 
   public static RunSummary decodeSummary(byte[] bytes, String where) {
     return decode(bytes, RunSummary.class, where);

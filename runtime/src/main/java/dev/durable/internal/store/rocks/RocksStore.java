@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.rocksdb.BlockBasedTableConfig;
@@ -111,6 +112,9 @@ public final class RocksStore implements Store {
    * @param sync whether durable writes wait for the WAL to be synced (durability SYNC)
    */
   public static RocksStore open(Path dir, boolean sync) {
+    // The codec's mappers take a few hundred milliseconds on a cold JVM; they are built on another
+    // core while RocksDB loads and opens (its first use waits for them if need be).
+    ForkJoinPool.commonPool().execute(StoreCodec::load);
     NativeLibrary.load();
     DataDirLock lock = DataDirLock.acquire(dir);
     Path dbDir = dir.resolve("db");
@@ -578,18 +582,35 @@ public final class RocksStore implements Store {
     return known != null ? Optional.of(known) : storedRunId(workflowId);
   }
 
+  /** Open runs read before their states are decoded and handed on, at start-up. */
+  private static final int RECOVERY_CHUNK = 4_096;
+
   @Override
   public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
     access.readLock().lock();
     try {
       checkOpen();
+      // Read in order, decoded a chunk at a time on all cores (decoding is most of a recovery),
+      // handed to the consumer in order.
+      List<String> runIds = new ArrayList<>();
+      List<byte[]> states = new ArrayList<>();
       try (RocksIterator it = db.newIterator(open)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           String runId = new String(it.key(), StandardCharsets.UTF_8);
-          readExecution(runId).ifPresent(consumer);
+          byte[] state = get(() -> executions, bytes(runId));
+          if (state != null) {
+            runIds.add(runId);
+            states.add(state);
+          }
+          if (states.size() == RECOVERY_CHUNK) {
+            StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
+            runIds.clear();
+            states.clear();
+          }
         }
         check(it);
       }
+      StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
     } finally {
       access.readLock().unlock();
     }

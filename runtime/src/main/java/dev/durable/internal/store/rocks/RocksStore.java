@@ -610,7 +610,9 @@ public final class RocksStore implements Store {
         }
         check(it);
       }
-      StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
+      if (!states.isEmpty()) { // none: the codec may still be loading on another core (see open)
+        StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
+      }
     } finally {
       access.readLock().unlock();
     }

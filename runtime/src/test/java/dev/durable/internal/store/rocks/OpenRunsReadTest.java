@@ -6,7 +6,6 @@ import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.store.Store;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -27,12 +26,7 @@ class OpenRunsReadTest {
     TreeMap<String, String> expected = new TreeMap<>(); // run id -> workflow id, in key order
     try (RocksStore store = RocksStore.open(dir, true)) {
       for (int i = 0; i < runs; i++) {
-        ExecutionState s = new ExecutionState();
-        s.workflowId = "w" + i;
-        s.runId = new UUID(i % 7, i).toString();
-        s.workflowType = "T";
-        s.taskQueue = "q";
-        s.startTime = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i);
+        ExecutionState s = TestRuns.state("w" + i, new UUID(i % 7, i).toString(), i);
         s.nextEventId = i + 2;
         store.apply(new Store.Transition(s, List.of(), true, false));
         if (i % 10 == 0) {

@@ -8,7 +8,6 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,12 +59,7 @@ class TableCompressionTest {
     List<String> runIds = new ArrayList<>();
     try (RocksStore store = RocksStore.open(dir, true)) {
       for (int i = 0; i < 50; i++) {
-        ExecutionState s = new ExecutionState();
-        s.workflowId = "w" + i;
-        s.runId = new UUID(3, i).toString();
-        s.workflowType = "T";
-        s.taskQueue = "q";
-        s.startTime = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i);
+        ExecutionState s = TestRuns.state("w" + i, new UUID(3, i).toString(), i);
         store.apply(new Store.Transition(s, List.of(), true, true));
         runIds.add(s.runId);
       }

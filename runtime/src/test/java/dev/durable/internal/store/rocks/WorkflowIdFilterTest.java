@@ -8,7 +8,6 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +35,7 @@ class WorkflowIdFilterTest {
     List<String> runIds = new ArrayList<>();
     try (RocksStore store = RocksStore.open(dir, true)) {
       for (int i = 0; i < 50; i++) {
-        ExecutionState s = new ExecutionState();
-        s.workflowId = "order-" + i;
-        s.runId = new UUID(7, i).toString();
-        s.workflowType = "T";
-        s.taskQueue = "q";
-        s.startTime = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i);
+        ExecutionState s = TestRuns.state("order-" + i, new UUID(7, i).toString(), i);
         store.apply(new Store.Transition(s, List.of(), true, true));
         runIds.add(s.runId);
       }

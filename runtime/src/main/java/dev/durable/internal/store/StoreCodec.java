@@ -175,11 +175,8 @@ public final class StoreCodec {
         throw unreadable(ExecutionState.class, where.apply(i), e);
       }
     };
-    if (n >= PARALLEL_STATES_MIN) {
-      java.util.stream.IntStream.range(0, n).parallel().forEach(one);
-    } else {
-      java.util.stream.IntStream.range(0, n).forEach(one);
-    }
+    java.util.stream.IntStream all = java.util.stream.IntStream.range(0, n);
+    (n >= PARALLEL_STATES_MIN ? all.parallel() : all).forEach(one);
     return java.util.Arrays.asList(out);
   }
 

@@ -187,9 +187,9 @@ public final class RocksStore implements Store {
    * Table files of level 0 (each a flushed memtable, merged into the next level soon after) are
    * written uncompressed, every other level with LZ4 rather than RocksDB's default, Snappy
    * (RocksDB's documentation finds LZ4 almost always better): compressing the flushes was 5 – 8 %
-   * of a busy engine's CPU (docs/performance.md, "Thirteenth round"). Blocks record how they are compressed,
-   * so files written before with Snappy stay readable, and are rewritten with LZ4 as compactions
-   * reach them.
+   * of a busy engine's CPU (docs/performance.md, "Thirteenth round"). Blocks record how they are
+   * compressed, so files written before with Snappy stay readable, and are rewritten with LZ4 as
+   * compactions reach them.
    */
   private static ColumnFamilyOptions compression(ColumnFamilyOptions options) {
     List<CompressionType> levels = new ArrayList<>();
@@ -603,18 +603,27 @@ public final class RocksStore implements Store {
             states.add(state);
           }
           if (states.size() == RECOVERY_CHUNK) {
-            StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
-            runIds.clear();
-            states.clear();
+            handOn(runIds, states, consumer);
           }
         }
         check(it);
       }
-      if (!states.isEmpty()) { // none: the codec may still be loading on another core (see open)
-        StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
-      }
+      handOn(runIds, states, consumer);
     } finally {
       access.readLock().unlock();
+    }
+  }
+
+  /**
+   * Decodes the states read so far on all cores, hands them to {@code consumer} in order and
+   * empties both lists. With none it does nothing: the codec may still be loading on another core
+   * (see {@link #open}), and a recovery with no open runs need not wait for it.
+   */
+  private static void handOn(List<String> runIds, List<byte[]> states, Consumer<ExecutionState> consumer) {
+    if (!states.isEmpty()) {
+      StoreCodec.decodeStates(states, i -> "run " + runIds.get(i)).forEach(consumer);
+      runIds.clear();
+      states.clear();
     }
   }
 

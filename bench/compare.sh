@@ -7,8 +7,10 @@
 #
 # Prints one line per run (tree, the workload's figure, CPU per workflow in ms, the JIT threads'
 # CPU in the measured round in ms, the machine's CPU reference task in ms), then the medians per
-# tree. Works for the workloads whose JSON line has wf_per_s (hello, chain10 and their variants;
-# chain10's steps/s is ten times its wf_per_s). JAVA selects the java binary.
+# tree. The figure is wf_per_s (hello, chain10 and their variants; chain10's steps/s is ten times
+# its wf_per_s), p50_ms for latency, seconds for startup, reopen_s for timers and replay_ms for
+# replay; the CPU and JIT columns are there only for the workloads that report them. JAVA selects
+# the java binary.
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: $0 ROUNDS WORKLOAD TREE..." >&2
@@ -24,8 +26,17 @@ for tree in "$@"; do
     exit 2
   }
 done
-field() { # the number after "$1" in the JSON line on stdin
-  grep -o "$1[0-9.]*" | head -1 | sed "s/^$1//"
+case "$workload" in
+  latency*) figure='"p50_ms":' ;;
+  startup) figure='"seconds":' ;;
+  timers) figure='"reopen_s":' ;;
+  replay) figure='"replay_ms":' ;;
+  *) figure='"wf_per_s":' ;;
+esac
+field() { # the number after "$1" in the JSON line on stdin; - if there is none
+  local v
+  v=$(grep -o "$1[0-9.]*" | head -1 | sed "s/^$1//")
+  echo "${v:--}"
 }
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -33,18 +44,18 @@ for round in $(seq "$rounds"); do
   for tree in $(printf '%s\n' "$@" | shuf); do
     line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar -Ddurable.agent.jar=agent/target/durable.jar \
       -cp "bench/target/classes:bench/target/lib/*" dev.durable.bench.Main "$workload" 2>/dev/null)
-    row="$tree $(field '"wf_per_s":' <<<"$line") $(field 'process CPU ' <<<"$line") \
+    row="$tree $(field "$figure" <<<"$line") $(field 'process CPU ' <<<"$line") \
 $(field 'compiler threads: ' <<<"$line") $(field 'CPU reference task ' <<<"$line")"
     echo "round $round: $row"
     echo "$row" >>"$results"
   done
 done
-echo "medians over $rounds rounds (tree, wf/s, CPU ms per workflow, JIT ms in the measured round, CPU reference ms):"
+echo "medians over $rounds rounds (tree, ${figure//[\":]/}, CPU ms per workflow, JIT ms in the measured round, CPU reference ms):"
 for tree in "$@"; do
   printf '%s' "$tree"
   for column in 2 3 4 5; do
-    awk -v t="$tree" -v c="$column" '$1 == t { print $c }' "$results" | sort -g \
-      | awk '{ v[NR] = $1 } END { printf " %s", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    awk -v t="$tree" -v c="$column" '$1 == t && $c != "-" { print $c }' "$results" | sort -g \
+      | awk '{ v[NR] = $1 } END { printf " %s", NR == 0 ? "-" : NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
   done
   echo
 done

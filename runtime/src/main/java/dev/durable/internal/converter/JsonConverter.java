@@ -22,21 +22,32 @@ import java.util.function.Supplier;
  */
 public final class JsonConverter {
   /** The shared converter. */
-  public static final JsonConverter DEFAULT = new JsonConverter(newMapper());
+  public static final JsonConverter DEFAULT = new JsonConverter();
 
-  private final ObjectMapper mapper;
+  /**
+   * The payload mapper, built on first use: building an {@code ObjectMapper} loads some hundreds of
+   * Jackson's classes, about 0.3 s of CPU on a cold JVM, and plain values ({@link PlainJson}) never
+   * need it.
+   */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = newMapper();
+  }
 
-  private JsonConverter(ObjectMapper mapper) {
-    this.mapper = mapper;
+  private JsonConverter() {}
+
+  /**
+   * Returns a JSON factory of the configuration used for payloads and records: Jackson keeps its
+   * I/O buffers per thread by default, and workflow threads live as long as one run, so each run
+   * allocated fresh buffers (some 12 KB) for its first payload. A shared bounded pool lets every
+   * thread reuse them.
+   */
+  public static JsonFactory newFactory() {
+    return JsonFactory.builder().recyclerPool(new BufferPool()).build();
   }
 
   /** Returns the mapper configuration used for payloads. */
   public static ObjectMapper newMapper() {
-    // Jackson keeps its I/O buffers per thread by default; workflow threads live as long as one
-    // run, so each run allocated fresh buffers (some 12 KB) for its first payload. A shared
-    // bounded pool lets every thread reuse them.
-    JsonFactory factory = JsonFactory.builder().recyclerPool(new BufferPool()).build();
-    return new ObjectMapper(factory)
+    return new ObjectMapper(newFactory())
         .registerModule(new JavaTimeModule())
         .registerModule(new Jdk8Module())
         .registerModule(new ParameterNamesModule())
@@ -61,7 +72,7 @@ public final class JsonConverter {
       return new Payload(Payload.JSON, plain);
     }
     try {
-      return new Payload(Payload.JSON, mapper.writeValueAsBytes(value));
+      return new Payload(Payload.JSON, Mapper.INSTANCE.writeValueAsBytes(value));
     } catch (Exception e) {
       throw new DataConverterException("cannot serialize a value of type " + value.getClass().getName()
           + " (" + describe(where, argument) + "): " + firstLine(e)
@@ -103,6 +114,7 @@ public final class JsonConverter {
       return plain;
     }
     try {
+      ObjectMapper mapper = Mapper.INSTANCE;
       JavaType javaType = mapper.getTypeFactory().constructType(type);
       return mapper.readValue(payload.data(), javaType);
     } catch (Exception e) {

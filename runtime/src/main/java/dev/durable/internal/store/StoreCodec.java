@@ -1,5 +1,6 @@
 package dev.durable.internal.store;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durable.common.DurableException;
 import dev.durable.internal.converter.JsonConverter;
@@ -10,13 +11,24 @@ import java.io.IOException;
 
 /** Encodes events and mutable state as JSON, the same form {@code getHistory} exports. */
 public final class StoreCodec {
-  private static final ObjectMapper MAPPER = JsonConverter.newMapper()
-      // Registered after the JavaTimeModule, so these take over writing Instants and reading Instants and
-      // Durations (InstantWriter, InstantReader, DurationReader): same text, less work.
-      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("durable-store")
-          .addSerializer(java.time.Instant.class, new InstantWriter())
-          .addDeserializer(java.time.Instant.class, new InstantReader())
-          .addDeserializer(java.time.Duration.class, new DurationReader()));
+  /** Reads and writes the records in stored form: Jackson's streaming core alone, cheap to build. */
+  private static final JsonFactory FACTORY = JsonConverter.newFactory();
+
+  /**
+   * The mapper for whatever the store's own reader and writer do not handle (run states when they
+   * are read, rare records, exports), built on first use: it loads some hundreds of Jackson's
+   * classes, a few hundred milliseconds of CPU on a cold JVM, and a process that only starts and
+   * runs workflows on a new data dir never needs it.
+   */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = JsonConverter.newMapper()
+        // Registered after the JavaTimeModule, so these take over writing Instants and reading Instants and
+        // Durations (InstantWriter, InstantReader, DurationReader): same text, less work.
+        .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("durable-store")
+            .addSerializer(java.time.Instant.class, new InstantWriter())
+            .addDeserializer(java.time.Instant.class, new InstantReader())
+            .addDeserializer(java.time.Duration.class, new DurationReader()));
+  }
 
   /**
    * The full event reader, resolved once ({@code readValue(bytes, HistoryEvent.class)} looks its
@@ -25,26 +37,33 @@ public final class StoreCodec {
    * ({@link CanonicalEventReader} reads them).
    */
   private static final class FullReader {
-    static final com.fasterxml.jackson.databind.ObjectReader EVENTS = MAPPER.readerFor(HistoryEvent.class);
+    static final com.fasterxml.jackson.databind.ObjectReader EVENTS = mapper().readerFor(HistoryEvent.class);
   }
 
   /** Writes events, states and summaries without Jackson's bean serializers, in the same bytes. */
-  private static final StoredFormWriter WRITER = new StoredFormWriter(MAPPER);
+  private static final StoredFormWriter WRITER = new StoredFormWriter(StoreCodec::mapper);
 
   private StoreCodec() {}
 
   /**
-   * Does nothing but make sure the class is initialised: its mappers and writer take a few hundred
-   * milliseconds on a cold JVM, which {@code RocksStore.open} lets another core spend while RocksDB
-   * opens.
+   * Does nothing but make sure the class is initialised, which {@code RocksStore.open} lets another
+   * core do while RocksDB opens.
    */
   public static void load() {
     // the static initialisers above are the work
   }
 
+  /**
+   * Builds the mapper if no one has yet: for {@code RocksStore}'s recovery to start on another core
+   * when it finds the first open run, whose state the mapper reads.
+   */
+  public static void loadMapper() {
+    mapper();
+  }
+
   /** Returns the mapper for stored and exported records. */
   public static ObjectMapper mapper() {
-    return MAPPER;
+    return Mapper.INSTANCE;
   }
 
   /** Encodes a stored record (an event, a run's state, a listing summary) or any other value as JSON. */
@@ -99,7 +118,7 @@ public final class StoreCodec {
 
   /** Encodes with the mapper's bean serializers only, without {@link StoredFormWriter}: for tests that compare the two. */
   static byte[] encodeWithMapper(Object value) throws IOException {
-    return MAPPER.writeValueAsBytes(value);
+    return mapper().writeValueAsBytes(value);
   }
 
   /** Returns whether {@link StoredFormWriter} writes every kind of record it knows itself (for tests). */
@@ -108,7 +127,7 @@ public final class StoreCodec {
   }
 
   public static HistoryEvent decodeEvent(byte[] bytes, String where) {
-    HistoryEvent e = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    HistoryEvent e = CanonicalEventReader.read(FACTORY, bytes);
     if (e != null) {
       return e;
     }
@@ -145,7 +164,7 @@ public final class StoreCodec {
   /** Decodes {@code values[from, to)}: common events in stored form in one pass, the others one by one. */
   private static void decodeEvents(java.util.List<byte[]> values, int from, int to, HistoryEvent[] out,
       java.util.function.IntFunction<String> where) {
-    CanonicalEventReader.readRun(MAPPER.getFactory(), values, from, to, out);
+    CanonicalEventReader.readRun(FACTORY, values, from, to, out);
     for (int i = from; i < to; i++) {
       if (out[i] == null) {
         out[i] = decodeEvent(values.get(i), where, i);
@@ -170,7 +189,7 @@ public final class StoreCodec {
     ExecutionState[] out = new ExecutionState[n];
     java.util.function.IntConsumer one = i -> {
       try {
-        out[i] = MAPPER.readValue(values.get(i), ExecutionState.class);
+        out[i] = mapper().readValue(values.get(i), ExecutionState.class);
       } catch (IOException e) {
         throw unreadable(ExecutionState.class, where.apply(i), e);
       }
@@ -189,7 +208,7 @@ public final class StoreCodec {
 
   private static <T> T decode(byte[] bytes, Class<T> type, String where) {
     try {
-      return MAPPER.readValue(bytes, type);
+      return mapper().readValue(bytes, type);
     } catch (IOException e) {
       throw unreadable(type, where, e);
     }
@@ -197,7 +216,7 @@ public final class StoreCodec {
 
   /** Like {@link #decodeEvent(byte[], String)}, naming the event only if it cannot be read. */
   private static HistoryEvent decodeEvent(byte[] bytes, java.util.function.IntFunction<String> where, int index) {
-    HistoryEvent canonical = CanonicalEventReader.read(MAPPER.getFactory(), bytes);
+    HistoryEvent canonical = CanonicalEventReader.read(FACTORY, bytes);
     if (canonical != null) {
       return canonical;
     }

@@ -1,8 +1,9 @@
 package dev.durable.internal.store;
 
-import com.fasterxml.jackson.databind.JsonSerializer;
+import static java.util.Map.entry;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import dev.durable.internal.converter.JsonOut;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes;
@@ -22,6 +23,9 @@ import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes the records of every transition (events, the run's state, its listing summary) straight
@@ -38,13 +43,14 @@ import java.util.Map;
  * record, on every transition. Anything this class does not know (rare event types, child
  * workflows) is handed to the mapper at that point of the output, so the bytes stay the same.
  *
- * <p>The field lists below are checked once against the properties the mapper would write for
- * each class; a class whose properties differ (a field added and not added here) is written by the
- * mapper as a whole, so a forgotten field costs speed, never data. {@code StoredFormWriterTest}
- * compares the bytes of both writers on random records of every kind.
+ * <p>The property lists below are checked once against each class's fields, by reflection; a class
+ * whose fields differ (a field added and not added here) is written by the mapper as a whole, so a
+ * forgotten field costs speed, never data. {@code StoredFormWriterTest} checks the lists against
+ * the properties the mapper writes, and compares the bytes of both writers on random records of
+ * every kind.
  */
 final class StoredFormWriter {
-  private final ObjectMapper mapper;
+  private final Supplier<ObjectMapper> mapper;
   /** Classes whose properties match the lists here, so that this class writes them. */
   private final boolean events;
   private final boolean state;
@@ -53,52 +59,76 @@ final class StoredFormWriter {
   private final boolean links;
   private final boolean failure;
 
-  StoredFormWriter(ObjectMapper mapper) {
+  /**
+   * The properties this class writes for each stored class, in order: the same as the mapper's, which
+   * {@code StoredFormWriterTest} checks against the mapper's bean serializers.
+   */
+  static final Map<Class<?>, List<String>> PROPERTIES = Map.ofEntries(
+      entry(ActivitySpec.class, List.of("scheduleToCloseTimeout", "startToCloseTimeout", "scheduleToStartTimeout",
+          "heartbeatTimeout", "retryPolicy")),
+      entry(RetryPolicy.class, List.of("initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
+          "doNotRetry")),
+      entry(FailureInfo.class, List.of("kind", "type", "message", "stackTrace", "details", "nonRetryable", "attributes",
+          "cause")),
+      entry(RunLinks.class, List.of("parentWorkflowId", "parentRunId", "parentInitiatedEventId", "parentClosePolicy",
+          "continuedFromRunId", "attempt", "retryPolicy", "executionStartTime", "firstWorkflowTaskBackoff")),
+      entry(PendingActivity.class, List.of("seq", "scheduledEventId", "activityType", "taskQueue", "spec", "attempt",
+          "state", "scheduledTime", "attemptScheduledTime", "nextAttemptTime", "lastFailure", "heartbeatDetails",
+          "lastHeartbeatTime", "cancelRequested")),
+      entry(WorkflowExecutionStarted.class, List.of("workflowId", "workflowType", "taskQueue", "input",
+          "workflowTaskTimeout", "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout", "searchAttributes",
+          "links")),
+      entry(WorkflowTaskCompleted.class, List.of("lastSeenEventId", "workflowTime", "identity")),
+      entry(ActivityTaskScheduled.class, List.of("seq", "activityType", "taskQueue", "input", "spec")),
+      entry(ActivityTaskCompleted.class, List.of("seq", "scheduledEventId", "attempt", "result")),
+      entry(WorkflowExecutionCompleted.class, List.of("result")),
+      entry(SearchAttributeValue.class, List.of("type", "values")),
+      entry(ExecutionState.class, List.of("workflowId", "runId", "workflowType", "taskQueue", "status", "startTime",
+          "closeTime", "workflowTaskTimeout", "workflowExecutionTimeout", "workflowRunTimeout", "nextEventId",
+          "workflowTaskPending", "workflowTaskAttempt", "workflowTaskRetryAt", "lastWorkflowTaskFailure",
+          "lastCompletedTaskEventId", "bufferedEvents", "activities", "timers", "cancelRequested", "searchAttributes",
+          "updates", "result", "failure", "links", "nextRunId", "firstTaskAt", "children", "lastParentSignalEventId")),
+      entry(RunSummary.class, List.of("workflowId", "runId", "workflowType", "taskQueue", "status", "startTime",
+          "closeTime", "searchAttributes")));
+
+  /** Takes the mapper only when something needs it: building it is costly on a cold JVM. */
+  StoredFormWriter(Supplier<ObjectMapper> mapper) {
     this.mapper = mapper;
-    boolean spec = matches(ActivitySpec.class, "scheduleToCloseTimeout", "startToCloseTimeout",
-        "scheduleToStartTimeout", "heartbeatTimeout", "retryPolicy")
-        && matches(RetryPolicy.class, "initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
-        "doNotRetry");
-    this.failure = matches(FailureInfo.class, "kind", "type", "message", "stackTrace", "details", "nonRetryable",
-        "attributes", "cause");
-    this.links = spec && matches(RunLinks.class, "parentWorkflowId", "parentRunId", "parentInitiatedEventId",
-        "parentClosePolicy", "continuedFromRunId", "attempt", "retryPolicy", "executionStartTime",
-        "firstWorkflowTaskBackoff");
-    this.activity = spec && failure && matches(PendingActivity.class, "seq", "scheduledEventId", "activityType",
-        "taskQueue", "spec", "attempt", "state", "scheduledTime", "attemptScheduledTime", "nextAttemptTime",
-        "lastFailure", "heartbeatDetails", "lastHeartbeatTime", "cancelRequested");
-    this.events = spec
-        && matches(WorkflowExecutionStarted.class, "workflowId", "workflowType", "taskQueue", "input",
-            "workflowTaskTimeout", "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout",
-            "searchAttributes", "links")
-        && matches(WorkflowTaskCompleted.class, "lastSeenEventId", "workflowTime", "identity")
-        && matches(ActivityTaskScheduled.class, "seq", "activityType", "taskQueue", "input", "spec")
-        && matches(ActivityTaskCompleted.class, "seq", "scheduledEventId", "attempt", "result")
-        && matches(WorkflowExecutionCompleted.class, "result")
-        && matches(SearchAttributeValue.class, "type", "values");
-    this.state = events && activity && matches(ExecutionState.class, "workflowId", "runId", "workflowType",
-        "taskQueue", "status", "startTime", "closeTime", "workflowTaskTimeout", "workflowExecutionTimeout",
-        "workflowRunTimeout", "nextEventId", "workflowTaskPending", "workflowTaskAttempt", "workflowTaskRetryAt",
-        "lastWorkflowTaskFailure", "lastCompletedTaskEventId", "bufferedEvents", "activities", "timers",
-        "cancelRequested", "searchAttributes", "updates", "result", "failure", "links", "nextRunId", "firstTaskAt",
-        "children", "lastParentSignalEventId");
-    this.summary = events && matches(RunSummary.class, "workflowId", "runId", "workflowType", "taskQueue", "status",
-        "startTime", "closeTime", "searchAttributes");
+    boolean spec = matches(ActivitySpec.class) && matches(RetryPolicy.class);
+    this.failure = matches(FailureInfo.class);
+    this.links = spec && matches(RunLinks.class);
+    this.activity = spec && failure && matches(PendingActivity.class);
+    this.events = spec && matches(WorkflowExecutionStarted.class) && matches(WorkflowTaskCompleted.class)
+        && matches(ActivityTaskScheduled.class) && matches(ActivityTaskCompleted.class)
+        && matches(WorkflowExecutionCompleted.class) && matches(SearchAttributeValue.class);
+    this.state = events && activity && matches(ExecutionState.class);
+    this.summary = events && matches(RunSummary.class);
   }
 
-  /** Returns whether the mapper writes exactly these properties of {@code type}, in this order. */
-  private boolean matches(Class<?> type, String... names) {
-    try {
-      JsonSerializer<Object> s = mapper.getSerializerProviderInstance().findValueSerializer(type);
-      if (!(s instanceof BeanSerializerBase bean)) {
-        return false;
+  /**
+   * Returns whether {@code type}'s stored fields are the ones {@link #PROPERTIES} lists, in order:
+   * a field added to the class and not here makes the mapper write it, so that no data is lost. Read
+   * by reflection (a record's components; a class's instance fields, whatever their access), not by
+   * asking the mapper, which it would have to build.
+   */
+  private static boolean matches(Class<?> type) {
+    List<String> found = new ArrayList<>();
+    if (type.isRecord()) {
+      for (RecordComponent c : type.getRecordComponents()) {
+        if (!c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
+          found.add(c.getName());
+        }
       }
-      List<String> found = new ArrayList<>();
-      bean.properties().forEachRemaining(p -> found.add(p.getName()));
-      return found.equals(List.of(names));
-    } catch (IOException | RuntimeException e) {
-      return false;
+    } else {
+      for (Field f : type.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()
+            && !f.isAnnotationPresent(JsonIgnore.class)) {
+          found.add(f.getName());
+        }
+      }
     }
+    return found.equals(PROPERTIES.get(type));
   }
 
   /** Returns whether this class writes values of the given kind itself (for tests). */
@@ -131,7 +161,7 @@ final class StoredFormWriter {
           : value instanceof RunSummary && summary;
       out.clear();
       if (!own) {
-        byJackson = mapper.writeValueAsBytes(value);
+        byJackson = mapper.get().writeValueAsBytes(value);
         return byJackson.length;
       }
       byJackson = null;
@@ -305,7 +335,7 @@ final class StoredFormWriter {
       links(gen, s.links());
       gen.writeEndObject();
     } else {
-      gen.writeRawValue(mapper.writeValueAsBytes(a));
+      gen.writeRawValue(mapper.get().writeValueAsBytes(a));
     }
   }
 
@@ -417,7 +447,7 @@ final class StoredFormWriter {
         gen.writeEndObject();
       }
     } else {
-      gen.writeRawValue(mapper.writeValueAsBytes(s.children));
+      gen.writeRawValue(mapper.get().writeValueAsBytes(s.children));
     }
     gen.writeFieldName(LAST_PARENT_SIGNAL_EVENT_ID);
     gen.writeNumber(s.lastParentSignalEventId);
@@ -547,7 +577,7 @@ final class StoredFormWriter {
       return;
     }
     if (!links) {
-      gen.writeRawValue(mapper.writeValueAsBytes(l));
+      gen.writeRawValue(mapper.get().writeValueAsBytes(l));
       return;
     }
     gen.writeStartObject();
@@ -578,7 +608,7 @@ final class StoredFormWriter {
       return;
     }
     if (!failure) {
-      gen.writeRawValue(mapper.writeValueAsBytes(f));
+      gen.writeRawValue(mapper.get().writeValueAsBytes(f));
       return;
     }
     gen.writeStartObject();

@@ -1,9 +1,12 @@
 package dev.durable.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
@@ -38,6 +41,19 @@ class StoredFormWriterTest {
   void theWriterKnowsEveryFieldOfTheRecordsItWrites() {
     assertTrue(StoreCodec.writerCoversAll(),
         "a stored class has properties StoredFormWriter does not list; add them there (it writes that class with Jackson meanwhile)");
+  }
+
+  @Test
+  void theWritersPropertyListsAreTheOnesTheMapperWrites() throws Exception {
+    assertEquals(13, StoredFormWriter.PROPERTIES.size());
+    for (var e : StoredFormWriter.PROPERTIES.entrySet()) {
+      JsonSerializer<Object> s = StoreCodec.mapper().getSerializerProviderInstance().findValueSerializer(e.getKey());
+      BeanSerializerBase bean = assertInstanceOf(BeanSerializerBase.class, s, e.getKey().getName());
+      List<String> written = new ArrayList<>();
+      bean.properties().forEachRemaining(p -> written.add(p.getName()));
+      assertEquals(e.getValue(), written, "the properties the mapper writes for " + e.getKey().getName()
+          + ": StoredFormWriter.PROPERTIES must list the same, in the same order");
+    }
   }
 
   @Test

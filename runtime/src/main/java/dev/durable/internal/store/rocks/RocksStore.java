@@ -112,8 +112,8 @@ public final class RocksStore implements Store {
    * @param sync whether durable writes wait for the WAL to be synced (durability SYNC)
    */
   public static RocksStore open(Path dir, boolean sync) {
-    // The codec's mappers take a few hundred milliseconds on a cold JVM; they are built on another
-    // core while RocksDB loads and opens (its first use waits for them if need be).
+    // The codec is loaded on another core while RocksDB loads and opens (its first use waits for it
+    // if need be).
     ForkJoinPool.commonPool().execute(StoreCodec::load);
     NativeLibrary.load();
     DataDirLock lock = DataDirLock.acquire(dir);
@@ -599,6 +599,11 @@ public final class RocksStore implements Store {
           String runId = new String(it.key(), StandardCharsets.UTF_8);
           byte[] state = get(() -> executions, bytes(runId));
           if (state != null) {
+            if (runIds.isEmpty()) {
+              // The states are read with the codec's mapper, which takes a few hundred milliseconds
+              // to build on a cold JVM: another core builds it while this one reads the first chunk.
+              ForkJoinPool.commonPool().execute(StoreCodec::loadMapper);
+            }
             runIds.add(runId);
             states.add(state);
           }

@@ -1,6 +1,7 @@
 package dev.durable.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.durable.client.WorkflowStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 /**
  * The mutable state of one workflow run: everything the server needs besides the history to
  * carry on after a restart. It is rewritten in the same atomic write as the events it goes
- * with, so the two never disagree.
+ * with, so the two never disagree. Its maps are {@link TreeMap}s, also when read back from the
+ * store, so that a recovered run orders its activities, timers and children as a live one does.
  */
 public final class ExecutionState {
   public String workflowId;
@@ -42,15 +44,19 @@ public final class ExecutionState {
   /** Input events that arrived while a workflow task ran; appended after its completion. */
   public List<HistoryEvent> bufferedEvents = new ArrayList<>();
 
+  @JsonDeserialize(as = TreeMap.class)
   public Map<Integer, PendingActivity> activities = new TreeMap<>();
+  @JsonDeserialize(as = TreeMap.class)
   public Map<Integer, Instant> timers = new TreeMap<>();
   public boolean cancelRequested;
   /** The run's search attributes by name; indexed for listing. */
+  @JsonDeserialize(as = TreeMap.class)
   public Map<String, SearchAttributeValue> searchAttributes = new TreeMap<>();
   /**
    * Accepted updates by update id: the id of their WorkflowUpdateCompleted event, or 0 while the
    * handler runs. Kept after close so a repeated request gets the outcome.
    */
+  @JsonDeserialize(as = TreeMap.class)
   public Map<String, Long> updates = new TreeMap<>();
 
   public Payload result;
@@ -63,6 +69,7 @@ public final class ExecutionState {
   /** When the first workflow task of a retried run may run (its backoff), or null. */
   public Instant firstTaskAt;
   /** Child workflows initiated and not yet closed, by their id in the run. */
+  @JsonDeserialize(as = TreeMap.class)
   public Map<Integer, PendingChild> children = new TreeMap<>();
   /**
    * The parent's event id of the last signal from the parent delivered to this chain of runs: a

@@ -106,7 +106,12 @@ final class CanonicalEventReader {
   }
 
   private static HistoryEvent event(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "eventId") || p.nextToken() != JsonToken.VALUE_NUMBER_INT
+    return p.nextToken() == JsonToken.START_OBJECT ? eventFields(p) : null;
+  }
+
+  /** An event's fields, after its START_OBJECT; null when they are not a common event in canonical form. */
+  static HistoryEvent eventFields(JsonParser p) throws IOException {
+    if (!field(p, "eventId") || p.nextToken() != JsonToken.VALUE_NUMBER_INT
         || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
       return null;
     }
@@ -255,9 +260,11 @@ final class CanonicalEventReader {
   }
 
   private static ActivitySpec spec(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
+    return p.nextToken() == JsonToken.START_OBJECT ? specFields(p) : null;
+  }
+
+  /** An activity spec's fields, after its START_OBJECT; null when they are not in canonical form. */
+  static ActivitySpec specFields(JsonParser p) throws IOException {
     Duration scheduleToClose = null;
     Duration startToClose = null;
     Duration scheduleToStart = null;
@@ -284,7 +291,8 @@ final class CanonicalEventReader {
         }
         case "retryPolicy" -> {
           seen = once(seen, 16);
-          if ((retry = retryPolicy(p)) == null) {
+          JsonToken v = p.nextToken();
+          if (v != JsonToken.VALUE_NULL && (v != JsonToken.START_OBJECT || (retry = retryPolicyFields(p)) == null)) {
             return null;
           }
         }
@@ -296,10 +304,8 @@ final class CanonicalEventReader {
     return seen == 31 ? new ActivitySpec(scheduleToClose, startToClose, scheduleToStart, heartbeat, retry) : null;
   }
 
-  private static RetryPolicy retryPolicy(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
+  /** A retry policy's fields, after its START_OBJECT; null when they are not in canonical form. */
+  static RetryPolicy retryPolicyFields(JsonParser p) throws IOException {
     Duration initial = null;
     double coefficient = 0;
     Duration maximum = null;
@@ -367,7 +373,7 @@ final class CanonicalEventReader {
   }
 
   /** A payload in the form {@code {"json": <value>}}; its bytes are the value as the payload reader copies it. */
-  private static Payload payload(JsonParser p, JsonToken start) throws IOException {
+  static Payload payload(JsonParser p, JsonToken start) throws IOException {
     if (start != JsonToken.START_OBJECT || !field(p, "json")) {
       return null;
     }
@@ -387,20 +393,20 @@ final class CanonicalEventReader {
   }
 
   /** Moves to the next token, which must be the field {@code name}. */
-  private static boolean field(JsonParser p, String name) throws IOException {
+  static boolean field(JsonParser p, String name) throws IOException {
     return p.nextToken() == JsonToken.FIELD_NAME && name.equals(p.currentName());
   }
 
-  private static boolean intValue(JsonParser p) throws IOException {
+  static boolean intValue(JsonParser p) throws IOException {
     return p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
   }
 
-  private static boolean longValue(JsonParser p) throws IOException {
+  static boolean longValue(JsonParser p) throws IOException {
     return p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
   }
 
   /** A string or null; anything else is not the canonical form. */
-  private static String string(JsonParser p) throws IOException {
+  static String string(JsonParser p) throws IOException {
     JsonToken t = p.nextToken();
     if (t == JsonToken.VALUE_STRING) {
       return p.getText();
@@ -417,7 +423,7 @@ final class CanonicalEventReader {
   }
 
   /** A duration in the form the store writes, or null; anything else is not the canonical form. */
-  private static Duration duration(JsonParser p) throws IOException {
+  static Duration duration(JsonParser p) throws IOException {
     JsonToken t = p.nextToken();
     if (t == JsonToken.VALUE_NULL) {
       return null;
@@ -430,7 +436,7 @@ final class CanonicalEventReader {
   }
 
   /** Marks {@code bit} of {@code seen}; a field seen twice is not the canonical form. */
-  private static int once(int seen, int bit) {
+  static int once(int seen, int bit) {
     if ((seen & bit) != 0) {
       throw NotCanonical.INSTANCE;
     }
@@ -438,7 +444,7 @@ final class CanonicalEventReader {
   }
 
   /** Thrown (without a stack trace) where returning null would be awkward; {@link #read} returns null for it. */
-  private static final class NotCanonical extends RuntimeException {
+  static final class NotCanonical extends RuntimeException {
     static final NotCanonical INSTANCE = new NotCanonical();
 
     private NotCanonical() {

@@ -15,10 +15,10 @@ public final class StoreCodec {
   private static final JsonFactory FACTORY = JsonConverter.newFactory();
 
   /**
-   * The mapper for whatever the store's own reader and writer do not handle (run states when they
-   * are read, rare records, exports), built on first use: it loads some hundreds of Jackson's
-   * classes, a few hundred milliseconds of CPU on a cold JVM, and a process that only starts and
-   * runs workflows on a new data dir never needs it.
+   * The mapper for whatever the store's own readers and writer do not handle (rare records and
+   * shapes, summaries, exports), built on first use: it loads some hundreds of Jackson's classes, a
+   * few hundred milliseconds of CPU on a cold JVM, and a process that starts, recovers its open
+   * runs and runs workflows usually never needs it.
    */
   private static final class Mapper {
     static final ObjectMapper INSTANCE = JsonConverter.newMapper()
@@ -51,14 +51,6 @@ public final class StoreCodec {
    */
   public static void load() {
     // the static initialisers above are the work
-  }
-
-  /**
-   * Builds the mapper if no one has yet: for {@code RocksStore}'s recovery to start on another core
-   * when it finds the first open run, whose state the mapper reads.
-   */
-  public static void loadMapper() {
-    mapper();
   }
 
   /** Returns the mapper for stored and exported records. */
@@ -175,8 +167,10 @@ public final class StoreCodec {
   /** Below this many events a history is decoded on the calling thread alone. */
   static final int PARALLEL_DECODE_MIN = 2_000;
 
+  /** Decodes a run's state: common states in stored form without the mapper ({@link CanonicalStateReader}). */
   public static ExecutionState decodeState(byte[] bytes, String where) {
-    return decode(bytes, ExecutionState.class, where);
+    ExecutionState s = CanonicalStateReader.read(FACTORY, bytes);
+    return s != null ? s : decode(bytes, ExecutionState.class, where);
   }
 
   /**
@@ -188,11 +182,8 @@ public final class StoreCodec {
     int n = values.size();
     ExecutionState[] out = new ExecutionState[n];
     java.util.function.IntConsumer one = i -> {
-      try {
-        out[i] = mapper().readValue(values.get(i), ExecutionState.class);
-      } catch (IOException e) {
-        throw unreadable(ExecutionState.class, where.apply(i), e);
-      }
+      ExecutionState s = CanonicalStateReader.read(FACTORY, values.get(i));
+      out[i] = s != null ? s : decode(values.get(i), ExecutionState.class, where.apply(i));
     };
     java.util.stream.IntStream all = java.util.stream.IntStream.range(0, n);
     (n >= PARALLEL_STATES_MIN ? all.parallel() : all).forEach(one);

@@ -599,11 +599,6 @@ public final class RocksStore implements Store {
           String runId = new String(it.key(), StandardCharsets.UTF_8);
           byte[] state = get(() -> executions, bytes(runId));
           if (state != null) {
-            if (runIds.isEmpty()) {
-              // The states are read with the codec's mapper, which takes a few hundred milliseconds
-              // to build on a cold JVM: another core builds it while this one reads the first chunk.
-              ForkJoinPool.commonPool().execute(StoreCodec::loadMapper);
-            }
             runIds.add(runId);
             states.add(state);
           }

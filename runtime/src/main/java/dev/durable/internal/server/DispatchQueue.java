@@ -45,13 +45,15 @@ final class DispatchQueue<T> {
       lastPoll = System.nanoTime();
       while (true) {
         if (closed || released.contains(identity)) {
+          if (!items.isEmpty()) {
+            notEmpty.signal(); // the signal this poller may have taken is another one's now
+          }
           return null;
         }
+        // Every offer signals one waiting poller, so a poller that takes an item wakes no other:
+        // a second signal here would wake one more poller than there are items.
         T item = items.poll();
         if (item != null) {
-          if (!items.isEmpty()) {
-            notEmpty.signal();
-          }
           return item;
         }
         if (nanos <= 0) {
@@ -79,6 +81,16 @@ final class DispatchQueue<T> {
     try {
       return !closed && (waiting > items.size()
           || items.size() <= SHORT_BACKLOG && System.nanoTime() - lastPoll < RECENT_POLL_NANOS);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pollers waiting in {@link #poll} now (for tests). */
+  int waitingPollers() {
+    lock.lock();
+    try {
+      return waiting;
     } finally {
       lock.unlock();
     }

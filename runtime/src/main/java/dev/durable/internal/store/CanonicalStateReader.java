@@ -402,17 +402,20 @@ final class CanonicalStateReader {
   }
 
   private static ActivitySpec specOrNull(JsonParser p) throws IOException {
-    if (p.nextToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    return notNull(CanonicalEventReader.specFields(p));
+    return objectOrNull(p) ? notNull(CanonicalEventReader.specFields(p)) : null;
   }
 
   private static RetryPolicy retryPolicyOrNull(JsonParser p) throws IOException {
-    if (p.nextToken() == JsonToken.VALUE_NULL) {
-      return null;
+    return objectOrNull(p) ? notNull(CanonicalEventReader.retryPolicyFields(p)) : null;
+  }
+
+  /** Moves to the next token: true for the start of an object, false for null; anything else is not the canonical form. */
+  private static boolean objectOrNull(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t != JsonToken.START_OBJECT && t != JsonToken.VALUE_NULL) {
+      throw CanonicalEventReader.NotCanonical.INSTANCE;
     }
-    return notNull(CanonicalEventReader.retryPolicyFields(p));
+    return t == JsonToken.START_OBJECT;
   }
 
   private static Payload payloadOrNull(JsonParser p) throws IOException {

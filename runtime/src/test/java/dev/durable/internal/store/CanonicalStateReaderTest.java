@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.durable.client.WorkflowStatus;
+import dev.durable.common.DurableException;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.ExecutionState;
@@ -99,6 +101,11 @@ class CanonicalStateReaderTest {
       assertEquals("r", decoded.runId, variant);
       assertEquals(Instant.parse("2026-11-27T10:00:00Z"), decoded.timers.get(7), variant);
     }
+    // What neither reads (a text where an object belongs) gets the mapper's error, with its code.
+    byte[] damaged = json.replace("\"retryPolicy\":null", "\"retryPolicy\":\"none\"").getBytes(StandardCharsets.UTF_8);
+    assertNull(CanonicalStateReader.read(FACTORY, damaged));
+    DurableException e = assertThrows(DurableException.class, () -> StoreCodec.decodeState(damaged, "run r"));
+    assertTrue(e.getMessage().contains("DURABLE-303") && e.getMessage().contains("run r"), e.getMessage());
     // Trailing white space is still the canonical form.
     assertNotNull(CanonicalStateReader.read(FACTORY, variants.get(variants.size() - 1).getBytes(StandardCharsets.UTF_8)));
   }

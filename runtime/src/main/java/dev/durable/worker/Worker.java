@@ -3,6 +3,7 @@ package dev.durable.worker;
 import dev.durable.client.WorkflowClient;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.reflect.ActivityInterfaceInfo;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
 import dev.durable.internal.service.ServiceProvider;
@@ -43,7 +44,7 @@ import java.util.function.BooleanSupplier;
  * the activity executor.
  */
 public final class Worker implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Worker.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
 

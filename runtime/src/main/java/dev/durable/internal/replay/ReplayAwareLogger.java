@@ -1,5 +1,6 @@
 package dev.durable.internal.replay;
 
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.sandbox.SandboxState;
 import dev.durable.internal.sandbox.WorkflowHooks;
 import java.util.ResourceBundle;
@@ -11,29 +12,28 @@ import java.util.function.Supplier;
  * threads it logs like any logger.
  */
 public final class ReplayAwareLogger implements System.Logger {
-  private final String name;
-  private volatile System.Logger delegate;
+  private final System.Logger delegate;
 
   /** Creates the logger; the JDK logger behind it is looked up at its first use. */
   public ReplayAwareLogger(String name) {
-    this.name = name;
+    this.delegate = LazyLogger.of(name);
   }
 
   @Override
   public String getName() {
-    return name;
+    return delegate.getName();
   }
 
   @Override
   public boolean isLoggable(Level level) {
-    return !replaying() && outsideSandbox(() -> delegate().isLoggable(level));
+    return !replaying() && outsideSandbox(() -> delegate.isLoggable(level));
   }
 
   @Override
   public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
     if (!replaying()) {
       outsideSandbox(() -> {
-        delegate().log(level, bundle, msg, thrown);
+        delegate.log(level, bundle, msg, thrown);
         return null;
       });
     }
@@ -43,7 +43,7 @@ public final class ReplayAwareLogger implements System.Logger {
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
     if (!replaying()) {
       outsideSandbox(() -> {
-        delegate().log(level, bundle, format, params);
+        delegate.log(level, bundle, format, params);
         return null;
       });
     }
@@ -52,15 +52,6 @@ public final class ReplayAwareLogger implements System.Logger {
   private static boolean replaying() {
     WorkflowRun run = WorkflowRun.current();
     return run != null && run.isReplaying();
-  }
-
-  private System.Logger delegate() {
-    System.Logger d = delegate;
-    if (d == null) {
-      d = System.getLogger(name);
-      delegate = d;
-    }
-    return d;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.durable.internal.replay;
 import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.activity.LocalActivityOptions;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.model.LocalActivityMarker;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
@@ -52,7 +53,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class WorkflowRun implements WorkflowHooks {
   static final ThreadLocal<WorkflowRun> CURRENT = new ThreadLocal<>();
-  private static final System.Logger LOG = System.getLogger(WorkflowRun.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(WorkflowRun.class);
 
   private final WorkflowInterfaceInfo info;
   private final Class<?> implClass;

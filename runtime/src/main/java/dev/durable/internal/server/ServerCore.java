@@ -13,6 +13,7 @@ import dev.durable.client.WorkflowUpdateException;
 import dev.durable.common.DurableException;
 import dev.durable.failure.TimeoutType;
 import dev.durable.internal.Checks;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.EventAttributes;
@@ -53,7 +54,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * timers, and rebuilds both from the store on start.
  */
 public final class ServerCore implements WorkflowService, AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ServerCore.class);
   private static final Duration MAX_TASK_BACKOFF = Duration.ofSeconds(10);
   /**
    * How long a run waits before its pending work runs again after a failed write: a full disk
@@ -130,7 +131,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     });
     timers.start();
-    LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
+    if (!open.isEmpty()) { // a fresh data dir's start need not set up the logging back end for nothing
+      LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
+    }
   }
 
   /**

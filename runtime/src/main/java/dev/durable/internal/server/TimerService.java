@@ -1,5 +1,6 @@
 package dev.durable.internal.server;
 
+import dev.durable.internal.LazyLogger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.PriorityQueue;
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * fire, that what they were armed for still applies.
  */
 final class TimerService implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(TimerService.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(TimerService.class);
 
   /** An armed action; {@link #cancel()} drops it when what it was armed for is over. */
   interface Armed {

@@ -1,6 +1,7 @@
 package dev.durable.internal.worker;
 
 import dev.durable.common.DataConverterException;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.FailureInfo;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
 
 /** Runs one activity attempt and reports its outcome. */
 public final class ActivityTaskHandler {
-  private static final System.Logger LOG = System.getLogger(ActivityTaskHandler.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ActivityTaskHandler.class);
 
   /** A registered activity implementation method. */
   public record Registration(Object impl, Method method) {}

@@ -1,11 +1,12 @@
 package dev.durable.internal.worker;
 
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.sandbox.Sandbox;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Tells, once per JVM, that workflows run without the determinism sandbox, or refuses to. */
 public final class SandboxCheck {
-  private static final System.Logger LOG = System.getLogger(SandboxCheck.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(SandboxCheck.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   static final String FLAG = "-javaagent:/path/to/durable.jar";
 

@@ -1,5 +1,6 @@
 package dev.durable.internal.worker;
 
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
 
 /** Runs workflow tasks and queries against cached or replayed runs. */
 public final class WorkflowTaskHandler {
-  private static final System.Logger LOG = System.getLogger(WorkflowTaskHandler.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(WorkflowTaskHandler.class);
 
   /** A registered workflow implementation. */
   public record Registration(WorkflowInterfaceInfo info, Class<?> implClass) {}

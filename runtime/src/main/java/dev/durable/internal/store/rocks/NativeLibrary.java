@@ -1,5 +1,6 @@
 package dev.durable.internal.store.rocks;
 
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.store.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ import org.rocksdb.util.Environment;
 final class NativeLibrary {
   /** The system property naming the directory the copies are kept in. */
   static final String DIR_PROPERTY = "durable.native.dir";
-  private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(NativeLibrary.class);
   /** How long a copy of another version may go unloaded before a new copy's writer removes it. */
   static final Duration UNUSED_FOR = Duration.ofDays(30);
   /**

@@ -1,6 +1,7 @@
 package dev.durable.internal.store.rocks;
 
 import dev.durable.common.DurableException;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.Slots;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
@@ -51,7 +52,7 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksStore implements Store {
   private static final byte[] EMPTY = new byte[0];
-  private static final System.Logger LOG = System.getLogger(RocksStore.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(RocksStore.class);
   /** Key in the default column family: present once the listing indexes are complete. */
   private static final byte[] VISIBILITY_VERSION = bytes("visibility-version");
   /** Column families added for listing; data dirs of older versions lack them. */

@@ -3,6 +3,7 @@ package dev.durable.remote;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.service.HostPort;
 import dev.durable.internal.service.RemoteChecks;
 import dev.durable.remote.internal.ServerHandlers;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with no task at once, waits for calls in flight, then closes the data dir.
  */
 public final class DurableGrpcServer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(DurableGrpcServer.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(DurableGrpcServer.class);
 
   private final Builder options;
   private DurableServer engine;

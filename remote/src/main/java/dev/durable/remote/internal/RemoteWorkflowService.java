@@ -5,6 +5,7 @@ import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowPage;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * server restarts simply resumes) and answer empty when nothing arrived in time.
  */
 final class RemoteWorkflowService implements WorkflowService {
-  private static final System.Logger LOG = System.getLogger(RemoteWorkflowService.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(RemoteWorkflowService.class);
   /** Extra time a call waiting on the server gets beyond the server-side wait. */
   private static final Duration MARGIN = Duration.ofSeconds(10);
   /** Pause after a failed poll, so a worker facing a refusing server does not spin. */

@@ -1,6 +1,7 @@
 package dev.durable.remote.internal;
 
 import com.google.protobuf.Empty;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  * the gRPC server runs them on a pool with a thread per call.
  */
 public final class ServerHandlers {
-  private static final System.Logger LOG = System.getLogger(ServerHandlers.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ServerHandlers.class);
   private final WorkflowService engine;
   /** The threads of long polls waiting in the engine. */
   private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();

@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Encoding and decoding the two events every activity adds to a history, and encoding the run's
- * state that every transition rewrites, as the store does; the {@code WithJackson} variants encode
- * with the mapper's bean serializers, as the store did before {@code StoredFormWriter}.
+ * state that every transition rewrites (and a restart decodes), as the store does; the
+ * {@code WithJackson} variants encode or decode with the mapper's bean serializers and
+ * deserializers, as the store did before {@code StoredFormWriter} and {@code CanonicalStateReader}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,6 +43,7 @@ public class CodecBenchmark {
   byte[] scheduledBytes;
   byte[] completedBytes;
   ExecutionState state;
+  byte[] stateBytes;
 
   @Setup
   public void events() {
@@ -70,10 +72,12 @@ public class CodecBenchmark {
     a.attemptScheduledTime = now;
     state.activities.put(1, a);
     scheduledBytes = StoreCodec.encode(scheduled);
+    stateBytes = StoreCodec.encode(state);
     completedBytes = StoreCodec.encode(completed);
     if (!StoreCodec.decodeEvent(scheduledBytes, "bench").equals(scheduled)
         || !StoreCodec.decodeEvent(completedBytes, "bench").equals(completed)
-        || !java.util.Arrays.equals(StoreCodec.encode(state), encodeStateWithJacksonUnchecked())) {
+        || !java.util.Arrays.equals(stateBytes, encodeStateWithJacksonUnchecked())
+        || !java.util.Arrays.equals(stateBytes, StoreCodec.encode(decodeState()))) {
       throw new IllegalStateException("the events do not survive encoding: " + new String(scheduledBytes) + " "
           + new String(completedBytes));
     }
@@ -120,5 +124,15 @@ public class CodecBenchmark {
   @Benchmark
   public HistoryEvent decodeCompleted() {
     return StoreCodec.decodeEvent(completedBytes, "bench");
+  }
+
+  @Benchmark
+  public ExecutionState decodeState() {
+    return StoreCodec.decodeState(stateBytes, "bench");
+  }
+
+  @Benchmark
+  public ExecutionState decodeStateWithJackson() throws Exception {
+    return StoreCodec.mapper().readValue(stateBytes, ExecutionState.class);
   }
 }

@@ -10,18 +10,21 @@ import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.SearchAttributeValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads the three events a long history is made of (WorkflowTaskCompleted, ActivityTaskScheduled,
- * ActivityTaskCompleted) straight from the parser's tokens, without Jackson's data binding, when
- * they are in the form the store writes them: every field present once, each with the token
- * type the writer produces. Anything else (another event type, a missing, extra or repeated
+ * Reads the events most histories are made of (WorkflowExecutionStarted, WorkflowTaskCompleted,
+ * ActivityTaskScheduled, ActivityTaskCompleted, TimerStarted, TimerFired) straight from the
+ * parser's tokens, without Jackson's data binding, when they are in the form the store writes
+ * them: every field present once, each with the token type the writer produces. Anything else (another event type, a missing, extra or repeated
  * field, another token type, a timestamp or duration in another form, malformed JSON) makes
  * {@link #read} return null, and the caller decodes the bytes with the full reader, which
  * accepts exactly what it did before. So this changes how fast a stored event is read, never
@@ -128,15 +131,87 @@ final class CanonicalEventReader {
       return null;
     }
     EventAttributes attributes = switch (type) {
+      case "WorkflowExecutionStarted" -> workflowExecutionStarted(p);
       case "WorkflowTaskCompleted" -> workflowTaskCompleted(p);
       case "ActivityTaskScheduled" -> activityTaskScheduled(p);
       case "ActivityTaskCompleted" -> activityTaskCompleted(p);
+      case "TimerStarted" -> timerStarted(p);
+      case "TimerFired" -> timerFired(p);
       default -> null;
     };
     if (attributes == null || p.nextToken() != JsonToken.END_OBJECT) {
       return null;
     }
     return new HistoryEvent(eventId, timestamp, attributes);
+  }
+
+  private static EventAttributes workflowExecutionStarted(JsonParser p) throws IOException {
+    String workflowId = null;
+    String workflowType = null;
+    String taskQueue = null;
+    List<Payload> input = null;
+    Duration workflowTaskTimeout = null;
+    int replaySemantics = 0;
+    Duration workflowExecutionTimeout = null;
+    Duration workflowRunTimeout = null;
+    Map<String, SearchAttributeValue> searchAttributes = null;
+    RunLinks links = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "workflowId" -> {
+          seen = once(seen, 1);
+          workflowId = string(p);
+        }
+        case "workflowType" -> {
+          seen = once(seen, 1 << 1);
+          workflowType = string(p);
+        }
+        case "taskQueue" -> {
+          seen = once(seen, 1 << 2);
+          taskQueue = string(p);
+        }
+        case "input" -> {
+          seen = once(seen, 1 << 3);
+          if ((input = payloads(p)) == null) {
+            return null;
+          }
+        }
+        case "workflowTaskTimeout" -> {
+          seen = once(seen, 1 << 4);
+          workflowTaskTimeout = duration(p);
+        }
+        case "replaySemantics" -> {
+          seen = once(seen, 1 << 5);
+          if (!intValue(p)) {
+            return null;
+          }
+          replaySemantics = p.getIntValue();
+        }
+        case "workflowExecutionTimeout" -> {
+          seen = once(seen, 1 << 6);
+          workflowExecutionTimeout = duration(p);
+        }
+        case "workflowRunTimeout" -> {
+          seen = once(seen, 1 << 7);
+          workflowRunTimeout = duration(p);
+        }
+        case "searchAttributes" -> {
+          seen = once(seen, 1 << 8);
+          searchAttributes = CanonicalStateReader.searchAttributesOrNull(p);
+        }
+        case "links" -> {
+          seen = once(seen, 1 << 9);
+          links = CanonicalStateReader.linksOrNull(p);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == (1 << 10) - 1 ? new EventAttributes.WorkflowExecutionStarted(workflowId, workflowType, taskQueue,
+        input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout, workflowRunTimeout, searchAttributes,
+        links) : null;
   }
 
   private static EventAttributes workflowTaskCompleted(JsonParser p) throws IOException {
@@ -213,6 +288,46 @@ final class CanonicalEventReader {
       }
     }
     return seen == 31 ? new EventAttributes.ActivityTaskScheduled(seq, activityType, taskQueue, input, spec) : null;
+  }
+
+  private static EventAttributes timerStarted(JsonParser p) throws IOException {
+    int seq = 0;
+    Duration duration = null;
+    Instant fireAt = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "seq" -> {
+          seen = once(seen, 1);
+          if (!intValue(p)) {
+            return null;
+          }
+          seq = p.getIntValue();
+        }
+        case "duration" -> {
+          seen = once(seen, 2);
+          duration = duration(p);
+        }
+        case "fireAt" -> {
+          seen = once(seen, 4);
+          if ((fireAt = instant(p)) == null) {
+            return null;
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == 7 ? new EventAttributes.TimerStarted(seq, duration, fireAt) : null;
+  }
+
+  private static EventAttributes timerFired(JsonParser p) throws IOException {
+    if (!field(p, "seq") || !intValue(p)) {
+      return null;
+    }
+    int seq = p.getIntValue();
+    return p.nextToken() == JsonToken.END_OBJECT ? new EventAttributes.TimerFired(seq) : null;
   }
 
   private static EventAttributes activityTaskCompleted(JsonParser p) throws IOException {

@@ -18,6 +18,7 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,6 +38,8 @@ import java.util.TreeMap;
  * state: with the mapper that was most of a 10,000-run recovery on a cold JVM (building the mapper
  * and its deserializers, then binding through them).
  *
+ * <p>{@link #readSummary} reads a run's listing summary the same way.
+ *
  * <p>What it builds is what the mapper builds from the same bytes: the same field values, records
  * through their canonical constructors, lists as {@link ArrayList}s and maps as {@link TreeMap}s
  * (the mapper is told to use them too, see {@link ExecutionState}). {@code CanonicalStateReaderTest}
@@ -53,6 +56,73 @@ final class CanonicalStateReader {
     } catch (IOException | RuntimeException e) {
       return null; // the mapper decodes it, or reports what is wrong with it
     }
+  }
+
+  /**
+   * Returns the listing summary {@code bytes} hold, or null when they are not in the canonical
+   * form: a recovered run's first change reads its stored summary to update the listing indexes.
+   */
+  static RunSummary readSummary(JsonFactory factory, byte[] bytes) {
+    try (JsonParser p = factory.createParser(bytes)) {
+      RunSummary s = p.nextToken() == JsonToken.START_OBJECT ? summary(p) : null;
+      return s != null && p.nextToken() == null ? s : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the mapper decodes it, or reports what is wrong with it
+    }
+  }
+
+  private static RunSummary summary(JsonParser p) throws IOException {
+    String workflowId = null;
+    String runId = null;
+    String workflowType = null;
+    String taskQueue = null;
+    WorkflowStatus status = null;
+    Instant startTime = null;
+    Instant closeTime = null;
+    Map<String, SearchAttributeValue> searchAttributes = null;
+    int seen = 0;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      switch (p.currentName()) {
+        case "workflowId" -> {
+          seen = once(seen, 1);
+          workflowId = string(p);
+        }
+        case "runId" -> {
+          seen = once(seen, 1 << 1);
+          runId = string(p);
+        }
+        case "workflowType" -> {
+          seen = once(seen, 1 << 2);
+          workflowType = string(p);
+        }
+        case "taskQueue" -> {
+          seen = once(seen, 1 << 3);
+          taskQueue = string(p);
+        }
+        case "status" -> {
+          seen = once(seen, 1 << 4);
+          status = status(p);
+        }
+        case "startTime" -> {
+          seen = once(seen, 1 << 5);
+          startTime = instantOrNull(p);
+        }
+        case "closeTime" -> {
+          seen = once(seen, 1 << 6);
+          closeTime = instantOrNull(p);
+        }
+        case "searchAttributes" -> {
+          seen = once(seen, 1 << 7);
+          searchAttributes = searchAttributes(p);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return seen == (1 << 8) - 1
+        ? new RunSummary(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, searchAttributes)
+        : null;
   }
 
   /** The fields of a state, after its START_OBJECT; null when they are not all there once, in canonical form. */
@@ -79,8 +149,7 @@ final class CanonicalStateReader {
         }
         case "status" -> {
           seen = once(seen, 1 << 4);
-          String status = string(p);
-          s.status = status == null ? null : WorkflowStatus.valueOf(status);
+          s.status = status(p);
         }
         case "startTime" -> {
           seen = once(seen, 1 << 5);
@@ -187,6 +256,11 @@ final class CanonicalStateReader {
       }
     }
     return seen == (1 << 29) - 1 ? s : null;
+  }
+
+  private static WorkflowStatus status(JsonParser p) throws IOException {
+    String name = string(p);
+    return name == null ? null : WorkflowStatus.valueOf(name);
   }
 
   private static List<HistoryEvent> events(JsonParser p) throws IOException {
@@ -297,6 +371,16 @@ final class CanonicalStateReader {
 
   private static Map<String, SearchAttributeValue> searchAttributes(JsonParser p) throws IOException {
     startObject(p);
+    return searchAttributeFields(p);
+  }
+
+  /** Search attributes or null, as a start event holds them. */
+  static Map<String, SearchAttributeValue> searchAttributesOrNull(JsonParser p) throws IOException {
+    return objectOrNull(p) ? searchAttributeFields(p) : null;
+  }
+
+  /** The entries of a map of search attributes, after its START_OBJECT. */
+  private static Map<String, SearchAttributeValue> searchAttributeFields(JsonParser p) throws IOException {
     Map<String, SearchAttributeValue> out = new TreeMap<>();
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = p.currentName();
@@ -337,6 +421,16 @@ final class CanonicalStateReader {
 
   private static RunLinks links(JsonParser p) throws IOException {
     startObject(p);
+    return linkFields(p);
+  }
+
+  /** A run's links or null, as a start event holds them. */
+  static RunLinks linksOrNull(JsonParser p) throws IOException {
+    return objectOrNull(p) ? linkFields(p) : null;
+  }
+
+  /** The fields of a run's links, after their START_OBJECT. */
+  private static RunLinks linkFields(JsonParser p) throws IOException {
     String parentWorkflowId = null;
     String parentRunId = null;
     long parentInitiatedEventId = 0;

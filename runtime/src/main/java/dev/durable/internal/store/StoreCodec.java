@@ -193,8 +193,10 @@ public final class StoreCodec {
   /** Below this many states they are decoded on the calling thread alone. */
   static final int PARALLEL_STATES_MIN = 256;
 
+  /** Decodes a listing summary: in stored form without the mapper ({@link CanonicalStateReader#readSummary}). */
   public static RunSummary decodeSummary(byte[] bytes, String where) {
-    return decode(bytes, RunSummary.class, where);
+    RunSummary s = CanonicalStateReader.readSummary(FACTORY, bytes);
+    return s != null ? s : decode(bytes, RunSummary.class, where);
   }
 
   private static <T> T decode(byte[] bytes, Class<T> type, String where) {

@@ -9,6 +9,8 @@ import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
 import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.EventAttributes.TimerFired;
+import dev.durable.internal.model.EventAttributes.TimerStarted;
 import dev.durable.internal.model.EventAttributes.WorkflowExecutionCompleted;
 import dev.durable.internal.model.EventAttributes.WorkflowExecutionStarted;
 import dev.durable.internal.model.EventAttributes.WorkflowTaskCompleted;
@@ -82,6 +84,8 @@ final class StoredFormWriter {
       entry(ActivityTaskScheduled.class, List.of("seq", "activityType", "taskQueue", "input", "spec")),
       entry(ActivityTaskCompleted.class, List.of("seq", "scheduledEventId", "attempt", "result")),
       entry(WorkflowExecutionCompleted.class, List.of("result")),
+      entry(TimerStarted.class, List.of("seq", "duration", "fireAt")),
+      entry(TimerFired.class, List.of("seq")),
       entry(SearchAttributeValue.class, List.of("type", "values")),
       entry(ExecutionState.class, List.of("workflowId", "runId", "workflowType", "taskQueue", "status", "startTime",
           "closeTime", "workflowTaskTimeout", "workflowExecutionTimeout", "workflowRunTimeout", "nextEventId",
@@ -100,7 +104,8 @@ final class StoredFormWriter {
     this.activity = spec && failure && matches(PendingActivity.class);
     this.events = spec && matches(WorkflowExecutionStarted.class) && matches(WorkflowTaskCompleted.class)
         && matches(ActivityTaskScheduled.class) && matches(ActivityTaskCompleted.class)
-        && matches(WorkflowExecutionCompleted.class) && matches(SearchAttributeValue.class);
+        && matches(WorkflowExecutionCompleted.class) && matches(TimerStarted.class) && matches(TimerFired.class)
+        && matches(SearchAttributeValue.class);
     this.state = events && activity && matches(ExecutionState.class);
     this.summary = events && matches(RunSummary.class);
   }
@@ -230,6 +235,8 @@ final class StoredFormWriter {
   private static final byte[] PARENT_WORKFLOW_ID = JsonOut.name("parentWorkflowId");
   private static final byte[] REPLAY_SEMANTICS = JsonOut.name("replaySemantics");
   private static final byte[] RESULT = JsonOut.name("result");
+  private static final byte[] DURATION = JsonOut.name("duration");
+  private static final byte[] FIRE_AT = JsonOut.name("fireAt");
   private static final byte[] RETRY_POLICY = JsonOut.name("retryPolicy");
   private static final byte[] RUN_ID = JsonOut.name("runId");
   private static final byte[] SCHEDULE_TO_CLOSE_TIMEOUT = JsonOut.name("scheduleToCloseTimeout");
@@ -310,6 +317,20 @@ final class StoredFormWriter {
       gen.writeStartObject();
       gen.writeFieldName(RESULT);
       payload(gen, c.result());
+      gen.writeEndObject();
+    } else if (a instanceof TimerStarted t) {
+      gen.writeStartObject();
+      gen.writeFieldName(SEQ);
+      gen.writeNumber(t.seq());
+      gen.writeFieldName(DURATION);
+      duration(gen, t.duration());
+      gen.writeFieldName(FIRE_AT);
+      instant(gen, t.fireAt());
+      gen.writeEndObject();
+    } else if (a instanceof TimerFired f) {
+      gen.writeStartObject();
+      gen.writeFieldName(SEQ);
+      gen.writeNumber(f.seq());
       gen.writeEndObject();
     } else if (a instanceof WorkflowExecutionStarted s && (s.links() == null || links)) {
       gen.writeStartObject();

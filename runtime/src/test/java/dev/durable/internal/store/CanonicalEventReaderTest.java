@@ -10,6 +10,8 @@ import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.RetryPolicy;
+import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.SearchAttributeValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +56,41 @@ class CanonicalEventReaderTest {
     out.add(new HistoryEvent(9, T, new EventAttributes.ActivityTaskCompleted(3, 6, 1, null)));
     out.add(new HistoryEvent(10, T, new EventAttributes.ActivityTaskCompleted(4, 6, 1, Payload.NULL_VALUE)));
     out.add(new HistoryEvent(11, T, new EventAttributes.ActivityTaskCompleted(5, 6, 1, json("-2147483649"))));
+    out.add(new HistoryEvent(1, T, new EventAttributes.WorkflowExecutionStarted("w-1", "Hello", "q", List.of(json("\"World\"")),
+        Duration.ofSeconds(10), 2, null, Duration.ofDays(1), null, null)));
+    out.add(new HistoryEvent(1, T, new EventAttributes.WorkflowExecutionStarted("w-2", "Hello", "q", List.of(),
+        null, 0, Duration.ofHours(1), null, new java.util.TreeMap<>(java.util.Map.of(
+            "CustomerId", new SearchAttributeValue(SearchAttributeValue.Type.KEYWORD, List.of("c-1")),
+            "Tags", new SearchAttributeValue(SearchAttributeValue.Type.KEYWORD_LIST, List.of("a", "b")))),
+        RunLinks.NONE)));
+    out.add(new HistoryEvent(1, T, new EventAttributes.WorkflowExecutionStarted("w-3", "Child", "q",
+        List.of(json("1"), json("{\"a\":[true]}")), Duration.ofSeconds(10), 2, null, null, java.util.Map.of(),
+        new RunLinks("parent", "parent-run", 5, "TERMINATE", "previous-run", 3,
+            new RetryPolicy(Duration.ofSeconds(1), 2.0, null, 5, List.of("x.Y")), T, Duration.ofMillis(250)))));
+    out.add(new HistoryEvent(12, T, new EventAttributes.TimerStarted(1, Duration.ofHours(1), T.plusSeconds(3600))));
+    out.add(new HistoryEvent(13, T, new EventAttributes.TimerStarted(-7, Duration.ofNanos(1), Instant.EPOCH)));
+    out.add(new HistoryEvent(14, T, new EventAttributes.TimerStarted(2, null, T)));
+    out.add(new HistoryEvent(15, T, new EventAttributes.TimerFired(1)));
+    out.add(new HistoryEvent(16, T, new EventAttributes.TimerFired(Integer.MIN_VALUE)));
     return out;
+  }
+
+  @Test
+  void randomEventsOfEveryTypeAreEitherReadAsTheFullReaderReadsThemOrLeftToIt() throws Exception {
+    RandomRecords records = new RandomRecords(20261127);
+    List<Class<?>> types = RandomRecords.leafTypes(EventAttributes.class);
+    int read = 0;
+    for (int i = 0; i < 3_000; i++) {
+      HistoryEvent e = new HistoryEvent(1 + i, records.instant(),
+          (EventAttributes) records.value(types.get(i % types.size()), 0));
+      byte[] bytes = StoreCodec.encode(e);
+      HistoryEvent fast = fast(bytes);
+      if (fast != null) {
+        read++;
+        assertEquals(StoreCodec.decodeEventFully(bytes), fast, new String(bytes, StandardCharsets.UTF_8));
+      }
+    }
+    assertTrue(read > 150, "read " + read + " of 3,000"); // six of the types, in their common shapes
   }
 
   @Test
@@ -104,8 +140,12 @@ class CanonicalEventReaderTest {
         event("WorkflowTaskCompleted", wtc.replace("\"identity\":\"w\"", "\"identity\":7")),
         event("WorkflowTaskCompleted", wtc.replace("\"lastSeenEventId\":1", "\"lastSeenEventId\":null")),
         event("ActivityTaskScheduled", "{\"seq\":1,\"activityType\":\"A\",\"taskQueue\":null,\"input\":null,\"spec\":null}"),
+        event("TimerFired", "{\"seq\":1,\"other\":2}"),
+        event("TimerFired", "{}"),
+        event("TimerStarted", "{\"seq\":1,\"duration\":\"PT1H\"}"),
+        event("TimerStarted", "{\"seq\":1,\"duration\":3600,\"fireAt\":\"2026-01-01T00:00:00Z\"}"),
         // other event types
-        event("TimerFired", "{\"seq\":1}"));
+        event("TimerCanceled", "{\"seq\":1}"));
     for (String json : others) {
       byte[] bytes = utf8(json);
       assertNull(fast(bytes), json);
@@ -129,7 +169,7 @@ class CanonicalEventReaderTest {
       values.add(StoreCodec.encode(e));
     }
     String wtc = event("WorkflowTaskCompleted", "{\"lastSeenEventId\":1,\"workflowTime\":\"2026-01-01T00:00:00Z\",\"identity\":\"w\"}");
-    values.add(3, utf8(event("TimerFired", "{\"seq\":1}")));
+    values.add(3, utf8(event("TimerCanceled", "{\"seq\":1}")));
     values.add(5, utf8(wtc + "  ")); // trailing white space: read alone, as before
     values.add(6, utf8(wtc));
     values.add(7, utf8(" " + wtc)); // leading white space

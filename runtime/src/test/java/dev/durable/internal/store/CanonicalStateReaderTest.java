@@ -18,6 +18,7 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.model.RunLinks;
+import dev.durable.internal.model.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,30 @@ class CanonicalStateReaderTest {
       }
     }
     assertTrue(read > 100 && read < 1_400, "read " + read + " of 1,500");
+  }
+
+  @Test
+  void summariesAreReadAsTheMapperReadsThem() throws Exception {
+    int read = 0;
+    for (int i = 0; i < 1_000; i++) {
+      ExecutionState s = common((ExecutionState) records.value(ExecutionState.class, 0), 0.9);
+      byte[] bytes = StoreCodec.encode(RunSummary.of(s));
+      RunSummary summary = CanonicalStateReader.readSummary(FACTORY, bytes);
+      RunSummary mapped = StoreCodec.mapper().readValue(bytes, RunSummary.class);
+      if (summary != null) {
+        read++;
+        assertEquals(mapped, summary);
+        assertEquals(new String(bytes, StandardCharsets.UTF_8), new String(StoreCodec.encode(summary), StandardCharsets.UTF_8));
+      }
+      assertEquals(mapped, StoreCodec.decodeSummary(bytes, "a test"));
+    }
+    assertTrue(read > 800, "read " + read + " of 1,000"); // all but the few with a null type or map
+    String json = new String(StoreCodec.encode(RunSummary.of(common((ExecutionState) records.value(ExecutionState.class, 0), 1))),
+        StandardCharsets.UTF_8);
+    for (String variant : List.of(json.replace(",\"closeTime\":", ",\"closeTime\":1,\"x\":"),
+        json.replace("\"runId\":", "\"runId\":1,\"y\":"), json.replaceFirst(",\"status\":[^,]*", ""))) {
+      assertNull(CanonicalStateReader.readSummary(FACTORY, variant.getBytes(StandardCharsets.UTF_8)), variant);
+    }
   }
 
   @Test

@@ -32,7 +32,7 @@ class StoredFormWriterTest {
 
   @Test
   void theWritersPropertyListsAreTheOnesTheMapperWrites() throws Exception {
-    assertEquals(13, StoredFormWriter.PROPERTIES.size());
+    assertEquals(15, StoredFormWriter.PROPERTIES.size());
     for (var e : StoredFormWriter.PROPERTIES.entrySet()) {
       JsonSerializer<Object> s = StoreCodec.mapper().getSerializerProviderInstance().findValueSerializer(e.getKey());
       BeanSerializerBase bean = assertInstanceOf(BeanSerializerBase.class, s, e.getKey().getName());

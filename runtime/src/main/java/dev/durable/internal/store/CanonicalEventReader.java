@@ -183,10 +183,7 @@ final class CanonicalEventReader {
         }
         case "replaySemantics" -> {
           seen = once(seen, 1 << 5);
-          if (!intValue(p)) {
-            return null;
-          }
-          replaySemantics = p.getIntValue();
+          replaySemantics = intOf(p);
         }
         case "workflowExecutionTimeout" -> {
           seen = once(seen, 1 << 6);
@@ -223,10 +220,7 @@ final class CanonicalEventReader {
       switch (p.currentName()) {
         case "lastSeenEventId" -> {
           seen = once(seen, 1);
-          if (!longValue(p)) {
-            return null;
-          }
-          lastSeen = p.getLongValue();
+          lastSeen = longOf(p);
         }
         case "workflowTime" -> {
           seen = once(seen, 2);
@@ -257,10 +251,7 @@ final class CanonicalEventReader {
       switch (p.currentName()) {
         case "seq" -> {
           seen = once(seen, 1);
-          if (!intValue(p)) {
-            return null;
-          }
-          seq = p.getIntValue();
+          seq = intOf(p);
         }
         case "activityType" -> {
           seen = once(seen, 2);
@@ -299,10 +290,7 @@ final class CanonicalEventReader {
       switch (p.currentName()) {
         case "seq" -> {
           seen = once(seen, 1);
-          if (!intValue(p)) {
-            return null;
-          }
-          seq = p.getIntValue();
+          seq = intOf(p);
         }
         case "duration" -> {
           seen = once(seen, 2);
@@ -340,24 +328,15 @@ final class CanonicalEventReader {
       switch (p.currentName()) {
         case "seq" -> {
           seen = once(seen, 1);
-          if (!intValue(p)) {
-            return null;
-          }
-          seq = p.getIntValue();
+          seq = intOf(p);
         }
         case "scheduledEventId" -> {
           seen = once(seen, 2);
-          if (!longValue(p)) {
-            return null;
-          }
-          scheduledEventId = p.getLongValue();
+          scheduledEventId = longOf(p);
         }
         case "attempt" -> {
           seen = once(seen, 4);
-          if (!intValue(p)) {
-            return null;
-          }
-          attempt = p.getIntValue();
+          attempt = intOf(p);
         }
         case "result" -> {
           seen = once(seen, 8);
@@ -446,10 +425,7 @@ final class CanonicalEventReader {
         }
         case "maximumAttempts" -> {
           seen = once(seen, 8);
-          if (!intValue(p)) {
-            return null;
-          }
-          attempts = p.getIntValue();
+          attempts = intOf(p);
         }
         case "doNotRetry" -> {
           seen = once(seen, 16);
@@ -510,6 +486,22 @@ final class CanonicalEventReader {
   /** Moves to the next token, which must be the field {@code name}. */
   static boolean field(JsonParser p, String name) throws IOException {
     return p.nextToken() == JsonToken.FIELD_NAME && name.equals(p.currentName());
+  }
+
+  /** The next token as an int; anything else is not the canonical form. */
+  static int intOf(JsonParser p) throws IOException {
+    if (!intValue(p)) {
+      throw NotCanonical.INSTANCE;
+    }
+    return p.getIntValue();
+  }
+
+  /** The next token as a long; anything else is not the canonical form. */
+  static long longOf(JsonParser p) throws IOException {
+    if (!longValue(p)) {
+      throw NotCanonical.INSTANCE;
+    }
+    return p.getLongValue();
   }
 
   static boolean intValue(JsonParser p) throws IOException {

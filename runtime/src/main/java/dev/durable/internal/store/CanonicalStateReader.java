@@ -2,7 +2,8 @@ package dev.durable.internal.store;
 
 import static dev.durable.internal.store.CanonicalEventReader.duration;
 import static dev.durable.internal.store.CanonicalEventReader.field;
-import static dev.durable.internal.store.CanonicalEventReader.intValue;
+import static dev.durable.internal.store.CanonicalEventReader.intOf;
+import static dev.durable.internal.store.CanonicalEventReader.longOf;
 import static dev.durable.internal.store.CanonicalEventReader.longValue;
 import static dev.durable.internal.store.CanonicalEventReader.once;
 import static dev.durable.internal.store.CanonicalEventReader.string;
@@ -533,20 +534,6 @@ final class CanonicalStateReader {
       throw CanonicalEventReader.NotCanonical.INSTANCE;
     }
     return key;
-  }
-
-  private static int intOf(JsonParser p) throws IOException {
-    if (!intValue(p)) {
-      throw CanonicalEventReader.NotCanonical.INSTANCE;
-    }
-    return p.getIntValue();
-  }
-
-  private static long longOf(JsonParser p) throws IOException {
-    if (!longValue(p)) {
-      throw CanonicalEventReader.NotCanonical.INSTANCE;
-    }
-    return p.getLongValue();
   }
 
   private static boolean bool(JsonParser p) throws IOException {

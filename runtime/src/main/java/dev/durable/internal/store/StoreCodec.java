@@ -119,7 +119,10 @@ public final class StoreCodec {
   }
 
   public static HistoryEvent decodeEvent(byte[] bytes, String where) {
-    HistoryEvent e = CanonicalEventReader.read(FACTORY, bytes);
+    HistoryEvent e = ByteEventReader.read(bytes);
+    if (e == null) {
+      e = CanonicalEventReader.read(FACTORY, bytes);
+    }
     if (e != null) {
       return e;
     }
@@ -153,13 +156,31 @@ public final class StoreCodec {
     return new java.util.ArrayList<>(java.util.Arrays.asList(out));
   }
 
-  /** Decodes {@code values[from, to)}: common events in stored form in one pass, the others one by one. */
+  /**
+   * Decodes {@code values[from, to)}: the most frequent events from their bytes
+   * ({@link ByteEventReader}), each run of the others with one parser ({@link CanonicalEventReader}),
+   * and what neither reads one by one with the full reader.
+   */
   private static void decodeEvents(java.util.List<byte[]> values, int from, int to, HistoryEvent[] out,
       java.util.function.IntFunction<String> where) {
-    CanonicalEventReader.readRun(FACTORY, values, from, to, out);
     for (int i = from; i < to; i++) {
-      if (out[i] == null) {
-        out[i] = decodeEvent(values.get(i), where, i);
+      out[i] = ByteEventReader.read(values.get(i));
+    }
+    int i = from;
+    while (i < to) {
+      if (out[i] != null) {
+        i++;
+        continue;
+      }
+      int end = i + 1;
+      while (end < to && out[end] == null) {
+        end++;
+      }
+      CanonicalEventReader.readRun(FACTORY, values, i, end, out);
+      for (; i < end; i++) {
+        if (out[i] == null) {
+          out[i] = decodeEvent(values.get(i), where, i);
+        }
       }
     }
   }

@@ -38,7 +38,7 @@ class CanonicalEventReaderTest {
     return CanonicalEventReader.read(StoreCodec.mapper().getFactory(), bytes);
   }
 
-  private static List<HistoryEvent> written() {
+  static List<HistoryEvent> written() {
     var spec = new ActivitySpec(Duration.ofSeconds(5), Duration.ofMillis(1500), null, Duration.ofHours(2),
         new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(100), 0, List.of("x.Y", "é\"\\n")));
     var bare = new ActivitySpec(null, null, null, null, new RetryPolicy(null, 1.5, null, 7, List.of()));

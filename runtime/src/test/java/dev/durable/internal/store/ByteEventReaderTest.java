@@ -1,0 +1,145 @@
+package dev.durable.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.HistoryEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte reader reads the three most frequent events, in exactly the writer's form, to what the
+ * full reader reads them to, and declines (null) everything else, which the other readers then read.
+ */
+class ByteEventReaderTest {
+  private static final String COMPLETED = "{\"eventId\":4,\"timestamp\":\"2026-01-01T00:00:00.5Z\","
+      + "\"eventType\":\"ActivityTaskCompleted\",\"attributes\":{\"seq\":1,\"scheduledEventId\":3,\"attempt\":1,"
+      + "\"result\":{\"json\":%s}}}";
+  private static final String SCHEDULED = "{\"eventId\":3,\"timestamp\":\"2026-01-01T00:00:00Z\","
+      + "\"eventType\":\"ActivityTaskScheduled\",\"attributes\":{\"seq\":1,\"activityType\":\"Inc\",\"taskQueue\":null,"
+      + "\"input\":[{\"json\":0}],\"spec\":{\"scheduleToCloseTimeout\":null,\"startToCloseTimeout\":\"PT10S\","
+      + "\"scheduleToStartTimeout\":null,\"heartbeatTimeout\":null,\"retryPolicy\":{\"initialInterval\":\"PT1S\","
+      + "\"backoffCoefficient\":2.0,\"maximumInterval\":\"PT1M40S\",\"maximumAttempts\":0,\"doNotRetry\":[]}}}}";
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean isOneOfTheThree(HistoryEvent e) {
+    return e.attributes() instanceof EventAttributes.WorkflowTaskCompleted
+        || e.attributes() instanceof EventAttributes.ActivityTaskScheduled
+        || e.attributes() instanceof EventAttributes.ActivityTaskCompleted;
+  }
+
+  @Test
+  void randomEventsAreEitherReadAsTheFullReaderReadsThemOrLeftToTheOthers() throws Exception {
+    RandomRecords records = new RandomRecords(20261128);
+    List<Class<?>> types = RandomRecords.leafTypes(EventAttributes.class);
+    int read = 0;
+    int ofTheThree = 0;
+    for (int i = 0; i < 6_000; i++) {
+      HistoryEvent e = new HistoryEvent(1 + i, records.instant(),
+          (EventAttributes) records.value(types.get(i % types.size()), 0));
+      byte[] bytes = StoreCodec.encode(e);
+      HistoryEvent fast = ByteEventReader.read(bytes);
+      ofTheThree += isOneOfTheThree(e) ? 1 : 0;
+      if (fast != null) {
+        read++;
+        assertTrue(isOneOfTheThree(e), e.toString());
+        assertEquals(StoreCodec.decodeEventFully(bytes), fast, new String(bytes, StandardCharsets.UTF_8));
+      }
+      assertEquals(StoreCodec.decodeEventFully(bytes), StoreCodec.decodeEvent(bytes, "test"));
+    }
+    // Random strings are mostly not plain ASCII, so only part of them is read here; the written
+    // events below are the common shapes, which must all be.
+    assertTrue(read > ofTheThree / 10, "read " + read + " of " + ofTheThree);
+  }
+
+  @Test
+  void theWritersFormOfTheThreeIsRead() throws Exception {
+    int read = 0;
+    for (HistoryEvent e : CanonicalEventReaderTest.written()) {
+      byte[] bytes = StoreCodec.encode(e);
+      HistoryEvent fast = ByteEventReader.read(bytes);
+      if (fast != null) {
+        read++;
+        assertEquals(StoreCodec.decodeEventFully(bytes), fast);
+        assertEquals(StoreCodec.decodeEventFully(bytes).toString(), fast.toString());
+      } else {
+        assertTrue(!isOneOfTheThree(e) || !new String(bytes, StandardCharsets.US_ASCII).equals(
+            new String(bytes, StandardCharsets.UTF_8)) || new String(bytes, StandardCharsets.UTF_8).contains("\\")
+            || e.toString().contains("9223372036854775807") || e.toString().contains("binary/null")
+            || e.toString().contains("2.50") || e.toString().contains("1e3") || e.toString().contains("-0")
+            || e.toString().contains("123456789012345678901234567890"), "declined: " + e);
+      }
+    }
+    assertEquals(5, read, "the two completions, the plain schedule and two activity results");
+    for (String json : List.of(SCHEDULED, String.format(COMPLETED, "1"), String.format(COMPLETED, "null"),
+        String.format(COMPLETED, "{\"a\":[1,-2,\"x y\",true,false,null,{},[]],\"b\":{\"c\":\"\"}}"),
+        String.format(COMPLETED, "\"Hello, World!\""))) {
+      HistoryEvent fast = ByteEventReader.read(utf8(json));
+      assertNotNull(fast, json);
+      assertEquals(StoreCodec.decodeEventFully(utf8(json)), fast, json);
+    }
+  }
+
+  @Test
+  void anythingElseIsDeclinedAndStillReadAsBefore() throws Exception {
+    List<String> others = new ArrayList<>(List.of(
+        SCHEDULED.replace("{\"seq\":1,", "{ \"seq\":1,"), // white space
+        SCHEDULED.replace("\"activityType\":\"Inc\",\"taskQueue\":null", "\"taskQueue\":null,\"activityType\":\"Inc\""), // order
+        SCHEDULED.replace("\"Inc\"", "\"I\\u006ec\""), // an escape
+        SCHEDULED.replace("\"Inc\"", "\"Ïnc\""), // not ASCII
+        SCHEDULED.replace("2.0", "2"), // an integer where the writer writes a double
+        SCHEDULED.replace("\"seq\":1", "\"seq\":2147483648"), // a long where an int goes
+        SCHEDULED.replace("\"maximumAttempts\":0", "\"maximumAttempts\":00"),
+        SCHEDULED.replace("\"doNotRetry\":[]", "\"doNotRetry\":[\"a\",\"b\"],\"x\":1"), // an extra field
+        SCHEDULED.replace("\"PT10S\"", "\"PT-10S\""),
+        SCHEDULED.replace("00:00:00Z", "00:00:00+00:00"),
+        String.format(COMPLETED, "2.50"), // copying may write a number with a fraction otherwise
+        String.format(COMPLETED, "1e3"),
+        String.format(COMPLETED, "-0"),
+        String.format(COMPLETED, "0123"),
+        String.format(COMPLETED, "1234567890123456789"), // more digits than read here
+        String.format(COMPLETED, "\"tab\there\""), // a control character, not valid JSON
+        String.format(COMPLETED, "[1,]"), // malformed
+        String.format(COMPLETED, "[1 ,2]"),
+        String.format(COMPLETED, "{\"a\"}"),
+        String.format(COMPLETED, "[".repeat(65) + "]".repeat(65)), // deeper than read here
+        String.format(COMPLETED, "1") + " ", // trailing bytes
+        String.format(COMPLETED, "1").replace("\"eventId\":4", "\"eventId\":-0"),
+        "{\"eventId\":2,\"timestamp\":\"2026-01-01T00:00:00Z\",\"eventType\":\"TimerFired\",\"attributes\":{\"seq\":1}}"));
+    others.add(String.format(COMPLETED, "[".repeat(64) + "]".repeat(64))); // the deepest read here, below
+    for (String json : others) {
+      byte[] bytes = utf8(json);
+      boolean deepest = json == others.get(others.size() - 1);
+      assertEquals(deepest, ByteEventReader.read(bytes) != null, json);
+      HistoryEvent full;
+      try {
+        full = StoreCodec.decodeEventFully(bytes);
+      } catch (java.io.IOException e) {
+        var error = org.junit.jupiter.api.Assertions.assertThrows(dev.durable.common.DurableException.class,
+            () -> StoreCodec.decodeEvent(bytes, "run r event 4"), json);
+        assertTrue(error.getMessage().startsWith("DURABLE-303"), error.getMessage());
+        continue;
+      }
+      assertEquals(full, StoreCodec.decodeEvent(bytes, "test"), json);
+      List<HistoryEvent> got = StoreCodec.decodeEvents(List.of(utf8(SCHEDULED), bytes, utf8(SCHEDULED)), i -> "event " + i);
+      assertEquals(List.of(StoreCodec.decodeEventFully(utf8(SCHEDULED)), full, StoreCodec.decodeEventFully(utf8(SCHEDULED))),
+          got, json);
+    }
+  }
+
+  @Test
+  void everyTruncationIsDeclined() {
+    byte[] whole = utf8(SCHEDULED);
+    for (int n = 0; n < whole.length; n++) {
+      assertNull(ByteEventReader.read(java.util.Arrays.copyOf(whole, n)), "first " + n + " bytes");
+    }
+  }
+}

@@ -21,11 +21,31 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeLibraryKeptTest {
   @TempDir Path tmp;
 
-  private ChildJvm server(String name, Path nativeDir, Path childTmp) throws IOException {
+  private ChildJvm server(String name, Path nativeDir, Path childTmp, String... jvmOptions) throws IOException {
     Files.createDirectories(childTmp);
     return ChildJvm.launcher(HoldDataDir.class.getName(), tmp.resolve("data-" + name))
         .jvmOptions("-Ddurable.native.dir=" + nativeDir, "-Djava.io.tmpdir=" + childTmp)
+        .jvmOptions(jvmOptions)
         .start(tmp, name);
+  }
+
+  /**
+   * RocksDB's loader asks {@code ldd} in a shell whether the C library is musl, unless it was told:
+   * the engine tells it from the process's own memory map. No process is started, so the JDK's
+   * process classes are never loaded.
+   */
+  @Test
+  void aStartRunsNoShellToAskWhichCLibraryThisIs() throws Exception {
+    Path classes = tmp.resolve("classes.log");
+    try (ChildJvm server = server("no-shell", tmp.resolve("native"), tmp.resolve("child-tmp"),
+        "-Xlog:class+load=info:file=" + classes)) {
+      server.awaitLine("the holding line", line -> line.startsWith("holding "));
+      server.closeStdin();
+      assertEquals(0, server.awaitExit(), server.report());
+    }
+    List<String> loaded = Files.readAllLines(classes);
+    assertTrue(loaded.stream().anyMatch(l -> l.contains("org.rocksdb.RocksDB ")), "the log lists the classes loaded");
+    assertEquals(List.of(), loaded.stream().filter(l -> l.contains("java.lang.ProcessImpl ")).toList());
   }
 
   @Test

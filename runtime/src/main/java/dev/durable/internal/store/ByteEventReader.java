@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the three events a long history is made of (WorkflowTaskCompleted, ActivityTaskScheduled,
- * ActivityTaskCompleted) straight from their bytes, when the bytes are exactly what the store's
+ * Reads the events long histories are made of (WorkflowTaskCompleted, ActivityTaskScheduled,
+ * ActivityTaskCompleted, TimerStarted, TimerFired) straight from their bytes, when the bytes are exactly what the store's
  * writer produces: its field names in its order, no white space, strings of printable ASCII
  * without escapes, integers and payload values in the form copying them writes. It matches each
  * field name as a run of bytes and parses the values between them, without a JSON parser.
@@ -50,6 +50,10 @@ final class ByteEventReader {
   private static final byte[] SCHEDULED_EVENT_ID = ascii(",\"scheduledEventId\":");
   private static final byte[] ATTEMPT = ascii(",\"attempt\":");
   private static final byte[] RESULT = ascii(",\"result\":");
+  private static final byte[] TIMER_STARTED = ascii("TimerStarted\",\"attributes\":{\"seq\":");
+  private static final byte[] DURATION = ascii(",\"duration\":");
+  private static final byte[] FIRE_AT = ascii(",\"fireAt\":\"");
+  private static final byte[] TIMER_FIRED = ascii("TimerFired\",\"attributes\":{\"seq\":");
   private static final byte[] PAYLOAD = ascii("{\"json\":");
   private static final byte[] NULL = ascii("null");
   private static final byte[] TRUE = ascii("true");
@@ -66,7 +70,7 @@ final class ByteEventReader {
     this.b = bytes;
   }
 
-  /** Returns the event {@code bytes} hold, or null when they are not exactly in the writer's form of one of the three. */
+  /** Returns the event {@code bytes} hold, or null when they are not exactly in the writer's form of one of the five. */
   static HistoryEvent read(byte[] bytes) {
     try {
       ByteEventReader r = new ByteEventReader(bytes);
@@ -90,6 +94,14 @@ final class ByteEventReader {
       attributes = activityTaskScheduled();
     } else if (at(COMPLETED)) {
       attributes = activityTaskCompleted();
+    } else if (at(TIMER_STARTED)) {
+      int seq = intValue();
+      expect(DURATION);
+      Duration duration = durationOrNull();
+      expect(FIRE_AT);
+      attributes = new EventAttributes.TimerStarted(seq, duration, instantUntilQuote());
+    } else if (at(TIMER_FIRED)) {
+      attributes = new EventAttributes.TimerFired(intValue());
     } else {
       throw NotCanonical.INSTANCE;
     }

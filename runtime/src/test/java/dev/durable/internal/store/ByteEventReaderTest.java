@@ -57,8 +57,8 @@ class ByteEventReaderTest {
       }
       assertEquals(StoreCodec.decodeEventFully(bytes), StoreCodec.decodeEvent(bytes, "test"));
     }
-    // Random strings are mostly not plain ASCII, so only part of them is read here; the written
-    // events below are the common shapes, which must all be.
+    // Random strings are mostly not plain ASCII, so only part of these is read; the next test
+    // names which of the common shapes are.
     assertTrue(read > ofTheFive / 10, "read " + read + " of " + ofTheFive);
   }
 

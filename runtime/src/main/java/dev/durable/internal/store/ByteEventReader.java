@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Reads the events long histories are made of (WorkflowTaskCompleted, ActivityTaskScheduled,
@@ -125,13 +126,7 @@ final class ByteEventReader {
     expect(TASK_QUEUE);
     String taskQueue = stringOrNull();
     expect(INPUT);
-    List<Payload> input = new ArrayList<>();
-    if (!skip(']')) {
-      do {
-        input.add(payload());
-      } while (skip(','));
-      expect(']');
-    }
+    List<Payload> input = elements(this::payload);
     expect(SPEC);
     Duration scheduleToClose = durationOrNull();
     expect(START_TO_CLOSE);
@@ -157,14 +152,7 @@ final class ByteEventReader {
     expect(MAXIMUM_ATTEMPTS);
     int attempts = intValue();
     expect(DO_NOT_RETRY);
-    List<String> doNotRetry = new ArrayList<>();
-    if (!skip(']')) {
-      do {
-        expect('"');
-        doNotRetry.add(stringUntilQuote());
-      } while (skip(','));
-      expect(']');
-    }
+    List<String> doNotRetry = elements(this::string);
     expect('}');
     return new RetryPolicy(initial, coefficient, maximum, attempts, doNotRetry);
   }
@@ -178,6 +166,18 @@ final class ByteEventReader {
     expect(RESULT);
     Payload result = at(NULL) ? null : payload();
     return new EventAttributes.ActivityTaskCompleted(seq, scheduledEventId, attempt, result);
+  }
+
+  /** The elements of an array whose {@code [} was read, through its {@code ]}, in an {@link ArrayList} as the other readers make. */
+  private <T> List<T> elements(Supplier<T> element) {
+    List<T> out = new ArrayList<>();
+    if (!skip(']')) {
+      do {
+        out.add(element.get());
+      } while (skip(','));
+      expect(']');
+    }
+    return out;
   }
 
   /** A payload in the form {@code {"json": <value>}}; its bytes are the value's. */
@@ -282,12 +282,13 @@ final class ByteEventReader {
     return new String(b, start, pos - 1 - start, StandardCharsets.ISO_8859_1);
   }
 
-  private String stringOrNull() {
-    if (at(NULL)) {
-      return null;
-    }
+  private String string() {
     expect('"');
     return stringUntilQuote();
+  }
+
+  private String stringOrNull() {
+    return at(NULL) ? null : string();
   }
 
   private Instant instantUntilQuote() {

@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * Reads the events long histories are made of (WorkflowTaskCompleted, ActivityTaskScheduled,
- * ActivityTaskCompleted, TimerStarted, TimerFired) straight from their bytes, when the bytes are exactly what the store's
- * writer produces: its field names in its order, no white space, strings of printable ASCII
- * without escapes, integers and payload values in the form copying them writes. It matches each
- * field name as a run of bytes and parses the values between them, without a JSON parser.
+ * ActivityTaskCompleted, TimerStarted, TimerFired) straight from their bytes, when the bytes are
+ * exactly what the store's writer produces: its field names in its order, no white space, strings
+ * of strictly valid UTF-8, numbers and payload values in the form copying them writes. It matches
+ * each field name as a run of bytes and parses the values between them, without a JSON parser.
  *
  * <p>Anything else makes {@link #read} return null, and the caller hands the bytes to
  * {@link CanonicalEventReader}, then to the full reader: this changes how fast an event is read,
@@ -191,10 +191,13 @@ final class ByteEventReader {
   }
 
   /**
-   * Moves past a JSON value that copying its tokens writes back byte for byte: no white space,
-   * strings of printable ASCII without escapes, integers without leading zeros or a minus zero,
-   * literals, and objects and arrays of those. A fraction or exponent, which copying may write
-   * otherwise, is not accepted.
+   * Moves past a JSON value that copying its tokens writes back byte for byte: no white space;
+   * strings of valid UTF-8 without characters beyond U+FFFF (which the generator writes as escaped
+   * surrogates), with only the escapes it writes ({@code \"},
+   * {@code \\}, {@code \b \t \n \f \r}, and a six-character escape {@code 00XX} in upper case for
+   * the other control characters); integers without leading zeros or a minus zero; numbers with a fraction or
+   * exponent only when written as {@link Double#toString} writes them (copying writes a double);
+   * literals; and objects and arrays of those.
    */
   private void value(int depth) {
     byte c = b[pos];
@@ -210,7 +213,7 @@ final class ByteEventReader {
       do {
         if (c == '{') {
           expect('"');
-          skipUntilQuote();
+          skipCopiedString();
           expect(':');
         }
         value(depth + 1);
@@ -218,10 +221,47 @@ final class ByteEventReader {
       expect(close);
     } else if (c == '"') {
       pos++;
-      skipUntilQuote();
+      skipCopiedString();
     } else if (!at(NULL) && !at(TRUE) && !at(FALSE)) {
-      integerEnd();
+      int start = integerEnd();
+      if (fractionOrExponent()) {
+        String text = latin1(start);
+        if (!Double.toString(Double.parseDouble(text)).equals(text)) {
+          throw NotCanonical.INSTANCE; // copying would write it otherwise ("2.50" as "2.5")
+        }
+      }
     }
+  }
+
+  /** Moves past the rest of a string, through its closing quote, when copying writes it back as it is. */
+  private void skipCopiedString() {
+    for (int c = b[pos] & 0xff; c != '"'; c = b[pos] & 0xff) {
+      if (c == '\\') {
+        int e = b[pos + 1];
+        if (e == '"' || e == '\\' || e == 'b' || e == 't' || e == 'n' || e == 'f' || e == 'r') {
+          pos += 2;
+          continue;
+        }
+        int control = e == 'u' && b[pos + 2] == '0' && b[pos + 3] == '0' ? upperHex(b[pos + 4]) << 4 | upperHex(b[pos + 5]) : -1;
+        if (control < 0 || control >= 0x20 || control == '\b' || control == '\t' || control == '\n' || control == '\f'
+            || control == '\r') {
+          throw NotCanonical.INSTANCE; // an escape the generator writes otherwise, or not at all
+        }
+        pos += 6;
+      } else if (c < 0x20) {
+        throw NotCanonical.INSTANCE; // not JSON
+      } else if (c < 0x80) {
+        pos++;
+      } else if (codePoint() > 0xffff) {
+        throw NotCanonical.INSTANCE; // the generator writes it as two escaped surrogates
+      }
+    }
+    pos++;
+  }
+
+  /** The value of an upper-case hex digit; -1 for anything else. */
+  private static int upperHex(byte d) {
+    return d >= '0' && d <= '9' ? d - '0' : d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
   }
 
   // ------------------------------------------------------------------ tokens
@@ -265,21 +305,104 @@ final class ByteEventReader {
     }
   }
 
-  /** Moves past a string's characters and its closing quote; only printable ASCII without escapes. */
-  private int skipUntilQuote() {
+  /** The rest of a string, through its closing quote: printable ASCII at once, anything else by {@link #decodeString}. */
+  private String stringUntilQuote() {
     int start = pos;
     for (byte c = b[pos]; c != '"'; c = b[++pos]) {
-      if (c < 0x20 || c > 0x7e || c == '\\') {
-        throw NotCanonical.INSTANCE;
+      if (c < 0x20 || c == '\\') { // a control character, an escape, or (negative) a byte of a multi-byte character
+        return decodeString(start);
       }
     }
     pos++;
-    return start;
+    return latin1(start, pos - 1);
   }
 
-  private String stringUntilQuote() {
-    int start = skipUntilQuote();
-    return new String(b, start, pos - 1 - start, StandardCharsets.ISO_8859_1);
+  /** Decodes a string from {@code start} through its closing quote: its escapes, and UTF-8 (strictly valid only). */
+  private String decodeString(int start) {
+    pos = start;
+    StringBuilder out = new StringBuilder(32);
+    for (int c = b[pos] & 0xff; c != '"'; c = b[pos] & 0xff) {
+      if (c == '\\') {
+        char e = (char) b[pos + 1];
+        pos += 2;
+        switch (e) {
+          case '"', '\\', '/' -> out.append(e);
+          case 'b' -> out.append('\b');
+          case 't' -> out.append('\t');
+          case 'n' -> out.append('\n');
+          case 'f' -> out.append('\f');
+          case 'r' -> out.append('\r');
+          case 'u' -> {
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+              int d = Character.digit(b[pos++], 16);
+              if (d < 0) {
+                throw NotCanonical.INSTANCE;
+              }
+              v = v << 4 | d;
+            }
+            out.append((char) v);
+          }
+          default -> throw NotCanonical.INSTANCE;
+        }
+      } else if (c < 0x20) {
+        throw NotCanonical.INSTANCE; // not JSON
+      } else if (c < 0x80) {
+        out.append((char) c);
+        pos++;
+      } else {
+        out.appendCodePoint(codePoint());
+      }
+    }
+    pos++;
+    return out.toString();
+  }
+
+  /**
+   * Reads one multi-byte UTF-8 character: only the strictly valid forms (no overlong form, no
+   * surrogate, nothing above U+10FFFF), which every decoder reads alike; anything else is left to
+   * the parsers.
+   */
+  private int codePoint() {
+    int c = b[pos] & 0xff;
+    int more;
+    int min;
+    int cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      more = 1;
+      min = 0x80;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      more = 2;
+      min = 0x800;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      more = 3;
+      min = 0x10000;
+      cp = c & 0x07;
+    } else {
+      throw NotCanonical.INSTANCE;
+    }
+    for (int i = 1; i <= more; i++) {
+      int d = b[pos + i] & 0xff;
+      if ((d & 0xc0) != 0x80) {
+        throw NotCanonical.INSTANCE;
+      }
+      cp = cp << 6 | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      throw NotCanonical.INSTANCE;
+    }
+    pos += more + 1;
+    return cp;
+  }
+
+  private String latin1(int start) {
+    return latin1(start, pos);
+  }
+
+  private String latin1(int start, int end) {
+    return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
   }
 
   private String string() {
@@ -346,24 +469,28 @@ final class ByteEventReader {
 
   /** A number with a fraction or exponent, as the writer writes a double. */
   private double doubleValue() {
-    int start = pos;
-    integerEnd();
-    boolean fractionOrExponent = false;
+    int start = integerEnd();
+    if (!fractionOrExponent()) {
+      throw NotCanonical.INSTANCE; // an integer token: the parsers decide what it means here
+    }
+    return Double.parseDouble(latin1(start));
+  }
+
+  /** Moves past the fraction and exponent after an integer part; returns whether there was either. */
+  private boolean fractionOrExponent() {
+    boolean either = false;
     if (skip('.')) {
-      fractionOrExponent = true;
+      either = true;
       digitsAfter();
     }
     if (skip('E') || skip('e')) {
-      fractionOrExponent = true;
+      either = true;
       if (!skip('-')) {
         skip('+');
       }
       digitsAfter();
     }
-    if (!fractionOrExponent) {
-      throw NotCanonical.INSTANCE; // an integer token: the parsers decide what it means here
-    }
-    return Double.parseDouble(new String(b, start, pos - start, StandardCharsets.ISO_8859_1));
+    return either;
   }
 
   private void digitsAfter() {

@@ -75,12 +75,16 @@ class ByteEventReaderTest {
         assertEquals(StoreCodec.decodeEventFully(bytes).toString(), fast.toString());
       }
     }
-    // Left to the others: a 19-digit id (1), escaped or non-ASCII strings (2, 3, 4), a binary
-    // payload (8) and the start events (10 to 12).
-    assertEquals(List.of(0, 5, 6, 7, 9, 13, 14, 15, 16, 17), read);
+    // Left to the others: a 19-digit id (1), payloads that copying writes otherwise (3: "2.50",
+    // "-0", "1e3", a 30-digit number), a binary payload (8) and the start events (10 to 12).
+    assertEquals(List.of(0, 2, 4, 5, 6, 7, 9, 13, 14, 15, 16, 17), read);
     for (String json : List.of(SCHEDULED, String.format(COMPLETED, "1"), String.format(COMPLETED, "null"),
         String.format(COMPLETED, "{\"a\":[1,-2,\"x y\",true,false,null,{},[]],\"b\":{\"c\":\"\"}}"),
-        String.format(COMPLETED, "\"Hello, World!\""))) {
+        String.format(COMPLETED, "\"Hello, World!\""),
+        String.format(COMPLETED, "[19.99,1.0E10,-2.5E-7,0.001,{\"k\":100.0}]"), // as Double.toString writes them
+        String.format(COMPLETED, "\"Ünï \\\"q\\\" \\\\ \\n\\t\\b\\f\\r \\u0000\\u001F \u007f\u0080\u2028\uffff €\""),
+        SCHEDULED.replace("\"Inc\"", "\"\\u0049n\\/c \\\"é\\\" 😀 \\uD83D\\uDE00\"").replace("\"doNotRetry\":[]",
+            "\"doNotRetry\":[\"Ünï\",\"a\\\\b\"]"))) {
       HistoryEvent fast = ByteEventReader.read(utf8(json));
       assertNotNull(fast, json);
       assertEquals(StoreCodec.decodeEventFully(utf8(json)), fast, json);
@@ -92,8 +96,16 @@ class ByteEventReaderTest {
     List<String> others = new ArrayList<>(List.of(
         SCHEDULED.replace("{\"seq\":1,", "{ \"seq\":1,"), // white space
         SCHEDULED.replace("\"activityType\":\"Inc\",\"taskQueue\":null", "\"taskQueue\":null,\"activityType\":\"Inc\""), // order
-        SCHEDULED.replace("\"Inc\"", "\"I\\u006ec\""), // an escape
-        SCHEDULED.replace("\"Inc\"", "\"Ïnc\""), // not ASCII
+        SCHEDULED.replace("\"Inc\"", "\"I\\x6ec\""), // not an escape
+        SCHEDULED.replace("\"Inc\"", "\"I\\u006\""), // a short one
+        String.format(COMPLETED, "\"I\\u006ec\""), // escapes that copying writes otherwise
+        String.format(COMPLETED, "\"a\\/b\""),
+        String.format(COMPLETED, "\"\\u001f\""),
+        String.format(COMPLETED, "\"\\u000A\""),
+        String.format(COMPLETED, "\"😀\""), // written as two escaped surrogates
+        String.format(COMPLETED, "\"\\uD83D\\uDE00\""),
+        String.format(COMPLETED, "1.50"),
+        String.format(COMPLETED, "1.0e10"),
         SCHEDULED.replace("2.0", "2"), // an integer where the writer writes a double
         SCHEDULED.replace("\"seq\":1", "\"seq\":2147483648"), // a long where an int goes
         SCHEDULED.replace("\"maximumAttempts\":0", "\"maximumAttempts\":00"),
@@ -134,6 +146,29 @@ class ByteEventReaderTest {
       List<HistoryEvent> got = StoreCodec.decodeEvents(List.of(utf8(SCHEDULED), bytes, utf8(SCHEDULED)), i -> "event " + i);
       assertEquals(List.of(StoreCodec.decodeEventFully(utf8(SCHEDULED)), full, StoreCodec.decodeEventFully(utf8(SCHEDULED))),
           got, json);
+    }
+  }
+
+  @Test
+  void utf8ThatIsNotStrictlyValidIsDeclined() throws Exception {
+    byte[][] invalid = {
+        {(byte) 0xc0, (byte) 0x80}, // an overlong form
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // a surrogate
+        {(byte) 0xe2, (byte) 0x82}, // cut short
+        {(byte) 0xff},
+        {(byte) 0x80}, // a continuation byte alone
+        {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}; // above U+10FFFF
+    for (byte[] bad : invalid) {
+      for (String json : List.of(SCHEDULED.replace("\"Inc\"", "\"I#c\""), String.format(COMPLETED, "\"I#c\""))) {
+        String[] parts = json.split("#");
+        byte[] head = utf8(parts[0]);
+        byte[] tail = utf8(parts[1]);
+        byte[] bytes = new byte[head.length + bad.length + tail.length];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        System.arraycopy(bad, 0, bytes, head.length, bad.length);
+        System.arraycopy(tail, 0, bytes, head.length + bad.length, tail.length);
+        assertNull(ByteEventReader.read(bytes), java.util.Arrays.toString(bad) + " in " + json);
+      }
     }
   }
 

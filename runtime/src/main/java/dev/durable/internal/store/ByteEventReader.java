@@ -193,11 +193,10 @@ final class ByteEventReader {
   /**
    * Moves past a JSON value that copying its tokens writes back byte for byte: no white space;
    * strings of valid UTF-8 without characters beyond U+FFFF (which the generator writes as escaped
-   * surrogates), with only the escapes it writes ({@code \"},
-   * {@code \\}, {@code \b \t \n \f \r}, and a six-character escape {@code 00XX} in upper case for
-   * the other control characters); integers without leading zeros or a minus zero; numbers with a fraction or
-   * exponent only when written as {@link Double#toString} writes them (copying writes a double);
-   * literals; and objects and arrays of those.
+   * surrogates) and with only the escapes it writes (a quote, a backslash, {@code b t n f r}, and
+   * the other control characters as {@code u00XX} in upper case); integers without leading zeros
+   * or a minus zero; numbers with a fraction or exponent only as {@link Double#toString} writes
+   * them (copying writes a double); literals; and objects and arrays of those.
    */
   private void value(int depth) {
     byte c = b[pos];
@@ -242,7 +241,8 @@ final class ByteEventReader {
           pos += 2;
           continue;
         }
-        int control = e == 'u' && b[pos + 2] == '0' && b[pos + 3] == '0' ? upperHex(b[pos + 4]) << 4 | upperHex(b[pos + 5]) : -1;
+        int control = e == 'u' && b[pos + 2] == '0' && b[pos + 3] == '0'
+            ? upperHex(b[pos + 4]) << 4 | upperHex(b[pos + 5]) : -1;
         if (control < 0 || control >= 0x20 || control == '\b' || control == '\t' || control == '\n' || control == '\f'
             || control == '\r') {
           throw NotCanonical.INSTANCE; // an escape the generator writes otherwise, or not at all

@@ -5,13 +5,13 @@ import dev.durable.internal.store.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -92,7 +92,7 @@ final class NativeLibrary {
    * {@code /proc}, musl, another RocksDB without that field) it does nothing, and the loader asks
    * {@code ldd} as before; {@code ROCKSDB_MUSL_LIBC} in the environment still wins over both.
    */
-  static void presetGlibc() {
+  private static void presetGlibc() {
     if (!"Linux".equals(System.getProperty("os.name")) || System.getenv("ROCKSDB_MUSL_LIBC") != null) {
       return;
     }

@@ -57,9 +57,9 @@ class ByteEventReaderTest {
       }
       assertEquals(StoreCodec.decodeEventFully(bytes), StoreCodec.decodeEvent(bytes, "test"));
     }
-    // Random strings are mostly not plain ASCII, so only part of these is read; the next test
-    // names which of the common shapes are.
-    assertTrue(read > ofTheFive / 10, "read " + read + " of " + ofTheFive);
+    // Some random values take forms that copying writes otherwise (a double such as 2.50, a
+    // character beyond U+FFFF) or that the writer never produces; most are read (637 of 910).
+    assertTrue(read > ofTheFive / 2, "read " + read + " of " + ofTheFive);
   }
 
   @Test

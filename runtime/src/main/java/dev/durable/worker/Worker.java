@@ -12,7 +12,11 @@ import dev.durable.internal.worker.ActivityTaskHandler;
 import dev.durable.internal.worker.LocalActivityRunner;
 import dev.durable.internal.worker.SandboxCheck;
 import dev.durable.internal.worker.WorkflowTaskHandler;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -401,7 +405,20 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * This machine's name, for the worker's identity: on Linux the kernel's, read from
+   * {@code /proc/sys/kernel/hostname}; elsewhere from the runtime management bean's
+   * {@code pid@host}, whose first use loads the management classes (10 – 30 ms of a fresh JVM).
+   */
   private static String hostName() {
+    try {
+      String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+      if (!kernel.isEmpty()) {
+        return kernel;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: ask the JVM
+    }
     String name = ManagementFactory.getRuntimeMXBean().getName();
     int at = name.indexOf('@');
     return at >= 0 ? name.substring(at + 1) : name;

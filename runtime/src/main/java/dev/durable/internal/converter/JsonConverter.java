@@ -1,6 +1,7 @@
 package dev.durable.internal.converter;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,9 +41,16 @@ public final class JsonConverter {
    * I/O buffers per thread by default, and workflow threads live as long as one run, so each run
    * allocated fresh buffers (some 12 KB) for its first payload. A shared bounded pool lets every
    * thread reuse them.
+   *
+   * <p>Strings have no length limit when read: the engine bounds payloads itself when they are
+   * recorded ({@code DurableServer.Builder.setMaxPayloadSize}), and must read back whatever that
+   * allowed. Jackson's default stops at 20 million characters, so a run whose input held a longer
+   * string, under a raised payload limit, was recorded and then could not be read back.
    */
   public static JsonFactory newFactory() {
-    return JsonFactory.builder().recyclerPool(new BufferPool()).build();
+    return JsonFactory.builder().recyclerPool(new BufferPool())
+        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+        .build();
   }
 
   /** Returns the mapper configuration used for payloads. */

@@ -124,4 +124,21 @@ class StoreCodecTest {
       assertEquals(e, StoreCodec.decodeEvent(StoreCodec.encode(e), "x"));
     }
   }
+
+  /**
+   * Under a payload limit raised above 20 MB, a string longer than Jackson's default limit (20
+   * million characters) is recorded, so it must read back: in a start event (the token reader and
+   * the mapper) and as the value the payload converter makes of it.
+   */
+  @Test
+  void aStringBeyondJacksonsDefaultLimitReadsBack() throws Exception {
+    String text = "x".repeat(20_000_001);
+    Payload input = dev.durable.internal.converter.JsonConverter.DEFAULT.toPayload(text, () -> "test");
+    HistoryEvent started = new HistoryEvent(1, Instant.EPOCH, new EventAttributes.WorkflowExecutionStarted("w", "T",
+        "q", List.of(input), Duration.ofSeconds(10), 2, null, null, null, null));
+    byte[] bytes = StoreCodec.encode(started);
+    assertEquals(started, StoreCodec.decodeEvent(bytes, "test"));
+    assertEquals(started, StoreCodec.decodeEventFully(bytes));
+    assertEquals(text, dev.durable.internal.converter.JsonConverter.DEFAULT.fromPayload(input, String.class, () -> "test"));
+  }
 }

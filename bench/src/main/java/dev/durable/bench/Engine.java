@@ -144,7 +144,7 @@ final class Engine implements AutoCloseable {
 
   /**
    * A new data dir under {@code java.io.tmpdir}, readable by the user alone. Named by the process
-   * id and a counter rather than by {@code Files.createTempDirectory}'s random name: its
+   * id and the clock rather than by {@code Files.createTempDirectory}'s random name: its
    * {@code SecureRandom} costs 10 – 20 ms of a fresh JVM, which the startup workload would count
    * as the engine's. Creating the directory is atomic: a name taken already is skipped.
    */

@@ -34,6 +34,13 @@ public final class JsonConverter {
     static final ObjectMapper INSTANCE = newMapper();
   }
 
+  /**
+   * Levels of nesting the store's records may add around a payload: an event and its attributes
+   * (2), a failure's chain of causes ({@code FailureLimits.MAX_CAUSES}, 64) and its details (1),
+   * with room to spare.
+   */
+  static final int NESTING_AROUND_PAYLOADS = 100;
+
   private JsonConverter() {}
 
   /**
@@ -46,10 +53,15 @@ public final class JsonConverter {
    * recorded ({@code DurableServer.Builder.setMaxPayloadSize}), and must read back whatever that
    * allowed. Jackson's default stops at 20 million characters, so a run whose input held a longer
    * string, under a raised payload limit, was recorded and then could not be read back.
+   *
+   * <p>Nesting may go {@link #NESTING_AROUND_PAYLOADS} levels deeper than a payload may
+   * ({@link JsonSyntax#MAX_DEPTH}): a payload stored in an event sits inside the event, its
+   * attributes and, for a failure's details, the failure's chain of causes.
    */
   public static JsonFactory newFactory() {
     return JsonFactory.builder().recyclerPool(new BufferPool())
-        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+            .maxNestingDepth(JsonSyntax.MAX_DEPTH + NESTING_AROUND_PAYLOADS).build())
         .build();
   }
 
@@ -79,13 +91,23 @@ public final class JsonConverter {
     if (plain != null) {
       return new Payload(Payload.JSON, plain);
     }
+    byte[] json;
     try {
-      return new Payload(Payload.JSON, Mapper.INSTANCE.writeValueAsBytes(value));
+      json = Mapper.INSTANCE.writeValueAsBytes(value);
     } catch (Exception e) {
       throw new DataConverterException("cannot serialize a value of type " + value.getClass().getName()
           + " (" + describe(where, argument) + "): " + firstLine(e)
           + ". Use a record or a class Jackson can serialize (public getters or fields), or convert the value first.", e);
     }
+    // A custom serializer or @JsonRawValue writes text unchecked; the server would refuse it (DURABLE-228).
+    String problem = JsonSyntax.problem(json);
+    if (problem != null) {
+      throw new DataConverterException("a value of type " + value.getClass().getName() + " (" + describe(where, argument)
+          + ") was serialized to text that is not valid JSON: " + problem + ". Check its custom serializers and"
+          + " @JsonRawValue members: they must write one JSON value (numbers of at most 1,000 characters, at most"
+          + " 1,000 levels of nesting).", null);
+    }
+    return new Payload(Payload.JSON, json);
   }
 
   /** Serializes arguments; {@code where} describes their use for error messages. */

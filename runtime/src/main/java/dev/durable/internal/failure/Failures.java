@@ -1,5 +1,6 @@
 package dev.durable.internal.failure;
 
+import dev.durable.common.DataConverterException;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.failure.CanceledFailure;
@@ -10,6 +11,7 @@ import dev.durable.failure.TimeoutFailure;
 import dev.durable.failure.TimeoutType;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.Payload;
 import java.util.Map;
 
 /** Converts exceptions to {@link FailureInfo} data and back. */
@@ -31,10 +33,17 @@ public final class Failures {
     FailureInfo cause = t.getCause() == t ? null : toInfo(t.getCause(), depth + 1);
     String stack = stackOf(t);
     if (t instanceof ApplicationFailure af) {
-      var details = af.getDetails().isEmpty() ? null
-          : JsonConverter.DEFAULT.toPayload(af.getDetails(), () -> "details of failure " + af.getType());
-      return new FailureInfo(FailureInfo.APPLICATION, af.getType(), af.getOriginalMessage(), stack, details,
-          af.isNonRetryable(), Map.of(), cause);
+      Payload details = null;
+      String message = af.getOriginalMessage();
+      try {
+        details = af.getDetails().isEmpty() ? null
+            : JsonConverter.DEFAULT.toPayload(af.getDetails(), () -> "details of failure " + af.getType());
+      } catch (DataConverterException e) {
+        // The failure itself must still be reported, or the attempt would hang until its timeout.
+        message = message + " [its details were not recorded: " + e.getMessage() + "]";
+      }
+      return new FailureInfo(FailureInfo.APPLICATION, af.getType(), message, stack, details, af.isNonRetryable(),
+          Map.of(), cause);
     }
     if (t instanceof ActivityFailure a) {
       return new FailureInfo(FailureInfo.ACTIVITY, ActivityFailure.class.getName(), a.getMessage(), stack, null, false,

@@ -1,12 +1,12 @@
 package dev.durable.internal.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import java.io.IOException;
@@ -18,6 +18,8 @@ import java.util.Base64;
  * {@code {"encoding": "...", "base64": "..."}} for anything else.
  */
 public final class PayloadJson {
+  private static final JsonFactory COPY = new JsonFactory();
+
   private PayloadJson() {}
 
   /** Writes a payload in its JSON form: what {@code @JsonSerialize} uses, and the store's own writer. */
@@ -33,6 +35,34 @@ public final class PayloadJson {
     gen.writeEndObject();
   }
 
+  /**
+   * Copies the JSON value at the parser's current token to bytes, the way every reader of the
+   * store turns a stored payload back into a {@link Payload}: strings and structure as Jackson's
+   * generator writes them, numbers as the text they were written with. Copying a number through
+   * its value would round a decimal to a double ({@code 0.12345678901234567890} would read back as
+   * {@code 0.12345678901234568}, {@code 1e400} as the string {@code "Infinity"}); the text is valid
+   * as it is, since the parser checked it.
+   */
+  public static byte[] copyValue(JsonParser parser) throws IOException {
+    JsonToken t = parser.currentToken();
+    if (t.isNumeric()) {
+      return parser.getText().getBytes(StandardCharsets.US_ASCII);
+    }
+    ByteArrayBuilder out = new ByteArrayBuilder(64);
+    try (JsonGenerator gen = COPY.createGenerator(out)) {
+      int depth = 0;
+      do {
+        if (t.isNumeric()) {
+          gen.writeNumber(parser.getText());
+        } else {
+          gen.copyCurrentEvent(parser);
+          depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+        }
+      } while (depth > 0 && (t = parser.nextToken()) != null);
+    }
+    return out.toByteArray();
+  }
+
   static final class Writer extends JsonSerializer<Payload> {
     @Override
     public void serialize(Payload p, JsonGenerator gen, SerializerProvider sp) throws IOException {
@@ -41,53 +71,36 @@ public final class PayloadJson {
   }
 
   static final class Reader extends JsonDeserializer<Payload> {
-    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
     @Override
     public Payload deserialize(JsonParser parser, DeserializationContext ctx) throws IOException {
-      if (parser.currentToken() == JsonToken.START_OBJECT) {
-        // One pass, no tree: "json" values are copied token by token into the payload's bytes.
-        byte[] json = null;
-        String encoding = null;
-        String base64 = null;
-        for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-          String name = parser.currentName();
-          JsonToken value = parser.nextToken();
-          if ("json".equals(name)) {
-            ByteArrayBuilder out = new ByteArrayBuilder(64);
-            try (JsonGenerator gen = JSON.createGenerator(out)) {
-              gen.copyCurrentStructure(parser);
-            }
-            json = out.toByteArray();
-          } else if ("encoding".equals(name) && value.isScalarValue()) {
-            encoding = parser.getText();
-          } else if ("base64".equals(name) && value.isScalarValue()) {
-            base64 = parser.getText();
-          } else {
-            parser.skipChildren();
-          }
+      // One pass, no tree: "json" values are copied token by token into the payload's bytes. A
+      // buffering caller may have read the START_OBJECT already.
+      byte[] json = null;
+      String encoding = null;
+      String base64 = null;
+      JsonToken t = parser.currentToken() == JsonToken.START_OBJECT ? parser.nextToken() : parser.currentToken();
+      for (; t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("json".equals(name)) {
+          json = copyValue(parser);
+        } else if ("encoding".equals(name) && value.isScalarValue()) {
+          encoding = parser.getText();
+        } else if ("base64".equals(name) && value.isScalarValue()) {
+          base64 = parser.getText();
+        } else {
+          parser.skipChildren();
         }
-        if (json != null) {
-          return new Payload(Payload.JSON, json);
-        }
-        if (encoding == null || base64 == null) {
-          throw ctx.weirdStringException(String.valueOf(encoding), Payload.class,
-              "a payload needs either \"json\" or both \"encoding\" and \"base64\"");
-        }
-        return new Payload(encoding, Base64.getDecoder().decode(base64));
       }
-      JsonNode node = parser.readValueAsTree();
-      JsonNode json = node.get("json");
       if (json != null) {
-        return new Payload(Payload.JSON, json.toString().getBytes(StandardCharsets.UTF_8));
+        return new Payload(Payload.JSON, json);
       }
-      JsonNode encoding = node.get("encoding");
-      JsonNode base64 = node.get("base64");
       if (encoding == null || base64 == null) {
-        throw ctx.weirdStringException(node.toString(), Payload.class,
+        throw ctx.weirdStringException(String.valueOf(encoding), Payload.class,
             "a payload needs either \"json\" or both \"encoding\" and \"base64\"");
       }
-      return new Payload(encoding.asText(), Base64.getDecoder().decode(base64.asText()));
+      return new Payload(encoding, Base64.getDecoder().decode(base64));
     }
   }
 }

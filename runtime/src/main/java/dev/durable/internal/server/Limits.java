@@ -1,7 +1,9 @@
 package dev.durable.internal.server;
 
 import dev.durable.common.DurableException;
+import dev.durable.internal.converter.JsonSyntax;
 import dev.durable.internal.model.Command;
+import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.Payload;
 import java.util.List;
 import java.util.Locale;
@@ -44,17 +46,71 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
     return Math.max(1, Math.min(DEFAULT_HISTORY_WARNING_LENGTH, maxHistoryLength / 5));
   }
 
-  /** Fails with DURABLE-223 when {@code payloads} together exceed the limit; {@code what} names them. */
+  /**
+   * The most failures a failure's chain of causes may hold, itself included. The engine's own
+   * conversion keeps 32 causes ({@code Failures}); the rest is room for the server's wrapping.
+   */
+  public static final int MAX_FAILURE_DEPTH = 64;
+
+  /**
+   * Fails with DURABLE-223 when {@code payloads} together exceed the limit, and with DURABLE-228
+   * when one of them is JSON that is not one valid value; {@code what} names them.
+   */
   void checkPayloads(List<Payload> payloads, Supplier<String> what, String advice) {
+    DurableException e = payloadError(payloads, what, advice);
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  /** Returns the error {@link #checkPayloads} would throw, or null. */
+  DurableException payloadError(List<Payload> payloads, Supplier<String> what, String advice) {
     long size = size(payloads);
     if (size > maxPayloadSize) {
-      throw tooLarge(what.get(), size, advice);
+      return tooLarge(what.get(), size, advice);
+    }
+    for (Payload p : payloads) {
+      String problem = p != null && Payload.JSON.equals(p.encoding()) ? JsonSyntax.problem(p.data()) : null;
+      if (problem != null) {
+        return new DurableException("DURABLE-228", what.get() + " is not valid JSON: " + problem + "." + advice
+            + " A payload of encoding " + Payload.JSON + " must be UTF-8 text holding exactly one JSON value (numbers"
+            + " of at most 1,000 characters, at most " + count(JsonSyntax.MAX_DEPTH) + " levels of nesting).");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the error for a failure whose chain of causes is deeper than {@link #MAX_FAILURE_DEPTH}
+   * or whose details (at any depth) fail {@link #checkPayloads}, or null.
+   */
+  DurableException failureError(FailureInfo failure, Supplier<String> what, String advice) {
+    int depth = 0;
+    for (FailureInfo f = failure; f != null; f = f.cause()) {
+      if (++depth > MAX_FAILURE_DEPTH) {
+        return new DurableException("DURABLE-228", what.get() + " has a chain of more than " + MAX_FAILURE_DEPTH
+            + " causes." + advice + " Report the failure with fewer causes.");
+      }
+      DurableException e = payloadError(nullable(f.details()), () -> "the details of " + what.get(), advice);
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Fails with the error of {@link #failureError}, if any. */
+  void checkFailure(FailureInfo failure, Supplier<String> what, String advice) {
+    DurableException e = failureError(failure, what, advice);
+    if (e != null) {
+      throw e;
     }
   }
 
   /**
-   * Fails with DURABLE-223 when a command carries payloads over the limit. Checked before anything
-   * of the workflow task is recorded, so the task fails as a whole and is retried.
+   * Fails with DURABLE-223 when a command carries payloads over the limit, and with DURABLE-228
+   * when a payload is not valid JSON or a failure's causes are too deep. Checked before anything of
+   * the workflow task is recorded, so the task fails as a whole and is retried.
    */
   void checkCommands(List<Command> commands, String workflowId, String workflowType) {
     String advice = " The workflow task fails and is retried; nothing it decided was recorded.";
@@ -68,9 +124,9 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
       } else if (c instanceof Command.RecordMarker m) {
         checkPayloads(nullable(m.data()), what, advice);
       } else if (c instanceof Command.FailWorkflow f) {
-        checkPayloads(nullable(f.failure().details()), what, advice);
+        checkFailure(f.failure(), what, advice);
       } else if (c instanceof Command.CancelWorkflow f) {
-        checkPayloads(nullable(f.failure().details()), what, advice);
+        checkFailure(f.failure(), what, advice);
       } else if (c instanceof Command.StartChildWorkflow sc) {
         checkPayloads(sc.input(), what, advice);
       } else if (c instanceof Command.SignalChild sc) {
@@ -79,6 +135,7 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
         checkPayloads(can.input(), what, advice);
       } else if (c instanceof Command.CompleteUpdate u) {
         checkPayloads(nullable(u.result()), what, advice);
+        checkFailure(u.failure(), what, advice);
       }
     }
   }

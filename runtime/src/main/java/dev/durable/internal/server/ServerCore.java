@@ -1248,7 +1248,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         if (ex.state.startedTaskToken != r.token()) {
           return;
         }
-        failStartedTask(ex, r.failure(), r.identity());
+        DurableException refused = limits.failureError(r.failure(), () -> "the failure of a workflow task of '"
+            + ex.state.workflowId + "' (" + r.failure().type() + ": " + r.failure().message() + ")", "");
+        failStartedTask(ex, refused == null ? r.failure()
+            : FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.InvalidPayload", refused.getMessage(), false),
+            r.identity());
       }
     }
   }
@@ -1438,12 +1442,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (pa == null || pa.attempt != token.attempt()) {
         return;
       }
-      long size = Limits.size(Limits.nullable(result));
-      if (size > limits.maxPayloadSize()) {
+      DurableException refused = limits.payloadError(Limits.nullable(result), () -> "the result of activity "
+          + pa.activityType + " (attempt " + pa.attempt + ") of workflow '" + ex.state.workflowId + "'",
+          " The attempt fails without retry.");
+      if (refused != null) {
         // The same code returns the same result on every attempt: retrying cannot help.
-        String message = limits.tooLarge("the result of activity " + pa.activityType + " (attempt " + pa.attempt
-            + ") of workflow '" + ex.state.workflowId + "'", size, " The attempt fails without retry.").getMessage();
-        failAttempt(ex, pa, FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.PayloadTooLarge", message, true));
+        failAttempt(ex, pa, refusedPayload(refused));
         return;
       }
       ExecutionState s = ex.state;
@@ -1619,9 +1623,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       PendingActivity pa = ex.state.activities.get(token.seq());
       if (pa != null && pa.attempt == token.attempt()) {
         ex.disarmAttemptTimeout(pa.seq);
-        failAttempt(ex, pa, failure);
+        DurableException refused = limits.failureError(failure, () -> "the failure of activity " + pa.activityType
+            + " (attempt " + pa.attempt + ") of workflow '" + ex.state.workflowId + "' (" + failure.type() + ": "
+            + failure.message() + ")", " The attempt fails without retry.");
+        failAttempt(ex, pa, refused == null ? failure : refusedPayload(refused));
       }
     });
+  }
+
+  /**
+   * The failure recorded in place of an activity's result or failure that could not be recorded
+   * (DURABLE-223, DURABLE-228): not retryable, since the same code makes the same payload again.
+   */
+  private static FailureInfo refusedPayload(DurableException refused) {
+    String type = "DURABLE-223".equals(refused.getCode()) ? "dev.durable.PayloadTooLarge" : "dev.durable.InvalidPayload";
+    return FailureInfo.simple(FailureInfo.APPLICATION, type, refused.getMessage(), true);
   }
 
   /** One attempt failed: retry after a backoff if the policy and the deadline allow, else fail for good. */

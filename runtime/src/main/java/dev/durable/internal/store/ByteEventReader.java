@@ -194,9 +194,9 @@ final class ByteEventReader {
    * Moves past a JSON value that copying its tokens writes back byte for byte: no white space;
    * strings of valid UTF-8 without characters beyond U+FFFF (which the generator writes as escaped
    * surrogates) and with only the escapes it writes (a quote, a backslash, {@code b t n f r}, and
-   * the other control characters as {@code u00XX} in upper case); integers without leading zeros
-   * or a minus zero; numbers with a fraction or exponent only as {@link Double#toString} writes
-   * them (copying writes a double); literals; and objects and arrays of those.
+   * the other control characters as {@code u00XX} in upper case); numbers (copying writes their
+   * text), here without a minus zero or more than 18 digits before the point; literals; and
+   * objects and arrays of those.
    */
   private void value(int depth) {
     byte c = b[pos];
@@ -222,13 +222,8 @@ final class ByteEventReader {
       pos++;
       skipCopiedString();
     } else if (!at(NULL) && !at(TRUE) && !at(FALSE)) {
-      int start = integerEnd();
-      if (fractionOrExponent()) {
-        String text = latin1(start);
-        if (!Double.toString(Double.parseDouble(text)).equals(text)) {
-          throw NotCanonical.INSTANCE; // copying would write it otherwise ("2.50" as "2.5")
-        }
-      }
+      integerEnd();
+      fractionOrExponent(); // copied as its text, whatever its form
     }
   }
 

@@ -1,19 +1,17 @@
 package dev.durable.internal.store;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PayloadJson;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.SearchAttributeValue;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,13 +27,10 @@ import java.util.Map;
  * {@link #read} return null, and the caller decodes the bytes with the full reader, which
  * accepts exactly what it did before. So this changes how fast a stored event is read, never
  * what it reads to: both build the records through their canonical constructors from the same
- * values (lists as {@link ArrayList}s, JSON payloads copied token by token as the payload
- * reader copies them).
+ * values (lists as {@link ArrayList}s, JSON payloads copied by {@link PayloadJson#copyValue}, as
+ * the payload reader copies them).
  */
 final class CanonicalEventReader {
-  /** The factory the payload reader copies "json" values with, so the copied bytes are the same. */
-  private static final JsonFactory COPY = new JsonFactory();
-
   private CanonicalEventReader() {}
 
   /** Returns the event {@code bytes} hold, or null when they are not in the canonical form of a common event. */
@@ -468,18 +463,8 @@ final class CanonicalEventReader {
     if (start != JsonToken.START_OBJECT || !field(p, "json")) {
       return null;
     }
-    JsonToken v = p.nextToken();
-    byte[] json;
-    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-      // What copying the token writes: the number in decimal.
-      json = Long.toString(p.getLongValue()).getBytes(StandardCharsets.US_ASCII);
-    } else {
-      ByteArrayBuilder out = new ByteArrayBuilder(64);
-      try (JsonGenerator gen = COPY.createGenerator(out)) {
-        gen.copyCurrentStructure(p);
-      }
-      json = out.toByteArray();
-    }
+    p.nextToken();
+    byte[] json = PayloadJson.copyValue(p);
     return p.nextToken() == JsonToken.END_OBJECT ? new Payload(Payload.JSON, json) : null;
   }
 

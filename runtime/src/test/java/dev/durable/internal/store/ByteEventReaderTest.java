@@ -57,8 +57,9 @@ class ByteEventReaderTest {
       }
       assertEquals(StoreCodec.decodeEventFully(bytes), StoreCodec.decodeEvent(bytes, "test"));
     }
-    // Some random values take forms that copying writes otherwise (a double such as 2.50, a
-    // character beyond U+FFFF) or that the writer never produces; most are read (637 of 910).
+    // Some random values take forms that copying writes otherwise (a character beyond U+FFFF),
+    // that are left to the others (a minus zero, long integers) or that the writer never produces;
+    // most are read.
     assertTrue(read > ofTheFive / 2, "read " + read + " of " + ofTheFive);
   }
 
@@ -75,13 +76,14 @@ class ByteEventReaderTest {
         assertEquals(StoreCodec.decodeEventFully(bytes).toString(), fast.toString());
       }
     }
-    // Left to the others: a 19-digit id (1), payloads that copying writes otherwise (3: "2.50",
-    // "-0", "1e3", a 30-digit number), a binary payload (8) and the start events (10 to 12).
+    // Left to the others: a 19-digit id (1), payloads with forms left to them (3: "-0", a 30-digit
+    // number), a binary payload (8) and the start events (10 to 12).
     assertEquals(List.of(0, 2, 4, 5, 6, 7, 9, 13, 14, 15, 16, 17), read);
     for (String json : List.of(SCHEDULED, String.format(COMPLETED, "1"), String.format(COMPLETED, "null"),
         String.format(COMPLETED, "{\"a\":[1,-2,\"x y\",true,false,null,{},[]],\"b\":{\"c\":\"\"}}"),
         String.format(COMPLETED, "\"Hello, World!\""),
-        String.format(COMPLETED, "[19.99,1.0E10,-2.5E-7,0.001,{\"k\":100.0}]"), // as Double.toString writes them
+        String.format(COMPLETED, "[19.99,1.0E10,-2.5E-7,0.001,{\"k\":100.0}]"),
+        String.format(COMPLETED, "[1.50,1.0e10,2.50,1e3,0.12345678901234567890123]"), // copied as their text
         String.format(COMPLETED, "\"Ünï \\\"q\\\" \\\\ \\n\\t\\b\\f\\r \\u0000\\u001F \u007f\u0080\u2028\uffff €\""),
         SCHEDULED.replace("\"Inc\"", "\"\\u0049n\\/c \\\"é\\\" 😀 \\uD83D\\uDE00\"").replace("\"doNotRetry\":[]",
             "\"doNotRetry\":[\"Ünï\",\"a\\\\b\"]"))) {
@@ -104,17 +106,13 @@ class ByteEventReaderTest {
         String.format(COMPLETED, "\"\\u000A\""),
         String.format(COMPLETED, "\"😀\""), // written as two escaped surrogates
         String.format(COMPLETED, "\"\\uD83D\\uDE00\""),
-        String.format(COMPLETED, "1.50"),
-        String.format(COMPLETED, "1.0e10"),
         SCHEDULED.replace("2.0", "2"), // an integer where the writer writes a double
         SCHEDULED.replace("\"seq\":1", "\"seq\":2147483648"), // a long where an int goes
         SCHEDULED.replace("\"maximumAttempts\":0", "\"maximumAttempts\":00"),
         SCHEDULED.replace("\"doNotRetry\":[]", "\"doNotRetry\":[\"a\",\"b\"],\"x\":1"), // an extra field
         SCHEDULED.replace("\"PT10S\"", "\"PT-10S\""),
         SCHEDULED.replace("00:00:00Z", "00:00:00+00:00"),
-        String.format(COMPLETED, "2.50"), // copying may write a number with a fraction otherwise
-        String.format(COMPLETED, "1e3"),
-        String.format(COMPLETED, "-0"),
+        String.format(COMPLETED, "-0"), // read, but not here
         String.format(COMPLETED, "0123"),
         String.format(COMPLETED, "1234567890123456789"), // more digits than read here
         String.format(COMPLETED, "\"tab\there\""), // a control character, not valid JSON

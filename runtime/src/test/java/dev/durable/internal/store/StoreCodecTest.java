@@ -99,7 +99,7 @@ class StoreCodecTest {
         new EventAttributes.WorkflowExecutionSignaled("s", List.of(json, bin, Payload.NULL_VALUE)));
     HistoryEvent back = StoreCodec.decodeEvent(StoreCodec.encode(e), "x");
     var input = ((EventAttributes.WorkflowExecutionSignaled) back.attributes()).input();
-    assertEquals("{\"k\":[1,-0.0025,\"\u00e9\\\"\",null,true,{\"n\":{}}]}", new String(input.get(0).data(), StandardCharsets.UTF_8));
+    assertEquals("{\"k\":[1,-2.5e-3,\"\u00e9\\\"\",null,true,{\"n\":{}}]}", new String(input.get(0).data(), StandardCharsets.UTF_8));
     assertEquals(bin, input.get(1));
     assertEquals(Payload.NULL_VALUE, input.get(2));
     DurableException bad = assertThrows(DurableException.class, () -> StoreCodec.decodeEvent(utf8("{\"eventId\":1,"

@@ -2,6 +2,7 @@ package dev.durable.bench.jmh;
 
 import dev.durable.common.RetryOptions;
 import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.converter.JsonSyntax;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.EventAttributes.ActivityTaskCompleted;
 import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
@@ -81,6 +82,21 @@ public class CodecBenchmark {
       throw new IllegalStateException("the events do not survive encoding: " + new String(scheduledBytes) + " "
           + new String(completedBytes));
     }
+  }
+
+  /** A record's JSON, as the converter writes an order: what the server checks (DURABLE-228) beyond plain strings and integers. */
+  static final byte[] ORDER = ("{\"id\":\"order-4711\",\"customer\":{\"name\":\"Zoë Müller\",\"email\":\"zoe@example.com\"},"
+      + "\"lines\":[{\"sku\":\"A-1\",\"quantity\":2,\"price\":19.99},{\"sku\":\"B-22\",\"quantity\":1,\"price\":5.5}],"
+      + "\"express\":true,\"note\":null}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  @Benchmark
+  public String checkRecordPayload() {
+    return JsonSyntax.problem(ORDER);
+  }
+
+  @Benchmark
+  public String checkStringPayload() {
+    return JsonSyntax.problem(completed.attributes() instanceof ActivityTaskCompleted c ? c.result().data() : null);
   }
 
   @Benchmark

@@ -32,7 +32,7 @@ public final class JsonSyntax {
 
   /** Returns null when {@code json} is one valid JSON value, else what is wrong with it and where. */
   public static String problem(byte[] json) {
-    if (isPlainString(json)) {
+    if (isPlainString(json) || isShortInteger(json)) {
       return null;
     }
     int bad = invalidByteAt(json);
@@ -83,6 +83,21 @@ public final class JsonSyntax {
     for (int i = 1; i < n - 1; i++) {
       byte b = json[i];
       if (b < 0x20 || b > 0x7e || b == '"' || b == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An integer of at most 18 digits without a leading zero: valid as it is. */
+  private static boolean isShortInteger(byte[] json) {
+    int n = json.length;
+    int first = n > 0 && json[0] == '-' ? 1 : 0;
+    if (n - first < 1 || n - first > 18 || (json[first] == '0' && n - first > 1)) {
+      return false;
+    }
+    for (int i = first; i < n; i++) {
+      if (json[i] < '0' || json[i] > '9') {
         return false;
       }
     }

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * payloads a remote client or worker sent, and for values a custom serializer wrote raw.
  *
  * <p>The check uses the reader's own parser and limits ({@link JsonConverter#newFactory}): at most
- * 1,000 characters in a number, 50,000 in a field name, and {@link #MAX_DEPTH} levels of nesting. It also requires strictly valid UTF-8
- * and paired surrogates in escapes, since a lone surrogate cannot be written back as UTF-8.
+ * 1,000 characters in a number, 50,000 in a field name, and {@link #MAX_DEPTH} levels of nesting.
+ * It also requires strictly valid UTF-8 and no raw control characters, which the parser does not
+ * check everywhere. An escaped lone surrogate (a Java string may hold one) is valid: it reads back
+ * as it was written.
  */
 public final class JsonSyntax {
   /** The most levels of arrays and objects a payload may nest: Jackson's default for reading (1,000). */
@@ -51,14 +53,11 @@ public final class JsonSyntax {
       do {
         if (t.isStructStart()) {
           if (++depth > MAX_DEPTH) {
-            return "it nests arrays and objects deeper than " + String.format(Locale.ROOT, "%,d", MAX_DEPTH) + " levels (at byte "
-                + p.currentTokenLocation().getByteOffset() + ")";
+            return "it nests arrays and objects deeper than " + String.format(Locale.ROOT, "%,d", MAX_DEPTH)
+                + " levels (at byte " + p.currentTokenLocation().getByteOffset() + ")";
           }
         } else if (t.isStructEnd()) {
           depth--;
-        } else if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && !surrogatesPaired(p)) {
-          return "a string holds a lone surrogate (an escaped U+D800 to U+DFFF without its pair) before byte "
-              + p.currentLocation().getByteOffset();
         }
       } while (depth > 0 && (t = p.nextToken()) != null);
       if (p.nextToken() != null) {
@@ -98,20 +97,6 @@ public final class JsonSyntax {
     }
     for (int i = first; i < n; i++) {
       if (json[i] < '0' || json[i] > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean surrogatesPaired(JsonParser p) throws IOException {
-    char[] text = p.getTextCharacters();
-    int end = p.getTextOffset() + p.getTextLength();
-    for (int i = p.getTextOffset(); i < end; i++) {
-      char c = text[i];
-      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
         return false;
       }
     }

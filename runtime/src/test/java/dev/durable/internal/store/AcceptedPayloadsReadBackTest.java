@@ -134,6 +134,7 @@ class AcceptedPayloadsReadBackTest {
   void valuesAtTheLimitsReadBack() throws Exception {
     for (String json : List.of("[".repeat(1_000) + "]".repeat(1_000), "{\"a\":".repeat(1_000) + "1" + "}".repeat(1_000),
         "9".repeat(1_000), "-" + "9".repeat(1_000), "0." + "5".repeat(998), "\"\\uD83D\\uDE00\"", "\"\uD83D\uDE00\"",
+        "[\"\\uD800\", \"a\\udc00\"]", // lone surrogates, escaped as a Java string may hold them
         " \t\n\r1\n", "\"" + "x".repeat(100_000) + "\"", "{\"" + "k".repeat(50_000) + "\":1}")) {
       assertNull(JsonSyntax.problem(utf8(json)), json.length() > 100 ? json.substring(0, 100) : json);
       assertReadsBack(utf8(json));

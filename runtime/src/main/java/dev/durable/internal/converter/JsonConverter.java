@@ -36,8 +36,8 @@ public final class JsonConverter {
 
   /**
    * Levels of nesting the store's records may add around a payload: an event and its attributes
-   * (2), a failure's chain of causes ({@code FailureLimits.MAX_CAUSES}, 64) and its details (1),
-   * with room to spare.
+   * (2), a failure's chain of causes (at most {@code Limits.MAX_FAILURE_DEPTH}, 64) and its details
+   * (1), or a run's state around a pending activity's last failure (4), with room to spare.
    */
   static final int NESTING_AROUND_PAYLOADS = 100;
 

@@ -71,7 +71,6 @@ public final class PayloadJson {
   }
 
   static final class Reader extends JsonDeserializer<Payload> {
-
     @Override
     public Payload deserialize(JsonParser parser, DeserializationContext ctx) throws IOException {
       // One pass, no tree: "json" values are copied token by token into the payload's bytes. A

@@ -191,6 +191,8 @@ class InvalidPayloadTest {
         + " carriage return outside strings, and escapes in them" + START_ADVICE, startRaw("bad", utf8("1\0")).getMessage());
     assertEquals(prefix + "it is not valid UTF-8 at byte 1" + START_ADVICE,
         startRaw("bad", new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}).getMessage());
+    assertEquals(prefix + "it starts with a byte order mark (EF BB BF); JSON text in a payload must not have one"
+        + START_ADVICE, startRaw("bad", new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '1'}).getMessage());
     for (String json : List.of("not json{", "[1, 2", "\"x\"}],\"workflowType\":\"Other\",\"input\":[{\"json\":1",
         "1".repeat(1_001), "{'a': 1}", "NaN", "01", "[1] // comment")) {
       DurableException e = startRaw("bad", utf8(json));

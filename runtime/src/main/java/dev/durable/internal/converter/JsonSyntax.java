@@ -37,6 +37,10 @@ public final class JsonSyntax {
     if (isPlainString(json) || isShortInteger(json)) {
       return null;
     }
+    if (json.length >= 3 && json[0] == (byte) 0xef && json[1] == (byte) 0xbb && json[2] == (byte) 0xbf) {
+      // The parser skips it at the start of a document, but inside an event it would be a stray character.
+      return "it starts with a byte order mark (EF BB BF); JSON text in a payload must not have one";
+    }
     int bad = invalidByteAt(json);
     if (bad >= 0) {
       int b = json[bad] & 0xff;

@@ -8,6 +8,8 @@ final class RandomJson {
       'e', 'E', 'u', 'n', 't', 'f', 0, 0x1f, 0x7f, (byte) 0x80, (byte) 0xbf, (byte) 0xc0, (byte) 0xc3, (byte) 0xed,
       (byte) 0xf0, (byte) 0xf4, (byte) 0xf5, (byte) 0xff};
 
+  private static final byte[] BYTE_ORDER_MARK = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+
   private RandomJson() {}
 
   /** A random JSON value nested at most {@code depth} levels, with white space here and there. */
@@ -96,14 +98,17 @@ final class RandomJson {
     out.append('"');
   }
 
-  /** {@code json} with one random change: a byte replaced, removed, inserted or repeated, or cut short. */
+  /**
+   * {@code json} with one random change: a byte replaced, removed, inserted or repeated, a byte
+   * order mark inserted, or cut short.
+   */
   static byte[] damage(Random r, byte[] json) {
     if (json.length == 0) {
       return new byte[] {INTERESTING[r.nextInt(INTERESTING.length)]};
     }
     int at = r.nextInt(json.length);
     byte b = r.nextBoolean() ? INTERESTING[r.nextInt(INTERESTING.length)] : (byte) r.nextInt(256);
-    return switch (r.nextInt(5)) {
+    return switch (r.nextInt(6)) {
       case 0 -> {
         byte[] out = json.clone();
         out[at] = b;
@@ -112,6 +117,7 @@ final class RandomJson {
       case 1 -> splice(json, at, 1, new byte[0]);
       case 2 -> splice(json, at, 0, new byte[] {b});
       case 3 -> splice(json, at, 0, java.util.Arrays.copyOfRange(json, at, Math.min(json.length, at + 1 + r.nextInt(8))));
+      case 4 -> splice(json, r.nextBoolean() ? 0 : at, 0, BYTE_ORDER_MARK);
       default -> java.util.Arrays.copyOf(json, at);
     };
   }

@@ -237,6 +237,15 @@ class InvalidPayloadTest {
     throw new AssertionError("no activity task for " + id + ": " + env.describe(id));
   }
 
+  /** A failure with {@code depth} levels, Level0 innermost. */
+  private static FailureInfo chain(int depth) {
+    FailureInfo chain = null;
+    for (int i = 0; i < depth; i++) {
+      chain = new FailureInfo(FailureInfo.APPLICATION, "Level" + i, "m", "", null, false, Map.of(), chain);
+    }
+    return chain;
+  }
+
   private static final String ATTEMPT_ADVICE = ". The attempt fails without retry. A payload of encoding json/plain must"
       + " be UTF-8 text holding exactly one JSON value (numbers of at most 1,000 characters, at most 1,000 levels of"
       + " nesting).";
@@ -254,7 +263,7 @@ class InvalidPayloadTest {
   }
 
   @Test
-  void anActivityFailureSentRawWithInvalidDetailsOrTooManyCausesFailsTheAttemptWithoutRetry() {
+  void anActivityFailureSentRawWithInvalidDetailsOrTooManyCausesFailsTheAttemptAndOneAtTheLimitIsKept() {
     var task = manualTask("raw-details");
     env.client().workflowService().failActivityTask(task.token(), new FailureInfo(FailureInfo.APPLICATION, "Broken",
         "it broke", "", null, false, Map.of(), new FailureInfo(FailureInfo.APPLICATION, "Cause", "below", "",
@@ -263,12 +272,18 @@ class InvalidPayloadTest {
         + " of the failure of activity Manual (attempt 1) of workflow 'raw-details' (Broken: it broke) is not valid"
         + " JSON: Unexpected character (']'"), env.result("raw-details", String.class));
 
+    // At the limit the failure is kept: the attempt backs off with it as its last failure, stored in
+    // the run's state, which a restart reads back.
+    var atLimit = manualTask("raw-limit");
+    env.client().workflowService().failActivityTask(atLimit.token(), chain(Limits.MAX_FAILURE_DEPTH));
+    env.awaitPendingActivity("raw-limit", "the backoff", a -> a.attempt() == 2);
+    env.restartServer();
+    startWorker();
+    assertTrue(env.awaitPendingActivity("raw-limit", "the backoff", a -> a.attempt() == 2).lastFailure()
+        .startsWith("Level63: m"), env.describe("raw-limit").toString());
+
     var deep = manualTask("raw-causes");
-    FailureInfo chain = null;
-    for (int i = 0; i < Limits.MAX_FAILURE_DEPTH + 1; i++) {
-      chain = new FailureInfo(FailureInfo.APPLICATION, "Level" + i, "m", "", null, false, Map.of(), chain);
-    }
-    env.client().workflowService().failActivityTask(deep.token(), chain);
+    env.client().workflowService().failActivityTask(deep.token(), chain(Limits.MAX_FAILURE_DEPTH + 1));
     assertEquals("dev.durable.InvalidPayload: DURABLE-228 the failure of activity Manual (attempt 1) of workflow"
         + " 'raw-causes' (Level64: m) has a chain of more than 64 causes. The attempt fails without retry. Report the"
         + " failure with fewer causes.", env.result("raw-causes", String.class));

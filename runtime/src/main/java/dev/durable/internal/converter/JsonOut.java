@@ -30,7 +30,12 @@ import java.util.Arrays;
  */
 public final class JsonOut {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-  private static final int MAX_DEPTH = 64;
+  /**
+   * The deepest structure the store's records have around their payloads (which are written raw
+   * and not counted): a run's state around a pending activity's last failure, whose chain of
+   * causes may be 64 deep ({@code Limits.MAX_FAILURE_DEPTH}), wrapped once more by the server.
+   */
+  private static final int MAX_DEPTH = 128;
 
   private static final int START_OBJECT = 0;
   private static final int END_OBJECT = 1;

@@ -11,9 +11,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.converter.JsonSyntax;
 import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.server.Limits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -128,6 +131,37 @@ class AcceptedPayloadsReadBackTest {
       check(json);
     }
     assertTrue(accepted > 100, "damaged values still valid: " + accepted);
+  }
+
+  @Test
+  void theDeepestPayloadInTheDeepestFailureReadsBackFromAnEventAndARunsState() throws Exception {
+    // A failure chain at the server's limit, wrapped once more by the server (ActivityFailure),
+    // with details nested as deep as a payload may: the most nesting the store ever writes.
+    Payload deepest = new Payload(Payload.JSON, utf8("[".repeat(JsonSyntax.MAX_DEPTH) + "]".repeat(JsonSyntax.MAX_DEPTH)));
+    FailureInfo chain = new FailureInfo(FailureInfo.APPLICATION, "Innermost", "m", "", deepest, false, Map.of(), null);
+    for (int i = 1; i < Limits.MAX_FAILURE_DEPTH; i++) {
+      chain = new FailureInfo(FailureInfo.APPLICATION, "Wrap" + i, "m", "", deepest, false, Map.of(), chain);
+    }
+    FailureInfo wrapped = new FailureInfo(FailureInfo.ACTIVITY, "dev.durable.failure.ActivityFailure", "failed", "",
+        null, false, Map.of("activityType", "A"), chain);
+    HistoryEvent failed = new HistoryEvent(9, Instant.EPOCH, new EventAttributes.ActivityTaskFailed(1, 5, 3, wrapped));
+    assertEquals(failed, StoreCodec.decodeEvent(StoreCodec.encode(failed), "test"));
+
+    ExecutionState state = new ExecutionState();
+    state.workflowId = "w";
+    state.runId = "r";
+    state.workflowType = "T";
+    state.taskQueue = "q";
+    state.startTime = Instant.EPOCH;
+    PendingActivity pa = new PendingActivity();
+    pa.seq = 1;
+    pa.activityType = "A";
+    pa.lastFailure = wrapped;
+    pa.heartbeatDetails = deepest;
+    state.activities.put(1, pa);
+    ExecutionState back = StoreCodec.decodeState(StoreCodec.encode(state), "test");
+    assertEquals(wrapped, back.activities.get(1).lastFailure);
+    assertEquals(deepest, back.activities.get(1).heartbeatDetails);
   }
 
   @Test

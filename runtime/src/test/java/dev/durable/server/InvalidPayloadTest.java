@@ -154,7 +154,8 @@ class InvalidPayloadTest {
   }
 
   private void startWorker() {
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(RelayImpl.class, EchoImpl.class).registerActivitiesImplementations(sources));
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(RelayImpl.class, EchoImpl.class)
+        .registerActivitiesImplementations(sources));
   }
 
   @AfterEach
@@ -165,7 +166,7 @@ class InvalidPayloadTest {
   private DurableException startRaw(String id, byte[] json) {
     WorkflowService service = env.client().workflowService();
     return assertThrows(DurableException.class, () -> service.start(new WorkflowService.StartRequest(id, "Relay",
-        TestEnv.TASK_QUEUE, List.of(new Payload(Payload.JSON, "\"echo\"".getBytes(StandardCharsets.UTF_8)),
+        TestEnv.TASK_QUEUE, List.of(new Payload(Payload.JSON, utf8("\"echo\"")),
         new Payload(Payload.JSON, json)), Duration.ofSeconds(10))));
   }
 
@@ -182,13 +183,14 @@ class InvalidPayloadTest {
     String prefix = "DURABLE-228 the input of workflow 'bad' (Relay) is not valid JSON: ";
     assertEquals(prefix + "it holds more than one value: another starts at byte 2" + START_ADVICE,
         startRaw("bad", utf8("1 2")).getMessage());
-    assertEquals(prefix + "it holds no value (1 bytes of white space)" + START_ADVICE, startRaw("bad", utf8(" ")).getMessage());
+    assertEquals(prefix + "it holds no value, only white space" + START_ADVICE, startRaw("bad", utf8(" ")).getMessage());
     assertEquals(prefix + "it nests arrays and objects deeper than 1,000 levels (at byte 1000)" + START_ADVICE,
         startRaw("bad", utf8("[".repeat(1_001) + "]".repeat(1_001))).getMessage());
     assertEquals(prefix + "it is not valid UTF-8 at byte 1" + START_ADVICE,
         startRaw("bad", new byte[] {'"', (byte) 0xc0, (byte) 0x80, '"'}).getMessage());
     assertEquals(prefix + "it holds a raw control character (0x00) at byte 1; JSON allows only tab, line feed and"
-        + " carriage return outside strings, and escapes in them" + START_ADVICE, startRaw("bad", utf8("1\0")).getMessage());
+        + " carriage return outside strings, and escapes in them" + START_ADVICE,
+        startRaw("bad", utf8("1\0")).getMessage());
     assertEquals(prefix + "it is not valid UTF-8 at byte 1" + START_ADVICE,
         startRaw("bad", new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}).getMessage());
     assertEquals(prefix + "it starts with a byte order mark (EF BB BF); JSON text in a payload must not have one"
@@ -297,7 +299,8 @@ class InvalidPayloadTest {
     assertEquals("dev.durable.common.DataConverterException: DURABLE-206 a value of type " + Raw.class.getName()
         + " (result of activity Raw of workflow 'result') was serialized to text that is not valid JSON: Unexpected"
         + " close marker '}': expected ']' (for Array starting at column 22) (at byte 23). Check its custom serializers"
-        + " and @JsonRawValue members: they must write one JSON value (numbers of at most 1,000 characters, at most 1,000 levels of nesting).", result);
+        + " and @JsonRawValue members: they must write one JSON value (numbers of at most 1,000 characters, at most"
+        + " 1,000 levels of nesting).", result);
     assertEquals(1, sources.calls.get());
     assertEquals("got {json=[1, {a=2}]}", env.newWorkflow(Relay.class, "valid").run("result", "[1,{\"a\":2}]"));
   }

@@ -84,7 +84,10 @@ public class CodecBenchmark {
     }
   }
 
-  /** A record's JSON, as the converter writes an order: what the server checks (DURABLE-228) beyond plain strings and integers. */
+  /**
+   * A record's JSON, as the converter writes an order: what the server checks (DURABLE-228) with a
+   * parser, unlike plain strings and integers.
+   */
   static final byte[] ORDER = ("{\"id\":\"order-4711\",\"customer\":{\"name\":\"Zoë Müller\",\"email\":\"zoe@example.com\"},"
       + "\"lines\":[{\"sku\":\"A-1\",\"quantity\":2,\"price\":19.99},{\"sku\":\"B-22\",\"quantity\":1,\"price\":5.5}],"
       + "\"express\":true,\"note\":null}").getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -51,7 +51,7 @@ public final class JsonSyntax {
     try (JsonParser p = FACTORY.createParser(json)) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return "it holds no value (" + json.length + " bytes of white space)";
+        return json.length == 0 ? "it is empty" : "it holds no value, only white space";
       }
       int depth = 0;
       do {

@@ -25,7 +25,6 @@ import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.PendingChild;
 import dev.durable.internal.model.RunLinks;
-import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.model.VisibilityQuery;

@@ -137,7 +137,7 @@ public final class ActivityOptions {
             + "or scheduleToCloseTimeout (the limit for all attempts); neither was set");
       }
       if (taskQueue != null) {
-        Checks.notBlank("taskQueue", taskQueue);
+        Checks.name("taskQueue", taskQueue);
       }
       return new ActivityOptions(this);
     }

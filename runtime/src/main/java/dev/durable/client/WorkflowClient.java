@@ -104,18 +104,18 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    * workflow method waits for the result.
    */
   public <T> T newWorkflowStub(Class<T> workflowInterface, String workflowId) {
-    return TypedStub.create(workflowInterface, new UntypedStub(service, Checks.notBlank("workflowId", workflowId)));
+    return TypedStub.create(workflowInterface, new UntypedStub(service, Checks.name("workflowId", workflowId)));
   }
 
   /** Returns an untyped stub of an existing workflow (or of an id not used yet). */
   public WorkflowStub newUntypedWorkflowStub(String workflowId) {
-    return new UntypedStub(service, Checks.notBlank("workflowId", workflowId));
+    return new UntypedStub(service, Checks.name("workflowId", workflowId));
   }
 
   /** Returns an untyped stub that starts a new workflow of {@code workflowType} with {@link WorkflowStub#start}. */
   public WorkflowStub newUntypedWorkflowStub(String workflowType, WorkflowOptions options) {
     requireOptions(options);
-    return new UntypedStub(service, Checks.notBlank("workflowType", workflowType), options);
+    return new UntypedStub(service, Checks.name("workflowType", workflowType), options);
   }
 
   private static void requireOptions(WorkflowOptions options) {
@@ -214,7 +214,7 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
    * @throws WorkflowNotFoundException if no workflow has this id
    */
   public HistoryVerification verifyHistory(String workflowId) {
-    return service.verifyHistory(Checks.notBlank("workflowId", workflowId));
+    return service.verifyHistory(Checks.name("workflowId", workflowId));
   }
 
   /** Starts the workflow whose method {@code workflow} references, without waiting for it. */

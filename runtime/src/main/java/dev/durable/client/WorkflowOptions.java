@@ -180,7 +180,7 @@ public final class WorkflowOptions {
 
     /** Validates the values and builds the options. */
     public WorkflowOptions build() {
-      Checks.notBlank("taskQueue", taskQueue);
+      Checks.name("taskQueue", taskQueue);
       if (workflowId != null) {
         Checks.workflowId(workflowId);
       }

@@ -30,28 +30,83 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * Fails unless {@code value} is a non-blank string of valid Unicode (see {@link #wholeUnicode}):
+   * for names the store indexes, such as task queues and workflow types.
+   */
+  public static String name(String option, String value) {
+    return wholeUnicode(option, notBlank(option, value));
+  }
+
+  /**
+   * Fails unless {@code value} (null passes) has no unpaired surrogate. UTF-8 cannot encode one,
+   * so Java's encoder writes {@code ?} in its place: stored as a key, {@code "order-"} followed by
+   * the lone surrogate U+D83D and {@code "order-?"} would be the same workflow id. It happens when a
+   * string is cut inside a surrogate pair, such as an emoji's.
+   */
+  public static String wholeUnicode(String option, String value) {
+    int at = unpairedSurrogate(value);
+    if (at >= 0) {
+      throw invalid(option + " must be valid Unicode, got an unpaired surrogate " + String.format("U+%04X",
+          (int) value.charAt(at)) + " at index " + at + " in \"" + printable(value) + "\". A string cut inside a"
+          + " surrogate pair (such as an emoji) does this: cut strings at code points (String.offsetByCodePoints)");
+    }
+    return value;
+  }
+
+  /** Returns the index of the first unpaired surrogate of {@code s}, or -1 if there is none (or s is null). */
+  public static int unpairedSurrogate(String s) {
+    if (s == null) {
+      return -1;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code s} with control characters and unpaired surrogates shown as {@code ?}, for messages. */
+  private static String printable(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        out.append(c).append(s.charAt(++i));
+      } else {
+        out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+      }
+    }
+    return out.toString();
+  }
+
   /** The longest workflow id accepted, in characters. */
   public static final int MAX_WORKFLOW_ID_LENGTH = 1000;
 
   /**
    * Fails unless {@code workflowId} is a usable workflow id: not blank, at most
    * {@value #MAX_WORKFLOW_ID_LENGTH} characters, without control characters (which break logs,
-   * file names and terminals when the id is shown).
+   * file names and terminals when the id is shown), and valid Unicode (see {@link #wholeUnicode}).
    */
   public static String workflowId(String workflowId) {
     notBlank("workflowId", workflowId);
     if (workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
       throw invalid("workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters, got "
-          + workflowId.length() + " characters starting with \"" + workflowId.substring(0, 20) + "...\"");
+          + workflowId.length() + " characters starting with \"" + printable(workflowId.substring(0, 20)) + "...\"");
     }
     for (int i = 0; i < workflowId.length(); i++) {
       char c = workflowId.charAt(i);
       if (Character.isISOControl(c)) {
         throw invalid("workflowId must not contain control characters, got " + String.format("U+%04X", (int) c)
-            + " at index " + i + " in \"" + workflowId.replaceAll("\\p{Cntrl}", "?") + "\"");
+            + " at index " + i + " in \"" + printable(workflowId) + "\"");
       }
     }
-    return workflowId;
+    return wholeUnicode("workflowId", workflowId);
   }
 
   /** Fails unless {@code value} is at least {@code min}. */

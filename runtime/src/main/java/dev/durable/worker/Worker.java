@@ -574,7 +574,7 @@ public final class Worker implements AutoCloseable {
       if (client == null) {
         throw Checks.invalid("client must not be null");
       }
-      Checks.notBlank("taskQueue", taskQueue);
+      Checks.name("taskQueue", taskQueue);
       Checks.atLeast("maxConcurrentActivityTasks", maxConcurrentActivityTasks, 1);
       Checks.atLeast("maxConcurrentWorkflowTasks", maxConcurrentWorkflowTasks, 1);
       Checks.atLeast("stickyCacheSize", stickyCacheSize, 1);

@@ -163,7 +163,7 @@ public final class ChildWorkflowOptions {
         Checks.workflowId(workflowId);
       }
       if (taskQueue != null) {
-        Checks.notBlank("taskQueue", taskQueue);
+        Checks.name("taskQueue", taskQueue);
       }
       Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);

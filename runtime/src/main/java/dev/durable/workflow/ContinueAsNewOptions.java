@@ -83,10 +83,10 @@ public final class ContinueAsNewOptions {
     /** Validates the values and builds the options. */
     public ContinueAsNewOptions build() {
       if (workflowType != null) {
-        Checks.notBlank("workflowType", workflowType);
+        Checks.name("workflowType", workflowType);
       }
       if (taskQueue != null) {
-        Checks.notBlank("taskQueue", taskQueue);
+        Checks.name("taskQueue", taskQueue);
       }
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
       Checks.positiveOrNull("workflowTaskTimeout", workflowTaskTimeout);

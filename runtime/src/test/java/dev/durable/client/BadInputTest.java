@@ -109,6 +109,43 @@ class BadInputTest {
   }
 
   @Test
+  void idsAndNamesCutInsideASurrogatePairAreRefusedSoThatNoTwoIdsShareAStoredKey() {
+    // Before the check, a start of "order-" + a lone surrogate was stored under the key "order-?" (UTF-8 cannot
+    // encode it): a later start of "order-?" was refused as already running, and describe("order-?") showed the other.
+    startWaiting("order-?", 5);
+    String before = stored("order-?");
+    String lone = "order-\uD83D";
+    List<String> messages = List.of(
+        new WorkflowService.StartRequest(lone, "Tally", TestEnv.TASK_QUEUE, List.of(), Duration.ofSeconds(10)),
+        new WorkflowService.StartRequest("order-7", "Tally\uDE00", TestEnv.TASK_QUEUE, List.of(), Duration.ofSeconds(10)),
+        new WorkflowService.StartRequest("order-8", "Tally", TestEnv.TASK_QUEUE + "\uD800", List.of(),
+            Duration.ofSeconds(10))).stream()
+        .map(request -> assertThrows(IllegalArgumentException.class, () -> service().start(request)).getMessage())
+        .toList();
+
+    assertEquals(List.of(
+        "DURABLE-201 workflowId must be valid Unicode, got an unpaired surrogate U+D83D at index 6 in \"order-?\"",
+        "DURABLE-201 workflowType must be valid Unicode, got an unpaired surrogate U+DE00 at index 5 in \"Tally?\"",
+        "DURABLE-201 taskQueue must be valid Unicode, got an unpaired surrogate U+D800 at index "
+            + TestEnv.TASK_QUEUE.length() + " in \"" + TestEnv.TASK_QUEUE + "?\""),
+        messages.stream().map(m -> m.substring(0, m.indexOf(". A string cut"))).toList());
+    assertEquals(before, stored("order-?"));
+    // Nor may a lookup by such an id find the other one: the client refuses it, and so does the server.
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> env.stub(lone)).getMessage()
+        .startsWith("DURABLE-201 workflowId must be valid Unicode"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> service().describe(lone)).getMessage()
+        .startsWith("DURABLE-201 workflowId must be valid Unicode"));
+    assertEquals(List.of("order-?"), env.client().listWorkflows(false, 10).stream()
+        .map(d -> d.workflowId()).toList());
+
+    // A whole surrogate pair is a character like any other, and its id is its own.
+    startWaiting("order-\uD83D\uDE00", 3);
+    env.stub("order-\uD83D\uDE00").signal("add", 3);
+    assertEquals(3, env.result("order-\uD83D\uDE00", Integer.class));
+    assertEquals(before, stored("order-?"));
+  }
+
+  @Test
   void resultReadAsAnIncompatibleTypeFailsWithDurable206AndLeavesTheRunAsItWas() {
     startWaiting("tally-point", 0);
     env.result("tally-point", Integer.class);

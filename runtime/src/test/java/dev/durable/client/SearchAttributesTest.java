@@ -149,6 +149,10 @@ class SearchAttributesTest {
     assertRejected("DURABLE-251", "a list element is a java.lang.Integer", () -> options(Map.of("Tags", List.of(1))));
     assertRejected("DURABLE-251", "must be finite", () -> options(Map.of("Score", Double.NaN)));
     assertRejected("DURABLE-253", "has a keyword of 300 bytes", () -> options(Map.of("Note", "x".repeat(300))));
+    assertRejected("DURABLE-251", "search attribute 'Note' has a keyword that is not valid Unicode (an unpaired"
+        + " surrogate at index 3)", () -> options(Map.of("Note", "abc\uD83D")));
+    assertRejected("DURABLE-251", "not valid Unicode (an unpaired surrogate at index 0)",
+        () -> options(Map.of("Tags", List.of("ok", "\uDE00"))));
     assertRejected("DURABLE-253", "a keyword list holds at most 32",
         () -> options(Map.of("Tags", java.util.Collections.nCopies(33, "t"))));
     Map<String, Object> many = new HashMap<>();

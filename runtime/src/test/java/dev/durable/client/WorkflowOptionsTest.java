@@ -52,6 +52,21 @@ class WorkflowOptionsTest {
   }
 
   @Test
+  void workflowIdOrTaskQueueCutInsideASurrogatePairIsRejectedAndWholeCharactersPass() {
+    String cut = "order-\uD83D\uDE00".substring(0, 7); // an emoji cut in half: stored as UTF-8 it would be "order-?"
+    assertEquals("DURABLE-201 workflowId must be valid Unicode, got an unpaired surrogate U+D83D at index 6 in"
+        + " \"order-?\". A string cut inside a surrogate pair (such as an emoji) does this: cut strings at code points"
+        + " (String.offsetByCodePoints)",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId(cut).build()));
+    assertEquals("DURABLE-201 taskQueue must be valid Unicode, got an unpaired surrogate U+DE00 at index 2 in"
+        + " \"q-?x\". A string cut inside a surrogate pair (such as an emoji) does this: cut strings at code points"
+        + " (String.offsetByCodePoints)",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q-\uDE00x").build()));
+    assertEquals("order-\uD83D\uDE00", WorkflowOptions.newBuilder().setTaskQueue("q\uD83D\uDE00")
+        .setWorkflowId("order-\uD83D\uDE00").build().getWorkflowId());
+  }
+
+  @Test
   void defaultsAreAGeneratedIdAndATenSecondWorkflowTaskTimeout() {
     WorkflowOptions o = WorkflowOptions.newBuilder().setTaskQueue("q").build();
     assertNull(o.getWorkflowId());

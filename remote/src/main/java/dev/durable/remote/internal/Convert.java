@@ -10,6 +10,7 @@ import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowPage;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
+import dev.durable.internal.Checks;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
@@ -66,6 +67,15 @@ final class Convert {
     if (value != null) {
       setter.accept(value);
     }
+  }
+
+  /**
+   * Sets a workflow id (or a type or task queue: {@code option} names it) that is not null,
+   * refusing one that is not valid Unicode: protobuf writes an unpaired surrogate as {@code ?}, so
+   * the server would look up, or start, another id. The server checks the rest.
+   */
+  static void setName(String option, String value, java.util.function.Consumer<String> setter) {
+    set(Checks.wholeUnicode(option, value), setter);
   }
 
   static com.google.protobuf.Duration duration(Duration d) {
@@ -196,9 +206,9 @@ final class Convert {
 
   static dev.durable.remote.proto.StartRequest start(WorkflowService.StartRequest r) {
     var b = dev.durable.remote.proto.StartRequest.newBuilder().addAllInput(payloadsOut(r.input()));
-    set(r.workflowId(), b::setWorkflowId);
-    set(r.workflowType(), b::setWorkflowType);
-    set(r.taskQueue(), b::setTaskQueue);
+    setName("workflowId", r.workflowId(), b::setWorkflowId);
+    setName("workflowType", r.workflowType(), b::setWorkflowType);
+    setName("taskQueue", r.taskQueue(), b::setTaskQueue);
     if (r.workflowTaskTimeout() != null) {
       b.setWorkflowTaskTimeout(duration(r.workflowTaskTimeout()));
     }
@@ -311,7 +321,7 @@ final class Convert {
   static dev.durable.remote.proto.UpdateRequest update(WorkflowService.UpdateRequest r) {
     var b = dev.durable.remote.proto.UpdateRequest.newBuilder().addAllInput(payloadsOut(r.input()))
         .setTimeout(duration(r.timeout()));
-    set(r.workflowId(), b::setWorkflowId);
+    setName("workflowId", r.workflowId(), b::setWorkflowId);
     set(r.updateId(), b::setUpdateId);
     set(r.updateName(), b::setUpdateName);
     return b.build();

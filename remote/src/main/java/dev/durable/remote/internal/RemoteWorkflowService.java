@@ -263,7 +263,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
     var b = SignalRequest.newBuilder().addAllInput(Convert.payloadsOut(input));
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     Convert.set(signalName, b::setSignalName);
     call(Rpc.SIGNAL, b.build());
   }
@@ -271,7 +271,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
     var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     Convert.set(queryName, b::setQueryName);
     var r = call(Rpc.QUERY, b.build(), callTimeout.plus(timeout), false);
     return Convert.payload(r.getResult());
@@ -280,7 +280,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public void requestCancel(String workflowId, String reason) {
     var b = RequestCancelRequest.newBuilder();
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     if (reason != null) {
       b.setReason(reason);
     }
@@ -290,7 +290,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public void terminate(String workflowId, String reason) {
     var b = TerminateRequest.newBuilder();
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     if (reason != null) {
       b.setReason(reason);
     }
@@ -300,7 +300,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     var b = DescribeRequest.newBuilder();
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     var r = call(Rpc.DESCRIBE, b.build());
     return r.hasDescription() ? Optional.of(Convert.description(r.getDescription())) : Optional.empty();
   }
@@ -324,7 +324,7 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public RunHistory getHistory(String workflowId) {
     var b = GetHistoryRequest.newBuilder();
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     var r = call(Rpc.GET_HISTORY, b.build());
     return new RunHistory(r.getWorkflowId(), r.getRunId(), Convert.eventsIn(r.getEventsJsonList()));
   }
@@ -339,14 +339,14 @@ final class RemoteWorkflowService implements WorkflowService {
   @Override
   public HistoryVerification verifyHistory(String workflowId) {
     var b = VerifyHistoryRequest.newBuilder();
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     return Convert.verification(call(Rpc.VERIFY_HISTORY, b.build()));
   }
 
   @Override
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
     var b = AwaitCloseRequest.newBuilder().setTimeout(Convert.duration(timeout));
-    Convert.set(workflowId, b::setWorkflowId);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
     var r = call(Rpc.AWAIT_CLOSE, b.build(), callTimeout.plus(timeout), false);
     return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
   }

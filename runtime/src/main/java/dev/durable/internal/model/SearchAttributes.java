@@ -1,5 +1,6 @@
 package dev.durable.internal.model;
 
+import dev.durable.internal.Checks;
 import dev.durable.internal.model.SearchAttributeValue.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -101,6 +102,12 @@ public final class SearchAttributes {
   }
 
   private static String keyword(String name, String s) {
+    int surrogate = Checks.unpairedSurrogate(s);
+    if (surrogate >= 0) {
+      throw new IllegalArgumentException("DURABLE-251 search attribute '" + name + "' has a keyword that is not"
+          + " valid Unicode (an unpaired surrogate at index " + surrogate + "): indexed, it would match other"
+          + " keywords. Cut strings at code points (String.offsetByCodePoints)");
+    }
     int bytes = s.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_KEYWORD_BYTES) {
       throw new IllegalArgumentException("DURABLE-253 search attribute '" + name + "' has a keyword of " + bytes

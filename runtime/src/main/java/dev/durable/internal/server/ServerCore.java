@@ -229,6 +229,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       boolean forResult) {
     // Checked here too, not only in WorkflowOptions: a remote client may send anything.
     Checks.workflowId(r.workflowId());
+    Checks.name("workflowType", r.workflowType());
+    Checks.name("taskQueue", r.taskQueue());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
     Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
     SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());
@@ -385,6 +387,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * answer.
    */
   private Optional<String> currentRunId(String workflowId) {
+    // Every lookup by id passes here: an id UTF-8 cannot encode would find another id's runs.
+    Checks.wholeUnicode("workflowId", workflowId);
     Execution kept = startsKeptForResult.get(workflowId);
     if (kept != null) {
       writeUnwritten(kept);

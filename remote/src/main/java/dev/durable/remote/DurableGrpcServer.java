@@ -3,6 +3,7 @@ package dev.durable.remote;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.service.HostPort;
 import dev.durable.internal.service.RemoteChecks;
@@ -186,7 +187,7 @@ public final class DurableGrpcServer implements AutoCloseable {
     grpc.shutdown();
     handlers.drain();
     try {
-      if (!grpc.awaitTermination(options.shutdownGracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!grpc.awaitTermination(Deadlines.millis(options.shutdownGracePeriod), TimeUnit.MILLISECONDS)) {
         LOG.log(System.Logger.Level.WARNING, "calls still running after {0}; canceling them", options.shutdownGracePeriod);
         grpc.shutdownNow();
         executor.shutdownNow();

@@ -1,6 +1,7 @@
 package dev.durable.common;
 
 import dev.durable.internal.Checks;
+import dev.durable.internal.Deadlines;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +27,7 @@ public final class RetryOptions {
   private RetryOptions(Builder b) {
     this.initialInterval = b.initialInterval;
     this.backoffCoefficient = b.backoffCoefficient;
-    this.maximumInterval = b.maximumInterval != null ? b.maximumInterval : b.initialInterval.multipliedBy(100);
+    this.maximumInterval = b.maximumInterval != null ? b.maximumInterval : Deadlines.times(b.initialInterval, 100);
     this.maximumAttempts = b.maximumAttempts;
     this.doNotRetry = List.copyOf(b.doNotRetry);
   }

@@ -3,6 +3,7 @@ package dev.durable.worker;
 import dev.durable.client.WorkflowClient;
 import dev.durable.common.DurableException;
 import dev.durable.internal.Checks;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.reflect.ActivityInterfaceInfo;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
@@ -353,7 +354,7 @@ public final class Worker implements AutoCloseable {
     } catch (RuntimeException e) {
       // the server is already closed: nothing left to release
     }
-    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    long deadline = System.nanoTime() + Deadlines.nanos(shutdownTimeout);
     for (Thread t : pollers) {
       try {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

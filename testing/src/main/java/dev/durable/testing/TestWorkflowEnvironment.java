@@ -3,9 +3,10 @@ package dev.durable.testing;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowHistory;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.server.ServerCore;
-import dev.durable.server.DurableServer;
 import dev.durable.server.Durability;
+import dev.durable.server.DurableServer;
 import dev.durable.worker.Worker;
 import dev.durable.worker.WorkflowReplayer;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class TestWorkflowEnvironment implements AutoCloseable {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("DURABLE-201 the test clock only moves forward, got " + duration);
     }
-    clock.advanceTo(clock.instant().plus(duration));
+    clock.advanceTo(Deadlines.after(clock.instant(), duration));
   }
 
   /** Turns time skipping on or off (for example while a test sends signals at precise times). */

@@ -5,6 +5,7 @@ import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowPage;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
@@ -80,7 +81,7 @@ final class RemoteWorkflowService implements WorkflowService {
 
   private <Q extends Message, R extends Message> R call(MethodDescriptor<Q, R> method, Q request, Duration deadline,
       boolean waitForReady) {
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(Deadlines.millis(deadline), TimeUnit.MILLISECONDS);
     if (waitForReady) {
       options = options.withWaitForReady();
     }
@@ -107,10 +108,11 @@ final class RemoteWorkflowService implements WorkflowService {
 
   private <Q extends Message, R extends Message> Optional<R> poll(MethodDescriptor<Q, R> method, Q request,
       Duration timeout) {
-    Duration deadline = timeout.plus(MARGIN);
+    Duration deadline = Deadlines.plus(timeout, MARGIN);
     try {
       return Optional.of(ClientCalls.blockingUnaryCall(channel, method,
-          CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).withWaitForReady(), request));
+          CallOptions.DEFAULT.withDeadlineAfter(Deadlines.millis(deadline), TimeUnit.MILLISECONDS).withWaitForReady(),
+          request));
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
       if (code == Status.Code.DEADLINE_EXCEEDED || Errors.isShuttingDown(e)) {
@@ -273,7 +275,7 @@ final class RemoteWorkflowService implements WorkflowService {
     var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
     Convert.set(queryName, b::setQueryName);
-    var r = call(Rpc.QUERY, b.build(), callTimeout.plus(timeout), false);
+    var r = call(Rpc.QUERY, b.build(), Deadlines.plus(callTimeout, timeout), false);
     return Convert.payload(r.getResult());
   }
 
@@ -347,14 +349,15 @@ final class RemoteWorkflowService implements WorkflowService {
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
     var b = AwaitCloseRequest.newBuilder().setTimeout(Convert.duration(timeout));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    var r = call(Rpc.AWAIT_CLOSE, b.build(), callTimeout.plus(timeout), false);
+    var r = call(Rpc.AWAIT_CLOSE, b.build(), Deadlines.plus(callTimeout, timeout), false);
     return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
   }
 
   @Override
   public Optional<UpdateOutcome> update(UpdateRequest request) {
     // The server waits up to request.timeout for a validation, then as long for the outcome.
-    var r = call(Rpc.UPDATE, Convert.update(request), callTimeout.plus(request.timeout().multipliedBy(2)).plus(MARGIN), false);
+    Duration wait = Deadlines.plus(Deadlines.plus(request.timeout(), request.timeout()), MARGIN);
+    var r = call(Rpc.UPDATE, Convert.update(request), Deadlines.plus(callTimeout, wait), false);
     return r.hasOutcome() ? Optional.of(Convert.outcome(r.getOutcome())) : Optional.empty();
   }
 

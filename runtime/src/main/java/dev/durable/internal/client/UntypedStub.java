@@ -8,6 +8,7 @@ import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.client.WorkflowStub;
 import dev.durable.client.WorkflowUpdateException;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.ExecutionState;
@@ -120,7 +121,7 @@ public final class UntypedStub implements WorkflowStub {
 
   @Override
   public <R> R getResult(Duration timeout, Class<R> resultClass) throws TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + Deadlines.nanos(timeout);
     while (true) {
       Optional<ExecutionState> closed = service.awaitClose(workflowId,
           Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

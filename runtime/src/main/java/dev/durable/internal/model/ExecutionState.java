@@ -3,6 +3,7 @@ package dev.durable.internal.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.durable.client.WorkflowStatus;
+import dev.durable.internal.Deadlines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class ExecutionState {
   @JsonIgnore
   public Instant timeoutDeadline() {
     Instant execution = executionDeadline();
-    Instant run = workflowRunTimeout == null ? null : startTime.plus(workflowRunTimeout);
+    Instant run = workflowRunTimeout == null ? null : Deadlines.after(startTime, workflowRunTimeout);
     if (execution == null || (run != null && run.isBefore(execution))) {
       return run;
     }
@@ -107,7 +108,7 @@ public final class ExecutionState {
       return null;
     }
     Instant from = links.executionStartTime() != null ? links.executionStartTime() : startTime;
-    return from.plus(workflowExecutionTimeout);
+    return Deadlines.after(from, workflowExecutionTimeout);
   }
 
   /** Returns whether a workflow task is running on a worker. */

@@ -1,6 +1,7 @@
 package dev.durable.internal.model;
 
 import dev.durable.common.RetryOptions;
+import dev.durable.internal.Deadlines;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,8 +21,8 @@ public record RetryPolicy(
 
   /** Returns the delay after the given failed attempt (1-based), capped at the maximum interval. */
   public Duration backoffAfter(int attempt) {
-    double millis = initialInterval.toMillis() * Math.pow(backoffCoefficient, Math.max(0, attempt - 1));
-    long capped = (long) Math.min(millis, (double) maximumInterval.toMillis());
+    double millis = Deadlines.millis(initialInterval) * Math.pow(backoffCoefficient, Math.max(0, attempt - 1));
+    long capped = (long) Math.min(millis, (double) Deadlines.millis(maximumInterval));
     return Duration.ofMillis(capped);
   }
 

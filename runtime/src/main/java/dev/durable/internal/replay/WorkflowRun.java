@@ -3,18 +3,19 @@ package dev.durable.internal.replay;
 import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.activity.LocalActivityOptions;
-import dev.durable.internal.LazyLogger;
-import dev.durable.internal.model.LocalActivityMarker;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.failure.DurableFailure;
 import dev.durable.failure.NondeterminismError;
+import dev.durable.internal.Deadlines;
+import dev.durable.internal.LazyLogger;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.ActivitySpec;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.LocalActivityMarker;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
 import dev.durable.internal.model.RetryPolicy;
@@ -37,10 +38,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -763,7 +764,8 @@ public final class WorkflowRun implements WorkflowHooks {
     throwIfCanceled(thread);
     java.util.function.Supplier<String> where = () -> "local activity " + activityType + " in workflow '" + workflowId + "'";
     List<Payload> input = converter.toPayloads(args, where);
-    Instant deadline = options.getScheduleToCloseTimeout() == null ? null : time.plus(options.getScheduleToCloseTimeout());
+    Instant deadline = options.getScheduleToCloseTimeout() == null ? null
+        : Deadlines.after(time, options.getScheduleToCloseTimeout());
     int attempt = 1;
     while (true) {
       String id = Integer.toString(nextSeq++);
@@ -793,7 +795,8 @@ public final class WorkflowRun implements WorkflowHooks {
       if (marker.failure() == null) {
         return converter.fromPayload(marker.result(), method.getGenericReturnType(), () -> "result of " + where.get());
       }
-      if (marker.retryAfter() == null || (deadline != null && !time.plus(marker.retryAfter()).isBefore(deadline))) {
+      if (marker.retryAfter() == null
+          || (deadline != null && !Deadlines.after(time, marker.retryAfter()).isBefore(deadline))) {
         throw new ActivityFailure(activityType, id, marker.attempt(), Failures.toException(marker.failure()));
       }
       // A long backoff: a durable timer, so the workflow task ends and a crash meanwhile loses nothing.

@@ -1,5 +1,6 @@
 package dev.durable.internal.server;
 
+import dev.durable.internal.Deadlines;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
@@ -39,7 +40,7 @@ final class DispatchQueue<T> {
 
   /** Waits for an item; returns null on timeout, release of the identity, or close. */
   T poll(String identity, Duration timeout) throws InterruptedException {
-    long nanos = timeout.toNanos();
+    long nanos = Deadlines.nanos(timeout);
     lock.lock();
     try {
       lastPoll = System.nanoTime();

@@ -1,14 +1,15 @@
 package dev.durable.internal.server;
 
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.Payload;
 import dev.durable.internal.model.ReplaySemantics;
-import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.RetryPolicy;
 import dev.durable.internal.model.RunIds;
+import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.store.Store;
 import java.time.Duration;
@@ -47,7 +48,7 @@ final class RunChains {
     Duration backoff = s.links.firstWorkflowTaskBackoff();
     if (backoff != null && !backoff.isNegative() && !backoff.isZero()) {
       // The retry backoff: the first workflow task waits for it like a failed task waits for its retry.
-      s.firstTaskAt = now.plus(backoff);
+      s.firstTaskAt = Deadlines.after(now, backoff);
       s.workflowTaskRetryAt = s.firstTaskAt;
     }
     var events = new java.util.ArrayList<HistoryEvent>();
@@ -81,7 +82,7 @@ final class RunChains {
     }
     Duration backoff = policy.backoffAfter(s.links.attempt());
     Instant deadline = s.executionDeadline();
-    if (deadline != null && !now.plus(backoff).isBefore(deadline)) {
+    if (deadline != null && !Deadlines.after(now, backoff).isBefore(deadline)) {
       return null;
     }
     return backoff;

@@ -13,11 +13,12 @@ import dev.durable.client.WorkflowUpdateException;
 import dev.durable.common.DurableException;
 import dev.durable.failure.TimeoutType;
 import dev.durable.internal.Checks;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.Command;
-import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.EventAttributes.ActivityTaskScheduled;
+import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
@@ -598,7 +599,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     }
     try {
-      QueryResult result = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      QueryResult result = answer.get(Deadlines.millis(timeout), TimeUnit.MILLISECONDS);
       if (result.failure() != null) {
         throw new WorkflowQueryException("query '" + queryName + "' on workflow '" + workflowId + "' failed: "
             + result.failure().message(), Failures.toException(result.failure()));
@@ -723,7 +724,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   private <T> T awaitUpdate(CompletableFuture<T> f, UpdateRequest r, String what) {
     try {
-      return f.get(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      return f.get(Deadlines.millis(r.timeout()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
@@ -919,7 +920,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     }
     try {
-      return Optional.of(ex.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      return Optional.of(ex.closed.get(Deadlines.millis(timeout), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -949,7 +950,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private <T, R> Optional<R> poll(PollRequest r, DispatchQueue<T> queue, java.util.function.Function<T, Optional<R>> start) {
     failIfClosed();
-    long deadline = System.nanoTime() + r.timeout().toNanos();
+    long deadline = System.nanoTime() + Deadlines.nanos(r.timeout());
     while (true) {
       T item;
       try {
@@ -1018,7 +1019,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       from = Math.max(1, s.lastCompletedTaskEventId);
       Duration timeout = s.workflowTaskTimeout;
       ex.disarmTaskTimeout();
-      ex.taskTimeout = timers.schedule(time.plus(timeout), () -> workflowTaskTimedOut(runId, token, timeout));
+      ex.taskTimeout = timers.schedule(Deadlines.after(time, timeout),
+          () -> workflowTaskTimedOut(runId, token, timeout));
     }
     // History is append-only, so it can be read outside the run's lock; later events are cut off.
     List<HistoryEvent> events = ex.tail.slice(from, last);
@@ -1151,7 +1153,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         enqueueActivity(s, pa);
       });
     } else if (c instanceof Command.StartTimer t) {
-      Instant fireAt = now.plus(t.duration());
+      Instant fireAt = Deadlines.after(now, t.duration());
       events.add(new HistoryEvent(id, now, new EventAttributes.TimerStarted(t.seq(), t.duration(), fireAt)));
       s.timers.put(t.seq(), fireAt);
       String runId = s.runId;
@@ -1347,7 +1349,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       int attempt = pa.attempt;
       if (pa.spec.startToCloseTimeout() != null) {
         ex.disarmAttemptTimeout(seq);
-        ex.attemptTimeouts.put(seq, timers.schedule(now.plus(pa.spec.startToCloseTimeout()),
+        ex.attemptTimeouts.put(seq, timers.schedule(Deadlines.after(now, pa.spec.startToCloseTimeout()),
             () -> attemptTimedOut(runId, seq, attempt, TimeoutType.START_TO_CLOSE)));
       }
       if (pa.spec.heartbeatTimeout() != null) {
@@ -1362,14 +1364,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private void armHeartbeat(String runId, PendingActivity pa, Instant from) {
     int seq = pa.seq;
     int attempt = pa.attempt;
-    timers.schedule(from.plus(pa.spec.heartbeatTimeout()), () -> withOpen(runId, ex -> {
+    timers.schedule(Deadlines.after(from, pa.spec.heartbeatTimeout()), () -> withOpen(runId, ex -> {
       PendingActivity cur = ex.state.activities.get(seq);
       if (cur == null || cur.attempt != attempt || !PendingActivity.STARTED.equals(cur.state)) {
         return;
       }
       Instant last = cur.lastHeartbeatTime != null && cur.lastHeartbeatTime.isAfter(cur.startedTime)
           ? cur.lastHeartbeatTime : cur.startedTime;
-      if (last.plus(cur.spec.heartbeatTimeout()).isAfter(now())) {
+      if (Deadlines.after(last, cur.spec.heartbeatTimeout()).isAfter(now())) {
         armHeartbeat(runId, cur, last);
       } else {
         failAttempt(ex, cur, timeoutFailure(cur, TimeoutType.HEARTBEAT));
@@ -1381,7 +1383,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (pa.spec.scheduleToCloseTimeout() != null) {
       String runId = s.runId;
       int seq = pa.seq;
-      timers.schedule(pa.scheduledTime.plus(pa.spec.scheduleToCloseTimeout()), () -> withOpen(runId, ex -> {
+      timers.schedule(Deadlines.after(pa.scheduledTime, pa.spec.scheduleToCloseTimeout()), () -> withOpen(runId, ex -> {
         PendingActivity cur = ex.state.activities.get(seq);
         if (cur != null) {
           finishActivityFailed(ex, cur, timeoutFailure(cur, TimeoutType.SCHEDULE_TO_CLOSE));
@@ -1402,7 +1404,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       String runId = s.runId;
       int seq = pa.seq;
       int attempt = pa.attempt;
-      timers.schedule(pa.attemptScheduledTime.plus(pa.spec.scheduleToStartTimeout()),
+      timers.schedule(Deadlines.after(pa.attemptScheduledTime, pa.spec.scheduleToStartTimeout()),
           () -> attemptTimedOut(runId, seq, attempt, TimeoutType.SCHEDULE_TO_START));
     }
   }
@@ -1655,9 +1657,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       return;
     }
     Instant now = now();
-    Instant next = now.plus(pa.spec.retryPolicy().backoffAfter(pa.attempt));
+    Instant next = Deadlines.after(now, pa.spec.retryPolicy().backoffAfter(pa.attempt));
     boolean withinDeadline = pa.spec.scheduleToCloseTimeout() == null
-        || next.isBefore(pa.scheduledTime.plus(pa.spec.scheduleToCloseTimeout()));
+        || next.isBefore(Deadlines.after(pa.scheduledTime, pa.spec.scheduleToCloseTimeout()));
     if (!pa.spec.retryPolicy().allowsRetry(pa.attempt, failure) || !withinDeadline) {
       finishActivityFailed(ex, pa, failure);
       return;
@@ -1770,7 +1772,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ExecutionState s = ex.state;
     Instant executionDeadline = s.executionDeadline();
     boolean runLimit = s.workflowRunTimeout != null
-        && (executionDeadline == null || s.startTime.plus(s.workflowRunTimeout).isBefore(executionDeadline));
+        && (executionDeadline == null
+            || Deadlines.after(s.startTime, s.workflowRunTimeout).isBefore(executionDeadline));
     TimeoutType type = runLimit ? TimeoutType.WORKFLOW_RUN : TimeoutType.WORKFLOW_EXECUTION;
     Duration limit = runLimit ? s.workflowRunTimeout : s.workflowExecutionTimeout;
     String message = "DURABLE-227 workflow '" + s.workflowId + "' (" + s.workflowType + ", run " + s.runId

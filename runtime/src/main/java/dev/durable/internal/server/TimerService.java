@@ -1,5 +1,6 @@
 package dev.durable.internal.server;
 
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import java.time.Clock;
 import java.time.Instant;
@@ -113,8 +114,7 @@ final class TimerService implements AutoCloseable {
     boolean earliest;
     lock.lock();
     try {
-      // Rounded up: an action must never run before its due time, also not by a fraction of a millisecond.
-      long dueMillis = due.toEpochMilli() + (due.getNano() % 1_000_000 == 0 ? 0 : 1);
+      long dueMillis = dueMillis(due);
       e = new Entry(dueMillis, order.incrementAndGet(), action);
       queue.add(e);
       earliest = head() == e;
@@ -129,6 +129,21 @@ final class TimerService implements AutoCloseable {
       listener.run(); // the next due time changed
     }
     return e;
+  }
+
+  /**
+   * {@code due} in epoch milliseconds, rounded up: an action must never run before its due time,
+   * also not by a fraction of a millisecond. Beyond {@link Deadlines#NEVER} (stored by versions
+   * that did not cap deadlines, whose restart this used to stop with an overflow) it is never due.
+   */
+  static long dueMillis(Instant due) {
+    if (!due.isBefore(Deadlines.NEVER)) {
+      return Long.MAX_VALUE;
+    }
+    if (due.getEpochSecond() < Long.MIN_VALUE / 1000 + 1) {
+      return Long.MIN_VALUE; // long past: due now
+    }
+    return due.toEpochMilli() + (due.getNano() % 1_000_000 == 0 ? 0 : 1);
   }
 
   /** Drops cancelled entries from the head of the queue and returns the head. Call with the lock held. */
@@ -212,7 +227,8 @@ final class TimerService implements AutoCloseable {
       lock.lock();
       try {
         Entry head = head();
-        long delay = head == null ? Long.MAX_VALUE : head.dueMillis - clock.millis();
+        long now = head == null ? 0 : clock.millis();
+        long delay = head == null ? Long.MAX_VALUE : head.dueMillis <= now ? 0 : head.dueMillis - now;
         if (delay <= 0 && batch < BATCH) {
           firing = queue.poll();
           firing.queued = false;

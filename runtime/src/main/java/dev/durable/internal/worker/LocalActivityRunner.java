@@ -3,6 +3,7 @@ package dev.durable.internal.worker;
 import dev.durable.activity.LocalActivityOptions;
 import dev.durable.common.DataConverterException;
 import dev.durable.failure.TimeoutType;
+import dev.durable.internal.Deadlines;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.FailureInfo;
@@ -85,7 +86,7 @@ public final class LocalActivityRunner implements LocalActivityExecutor {
         return new LocalActivityMarker(activityType, attempt, null, failure, backoff);
       }
       // Short: waited out here, in the worker, within the workflow task.
-      Thread.sleep(backoff.toMillis());
+      Thread.sleep(Deadlines.millis(backoff));
     }
   }
 
@@ -106,7 +107,7 @@ public final class LocalActivityRunner implements LocalActivityExecutor {
       return JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where);
     });
     try {
-      return limit == null ? run.get() : run.get(Math.max(1, limit.toNanos()), TimeUnit.NANOSECONDS);
+      return limit == null ? run.get() : run.get(Math.max(1, Deadlines.nanos(limit)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       run.cancel(true);
       return new FailureInfo(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure", "local activity " + activityType

@@ -36,6 +36,23 @@ class TimerServiceTest {
   }
 
   @Test
+  void deadlinesBeyondWhatMillisecondsHoldAreNeverDueAndThoseLongPastAreDueNow() {
+    // Stored by versions that did not cap deadlines: arming one used to throw, and the server did not start.
+    assertEquals(Long.MAX_VALUE, TimerService.dueMillis(Instant.MAX));
+    assertEquals(Long.MAX_VALUE, TimerService.dueMillis(dev.durable.internal.Deadlines.NEVER));
+    assertEquals(Long.MAX_VALUE - 1, TimerService.dueMillis(Instant.ofEpochMilli(Long.MAX_VALUE - 1)));
+    assertEquals(Long.MAX_VALUE - 1, TimerService.dueMillis(Instant.ofEpochMilli(Long.MAX_VALUE - 2).plusNanos(1)));
+    assertEquals(Long.MIN_VALUE, TimerService.dueMillis(Instant.MIN));
+    timers.schedule(Instant.MAX, () -> fired.add("never"));
+    at(1, "soon");
+    clock.advance(Duration.ofSeconds(1));
+    eventually("the entry due to fire", () -> fired.equals(List.of("soon")));
+    assertEquals(dev.durable.internal.Deadlines.NEVER, timers.nextDue());
+    timers.schedule(Instant.MIN, () -> fired.add("long past"));
+    eventually("the entry long past to fire", () -> fired.equals(List.of("soon", "long past")));
+  }
+
+  @Test
   void cancelledEntriesNeitherFireNorCountAsNextDue() {
     Instant start = clock.instant();
     TimerService.Armed first = at(1, "first");

@@ -31,11 +31,17 @@ public final class Checks {
   }
 
   /**
-   * Fails unless {@code value} is a non-blank string of valid Unicode (see {@link #wholeUnicode}):
-   * for names the store indexes, such as task queues and workflow types.
+   * Fails unless {@code value} is a non-blank string of valid Unicode (see {@link #wholeUnicode})
+   * of at most {@value #MAX_NAME_LENGTH} characters: for names the store indexes, such as task
+   * queues and workflow types, and workflow ids.
    */
   public static String name(String option, String value) {
-    return wholeUnicode(option, notBlank(option, value));
+    notBlank(option, value);
+    if (value.length() > MAX_NAME_LENGTH) {
+      throw invalid(option + " must be at most " + MAX_NAME_LENGTH + " characters, got " + value.length()
+          + " characters starting with \"" + printable(value.substring(0, 20)) + "...\"");
+    }
+    return wholeUnicode(option, value);
   }
 
   /**
@@ -85,20 +91,16 @@ public final class Checks {
     return out.toString();
   }
 
-  /** The longest workflow id accepted, in characters. */
-  public static final int MAX_WORKFLOW_ID_LENGTH = 1000;
+  /** The longest workflow id, workflow type or task queue accepted, in characters. */
+  public static final int MAX_NAME_LENGTH = 1000;
 
   /**
    * Fails unless {@code workflowId} is a usable workflow id: not blank, at most
-   * {@value #MAX_WORKFLOW_ID_LENGTH} characters, without control characters (which break logs,
+   * {@value #MAX_NAME_LENGTH} characters, without control characters (which break logs,
    * file names and terminals when the id is shown), and valid Unicode (see {@link #wholeUnicode}).
    */
   public static String workflowId(String workflowId) {
-    notBlank("workflowId", workflowId);
-    if (workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
-      throw invalid("workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters, got "
-          + workflowId.length() + " characters starting with \"" + printable(workflowId.substring(0, 20)) + "...\"");
-    }
+    name("workflowId", workflowId);
     for (int i = 0; i < workflowId.length(); i++) {
       char c = workflowId.charAt(i);
       if (Character.isISOControl(c)) {
@@ -106,7 +108,7 @@ public final class Checks {
             + " at index " + i + " in \"" + printable(workflowId) + "\"");
       }
     }
-    return wholeUnicode("workflowId", workflowId);
+    return workflowId;
   }
 
   /** Fails unless {@code value} is at least {@code min}. */

@@ -171,6 +171,8 @@ class SearchAttributesTest {
     assertRejected("DURABLE-254", "startTime range is empty", () -> filter(b -> b.setStartTimeRange(
         Instant.EPOCH.plusSeconds(1), Instant.EPOCH)));
     assertRejected("DURABLE-254", "workflowType must not be blank", () -> filter(b -> b.setWorkflowType(" ")));
+    assertRejected("DURABLE-254", "taskQueue must be valid Unicode, got an unpaired surrogate at index 1",
+        () -> filter(b -> b.setTaskQueue("q\uDE00")));
     assertRejected("DURABLE-254", "statuses must not contain null",
         () -> filter(b -> b.setStatuses(WorkflowStatus.RUNNING, null)));
     assertRejected("DURABLE-254", "only be compared with one keyword, not a list",

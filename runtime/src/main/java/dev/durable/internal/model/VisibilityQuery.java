@@ -1,6 +1,7 @@
 package dev.durable.internal.model;
 
 import dev.durable.client.WorkflowStatus;
+import dev.durable.internal.Checks;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,11 +59,21 @@ public record VisibilityQuery(
     }
     range("startTime", startedFrom, startedTo);
     range("closeTime", closedFrom, closedTo);
-    if (workflowType != null && workflowType.isBlank()) {
-      throw invalid("workflowType must not be blank; leave it out to match any type");
+    checkName("workflowType", workflowType, "any type");
+    checkName("taskQueue", taskQueue, "any task queue");
+  }
+
+  private static void checkName(String option, String value, String any) {
+    if (value == null) {
+      return;
     }
-    if (taskQueue != null && taskQueue.isBlank()) {
-      throw invalid("taskQueue must not be blank; leave it out to match any task queue");
+    if (value.isBlank()) {
+      throw invalid(option + " must not be blank; leave it out to match " + any);
+    }
+    int surrogate = Checks.unpairedSurrogate(value);
+    if (surrogate >= 0) {
+      throw invalid(option + " must be valid Unicode, got an unpaired surrogate at index " + surrogate
+          + " (indexed as UTF-8, it would match the names that have a '?' there)");
     }
   }
 

@@ -109,6 +109,41 @@ class BadInputTest {
   }
 
   @Test
+  void aStartWithoutAUsableWorkflowTaskTimeoutIsRefused() {
+    // A client of another language may leave it out: the run used to be recorded, and then every poll of its
+    // task queue failed on it; with zero, each of its workflow tasks timed out at once, forever.
+    List<String> messages = java.util.Arrays.asList(null, Duration.ZERO, Duration.ofSeconds(-1)).stream()
+        .map(timeout -> assertThrows(IllegalArgumentException.class, () -> service().start(
+            new WorkflowService.StartRequest("order-42", "Tally", TestEnv.TASK_QUEUE, List.of(), timeout)))
+            .getMessage())
+        .toList();
+
+    assertEquals(List.of("DURABLE-201 workflowTaskTimeout must be set to a positive duration, got null",
+        "DURABLE-201 workflowTaskTimeout must be positive, got PT0S",
+        "DURABLE-201 workflowTaskTimeout must be positive, got PT-1S"), messages);
+    assertEquals(List.of(), env.client().listWorkflows(false, 10));
+  }
+
+  @Test
+  void aChildWithoutAUsableWorkflowTaskTimeoutFailsTheParentsTaskAndNothingIsRecorded() {
+    // What a remote worker could send; ChildWorkflowOptions.build() refuses it in process.
+    service().start(new WorkflowService.StartRequest("parent", "Parent", "raw", List.of(), Duration.ofSeconds(10)));
+    WorkflowService.WorkflowTask task = null;
+    for (int i = 0; i < 100 && task == null; i++) {
+      task = service().pollWorkflowTask(new WorkflowService.PollRequest("raw", "test", Duration.ofSeconds(1)))
+          .orElse(null);
+    }
+    String before = stored("parent");
+    var child = new dev.durable.internal.model.Command.StartChildWorkflow(1, "kid", "Tally", "raw", List.of(), null,
+        null, null, null, null, null);
+    var complete = new WorkflowService.CompleteWorkflowTaskRequest(task.runId(), task.token(), List.of(child), "test");
+
+    assertEquals("DURABLE-201 workflowTaskTimeout of child workflow 'kid' must be set to a positive duration, got null",
+        assertThrows(IllegalArgumentException.class, () -> service().completeWorkflowTask(complete)).getMessage());
+    assertEquals(before, stored("parent"));
+  }
+
+  @Test
   void idsAndNamesCutInsideASurrogatePairAreRefusedSoThatNoTwoIdsShareAStoredKey() {
     // Before the check, a start of "order-" + a lone surrogate was stored under the key "order-?" (UTF-8 cannot
     // encode it): a later start of "order-?" was refused as already running, and describe("order-?") showed the other.

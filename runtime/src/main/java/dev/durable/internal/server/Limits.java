@@ -1,6 +1,7 @@
 package dev.durable.internal.server;
 
 import dev.durable.common.DurableException;
+import dev.durable.internal.Checks;
 import dev.durable.internal.converter.JsonSyntax;
 import dev.durable.internal.model.Command;
 import dev.durable.internal.model.FailureInfo;
@@ -109,8 +110,10 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
 
   /**
    * Fails with DURABLE-223 when a command carries payloads over the limit, and with DURABLE-228
-   * when a payload is not valid JSON or a failure's causes are too deep. Checked before anything of
-   * the workflow task is recorded, so the task fails as a whole and is retried.
+   * when a payload is not valid JSON or a failure's causes are too deep, and with DURABLE-201 when a
+   * child or continued run would have no usable workflow task timeout (a remote worker may send
+   * anything). Checked before anything of the workflow task is recorded, so the task fails as a
+   * whole and is retried.
    */
   void checkCommands(List<Command> commands, String workflowId, String workflowType) {
     String advice = " The workflow task fails and is retried; nothing it decided was recorded.";
@@ -129,10 +132,12 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
         checkFailure(f.failure(), what, advice);
       } else if (c instanceof Command.StartChildWorkflow sc) {
         checkPayloads(sc.input(), what, advice);
+        Checks.positive("workflowTaskTimeout of child workflow '" + sc.workflowId() + "'", sc.workflowTaskTimeout());
       } else if (c instanceof Command.SignalChild sc) {
         checkPayloads(sc.input(), what, advice);
       } else if (c instanceof Command.ContinueAsNew can) {
         checkPayloads(can.input(), what, advice);
+        Checks.positiveOrNull("workflowTaskTimeout of the continued run", can.workflowTaskTimeout());
       } else if (c instanceof Command.CompleteUpdate u) {
         checkPayloads(nullable(u.result()), what, advice);
         checkFailure(u.failure(), what, advice);

@@ -232,6 +232,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Checks.workflowId(r.workflowId());
     Checks.name("workflowType", r.workflowType());
     Checks.name("taskQueue", r.taskQueue());
+    // Without one, every poll of the queue failed on this run; with zero, every task timed out at once.
+    Checks.positive("workflowTaskTimeout", r.workflowTaskTimeout());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
     Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
     SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());

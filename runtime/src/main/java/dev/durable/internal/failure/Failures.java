@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Failures {
   private static final int MAX_DEPTH = 32;
   private static final int MAX_FRAMES = 64;
+  /** The longest failure message kept, in characters; the rest is cut (see {@link #info}). */
+  static final int MAX_MESSAGE_LENGTH = 32 * 1024;
 
   private Failures() {}
 
@@ -42,11 +44,11 @@ public final class Failures {
         // The failure itself must still be reported, or the attempt would hang until its timeout.
         message = message + " [its details were not recorded: " + e.getMessage() + "]";
       }
-      return new FailureInfo(FailureInfo.APPLICATION, af.getType(), message, stack, details, af.isNonRetryable(),
+      return info(FailureInfo.APPLICATION, af.getType(), message, stack, details, af.isNonRetryable(),
           Map.of(), cause);
     }
     if (t instanceof ActivityFailure a) {
-      return new FailureInfo(FailureInfo.ACTIVITY, ActivityFailure.class.getName(), a.getMessage(), stack, null, false,
+      return info(FailureInfo.ACTIVITY, ActivityFailure.class.getName(), a.getMessage(), stack, null, false,
           Map.of("activityType", a.getActivityType(), "activityId", a.getActivityId(),
               "attempt", Integer.toString(a.getAttempt())), cause);
     }
@@ -57,23 +59,39 @@ public final class Failures {
       if (c.getRunId() != null) {
         attributes.put("runId", c.getRunId());
       }
-      return new FailureInfo(FailureInfo.CHILD_WORKFLOW, ChildWorkflowFailure.class.getName(), c.getMessage(), stack,
+      return info(FailureInfo.CHILD_WORKFLOW, ChildWorkflowFailure.class.getName(), c.getMessage(), stack,
           null, false, attributes, cause);
     }
     if (t instanceof TimeoutFailure tf) {
-      return new FailureInfo(FailureInfo.TIMEOUT, TimeoutFailure.class.getName(), tf.getOriginalMessage(), stack, null,
+      return info(FailureInfo.TIMEOUT, TimeoutFailure.class.getName(), tf.getOriginalMessage(), stack, null,
           false, Map.of("timeoutType", tf.getTimeoutType().name()), cause);
     }
     if (t instanceof CanceledFailure c) {
-      return new FailureInfo(FailureInfo.CANCELED, CanceledFailure.class.getName(), c.getOriginalMessage(), stack,
+      return info(FailureInfo.CANCELED, CanceledFailure.class.getName(), c.getOriginalMessage(), stack,
           null, true, Map.of(), cause);
     }
     if (t instanceof TerminatedFailure tf) {
-      return new FailureInfo(FailureInfo.TERMINATED, TerminatedFailure.class.getName(), tf.getOriginalMessage(), stack,
+      return info(FailureInfo.TERMINATED, TerminatedFailure.class.getName(), tf.getOriginalMessage(), stack,
           null, true, Map.of(), cause);
     }
-    return new FailureInfo(FailureInfo.APPLICATION, t.getClass().getName(), String.valueOf(t.getMessage()), stack,
+    return info(FailureInfo.APPLICATION, t.getClass().getName(), String.valueOf(t.getMessage()), stack,
         null, false, Map.of(), cause);
+  }
+
+  /**
+   * A failure with its message cut to {@link #MAX_MESSAGE_LENGTH} characters: an exception that
+   * carries a whole response body would otherwise be stored with every retry of its activity and
+   * sent with every task of its run.
+   */
+  private static FailureInfo info(String kind, String type, String message, String stack, Payload details,
+      boolean nonRetryable, Map<String, String> attributes, FailureInfo cause) {
+    String kept = message;
+    if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
+      int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE_LENGTH - 1)) ? MAX_MESSAGE_LENGTH - 1
+          : MAX_MESSAGE_LENGTH;
+      kept = message.substring(0, end) + "... [cut: the message had " + message.length() + " characters]";
+    }
+    return new FailureInfo(kind, type, kept, stack, details, nonRetryable, attributes, cause);
   }
 
   /** Rebuilds the exception chain a failure records. */

@@ -246,7 +246,7 @@ class BadInputTest {
   }
 
   @Test
-  void nullSignalAndQueryNamesAreRejectedAndNothingIsStored() {
+  void nullOverlongOrBrokenSignalAndQueryNamesAreRejectedAndNothingIsStored() {
     startWaiting("tally-null", 5);
     String before = stored("tally-null");
 
@@ -254,9 +254,17 @@ class BadInputTest {
         () -> service().signal("tally-null", null, List.of()));
     IllegalArgumentException query = assertThrows(IllegalArgumentException.class,
         () -> env.stub("tally-null").query(null, Integer.class));
+    IllegalArgumentException longSignal = assertThrows(IllegalArgumentException.class,
+        () -> service().signal("tally-null", "add".repeat(400), List.of()));
+    IllegalArgumentException brokenQuery = assertThrows(IllegalArgumentException.class,
+        () -> env.stub("tally-null").query("total\uD800", Integer.class, 1));
 
     assertEquals("DURABLE-201 signalName must be a non-empty string, got null", signal.getMessage());
     assertEquals("DURABLE-201 queryName must be a non-empty string, got null", query.getMessage());
+    assertEquals("DURABLE-201 signalName must be at most 1000 characters, got 1200 characters starting with"
+        + " \"addaddaddaddaddaddad...\"", longSignal.getMessage());
+    assertTrue(brokenQuery.getMessage().startsWith("DURABLE-201 queryName must be valid Unicode, got an unpaired"
+        + " surrogate U+D800 at index 5"), brokenQuery.getMessage());
     assertEquals(before, stored("tally-null"));
   }
 

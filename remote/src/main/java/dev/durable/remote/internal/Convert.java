@@ -70,9 +70,10 @@ final class Convert {
   }
 
   /**
-   * Sets a workflow id (or a type or task queue: {@code option} names it) that is not null,
-   * refusing one that is not valid Unicode: protobuf writes an unpaired surrogate as {@code ?}, so
-   * the server would look up, or start, another id. The server checks the rest.
+   * Sets a workflow id, type, task queue or signal, query or update name ({@code option} says
+   * which) that is not null, refusing one that is not valid Unicode: protobuf writes an unpaired
+   * surrogate as {@code ?}, so the server would look up, or start, another one. The server checks
+   * the rest.
    */
   static void setName(String option, String value, java.util.function.Consumer<String> setter) {
     set(Checks.wholeUnicode(option, value), setter);
@@ -322,8 +323,8 @@ final class Convert {
     var b = dev.durable.remote.proto.UpdateRequest.newBuilder().addAllInput(payloadsOut(r.input()))
         .setTimeout(duration(r.timeout()));
     setName("workflowId", r.workflowId(), b::setWorkflowId);
-    set(r.updateId(), b::setUpdateId);
-    set(r.updateName(), b::setUpdateName);
+    setName("updateId", r.updateId(), b::setUpdateId);
+    setName("updateName", r.updateName(), b::setUpdateName);
     return b.build();
   }
 

@@ -147,7 +147,7 @@ final class RemoteWorkflowService implements WorkflowService {
   public StartResponse signalWithStart(StartRequest request, String signalName, List<Payload> signalInput) {
     var b = SignalWithStartRequest.newBuilder().setStart(Convert.start(request))
         .addAllSignalInput(Convert.payloadsOut(signalInput));
-    Convert.set(signalName, b::setSignalName);
+    Convert.setName("signalName", signalName, b::setSignalName);
     var r = call(Rpc.SIGNAL_WITH_START, b.build());
     return new StartResponse(r.getWorkflowId(), r.getRunId());
   }
@@ -266,7 +266,7 @@ final class RemoteWorkflowService implements WorkflowService {
   public void signal(String workflowId, String signalName, List<Payload> input) {
     var b = SignalRequest.newBuilder().addAllInput(Convert.payloadsOut(input));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    Convert.set(signalName, b::setSignalName);
+    Convert.setName("signalName", signalName, b::setSignalName);
     call(Rpc.SIGNAL, b.build());
   }
 
@@ -274,7 +274,7 @@ final class RemoteWorkflowService implements WorkflowService {
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
     var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    Convert.set(queryName, b::setQueryName);
+    Convert.setName("queryName", queryName, b::setQueryName);
     var r = call(Rpc.QUERY, b.build(), Deadlines.plus(callTimeout, timeout), false);
     return Convert.payload(r.getResult());
   }

@@ -215,7 +215,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public StartResponse signalWithStart(StartRequest r, String signalName, List<Payload> signalInput) {
-    Checks.notBlank("signalName", signalName);
+    Checks.name("signalName", signalName);
     limits.checkPayloads(signalInput, () -> "the input of signal '" + signalName + "' to workflow '" + r.workflowId()
         + "'", " The signal was not recorded and no workflow was started.");
     return startOrSignal(r, signalName, signalInput, false);
@@ -504,7 +504,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
-    Checks.notBlank("signalName", signalName);
+    Checks.name("signalName", signalName);
     limits.checkPayloads(input, () -> "the input of signal '" + signalName + "' to workflow '" + workflowId + "'",
         " The signal was not recorded.");
     try (var g = enter()) {
@@ -573,7 +573,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Payload query(String workflowId, String queryName, List<Payload> input, Duration timeout) {
-    Checks.notBlank("queryName", queryName);
+    Checks.name("queryName", queryName);
     limits.checkPayloads(input, () -> "the input of query '" + queryName + "' to workflow '" + workflowId + "'", "");
     final ExecutionState s;
     long id = tokens.incrementAndGet();
@@ -631,8 +631,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   @Override
   public Optional<UpdateOutcome> update(UpdateRequest r) {
-    Checks.notBlank("updateName", r.updateName());
-    Checks.notBlank("updateId", r.updateId());
+    Checks.name("updateName", r.updateName());
+    Checks.name("updateId", r.updateId());
     limits.checkPayloads(r.input(), () -> "the input of update '" + r.updateName() + "' to workflow '" + r.workflowId()
         + "'", " The update was not recorded.");
     String runId;

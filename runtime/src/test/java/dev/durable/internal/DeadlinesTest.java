@@ -21,6 +21,9 @@ class DeadlinesTest {
     assertEquals(Deadlines.NEVER, Deadlines.after(T, ChronoUnit.FOREVER.getDuration()));
     assertEquals(Deadlines.NEVER, Deadlines.after(Instant.MAX, Duration.ofSeconds(1)));
     assertEquals(Instant.parse("+292278994-08-17T07:12:55.807Z"), Deadlines.NEVER);
+    Instant far = Instant.ofEpochSecond((1L << 50) - 1); // the last instant of the fast path, and one past it
+    assertEquals(far.plusSeconds((1L << 50) - 1), Deadlines.after(far, Duration.ofSeconds((1L << 50) - 1)));
+    assertEquals(far.plusSeconds(1L << 51), Deadlines.after(far, Duration.ofSeconds(1L << 51)));
   }
 
   @Test

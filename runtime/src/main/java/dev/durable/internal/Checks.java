@@ -30,10 +30,13 @@ public final class Checks {
     return value;
   }
 
+  /** The longest name accepted (see {@link #name}), in characters. */
+  public static final int MAX_NAME_LENGTH = 1000;
+
   /**
    * Fails unless {@code value} is a non-blank string of valid Unicode (see {@link #wholeUnicode})
-   * of at most {@value #MAX_NAME_LENGTH} characters: for names the store indexes, such as task
-   * queues and workflow types, and workflow ids.
+   * of at most {@value #MAX_NAME_LENGTH} characters: workflow ids, workflow types and task queues
+   * (which the store indexes), and signal, query and update names.
    */
   public static String name(String option, String value) {
     notBlank(option, value);
@@ -90,9 +93,6 @@ public final class Checks {
     }
     return out.toString();
   }
-
-  /** The longest workflow id, workflow type or task queue accepted, in characters. */
-  public static final int MAX_NAME_LENGTH = 1000;
 
   /**
    * Fails unless {@code workflowId} is a usable workflow id: not blank, at most

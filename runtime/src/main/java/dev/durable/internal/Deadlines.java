@@ -40,7 +40,7 @@ public final class Deadlines {
     return a.compareTo(MAX_MILLIS) >= 0 || b.compareTo(MAX_MILLIS.minus(a)) >= 0 ? MAX_MILLIS : a.plus(b);
   }
 
-  /** {@code duration * factor} for a non-negative duration and factor, at most {@code Duration.ofMillis(Long.MAX_VALUE)}. */
+  /** {@code duration * factor} for a non-negative duration and factor, at most {@code ofMillis(Long.MAX_VALUE)}. */
   public static Duration times(Duration duration, long factor) {
     return factor > 0 && duration.compareTo(MAX_MILLIS.dividedBy(factor)) > 0 ? MAX_MILLIS
         : duration.multipliedBy(factor);

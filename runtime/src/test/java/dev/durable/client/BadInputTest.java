@@ -152,7 +152,8 @@ class BadInputTest {
     String lone = "order-\uD83D";
     List<String> messages = List.of(
         new WorkflowService.StartRequest(lone, "Tally", TestEnv.TASK_QUEUE, List.of(), Duration.ofSeconds(10)),
-        new WorkflowService.StartRequest("order-7", "Tally\uDE00", TestEnv.TASK_QUEUE, List.of(), Duration.ofSeconds(10)),
+        new WorkflowService.StartRequest("order-7", "Tally\uDE00", TestEnv.TASK_QUEUE, List.of(),
+            Duration.ofSeconds(10)),
         new WorkflowService.StartRequest("order-8", "Tally", TestEnv.TASK_QUEUE + "\uD800", List.of(),
             Duration.ofSeconds(10))).stream()
         .map(request -> assertThrows(IllegalArgumentException.class, () -> service().start(request)).getMessage())

@@ -69,7 +69,8 @@ class WorkflowOptionsTest {
   @Test
   void taskQueueOverAThousandCharactersIsRejected() {
     assertEquals("DURABLE-201 taskQueue must be at most 1000 characters, got 1001 characters starting with"
-        + " \"qqqqqqqqqqqqqqqqqqqq...\"", rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q".repeat(1001)).build()));
+        + " \"qqqqqqqqqqqqqqqqqqqq...\"",
+        rejection(() -> WorkflowOptions.newBuilder().setTaskQueue("q".repeat(1001)).build()));
     assertEquals(1000, WorkflowOptions.newBuilder().setTaskQueue("q".repeat(1000)).build().getTaskQueue().length());
   }
 

@@ -5,6 +5,8 @@
 #   bench/run.sh                    every workload
 #   bench/run.sh hello latency      the named ones
 #   bench/run.sh jmh [JMH args]     the JMH microbenchmarks instead (their own output, not JSON lines)
+#   bench/run.sh targets            the seven workloads of the performance targets, 3 runs each (BENCH_RUNS),
+#                                   then a table of their medians against the targets on stderr
 #
 # Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
 # hello-remote chain10-remote latency-remote
@@ -31,6 +33,14 @@ if [ "${1:-}" = jmh ]; then
   # Without the agent: the benchmarks call the shims and System.* directly, and the agent would
   # rewrite the System.* baselines into shim calls.
   exec "$java" -cp "$cp" org.openjdk.jmh.Main "$@"
+fi
+
+if [ "${1:-}" = targets ]; then
+  lines=$(mktemp)
+  trap 'rm -f "$lines"' EXIT
+  BENCH_SKIP_BUILD=1 BENCH_RUNS="${BENCH_RUNS:-3}" "$0" hello chain10 latency startup timers replay agent | tee "$lines"
+  "$java" -cp "$cp" dev.durable.bench.Targets "$lines" >&2
+  exit 0
 fi
 
 [ $# -gt 0 ] || set -- "${all[@]}"

@@ -292,6 +292,22 @@ class InvalidPayloadTest {
   }
 
   @Test
+  void anActivityFailureSentRawWithAHugeMessageAndStackIsKeptCut() {
+    // A remote worker's failure does not go through Failures.toInfo, which cuts a Java worker's.
+    var task = manualTask("raw-huge");
+    String body = "x".repeat(100_000);
+    env.client().workflowService().failActivityTask(task.token(), new FailureInfo(FailureInfo.APPLICATION, "Upstream",
+        "HTTP 500: " + body, "at frame\n".repeat(10_000), null, false, Map.of(), null));
+
+    String lastFailure = env.awaitPendingActivity("raw-huge", "the backoff", a -> a.attempt() == 2).lastFailure();
+    assertEquals("Upstream: HTTP 500: " + body.substring(0, 32 * 1024 - 10) + "... [cut: the message had 100010"
+        + " characters]", lastFailure);
+    env.restartServer();
+    startWorker();
+    assertEquals(lastFailure, env.awaitPendingActivity("raw-huge", "the backoff", a -> a.attempt() == 2).lastFailure());
+  }
+
+  @Test
   void anActivityResultSerializedToInvalidJsonFailsTheAttemptWithoutRetry() {
     String result = env.newWorkflow(Relay.class, "result").run("result", "{\"unclosed\": [1");
 

@@ -20,6 +20,8 @@ public final class Failures {
   private static final int MAX_FRAMES = 64;
   /** The longest failure message kept, in characters; the rest is cut (see {@link #info}). */
   static final int MAX_MESSAGE_LENGTH = 32 * 1024;
+  /** The longest stack trace text kept, in characters: 64 frames fit; a remote worker's may be anything. */
+  static final int MAX_STACK_LENGTH = 32 * 1024;
 
   private Failures() {}
 
@@ -85,13 +87,39 @@ public final class Failures {
    */
   private static FailureInfo info(String kind, String type, String message, String stack, Payload details,
       boolean nonRetryable, Map<String, String> attributes, FailureInfo cause) {
-    String kept = message;
-    if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
-      int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE_LENGTH - 1)) ? MAX_MESSAGE_LENGTH - 1
-          : MAX_MESSAGE_LENGTH;
-      kept = message.substring(0, end) + "... [cut: the message had " + message.length() + " characters]";
+    return new FailureInfo(kind, type, cut(message), stack, details, nonRetryable, attributes, cause);
+  }
+
+  /**
+   * {@code failure} with every message and stack of its chain cut as {@link #toInfo} cuts them, or
+   * {@code failure} itself when nothing is too long: for failures a remote worker reports, which
+   * did not go through {@link #toInfo}. Call it on chains of a bounded depth (it recurses).
+   */
+  public static FailureInfo bounded(FailureInfo failure) {
+    if (failure == null) {
+      return null;
     }
-    return new FailureInfo(kind, type, kept, stack, details, nonRetryable, attributes, cause);
+    FailureInfo cause = bounded(failure.cause());
+    String message = cut(failure.message());
+    String stack = cut(failure.stackTrace(), MAX_STACK_LENGTH, "stack trace");
+    if (cause == failure.cause() && message == failure.message() && stack == failure.stackTrace()) {
+      return failure;
+    }
+    return new FailureInfo(failure.kind(), failure.type(), message, stack, failure.details(), failure.nonRetryable(),
+        failure.attributes(), cause);
+  }
+
+  /** {@code message} cut to {@link #MAX_MESSAGE_LENGTH} characters, saying how long it was; itself if not longer. */
+  public static String cut(String message) {
+    return cut(message, MAX_MESSAGE_LENGTH, "message");
+  }
+
+  private static String cut(String text, int max, String what) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max; // never half a surrogate pair
+    return text.substring(0, end) + "... [cut: the " + what + " had " + text.length() + " characters]";
   }
 
   /** Rebuilds the exception chain a failure records. */

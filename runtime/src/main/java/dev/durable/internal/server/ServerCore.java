@@ -1256,8 +1256,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           return;
         }
         DurableException refused = limits.failureError(r.failure(), () -> "the failure of a workflow task of '"
-            + ex.state.workflowId + "' (" + r.failure().type() + ": " + r.failure().message() + ")", "");
-        failStartedTask(ex, refused == null ? r.failure()
+            + ex.state.workflowId + "' (" + r.failure().type() + ": " + Failures.cut(r.failure().message()) + ")", "");
+        failStartedTask(ex, refused == null ? Failures.bounded(r.failure())
             : FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.InvalidPayload", refused.getMessage(), false),
             r.identity());
       }
@@ -1632,8 +1632,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         ex.disarmAttemptTimeout(pa.seq);
         DurableException refused = limits.failureError(failure, () -> "the failure of activity " + pa.activityType
             + " (attempt " + pa.attempt + ") of workflow '" + ex.state.workflowId + "' (" + failure.type() + ": "
-            + failure.message() + ")", " The attempt fails without retry.");
-        failAttempt(ex, pa, refused == null ? failure : refusedPayload(refused));
+            + Failures.cut(failure.message()) + ")", " The attempt fails without retry.");
+        // Bounded after the check of its depth: a remote worker's failure did not go through Failures.toInfo.
+        failAttempt(ex, pa, refused == null ? Failures.bounded(failure) : refusedPayload(refused));
       }
     });
   }

@@ -1,11 +1,13 @@
 package dev.durable.internal.failure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.internal.Checks;
 import dev.durable.internal.model.FailureInfo;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FailuresTest {
@@ -21,6 +23,26 @@ class FailuresTest {
         info.cause().message());
     assertEquals("Upstream", info.cause().type());
     assertEquals("short", Failures.toInfo(new RuntimeException("short")).message());
+  }
+
+  @Test
+  void aReportedFailureIsBoundedAtEveryLevelAndKeptAsItIsWhenShortEnough() {
+    FailureInfo small = Failures.toInfo(new IllegalStateException("short", new RuntimeException("below")));
+    assertSame(small, Failures.bounded(small));
+
+    FailureInfo cause = new FailureInfo(FailureInfo.APPLICATION, "Inner", "m".repeat(40_000), "s".repeat(40_000),
+        null, true, java.util.Map.of("k", "v"), null);
+    FailureInfo outer = new FailureInfo(FailureInfo.APPLICATION, "Outer", "fine", "", null, false,
+        java.util.Map.of(), cause);
+    FailureInfo bounded = Failures.bounded(outer);
+
+    assertEquals("fine", bounded.message());
+    assertEquals("m".repeat(Failures.MAX_MESSAGE_LENGTH) + "... [cut: the message had 40000 characters]",
+        bounded.cause().message());
+    assertEquals("s".repeat(Failures.MAX_STACK_LENGTH) + "... [cut: the stack trace had 40000 characters]",
+        bounded.cause().stackTrace());
+    assertEquals(List.of("Inner", true, java.util.Map.of("k", "v")),
+        List.of(bounded.cause().type(), bounded.cause().nonRetryable(), bounded.cause().attributes()));
   }
 
   @Test

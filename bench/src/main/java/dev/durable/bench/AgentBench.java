@@ -46,13 +46,10 @@ final class AgentBench {
           (agent ? withWall : withoutWall).add(Report.round(Report.millis(r.wallNanos())));
         }
       }
-      double withMs = median(with);
-      double withoutMs = median(without);
-      Report.of("agent").set("n", N).set("seconds", withMs / 1e3)
-          .set("overhead_pct", (withMs - withoutMs) / withoutMs * 100)
-          .set("cpu_overhead_pct", (median(withCpu) - median(withoutCpu)) / median(withoutCpu) * 100)
-          .set("process_cpu_overhead_pct",
-              (median(withProcessCpu) - median(withoutProcessCpu)) / median(withoutProcessCpu) * 100)
+      Report.of("agent").set("n", N).set("seconds", Report.median(with) / 1e3)
+          .set("overhead_pct", overheadPct(with, without))
+          .set("cpu_overhead_pct", overheadPct(withCpu, withoutCpu))
+          .set("process_cpu_overhead_pct", overheadPct(withProcessCpu, withoutProcessCpu))
           .notes("Class.forName(name, true, loader) of " + N + " generated classes (javac, 1/4 each calling"
               + " System.currentTimeMillis(), Instant.now(), Instant::now, or no clock; generated in "
               + Report.round(generateSeconds) + " s) from a URLClassLoader, in child JVMs alternating without/with"
@@ -91,7 +88,8 @@ final class AgentBench {
     }
   }
 
-  private static double median(List<Double> values) {
-    return values.stream().sorted().toList().get(values.size() / 2);
+  /** How much more the median of {@code with} is than that of {@code without}, in percent. */
+  private static double overheadPct(List<Double> with, List<Double> without) {
+    return (Report.median(with) - Report.median(without)) / Report.median(without) * 100;
   }
 }

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -114,6 +115,13 @@ final class Report {
         + round(fsyncMsAtStart) + " ms (median of 50, before the run), CPU reference task " + round(cpuMsAtStart)
         + " ms, thread wake-up round trip " + round(wakeUpMicrosAtStart)
         + " µs (before the run; see docs/performance.md)";
+  }
+
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  static double median(List<Double> values) {
+    List<Double> s = values.stream().sorted().toList();
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
   static double round(double d) {

@@ -92,7 +92,7 @@ public final class Targets {
         out.append(String.format(Locale.ROOT, "%-14s %-40s target %-20s not run%n", t.name(), "-", bound));
         continue;
       }
-      double median = median(v);
+      double median = Report.median(v);
       measured++;
       boolean ok = t.met(median);
       met += ok ? 1 : 0;
@@ -103,17 +103,11 @@ public final class Targets {
     }
     out.append(met).append(" of ").append(measured).append(" measured targets met (medians)");
     if (!cpuReference.isEmpty()) {
-      out.append("; CPU reference task ").append(number(median(cpuReference))).append(" ms (median of ")
+      out.append("; CPU reference task ").append(number(Report.median(cpuReference))).append(" ms (median of ")
           .append(cpuReference.size()).append(" runs; about 4 ms on a normal day of the 2-core machine,"
               + " 7 - 9 ms on a slow one)");
     }
     return out.append(System.lineSeparator()).toString();
-  }
-
-  static double median(List<Double> v) {
-    List<Double> s = v.stream().sorted().toList();
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
   private static double min(List<Double> v) {

@@ -70,7 +70,7 @@ public final class Checks {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (pairAt(s, i)) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return i;
@@ -79,13 +79,17 @@ public final class Checks {
     return -1;
   }
 
+  /** Whether a surrogate pair (one character beyond U+FFFF) starts at index {@code i} of {@code s}. */
+  private static boolean pairAt(String s, int i) {
+    return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+  }
+
   /** {@code s} with control characters and unpaired surrogates shown as {@code ?}, for messages. */
   private static String printable(String s) {
     StringBuilder out = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-      if (paired) {
+      if (pairAt(s, i)) {
         out.append(c).append(s.charAt(++i));
       } else {
         out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,6 +32,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   private final Limits limits;
   private final UnaryOperator<Store> storeWrapper;
   private final Duration firstTaskWait;
+  private final Duration retention;
   private ServerCore core;
 
   private DurableServer(Builder b) {
@@ -40,6 +42,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength, b.historyWarningLength);
     this.storeWrapper = b.storeWrapper;
     this.firstTaskWait = b.firstTaskWait;
+    this.retention = b.retention;
   }
 
   /** Returns a new builder. */
@@ -63,6 +66,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     if (firstTaskWait != null) {
       c.setFirstTaskWait(firstTaskWait);
     }
+    c.setRetention(retention);
     try {
       c.recover();
     } catch (RuntimeException e) {
@@ -81,6 +85,11 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   /** Returns the durability of writes. */
   public Durability getDurability() {
     return durability;
+  }
+
+  /** Returns how long closed runs are kept, or empty when they are kept for good. */
+  public Optional<Duration> getRetention() {
+    return Optional.ofNullable(retention);
   }
 
   /**
@@ -135,6 +144,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     private int historyWarningLength;
     private UnaryOperator<Store> storeWrapper = UnaryOperator.identity();
     private Duration firstTaskWait;
+    private Duration retention;
 
     private Builder() {}
 
@@ -186,6 +196,25 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
       return this;
     }
 
+    /**
+     * Sets how long a run is kept after it closed (completed, failed, cancelled, terminated, timed
+     * out or continued as new); then it is deleted: its history, its state, its listing entries,
+     * and its workflow id, which a new start may then use whatever its reuse policy. By default
+     * (or with null) closed runs are kept for good, and the data dir grows with every run.
+     *
+     * <p>The server looks for expired runs every minute (every tenth of the retention when that is
+     * shorter, at least every second) on its clock, and deletes each one in a write of its own. A
+     * closed child run whose open parent has not yet recorded its outcome is kept until it has.
+     * Queries, results, histories and descriptions of a deleted run fail as for a workflow that
+     * never existed. See docs/operations.md, "Retention".
+     *
+     * @param retention how long after its close a run is kept; positive
+     */
+    public Builder setRetention(Duration retention) {
+      this.retention = retention;
+      return this;
+    }
+
     /** Not API: wraps the store, for tests that inject storage faults. */
     Builder wrapStore(UnaryOperator<Store> wrapper) {
       this.storeWrapper = Objects.requireNonNull(wrapper, "wrapper");
@@ -212,6 +241,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
         throw Checks.invalid("historyWarningLength must be between 1 and maxHistoryLength - 1 ("
             + (maxHistoryLength - 1) + "), got " + historyWarningLength);
       }
+      Checks.positiveOrNull("retention", retention);
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(clock, "clock");
       return new DurableServer(this);

@@ -208,6 +208,17 @@ final class FaultyStore implements Store {
   }
 
   @Override
+  public List<ClosedRun> closedRuns(java.time.Instant closedBy, ClosedRun after, int limit) {
+    checkRead();
+    return delegate.closedRuns(closedBy, after, limit);
+  }
+
+  @Override
+  public boolean deleteRun(String runId) {
+    return delegate.deleteRun(runId);
+  }
+
+  @Override
   public long syncMark() {
     return delegate.syncMark();
   }

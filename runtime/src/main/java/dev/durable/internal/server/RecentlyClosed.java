@@ -49,6 +49,11 @@ final class RecentlyClosed {
     return s == null ? 0 : s.length();
   }
 
+  /** Forgets a run that was deleted. */
+  void remove(String runId) {
+    byRun.remove(runId);
+  }
+
   /** Returns the closed run's state, or null when it is not kept here. */
   ExecutionState get(String runId) {
     return byRun.get(runId);

@@ -107,6 +107,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private boolean firedUnsynced;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
+  /** How long closed runs are kept; null: for good. */
+  private Duration retention;
+  /** Where the sweep of closed runs goes on: after this run, or from the earliest closed when null. */
+  private Store.ClosedRun sweptUpTo;
   /** Runs whose start is kept unwritten for their waiting caller, by workflow id (see {@link #keepStartForResult}). */
   private final Map<String, Execution> startsKeptForResult = new ConcurrentHashMap<>();
 
@@ -130,6 +134,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         rearm(s, null);
       }
     });
+    if (retention != null) {
+      followUp(this::sweepClosedRuns);
+    }
     timers.start();
     if (!open.isEmpty()) { // a fresh data dir's start need not set up the logging back end for nothing
       LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
@@ -241,7 +248,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         " The workflow was not started.");
     WorkflowIdReusePolicy policy = r.reusePolicy() == null ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : r.reusePolicy();
     try (var g = enter()) {
-      synchronized (startLocks[Math.floorMod(r.workflowId().hashCode(), startLocks.length)]) {
+      synchronized (startLock(r.workflowId())) {
         Optional<String> existing = currentRunId(r.workflowId());
         if (existing.isPresent()) {
           Execution running = open.get(existing.get());
@@ -473,6 +480,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   public void setFirstTaskWait(Duration wait) {
     firstTaskWait = wait;
+  }
+
+  /**
+   * Sets how long closed runs are kept before they are deleted, or null to keep them for good
+   * (the default). Call before {@link #recover()}.
+   */
+  public void setRetention(Duration retention) {
+    // Longer than any run can have been closed (a billion years): kept for good.
+    this.retention = retention == null || retention.compareTo(Duration.between(Instant.MIN, Instant.EPOCH)) >= 0
+        ? null : retention;
   }
 
   /** Not API: whether the workflow id's start is kept unwritten for its waiting caller now (for tests). */
@@ -1886,7 +1903,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
               + pc.initiatedEventId + " that initiated child workflow " + pc.workflowId))
           .attributes();
     }
-    synchronized (startLocks[Math.floorMod(init.workflowId().hashCode(), startLocks.length)]) {
+    synchronized (startLock(init.workflowId())) {
       FailureInfo refused = null;
       Optional<String> existing = currentRunId(init.workflowId());
       if (existing.isPresent()) {
@@ -2406,6 +2423,92 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** Returns when the earliest timer is due, or null when none is armed. */
   public Instant nextTimerDue() {
     return timers.nextDue();
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /** Closed runs read from the close-time index at a time. */
+  static final int SWEEP_PAGE = 256;
+  /** At most this many closed runs are looked at per sweep; the next sweep follows at once when there are more. */
+  static final int SWEEP_LIMIT = 4_096;
+  /** The longest time between two sweeps; they come every tenth of the retention when that is shorter. */
+  static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+  static final Duration MIN_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Deletes the runs that closed more than the retention ago, the earliest closed first, except
+   * those an open parent still waits for. Runs on the timer thread, as do the follow-ups that tell
+   * a parent of its child's close, so a child is not deleted between its close and that report.
+   */
+  private void sweepClosedRuns() {
+    Duration tenth = retention.dividedBy(10);
+    Instant next = now().plus(tenth.compareTo(SWEEP_INTERVAL) > 0 ? SWEEP_INTERVAL
+        : tenth.compareTo(MIN_SWEEP_INTERVAL) < 0 ? MIN_SWEEP_INTERVAL : tenth);
+    try {
+      Instant cutoff = now().minus(retention);
+      int looked = 0;
+      int deleted = 0;
+      List<Store.ClosedRun> page;
+      do {
+        page = store.closedRuns(cutoff, sweptUpTo, SWEEP_PAGE);
+        for (Store.ClosedRun r : page) {
+          if (deleteExpired(r.runId())) {
+            deleted++;
+          }
+        }
+        looked += page.size();
+        sweptUpTo = page.size() < SWEEP_PAGE ? null : page.get(page.size() - 1);
+      } while (sweptUpTo != null && looked < SWEEP_LIMIT);
+      if (sweptUpTo != null) {
+        next = now(); // more than one sweep's share: go on after the timers due meanwhile
+      }
+      if (deleted > 0) {
+        LOG.log(System.Logger.Level.DEBUG, "deleted {0} runs closed before {1} (retention {2})", deleted, cutoff,
+            retention);
+      }
+    } finally {
+      followUp(next, this::sweepClosedRuns);
+    }
+  }
+
+  /** Deletes a closed run unless its parent is open and still waits for it; returns whether it did. */
+  private boolean deleteExpired(String runId) {
+    if (open.containsKey(runId)) {
+      return false; // its close is written, but its lock not yet left
+    }
+    ExecutionState s = store.readExecution(runId).orElse(null);
+    if (s == null || !s.status.isClosed() || awaitedByParent(s)) {
+      return false;
+    }
+    boolean deleted;
+    synchronized (startLock(s.workflowId)) { // a start of the id must not read the mapping this deletes
+      deleted = store.deleteRun(runId);
+    }
+    recentlyClosed.remove(runId);
+    return deleted;
+  }
+
+  /**
+   * Whether an open parent still waits for the chain of child runs {@code s} belongs to: it learns
+   * of the chain's end by following it from its first run.
+   */
+  private boolean awaitedByParent(ExecutionState s) {
+    Execution parent = s.links.parentRunId() == null ? null : open.get(s.links.parentRunId());
+    if (parent == null) {
+      return false;
+    }
+    synchronized (parent) {
+      for (PendingChild c : parent.state.children.values()) {
+        if (c.initiatedEventId == s.links.parentInitiatedEventId()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Object startLock(String workflowId) {
+    return startLocks[Math.floorMod(workflowId.hashCode(), startLocks.length)];
   }
 
   private void withOpen(String runId, java.util.function.Consumer<Execution> action) {

@@ -5,6 +5,7 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.VisibilityQuery;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -80,6 +81,24 @@ public interface Store extends AutoCloseable {
    */
   List<String> verifyIndexes(ExecutionState state);
 
+  /**
+   * Returns up to {@code limit} runs that closed at or before {@code closedBy}, from the listing's
+   * close-time index, the earliest closed first, continuing after {@code after} (a run an earlier
+   * call returned; null to begin with the earliest).
+   */
+  List<ClosedRun> closedRuns(Instant closedBy, ClosedRun after, int limit);
+
+  /**
+   * Deletes a closed run in one write: its history, its state, its listing entries, and its
+   * workflow id's mapping when it is that id's latest run (a later start of the id then finds no
+   * earlier run). The write is not synced: a crash may undo it, and the caller deletes again. The
+   * caller keeps the id's starts out meanwhile. Fails with DURABLE-229 for a run that is still
+   * open.
+   *
+   * @return false when the run is not stored
+   */
+  boolean deleteRun(String runId);
+
   /** Writes a consistent copy of the store into {@code target}, a directory that must not exist. */
   void backup(Path target);
 
@@ -97,6 +116,15 @@ public interface Store extends AutoCloseable {
    *     does a write whose caller waits for a later synced write instead ({@link #awaitSynced})
    */
   record Transition(ExecutionState state, List<HistoryEvent> newEvents, boolean newRun, boolean durable) {}
+
+  /**
+   * A closed run as the close-time index holds it.
+   *
+   * @param runId the run
+   * @param closeTime when it closed
+   * @param startTime when it started
+   */
+  record ClosedRun(String runId, Instant closeTime, Instant startTime) {}
 
   /**
    * A page of run ids and how much work finding them took.

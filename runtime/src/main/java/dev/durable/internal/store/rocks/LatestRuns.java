@@ -50,6 +50,11 @@ final class LatestRuns {
     }
   }
 
+  /** Forgets the id's latest run if it is {@code runId} (a run that was deleted). */
+  void forget(String workflowId, String runId) {
+    byWorkflowId.remove(workflowId, runId);
+  }
+
   /** Forgets every id. */
   void clear() {
     byWorkflowId.clear();

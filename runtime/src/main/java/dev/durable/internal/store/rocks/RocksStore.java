@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -669,6 +670,71 @@ public final class RocksStore implements Store {
     try {
       checkOpen();
       return read.apply(new VisibilityIndex(db, visibility, summaries));
+    } catch (RocksDBException e) {
+      throw readFailure(e);
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<ClosedRun> closedRuns(Instant closedBy, ClosedRun after, int limit) {
+    return readIndexes(index -> index.closedRuns(closedBy, after, limit));
+  }
+
+  @Override
+  public boolean deleteRun(String runId) {
+    if (needsReopen) {
+      reopenAfterFailedWrite();
+    }
+    access.readLock().lock();
+    try {
+      checkOpen();
+      byte[] run = bytes(runId);
+      byte[] state = db.get(executions, run);
+      if (state == null) {
+        return false;
+      }
+      // The summary is what the indexes hold, and says all this needs: far cheaper to decode than the state.
+      RunSummary summary = VisibilityIndex.stored(db, summaries, runId);
+      if (summary == null) {
+        summary = RunSummary.of(StoreCodec.decodeState(state, "run " + runId));
+      }
+      if (!summary.status().isClosed()) {
+        throw new DurableException("DURABLE-229", "run " + runId + " of workflow '" + summary.workflowId()
+            + "' is still running, so it cannot be deleted. Terminate it first, or wait for it to close.");
+      }
+      BatchBuilder batch = new BatchBuilder();
+      batch.delete(executionsId, run);
+      try (Slice bound = new Slice(historyKey(run, Long.MAX_VALUE));
+          ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
+          RocksIterator it = db.newIterator(history, options)) {
+        for (it.seek(historyKey(run, 0)); it.isValid(); it.next()) {
+          batch.delete(historyId, it.key());
+        }
+        check(it);
+      }
+      for (ByteBuffer key : VisibilityIndex.keys(summary)) {
+        batch.delete(visibilityId, key.array());
+      }
+      batch.delete(summariesId, run);
+      byte[] workflowId = bytes(summary.workflowId());
+      boolean latestRun = Arrays.equals(db.get(workflowIds, workflowId), run);
+      if (latestRun) {
+        batch.delete(workflowIdsId, workflowId);
+      }
+      try {
+        write(asyncWrite, batch);
+      } catch (RocksDBException e) {
+        needsReopen = true;
+        throw new DurableException("DURABLE-302", "deleting run " + runId + " from " + dir + " failed: "
+            + e.getMessage() + ". Nothing of it was deleted. Fix the cause (often a full disk).", e);
+      }
+      indexed.forget(runId);
+      if (latestRun) {
+        latest.forget(summary.workflowId(), runId);
+      }
+      return true;
     } catch (RocksDBException e) {
       throw readFailure(e);
     } finally {

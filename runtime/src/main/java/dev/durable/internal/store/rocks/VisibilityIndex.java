@@ -6,6 +6,7 @@ import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.model.VisibilityQuery.SearchCondition;
+import dev.durable.internal.store.Store.ClosedRun;
 import dev.durable.internal.store.Store.VisibilityPage;
 import dev.durable.internal.store.StoreCodec;
 import java.nio.ByteBuffer;
@@ -23,8 +24,10 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 
 /**
  * The listing indexes of {@link RocksStore}: one column family of keys with empty values, and one
@@ -371,6 +374,41 @@ final class VisibilityIndex {
     public void close() {
       it.close();
     }
+  }
+
+  /**
+   * Returns up to {@code limit} runs that closed at or before {@code closedBy}, the earliest closed
+   * first, after {@code after} when it is given. The close-time index sorts the latest first, so
+   * this walks it backwards from its end.
+   */
+  List<ClosedRun> closedRuns(Instant closedBy, ClosedRun after, int limit) throws RocksDBException {
+    List<ClosedRun> out = new ArrayList<>();
+    byte[] prefix = {CLOSE};
+    try (Slice lower = new Slice(prefix);
+        ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
+        RocksIterator it = db.newIterator(index, options)) {
+      byte[] from = after == null ? new byte[] {CLOSE + 1}
+          : key(CLOSE, timeDesc(after.closeTime()), timeDesc(after.startTime()), utf8(after.runId()));
+      it.seekForPrev(from);
+      if (after != null && it.isValid() && Arrays.equals(it.key(), from)) {
+        it.prev();
+      }
+      for (; it.isValid() && out.size() < limit; it.prev()) {
+        byte[] k = it.key();
+        keysRead++;
+        if (k[0] != CLOSE) {
+          break;
+        }
+        Instant closed = timeDescAt(k, 1);
+        if (closed.isAfter(closedBy)) {
+          break;
+        }
+        int at = 1 + 2 * TIME;
+        out.add(new ClosedRun(new String(k, at, k.length - at, StandardCharsets.UTF_8), closed, timeDescAt(k, 1 + TIME)));
+      }
+      it.status();
+    }
+    return out;
   }
 
   /** Returns one page of the runs that meet {@code q}, newest first by start time. */

@@ -10,6 +10,7 @@ import dev.durable.internal.store.rocks.RocksStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -42,7 +43,9 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength, b.historyWarningLength);
     this.storeWrapper = b.storeWrapper;
     this.firstTaskWait = b.firstTaskWait;
-    this.retention = b.retention;
+    // Longer than any run can have been closed (a billion years, ChronoUnit.FOREVER): kept for good.
+    this.retention = b.retention == null || b.retention.compareTo(Duration.between(Instant.MIN, Instant.EPOCH)) >= 0
+        ? null : b.retention;
   }
 
   /** Returns a new builder. */

@@ -487,9 +487,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * (the default). Call before {@link #recover()}.
    */
   public void setRetention(Duration retention) {
-    // Longer than any run can have been closed (a billion years): kept for good.
-    this.retention = retention == null || retention.compareTo(Duration.between(Instant.MIN, Instant.EPOCH)) >= 0
-        ? null : retention;
+    this.retention = retention;
   }
 
   /** Not API: whether the workflow id's start is kept unwritten for its waiting caller now (for tests). */

@@ -6,6 +6,7 @@ import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowFailedException;
 import dev.durable.client.WorkflowHistory;
 import dev.durable.client.WorkflowStub;
+import dev.durable.server.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.durable.cli;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowIdReusePolicy;
 import dev.durable.client.WorkflowOptions;
+import dev.durable.server.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

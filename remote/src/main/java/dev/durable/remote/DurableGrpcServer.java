@@ -80,7 +80,8 @@ public final class DurableGrpcServer implements AutoCloseable {
     ServerCredentials credentials = credentials();
     ownsEngine = options.embedded == null;
     engine = ownsEngine
-        ? DurableServer.newBuilder().setDataDir(options.dataDir).setDurability(options.durability).build().start()
+        ? DurableServer.newBuilder().setDataDir(options.dataDir).setDurability(options.durability)
+            .setRetention(options.retention).build().start()
         : options.embedded;
     handlers = new ServerHandlers(engine.workflowService());
     AtomicInteger threads = new AtomicInteger();
@@ -220,6 +221,7 @@ public final class DurableGrpcServer implements AutoCloseable {
     private String token;
     private DurableServer embedded;
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+    private Duration retention;
 
     private Builder() {}
 
@@ -269,8 +271,17 @@ public final class DurableGrpcServer implements AutoCloseable {
     }
 
     /**
+     * Sets how long a run is kept after it closed before it is deleted (default: for good); see
+     * {@link DurableServer.Builder#setRetention}.
+     */
+    public Builder setRetention(Duration retention) {
+      this.retention = retention;
+      return this;
+    }
+
+    /**
      * Serves an embedded server the caller started and keeps: {@link #close()} leaves it open.
-     * Replaces {@link #setDataDir} and {@link #setDurability}.
+     * Replaces {@link #setDataDir}, {@link #setDurability} and {@link #setRetention}.
      */
     public Builder setEmbeddedServer(DurableServer server) {
       this.embedded = server;
@@ -303,6 +314,7 @@ public final class DurableGrpcServer implements AutoCloseable {
       RemoteChecks.readableFile("tlsClientCa", clientCa);
       RemoteChecks.token(token);
       Checks.positive("shutdownGracePeriod", shutdownGracePeriod);
+      Checks.positiveOrNull("retention", retention);
       return new DurableGrpcServer(this);
     }
   }

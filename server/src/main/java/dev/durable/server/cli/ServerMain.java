@@ -6,6 +6,7 @@ import dev.durable.server.Durability;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -55,6 +56,11 @@ public final class ServerMain implements Callable<Integer> {
       description = "sync (default): each change is on disk before it is acknowledged; async: faster, the last"
           + " changes may be lost in a power cut.")
   Durability durability;
+
+  @Option(names = "--retention", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Delete each run this long after it closed, such as 30d or 12h (default: keep closed runs for"
+          + " good).")
+  Duration retention;
 
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve TLS with this PEM certificate chain.")
   Path tlsCert;
@@ -148,7 +154,7 @@ public final class ServerMain implements Callable<Integer> {
     }
     String t = token();
     DurableGrpcServer.Builder b = DurableGrpcServer.newBuilder().setDataDir(dataDir).setAddress(address)
-        .setDurability(durability).setToken(t);
+        .setDurability(durability).setRetention(retention).setToken(t);
     if (tlsCert != null) {
       b.setTlsCertificate(tlsCert, tlsKey);
     }
@@ -179,7 +185,8 @@ public final class ServerMain implements Callable<Integer> {
       out.flush();
     }, "durable-server-shutdown"));
     out.println("Durable server listening on " + server.address() + " (data dir " + dataDir.toAbsolutePath()
-        + (token() == null ? "" : ", token required") + (tlsCert == null ? "" : ", TLS") + ")");
+        + (token() == null ? "" : ", token required") + (tlsCert == null ? "" : ", TLS")
+        + (retention == null ? "" : ", closed runs kept " + retention) + ")");
     out.flush();
     server.awaitTermination();
     return 0;

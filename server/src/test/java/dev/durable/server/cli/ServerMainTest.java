@@ -97,12 +97,26 @@ class ServerMainTest {
   }
 
   @Test
+  void retentionTakesADurationThatMustBePositive() {
+    assertEquals(java.time.Duration.ofDays(30), parse(Map.of(), "--data-dir", "d", "--retention", "30d").retention);
+    assertEquals(java.time.Duration.ofHours(12), parse(Map.of(), "--data-dir", "d", "--retention", "PT12H").retention);
+    assertEquals(null, parse(Map.of(), "--data-dir", "d").retention, "kept for good by default");
+    Run zero = execute("--data-dir", dir.resolve("z").toString(), "--retention", "0s");
+    assertEquals(2, zero.exit());
+    assertTrue(zero.err().startsWith("DURABLE-201 retention must be positive, got PT0S\nUsage:"), zero.err());
+    Run bad = execute("--data-dir", dir.resolve("z").toString(), "--retention", "a month");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("'a month' is not a duration: use 30s, 5m, 2h, 1d, 250ms or ISO-8601"), bad.err());
+    assertTrue(Files.notExists(dir.resolve("z")), "nothing was created");
+  }
+
+  @Test
   void helpGoesToStdoutWithStatus0() {
     Run help = execute("--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().startsWith("Usage: java -jar durable-server.jar "), help.out());
     for (String option : List.of("--data-dir=DIR", "--address=HOST:PORT", "--durability=sync|async", "--tls-cert=FILE",
-        "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN")) {
+        "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN", "--retention=DURATION")) {
       assertTrue(help.out().contains(option), option + " in\n" + help.out());
     }
     assertEquals("", help.err());

@@ -1,4 +1,4 @@
-package dev.durable.cli;
+package dev.durable.server.cli;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -7,8 +7,11 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations such as {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 250ms} or ISO-8601 {@code PT30S}. */
-final class DurationConverter implements ITypeConverter<Duration> {
+/**
+ * Reads durations such as {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 250ms} or
+ * ISO-8601 {@code PT30S}, for the server's and the {@code durable} command line's options.
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override

@@ -4,9 +4,9 @@ import picocli.CommandLine.Command;
 
 /** {@code durable workflow ...}: the commands on workflows. */
 @Command(name = "workflow", mixinStandardHelpOptions = true,
-    description = "Start, list, count, describe, show, signal, query, cancel and terminate workflows, and wait for"
-        + " results.",
+    description = "Start, list, count, describe, show, signal, query, cancel, terminate and delete workflows, and"
+        + " wait for results.",
     subcommands = {StartCommand.class, ListCommand.class, DescribeCommand.class, ShowCommand.class,
         SignalCommand.class, QueryCommand.class, CancelCommand.class, TerminateCommand.class, ResultCommand.class,
-        CountCommand.class})
+        CountCommand.class, DeleteCommand.class})
 final class WorkflowCommand {}

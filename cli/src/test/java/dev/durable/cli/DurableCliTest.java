@@ -326,6 +326,22 @@ class DurableCliTest {
     Run signalClosed = live("workflow", "signal", "t-1", "approve", "\"x\"", "[]");
     assertEquals(ExitCodes.NOT_FOUND, signalClosed.exit());
     assertTrue(signalClosed.err().startsWith("DURABLE-207 workflow 't-1' is TERMINATED (run "), signalClosed.err());
+
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "d-1",
+        "--input", "\"Hal\"", "--input", "5"));
+    Run deleteRunning = live("workflow", "delete", "d-1");
+    assertEquals(ExitCodes.ERROR, deleteRunning.exit());
+    assertTrue(deleteRunning.err().startsWith("DURABLE-229 cannot delete workflow 'd-1': its run "), deleteRunning.err());
+    assertTrue(deleteRunning.err().contains("is still running. Terminate it first"), deleteRunning.err());
+    String runId = live("workflow", "describe", "t-1", "-o", "json").json().get("runId").asText();
+    Run delete = live("workflow", "delete", "t-1", "-o", "json");
+    assertOk(delete);
+    assertEquals("t-1", delete.json().get("workflowId").asText());
+    assertEquals(runId, delete.json().get("deletedRunIds").get(0).asText());
+    assertEquals(1, delete.json().get("deletedRunIds").size());
+    Run deleted = live("workflow", "describe", "t-1");
+    assertEquals(ExitCodes.NOT_FOUND, deleted.exit());
+    assertTrue(deleted.err().startsWith("DURABLE-207 no workflow has id 't-1'"), deleted.err());
   }
 
   @Test
@@ -410,7 +426,7 @@ class DurableCliTest {
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",
-        "result"}) {
+        "result", "delete"}) {
       assertTrue(workflowHelp.out().contains("\n  " + command + " "), command + " in\n" + workflowHelp.out());
     }
   }

@@ -2,6 +2,7 @@ package dev.durable.client;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -117,6 +118,21 @@ public interface WorkflowStub {
 
   /** Ends the run at once, recording {@code reason}; no more workflow code runs. */
   void terminate(String reason);
+
+  /**
+   * Deletes the workflow's latest run, which must be closed, with the runs it continued from
+   * (continue-as-new and retries): their histories, states and listing entries. The workflow id
+   * is free afterwards, whatever the reuse policy of a new start. Runs of earlier starts of the
+   * id are left as they are; a server's retention
+   * ({@link dev.durable.server.DurableServer.Builder#setRetention}) deletes those. Use it to erase
+   * a workflow's data on request, or to clean up when retention is off.
+   *
+   * @return the ids of the deleted runs, the latest first
+   * @throws WorkflowNotFoundException when no workflow has this id
+   * @throws dev.durable.common.DurableException DURABLE-229 when the latest run is still running
+   *     (terminate it first), or when its open parent has not yet recorded its outcome
+   */
+  List<String> delete();
 
   /** Describes the latest run; empty when no workflow has this id. */
   Optional<WorkflowDescription> describe();

@@ -16,6 +16,7 @@ import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseRequest;
 import dev.durable.remote.proto.CompleteActivityTaskAndTakeWorkflowTaskRequest;
 import dev.durable.remote.proto.CompleteWorkflowTaskAndTakeActivityRequest;
+import dev.durable.remote.proto.DeleteRequest;
 import dev.durable.remote.proto.DescribeRequest;
 import dev.durable.remote.proto.FailActivityTaskRequest;
 import dev.durable.remote.proto.GetHistoryRequest;
@@ -297,6 +298,13 @@ final class RemoteWorkflowService implements WorkflowService {
       b.setReason(reason);
     }
     call(Rpc.TERMINATE, b.build());
+  }
+
+  @Override
+  public List<String> delete(String workflowId) {
+    var b = DeleteRequest.newBuilder();
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
+    return List.copyOf(call(Rpc.DELETE, b.build()).getRunIdsList());
   }
 
   @Override

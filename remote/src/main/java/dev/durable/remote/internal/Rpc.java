@@ -8,6 +8,9 @@ import dev.durable.remote.proto.CompleteActivityTaskAndTakeWorkflowTaskRequest;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
 import dev.durable.remote.proto.CompleteWorkflowTaskAndTakeActivityRequest;
 import dev.durable.remote.proto.CompleteWorkflowTaskRequest;
+import dev.durable.remote.proto.CountResponse;
+import dev.durable.remote.proto.DeleteRequest;
+import dev.durable.remote.proto.DeleteResponse;
 import dev.durable.remote.proto.DescribeRequest;
 import dev.durable.remote.proto.DescribeResponse;
 import dev.durable.remote.proto.FailActivityTaskRequest;
@@ -41,7 +44,6 @@ import dev.durable.remote.proto.VerifyHistoryRequest;
 import dev.durable.remote.proto.VisibilityQuery;
 import dev.durable.remote.proto.WorkflowPage;
 import dev.durable.remote.proto.WriteKeptResultsRequest;
-import dev.durable.remote.proto.CountResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 
@@ -89,6 +91,8 @@ final class Rpc {
       unary("RequestCancel", RequestCancelRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<TerminateRequest, Empty> TERMINATE =
       unary("Terminate", TerminateRequest.getDefaultInstance(), Empty.getDefaultInstance());
+  static final MethodDescriptor<DeleteRequest, DeleteResponse> DELETE =
+      unary("Delete", DeleteRequest.getDefaultInstance(), DeleteResponse.getDefaultInstance());
   static final MethodDescriptor<DescribeRequest, DescribeResponse> DESCRIBE =
       unary("Describe", DescribeRequest.getDefaultInstance(), DescribeResponse.getDefaultInstance());
   static final MethodDescriptor<ListRequest, ListResponse> LIST =

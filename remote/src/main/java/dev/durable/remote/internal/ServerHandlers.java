@@ -6,6 +6,7 @@ import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
 import dev.durable.remote.proto.CompleteActivityTaskRequest;
 import dev.durable.remote.proto.CountResponse;
+import dev.durable.remote.proto.DeleteResponse;
 import dev.durable.remote.proto.DescribeResponse;
 import dev.durable.remote.proto.ListResponse;
 import dev.durable.remote.proto.PollActivityTaskResponse;
@@ -130,6 +131,8 @@ public final class ServerHandlers {
           s.terminate(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.hasReason() ? r.getReason() : null);
           return Empty.getDefaultInstance();
         }))
+        .addMethod(unary(Rpc.DELETE, r -> DeleteResponse.newBuilder()
+            .addAllRunIds(s.delete(workflowId(r.hasWorkflowId(), r.getWorkflowId()))).build()))
         .addMethod(unary(Rpc.DESCRIBE, r -> {
           var b = DescribeResponse.newBuilder();
           s.describe(workflowId(r.hasWorkflowId(), r.getWorkflowId())).ifPresent(d -> b.setDescription(Convert.description(d)));

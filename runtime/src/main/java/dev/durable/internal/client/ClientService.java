@@ -156,6 +156,12 @@ public final class ClientService implements WorkflowService {
   }
 
   @Override
+  public List<String> delete(String workflowId) {
+    open("delete");
+    return target.delete(workflowId);
+  }
+
+  @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     open("describe");
     return target.describe(workflowId);

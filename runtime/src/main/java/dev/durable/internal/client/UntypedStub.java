@@ -16,6 +16,7 @@ import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.service.WorkflowService;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -207,6 +208,11 @@ public final class UntypedStub implements WorkflowStub {
   @Override
   public void terminate(String reason) {
     service.terminate(workflowId, reason);
+  }
+
+  @Override
+  public List<String> delete() {
+    return service.delete(workflowId);
   }
 
   @Override

@@ -798,6 +798,38 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
+  public List<String> delete(String workflowId) {
+    Checks.workflowId(workflowId);
+    try (var g = enter()) {
+      synchronized (startLock(workflowId)) { // no start of the id meanwhile
+        String latest = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "delete"));
+        if (open.containsKey(latest)) {
+          throw new DurableException("DURABLE-229", "cannot delete workflow '" + workflowId + "': its run " + latest
+              + " is still running. Terminate it first (or cancel it and wait for it to close), then delete it.");
+        }
+        List<String> chain = new ArrayList<>();
+        ExecutionState s = store.readExecution(latest).orElse(null);
+        while (s != null) {
+          if (awaitedByParent(s)) {
+            throw new DurableException("DURABLE-229", "cannot delete workflow '" + workflowId + "' yet: its parent run "
+                + s.links.parentRunId() + " is open and has not yet recorded how it ended. Try again in a moment.");
+          }
+          chain.add(s.runId);
+          String earlier = s.links.continuedFromRunId();
+          s = earlier == null ? null : store.readExecution(earlier).orElse(null);
+        }
+        // The earliest first: should this stop half way, the workflow id still names what is left.
+        for (int i = chain.size() - 1; i >= 0; i--) {
+          store.deleteRun(chain.get(i));
+          recentlyClosed.remove(chain.get(i));
+        }
+        store.awaitSynced(store.syncMark(), Duration.ZERO);
+        return chain;
+      }
+    }
+  }
+
+  @Override
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
     Checks.atLeast("limit", limit, 1);
     VisibilityQuery q = new VisibilityQuery(runningOnly ? List.of(WorkflowStatus.RUNNING) : List.of(), null, null,

@@ -116,6 +116,13 @@ public interface WorkflowService {
   /** Ends the run at once; no workflow code runs after it. */
   void terminate(String workflowId, String reason);
 
+  /**
+   * Deletes the latest run of a workflow id, which must be closed (DURABLE-229 otherwise), with
+   * the runs it continued from (continue-as-new, retries); synced when this returns. Returns
+   * their ids, the latest first.
+   */
+  List<String> delete(String workflowId);
+
   /** Describes the latest run of a workflow id; empty for an unknown id. */
   Optional<WorkflowDescription> describe(String workflowId);
 

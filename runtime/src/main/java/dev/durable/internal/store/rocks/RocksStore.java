@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -33,6 +34,7 @@ import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
@@ -93,6 +95,17 @@ public final class RocksStore implements Store {
   private final IndexedSummaries indexed = new IndexedSummaries();
   /** The latest run of the workflow ids whose runs were written since the open, so a lookup need not read it. */
   private final LatestRuns latest = new LatestRuns();
+  /** Deleted runs after which their keys are compacted (see {@link #deleted}). */
+  static final int COMPACT_AFTER_DELETES = 1_000;
+  private final Object compaction = new Object();
+  // Guarded by compaction: the runs deleted since the last compaction, and the compaction running.
+  private byte[] deletedFrom;
+  private byte[] deletedTo;
+  private int deletedSinceCompaction;
+  private long deletedIndexKeys;
+  private Thread compactor;
+  private CompactRangeOptions compacting;
+  private volatile boolean closing; // read by the compaction under the access lock too
   /** Buffers of finished writes, for the next ones (see {@link WriteScratch}). */
   private final Slots<WriteScratch> writeScratch = new Slots<>(16);
 
@@ -714,7 +727,8 @@ public final class RocksStore implements Store {
         }
         check(it);
       }
-      for (ByteBuffer key : VisibilityIndex.keys(summary)) {
+      Set<ByteBuffer> indexKeys = VisibilityIndex.keys(summary);
+      for (ByteBuffer key : indexKeys) {
         batch.delete(visibilityId, key.array());
       }
       batch.delete(summariesId, run);
@@ -734,6 +748,7 @@ public final class RocksStore implements Store {
       if (latestRun) {
         latest.forget(summary.workflowId(), runId);
       }
+      deleted(run, indexKeys.size());
       return true;
     } catch (RocksDBException e) {
       throw readFailure(e);
@@ -767,8 +782,102 @@ public final class RocksStore implements Store {
     }
   }
 
+  /**
+   * Notes a deleted run for the compaction that reclaims its space. Deletions are markers
+   * (tombstones) until a compaction brings them together with the keys they delete, and RocksDB
+   * compacts old data rarely (a small data dir's table files may never be compacted). Run ids
+   * grow with time, so the runs a retention sweep deletes have neighbouring keys: after every
+   * {@value #COMPACT_AFTER_DELETES} deletions a background thread compacts the range of their
+   * histories, states and summaries, which drops them from disk. Their listing entries are spread
+   * over the whole index, which is compacted whole once the entries deleted since it last was are a
+   * quarter of what it holds.
+   */
+  private void deleted(byte[] run, int indexKeys) {
+    synchronized (compaction) {
+      if (deletedFrom == null || Arrays.compareUnsigned(run, deletedFrom) < 0) {
+        deletedFrom = run;
+      }
+      if (deletedTo == null || Arrays.compareUnsigned(run, deletedTo) > 0) {
+        deletedTo = run;
+      }
+      deletedIndexKeys += indexKeys;
+      if (++deletedSinceCompaction >= COMPACT_AFTER_DELETES && compactor == null && !closing) {
+        byte[] from = deletedFrom;
+        byte[] to = historyKey(deletedTo, Long.MAX_VALUE); // past every key of the last run
+        deletedFrom = null;
+        deletedTo = null;
+        deletedSinceCompaction = 0;
+        compactor = new Thread(() -> compact(from, to), "durable-compaction");
+        compactor.setDaemon(true);
+        compactor.start();
+      }
+    }
+  }
+
+  private void compact(byte[] from, byte[] to) {
+    CompactRangeOptions options = new CompactRangeOptions();
+    synchronized (compaction) {
+      compacting = options;
+    }
+    access.readLock().lock();
+    try {
+      if (db != null && !closing) {
+        for (ColumnFamilyHandle family : List.of(executions, history, summaries)) {
+          db.compactRange(family, from, to, options);
+        }
+        long indexed = db.getLongProperty(visibility, "rocksdb.estimate-num-keys");
+        long deletedKeys;
+        synchronized (compaction) {
+          deletedKeys = deletedIndexKeys;
+        }
+        if (deletedKeys * 4 >= indexed) {
+          db.compactRange(visibility, null, null, options);
+          synchronized (compaction) {
+            deletedIndexKeys -= deletedKeys;
+          }
+        }
+      }
+    } catch (RocksDBException e) {
+      // Cancelled by close(), or failed: the space is reclaimed by RocksDB's own compactions later.
+      LOG.log(System.Logger.Level.DEBUG, "compacting the keys of deleted runs in {0} stopped: {1}", dir, e.getMessage());
+    } finally {
+      access.readLock().unlock();
+      synchronized (compaction) {
+        compacting = null;
+        compactor = null;
+        compaction.notifyAll();
+      }
+      options.close();
+    }
+  }
+
+  /** Waits until no compaction of deleted runs runs (for tests). */
+  void awaitCompaction() throws InterruptedException {
+    synchronized (compaction) {
+      while (compactor != null) {
+        compaction.wait();
+      }
+    }
+  }
+
+  /** The bytes of table files of the history family (for tests). */
+  long historyFileBytes() throws RocksDBException {
+    access.readLock().lock();
+    try {
+      return Long.parseLong(db.getProperty(history, "rocksdb.total-sst-files-size"));
+    } finally {
+      access.readLock().unlock();
+    }
+  }
+
   @Override
   public void close() {
+    synchronized (compaction) {
+      closing = true;
+      if (compacting != null) {
+        compacting.setCanceled(true); // a compaction of deleted runs need not finish first
+      }
+    }
     access.writeLock().lock();
     try {
       closeDatabase();

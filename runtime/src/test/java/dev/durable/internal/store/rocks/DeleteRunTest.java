@@ -120,6 +120,30 @@ class DeleteRunTest {
         mentions(dir, runId(2)).stream().distinct().sorted().toList(), "a kept run is found where it is stored");
   }
 
+  @Test
+  void theSpaceOfDeletedRunsIsReclaimedByACompactionOfTheirKeys() throws Exception {
+    int n = RocksStore.COMPACT_AFTER_DELETES;
+    try (RocksStore store = RocksStore.open(dir, false)) {
+      for (int i = 0; i < n; i++) {
+        write(store, "w-" + i, 20, 1);
+      }
+      write(store, "kept", 20, 1);
+      store.backup(dir.resolve("copy")); // flushes the memtables: the histories are in table files
+      long before = store.historyFileBytes();
+      for (int i = 1; i < n; i++) {
+        store.deleteRun(runId(i));
+      }
+      store.awaitCompaction();
+      assertEquals(before, store.historyFileBytes(), "one deletion short of a compaction");
+
+      store.deleteRun(runId(n));
+      store.awaitCompaction();
+      long after = store.historyFileBytes();
+      assertTrue(after > 0 && after < before / 50, "history table files: " + before + " -> " + after + " bytes");
+      assertEquals(20, store.readHistory(runId(n + 1), 1).size());
+    }
+  }
+
   private static List<String> ids(List<ClosedRun> runs) {
     return runs.stream().map(ClosedRun::runId).toList();
   }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.durable.internal.sandbox.RuleSet;
 import dev.durable.internal.sandbox.RulesParser;
 import example.sample.ControlFlowSamples;
+import example.sample.DnsSamples;
 import example.sample.EnvironmentSamples;
 import example.sample.MethodReferenceSamples;
 import example.sample.RandomSamples;
@@ -87,6 +88,7 @@ class DirectRewriterTest {
   @Test
   void forbiddenCallsAndStaticWritesGetTheSameChecks() {
     assertSameAsAsm(EnvironmentSamples.class);
+    assertSameAsAsm(DnsSamples.class); // instance methods, a constructor and a method reference
   }
 
   @Test

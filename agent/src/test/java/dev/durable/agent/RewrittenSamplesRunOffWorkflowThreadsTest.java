@@ -1,10 +1,13 @@
 package dev.durable.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -107,6 +110,20 @@ class RewrittenSamplesRunOffWorkflowThreadsTest {
     assertEquals(System.getProperty("x"), run.call("EnvironmentSamples", "getProperty"));
     assertEquals(2, run.call("EnvironmentSamples", "bumpCounter"));
     assertEquals(3, run.call("EnvironmentSamples", "bumpCounter"));
+  }
+
+  @Test
+  void hostNameLookupsWork() throws Throwable {
+    // Literal addresses, and a name given with the address: nothing here asks a name service.
+    InetAddress v4 = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    assertEquals(v4, run.call("DnsSamples", "getByName", "127.0.0.1"));
+    assertArrayEquals(new InetAddress[] {v4}, (InetAddress[]) run.call("DnsSamples", "getAllByName", "127.0.0.1"));
+    assertEquals(v4, run.call("DnsSamples", "getByNameOnInet4Address", "127.0.0.1"));
+    assertEquals(v4, run.call("DnsSamples", "getByNameThroughAReference", "127.0.0.1"));
+    InetAddress named = InetAddress.getByAddress("durable-test.invalid", new byte[] {127, 0, 0, 1});
+    assertEquals("durable-test.invalid", run.call("DnsSamples", "getHostName", named));
+    assertEquals("durable-test.invalid", run.call("DnsSamples", "getHostNameOfInet4Address", named));
+    assertEquals(new InetSocketAddress(v4, 80), run.call("DnsSamples", "newSocketAddress", "127.0.0.1", 80));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.durable.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.internal.sandbox.FakeHooks;
@@ -10,6 +11,9 @@ import dev.durable.internal.sandbox.RulesParser;
 import dev.durable.internal.sandbox.Sandbox;
 import dev.durable.internal.sandbox.SandboxState;
 import dev.durable.internal.sandbox.Violation;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +21,13 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
@@ -33,6 +41,9 @@ import org.junit.jupiter.api.Test;
 class RewrittenSamplesRunOnWorkflowThreadsTest {
   private final SampleRunner run = new SampleRunner();
   private final FakeHooks hooks = new FakeHooks();
+
+  /** Thrown by the hooks on a violation, so that the call does not go on. */
+  private static final class Reported extends RuntimeException {}
 
   @BeforeEach
   void enterWorkflowThread() {
@@ -123,6 +134,64 @@ class RewrittenSamplesRunOnWorkflowThreadsTest {
     assertEquals("getenv", top.getMethodName());
     assertEquals("EnvironmentSamples.java", top.getFileName());
     assertTrue(top.getLineNumber() > 0);
+  }
+
+  @Test
+  void everyHostNameLookupIsReportedBeforeAnythingIsLookedUp() throws Throwable {
+    // The hooks throw, as the runtime does: a lookup that went on would return, or throw
+    // UnknownHostException for the reserved name (RFC 2606).
+    hooks.onViolation = v -> {
+      throw new Reported();
+    };
+    String reserved = "durable-test.invalid";
+    InetAddress v4 = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    byte[] loopback6 = new byte[16];
+    loopback6[15] = 1;
+    Inet6Address v6 = (Inet6Address) InetAddress.getByAddress(loopback6);
+    Map<String, List<Object>> lookups = new LinkedHashMap<>();
+    lookups.put("getByName", List.of(reserved));
+    lookups.put("getAllByName", List.of(reserved));
+    lookups.put("getLocalHost", List.of());
+    lookups.put("getByNameOnInet4Address", List.of(reserved));
+    lookups.put("getByNameThroughAReference", List.of(reserved));
+    lookups.put("getHostName", List.of(v4));
+    lookups.put("getCanonicalHostName", List.of(v4));
+    lookups.put("getHostNameOfInet4Address", List.of(v4));
+    lookups.put("getCanonicalHostNameOfInet6Address", List.of(v6));
+    lookups.put("newSocketAddress", List.of(reserved, 80));
+    lookups.forEach((method, args) -> assertThrows(Reported.class, () -> run.call("DnsSamples", method, args.toArray()),
+        method + " is reported"));
+
+    List<String> rules = new ArrayList<>(Collections.nCopies(lookups.size() - 1, "net.dns-lookup"));
+    rules.add("net.dns-lookup-socket-address");
+    assertEquals(rules, hooks.violations.stream().map(Violation::ruleId).toList());
+    for (Violation v : hooks.violations) {
+      assertEquals("example.sample.DnsSamples", v.userFrame().getClassName(), v.toString());
+      assertTrue(v.userFrame().getLineNumber() > 0, v.toString());
+    }
+    assertEquals(List.of("java.net.InetAddress.getByName", "getByName"),
+        List.of(hooks.violations.get(0).api(), hooks.violations.get(0).userFrame().getMethodName()));
+  }
+
+  @Test
+  void makingAnAddressWithoutALookupIsNotReported() throws Throwable {
+    InetAddress v4 = (InetAddress) run.call("DnsSamples", "getByAddress");
+    InetAddress named = (InetAddress) run.call("DnsSamples", "getByAddressWithName", "durable-test.invalid");
+    InetAddress loopback = (InetAddress) run.call("DnsSamples", "getLoopbackAddress");
+    String text = (String) run.call("DnsSamples", "getHostAddress", v4);
+    InetSocketAddress unresolved =
+        (InetSocketAddress) run.call("DnsSamples", "createUnresolved", "durable-test.invalid", 80);
+    InetSocketAddress ofAddress = (InetSocketAddress) run.call("DnsSamples", "newSocketAddressOfAnAddress", v4, 80);
+    InetSocketAddress wildcard = (InetSocketAddress) run.call("DnsSamples", "newWildcardSocketAddress", 80);
+    String hostString = (String) run.call("DnsSamples", "getHostString", unresolved);
+    assertEquals(List.of(), hooks.violations);
+    assertEquals("127.0.0.1", text);
+    assertEquals("durable-test.invalid/127.0.0.1", named.toString());
+    assertTrue(loopback.isLoopbackAddress());
+    assertTrue(unresolved.isUnresolved());
+    assertEquals(v4, ofAddress.getAddress());
+    assertTrue(wildcard.getAddress().isAnyLocalAddress());
+    assertEquals("durable-test.invalid", hostString);
   }
 
   @Test

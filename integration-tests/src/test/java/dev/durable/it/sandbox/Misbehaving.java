@@ -5,6 +5,8 @@ import dev.durable.workflow.WorkflowMethod;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -76,9 +78,26 @@ public interface Misbehaving {
         case "RandomAccessFile" -> new RandomAccessFile(file, "r").close(); // violation: RandomAccessFile
         case "FileChannel.open" -> FileChannel.open(Path.of(file)).close(); // violation: FileChannel.open
         case "Socket" -> new Socket("127.0.0.1", port).close(); // violation: Socket
-        case "SocketChannel" -> SocketChannel.open(new InetSocketAddress("127.0.0.1", port)).close(); // violation: SocketChannel
+        // An address made without a name: new InetSocketAddress(String, int) would be caught first, as a DNS lookup.
+        case "SocketChannel" ->
+            SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).close(); // violation: SocketChannel
         case "HttpClient.send" -> Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()); // violation: HttpClient.send
         case "URL.openStream" -> uri.toURL().openStream().close(); // violation: URL.openStream
+        // The check comes before any lookup, so these need no network. A call let through would return, or
+        // throw UnknownHostException for the reserved "durable-test.invalid" (RFC 2606): the category would go through.
+        case "InetAddress.getByName" -> InetAddress.getByName("durable-test.invalid"); // violation: InetAddress.getByName
+        case "InetAddress.getAllByName" -> InetAddress.getAllByName("localhost"); // violation: InetAddress.getAllByName
+        case "InetAddress.getLocalHost" -> InetAddress.getLocalHost(); // violation: InetAddress.getLocalHost
+        case "InetAddress.getHostName" -> {
+          InetAddress address = InetAddress.getByAddress(new byte[] {127, 0, 0, 1}); // no lookup: allowed
+          address.getHostName(); // violation: InetAddress.getHostName
+        }
+        case "Inet4Address.getCanonicalHostName" -> {
+          Inet4Address address = (Inet4Address) InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+          address.getCanonicalHostName(); // violation: Inet4Address.getCanonicalHostName
+        }
+        case "InetSocketAddress(host,port)" ->
+            new InetSocketAddress("durable-test.invalid", port); // violation: InetSocketAddress(host,port)
         case "DriverManager.getConnection" -> DriverManager.getConnection("jdbc:none:x"); // violation: DriverManager.getConnection
         case "ProcessBuilder.start" -> new ProcessBuilder("true").start().waitFor(); // violation: ProcessBuilder.start
         case "Runtime.exec" -> Runtime.getRuntime().exec(new String[] {"true"}).waitFor(); // violation: Runtime.exec

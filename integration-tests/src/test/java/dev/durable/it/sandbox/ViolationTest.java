@@ -3,9 +3,13 @@ package dev.durable.it.sandbox;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.durable.internal.sandbox.Rule;
+import dev.durable.internal.sandbox.RuleSet;
+import dev.durable.internal.sandbox.RulesParser;
 import dev.durable.it.ChildJvm;
 import dev.durable.it.StoredHistories;
 import java.net.InetAddress;
@@ -45,6 +49,13 @@ class ViolationTest {
     RULE_OF.put("SocketChannel", "net.socket-connect");
     RULE_OF.put("HttpClient.send", "net.http-client");
     RULE_OF.put("URL.openStream", "net.url-open");
+    RULE_OF.put("InetAddress.getByName", "net.dns-lookup");
+    RULE_OF.put("InetAddress.getAllByName", "net.dns-lookup");
+    RULE_OF.put("InetAddress.getLocalHost", "net.dns-lookup");
+    RULE_OF.put("InetAddress.getHostName", "net.dns-lookup");
+    // The bytecode names the class of the variable: Inet4Address, not InetAddress.
+    RULE_OF.put("Inet4Address.getCanonicalHostName", "net.dns-lookup");
+    RULE_OF.put("InetSocketAddress(host,port)", "net.dns-lookup-socket-address");
     RULE_OF.put("DriverManager.getConnection", "jdbc.connect");
     RULE_OF.put("ProcessBuilder.start", "process.start");
     RULE_OF.put("Runtime.exec", "process.start");
@@ -63,6 +74,8 @@ class ViolationTest {
     RULE_OF.put("System.getProperty", "env.get-property");
     RULE_OF.put("PUTSTATIC", "global.static-write");
   }
+
+  private static final RuleSet DEFAULT_RULES = new RuleSet(RulesParser.defaults());
 
   @TempDir Path tmp;
 
@@ -112,14 +125,19 @@ class ViolationTest {
     }
     List<Executable> checks = new ArrayList<>();
     RULE_OF.forEach((category, rule) -> checks.add(() -> {
-      String outcome = outcomes.get(category);
       String code = rule.equals("global.static-write") ? "DURABLE-102" : "DURABLE-101";
       String id = MisbehavingChild.workflowId(category);
-      assertTrue(outcome.startsWith("TASK_FAILURE " + code + " workflow '" + id + "' (Misbehaving) "),
-          category + " fails its workflow task with " + code + ": " + outcome);
+      String outcome = outcomes.get(category);
+      Rule expected = DEFAULT_RULES.byId(rule);
+      assertNotNull(expected, "no default rule " + rule + " to catch " + category + ": " + outcome);
+      String prefix = "TASK_FAILURE " + code + " workflow '" + id + "' (Misbehaving) ";
+      assertTrue(outcome.startsWith(prefix), category + " fails its workflow task with " + code + ": " + outcome);
+      assertTrue(outcome.startsWith(prefix + expected.message() + " ("),
+          category + " says what it did: " + outcome);
       assertTrue(outcome.contains(" at dev.durable.it.sandbox.Misbehaving$Impl.misbehave(Misbehaving.java:"
           + lines.get(category) + "). "), category + " names line " + lines.get(category) + ": " + outcome);
-      assertTrue(outcome.contains("Workflow code must be deterministic: "), category + " says what to do: " + outcome);
+      assertTrue(outcome.contains("Workflow code must be deterministic: " + expected.suggestion() + ". "),
+          category + " says what to do: " + outcome);
       assertEquals("RUNNING", statuses.get(category), category + ": a violation fails the task, not the workflow");
       assertTrue(outcome.endsWith("[rule " + rule + "]"), category + " is caught by rule " + rule + ": " + outcome);
       assertTrue(listened.getOrDefault(category, "").startsWith(code + " " + rule + " "),

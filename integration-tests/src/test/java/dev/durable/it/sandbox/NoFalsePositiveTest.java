@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ordinary workflow code is not reported: {@link WellBehaved} logs, serialises, loads classes
  * and builds strings on the workflow thread of an enforcing sandbox, and completes with no
- * violation, neither as a task failure nor through the worker's violation listener.
+ * violation, neither as a task failure nor through the worker's violation listener. Nor is what
+ * workflow code must not do reported off workflow threads: {@link LooksUpInActivity}'s activity
+ * looks up host names.
  */
 class NoFalsePositiveTest {
   private static final String TAG = "tag-7f3a";
@@ -45,6 +47,21 @@ class NoFalsePositiveTest {
       assertTrue(child.stdoutLines().stream().anyMatch(l -> l.contains("slf4j from a workflow " + TAG)),
           "logback logged\n" + child.report());
       assertFalse(stderr.contains("DURABLE-1"), "no sandbox warning or violation in the log\n" + child.report());
+    }
+  }
+
+  @Test
+  void aHostNameLookupInAnActivityIsNotReported() throws Exception {
+    try (ChildJvm child = ChildJvm.launcher(WorkflowChild.class.getName(), tmp.resolve("data"),
+            LooksUpInActivity.class.getName(), "localhost", "activities=" + LooksUpInActivity.LookupImpl.class.getName())
+        .agent("debug=true").start(tmp, "looks-up-in-activity")) {
+      assertEquals(0, child.awaitExit(), child.report());
+      // The checks are there: the agent rewrote the activity's class, as it rewrote Misbehaving's.
+      assertTrue(child.stderrText().contains("durable agent: rewrote " + LooksUpInActivity.LookupImpl.class.getName()),
+          child.report());
+      assertEquals(List.of(), child.stdoutValues("VIOLATION "), "the listener saw violations\n" + child.report());
+      assertEquals(List.of("RESULT localhost true true true"), child.stdoutValues("OUTCOME "),
+          "the workflow completed with the activity's lookups\n" + child.report());
     }
   }
 }

@@ -5,6 +5,9 @@ import dev.durable.client.WorkflowOptions;
 import dev.durable.server.DurableServer;
 import dev.durable.worker.Worker;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -22,7 +25,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * prints {@code REQUIRE_SANDBOX <build failure>} (or {@code REQUIRE_SANDBOX built}), then builds
  * a second, idle worker, so that a warning meant once per JVM would show twice.
  *
- * <p>Usage: {@code WorkflowChild dataDir implementationClass arg [check-sandbox-warning]}.
+ * <p>With {@code activities=<class>} it also registers a new instance of that class, made with its
+ * no-argument constructor, as activities.
+ *
+ * <p>Usage: {@code WorkflowChild dataDir implementationClass arg [check-sandbox-warning] [activities=<class>]}.
  */
 public final class WorkflowChild {
   private static final String TASK_QUEUE = "one-workflow";
@@ -33,11 +39,21 @@ public final class WorkflowChild {
    * Runs the child.
    *
    * @param args the data dir, the implementation class, the workflow argument, and optionally
-   *     {@code check-sandbox-warning}
+   *     {@code check-sandbox-warning} and {@code activities=<class>}
    */
-  public static void main(String[] args) throws ClassNotFoundException {
+  public static void main(String[] args) throws ReflectiveOperationException {
     Class<?> implementation = Class.forName(args[1]);
-    boolean checkSandboxWarning = args.length > 3 && args[3].equals("check-sandbox-warning");
+    boolean checkSandboxWarning = false;
+    List<Object> activities = new ArrayList<>();
+    for (String option : Arrays.asList(args).subList(3, args.length)) {
+      if (option.equals("check-sandbox-warning")) {
+        checkSandboxWarning = true;
+      } else if (option.startsWith("activities=")) {
+        activities.add(Class.forName(option.substring("activities=".length())).getConstructor().newInstance());
+      } else {
+        throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
     Queue<String> violations = new ConcurrentLinkedQueue<>();
     try (DurableServer server = DurableServer.newBuilder().setDataDir(Path.of(args[0])).build().start();
          WorkflowClient client = WorkflowClient.newInstance(server)) {
@@ -52,6 +68,7 @@ public final class WorkflowChild {
       }
       try (Worker worker = Worker.newBuilder(client, TASK_QUEUE)
           .registerWorkflowImplementationTypes(implementation)
+          .registerActivitiesImplementations(activities.toArray())
           .setViolationListener(v -> violations.add(v.getMessage()))
           .build()) {
         worker.start();

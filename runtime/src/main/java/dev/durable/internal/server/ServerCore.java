@@ -2459,8 +2459,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Closed runs read from the close-time index at a time. */
   static final int SWEEP_PAGE = 256;
-  /** At most this many closed runs are looked at per sweep; the next sweep follows at once when there are more. */
-  static final int SWEEP_LIMIT = 4_096;
+  /**
+   * At most this many closed runs are looked at per sweep (about a tenth of a second of the timer
+   * thread); the next sweep follows at once when there are more, after the timers due meanwhile.
+   */
+  static final int SWEEP_LIMIT = 512;
   /** The longest time between two sweeps; they come every tenth of the retention when that is shorter. */
   static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
   static final Duration MIN_SWEEP_INTERVAL = Duration.ofSeconds(1);

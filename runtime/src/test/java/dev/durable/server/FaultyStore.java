@@ -23,6 +23,7 @@ final class FaultyStore implements Store {
   private final Store delegate;
   private volatile Predicate<Transition> failBefore = t -> false;
   private volatile Predicate<Transition> failAfter = t -> false;
+  private volatile java.util.function.Consumer<String> beforeDelete = runId -> { };
   private volatile boolean failReads;
   private volatile boolean failReadsAfterFailedWrite;
   private volatile boolean failEventReads;
@@ -215,7 +216,13 @@ final class FaultyStore implements Store {
 
   @Override
   public boolean deleteRun(String runId) {
+    beforeDelete.accept(runId);
     return delegate.deleteRun(runId);
+  }
+
+  /** Calls {@code hook} with each run before it is deleted (a crash test holds the deletions there). */
+  void beforeDelete(java.util.function.Consumer<String> hook) {
+    this.beforeDelete = hook;
   }
 
   @Override

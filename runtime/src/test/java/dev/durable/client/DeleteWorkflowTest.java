@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.common.DurableException;
+import dev.durable.testing.Hopper;
 import dev.durable.testing.TestEnv;
-import dev.durable.workflow.SignalMethod;
-import dev.durable.workflow.Workflow;
-import dev.durable.workflow.WorkflowInterface;
-import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,33 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * erased, and its id is free again; a running one is refused. Also run over gRPC (remote/pom.xml).
  */
 class DeleteWorkflowTest {
-  /** Continues as new {@code hops} times, then waits for {@link #land()}. */
-  @WorkflowInterface
-  public interface Hopper {
-    @WorkflowMethod
-    String hop(int hops);
-
-    @SignalMethod
-    void land();
-  }
-
-  public static final class HopperImpl implements Hopper {
-    private boolean landed;
-
-    @Override
-    public String hop(int hops) {
-      if (hops > 0) {
-        Workflow.continueAsNew(hops - 1);
-      }
-      Workflow.await(() -> landed);
-      return "landed";
-    }
-
-    @Override
-    public void land() {
-      landed = true;
-    }
-  }
 
   @TempDir Path dir;
   private TestEnv env;
@@ -59,7 +29,7 @@ class DeleteWorkflowTest {
   @BeforeEach
   void open() {
     env = TestEnv.open(dir);
-    env.startWorker(w -> w.registerWorkflowImplementationTypes(HopperImpl.class));
+    env.startWorker(w -> w.registerWorkflowImplementationTypes(Hopper.Impl.class));
   }
 
   @AfterEach

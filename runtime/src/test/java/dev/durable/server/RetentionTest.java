@@ -14,9 +14,9 @@ import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.server.ServerCore;
+import dev.durable.testing.Hopper;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.ChildWorkflowOptions;
-import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
@@ -50,34 +50,6 @@ class RetentionTest {
     }
   }
 
-  /** Continues as new {@code hops} times, then waits for {@link #land()}. */
-  @WorkflowInterface
-  public interface Hopper {
-    @WorkflowMethod
-    String hop(int hops);
-
-    @SignalMethod
-    void land();
-  }
-
-  public static final class HopperImpl implements Hopper {
-    private boolean landed;
-
-    @Override
-    public String hop(int hops) {
-      if (hops > 0) {
-        Workflow.continueAsNew(hops - 1);
-      }
-      Workflow.await(() -> landed);
-      return "landed";
-    }
-
-    @Override
-    public void land() {
-      landed = true;
-    }
-  }
-
   @WorkflowInterface
   public interface Parent {
     @WorkflowMethod
@@ -105,7 +77,7 @@ class RetentionTest {
 
   private void open(Duration retention) {
     env = TestEnv.open(dir, b -> b.setRetention(retention));
-    env.startWorker(w -> w.registerWorkflowImplementationTypes(GreeterImpl.class, HopperImpl.class, ParentImpl.class));
+    env.startWorker(w -> w.registerWorkflowImplementationTypes(GreeterImpl.class, Hopper.Impl.class, ParentImpl.class));
   }
 
   private String greet(String workflowId) {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * erased, and its id is free again; a running one is refused. Also run over gRPC (remote/pom.xml).
  */
 class DeleteWorkflowTest {
-
   @TempDir Path dir;
   private TestEnv env;
 

@@ -135,6 +135,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     });
     if (retention != null) {
+      // Queued after the follow-ups rearm queued, which run first: some read a closed run the sweep
+      // may delete (a closed parent, whose children's close policy a crash left unapplied).
       followUp(this::sweepClosedRuns);
     }
     timers.start();

@@ -12,6 +12,7 @@ import dev.durable.workflow.ChildWorkflowTest.Parent;
 import dev.durable.workflow.ChildWorkflowTest.ParentImpl;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,5 +129,20 @@ class ChildWorkflowFaultTest {
 
     store.heal();
     advanceUntil("the child to be terminated", () -> env.describe("p-child").status() == WorkflowStatus.TERMINATED);
+  }
+
+  @Test
+  void parentClosePolicyIsAppliedAlsoWhenTheClosedParentWasDeletedMeanwhile() {
+    store.failWrites(FaultyStore.appending("p-child", "WorkflowExecutionTerminated"));
+    start("p", "TERMINATE", "");
+    assertEquals("left p-child", env.result("p", String.class));
+    awaitInjected(1);
+    String parentRun = env.describe("p").runId();
+    assertEquals(List.of(parentRun), env.stub("p").delete());
+
+    store.heal();
+    advanceUntil("the child to be terminated", () -> env.describe("p-child").status() == WorkflowStatus.TERMINATED);
+    assertTrue(env.stub("p-child").getHistory().toJson().contains("parent workflow 'p' (run " + parentRun
+        + ") closed and was deleted; parent close policy TERMINATE"));
   }
 }

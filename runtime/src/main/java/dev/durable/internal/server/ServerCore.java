@@ -2149,7 +2149,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       return;
     }
     ExecutionState parent = store.readExecution(links.parentRunId()).orElse(null);
-    if (parent != null && parent.status.isClosed()) {
+    if (parent == null) {
+      // Neither open nor stored: the parent closed and was deleted (retention, or a client's delete).
+      applyParentClose(runId, links.parentRunId(), "parent workflow '" + links.parentWorkflowId() + "' (run "
+          + links.parentRunId() + ") closed and was deleted");
+    } else if (parent.status.isClosed()) {
       applyParentClose(runId, parent);
     }
   }
@@ -2159,6 +2163,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * {@code TERMINATE} terminates it, {@code REQUEST_CANCEL} asks it to cancel.
    */
   private void applyParentClose(String childRunId, ExecutionState parent) {
+    applyParentClose(childRunId, parent.runId, "parent workflow '" + parent.workflowId + "' (run " + parent.runId
+        + ") closed as " + parent.status);
+  }
+
+  private void applyParentClose(String childRunId, String parentRunId, String parentClosed) {
     ExecutionState last = lastOfChain(childRunId);
     Execution ex = last == null ? null : open.get(last.runId);
     if (ex == null) {
@@ -2166,11 +2175,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     synchronized (ex) {
       ExecutionState s = ex.state;
-      if (s.status.isClosed() || !parent.runId.equals(s.links.parentRunId())) {
+      if (s.status.isClosed() || !parentRunId.equals(s.links.parentRunId())) {
         return;
       }
-      String why = "parent workflow '" + parent.workflowId + "' (run " + parent.runId + ") closed as " + parent.status
-          + "; parent close policy " + s.links.parentClosePolicy();
+      String why = parentClosed + "; parent close policy " + s.links.parentClosePolicy();
       if ("REQUEST_CANCEL".equals(s.links.parentClosePolicy())) {
         requestCancel(ex, why);
       } else {

@@ -46,6 +46,11 @@ final class StartCommand extends ClientCommand {
       description = "Whether a closed workflow id may start again: ${COMPLETION-CANDIDATES} (default: ALLOW_DUPLICATE).")
   WorkflowIdReusePolicy reusePolicy;
 
+  @Option(names = "--cron", paramLabel = "SCHEDULE",
+      description = "Run on a cron schedule, such as '0 9 * * MON-FRI', '@hourly' or '@every 15m' (UTC unless it"
+          + " starts with CRON_TZ=<zone>): a run each time it fires, until the workflow is terminated.")
+  String cronSchedule;
+
   @Option(names = "--search-attribute", paramLabel = "NAME=JSON",
       description = "A search attribute of the run, such as CustomerId='\"c-42\"' or Total=120.5 (a string is a"
           + " keyword); repeatable.")
@@ -72,7 +77,7 @@ final class StartCommand extends ClientCommand {
   @Override
   int run(Session session, PrintWriter out) {
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(taskQueue)
-        .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout);
+        .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout).setCronSchedule(cronSchedule);
     if (workflowId != null) {
       options.setWorkflowId(workflowId);
     }

@@ -120,6 +120,20 @@ class DurableCliTest {
   }
 
   @Test
+  void aCronScheduleIsGivenWithCronAndABadOneIsAUsageError() {
+    Run bad = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--cron", "0 25 * * *");
+    assertEquals(ExitCodes.USAGE, bad.exit());
+    assertTrue(bad.err().startsWith("DURABLE-201 cronSchedule"), bad.err());
+    assertTrue(bad.err().contains("hour"), bad.err());
+    assertOk(cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "nightly",
+        "--cron", "@daily", "--input", "\"Ann\"", "--input", "1"));
+    Run described = cli("workflow", "describe", "nightly", "-o", "json");
+    assertOk(described);
+    assertEquals("RUNNING", described.json().get("status").asText());
+    assertEquals(1, described.json().get("historyLength").asInt(), "its code waits until midnight");
+  }
+
+  @Test
   void workflowStartedAndSignaledOnADataDirIsCompletedByAWorkerAndItsHistoryReplays() throws Exception {
     Run start = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "order-1",
         "--input", "\"Ann\"", "--input", "42");

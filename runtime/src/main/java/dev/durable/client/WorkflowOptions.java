@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * How a workflow is started: its task queue (required), its id, what may happen to an id used
- * before ({@link WorkflowIdReusePolicy}), and its timeouts.
+ * before ({@link WorkflowIdReusePolicy}), its timeouts, retries and cron schedule.
  */
 public final class WorkflowOptions {
   private final String taskQueue;
@@ -16,8 +16,10 @@ public final class WorkflowOptions {
   private final Duration workflowRunTimeout;
   private final dev.durable.common.RetryOptions retryOptions;
   private final java.util.Map<String, Object> searchAttributes;
+  private final String cronSchedule;
 
   private WorkflowOptions(Builder b) {
+    this.cronSchedule = b.cronSchedule == null ? null : b.cronSchedule.trim();
     this.retryOptions = b.retryOptions;
     // Most workflows have none: skip the checks and copies, which show while the JIT is cold.
     this.searchAttributes = b.searchAttributes != null && b.searchAttributes.isEmpty() ? java.util.Map.of()
@@ -71,6 +73,11 @@ public final class WorkflowOptions {
     return retryOptions;
   }
 
+  /** Returns the cron schedule that starts each run, or null for a single run (the default). */
+  public String getCronSchedule() {
+    return cronSchedule;
+  }
+
   /** Returns the search attributes the run starts with, by name (empty for none); unmodifiable. */
   public java.util.Map<String, Object> getSearchAttributes() {
     return searchAttributes;
@@ -86,8 +93,32 @@ public final class WorkflowOptions {
     private Duration workflowRunTimeout;
     private dev.durable.common.RetryOptions retryOptions;
     private java.util.Map<String, ?> searchAttributes = java.util.Map.of();
+    private String cronSchedule;
 
     private Builder() {}
+
+    /**
+     * Runs the workflow on a cron schedule (default: once, now). The first run's code starts when
+     * the schedule first fires after the start; each time a run closes (completed, failed or
+     * timed out) the server starts the next run with the same workflow id and input, whose code
+     * starts at the schedule's next firing after that close. So runs never overlap, and a firing
+     * while a run is still busy is skipped. A failed run is retried first if
+     * {@link #setRetryOptions} allows; canceling or terminating the workflow ends the schedule, as
+     * does its execution timeout. {@code getResult} therefore waits until then. The schedule
+     * holds across restarts: the next run is stored with its start time.
+     *
+     * <p>The standard five fields (minute, hour, day of month, month, day of week) with
+     * {@code *}, lists, ranges, steps and names ({@code JAN}, {@code MON}); {@code @hourly},
+     * {@code @daily}, {@code @weekly}, {@code @monthly}, {@code @yearly}; {@code @every 15m}
+     * (every multiple of the interval since the epoch); times are UTC unless the expression starts
+     * with {@code CRON_TZ=<zone> }, such as {@code CRON_TZ=Europe/Paris 0 9 * * MON-FRI}.
+     * {@link #build()} refuses an invalid expression (DURABLE-201, naming the field). See
+     * docs/workflows.md, "Cron schedules".
+     */
+    public Builder setCronSchedule(String cronSchedule) {
+      this.cronSchedule = cronSchedule;
+      return this;
+    }
 
     /**
      * Makes the server retry the workflow when a run fails (default: no retry). A run that ends
@@ -191,6 +222,9 @@ public final class WorkflowOptions {
       }
       Checks.positiveOrNull("workflowExecutionTimeout", workflowExecutionTimeout);
       Checks.positiveOrNull("workflowRunTimeout", workflowRunTimeout);
+      if (cronSchedule != null) {
+        dev.durable.internal.CronSchedule.parse(cronSchedule);
+      }
       if (searchAttributes == null || !searchAttributes.isEmpty()) {
         var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
         dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));

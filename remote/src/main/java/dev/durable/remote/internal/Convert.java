@@ -228,6 +228,9 @@ final class Convert {
     if (r.retryPolicy() != null) {
       b.setRetryPolicyJson(json(r.retryPolicy()));
     }
+    if (r.cronSchedule() != null) {
+      b.setCronSchedule(r.cronSchedule());
+    }
     return b.build();
   }
 
@@ -246,7 +249,8 @@ final class Convert {
         r.hasRunTimeout() ? duration(r.getRunTimeout()) : null,
         r.getSearchAttributesCount() == 0 ? null : attributes(r.getSearchAttributesMap()),
         r.hasRetryPolicyJson() ? read(r.getRetryPolicyJson(), dev.durable.internal.model.RetryPolicy.class,
-            "workflow retry policy") : null);
+            "workflow retry policy") : null,
+        r.hasCronSchedule() ? r.getCronSchedule() : null);
   }
 
   static dev.durable.remote.proto.WorkflowTask task(WorkflowService.WorkflowTask t) {

@@ -91,7 +91,8 @@ public final class UntypedStub implements WorkflowStub {
     return new WorkflowService.StartRequest(workflowId, workflowType, options.getTaskQueue(), input,
         options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
         options.getWorkflowRunTimeout(), searchAttributes(options.getSearchAttributes()),
-        options.getRetryOptions() == null ? null : dev.durable.internal.model.RetryPolicy.of(options.getRetryOptions()));
+        options.getRetryOptions() == null ? null : dev.durable.internal.model.RetryPolicy.of(options.getRetryOptions()),
+        options.getCronSchedule());
   }
 
   /** Most starts have none: an empty map then skips the checks, which show while the JIT is cold. */

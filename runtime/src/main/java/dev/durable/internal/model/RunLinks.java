@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * How a run relates to other runs, recorded in its {@code WorkflowExecutionStarted} event: its
  * parent (for a child workflow), the run it continues (continue-as-new or a retry), its attempt
- * and its retry policy. Null fields mean "none".
+ * its retry policy and its cron schedule. Null fields mean "none".
  *
  * @param parentWorkflowId the parent's workflow id, or null for a top-level workflow
  * @param parentRunId the parent's run that started this child
@@ -19,7 +19,9 @@ import java.time.Instant;
  * @param executionStartTime when the first run of the chain started (the execution timeout counts
  *     from there); null for the first run, which counts from its own start
  * @param firstWorkflowTaskBackoff how long the run waits before its first workflow task (the
- *     retry backoff), or null for at once
+ *     retry backoff, or the time until its cron schedule fires), or null for at once
+ * @param cronSchedule the cron schedule that starts each run of the chain once the run before it
+ *     closed, or null for none; left out of the stored form when null
  */
 public record RunLinks(
     String parentWorkflowId,
@@ -30,10 +32,12 @@ public record RunLinks(
     int attempt,
     RetryPolicy retryPolicy,
     Instant executionStartTime,
-    Duration firstWorkflowTaskBackoff) {
+    Duration firstWorkflowTaskBackoff,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String cronSchedule) {
 
-  /** A first run without parent or retry policy. */
-  public static final RunLinks NONE = new RunLinks(null, null, 0, null, null, 1, null, null, null);
+  /** A first run without parent, retry policy or cron schedule. */
+  public static final RunLinks NONE = new RunLinks(null, null, 0, null, null, 1, null, null, null, null);
 
   public RunLinks {
     attempt = Math.max(1, attempt);

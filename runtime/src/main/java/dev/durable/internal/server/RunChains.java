@@ -62,12 +62,12 @@ final class RunChains {
     return new Store.Transition(s, events, true, true);
   }
 
-  /** The links of a run that follows {@code previous} in its chain (same parent, same retry policy). */
+  /** The links of a run that follows {@code previous} in its chain (same parent, retry policy and cron schedule). */
   static RunLinks following(ExecutionState previous, int attempt, Duration backoff) {
     RunLinks l = previous.links;
     Instant chainStart = l.executionStartTime() != null ? l.executionStartTime() : previous.startTime;
     return new RunLinks(l.parentWorkflowId(), l.parentRunId(), l.parentInitiatedEventId(), l.parentClosePolicy(),
-        previous.runId, attempt, l.retryPolicy(), chainStart, backoff);
+        previous.runId, attempt, l.retryPolicy(), chainStart, backoff, l.cronSchedule());
   }
 
   /**

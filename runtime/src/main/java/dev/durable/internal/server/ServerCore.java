@@ -13,6 +13,7 @@ import dev.durable.client.WorkflowUpdateException;
 import dev.durable.common.DurableException;
 import dev.durable.failure.TimeoutType;
 import dev.durable.internal.Checks;
+import dev.durable.internal.CronSchedule;
 import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.failure.Failures;
@@ -245,6 +246,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Checks.positive("workflowTaskTimeout", r.workflowTaskTimeout());
     Checks.positiveOrNull("workflowExecutionTimeout", r.executionTimeout());
     Checks.positiveOrNull("workflowRunTimeout", r.runTimeout());
+    if (r.cronSchedule() != null) {
+      CronSchedule.parse(r.cronSchedule());
+    }
     SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());
     limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
         " The workflow was not started.");
@@ -297,11 +301,15 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Records a new run (with the signal, if any, in the same write) and queues its first task. */
   private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput, boolean forResult) {
-    RunLinks links = r.retryPolicy() == null ? RunLinks.NONE
-        : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null, null);
+    Instant now = now();
+    // On a cron schedule, the first run's code waits until the schedule first fires.
+    Instant firstAt = r.cronSchedule() == null ? null : CronSchedule.parse(r.cronSchedule()).next(now);
+    RunLinks links = r.retryPolicy() == null && r.cronSchedule() == null ? RunLinks.NONE
+        : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null,
+            firstAt == null ? null : Duration.between(now, firstAt), r.cronSchedule());
     var spec = new RunChains.Spec(r.workflowId(), r.workflowType(), r.taskQueue(), r.input(),
         r.workflowTaskTimeout(), r.executionTimeout(), r.runTimeout(), links, SearchAttributes.check(r.searchAttributes()));
-    Store.Transition t = RunChains.start(spec, now(), signalName == null ? List.of()
+    Store.Transition t = RunChains.start(spec, now, signalName == null ? List.of()
         : List.of(new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput)));
     ExecutionState s = t.state();
     Execution ex = new Execution(s);
@@ -1226,11 +1234,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionCompleted(done.result())));
       s.result = done.result();
       close(s, WorkflowStatus.COMPLETED);
+      cronRun(s, now).ifPresent(newRuns::add);
     } else if (c instanceof Command.FailWorkflow f) {
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionFailed(f.failure())));
       s.failure = f.failure();
       close(s, WorkflowStatus.FAILED);
-      retryRun(s, f.failure(), now).ifPresent(newRuns::add);
+      retryRun(s, f.failure(), now).or(() -> cronRun(s, now)).ifPresent(newRuns::add);
     } else if (c instanceof Command.StartChildWorkflow sc) {
       events.add(new HistoryEvent(id, now, new EventAttributes.StartChildWorkflowExecutionInitiated(sc.seq(),
           sc.workflowId(), sc.workflowType(), sc.taskQueue(), sc.input(), sc.workflowTaskTimeout(),
@@ -1838,8 +1847,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTimedOut(failure)));
     s.failure = failure;
     close(s, WorkflowStatus.TIMED_OUT);
-    // Only a run timeout is retried: the execution timeout bounds the whole chain.
-    List<Store.Transition> retry = runLimit ? retryRun(s, failure, now()).map(List::of).orElse(List.of()) : List.of();
+    // Only a run timeout is retried (or followed by the next cron run): the execution timeout bounds the whole chain.
+    Instant now = now();
+    List<Store.Transition> retry = runLimit ? retryRun(s, failure, now).or(() -> cronRun(s, now)).map(List::of)
+        .orElse(List.of()) : List.of();
     persist(ex, events, true, retry);
     LOG.log(System.Logger.Level.INFO, message);
   }
@@ -1898,20 +1909,43 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (backoff == null) {
       return Optional.empty();
     }
+    Store.Transition next = followingRun(s, s.links.attempt() + 1, backoff, now);
+    LOG.log(System.Logger.Level.INFO, "workflow ''{0}'' ({1}) run {2} failed (attempt {3}); retrying as run {4} in {5}",
+        s.workflowId, s.workflowType, s.runId, s.links.attempt(), s.nextRunId, backoff);
+    return Optional.of(next);
+  }
+
+  /**
+   * Returns the transition of the next run of the cron schedule of {@code s}, which just closed
+   * and is not retried: it starts now, and its first workflow task waits until the schedule next
+   * fires. None without a schedule, or when that firing is at or after the execution deadline.
+   */
+  private Optional<Store.Transition> cronRun(ExecutionState s, Instant now) {
+    String cron = s.links.cronSchedule();
+    Instant at = cron == null ? null : CronSchedule.parse(cron).next(now);
+    Instant deadline = s.executionDeadline();
+    if (at == null || (deadline != null && !at.isBefore(deadline))) {
+      return Optional.empty();
+    }
+    Store.Transition next = followingRun(s, 1, Duration.between(now, at), now);
+    LOG.log(System.Logger.Level.DEBUG, "workflow ''{0}'' ({1}) run {2} closed as {3}; its cron schedule ''{4}'' starts"
+        + " run {5} at {6}", s.workflowId, s.workflowType, s.runId, s.status, cron, s.nextRunId, at);
+    return Optional.of(next);
+  }
+
+  /** A retry or the next cron run of {@code s}: the same workflow, with the first run's input, after {@code backoff}. */
+  private Store.Transition followingRun(ExecutionState s, int attempt, Duration backoff, Instant now) {
     Execution ex = open.get(s.runId);
-    List<HistoryEvent> unwrittenStart = ex == null ? null : ex.unwrittenStart; // its first task failed the run
+    List<HistoryEvent> unwrittenStart = ex == null ? null : ex.unwrittenStart; // its first task closed the run
     var started = (EventAttributes.WorkflowExecutionStarted) (unwrittenStart != null ? unwrittenStart.get(0)
         : store.readEvent(s.runId, 1).orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId
             + " lacks its start event"))).attributes();
     var spec = new RunChains.Spec(s.workflowId, s.workflowType, s.taskQueue, started.input(), s.workflowTaskTimeout,
-        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, s.links.attempt() + 1, backoff),
-        s.searchAttributes);
+        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, attempt, backoff), s.searchAttributes);
     Store.Transition next = RunChains.start(spec, now, List.of());
     s.nextRunId = next.state().runId;
     next.state().lastParentSignalEventId = s.lastParentSignalEventId;
-    LOG.log(System.Logger.Level.INFO, "workflow ''{0}'' ({1}) run {2} failed (attempt {3}); retrying as run {4} in {5}",
-        s.workflowId, s.workflowType, s.runId, s.links.attempt(), s.nextRunId, backoff);
-    return Optional.of(next);
+    return next;
   }
 
   /**
@@ -1976,7 +2010,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           return;
         }
         RunLinks links = new RunLinks(ps.workflowId, ps.runId, pc.initiatedEventId, init.parentClosePolicy(), null, 1,
-            init.retryPolicy(), null, null);
+            init.retryPolicy(), null, null, null);
         // A cancel and the signals the parent sent before the child started are in the child's first write.
         List<EventAttributes> first = new ArrayList<>();
         if (pc.cancelRequested) {

@@ -175,12 +175,22 @@ public interface WorkflowService {
    * @param runTimeout how long the run may run, or null for no limit
    * @param retryPolicy how a failed run is retried (a new run after a backoff), or null for no retry
    * @param searchAttributes the run's initial search attributes; null or empty for none
+   * @param cronSchedule the cron schedule that starts a run each time it fires, or null for one run
    */
   record StartRequest(
       String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
       WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout,
       java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
-      dev.durable.internal.model.RetryPolicy retryPolicy) {
+      dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule) {
+
+    /** A request without a cron schedule. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
+        Duration runTimeout, java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
+        dev.durable.internal.model.RetryPolicy retryPolicy) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
+          searchAttributes, retryPolicy, null);
+    }
 
     /** A request without a workflow retry policy. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,

@@ -441,6 +441,7 @@ final class CanonicalStateReader {
     RetryPolicy retryPolicy = null;
     Instant executionStartTime = null;
     Duration firstWorkflowTaskBackoff = null;
+    String cronSchedule = null;
     int seen = 0;
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       switch (p.currentName()) {
@@ -480,20 +481,25 @@ final class CanonicalStateReader {
           seen = once(seen, 1 << 8);
           firstWorkflowTaskBackoff = duration(p);
         }
+        case "cronSchedule" -> {
+          seen = once(seen, 1 << 9);
+          cronSchedule = string(p);
+        }
         default -> throw CanonicalEventReader.NotCanonical.INSTANCE;
       }
     }
-    if (seen != (1 << 9) - 1) {
+    // Every field but the cron schedule, which is written only when there is one.
+    if ((seen & ((1 << 9) - 1)) != (1 << 9) - 1 || (seen >> 9 == 1 && cronSchedule == null)) {
       throw CanonicalEventReader.NotCanonical.INSTANCE;
     }
     // A first run's links (most runs'): compared field by field, as a record's equals is slow on a cold JVM.
     if (parentWorkflowId == null && parentRunId == null && parentInitiatedEventId == 0 && parentClosePolicy == null
         && continuedFromRunId == null && attempt <= 1 && retryPolicy == null && executionStartTime == null
-        && firstWorkflowTaskBackoff == null) {
+        && firstWorkflowTaskBackoff == null && cronSchedule == null) {
       return RunLinks.NONE;
     }
     return new RunLinks(parentWorkflowId, parentRunId, parentInitiatedEventId, parentClosePolicy, continuedFromRunId,
-        attempt, retryPolicy, executionStartTime, firstWorkflowTaskBackoff);
+        attempt, retryPolicy, executionStartTime, firstWorkflowTaskBackoff, cronSchedule);
   }
 
   private static ActivitySpec specOrNull(JsonParser p) throws IOException {

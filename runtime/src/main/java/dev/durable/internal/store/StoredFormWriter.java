@@ -73,7 +73,8 @@ final class StoredFormWriter {
       entry(FailureInfo.class, List.of("kind", "type", "message", "stackTrace", "details", "nonRetryable", "attributes",
           "cause")),
       entry(RunLinks.class, List.of("parentWorkflowId", "parentRunId", "parentInitiatedEventId", "parentClosePolicy",
-          "continuedFromRunId", "attempt", "retryPolicy", "executionStartTime", "firstWorkflowTaskBackoff")),
+          "continuedFromRunId", "attempt", "retryPolicy", "executionStartTime", "firstWorkflowTaskBackoff",
+          "cronSchedule")),
       entry(PendingActivity.class, List.of("seq", "scheduledEventId", "activityType", "taskQueue", "spec", "attempt",
           "state", "scheduledTime", "attemptScheduledTime", "nextAttemptTime", "lastFailure", "heartbeatDetails",
           "lastHeartbeatTime", "cancelRequested")),
@@ -209,6 +210,7 @@ final class StoredFormWriter {
   private static final byte[] FAILURE = JsonOut.name("failure");
   private static final byte[] FIRST_TASK_AT = JsonOut.name("firstTaskAt");
   private static final byte[] FIRST_WORKFLOW_TASK_BACKOFF = JsonOut.name("firstWorkflowTaskBackoff");
+  private static final byte[] CRON_SCHEDULE = JsonOut.name("cronSchedule");
   private static final byte[] HEARTBEAT_DETAILS = JsonOut.name("heartbeatDetails");
   private static final byte[] HEARTBEAT_TIMEOUT = JsonOut.name("heartbeatTimeout");
   private static final byte[] IDENTITY = JsonOut.name("identity");
@@ -620,6 +622,10 @@ final class StoredFormWriter {
     instant(gen, l.executionStartTime());
     gen.writeFieldName(FIRST_WORKFLOW_TASK_BACKOFF);
     duration(gen, l.firstWorkflowTaskBackoff());
+    if (l.cronSchedule() != null) { // left out when null, as the mapper does (JsonInclude on the component)
+      gen.writeFieldName(CRON_SCHEDULE);
+      gen.writeString(l.cronSchedule());
+    }
     gen.writeEndObject();
   }
 

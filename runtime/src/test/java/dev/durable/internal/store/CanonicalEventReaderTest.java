@@ -66,12 +66,16 @@ class CanonicalEventReaderTest {
     out.add(new HistoryEvent(1, T, new EventAttributes.WorkflowExecutionStarted("w-3", "Child", "q",
         List.of(json("1"), json("{\"a\":[true]}")), Duration.ofSeconds(10), 2, null, null, java.util.Map.of(),
         new RunLinks("parent", "parent-run", 5, "TERMINATE", "previous-run", 3,
-            new RetryPolicy(Duration.ofSeconds(1), 2.0, null, 5, List.of("x.Y")), T, Duration.ofMillis(250)))));
+            new RetryPolicy(Duration.ofSeconds(1), 2.0, null, 5, List.of("x.Y")), T, Duration.ofMillis(250), null))));
     out.add(new HistoryEvent(12, T, new EventAttributes.TimerStarted(1, Duration.ofHours(1), T.plusSeconds(3600))));
     out.add(new HistoryEvent(13, T, new EventAttributes.TimerStarted(-7, Duration.ofNanos(1), Instant.EPOCH)));
     out.add(new HistoryEvent(14, T, new EventAttributes.TimerStarted(2, null, T)));
     out.add(new HistoryEvent(15, T, new EventAttributes.TimerFired(1)));
     out.add(new HistoryEvent(16, T, new EventAttributes.TimerFired(Integer.MIN_VALUE)));
+    out.add(new HistoryEvent(1, T, new EventAttributes.WorkflowExecutionStarted("w-4", "Report", "q", List.of(),
+        Duration.ofSeconds(10), 2, null, null, java.util.Map.of(),
+        new RunLinks(null, null, 0, null, "previous-run", 1, null, T, Duration.ofMinutes(5),
+            "CRON_TZ=Europe/Paris 0 9 * * MON-FRI"))));
     return out;
   }
 

@@ -172,7 +172,7 @@ class CanonicalStateReaderTest {
       s.links = s.links == null ? RunLinks.NONE : new RunLinks(s.links.parentWorkflowId(), s.links.parentRunId(),
           s.links.parentInitiatedEventId(), s.links.parentClosePolicy(), s.links.continuedFromRunId(),
           s.links.attempt(), commonRetry(s.links.retryPolicy()), s.links.executionStartTime(),
-          s.links.firstWorkflowTaskBackoff());
+          s.links.firstWorkflowTaskBackoff(), s.links.cronSchedule());
     }
     if (s.activities != null && records.random.nextDouble() < p) {
       for (PendingActivity a : s.activities.values()) {

@@ -1,0 +1,202 @@
+package dev.durable.workflow;
+
+import static dev.durable.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.activity.ActivityInterface;
+import dev.durable.activity.ActivityOptions;
+import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowFailedException;
+import dev.durable.client.WorkflowOptions;
+import dev.durable.client.WorkflowStatus;
+import dev.durable.common.RetryOptions;
+import dev.durable.failure.ApplicationFailure;
+import dev.durable.testing.TestEnv;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cron schedules: the server starts a run each time the schedule fires after the run before it
+ * closed, on its clock, across restarts, until the workflow is terminated or canceled. The test
+ * clock starts at 2030-01-01T00:00:00Z.
+ */
+class CronWorkflowTest {
+  private static final String EVERY_TEN_MINUTES = "*/10 * * * *";
+
+  @ActivityInterface
+  public interface Log {
+    void record(String line);
+  }
+
+  /** What the runs recorded, in order. */
+  static final List<String> LOG = new CopyOnWriteArrayList<>();
+
+  public static final class LogImpl implements Log {
+    @Override
+    public void record(String line) {
+      LOG.add(line);
+    }
+  }
+
+  @WorkflowInterface
+  public interface Report {
+    @WorkflowMethod
+    String report(String mode);
+
+    @SignalMethod
+    void finish();
+  }
+
+  /**
+   * Records its workflow time and attempt. Mode "fail-second" fails the runs that start from 00:20 to 00:29;
+   * "slow" waits for {@link #finish()} in its first run.
+   */
+  public static final class ReportImpl implements Report {
+    private final Log log = Workflow.newActivityStub(Log.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+    private boolean finished;
+
+    @Override
+    public String report(String mode) {
+      String at = Workflow.now().toString().substring(11, 16);
+      log.record(at + " attempt " + Workflow.getInfo().attempt());
+      if (mode.equals("fail-second") && at.startsWith("00:2")) { // the 00:20 run and its retry
+        throw ApplicationFailure.newFailure("the report of " + at + " failed", "ReportFailed");
+      }
+      if (mode.equals("slow") && Workflow.getInfo().continuedFromRunId() == null) {
+        Workflow.await(() -> finished);
+      }
+      return "report of " + at;
+    }
+
+    @Override
+    public void finish() {
+      finished = true;
+    }
+  }
+
+  @TempDir Path dir;
+  private TestEnv env;
+
+  @BeforeEach
+  void open() {
+    LOG.clear();
+    env = TestEnv.open(dir);
+    startWorker();
+  }
+
+  private void startWorker() {
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ReportImpl.class).registerActivitiesImplementations(
+        new LogImpl()));
+  }
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  private static WorkflowOptions cron(String workflowId, String schedule) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId(workflowId)
+        .setCronSchedule(schedule).build();
+  }
+
+  private void start(String workflowId, String schedule, String mode) {
+    WorkflowClient.start(env.client().newWorkflowStub(Report.class, cron(workflowId, schedule))::report, mode);
+  }
+
+  /** The runs of {@code workflowId} with their statuses, oldest first. */
+  private List<WorkflowStatus> statuses(String workflowId) {
+    return env.client().listWorkflows(false, 100).stream().filter(d -> d.workflowId().equals(workflowId))
+        .sorted(java.util.Comparator.comparing(WorkflowDescription::startTime).thenComparing(WorkflowDescription::runId))
+        .map(WorkflowDescription::status).toList();
+  }
+
+  /** Moves the clock on by ten minutes, then waits for {@code reports} reports and {@code runs} runs. */
+  private void tick(int reports, int runs) {
+    env.clock().advance(Duration.ofMinutes(10));
+    eventually(reports + " reports", () -> LOG.size() >= reports);
+    eventually(runs + " runs, the last one scheduled", () -> statuses("daily"),
+        l -> l.size() == runs && l.get(runs - 1) == WorkflowStatus.RUNNING);
+  }
+
+  @Test
+  void aRunStartsEachTimeTheScheduleFiresAndTerminatingEndsTheSchedule() {
+    start("daily", EVERY_TEN_MINUTES, "plain");
+    WorkflowDescription first = env.describe("daily");
+    assertEquals(WorkflowStatus.RUNNING, first.status());
+    assertEquals(List.of(), LOG, "the first run waits until the schedule fires at 00:10");
+
+    tick(1, 2);
+    tick(2, 3);
+    env.restartServer(); // the next run and its start time are stored
+    startWorker();
+    tick(3, 4);
+    assertEquals(List.of("00:10 attempt 1", "00:20 attempt 1", "00:30 attempt 1"), LOG);
+    assertEquals(List.of(WorkflowStatus.COMPLETED, WorkflowStatus.COMPLETED, WorkflowStatus.COMPLETED,
+        WorkflowStatus.RUNNING), statuses("daily"));
+
+    env.stub("daily").terminate("no more reports");
+    env.clock().advance(Duration.ofHours(1));
+    WorkflowFailedException ended = assertThrows(WorkflowFailedException.class,
+        () -> env.stub("daily").getResult(String.class));
+    assertTrue(ended.getMessage().contains("TERMINATED"), ended.getMessage());
+    assertEquals(3, LOG.size());
+    assertEquals(List.of(WorkflowStatus.COMPLETED, WorkflowStatus.COMPLETED, WorkflowStatus.COMPLETED,
+        WorkflowStatus.TERMINATED), statuses("daily"));
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aFailedRunIsRetriedAndThenTheScheduleGoesOn() {
+    WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("daily")
+        .setCronSchedule(EVERY_TEN_MINUTES)
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).setInitialInterval(Duration.ofMinutes(1))
+            .build()).build();
+    WorkflowClient.start(env.client().newWorkflowStub(Report.class, options)::report, "fail-second");
+    tick(1, 2);
+    env.clock().advance(Duration.ofMinutes(10));
+    eventually("the 00:20 run failed", () -> statuses("daily").contains(WorkflowStatus.FAILED));
+    env.clock().advance(Duration.ofMinutes(1));
+    eventually("its retry failed too", () -> statuses("daily").size() == 4);
+    env.clock().advance(Duration.ofMinutes(9));
+    eventually("the 00:30 report", () -> LOG.size() >= 4);
+    assertEquals(List.of("00:10 attempt 1", "00:20 attempt 1", "00:21 attempt 2", "00:30 attempt 1"), LOG);
+    eventually("the 00:40 run scheduled", () -> statuses("daily"), l -> l.equals(List.of(WorkflowStatus.COMPLETED,
+        WorkflowStatus.FAILED, WorkflowStatus.FAILED, WorkflowStatus.COMPLETED, WorkflowStatus.RUNNING)));
+  }
+
+  @Test
+  void runsNeverOverlapAFiringDuringALongRunIsSkipped() {
+    start("daily", EVERY_TEN_MINUTES, "slow");
+    env.clock().advance(Duration.ofMinutes(10));
+    // Waiting in Workflow.await: its second task completed (a clock moved during a task would time it out).
+    eventually("the first run to wait", () -> env.eventTypes("daily").stream()
+        .filter("WorkflowTaskCompleted"::equals).count() == 2);
+    assertEquals(1, LOG.size());
+    env.clock().advance(Duration.ofMinutes(25)); // 00:20 and 00:30 pass while it runs
+    env.stub("daily").signal("finish"); // it closes at 00:35
+    eventually("the next run scheduled", () -> statuses("daily").size() == 2);
+    env.clock().advance(Duration.ofMinutes(4));
+    assertEquals(1, LOG.size(), "nothing before 00:40");
+    env.clock().advance(Duration.ofMinutes(1));
+    eventually("the 00:40 report", () -> LOG.size() == 2);
+    assertEquals(List.of("00:10 attempt 1", "00:40 attempt 1"), LOG);
+  }
+
+  @Test
+  void anInvalidScheduleIsRefusedBeforeAnythingIsStarted() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> cron("daily", "*/10 * * *"));
+    assertTrue(bad.getMessage().startsWith("DURABLE-201 cronSchedule"), bad.getMessage());
+    assertEquals(List.of(), env.client().listWorkflows(false, 10));
+  }
+}

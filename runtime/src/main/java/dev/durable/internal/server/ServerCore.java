@@ -1922,7 +1922,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private Optional<Store.Transition> cronRun(ExecutionState s, Instant now) {
     String cron = s.links.cronSchedule();
-    Instant at = cron == null ? null : CronSchedule.parse(cron).next(now);
+    if (cron == null) {
+      return Optional.empty();
+    }
+    Instant at = CronSchedule.parse(cron).next(now);
     Instant deadline = s.executionDeadline();
     if (at == null || (deadline != null && !at.isBefore(deadline))) {
       return Optional.empty();

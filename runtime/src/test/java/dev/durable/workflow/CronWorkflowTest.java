@@ -193,6 +193,32 @@ class CronWorkflowTest {
   }
 
   @Test
+  void firingsMissedWhileTheServerWasDownRunOnceAfterTheRestart() {
+    start("daily", EVERY_TEN_MINUTES, "plain");
+    tick(1, 2); // the 00:10 report; the next run waits for 00:20
+    env.restartServer(Duration.ofMinutes(35)); // down from 00:10 to 00:45: 00:20, 00:30 and 00:40 are missed
+    startWorker();
+    eventually("one run for the missed firings", () -> statuses("daily"),
+        l -> l.size() == 3 && l.get(2) == WorkflowStatus.RUNNING);
+    assertEquals(List.of("00:10 attempt 1", "00:45 attempt 1"), LOG);
+    env.clock().advance(Duration.ofMinutes(5));
+    eventually("the 00:50 report", () -> LOG.size() == 3);
+    assertEquals("00:50 attempt 1", LOG.get(2));
+  }
+
+  @Test
+  void theExecutionTimeoutEndsTheSchedule() {
+    WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("daily")
+        .setCronSchedule(EVERY_TEN_MINUTES).setWorkflowExecutionTimeout(Duration.ofMinutes(25)).build();
+    WorkflowClient.start(env.client().newWorkflowStub(Report.class, options)::report, "plain");
+    tick(1, 2);
+    env.clock().advance(Duration.ofMinutes(10));
+    // The 00:30 firing is after the deadline (00:25): the 00:20 run is the last, and its result the workflow's.
+    assertEquals("report of 00:20", env.result("daily", String.class));
+    assertEquals(List.of(WorkflowStatus.COMPLETED, WorkflowStatus.COMPLETED), statuses("daily"));
+  }
+
+  @Test
   void anInvalidScheduleIsRefusedBeforeAnythingIsStarted() {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> cron("daily", "*/10 * * *"));

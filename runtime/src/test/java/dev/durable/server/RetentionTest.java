@@ -14,6 +14,7 @@ import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.server.ServerCore;
+import dev.durable.testing.Greetings;
 import dev.durable.testing.Hopper;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.ChildWorkflowOptions;
@@ -36,19 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetentionTest {
   private static final Duration RETENTION = Duration.ofHours(1);
-
-  @WorkflowInterface
-  public interface Greeter {
-    @WorkflowMethod
-    String greet(String name);
-  }
-
-  public static final class GreeterImpl implements Greeter {
-    @Override
-    public String greet(String name) {
-      return "Hello, " + name + "!";
-    }
-  }
 
   @WorkflowInterface
   public interface Parent {
@@ -77,11 +65,12 @@ class RetentionTest {
 
   private void open(Duration retention) {
     env = TestEnv.open(dir, b -> b.setRetention(retention));
-    env.startWorker(w -> w.registerWorkflowImplementationTypes(GreeterImpl.class, Hopper.Impl.class, ParentImpl.class));
+    env.startWorker(w -> w.registerWorkflowImplementationTypes(Greetings.GreetingImpl.class, Hopper.Impl.class,
+        ParentImpl.class).registerActivitiesImplementations((Greetings.Greeter) name -> "Hello, " + name + "!"));
   }
 
   private String greet(String workflowId) {
-    return env.newWorkflow(Greeter.class, workflowId).greet(workflowId);
+    return env.newWorkflow(Greetings.Greeting.class, workflowId).run(workflowId);
   }
 
   private ServerCore core() {
@@ -132,11 +121,11 @@ class RetentionTest {
     WorkflowOptions rejecting = WorkflowOptions.newBuilder().setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("once")
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.REJECT_DUPLICATE).build();
     assertThrows(WorkflowAlreadyStartedException.class,
-        () -> env.client().newWorkflowStub(Greeter.class, rejecting).greet("again"));
+        () -> env.client().newWorkflowStub(Greetings.Greeting.class, rejecting).run("again"));
 
     env.clock().advance(RETENTION.plusMinutes(2));
     awaitDeleted("once");
-    assertEquals("Hello, again!", env.client().newWorkflowStub(Greeter.class, rejecting).greet("again"));
+    assertEquals("Hello, again!", env.client().newWorkflowStub(Greetings.Greeting.class, rejecting).run("again"));
     assertEquals(1, env.client().listWorkflows(false, 10).size());
   }
 
@@ -144,7 +133,7 @@ class RetentionTest {
   void runsThatClosedBeforeARestartAreDeletedAfterIt() {
     open(null);
     for (int i = 0; i < 600; i++) { // more than one page of the close-time index
-      WorkflowClient.start(env.newWorkflow(Greeter.class, "w-" + i)::greet, "w-" + i);
+      WorkflowClient.start(env.newWorkflow(Greetings.Greeting.class, "w-" + i)::run, "w-" + i);
     }
     eventually("600 closed runs", () -> env.client().countWorkflows(dev.durable.client.WorkflowFilter.newBuilder()
         .setStatuses(WorkflowStatus.COMPLETED).build()) == 600);

@@ -9,9 +9,10 @@
 #                                   then a table of their medians against the targets on stderr
 #
 # Workloads: hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
-# hello-remote chain10-remote latency-remote
+# hello-remote chain10-remote latency-remote retention
 # (scale: hello at 1..16 activity threads and chains of 10/100/1000 steps, one JSON line per point;
-# *-remote: the standalone server in a child JVM, client and worker connected to it over gRPC).
+# *-remote: the standalone server in a child JVM, client and worker connected to it over gRPC;
+# retention: 20,000 hello runs deleted by a retention, and the data dir's size before and after).
 # BENCH_SKIP_BUILD=1 skips the build; JAVA selects the java binary (default: java on the PATH);
 # BENCH_RUNS=3 runs each workload three times, each in a fresh JVM (one line per run: take the median);
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-Dbench.warmup=steady (see docs/performance.md).
@@ -19,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA:-java}"
 all=(hello hello-async chain10 chain10-async latency latency-async startup timers replay agent scale
-  hello-remote chain10-remote latency-remote)
+  hello-remote chain10-remote latency-remote retention)
 
 if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
   # package, not install: builds what the bench needs (rules, agent, runtime, bench) without publishing snapshots

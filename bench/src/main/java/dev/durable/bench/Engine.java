@@ -84,8 +84,14 @@ final class Engine implements AutoCloseable {
    * {@code deleteOnClose} deletes the data dir on {@link #close()}.
    */
   static Engine start(Path dataDir, Durability durability, Clock clock, boolean withWorker, boolean deleteOnClose) {
+    return start(dataDir, durability, clock, withWorker, deleteOnClose, null);
+  }
+
+  /** Like {@link #start(Path, Durability, Clock, boolean, boolean)}, deleting closed runs after {@code retention}. */
+  static Engine start(Path dataDir, Durability durability, Clock clock, boolean withWorker, boolean deleteOnClose,
+      java.time.Duration retention) {
     DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).setDurability(durability).setClock(clock)
-        .build().start();
+        .setRetention(retention).build().start();
     Engine e = new Engine(dataDir, server, deleteOnClose);
     if (withWorker) {
       e.startWorker();

@@ -33,7 +33,7 @@ public final class Main {
   private static void run(String[] args) throws Exception {
     if (args.length == 0) {
       throw new IllegalArgumentException("usage: Main hello|hello-async|hello-remote|chain10|chain10-async|chain10-remote"
-          + "|latency|latency-async|latency-remote|startup|timers|replay|agent|scale");
+          + "|latency|latency-async|latency-remote|startup|timers|replay|agent|scale|retention");
     }
     if (!CHILD_PARTS.contains(args[0])) {
       Report.probeMachine();
@@ -55,6 +55,7 @@ public final class Main {
       case "timers-reopen" -> TimersBench.reopen(Path.of(args[1]), Integer.parseInt(args[2]));
       case "replay" -> ReplayBench.run();
       case "scale" -> ScaleBench.run();
+      case "retention" -> RetentionBench.run();
       case "agent" -> AgentBench.run();
       case "agent-load" -> AgentBench.load(Path.of(args[1]), Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException("unknown workload '" + args[0] + "'");

@@ -20,14 +20,20 @@ final class DescribeCommand extends ClientCommand {
       Json.print(out, Json.description(d));
       return ExitCodes.OK;
     }
-    Table.fields()
+    Table fields = Table.fields()
         .row("Workflow ID", d.workflowId())
         .row("Run ID", d.runId())
         .row("Type", d.workflowType())
         .row("Task queue", d.taskQueue())
         .row("Status", d.status())
-        .row("Start time", d.startTime())
-        .row("Close time", d.closeTime())
+        .row("Start time", d.startTime());
+    if (!d.executionTime().equals(d.startTime())) { // a run waiting for its cron schedule or a retry's backoff
+      fields.row("Execution time", d.executionTime());
+    }
+    if (d.cronSchedule() != null) {
+      fields.row("Cron schedule", d.cronSchedule());
+    }
+    fields.row("Close time", d.closeTime())
         .row("History length", d.historyLength())
         .row("Workflow task attempt", d.workflowTaskAttempt())
         .row("Last workflow task failure", d.lastWorkflowTaskFailure())

@@ -77,6 +77,8 @@ final class Json {
   /** A run with what only {@code describe} shows. */
   static ObjectNode description(WorkflowDescription d) {
     ObjectNode o = run(d);
+    o.put("cronSchedule", d.cronSchedule());
+    o.set("executionTime", time(d.executionTime()));
     o.put("workflowTaskAttempt", d.workflowTaskAttempt());
     o.put("lastWorkflowTaskFailure", d.lastWorkflowTaskFailure());
     ArrayNode pending = o.putArray("pendingActivities");

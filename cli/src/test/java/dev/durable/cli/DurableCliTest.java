@@ -131,6 +131,15 @@ class DurableCliTest {
     assertOk(described);
     assertEquals("RUNNING", described.json().get("status").asText());
     assertEquals(1, described.json().get("historyLength").asInt(), "its code waits until midnight");
+    assertEquals("@daily", described.json().get("cronSchedule").asText());
+    java.time.Instant started = java.time.Instant.parse(described.json().get("startTime").asText());
+    assertEquals(started.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(java.time.Duration.ofDays(1)),
+        java.time.Instant.parse(described.json().get("executionTime").asText()), "its code starts at midnight");
+    Run table = cli("workflow", "describe", "nightly");
+    assertTrue(table.out().contains("\nCron schedule               @daily\n"), table.out());
+    String midnight = started.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(java.time.Duration.ofDays(1))
+        .toString().replace("Z", "");
+    assertTrue(table.out().contains("\nExecution time              " + midnight), table.out());
   }
 
   @Test
@@ -238,6 +247,8 @@ class DurableCliTest {
         + "  \"closeTime\" : null,\n"
         + "  \"historyLength\" : 1,\n"
         + "  \"searchAttributes\" : { },\n"
+        + "  \"cronSchedule\" : null,\n"
+        + "  \"executionTime\" : \"2030-01-01T00:00:00Z\",\n"
         + "  \"workflowTaskAttempt\" : 1,\n"
         + "  \"lastWorkflowTaskFailure\" : null,\n"
         + "  \"pendingActivities\" : [ ]\n"

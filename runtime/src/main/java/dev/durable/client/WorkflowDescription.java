@@ -27,6 +27,9 @@ import java.util.Map;
  * @param continuedFromRunId the run this one continues (continue-as-new or a retry), or null
  * @param attempt the attempt of this run, from 1 (above 1 for a workflow retry)
  * @param pendingChildren the child workflows it has started and waits for
+ * @param cronSchedule the cron schedule that starts the workflow's runs, or null for none
+ * @param executionTime when the run's code starts (or started): its start time, or later for a
+ *     run that waits for its cron schedule to fire or for a retry's backoff
  */
 public record WorkflowDescription(
     String workflowId,
@@ -45,13 +48,27 @@ public record WorkflowDescription(
     String parentRunId,
     String continuedFromRunId,
     int attempt,
-    List<PendingChildInfo> pendingChildren) {
+    List<PendingChildInfo> pendingChildren,
+    String cronSchedule,
+    Instant executionTime) {
 
   /** Creates the description; the search attributes and pending children are copied (null means none). */
   public WorkflowDescription {
     searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(searchAttributes));
     pendingChildren = pendingChildren == null ? List.of() : List.copyOf(pendingChildren);
+    executionTime = executionTime == null ? startTime : executionTime;
+  }
+
+  /** A description of a run without a cron schedule whose code started with it. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure,
+      Map<String, Object> searchAttributes, String parentWorkflowId, String parentRunId, String continuedFromRunId,
+      int attempt, List<PendingChildInfo> pendingChildren) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, searchAttributes, parentWorkflowId, parentRunId,
+        continuedFromRunId, attempt, pendingChildren, null, null);
   }
 
   /** A description of a first, top-level run without children. */

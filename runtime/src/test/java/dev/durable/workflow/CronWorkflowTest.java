@@ -14,6 +14,7 @@ import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.common.RetryOptions;
 import dev.durable.failure.ApplicationFailure;
+import dev.durable.testing.ManualClock;
 import dev.durable.testing.TestEnv;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,6 +134,9 @@ class CronWorkflowTest {
     start("daily", EVERY_TEN_MINUTES, "plain");
     WorkflowDescription first = env.describe("daily");
     assertEquals(WorkflowStatus.RUNNING, first.status());
+    assertEquals(EVERY_TEN_MINUTES, first.cronSchedule());
+    assertEquals(ManualClock.START, first.startTime());
+    assertEquals(ManualClock.START.plus(Duration.ofMinutes(10)), first.executionTime(), "its code starts at 00:10");
     assertEquals(List.of(), LOG, "the first run waits until the schedule fires at 00:10");
 
     tick(1, 2);

@@ -469,6 +469,10 @@ final class Convert {
     set(d.parentWorkflowId(), b::setParentWorkflowId);
     set(d.parentRunId(), b::setParentRunId);
     set(d.continuedFromRunId(), b::setContinuedFromRunId);
+    set(d.cronSchedule(), b::setCronSchedule);
+    if (d.executionTime() != null && !d.executionTime().equals(d.startTime())) {
+      b.setExecutionTime(timestamp(d.executionTime()));
+    }
     b.setAttempt(d.attempt());
     for (dev.durable.client.PendingChildInfo c : d.pendingChildren()) {
       var p = dev.durable.remote.proto.PendingChild.newBuilder().setWorkflowId(str(c.workflowId()))
@@ -513,7 +517,8 @@ final class Convert {
         d.hasParentWorkflowId() ? d.getParentWorkflowId() : null, d.hasParentRunId() ? d.getParentRunId() : null,
         d.hasContinuedFromRunId() ? d.getContinuedFromRunId() : null, Math.max(1, d.getAttempt()),
         d.getPendingChildrenList().stream().map(c -> new dev.durable.client.PendingChildInfo(c.getWorkflowId(),
-            c.getWorkflowType(), c.hasRunId() ? c.getRunId() : null, c.getState())).toList());
+            c.getWorkflowType(), c.hasRunId() ? c.getRunId() : null, c.getState())).toList(),
+        d.hasCronSchedule() ? d.getCronSchedule() : null, d.hasExecutionTime() ? instant(d.getExecutionTime()) : null);
   }
 
   static dev.durable.remote.proto.HistoryVerification verification(HistoryVerification v) {

@@ -23,16 +23,26 @@ import java.util.Map;
  * @param historyLength the number of events in the run's history as the code sees it now (at the
  *     start of the current workflow task; the same on replay): compare it with a bound to decide
  *     when to {@link Workflow#continueAsNew}
+ * @param cronSchedule the cron schedule this run belongs to
+ *     ({@code WorkflowOptions.Builder.setCronSchedule}), or null
  */
 public record WorkflowInfo(
     String workflowId, String runId, String workflowType, String taskQueue, int attempt, Instant startTime,
     Map<String, Object> searchAttributes, String continuedFromRunId, String parentWorkflowId, String parentRunId,
-    long historyLength) {
+    long historyLength, String cronSchedule) {
 
   /** Creates the facts; the search attributes are copied (null means none). */
   public WorkflowInfo {
     searchAttributes = searchAttributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(searchAttributes));
+  }
+
+  /** Facts of a run without a cron schedule. */
+  public WorkflowInfo(String workflowId, String runId, String workflowType, String taskQueue, int attempt,
+      Instant startTime, Map<String, Object> searchAttributes, String continuedFromRunId, String parentWorkflowId,
+      String parentRunId, long historyLength) {
+    this(workflowId, runId, workflowType, taskQueue, attempt, startTime, searchAttributes, continuedFromRunId,
+        parentWorkflowId, parentRunId, historyLength, null);
   }
 
   /** Facts of a first, top-level run. */

@@ -1219,7 +1219,7 @@ public final class WorkflowRun implements WorkflowHooks {
   public WorkflowInfo info() {
     return new WorkflowInfo(workflowId, runId, info.workflowType(), taskQueue, links.attempt(), startTime,
         SearchAttributes.toJava(searchAttributes), links.continuedFromRunId(), links.parentWorkflowId(),
-        links.parentRunId(), historyLength);
+        links.parentRunId(), historyLength, links.cronSchedule());
   }
 
   /** See {@code Workflow.upsertSearchAttributes}: checked, recorded as a command, and visible at once. */

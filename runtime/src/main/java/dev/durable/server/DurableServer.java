@@ -106,6 +106,18 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     running().backup(target);
   }
 
+  /**
+   * Takes a snapshot of this server's metrics: what it recorded since it started (runs started and
+   * closed, workflow tasks and activity attempts by outcome, timers fired, runs deleted) and its state
+   * now (open runs, tasks waiting for a worker). Cheap enough to call on every scrape; see
+   * {@link ServerMetrics#toPrometheusText()} and docs/operations.md, "Metrics".
+   *
+   * @throws IllegalStateException DURABLE-214 when the server is not started
+   */
+  public ServerMetrics metrics() {
+    return ServerMetrics.of(running());
+  }
+
   @Override
   public WorkflowService workflowService() {
     return running();

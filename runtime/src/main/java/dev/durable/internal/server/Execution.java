@@ -34,6 +34,8 @@ final class Execution {
    * events (the starting call waits for that, briefly). Null once written. The run's next write,
    * whichever it is, writes them first, before {@link #unwritten}.
    */
+  /** Activity completions among {@link #unwritten}: counted once written ({@link Counters}). */
+  int keptCompletions;
   List<HistoryEvent> unwrittenStart;
   /**
    * Set while {@link #unwrittenStart} is kept for a starting call that waits for the run's result

@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -93,6 +95,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private record UpdateRef(String runId, UpdateTask update) {}
 
   private final Updates updates = new Updates();
+  private final Counters counters = new Counters();
   /** How long a start waits by default for its first task's completion to write both, before writing itself alone. */
   static final Duration FIRST_TASK_WAIT = Duration.ofMillis(2);
   /** The wait this server uses (see {@link #handFirstTaskOver}); zero: every start is written alone. */
@@ -510,6 +513,28 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     return workflowQueue(taskQueue).isServed();
   }
 
+  /** What this server recorded since it started, for metrics. */
+  public Counters counters() {
+    return counters;
+  }
+
+  /** How many runs this server serves as open now (a start not yet written included), for metrics. */
+  public int openRuns() {
+    return open.size();
+  }
+
+  /**
+   * Tasks queued for workers but not yet taken, by task queue, for metrics: workflow tasks (with
+   * queries and updates) when {@code workflow}, else activity attempts. An entry made stale by a
+   * timeout or a close stays queued until a poll skips it. Every queue polled or offered to since
+   * the start is listed, empty ones with 0.
+   */
+  public SortedMap<String, Integer> backlog(boolean workflow) {
+    var out = new TreeMap<String, Integer>();
+    (workflow ? workflowQueues : activityQueues).forEach((name, q) -> out.put(name, q.size()));
+    return out;
+  }
+
   /** Starts serving a run just written as new: queues its first task (after its backoff) and arms its timeout. */
   private void registerNewRun(ExecutionState s) {
     registerNewRun(new Execution(s), List.of());
@@ -521,6 +546,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ex.tail.record(events, 1);
     open.put(s.runId, ex);
     runsRegistered.incrementAndGet();
+    if (ex.unwrittenStart == null) {
+      counters.runStarted(); // else counted once written, in persist
+    }
     synchronized (ex) {
       scheduleWorkflowTask(s, s.firstTaskAt);
       armRunTimeout(s);
@@ -830,7 +858,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         // The earliest first: should this stop half way, the workflow id still names what is left.
         for (int i = chain.size() - 1; i >= 0; i--) {
-          store.deleteRun(chain.get(i));
+          if (store.deleteRun(chain.get(i))) {
+            counters.runDeleted();
+          }
           recentlyClosed.remove(chain.get(i));
         }
         store.awaitSynced(store.syncMark(), Duration.ZERO);
@@ -1151,6 +1181,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           after.add(() -> scheduleWorkflowTask(s, null));
         }
         persist(ex, events, true, newRuns);
+        counters.workflowTask(Counters.Outcome.COMPLETED);
         after.forEach(Runnable::run);
       }
     }
@@ -1318,6 +1349,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         failStartedTask(ex, refused == null ? Failures.bounded(r.failure())
             : FailureInfo.simple(FailureInfo.APPLICATION, "dev.durable.InvalidPayload", refused.getMessage(), false),
             r.identity());
+        counters.workflowTask(Counters.Outcome.FAILED);
       }
     }
   }
@@ -1354,6 +1386,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         failStartedTask(ex, FailureInfo.simple(FailureInfo.TIMEOUT, "dev.durable.failure.TimeoutFailure",
             "workflow task did not complete within " + timeout + "; the worker may have died or the code is stuck", false),
             "server");
+        counters.workflowTask(Counters.Outcome.TIMED_OUT);
       }
     });
   }
@@ -1435,6 +1468,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         armHeartbeat(runId, cur, last);
       } else {
         failAttempt(ex, cur, timeoutFailure(cur, TimeoutType.HEARTBEAT));
+        counters.activityAttempt(Counters.Outcome.TIMED_OUT);
       }
     }));
   }
@@ -1447,6 +1481,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         PendingActivity cur = ex.state.activities.get(seq);
         if (cur != null) {
           finishActivityFailed(ex, cur, timeoutFailure(cur, TimeoutType.SCHEDULE_TO_CLOSE));
+          if (!PendingActivity.BACKOFF.equals(cur.state)) { // in a backoff, no attempt was under way
+            counters.activityAttempt(Counters.Outcome.TIMED_OUT);
+          }
         }
       }));
     }
@@ -1482,6 +1519,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       } else {
         failAttempt(ex, pa, failure);
       }
+      counters.activityAttempt(Counters.Outcome.TIMED_OUT);
     });
   }
 
@@ -1513,6 +1551,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (refused != null) {
         // The same code returns the same result on every attempt: retrying cannot help.
         failAttempt(ex, pa, refusedPayload(refused));
+        counters.activityAttempt(Counters.Outcome.FAILED);
         return;
       }
       ExecutionState s = ex.state;
@@ -1520,8 +1559,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       ex.disarmAttemptTimeout(pa.seq);
       var events = new ArrayList<HistoryEvent>();
       addInput(s, events, new EventAttributes.ActivityTaskCompleted(pa.seq, pa.scheduledEventId, pa.attempt, result));
-      if (!keptForHandOff(ex, events)) {
+      if (keptForHandOff(ex, events)) {
+        ex.keptCompletions++; // counted once written, in persist
+      } else {
         persist(ex, events, true);
+        counters.activityAttempt(Counters.Outcome.COMPLETED);
       }
     });
   }
@@ -1693,6 +1735,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
             + Failures.cut(failure.message()) + ")", " The attempt fails without retry.");
         // Bounded after the check of its depth: a remote worker's failure did not go through Failures.toInfo.
         failAttempt(ex, pa, refused == null ? Failures.bounded(failure) : refusedPayload(refused));
+        counters.activityAttempt(Counters.Outcome.FAILED);
       }
     });
   }
@@ -1804,6 +1847,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       var events = new ArrayList<HistoryEvent>();
       addInput(ex.state, events, new EventAttributes.TimerFired(seq));
       persist(ex, events, false);
+      counters.timerFired();
       firedUnsynced = true;
     });
   }
@@ -2319,7 +2363,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       ex.unwritten.clear();
       ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
+      if (ex.keptCompletions > 0) {
+        counters.activityAttempts(Counters.Outcome.COMPLETED, ex.keptCompletions);
+        ex.keptCompletions = 0;
+      }
       if (start != null) {
+        counters.runStarted();
         if (unsyncedStart) {
           ex.startSyncMark = store.syncMark(); // taken after the write: a sync that begins later carries it
         }
@@ -2341,7 +2390,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     if (s.status.isClosed()) {
       recentlyClosed.add(s);
-      open.remove(s.runId);
+      if (open.remove(s.runId) != null) { // once per run, should a closed run ever be written again
+        counters.runClosed(s.status);
+      }
       updates.runClosed(s);
       ex.closed.complete(s);
       afterClose(s);
@@ -2365,6 +2416,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ExecutionState s = ex.state;
     // The tail may hold unwritten events whose ids the next events will reuse.
     ex.unwritten.clear();
+    ex.keptCompletions = 0; // lost with the write: the attempts run again
     ex.tail.clear();
     Optional<ExecutionState> stored;
     try {
@@ -2393,6 +2445,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return;
       }
       ex.unwrittenStart = null; // recorded after all (only the acknowledgement was lost): the start succeeds
+      counters.runStarted();
       forgetKeptStart(ex);
       ex.notifyAll();
     }
@@ -2563,6 +2616,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     boolean deleted;
     synchronized (startLock(s.workflowId)) { // a start of the id must not read the mapping this deletes
       deleted = store.deleteRun(runId);
+    }
+    if (deleted) {
+      counters.runDeleted();
     }
     recentlyClosed.remove(runId);
     return deleted;

@@ -1,0 +1,98 @@
+package dev.durable.internal.server;
+
+import dev.durable.client.WorkflowStatus;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the server recorded since it started: runs started, closed and deleted, workflow tasks and
+ * activity attempts by outcome, timers fired. Each count is taken after the write that records it
+ * succeeded, so a failed write counts nothing. {@link LongAdder}s: the counting threads (workers'
+ * calls, the timer thread) rarely contend, and an increment allocates nothing and takes no lock.
+ */
+public final class Counters {
+  /** How a workflow task or an activity attempt ended. */
+  public enum Outcome {
+    /** Its completion was recorded. */
+    COMPLETED,
+    /** It failed (or its result was refused) and that was recorded. */
+    FAILED,
+    /** It did not end within its timeout, and the server recorded that. */
+    TIMED_OUT
+  }
+
+  private static final WorkflowStatus[] STATUSES = WorkflowStatus.values();
+  private static final Outcome[] OUTCOMES = Outcome.values();
+
+  private final LongAdder runsStarted = new LongAdder();
+  private final LongAdder[] runsClosed = adders(STATUSES.length);
+  private final LongAdder[] workflowTasks = adders(OUTCOMES.length);
+  private final LongAdder[] activityAttempts = adders(OUTCOMES.length);
+  private final LongAdder timersFired = new LongAdder();
+  private final LongAdder runsDeleted = new LongAdder();
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  void runStarted() {
+    runsStarted.increment();
+  }
+
+  void runClosed(WorkflowStatus status) {
+    runsClosed[status.ordinal()].increment();
+  }
+
+  void workflowTask(Outcome outcome) {
+    workflowTasks[outcome.ordinal()].increment();
+  }
+
+  void activityAttempt(Outcome outcome) {
+    activityAttempts[outcome.ordinal()].increment();
+  }
+
+  void activityAttempts(Outcome outcome, int n) {
+    activityAttempts[outcome.ordinal()].add(n);
+  }
+
+  void timerFired() {
+    timersFired.increment();
+  }
+
+  void runDeleted() {
+    runsDeleted.increment();
+  }
+
+  /** Runs whose start was written: new runs, children, continuations, retries and cron runs. */
+  public long runsStarted() {
+    return runsStarted.sum();
+  }
+
+  /** Runs whose close with {@code status} was written. */
+  public long runsClosed(WorkflowStatus status) {
+    return runsClosed[status.ordinal()].sum();
+  }
+
+  /** Workflow tasks that ended with {@code outcome}. */
+  public long workflowTasks(Outcome outcome) {
+    return workflowTasks[outcome.ordinal()].sum();
+  }
+
+  /** Activity attempts that ended with {@code outcome}. */
+  public long activityAttempts(Outcome outcome) {
+    return activityAttempts[outcome.ordinal()].sum();
+  }
+
+  /** Timer firings written. */
+  public long timersFired() {
+    return timersFired.sum();
+  }
+
+  /** Closed runs deleted, by retention or by a delete call. */
+  public long runsDeleted() {
+    return runsDeleted.sum();
+  }
+}

@@ -7,6 +7,7 @@ import dev.durable.internal.Deadlines;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.service.HostPort;
 import dev.durable.internal.service.RemoteChecks;
+import dev.durable.remote.internal.MetricsEndpoint;
 import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.remote.internal.TokenCheck;
 import dev.durable.server.Durability;
@@ -22,6 +23,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,7 @@ public final class DurableGrpcServer implements AutoCloseable {
   private ServerHandlers handlers;
   private Server grpc;
   private ExecutorService executor;
+  private MetricsEndpoint metrics;
   private boolean closed;
 
   private DurableGrpcServer(Builder options) {
@@ -70,8 +73,8 @@ public final class DurableGrpcServer implements AutoCloseable {
    * Opens the data dir (recovering every open workflow), binds the address and starts serving.
    *
    * @return this server
-   * @throws DurableException DURABLE-267 if the address cannot be bound, DURABLE-263 if the TLS
-   *     files cannot be used, DURABLE-301 if another server holds the data dir
+   * @throws DurableException DURABLE-267 if the address (or the metrics address) cannot be bound,
+   *     DURABLE-263 if the TLS files cannot be used, DURABLE-301 if another server holds the data dir
    */
   public synchronized DurableGrpcServer start() {
     if (grpc != null || closed) {
@@ -112,9 +115,21 @@ public final class DurableGrpcServer implements AutoCloseable {
           + e.getMessage() + (inUse ? " (the port is in use: stop the other process or pick another --address)"
           : " (check --address: the host must be an address of this machine)"), e);
     }
-    LOG.log(System.Logger.Level.INFO, "Durable server listening on {0}:{1} ({2}{3})", options.host,
+    if (options.metricsHost != null) {
+      try {
+        metrics = MetricsEndpoint.start(options.metricsHost, options.metricsPort, engine);
+      } catch (RuntimeException e) {
+        grpc.shutdownNow();
+        grpc = null;
+        executor.shutdownNow();
+        stopEngine();
+        throw e;
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "Durable server listening on {0}:{1} ({2}{3}){4}", options.host,
         String.valueOf(port()), credentials instanceof TlsServerCredentials ? "tls" : "plaintext",
-        options.token != null ? ", token required" : "");
+        options.token != null ? ", token required" : "",
+        metricsAddress().map(a -> ", metrics on http://" + a + "/metrics").orElse(""));
     return this;
   }
 
@@ -147,7 +162,20 @@ public final class DurableGrpcServer implements AutoCloseable {
 
   /** Returns the address clients connect to, {@code host:port}. */
   public String address() {
-    return (options.host.contains(":") ? "[" + options.host + "]" : options.host) + ":" + port();
+    return hostPort(options.host, port());
+  }
+
+  /**
+   * Returns where {@code GET /metrics} is served, {@code host:port} (the bound port when port 0 was
+   * asked for), or empty when {@link Builder#setMetricsAddress} was not set.
+   */
+  public synchronized Optional<String> metricsAddress() {
+    port(); // fails unless running
+    return metrics == null ? Optional.empty() : Optional.of(hostPort(options.metricsHost, metrics.port()));
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** Returns the embedded server behind the network service. */
@@ -199,6 +227,9 @@ public final class DurableGrpcServer implements AutoCloseable {
       grpc.shutdownNow();
     }
     executor.shutdownNow();
+    if (metrics != null) {
+      metrics.close();
+    }
     stopEngine();
     LOG.log(System.Logger.Level.INFO, "Durable server stopped");
   }
@@ -222,6 +253,8 @@ public final class DurableGrpcServer implements AutoCloseable {
     private DurableServer embedded;
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
     private Duration retention;
+    private String metricsHost;
+    private int metricsPort;
 
     private Builder() {}
 
@@ -245,6 +278,19 @@ public final class DurableGrpcServer implements AutoCloseable {
       HostPort hp = HostPort.parse("address", address);
       this.host = hp.host();
       this.port = hp.port();
+      return this;
+    }
+
+    /**
+     * Serves the engine's metrics ({@link DurableServer#metrics()}) in the Prometheus text format at
+     * {@code GET http://host:port/metrics}, plain HTTP without the token (default: not served; port 0
+     * picks a free port, see {@link #metricsAddress()}). Bind it to an address only the scraper
+     * reaches: the metrics name task queues.
+     */
+    public Builder setMetricsAddress(String address) {
+      HostPort hp = HostPort.parse("metricsAddress", address);
+      this.metricsHost = hp.host();
+      this.metricsPort = hp.port();
       return this;
     }
 

@@ -52,6 +52,11 @@ public final class ServerMain implements Callable<Integer> {
           + " a free port).")
   String address;
 
+  @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, plain HTTP without the token"
+          + " (default: off; port 0 picks a free port).")
+  String metricsAddress;
+
   @Option(names = "--durability", paramLabel = "sync|async", defaultValue = "sync",
       description = "sync (default): each change is on disk before it is acknowledged; async: faster, the last"
           + " changes may be lost in a power cut.")
@@ -161,6 +166,9 @@ public final class ServerMain implements Callable<Integer> {
     if (tlsClientCa != null) {
       b.setTlsClientCa(tlsClientCa);
     }
+    if (metricsAddress != null) {
+      b.setMetricsAddress(metricsAddress);
+    }
     return b.build();
   }
 
@@ -186,7 +194,8 @@ public final class ServerMain implements Callable<Integer> {
     }, "durable-server-shutdown"));
     out.println("Durable server listening on " + server.address() + " (data dir " + dataDir.toAbsolutePath()
         + (token() == null ? "" : ", token required") + (tlsCert == null ? "" : ", TLS")
-        + (retention == null ? "" : ", closed runs kept " + retention) + ")");
+        + (retention == null ? "" : ", closed runs kept " + retention)
+        + server.metricsAddress().map(a -> ", metrics on http://" + a + "/metrics").orElse("") + ")");
     out.flush();
     server.awaitTermination();
     return 0;

@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowOptions;
 import dev.durable.common.DurableException;
 import dev.durable.remote.DurableGrpcServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -82,6 +89,10 @@ class ServerMainTest {
     assertEquals(2, key.exit());
     assertTrue(key.err().startsWith("DURABLE-201 --tls-cert and --tls-key go together: give both to serve TLS, or"
         + " neither.\nUsage:"), key.err());
+    Run metrics = execute("--data-dir", dir.resolve("d").toString(), "--metrics-address", "9090");
+    assertEquals(2, metrics.exit());
+    assertTrue(metrics.err().startsWith("DURABLE-201 metricsAddress must be HOST:PORT with a port from 0 to 65535,"
+        + " such as 127.0.0.1:7233, got \"9090\"\nUsage:"), metrics.err());
     Run noValue = execute("--data-dir");
     assertEquals(2, noValue.exit());
     assertTrue(noValue.err().startsWith("DURABLE-201 Missing required parameter for option '--data-dir'"),
@@ -115,7 +126,7 @@ class ServerMainTest {
     Run help = execute("--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().startsWith("Usage: java -jar durable-server.jar "), help.out());
-    for (String option : List.of("--data-dir=DIR", "--address=HOST:PORT", "--durability=sync|async", "--tls-cert=FILE",
+    for (String option : List.of("--data-dir=DIR", "--address=HOST:PORT", "--metrics-address=HOST:PORT", "--durability=sync|async", "--tls-cert=FILE",
         "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN", "--retention=DURATION")) {
       assertTrue(help.out().contains(option), option + " in\n" + help.out());
     }
@@ -129,6 +140,69 @@ class ServerMainTest {
       Run r = execute("--data-dir", data.toString(), "--address", "127.0.0.1:" + busy.getLocalPort());
       assertEquals(1, r.exit(), r.err());
       assertTrue(r.err().startsWith("durable-server: DURABLE-267 cannot listen on 127.0.0.1:" + busy.getLocalPort()),
+          r.err());
+      assertEquals("", r.out());
+    }
+    try (DurableGrpcServer server = parse(Map.of(), "--data-dir", data.toString(), "--address", "127.0.0.1:0")
+        .newServer().start()) {
+      assertTrue(server.address().startsWith("127.0.0.1:"), server.address());
+    }
+  }
+
+  @Test
+  void theMetricsAddressServesPrometheusTextAtGetMetricsOnly() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base;
+    try (DurableGrpcServer server = parse(Map.of(), "--data-dir", dir.resolve("data").toString(),
+        "--address=127.0.0.1:0", "--metrics-address=127.0.0.1:0").newServer().start()) {
+      base = "http://" + server.metricsAddress().orElseThrow();
+      assertTrue(base.startsWith("http://127.0.0.1:"), base);
+      try (WorkflowClient client = WorkflowClient.connect(server.address())) {
+        client.newUntypedWorkflowStub("Greeting", WorkflowOptions.newBuilder().setTaskQueue("no-worker")
+            .setWorkflowId("waits").build()).start("Ada");
+      }
+
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode());
+      assertEquals("text/plain; version=0.0.4; charset=utf-8", ok.headers().firstValue("Content-Type").orElse(""));
+      assertTrue(ok.body().startsWith("# HELP durable_runs_started_total "), ok.body());
+      for (String line : List.of("# TYPE durable_runs_started_total counter", "durable_runs_started_total 1",
+          "durable_runs_closed_total{status=\"completed\"} 0", "durable_open_runs 1",
+          "durable_task_queue_backlog{task_queue=\"no-worker\",kind=\"workflow\"} 1")) {
+        assertTrue(ok.body().lines().anyMatch(line::equals), line + " in\n" + ok.body());
+      }
+      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics/x")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+          .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, post.statusCode());
+      assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+    }
+    assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()), "stopped with the server");
+  }
+
+  @Test
+  void metricsAreOffByDefault() {
+    try (DurableGrpcServer server = parse(Map.of(), "--data-dir", dir.resolve("data").toString(),
+        "--address=127.0.0.1:0").newServer().start()) {
+      assertEquals(Optional.empty(), server.metricsAddress());
+    }
+  }
+
+  @Test
+  void aBusyMetricsPortExitsWithStatus1NamingTheMetricsAddressAndReleasesTheDataDir() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run r = execute("--data-dir", data.toString(), "--address", "127.0.0.1:0", "--metrics-address",
+          "127.0.0.1:" + busy.getLocalPort());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().startsWith("durable-server: DURABLE-267 cannot serve metrics on 127.0.0.1:"
+          + busy.getLocalPort() + ": "), r.err());
+      assertTrue(r.err().contains("(the port is in use: stop the other process or pick another --metrics-address)"),
           r.err());
       assertEquals("", r.out());
     }

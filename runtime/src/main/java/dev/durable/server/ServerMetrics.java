@@ -25,8 +25,9 @@ import java.util.SortedMap;
  * }</pre>
  *
  * <p>Each counter is taken after the write that records it succeeded: a change whose write failed
- * is not counted. The values are read one after the other, not all at one instant: a snapshot taken
- * while runs progress may count a run's close but not yet its start. docs/operations.md, "Metrics",
+ * is not counted. The values are read one after the other, not all at one instant, each counted just
+ * after its write: a snapshot taken while runs progress may count a run's close but not yet the
+ * workflow task that closed it. docs/operations.md, "Metrics",
  * lists every metric and what it counts.
  */
 public final class ServerMetrics {

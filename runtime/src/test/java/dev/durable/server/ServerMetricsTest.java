@@ -18,6 +18,8 @@ import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,29 @@ class ServerMetricsTest {
     }
   }
 
+  @WorkflowInterface
+  public interface Gated {
+    @WorkflowMethod
+    String run();
+  }
+
+  /** Holds its first task until the test opens {@link #gate}. */
+  public static final class GatedImpl implements Gated {
+    static volatile CountDownLatch entered = new CountDownLatch(1);
+    static volatile CountDownLatch gate = new CountDownLatch(0);
+
+    @Override
+    public String run() {
+      entered.countDown();
+      try {
+        assertTrue(gate.await(30, TimeUnit.SECONDS), "the test opens the gate");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "done";
+    }
+  }
+
   @TempDir Path dir;
   private TestEnv env;
   private final AtomicInteger greetings = new AtomicInteger();
@@ -85,7 +110,7 @@ class ServerMetricsTest {
     env = TestEnv.open(dir);
     SleeperImpl.crashed.set(false);
     env.startWorker(w -> w.registerWorkflowImplementationTypes(Greetings.GreetingImpl.class, SleeperImpl.class,
-        RetryingImpl.class).registerActivitiesImplementations((Greetings.Greeter) name -> {
+        RetryingImpl.class, GatedImpl.class).registerActivitiesImplementations((Greetings.Greeter) name -> {
           if (name.equals("flaky") && greetings.incrementAndGet() == 1) {
             throw ApplicationFailure.newFailure("attempt 1 fails", "Flaky");
           }
@@ -107,10 +132,11 @@ class ServerMetricsTest {
     openWithWorker();
     assertEquals("Hello, Ada!", env.newWorkflow(Greetings.Greeting.class, "greet").run("Ada"));
 
-    awaitValue(1, "durable_runs_closed_total", "status", "completed");
+    awaitValue(2, "durable_workflow_tasks_total", "outcome", "completed"); // schedule, then complete
     ServerMetrics m = env.server().metrics();
     assertEquals(1, m.value("durable_runs_started_total"));
-    assertEquals(2, m.value("durable_workflow_tasks_total", "outcome", "completed"), "schedule, then complete");
+    assertEquals(1, m.value("durable_runs_closed_total", "status", "completed"));
+    assertEquals(2, m.value("durable_workflow_tasks_total", "outcome", "completed"), "no more");
     assertEquals(0, m.value("durable_workflow_tasks_total", "outcome", "failed"));
     assertEquals(1, m.value("durable_activity_attempts_total", "outcome", "completed"));
     assertEquals(0, m.value("durable_activity_attempts_total", "outcome", "failed"));
@@ -128,7 +154,8 @@ class ServerMetricsTest {
     env.clock().advance(Duration.ofSeconds(1));
     assertEquals("Hello, flaky!", env.result("retry", String.class));
 
-    awaitValue(1, "durable_runs_closed_total", "status", "completed");
+    awaitValue(2, "durable_workflow_tasks_total", "outcome", "completed");
+    assertEquals(1, value("durable_runs_closed_total", "status", "completed"));
     assertEquals(1, value("durable_activity_attempts_total", "outcome", "completed"));
     assertEquals(1, value("durable_activity_attempts_total", "outcome", "failed"));
     assertEquals(0, value("durable_activity_attempts_total", "outcome", "timed_out"));
@@ -154,24 +181,47 @@ class ServerMetricsTest {
     assertEquals("slept", env.result("sleeps", String.class));
     assertEquals("slept", env.result("crashes", String.class));
     assertThrows(WorkflowFailedException.class, () -> env.result("fails", String.class));
-    awaitValue(2, "durable_runs_closed_total", "status", "completed");
+    // Two tasks for each run that slept (start the timer, then close), one more for the crashed one's retry.
+    awaitValue(7, "durable_workflow_tasks_total", "outcome", "completed");
     ServerMetrics m = env.server().metrics();
     assertEquals(4, m.value("durable_runs_started_total"));
+    assertEquals(2, m.value("durable_runs_closed_total", "status", "completed"));
     assertEquals(1, m.value("durable_runs_closed_total", "status", "failed"));
     assertEquals(1, m.value("durable_runs_closed_total", "status", "terminated"));
     assertEquals(0, m.value("durable_runs_closed_total", "status", "canceled"));
     assertEquals(3, m.value("durable_timers_fired_total"), "the terminated run's timer never fires");
     assertEquals(1, m.value("durable_workflow_tasks_total", "outcome", "failed"));
-    // Two tasks for each run that slept (start the timer, then close), one more for the crashed one's retry.
-    assertEquals(7, m.value("durable_workflow_tasks_total", "outcome", "completed"));
+    assertEquals(7, m.value("durable_workflow_tasks_total", "outcome", "completed"), "no more");
     assertEquals(0, m.value("durable_open_runs"));
+  }
+
+  @Test
+  void aWorkflowTaskThatOutlivesItsTimeoutIsCountedTimedOutAndItsLateCompletionNotAtAll() throws Exception {
+    GatedImpl.entered = new CountDownLatch(1);
+    GatedImpl.gate = new CountDownLatch(1);
+    openWithWorker();
+    WorkflowClient.start(env.client().newWorkflowStub(Gated.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("gated").setWorkflowTaskTimeout(Duration.ofSeconds(10))
+        .build())::run);
+    assertTrue(GatedImpl.entered.await(30, TimeUnit.SECONDS), "the first task runs");
+
+    env.clock().advance(Duration.ofSeconds(10));
+    awaitValue(1, "durable_workflow_tasks_total", "outcome", "timed_out");
+    GatedImpl.gate.countDown(); // the late completion is refused
+    env.clock().advance(Duration.ofSeconds(1)); // the retry's backoff
+    assertEquals("done", env.result("gated", String.class));
+
+    awaitValue(1, "durable_workflow_tasks_total", "outcome", "completed");
+    assertEquals(1, value("durable_runs_closed_total", "status", "completed"));
+    assertEquals(1, value("durable_workflow_tasks_total", "outcome", "completed"), "the late one is not counted");
+    assertEquals(1, value("durable_workflow_tasks_total", "outcome", "timed_out"));
+    assertEquals(0, value("durable_workflow_tasks_total", "outcome", "failed"));
   }
 
   @Test
   void deletionsAreCounted() {
     openWithWorker();
     env.newWorkflow(Greetings.Greeting.class, "greet").run("Ada");
-    awaitValue(1, "durable_runs_closed_total", "status", "completed");
     env.stub("greet").delete();
     assertEquals(1, value("durable_runs_deleted_total"));
   }

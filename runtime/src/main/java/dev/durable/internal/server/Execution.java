@@ -28,14 +28,14 @@ final class Execution {
    * before it does.
    */
   final List<HistoryEvent> unwritten = new ArrayList<>();
+  /** Activity completions among {@link #unwritten}: counted once written ({@link Counters}). */
+  int keptCompletions;
   /**
    * A new run's first events while its start is not yet written: its first workflow task was queued
    * where a poller takes it at once, and that task's completion writes the start with its own
    * events (the starting call waits for that, briefly). Null once written. The run's next write,
    * whichever it is, writes them first, before {@link #unwritten}.
    */
-  /** Activity completions among {@link #unwritten}: counted once written ({@link Counters}). */
-  int keptCompletions;
   List<HistoryEvent> unwrittenStart;
   /**
    * Set while {@link #unwrittenStart} is kept for a starting call that waits for the run's result

@@ -288,6 +288,18 @@ public final class Workflow {
   }
 
   /**
+   * For a run of a cron schedule ({@code WorkflowOptions.Builder.setCronSchedule}), returns the
+   * result of the schedule's last run that completed, converted to {@code resultClass}: a run can
+   * go on from where the one before left off (a watermark, a cursor). Runs that failed are
+   * skipped: their successor gets the result the failed run was given. Null for the schedule's
+   * first run, until a run completes, and for a workflow without a schedule. The same on every
+   * replay: the result is recorded in the run's {@code WorkflowExecutionStarted} event.
+   */
+  public static <R> R getLastCompletionResult(Class<R> resultClass) {
+    return run("Workflow.getLastCompletionResult").lastCompletionResult(resultClass);
+  }
+
+  /**
    * Returns facts about the running workflow: its id, run id, type, task queue, attempt, start
    * time, the run it continues, its parent and its history length. They are the same on every
    * replay.

@@ -69,6 +69,13 @@ class CronWorkflowTest {
     @Override
     public String report(String mode) {
       String at = Workflow.now().toString().substring(11, 16);
+      if (mode.equals("carry")) { // goes on from the last completed run's result; the 00:20 run fails
+        log.record(at + " after " + Workflow.getLastCompletionResult(String.class));
+        if (at.equals("00:20")) {
+          throw ApplicationFailure.newFailure("the report of 00:20 failed", "ReportFailed");
+        }
+        return "report of " + at;
+      }
       log.record(at + " attempt " + Workflow.getInfo().attempt()
           + (EVERY_TEN_MINUTES.equals(Workflow.getInfo().cronSchedule()) ? "" : " without its schedule"));
       if (mode.equals("fail-second") && at.startsWith("00:2")) { // the 00:20 run and its retry
@@ -195,6 +202,19 @@ class CronWorkflowTest {
     env.clock().advance(Duration.ofMinutes(1));
     eventually("the 00:40 report", () -> LOG.size() == 2);
     assertEquals(List.of("00:10 attempt 1", "00:40 attempt 1"), LOG);
+  }
+
+  @Test
+  void eachRunGetsTheResultOfTheLastRunThatCompleted() {
+    start("daily", EVERY_TEN_MINUTES, "carry");
+    tick(1, 2);
+    tick(2, 3); // the 00:20 run fails
+    env.restartServer(); // the result is stored with the next run's start
+    startWorker();
+    tick(3, 4);
+    assertEquals(List.of("00:10 after null", "00:20 after report of 00:10", "00:30 after report of 00:10"), LOG);
+    assertEquals(List.of(WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.COMPLETED,
+        WorkflowStatus.RUNNING), statuses("daily"));
   }
 
   @Test

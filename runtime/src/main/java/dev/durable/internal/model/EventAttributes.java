@@ -26,6 +26,8 @@ public sealed interface EventAttributes {
    * @param workflowRunTimeout how long this run may run, or null for no limit
    * @param searchAttributes the run's initial search attributes; null or empty for none
    * @param links the run's parent, predecessor, attempt and retry policy; null for none
+   * @param lastCompletionResult for a run of a cron schedule, the result of the last run of the
+   *     schedule that completed; null for none (left out of the stored form then)
    */
   record WorkflowExecutionStarted(
       String workflowId,
@@ -37,7 +39,17 @@ public sealed interface EventAttributes {
       Duration workflowExecutionTimeout,
       Duration workflowRunTimeout,
       java.util.Map<String, SearchAttributeValue> searchAttributes,
-      RunLinks links) implements EventAttributes {
+      RunLinks links,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Payload lastCompletionResult) implements EventAttributes {
+
+    /** A start without a last completion result. */
+    public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, int replaySemantics, Duration workflowExecutionTimeout,
+        Duration workflowRunTimeout, java.util.Map<String, SearchAttributeValue> searchAttributes, RunLinks links) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, replaySemantics, workflowExecutionTimeout,
+          workflowRunTimeout, searchAttributes, links, null);
+    }
 
     /** A start without links (a first, top-level run without retry policy). */
     public WorkflowExecutionStarted(String workflowId, String workflowType, String taskQueue, List<Payload> input,

@@ -68,6 +68,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private final Map<Integer, ChildCall> children = new HashMap<>();
   /** Parent, predecessor, attempt: from the run's start event. */
   private dev.durable.internal.model.RunLinks links = dev.durable.internal.model.RunLinks.NONE;
+  /** For a run of a cron schedule, the result of the schedule's last completed run; else null. */
+  private Payload lastCompletionResult;
   /** The history length the code sees: the last event of the task being run or replayed. */
   private long historyLength;
   /** Numbers the threads Async starts, for their names. */
@@ -298,6 +300,7 @@ public final class WorkflowRun implements WorkflowHooks {
       if (a instanceof EventAttributes.WorkflowExecutionStarted started) {
         startTime = e.timestamp();
         links = started.linksOrNone();
+        lastCompletionResult = started.lastCompletionResult();
         if (started.searchAttributes() != null) {
           searchAttributes = started.searchAttributes();
         }
@@ -1213,6 +1216,12 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Returns whether the code is replaying history (not running for the first time). */
   public boolean isReplaying() {
     return expected != null;
+  }
+
+  /** See {@code Workflow.getLastCompletionResult}: decoded as {@code type}, or null when there is none. */
+  public <R> R lastCompletionResult(Class<R> type) {
+    return lastCompletionResult == null ? null : type.cast(converter.fromPayload(lastCompletionResult, type,
+        () -> "the last completion result of workflow '" + workflowId + "'"));
   }
 
   /** Returns facts about the run. */

@@ -26,10 +26,23 @@ import java.util.TreeMap;
 final class RunChains {
   private RunChains() {}
 
-  /** What a new run is made of. */
+  /**
+   * What a new run is made of.
+   *
+   * @param lastCompletionResult for a run of a cron schedule, the last completed run's result, or null
+   */
   record Spec(String workflowId, String workflowType, String taskQueue, List<Payload> input,
       Duration workflowTaskTimeout, Duration executionTimeout, Duration runTimeout, RunLinks links,
-      Map<String, SearchAttributeValue> searchAttributes) {}
+      Map<String, SearchAttributeValue> searchAttributes, Payload lastCompletionResult) {
+
+    /** A spec without a last completion result. */
+    Spec(String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
+        Duration executionTimeout, Duration runTimeout, RunLinks links,
+        Map<String, SearchAttributeValue> searchAttributes) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, executionTimeout, runTimeout, links,
+          searchAttributes, null);
+    }
+  }
 
   /** Returns the transition that starts a run of {@code spec} at {@code now}, plus any {@code extra} events. */
   static Store.Transition start(Spec spec, Instant now, List<EventAttributes> extra) {
@@ -55,7 +68,8 @@ final class RunChains {
     events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowExecutionStarted(
         spec.workflowId(), spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(),
         ReplaySemantics.CURRENT, spec.executionTimeout(), spec.runTimeout(),
-        s.searchAttributes.isEmpty() ? null : s.searchAttributes, s.links.isNone() ? null : s.links)));
+        s.searchAttributes.isEmpty() ? null : s.searchAttributes, s.links.isNone() ? null : s.links,
+        spec.lastCompletionResult())));
     for (EventAttributes a : extra) {
       events.add(new HistoryEvent(s.nextEventId++, now, a));
     }

@@ -1318,7 +1318,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           can.taskQueue() != null ? can.taskQueue() : s.taskQueue, can.input(),
           can.workflowTaskTimeout() != null ? can.workflowTaskTimeout() : s.workflowTaskTimeout,
           s.workflowExecutionTimeout, can.workflowRunTimeout() != null ? can.workflowRunTimeout() : s.workflowRunTimeout,
-          RunChains.following(s, 1, null), s.searchAttributes);
+          RunChains.following(s, 1, null), s.searchAttributes,
+          s.links.cronSchedule() == null ? null : startedEvent(s).lastCompletionResult()); // the same firing
       Store.Transition next = RunChains.start(spec, now, List.of());
       events.add(new HistoryEvent(id, now, new EventAttributes.WorkflowExecutionContinuedAsNew(next.state().runId,
           spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(), spec.runTimeout())));
@@ -1980,19 +1981,31 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     return Optional.of(next);
   }
 
-  /** A retry or the next cron run of {@code s}: the same workflow, with the first run's input, after {@code backoff}. */
+  /**
+   * A retry or the next cron run of {@code s}: the same workflow, with the first run's input, after
+   * {@code backoff}. A run of a cron schedule carries the result of the last run that completed:
+   * {@code s}'s when it completed, else the one {@code s} was given.
+   */
   private Store.Transition followingRun(ExecutionState s, int attempt, Duration backoff, Instant now) {
-    Execution ex = open.get(s.runId);
-    List<HistoryEvent> unwrittenStart = ex == null ? null : ex.unwrittenStart; // its first task closed the run
-    var started = (EventAttributes.WorkflowExecutionStarted) (unwrittenStart != null ? unwrittenStart.get(0)
-        : store.readEvent(s.runId, 1).orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId
-            + " lacks its start event"))).attributes();
+    var started = startedEvent(s);
+    Payload lastCompletion = s.links.cronSchedule() == null ? null
+        : s.status == WorkflowStatus.COMPLETED ? s.result : started.lastCompletionResult();
     var spec = new RunChains.Spec(s.workflowId, s.workflowType, s.taskQueue, started.input(), s.workflowTaskTimeout,
-        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, attempt, backoff), s.searchAttributes);
+        s.workflowExecutionTimeout, s.workflowRunTimeout, RunChains.following(s, attempt, backoff), s.searchAttributes,
+        lastCompletion);
     Store.Transition next = RunChains.start(spec, now, List.of());
     s.nextRunId = next.state().runId;
     next.state().lastParentSignalEventId = s.lastParentSignalEventId;
     return next;
+  }
+
+  /** The {@code WorkflowExecutionStarted} of {@code s}, from memory while its start is unwritten. */
+  private EventAttributes.WorkflowExecutionStarted startedEvent(ExecutionState s) {
+    Execution ex = open.get(s.runId);
+    List<HistoryEvent> unwrittenStart = ex == null ? null : ex.unwrittenStart; // its first task closed the run
+    return (EventAttributes.WorkflowExecutionStarted) (unwrittenStart != null ? unwrittenStart.get(0)
+        : store.readEvent(s.runId, 1).orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId
+            + " lacks its start event"))).attributes();
   }
 
   /**

@@ -80,7 +80,7 @@ final class StoredFormWriter {
           "lastHeartbeatTime", "cancelRequested")),
       entry(WorkflowExecutionStarted.class, List.of("workflowId", "workflowType", "taskQueue", "input",
           "workflowTaskTimeout", "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout", "searchAttributes",
-          "links")),
+          "links", "lastCompletionResult")),
       entry(WorkflowTaskCompleted.class, List.of("lastSeenEventId", "workflowTime", "identity")),
       entry(ActivityTaskScheduled.class, List.of("seq", "activityType", "taskQueue", "input", "spec")),
       entry(ActivityTaskCompleted.class, List.of("seq", "scheduledEventId", "attempt", "result")),
@@ -334,7 +334,8 @@ final class StoredFormWriter {
       gen.writeFieldName(SEQ);
       gen.writeNumber(f.seq());
       gen.writeEndObject();
-    } else if (a instanceof WorkflowExecutionStarted s && (s.links() == null || links)) {
+    } else if (a instanceof WorkflowExecutionStarted s && (s.links() == null || links)
+        && s.lastCompletionResult() == null) { // a cron run's last result (rare) goes to the mapper
       gen.writeStartObject();
       gen.writeFieldName(WORKFLOW_ID);
       gen.writeString(s.workflowId());

@@ -858,10 +858,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         }
         // The earliest first: should this stop half way, the workflow id still names what is left.
         for (int i = chain.size() - 1; i >= 0; i--) {
-          if (store.deleteRun(chain.get(i))) {
-            counters.runDeleted();
-          }
-          recentlyClosed.remove(chain.get(i));
+          deleteStored(chain.get(i));
         }
         store.awaitSynced(store.syncMark(), Duration.ZERO);
         return chain;
@@ -2587,9 +2584,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * a parent of its child's close, so a child is not deleted between its close and that report.
    */
   private void sweepClosedRuns() {
-    Duration tenth = retention.dividedBy(10);
-    Instant next = now().plus(tenth.compareTo(SWEEP_INTERVAL) > 0 ? SWEEP_INTERVAL
-        : tenth.compareTo(MIN_SWEEP_INTERVAL) < 0 ? MIN_SWEEP_INTERVAL : tenth);
+    Duration interval = retention.dividedBy(10);
+    if (interval.compareTo(SWEEP_INTERVAL) > 0) {
+      interval = SWEEP_INTERVAL;
+    } else if (interval.compareTo(MIN_SWEEP_INTERVAL) < 0) {
+      interval = MIN_SWEEP_INTERVAL;
+    }
+    Instant next = now().plus(interval);
     try {
       Instant cutoff = now().minus(retention);
       int looked = 0;
@@ -2626,10 +2627,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (s == null || !s.status.isClosed() || awaitedByParent(s)) {
       return false;
     }
-    boolean deleted;
     synchronized (startLock(s.workflowId)) { // a start of the id must not read the mapping this deletes
-      deleted = store.deleteRun(runId);
+      return deleteStored(runId);
     }
+  }
+
+  /** Deletes a closed run from the store and forgets it here; returns false when it was not stored. */
+  private boolean deleteStored(String runId) {
+    boolean deleted = store.deleteRun(runId);
     if (deleted) {
       counters.runDeleted();
     }

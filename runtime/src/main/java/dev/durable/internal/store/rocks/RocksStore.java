@@ -551,19 +551,27 @@ public final class RocksStore implements Store {
       checkOpen();
       byte[] run = bytes(runId);
       List<byte[]> values = new ArrayList<>();
-      // The bound ends the scan at the run's last possible event: no key has to be read and compared
-      // (run ids are UUIDs, all of one length, so no other run's keys fall in between).
-      try (Slice bound = new Slice(historyKey(run, Long.MAX_VALUE));
-          ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
-          RocksIterator it = db.newIterator(history, options)) {
-        for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
-          values.add(it.value());
-        }
-        check(it);
-      }
+      scanHistory(run, fromEventId, it -> values.add(it.value()));
       return StoreCodec.decodeEvents(values, i -> "run " + runId + " event " + eventIdAt(run, fromEventId, i));
     } finally {
       access.readLock().unlock();
+    }
+  }
+
+  /**
+   * Calls {@code each} at every stored event of {@code run} from {@code fromEventId} on, in order.
+   * The bound ends the scan at the run's last possible event: no key has to be read and compared
+   * (run ids are UUIDs, all of one length, so no other run's keys fall in between). Call with the
+   * access lock held.
+   */
+  private void scanHistory(byte[] run, long fromEventId, java.util.function.Consumer<RocksIterator> each) {
+    try (Slice bound = new Slice(historyKey(run, Long.MAX_VALUE));
+        ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
+        RocksIterator it = db.newIterator(history, options)) {
+      for (it.seek(historyKey(run, fromEventId)); it.isValid(); it.next()) {
+        each.accept(it);
+      }
+      check(it);
     }
   }
 
@@ -704,13 +712,14 @@ public final class RocksStore implements Store {
     try {
       checkOpen();
       byte[] run = bytes(runId);
-      byte[] state = db.get(executions, run);
-      if (state == null) {
-        return false;
-      }
-      // The summary is what the indexes hold, and says all this needs: far cheaper to decode than the state.
+      // The summary is what the indexes hold, and says all this needs: far cheaper to decode than the
+      // state, which is read only for a run without one (a data dir whose indexes were never built).
       RunSummary summary = VisibilityIndex.stored(db, summaries, runId);
       if (summary == null) {
+        byte[] state = db.get(executions, run);
+        if (state == null) {
+          return false;
+        }
         summary = RunSummary.of(StoreCodec.decodeState(state, "run " + runId));
       }
       if (!summary.status().isClosed()) {
@@ -719,14 +728,7 @@ public final class RocksStore implements Store {
       }
       BatchBuilder batch = new BatchBuilder();
       batch.delete(executionsId, run);
-      try (Slice bound = new Slice(historyKey(run, Long.MAX_VALUE));
-          ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
-          RocksIterator it = db.newIterator(history, options)) {
-        for (it.seek(historyKey(run, 0)); it.isValid(); it.next()) {
-          batch.delete(historyId, it.key());
-        }
-        check(it);
-      }
+      scanHistory(run, 0, it -> batch.delete(historyId, it.key()));
       Set<ByteBuffer> indexKeys = VisibilityIndex.keys(summary);
       for (ByteBuffer key : indexKeys) {
         batch.delete(visibilityId, key.array());

@@ -94,6 +94,7 @@ class RetentionTest {
     env.clock().advance(Duration.ofMinutes(30));
     assertEquals("Hello, newer!", greet("newer"));
     WorkflowClient.start(env.newWorkflow(Hopper.class, "running")::hop, 0);
+    env.awaitEvent("running", "WorkflowTaskCompleted"); // waiting: a clock moved during a task would time it out
 
     env.clock().advance(Duration.ofMinutes(31)); // old: closed 61 minutes ago; newer: 31
     awaitDeleted("old");
@@ -151,6 +152,11 @@ class RetentionTest {
     WorkflowClient.start(env.newWorkflow(Parent.class, "parent")::run);
     String firstRun = eventually("the second run of the child", () -> env.stub("hopper").describe(),
         d -> d.isPresent() && d.get().continuedFromRunId() != null).get().continuedFromRunId();
+    // Both wait (a clock moved during a workflow task would time it out): the child's second run for
+    // its signal, the parent (its second task recorded the child's start) for the child.
+    env.awaitEvent("hopper", "WorkflowTaskCompleted");
+    eventually("the parent to wait", () -> env.eventTypes("parent").stream()
+        .filter("WorkflowTaskCompleted"::equals).count() == 2);
     greet("marker"); // closes after the child's first run: a sweep that deletes it has passed the first run
 
     env.clock().advance(RETENTION.plusMinutes(2));

@@ -134,6 +134,34 @@ public interface WorkflowStub {
    */
   List<String> delete();
 
+  /**
+   * Takes the workflow back to a completed workflow task of its latest run and runs on from there
+   * with the code the workers have now: the way to repair a workflow after fixing a bug in its
+   * code, or to run a step again. The latest run, open or closed, is replaced by a new run whose
+   * history is the old one's before {@code point}, followed by a {@code WorkflowTaskFailed} that
+   * records the reset; its next workflow task runs the code from there. An open latest run is
+   * terminated (its children get their parent close policy), and {@code getResult} follows the
+   * new run.
+   *
+   * <p>What the new run keeps and what it does again:
+   * <ul>
+   *   <li>activities, timers and signals recorded before {@code point} stay as they were;
+   *   <li>activities scheduled before {@code point} whose outcome came after it run again, and
+   *       timers started before it keep their firing time;
+   *   <li>signals received after {@code point} are delivered to the new run again, in order; other
+   *       input after it (activity results, fired timers, cancel requests, updates) is dropped.
+   * </ul>
+   *
+   * @param point the completed workflow task to go back to
+   * @param reason why, recorded in both runs' histories
+   * @return the new run
+   * @throws WorkflowNotFoundException when no workflow has this id
+   * @throws dev.durable.common.DurableException DURABLE-236 when {@code point} is not a completed
+   *     workflow task of the latest run (the message lists those there are), DURABLE-237 when a
+   *     child workflow started before {@code point} had not closed by then
+   */
+  WorkflowExecution reset(ResetPoint point, String reason);
+
   /** Describes the latest run; empty when no workflow has this id. */
   Optional<WorkflowDescription> describe();
 

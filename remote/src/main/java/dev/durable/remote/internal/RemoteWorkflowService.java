@@ -3,6 +3,7 @@ package dev.durable.remote.internal;
 import com.google.protobuf.Message;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.client.HistoryVerification;
+import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowPage;
 import dev.durable.internal.Deadlines;
@@ -25,6 +26,7 @@ import dev.durable.remote.proto.QueryRequest;
 import dev.durable.remote.proto.ReadHistoryRequest;
 import dev.durable.remote.proto.RecordHeartbeatRequest;
 import dev.durable.remote.proto.RequestCancelRequest;
+import dev.durable.remote.proto.ResetRequest;
 import dev.durable.remote.proto.ShutdownWorkerRequest;
 import dev.durable.remote.proto.SignalRequest;
 import dev.durable.remote.proto.SignalWithStartRequest;
@@ -305,6 +307,17 @@ final class RemoteWorkflowService implements WorkflowService {
     var b = DeleteRequest.newBuilder();
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
     return List.copyOf(call(Rpc.DELETE, b.build()).getRunIdsList());
+  }
+
+  @Override
+  public String reset(String workflowId, ResetPoint point, String reason) {
+    var b = ResetRequest.newBuilder();
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
+    b.setKind(ResetRequest.Kind.valueOf(point.kind().name())).setEventId(point.eventId());
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    return call(Rpc.RESET, b.build()).getRunId();
   }
 
   @Override

@@ -30,6 +30,8 @@ import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatRequest;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.RequestCancelRequest;
+import dev.durable.remote.proto.ResetRequest;
+import dev.durable.remote.proto.ResetResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.ShutdownWorkerRequest;
 import dev.durable.remote.proto.SignalRequest;
@@ -93,6 +95,8 @@ final class Rpc {
       unary("Terminate", TerminateRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<DeleteRequest, DeleteResponse> DELETE =
       unary("Delete", DeleteRequest.getDefaultInstance(), DeleteResponse.getDefaultInstance());
+  static final MethodDescriptor<ResetRequest, ResetResponse> RESET =
+      unary("Reset", ResetRequest.getDefaultInstance(), ResetResponse.getDefaultInstance());
   static final MethodDescriptor<DescribeRequest, DescribeResponse> DESCRIBE =
       unary("Describe", DescribeRequest.getDefaultInstance(), DescribeResponse.getDefaultInstance());
   static final MethodDescriptor<ListRequest, ListResponse> LIST =

@@ -1,6 +1,7 @@
 package dev.durable.remote.internal;
 
 import com.google.protobuf.Empty;
+import dev.durable.client.ResetPoint;
 import dev.durable.internal.LazyLogger;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.remote.proto.AwaitCloseResponse;
@@ -15,6 +16,8 @@ import dev.durable.remote.proto.PollWorkflowTaskResponse;
 import dev.durable.remote.proto.QueryResponse;
 import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
+import dev.durable.remote.proto.ResetRequest;
+import dev.durable.remote.proto.ResetResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.StartResponse;
 import dev.durable.remote.proto.UpdateResponse;
@@ -133,6 +136,8 @@ public final class ServerHandlers {
         }))
         .addMethod(unary(Rpc.DELETE, r -> DeleteResponse.newBuilder()
             .addAllRunIds(s.delete(workflowId(r.hasWorkflowId(), r.getWorkflowId()))).build()))
+        .addMethod(unary(Rpc.RESET, r -> ResetResponse.newBuilder().setRunId(s.reset(workflowId(r.hasWorkflowId(),
+            r.getWorkflowId()), resetPoint(r), r.hasReason() ? r.getReason() : null)).build()))
         .addMethod(unary(Rpc.DESCRIBE, r -> {
           var b = DescribeResponse.newBuilder();
           s.describe(workflowId(r.hasWorkflowId(), r.getWorkflowId())).ifPresent(d -> b.setDescription(Convert.description(d)));
@@ -177,6 +182,16 @@ public final class ServerHandlers {
 
   private static String workflowId(boolean has, String id) {
     return Convert.opt(has, id);
+  }
+
+  /** The reset point a request names; a kind this server does not know fails the ResetPoint's check. */
+  private static ResetPoint resetPoint(ResetRequest r) {
+    return switch (r.getKind()) {
+      case FIRST_WORKFLOW_TASK -> ResetPoint.firstWorkflowTask();
+      case LAST_WORKFLOW_TASK -> ResetPoint.lastWorkflowTask();
+      case EVENT -> ResetPoint.event(r.getEventId());
+      default -> new ResetPoint(null, 0);
+    };
   }
 
   private static StartResponse startResponse(WorkflowService.StartResponse r) {

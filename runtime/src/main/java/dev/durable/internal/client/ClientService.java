@@ -1,6 +1,7 @@
 package dev.durable.internal.client;
 
 import dev.durable.client.HistoryVerification;
+import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowPage;
 import dev.durable.common.DurableException;
@@ -159,6 +160,12 @@ public final class ClientService implements WorkflowService {
   public List<String> delete(String workflowId) {
     open("delete");
     return target.delete(workflowId);
+  }
+
+  @Override
+  public String reset(String workflowId, ResetPoint point, String reason) {
+    open("reset");
+    return target.reset(workflowId, point, reason);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.durable.internal.client;
 
+import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowFailedException;
@@ -8,6 +9,7 @@ import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.client.WorkflowStub;
 import dev.durable.client.WorkflowUpdateException;
+import dev.durable.internal.Checks;
 import dev.durable.internal.Deadlines;
 import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
@@ -214,6 +216,15 @@ public final class UntypedStub implements WorkflowStub {
   @Override
   public List<String> delete() {
     return service.delete(workflowId);
+  }
+
+  @Override
+  public WorkflowExecution reset(ResetPoint point, String reason) {
+    if (point == null) {
+      throw Checks.invalid("reset point must not be null: use ResetPoint.firstWorkflowTask(), lastWorkflowTask() or"
+          + " event(id)");
+    }
+    return new WorkflowExecution(workflowId, service.reset(workflowId, point, reason));
   }
 
   @Override

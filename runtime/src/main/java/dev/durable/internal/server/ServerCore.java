@@ -1,6 +1,7 @@
 package dev.durable.internal.server;
 
 import dev.durable.client.HistoryVerification;
+import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowAlreadyStartedException;
 import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowExecution;
@@ -189,6 +190,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (s.links.parentRunId() != null && !"ABANDON".equals(s.links.parentClosePolicy())) {
       followUp(at, () -> applyParentCloseIfClosed(runId));
     }
+    armActivitiesAndTimers(s, notBefore);
+    // A deadline that passed while the server was down fires at once.
+    armRunTimeout(s);
+  }
+
+  /** Dispatches a run's pending activities (or arms their retries) and arms its timers; see {@link #rearm}. */
+  private void armActivitiesAndTimers(ExecutionState s, Instant notBefore) {
+    Instant now = now();
     for (PendingActivity pa : s.activities.values()) {
       armScheduleToClose(s, pa);
       if (PendingActivity.BACKOFF.equals(pa.state)) {
@@ -206,8 +215,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     }
     s.timers.forEach((seq, fireAt) -> timers.schedule(later(fireAt, notBefore), () -> fireTimer(s.runId, seq)));
-    // A deadline that passed while the server was down fires at once.
-    armRunTimeout(s);
   }
 
   private static Instant later(Instant a, Instant b) {
@@ -615,13 +622,26 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Closes an open run as TERMINATED. Call with the run's lock held. */
   private void terminate(Execution ex, String reason) {
+    terminate(ex, reason, null);
+  }
+
+  /**
+   * Closes an open run as TERMINATED; {@code replacement}, when not null, is the run a reset starts
+   * in its place, in the same write. Call with the run's lock held.
+   */
+  private void terminate(Execution ex, String reason, Store.Transition replacement) {
     ExecutionState s = ex.state;
     var events = new ArrayList<HistoryEvent>();
     flushBuffered(s, events);
     events.add(new HistoryEvent(s.nextEventId++, now(), new EventAttributes.WorkflowExecutionTerminated(reason)));
     s.failure = FailureInfo.simple(FailureInfo.TERMINATED, "dev.durable.failure.TerminatedFailure", reason, true);
     close(s, WorkflowStatus.TERMINATED);
-    persist(ex, events, true);
+    if (replacement == null) {
+      persist(ex, events, true);
+    } else {
+      s.nextRunId = replacement.state().runId; // getResult and a waiting parent follow it there
+      persist(ex, events, true, List.of(replacement));
+    }
   }
 
   @Override
@@ -864,6 +884,70 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return chain;
       }
     }
+  }
+
+  @Override
+  public String reset(String workflowId, ResetPoint point, String reason) {
+    Checks.workflowId(workflowId);
+    if (point == null) {
+      throw Checks.invalid("reset point must not be null: use ResetPoint.firstWorkflowTask(), lastWorkflowTask() or"
+          + " event(id)");
+    }
+    try (var g = enter()) {
+      synchronized (startLock(workflowId)) { // no start of the id meanwhile
+        String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "reset"));
+        Execution ex = open.get(runId);
+        if (ex != null) {
+          synchronized (ex) {
+            if (!ex.state.status.isClosed()) {
+              return resetOpen(ex, point, reason);
+            }
+          }
+        }
+        return resetClosed(workflowId, runId, point, reason);
+      }
+    }
+  }
+
+  /** Resets an open latest run: terminates it and starts its replacement in one write. Call under both locks. */
+  private String resetOpen(Execution ex, ResetPoint point, String reason) {
+    ExecutionState s = written(ex);
+    List<HistoryEvent> history = store.readHistory(s.runId, 1);
+    long at = RunResets.resolve(s.workflowId, s.runId, history, point);
+    List<EventAttributes> signals = RunResets.signals(history.subList((int) at - 1, history.size()));
+    signals.addAll(RunResets.signals(s.bufferedEvents)); // held back for the running task
+    Store.Transition next = RunResets.newRun(s, history, at, reason, signals, now());
+    String nextRunId = next.state().runId;
+    terminate(ex, "reset to run " + nextRunId + " at event " + at + (reason == null ? "" : ": " + reason), next);
+    armReset(s.workflowId, s.runId, at, nextRunId);
+    return nextRunId;
+  }
+
+  /** Resets a closed latest run: links it to its replacement, written in one write. Call under the id's lock. */
+  private String resetClosed(String workflowId, String runId, ResetPoint point, String reason) {
+    ExecutionState old = store.readExecution(runId).orElseThrow(() -> notFound(workflowId, "reset"));
+    List<HistoryEvent> history = store.readHistory(runId, 1);
+    long at = RunResets.resolve(workflowId, runId, history, point);
+    Store.Transition next = RunResets.newRun(old, history, at, reason,
+        RunResets.signals(history.subList((int) at - 1, history.size())), now());
+    old.nextRunId = next.state().runId; // getResult and a waiting parent follow it there
+    store.applyAll(List.of(new Store.Transition(old, List.of(), false, true), next));
+    recentlyClosed.remove(runId);
+    registerNewRun(next.state());
+    armReset(workflowId, runId, at, old.nextRunId);
+    return old.nextRunId;
+  }
+
+  /** Dispatches again the activities and arms the timers the reset run {@code runId} had pending at its point. */
+  private void armReset(String workflowId, String oldRunId, long at, String runId) {
+    Execution ex = open.get(runId);
+    if (ex != null) {
+      synchronized (ex) {
+        armActivitiesAndTimers(ex.state, null);
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "workflow ''{0}'' reset at event {1} of run {2}: run {3} replaces it",
+        workflowId, at, oldRunId, runId);
   }
 
   @Override
@@ -2393,6 +2477,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       restoreStored(ex, e);
       throw e;
     }
+    if (s.status.isClosed()) {
+      // Queued before the run that continues this one is served: the follow-up that closes a child
+      // under this run's close policy runs before one that starts a child of the same id in that run.
+      afterClose(s);
+    }
     for (Store.Transition t : others) {
       if (t.newRun()) {
         registerNewRun(t.state());
@@ -2405,7 +2494,6 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       updates.runClosed(s);
       ex.closed.complete(s);
-      afterClose(s);
     }
     if (!ex.waitingQueries.isEmpty()
         && (s.status.isClosed() || !s.workflowTaskPending || s.workflowTaskAttempt > 1)) {

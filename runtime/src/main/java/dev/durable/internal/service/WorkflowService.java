@@ -123,6 +123,13 @@ public interface WorkflowService {
    */
   List<String> delete(String workflowId);
 
+  /**
+   * Replaces the latest run of a workflow id by a new run whose history is the old one's before
+   * the reset point, and terminates the old run if it is open; synced when this returns. Returns
+   * the new run's id. See {@link dev.durable.client.WorkflowStub#reset}.
+   */
+  String reset(String workflowId, dev.durable.client.ResetPoint point, String reason);
+
   /** Describes the latest run of a workflow id; empty for an unknown id. */
   Optional<WorkflowDescription> describe(String workflowId);
 

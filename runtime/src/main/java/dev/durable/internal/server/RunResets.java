@@ -1,0 +1,186 @@
+package dev.durable.internal.server;
+
+import dev.durable.client.ResetPoint;
+import dev.durable.common.DurableException;
+import dev.durable.internal.model.EventAttributes;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.FailureInfo;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.PendingActivity;
+import dev.durable.internal.model.RunIds;
+import dev.durable.internal.model.SearchAttributes;
+import dev.durable.internal.store.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the run a reset starts: the old run's history before the reset point, copied as it is,
+ * then a {@code WorkflowTaskFailed} recording the reset and the input the new run gets again, with
+ * the state that history implies (what was pending at the point is pending again).
+ */
+final class RunResets {
+  /** The failure type of the {@code WorkflowTaskFailed} a reset records. */
+  static final String RESET_FAILURE_TYPE = "dev.durable.ResetWorkflow";
+  /** The identity the reset's {@code WorkflowTaskFailed} names in place of a worker's. */
+  static final String IDENTITY = "reset";
+
+  private RunResets() {}
+
+  /**
+   * Returns the id of the {@code WorkflowTaskCompleted} event {@code point} names in {@code history}.
+   *
+   * @throws DurableException DURABLE-236 when the history has no such completed task
+   */
+  static long resolve(String workflowId, String runId, List<HistoryEvent> history, ResetPoint point) {
+    List<Long> tasks = history.stream().filter(e -> e.attributes() instanceof EventAttributes.WorkflowTaskCompleted)
+        .map(HistoryEvent::eventId).toList();
+    if (tasks.isEmpty()) {
+      throw new DurableException("DURABLE-236", "cannot reset workflow '" + workflowId + "': its latest run " + runId
+          + " has no completed workflow task to go back to. A run whose first task keeps failing needs no reset:"
+          + " deploy the fixed code and the task runs again by itself.");
+    }
+    switch (point.kind()) {
+      case FIRST_WORKFLOW_TASK:
+        return tasks.get(0);
+      case LAST_WORKFLOW_TASK:
+        return tasks.get(tasks.size() - 1);
+      default:
+        if (tasks.contains(point.eventId())) {
+          return point.eventId();
+        }
+        String what = point.eventId() > history.size() ? "does not exist (the history has " + history.size()
+            + " events)" : "is a " + history.get((int) point.eventId() - 1).eventType();
+        throw new DurableException("DURABLE-236", "cannot reset workflow '" + workflowId + "' to event "
+            + point.eventId() + ": it " + what + ", not a WorkflowTaskCompleted. The completed workflow tasks of run "
+            + runId + " are events " + list(tasks) + " (see `durable workflow history " + workflowId + "`).");
+    }
+  }
+
+  /**
+   * Returns the transition that starts the run replacing {@code old}, whose whole written history
+   * is {@code history}, at the completed task {@code point}; {@code laterSignals} are signals the old
+   * run received after the point (also those it held back for a running task), delivered again.
+   *
+   * @throws DurableException DURABLE-237 when a child workflow was pending at the point
+   */
+  static Store.Transition newRun(ExecutionState old, List<HistoryEvent> history, long point, String reason,
+      List<EventAttributes> laterSignals, Instant now) {
+    List<HistoryEvent> kept = history.subList(0, (int) point - 1);
+    ExecutionState s = new ExecutionState();
+    s.workflowId = old.workflowId;
+    s.runId = RunIds.next(now);
+    s.startTime = kept.get(0).timestamp();
+    s.links = old.links;
+    s.lastParentSignalEventId = old.lastParentSignalEventId;
+    Map<Integer, EventAttributes.StartChildWorkflowExecutionInitiated> children = new TreeMap<>();
+    Map<Integer, Long> childInitiatedBy = new TreeMap<>();
+    List<Integer> cancelRequested = new ArrayList<>();
+    for (HistoryEvent e : kept) {
+      EventAttributes a = e.attributes();
+      if (a instanceof EventAttributes.WorkflowExecutionStarted st) {
+        s.workflowType = st.workflowType();
+        s.taskQueue = st.taskQueue();
+        s.workflowTaskTimeout = st.workflowTaskTimeout();
+        s.workflowExecutionTimeout = st.workflowExecutionTimeout();
+        s.workflowRunTimeout = st.workflowRunTimeout();
+        if (st.searchAttributes() != null) {
+          s.searchAttributes.putAll(st.searchAttributes());
+        }
+      } else if (a instanceof EventAttributes.WorkflowTaskCompleted) {
+        s.lastCompletedTaskEventId = e.eventId();
+      } else if (a instanceof EventAttributes.ActivityTaskScheduled sc) {
+        s.activities.put(sc.seq(), pending(sc, e));
+      } else if (a instanceof EventAttributes.ActivityTaskCompleted c) {
+        s.activities.remove(c.seq());
+      } else if (a instanceof EventAttributes.ActivityTaskFailed f) {
+        s.activities.remove(f.seq());
+      } else if (a instanceof EventAttributes.ActivityTaskCanceled c) {
+        s.activities.remove(c.seq());
+      } else if (a instanceof EventAttributes.ActivityTaskCancelRequested c) {
+        cancelRequested.add(c.seq());
+      } else if (a instanceof EventAttributes.TimerStarted t) {
+        s.timers.put(t.seq(), t.fireAt());
+      } else if (a instanceof EventAttributes.TimerFired t) {
+        s.timers.remove(t.seq());
+      } else if (a instanceof EventAttributes.TimerCanceled t) {
+        s.timers.remove(t.seq());
+      } else if (a instanceof EventAttributes.WorkflowExecutionCancelRequested) {
+        s.cancelRequested = true;
+      } else if (a instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
+        s.searchAttributes = SearchAttributes.merge(s.searchAttributes, u.searchAttributes(), s.workflowId);
+      } else if (a instanceof EventAttributes.WorkflowUpdateAccepted u) {
+        s.updates.put(u.updateId(), 0L);
+      } else if (a instanceof EventAttributes.WorkflowUpdateCompleted u) {
+        s.updates.put(u.updateId(), e.eventId());
+      } else if (a instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
+        children.put(i.seq(), i);
+        childInitiatedBy.put(i.seq(), e.eventId());
+      } else if (a instanceof EventAttributes.StartChildWorkflowExecutionFailed f) {
+        children.remove(f.seq());
+      } else if (a instanceof EventAttributes.ChildOutcome o) {
+        children.remove(o.seq());
+      }
+    }
+    if (!children.isEmpty()) {
+      var c = children.entrySet().iterator().next();
+      throw new DurableException("DURABLE-237", "cannot reset workflow '" + old.workflowId + "' to event " + point
+          + ": its child workflow '" + c.getValue().workflowId() + "' (initiated by event "
+          + childInitiatedBy.get(c.getKey()) + ") had not closed by then, and a reset cannot take a child back. Choose"
+          + " a completed workflow task before the child was initiated, or one after its outcome was recorded.");
+    }
+    s.nextEventId = point;
+    List<HistoryEvent> events = new ArrayList<>(kept);
+    FailureInfo resetFailure = FailureInfo.simple(FailureInfo.WORKFLOW_TASK, RESET_FAILURE_TYPE, "reset from run "
+        + old.runId + " at event " + point + (reason == null || reason.isEmpty() ? "" : ": " + reason), true);
+    events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowTaskFailed(1, resetFailure,
+        IDENTITY)));
+    // An activity whose cancellation the code asked for, with its attempt running: no attempt runs now.
+    for (int seq : cancelRequested) {
+      PendingActivity pa = s.activities.remove(seq);
+      if (pa != null) {
+        events.add(new HistoryEvent(s.nextEventId++, now, ActivityCancellation.canceled(pa, null)));
+      }
+    }
+    for (EventAttributes signal : laterSignals) {
+      events.add(new HistoryEvent(s.nextEventId++, now, signal));
+    }
+    s.workflowTaskPending = true;
+    return new Store.Transition(s, events, true, true);
+  }
+
+  /** The activity {@code scheduled} scheduled, pending again from its first attempt. */
+  private static PendingActivity pending(EventAttributes.ActivityTaskScheduled scheduled, HistoryEvent e) {
+    PendingActivity pa = new PendingActivity();
+    pa.seq = scheduled.seq();
+    pa.scheduledEventId = e.eventId();
+    pa.activityType = scheduled.activityType();
+    pa.taskQueue = scheduled.taskQueue();
+    pa.spec = scheduled.spec();
+    pa.scheduledTime = e.timestamp();
+    pa.input = scheduled.input();
+    return pa;
+  }
+
+  /** The signals among {@code events}, in order, in a list the caller may add to. */
+  static List<EventAttributes> signals(List<HistoryEvent> events) {
+    List<EventAttributes> out = new ArrayList<>();
+    for (HistoryEvent e : events) {
+      if (e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled) {
+        out.add(e.attributes());
+      }
+    }
+    return out;
+  }
+
+  private static String list(List<Long> ids) {
+    if (ids.size() > 12) {
+      return ids.subList(0, 6).stream().map(String::valueOf).collect(Collectors.joining(", ")) + ", ..., "
+          + ids.subList(ids.size() - 3, ids.size()).stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+}

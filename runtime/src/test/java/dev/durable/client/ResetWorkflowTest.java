@@ -1,0 +1,356 @@
+package dev.durable.client;
+
+import static dev.durable.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.activity.ActivityInterface;
+import dev.durable.activity.ActivityOptions;
+import dev.durable.common.DurableException;
+import dev.durable.failure.ApplicationFailure;
+import dev.durable.testing.Hopper;
+import dev.durable.testing.TestEnv;
+import dev.durable.workflow.ChildWorkflowOptions;
+import dev.durable.workflow.SignalMethod;
+import dev.durable.workflow.Workflow;
+import dev.durable.workflow.WorkflowInterface;
+import dev.durable.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link WorkflowStub#reset}: a new run goes on from a completed workflow task of the latest run,
+ * with the code the worker has now; what came before the point is kept, signals after it are
+ * delivered again, and what was pending at the point is pending again. Also run over gRPC
+ * (remote/pom.xml).
+ */
+class ResetWorkflowTest {
+  /** The "deployed code" of {@link CheckoutImpl}: true until the bug is fixed. */
+  static volatile boolean discountBug;
+  static final AtomicInteger PRICE_CALLS = new AtomicInteger();
+  static final AtomicInteger STEP_CALLS = new AtomicInteger();
+  /** Completed to let {@link Steps#step} return. */
+  static volatile CompletableFuture<Void> gate;
+
+  @ActivityInterface
+  public interface Steps {
+    int price(String item);
+
+    String step(String name);
+  }
+
+  public static final class StepsImpl implements Steps {
+    @Override
+    public int price(String item) {
+      PRICE_CALLS.incrementAndGet();
+      return 100;
+    }
+
+    @Override
+    public String step(String name) {
+      STEP_CALLS.incrementAndGet();
+      gate.join();
+      return name + " done";
+    }
+  }
+
+  private static Steps steps() {
+    return Workflow.newActivityStub(Steps.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(5)).build());
+  }
+
+  @WorkflowInterface
+  public interface Checkout {
+    @WorkflowMethod
+    String run(String item);
+  }
+
+  public static final class CheckoutImpl implements Checkout {
+    @Override
+    public String run(String item) {
+      int price = steps().price(item);
+      if (discountBug) {
+        throw ApplicationFailure.newNonRetryableFailure("the discount made the price negative", "PricingBug");
+      }
+      return item + " charged " + (price * 9 / 10);
+    }
+  }
+
+  /** Runs a step, and waits for two notes meanwhile. */
+  @WorkflowInterface
+  public interface Collector {
+    @WorkflowMethod
+    String run();
+
+    @SignalMethod
+    void note(String note);
+  }
+
+  public static final class CollectorImpl implements Collector {
+    private final List<String> notes = new ArrayList<>();
+
+    @Override
+    public String run() {
+      var step = dev.durable.workflow.Async.function(steps()::step, "a");
+      Workflow.await(() -> notes.size() >= 1);
+      String a = step.get();
+      Workflow.await(() -> notes.size() >= 2);
+      return a + " " + notes;
+    }
+
+    @Override
+    public void note(String note) {
+      notes.add(note);
+    }
+  }
+
+  /** Waits an hour for three notes. */
+  @WorkflowInterface
+  public interface Reminder {
+    @WorkflowMethod
+    String run();
+
+    @SignalMethod
+    void note(String note);
+  }
+
+  public static final class ReminderImpl implements Reminder {
+    private final List<String> notes = new ArrayList<>();
+
+    @Override
+    public String run() {
+      boolean all = Workflow.await(Duration.ofHours(1), () -> notes.size() >= 3);
+      return (all ? "all notes " : "timed out with notes ") + notes;
+    }
+
+    @Override
+    public void note(String note) {
+      notes.add(note);
+    }
+  }
+
+  @WorkflowInterface
+  public interface Parent {
+    @WorkflowMethod
+    String run();
+
+    @SignalMethod
+    void go();
+  }
+
+  public static final class ParentImpl implements Parent {
+    private boolean go;
+
+    @Override
+    public String run() {
+      Hopper child = Workflow.newChildWorkflowStub(Hopper.class,
+          ChildWorkflowOptions.newBuilder().setWorkflowId("child").build());
+      String landed = child.hop(0);
+      Workflow.await(() -> go);
+      return "parent heard: " + landed;
+    }
+
+    @Override
+    public void go() {
+      go = true;
+    }
+  }
+
+  @TempDir Path dir;
+  private TestEnv env;
+
+  @BeforeEach
+  void open() {
+    discountBug = false;
+    PRICE_CALLS.set(0);
+    STEP_CALLS.set(0);
+    gate = new CompletableFuture<>();
+    env = TestEnv.open(dir);
+    startWorker();
+  }
+
+  private void startWorker() {
+    env.startWorker(w -> w.registerWorkflowImplementationTypes(CheckoutImpl.class, CollectorImpl.class,
+        ReminderImpl.class, ParentImpl.class, Hopper.Impl.class).registerActivitiesImplementations(new StepsImpl()));
+  }
+
+  @AfterEach
+  void close() {
+    gate.complete(null);
+    env.close();
+  }
+
+  private long completedTasks(String workflowId) {
+    return env.eventTypes(workflowId).stream().filter("WorkflowTaskCompleted"::equals).count();
+  }
+
+  @Test
+  void aWorkflowThatFailedOnABugRunsTheFixedCodeFromItsLastTaskWithoutRunningItsActivitiesAgain() {
+    discountBug = true;
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+        () -> env.newWorkflow(Checkout.class, "order-1").run("book"));
+    assertTrue(failed.getCause().getMessage().contains("negative"), failed.getCause().getMessage());
+    String failedRun = env.describe("order-1").runId();
+
+    discountBug = false; // the fix is deployed
+    WorkflowExecution reset = env.stub("order-1").reset(ResetPoint.lastWorkflowTask(), "fixed the discount");
+
+    assertEquals("book charged 90", env.result("order-1", String.class));
+    assertEquals(1, PRICE_CALLS.get(), "the price came before the reset point: it is kept, not asked again");
+    WorkflowDescription d = env.describe("order-1");
+    assertEquals(reset.runId(), d.runId());
+    assertNotEquals(failedRun, d.runId());
+    assertEquals(WorkflowStatus.COMPLETED, d.status());
+    List<String> types = env.eventTypes("order-1");
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled",
+        "ActivityTaskCompleted", "WorkflowTaskFailed", "WorkflowTaskCompleted", "WorkflowExecutionCompleted"), types);
+    String resetEvent = env.stub("order-1").getHistory().getEvents().get(4).toString();
+    assertTrue(resetEvent.contains("reset from run " + failedRun + " at event 5: fixed the discount"), resetEvent);
+    assertEquals(WorkflowStatus.FAILED, env.client().listWorkflows(false, 10).stream()
+        .filter(x -> x.runId().equals(failedRun)).findFirst().orElseThrow().status(), "the old run stays as it ended");
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void anOpenWorkflowIsTerminatedAndItsReplacementGetsTheSignalsAgainAndTheWaitingCallerItsResult() {
+    WorkflowClient.start(env.newWorkflow(Collector.class, "c")::run);
+    eventually("the step to run", () -> STEP_CALLS.get() == 1);
+    env.stub("c").signal("note", "x");
+    eventually("the note's task", () -> completedTasks("c") == 2);
+    String oldRun = env.describe("c").runId();
+    CompletableFuture<String> result = CompletableFuture.supplyAsync(
+        () -> env.stub("c").getResult(String.class));
+
+    String newRun = env.stub("c").reset(ResetPoint.firstWorkflowTask(), "start over").runId();
+
+    assertEquals(newRun, env.describe("c").runId());
+    WorkflowDescription old = env.client().listWorkflows(false, 10).stream()
+        .filter(x -> x.runId().equals(oldRun)).findFirst().orElseThrow();
+    assertEquals(WorkflowStatus.TERMINATED, old.status());
+    eventually("the step to run again in the new run", () -> STEP_CALLS.get() == 2);
+    // The new run's history: the start, the reset, the note delivered again, then the new run's own events.
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskFailed", "WorkflowExecutionSignaled"),
+        env.eventTypes("c").subList(0, 3));
+
+    gate.complete(null);
+    env.stub("c").signal("note", "y");
+    assertEquals("a done [x, y]", result.join(), "a caller waiting since before the reset gets the new run's result");
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void anActivityPendingAtThePointRunsAgainAndAnActivityResultAfterItIsDropped() {
+    WorkflowClient.start(env.newWorkflow(Collector.class, "c")::run);
+    eventually("the step to run", () -> STEP_CALLS.get() == 1);
+    env.stub("c").signal("note", "x");
+    eventually("the note's task", () -> completedTasks("c") == 2);
+
+    env.stub("c").reset(ResetPoint.lastWorkflowTask(), null); // the task that took the note: the step is pending
+
+    eventually("the step to run again in the new run", () -> STEP_CALLS.get() == 2);
+    gate.complete(null); // both attempts return; the old run's is refused
+    env.awaitEvent("c", "ActivityTaskCompleted");
+    env.restartServer(); // the new run's state is stored whole
+    startWorker();
+    env.stub("c").signal("note", "y");
+    assertEquals("a done [x, y]", env.result("c", String.class));
+    List<String> types = env.eventTypes("c");
+    assertEquals(1, types.stream().filter("ActivityTaskCompleted"::equals).count(), types.toString());
+    assertEquals(2, types.stream().filter("WorkflowExecutionSignaled"::equals).count(), types.toString());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aTimerPendingAtThePointKeepsItsFiringTime() {
+    WorkflowClient.start(env.newWorkflow(Reminder.class, "r")::run);
+    env.awaitEvent("r", "TimerStarted");
+    env.stub("r").signal("note", "a");
+    eventually("the note's task", () -> completedTasks("r") == 2);
+    env.stub("r").signal("note", "b");
+    eventually("the second note's task", () -> completedTasks("r") == 3);
+
+    env.stub("r").reset(ResetPoint.event(5), "forget b"); // the task that took note a
+    eventually("the reset run to wait", () -> completedTasks("r") == 2 && env.eventTypes("r").size() > 5);
+
+    env.clock().advance(Duration.ofMinutes(61));
+    assertEquals("timed out with notes [a, b]", env.result("r", String.class), "b came after the point: delivered"
+        + " again");
+    assertTrue(env.eventTypes("r").contains("TimerFired"));
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aResetChildStaysTheChildItsParentWaitsFor() {
+    WorkflowClient.start(env.newWorkflow(Parent.class, "p")::run);
+    eventually("the parent to wait", () -> completedTasks("p") == 2); // its second task recorded the child's start
+    env.awaitEvent("child", "WorkflowTaskCompleted");
+
+    env.stub("child").reset(ResetPoint.firstWorkflowTask(), "again");
+    env.awaitEvent("child", "WorkflowTaskCompleted");
+    env.stub("child").signal("land");
+    assertEquals("landed", env.result("child", String.class));
+    env.stub("p").signal("go");
+    assertEquals("parent heard: landed", env.result("p", String.class),
+        "the parent got the new run's outcome, not the old run's termination");
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void badResetPointsAreRefusedAndChangeNothing() {
+    WorkflowClient.start(env.newWorkflow(Reminder.class, "r")::run);
+    env.awaitEvent("r", "TimerStarted");
+    String run = env.describe("r").runId();
+
+    DurableException notATask = assertThrows(DurableException.class,
+        () -> env.stub("r").reset(ResetPoint.event(3), "x"));
+    assertEquals("DURABLE-236", notATask.getCode());
+    assertTrue(notATask.getMessage().contains("cannot reset workflow 'r' to event 3: it is a TimerStarted, not a"
+        + " WorkflowTaskCompleted. The completed workflow tasks of run " + run + " are events 2"),
+        notATask.getMessage());
+    DurableException beyond = assertThrows(DurableException.class,
+        () -> env.stub("r").reset(ResetPoint.event(99), "x"));
+    assertTrue(beyond.getMessage().contains("it does not exist (the history has 3 events)"), beyond.getMessage());
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> ResetPoint.event(0));
+    assertTrue(zero.getMessage().startsWith("DURABLE-201 reset point event id must be at least 1"), zero.getMessage());
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> env.stub("r").reset(null, "x"));
+    assertTrue(none.getMessage().startsWith("DURABLE-201 reset point must not be null"), none.getMessage());
+    WorkflowNotFoundException unknown = assertThrows(WorkflowNotFoundException.class,
+        () -> env.stub("nobody").reset(ResetPoint.lastWorkflowTask(), "x"));
+    assertTrue(unknown.getMessage().contains("cannot reset workflow 'nobody'"), unknown.getMessage());
+
+    assertEquals(run, env.describe("r").runId());
+    assertEquals(WorkflowStatus.RUNNING, env.describe("r").status());
+    assertEquals(1, env.client().listWorkflows(false, 10).size());
+  }
+
+  @Test
+  void aChildThatHadNotClosedByThePointIsRefused() {
+    WorkflowClient.start(env.newWorkflow(Parent.class, "p")::run);
+    eventually("the parent to wait", () -> completedTasks("p") == 2);
+
+    DurableException refused = assertThrows(DurableException.class,
+        () -> env.stub("p").reset(ResetPoint.lastWorkflowTask(), "x"));
+    assertEquals("DURABLE-237", refused.getCode());
+    assertTrue(refused.getMessage().contains("cannot reset workflow 'p' to event 5: its child workflow 'child'"
+        + " (initiated by event 3) had not closed by then"), refused.getMessage());
+    assertEquals(WorkflowStatus.RUNNING, env.describe("p").status());
+    env.stub("p").reset(ResetPoint.firstWorkflowTask(), "before the child"); // allowed: terminates the old child
+    eventually("a new child run", () -> env.describe("child").status() == WorkflowStatus.RUNNING
+        && env.client().listWorkflows(false, 10).stream().filter(x -> x.workflowId().equals("child")).count() == 2);
+    env.stub("child").signal("land");
+    env.stub("p").signal("go");
+    assertEquals("parent heard: landed", env.result("p", String.class));
+    env.assertHistoriesValid();
+  }
+}

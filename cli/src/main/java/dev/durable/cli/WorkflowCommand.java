@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
         + " wait for results.",
     subcommands = {StartCommand.class, ListCommand.class, DescribeCommand.class, ShowCommand.class,
         SignalCommand.class, QueryCommand.class, CancelCommand.class, TerminateCommand.class, ResultCommand.class,
-        CountCommand.class, DeleteCommand.class})
+        CountCommand.class, DeleteCommand.class, ResetCommand.class})
 final class WorkflowCommand {}

@@ -308,6 +308,36 @@ class DurableCliTest {
   }
 
   @Test
+  void resetRunsAWorkflowAgainFromACompletedTask() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-9\""));
+    assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", "r-1").exit());
+    String failedRun = live("workflow", "describe", "r-1", "-o", "json").json().get("runId").asText();
+
+    Run none = live("workflow", "reset", "r-1");
+    assertEquals(ExitCodes.USAGE, none.exit());
+    assertTrue(none.err().startsWith("DURABLE-270 ") && none.err().contains("--first"), none.err());
+    Run notATask = live("workflow", "reset", "r-1", "--event", "1");
+    assertEquals(ExitCodes.ERROR, notATask.exit());
+    assertTrue(notATask.err().startsWith("DURABLE-236 cannot reset workflow 'r-1' to event 1: it is a"
+        + " WorkflowExecutionStarted, not a WorkflowTaskCompleted."), notATask.err());
+
+    Run reset = live("workflow", "reset", "r-1", "--first", "--reason", "the order exists now", "-o", "json");
+    assertOk(reset);
+    assertEquals("r-1", reset.json().get("workflowId").asText());
+    assertEquals(failedRun, reset.json().get("resetRunId").asText());
+    String newRun = reset.json().get("runId").asText();
+    assertTrue(newRun.matches(RUN_ID) && !newRun.equals(failedRun), newRun);
+    Run again = live("workflow", "result", "r-1", "-o", "json"); // the code still refuses the order
+    assertEquals(ExitCodes.WORKFLOW_FAILED, again.exit());
+    assertEquals(newRun, live("workflow", "describe", "r-1", "-o", "json").json().get("runId").asText());
+    Run history = live("workflow", "show", "r-1");
+    assertTrue(history.out().contains("WorkflowTaskFailed"), history.out());
+  }
+
+  @Test
   void failedCanceledAndTerminatedWorkflowsExitWithStatus3AndSayWhy() {
     openServer();
     startWorker();
@@ -451,7 +481,7 @@ class DurableCliTest {
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",
-        "result", "delete"}) {
+        "result", "delete", "reset"}) {
       assertTrue(workflowHelp.out().contains("\n  " + command + " "), command + " in\n" + workflowHelp.out());
     }
   }

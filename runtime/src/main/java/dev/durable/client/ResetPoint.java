@@ -54,7 +54,7 @@ public record ResetPoint(Kind kind, long eventId) {
 
   /**
    * The completed workflow task of the {@code WorkflowTaskCompleted} event {@code eventId} (see
-   * {@link WorkflowStub#getHistory()} or {@code durable workflow history ID}).
+   * {@link WorkflowStub#getHistory()} or {@code durable workflow show ID}).
    */
   public static ResetPoint event(long eventId) {
     return new ResetPoint(Kind.EVENT, eventId);

@@ -56,7 +56,7 @@ final class RunResets {
             + " events)" : "is a " + history.get((int) point.eventId() - 1).eventType();
         throw new DurableException("DURABLE-236", "cannot reset workflow '" + workflowId + "' to event "
             + point.eventId() + ": it " + what + ", not a WorkflowTaskCompleted. The completed workflow tasks of run "
-            + runId + " are events " + list(tasks) + " (see `durable workflow history " + workflowId + "`).");
+            + runId + " are events " + list(tasks) + " (see `durable workflow show " + workflowId + "`).");
     }
   }
 

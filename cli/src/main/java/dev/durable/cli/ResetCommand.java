@@ -1,0 +1,61 @@
+package dev.durable.cli;
+
+import dev.durable.client.ResetPoint;
+import dev.durable.client.WorkflowExecution;
+import java.io.PrintWriter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code durable workflow reset ID (--first | --last | --event N) [--reason TEXT]}. */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+    description = "Take a workflow back to a completed workflow task of its latest run and run on from there with"
+        + " the workers' current code: a new run replaces the latest one (which is terminated if it is running)."
+        + " Signals received after that task are delivered again.")
+final class ResetCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow id.")
+  String workflowId;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Point point;
+
+  /** Where to go back to: exactly one of the options. */
+  static final class Point {
+    @Option(names = "--first", required = true, description = "The first completed workflow task: run again from"
+        + " the start.")
+    boolean first;
+
+    @Option(names = "--last", required = true, description = "The last completed workflow task: make the latest"
+        + " decision again.")
+    boolean last;
+
+    @Option(names = "--event", required = true, paramLabel = "EVENT_ID", description = "The completed workflow task"
+        + " of this WorkflowTaskCompleted event (see 'durable workflow show').")
+    long eventId;
+
+    ResetPoint toResetPoint() {
+      return first ? ResetPoint.firstWorkflowTask() : last ? ResetPoint.lastWorkflowTask() : ResetPoint.event(eventId);
+    }
+  }
+
+  @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "reset with the durable CLI",
+      description = "Why, as recorded in both runs' histories (default: ${DEFAULT-VALUE}).")
+  String reason;
+
+  @Override
+  int run(Session session, PrintWriter out) {
+    String oldRunId = Workflows.describe(session, workflowId).runId();
+    WorkflowExecution run = session.client().newUntypedWorkflowStub(workflowId).reset(point.toResetPoint(), reason);
+    if (output.json()) {
+      var o = Json.object();
+      o.put("workflowId", workflowId);
+      o.put("runId", run.runId());
+      o.put("resetRunId", oldRunId);
+      Json.print(out, o);
+    } else {
+      Table.fields().row("Workflow ID", workflowId).row("Run ID", run.runId()).row("Reset run", oldRunId).print(out);
+    }
+    return ExitCodes.OK;
+  }
+}

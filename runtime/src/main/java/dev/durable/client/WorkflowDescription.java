@@ -24,7 +24,7 @@ import java.util.Map;
  *     unmodifiable
  * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
  * @param parentRunId the parent's run id when this is a child workflow, else null
- * @param continuedFromRunId the run this one continues (continue-as-new or a retry), or null
+ * @param continuedFromRunId the run this one continues (continue-as-new, a retry or a reset), or null
  * @param attempt the attempt of this run, from 1 (above 1 for a workflow retry)
  * @param pendingChildren the child workflows it has started and waits for
  * @param cronSchedule the cron schedule that starts the workflow's runs, or null for none

@@ -211,6 +211,7 @@ class ResetWorkflowTest {
     assertEquals(reset.runId(), d.runId());
     assertNotEquals(failedRun, d.runId());
     assertEquals(WorkflowStatus.COMPLETED, d.status());
+    assertEquals(failedRun, d.continuedFromRunId(), "the new run continues the one it replaced");
     List<String> types = env.eventTypes("order-1");
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled",
         "ActivityTaskCompleted", "WorkflowTaskFailed", "WorkflowTaskCompleted", "WorkflowExecutionCompleted"), types);
@@ -219,6 +220,7 @@ class ResetWorkflowTest {
     assertEquals(WorkflowStatus.FAILED, env.client().listWorkflows(false, 10).stream()
         .filter(x -> x.runId().equals(failedRun)).findFirst().orElseThrow().status(), "the old run stays as it ended");
     env.assertHistoriesValid();
+    assertEquals(List.of(reset.runId(), failedRun), env.stub("order-1").delete(), "deleting erases both");
   }
 
   @Test

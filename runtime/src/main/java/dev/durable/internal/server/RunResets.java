@@ -8,6 +8,7 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RunIds;
+import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.store.Store;
 import java.time.Instant;
@@ -74,7 +75,9 @@ final class RunResets {
     s.workflowId = old.workflowId;
     s.runId = RunIds.next(now);
     s.startTime = kept.get(0).timestamp();
-    s.links = old.links;
+    RunLinks l = old.links; // the same parent, retry policy and schedule; it continues the old run
+    s.links = new RunLinks(l.parentWorkflowId(), l.parentRunId(), l.parentInitiatedEventId(), l.parentClosePolicy(),
+        old.runId, l.attempt(), l.retryPolicy(), l.executionStartTime(), l.firstWorkflowTaskBackoff(), l.cronSchedule());
     s.lastParentSignalEventId = old.lastParentSignalEventId;
     Map<Integer, EventAttributes.StartChildWorkflowExecutionInitiated> children = new TreeMap<>();
     Map<Integer, Long> childInitiatedBy = new TreeMap<>();

@@ -4,6 +4,7 @@ import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.Checks;
 import dev.durable.internal.server.Counters;
 import dev.durable.internal.server.Counters.Outcome;
+import dev.durable.internal.server.LatencyHistogram;
 import dev.durable.internal.server.ServerCore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,8 @@ import java.util.SortedMap;
 /**
  * An immutable snapshot of a server's metrics, taken by {@link DurableServer#metrics()}: counters
  * of what the server recorded since it started (they start at 0 on each start, as Prometheus
- * expects of counters after a restart) and gauges of its state at the time of the snapshot.
+ * expects of counters after a restart), histograms of how long tasks waited for a worker and runs
+ * ran, and gauges of its state at the time of the snapshot.
  *
  * <pre>{@code
  * ServerMetrics m = server.metrics();
@@ -39,9 +41,9 @@ public final class ServerMetrics {
    *
    * @param name the metric's name, such as {@code durable_runs_closed_total}
    * @param labels the sample's labels, in the order they are printed; empty for a metric without any
-   * @param value the value
+   * @param value the value: a count for counters and histogram buckets, seconds for a histogram's sum
    */
-  public record Sample(String name, Map<String, String> labels, long value) {
+  public record Sample(String name, Map<String, String> labels, double value) {
     /** Makes a sample; the labels are copied, keeping their order. */
     public Sample {
       Checks.notBlank("name", name);
@@ -85,6 +87,14 @@ public final class ServerMetrics {
     families.add(single("durable_timers_fired_total", "counter", "Workflow timers fired.", c.timersFired()));
     families.add(single("durable_runs_deleted_total", "counter",
         "Closed runs deleted, by retention or by a delete call.", c.runsDeleted()));
+    families.add(histogram("durable_workflow_task_schedule_to_start_seconds",
+        "How long workflow tasks waited for a worker: from when they could run until a worker took them.",
+        c.workflowTaskScheduleToStart()));
+    families.add(histogram("durable_activity_schedule_to_start_seconds",
+        "How long activity attempts waited for a worker: from when they could run until a worker took them.",
+        c.activityScheduleToStart()));
+    families.add(histogram("durable_run_duration_seconds",
+        "How long closed runs ran: from when their code could first run until they closed.", c.runDuration()));
     families.add(single("durable_open_runs", "gauge", "Runs open now.", core.openRuns()));
     var backlog = new ArrayList<Sample>();
     addBacklog(backlog, core.backlog(true), "workflow");
@@ -96,6 +106,24 @@ public final class ServerMetrics {
 
   private static Family single(String name, String type, String help, long value) {
     return new Family(name, type, help, List.of(new Sample(name, Map.of(), value)));
+  }
+
+  private static Family histogram(String name, String help, LatencyHistogram h) {
+    double[] bounds = LatencyHistogram.bounds();
+    long[] counts = h.cumulativeCounts();
+    var samples = new ArrayList<Sample>();
+    for (int i = 0; i < counts.length; i++) {
+      samples.add(new Sample(name + "_bucket", Map.of("le", i < bounds.length ? number(bounds[i]) : "+Inf"),
+          counts[i]));
+    }
+    samples.add(new Sample(name + "_sum", Map.of(), h.sumSeconds()));
+    samples.add(new Sample(name + "_count", Map.of(), counts[counts.length - 1]));
+    return new Family(name, "histogram", help, samples);
+  }
+
+  /** A value as the text format writes it: a whole number without a fraction. */
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   private static void addBacklog(List<Sample> out, SortedMap<String, Integer> sizes, String kind) {
@@ -119,14 +147,16 @@ public final class ServerMetrics {
   }
 
   /**
-   * Returns the value of the sample of metric {@code name} with exactly these labels, or 0 when the
-   * metric has no such sample (a task queue never used has no backlog sample).
+   * Returns the value of the sample {@code name} with exactly these labels, or 0 when the metric
+   * has no such sample (a task queue never used has no backlog sample). A histogram's samples are
+   * named after it with {@code _bucket} (label {@code le}), {@code _sum} and {@code _count}.
    *
-   * @param name a metric's name, such as {@code durable_runs_closed_total}
+   * @param name a sample's name, such as {@code durable_runs_closed_total} or
+   *     {@code durable_run_duration_seconds_count}
    * @param labelPairs the labels as name, value, name, value...; none for a metric without labels
    * @throws IllegalArgumentException DURABLE-201 for a name that is no metric, or an odd number of label strings
    */
-  public long value(String name, String... labelPairs) {
+  public double value(String name, String... labelPairs) {
     if (labelPairs.length % 2 != 0) {
       throw Checks.invalid("labelPairs must be label names each followed by its value, got " + labelPairs.length
           + " strings: " + String.join(", ", labelPairs));
@@ -135,15 +165,17 @@ public final class ServerMetrics {
     for (int i = 0; i < labelPairs.length; i += 2) {
       labels.put(labelPairs[i], labelPairs[i + 1]);
     }
+    boolean known = false;
     for (Family f : families) {
-      if (f.name().equals(name)) {
-        for (Sample s : f.samples()) {
-          if (s.labels().equals(labels)) {
-            return s.value();
-          }
+      for (Sample s : f.samples()) {
+        if (s.name().equals(name) && s.labels().equals(labels)) {
+          return s.value();
         }
-        return 0;
       }
+      known |= f.name().equals(name) && !f.type().equals("histogram");
+    }
+    if (known) {
+      return 0;
     }
     throw Checks.invalid("there is no metric named '" + name + "'; the metrics are "
         + String.join(", ", families.stream().map(Family::name).toList()));
@@ -173,7 +205,7 @@ public final class ServerMetrics {
           }
           b.append('}');
         }
-        b.append(' ').append(s.value()).append('\n');
+        b.append(' ').append(number(s.value())).append('\n');
       }
     }
     return b.toString();

@@ -118,7 +118,7 @@ class ServerMetricsTest {
         }));
   }
 
-  private long value(String name, String... labels) {
+  private double value(String name, String... labels) {
     return env.server().metrics().value(name, labels);
   }
 
@@ -219,6 +219,35 @@ class ServerMetricsTest {
   }
 
   @Test
+  void histogramsCountHowLongTasksWaitedForAWorkerAndHowLongRunsRan() {
+    env = TestEnv.open(dir);
+    WorkflowClient.start(env.newWorkflow(Greetings.Greeting.class, "late")::run, "Ada");
+    env.clock().advance(Duration.ofSeconds(2)); // no worker yet: its first task waits 2 s
+    env.startWorker(w -> w.registerWorkflowImplementationTypes(Greetings.GreetingImpl.class)
+        .registerActivitiesImplementations((Greetings.Greeter) name -> "Hello, " + name + "!"));
+    assertEquals("Hello, Ada!", env.result("late", String.class));
+
+    awaitValue(1, "durable_run_duration_seconds_count");
+    ServerMetrics m = env.server().metrics();
+    String task = "durable_workflow_task_schedule_to_start_seconds";
+    assertEquals(2, m.value(task + "_count"), "the first task and the one after the activity");
+    assertEquals(1, m.value(task + "_bucket", "le", "0.001"), "the second one was taken at once");
+    assertEquals(1, m.value(task + "_bucket", "le", "1"));
+    assertEquals(2, m.value(task + "_bucket", "le", "2.5"), "buckets count everything up to their bound");
+    assertEquals(2, m.value(task + "_bucket", "le", "+Inf"));
+    assertEquals(2.0, m.value(task + "_sum"));
+    assertEquals(1, m.value("durable_activity_schedule_to_start_seconds_bucket", "le", "0.001"));
+    assertEquals(0.0, m.value("durable_activity_schedule_to_start_seconds_sum"));
+    assertEquals(1, m.value("durable_run_duration_seconds_bucket", "le", "2.5"));
+    assertEquals(0, m.value("durable_run_duration_seconds_bucket", "le", "1"));
+    assertEquals(2.0, m.value("durable_run_duration_seconds_sum"));
+    assertTrue(m.toPrometheusText().contains("\ndurable_run_duration_seconds_bucket{le=\"2.5\"} 1\n"
+        + "durable_run_duration_seconds_bucket{le=\"5\"} 1\n"), m.toPrometheusText());
+    assertTrue(m.toPrometheusText().contains("\ndurable_workflow_task_schedule_to_start_seconds_sum 2\n"),
+        m.toPrometheusText());
+  }
+
+  @Test
   void deletionsAreCounted() {
     openWithWorker();
     env.newWorkflow(Greetings.Greeting.class, "greet").run("Ada");
@@ -275,6 +304,69 @@ class ServerMetricsTest {
         # HELP durable_runs_deleted_total Closed runs deleted, by retention or by a delete call.
         # TYPE durable_runs_deleted_total counter
         durable_runs_deleted_total 0
+        # HELP durable_workflow_task_schedule_to_start_seconds How long workflow tasks waited for a worker: from when they could run until a worker took them.
+        # TYPE durable_workflow_task_schedule_to_start_seconds histogram
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.001"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.0025"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.005"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.01"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.025"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.05"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.1"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.25"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="0.5"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="1"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="2.5"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="5"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="10"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="30"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="60"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="300"} 0
+        durable_workflow_task_schedule_to_start_seconds_bucket{le="+Inf"} 0
+        durable_workflow_task_schedule_to_start_seconds_sum 0
+        durable_workflow_task_schedule_to_start_seconds_count 0
+        # HELP durable_activity_schedule_to_start_seconds How long activity attempts waited for a worker: from when they could run until a worker took them.
+        # TYPE durable_activity_schedule_to_start_seconds histogram
+        durable_activity_schedule_to_start_seconds_bucket{le="0.001"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.0025"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.005"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.01"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.025"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.05"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.1"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.25"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="0.5"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="1"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="2.5"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="5"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="10"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="30"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="60"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="300"} 0
+        durable_activity_schedule_to_start_seconds_bucket{le="+Inf"} 0
+        durable_activity_schedule_to_start_seconds_sum 0
+        durable_activity_schedule_to_start_seconds_count 0
+        # HELP durable_run_duration_seconds How long closed runs ran: from when their code could first run until they closed.
+        # TYPE durable_run_duration_seconds histogram
+        durable_run_duration_seconds_bucket{le="0.001"} 0
+        durable_run_duration_seconds_bucket{le="0.0025"} 0
+        durable_run_duration_seconds_bucket{le="0.005"} 0
+        durable_run_duration_seconds_bucket{le="0.01"} 0
+        durable_run_duration_seconds_bucket{le="0.025"} 0
+        durable_run_duration_seconds_bucket{le="0.05"} 0
+        durable_run_duration_seconds_bucket{le="0.1"} 0
+        durable_run_duration_seconds_bucket{le="0.25"} 0
+        durable_run_duration_seconds_bucket{le="0.5"} 0
+        durable_run_duration_seconds_bucket{le="1"} 0
+        durable_run_duration_seconds_bucket{le="2.5"} 0
+        durable_run_duration_seconds_bucket{le="5"} 0
+        durable_run_duration_seconds_bucket{le="10"} 0
+        durable_run_duration_seconds_bucket{le="30"} 0
+        durable_run_duration_seconds_bucket{le="60"} 0
+        durable_run_duration_seconds_bucket{le="300"} 0
+        durable_run_duration_seconds_bucket{le="+Inf"} 0
+        durable_run_duration_seconds_sum 0
+        durable_run_duration_seconds_count 0
         # HELP durable_open_runs Runs open now.
         # TYPE durable_open_runs gauge
         durable_open_runs 1

@@ -86,6 +86,8 @@ public final class ExecutionState {
   @JsonIgnore public long startedTaskLastEventId;
   /** Workflow time of the started workflow task; not stored. */
   @JsonIgnore public Instant startedTaskTime;
+  /** When the pending workflow task became ready for a worker, for the wait metric; not stored. */
+  @JsonIgnore public Instant taskReadyTime;
 
   /**
    * Returns when the run times out: the earlier of its run deadline (from its own start) and the

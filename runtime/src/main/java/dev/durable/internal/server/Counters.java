@@ -1,12 +1,14 @@
 package dev.durable.internal.server;
 
 import dev.durable.client.WorkflowStatus;
+import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the server recorded since it started: runs started, closed and deleted, workflow tasks and
- * activity attempts by outcome, timers fired. Each count is taken after the write that records it
- * succeeded, so a failed write counts nothing. {@link LongAdder}s: the counting threads (workers'
+ * activity attempts by outcome, timers fired; and how long tasks waited for a worker and runs ran.
+ * Each count is taken after the write that records it succeeded, so a failed write counts nothing
+ * (a wait is recorded when a worker takes the task, which writes nothing). {@link LongAdder}s: the counting threads (workers'
  * calls, the timer thread) rarely contend, and an increment allocates nothing and takes no lock.
  */
 public final class Counters {
@@ -29,6 +31,9 @@ public final class Counters {
   private final LongAdder[] activityAttempts = adders(OUTCOMES.length);
   private final LongAdder timersFired = new LongAdder();
   private final LongAdder runsDeleted = new LongAdder();
+  private final LatencyHistogram workflowTaskWaits = new LatencyHistogram();
+  private final LatencyHistogram activityWaits = new LatencyHistogram();
+  private final LatencyHistogram runDurations = new LatencyHistogram();
 
   private static LongAdder[] adders(int n) {
     LongAdder[] a = new LongAdder[n];
@@ -64,6 +69,33 @@ public final class Counters {
 
   void runDeleted() {
     runsDeleted.increment();
+  }
+
+  void workflowTaskWaited(Instant ready, Instant started) {
+    workflowTaskWaits.record(ready, started);
+  }
+
+  void activityWaited(Instant scheduled, Instant started) {
+    activityWaits.record(scheduled, started);
+  }
+
+  void runLasted(Instant from, Instant closed) {
+    runDurations.record(from, closed);
+  }
+
+  /** How long workflow tasks waited for a worker: from when they could run until a worker took them. */
+  public LatencyHistogram workflowTaskScheduleToStart() {
+    return workflowTaskWaits;
+  }
+
+  /** How long activity attempts waited for a worker: from when they could run until a worker took them. */
+  public LatencyHistogram activityScheduleToStart() {
+    return activityWaits;
+  }
+
+  /** How long closed runs ran: from when their code could first run until their close was written. */
+  public LatencyHistogram runDuration() {
+    return runDurations;
   }
 
   /** Runs whose start was written: new runs, children, continuations, retries and cron runs. */

@@ -1183,6 +1183,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       token = tokens.incrementAndGet();
       time = now();
+      if (s.taskReadyTime != null) {
+        counters.workflowTaskWaited(s.taskReadyTime, time);
+        s.taskReadyTime = null;
+      }
       s.startedTaskToken = token;
       s.startedTaskLastEventId = last = s.nextEventId - 1;
       s.startedTaskTime = time;
@@ -1480,11 +1484,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       timers.schedule(at, () -> withOpen(runId, ex -> {
         if (ex.state.workflowTaskPending && !ex.state.isTaskStarted()) {
           ex.state.workflowTaskRetryAt = null;
+          ex.state.taskReadyTime = now();
           workflowQueue(ex.state.taskQueue).offer(runId);
         }
       }));
     } else {
       s.workflowTaskRetryAt = null;
+      s.taskReadyTime = now();
       Held mine = held.get();
       if (mine == null || !mine.keepWorkflowTask(s)) {
         workflowQueue(s.taskQueue).offer(runId);
@@ -1511,6 +1517,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return Optional.empty();
       }
       Instant now = now();
+      counters.activityWaited(pa.attemptScheduledTime, now);
       pa.state = PendingActivity.STARTED;
       pa.startedTime = now;
       if (pa.input == null) {
@@ -2491,6 +2498,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       recentlyClosed.add(s);
       if (open.remove(s.runId) != null) { // once per run, should a closed run ever be written again
         counters.runClosed(s.status);
+        counters.runLasted(s.firstTaskAt != null ? s.firstTaskAt : s.startTime, s.closeTime);
       }
       updates.runClosed(s);
       ex.closed.complete(s);

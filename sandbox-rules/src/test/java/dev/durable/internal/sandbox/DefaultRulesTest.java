@@ -80,6 +80,18 @@ class DefaultRulesTest {
         .forEach(r -> assertTrue(r.isClassLevel() && r.at() == Rule.At.ANY, r.id()));
   }
 
+  @Test
+  void durablesOwnModulesArePassedThroughButUserPackagesOfTheSameRootAreNot() {
+    RuleSet set = new RuleSet(defaults);
+    for (String runtime : List.of("dev.durable.internal.server.ServerCore", "dev.durable.client.WorkflowClient",
+        "dev.durable.remote.internal.RemoteWorkflowService", "dev.durable.remote.DurableGrpcServer")) {
+      assertTrue(set.isPassthrough(runtime), runtime);
+    }
+    // Tests and examples keep their workflows under dev.durable: those are rewritten like users' code.
+    assertFalse(set.isPassthrough("dev.durable.testing.Hopper"));
+    assertFalse(set.isPassthrough("dev.durable.examples.hello.HelloWorkflow"));
+  }
+
   private static boolean classExists(String name) {
     try {
       Class.forName(name, false, ClassLoader.getPlatformClassLoader());

@@ -26,4 +26,31 @@ public interface ActivityExecutionContext {
    * @return the details, or empty if none were recorded
    */
   <V> Optional<V> getHeartbeatDetails(Class<V> type);
+
+  /**
+   * Returns the task token of this attempt: printable, URL-safe text that names the workflow run,
+   * the activity and the attempt. Hand it to whoever completes the activity later, with
+   * {@link dev.durable.client.ActivityCompletionClient} (see {@link #doNotCompleteOnReturn()}).
+   * It stays valid across server restarts, until the attempt ends; a retry is a new attempt with
+   * a new token.
+   */
+  String getTaskToken();
+
+  /**
+   * Makes the return of the activity method report nothing: the attempt stays started on the
+   * server until someone completes, fails or cancels it by its {@linkplain #getTaskToken() task
+   * token} with {@link dev.durable.client.ActivityCompletionClient}, or until its start-to-close
+   * or heartbeat timeout fires (then the retry policy applies as for any attempt). The worker's
+   * activity slot is free as soon as the method returns. An exception thrown by the method still
+   * fails the attempt.
+   *
+   * <pre>{@code
+   * public void requestApproval(String orderId) {
+   *   ActivityExecutionContext ctx = Activity.getExecutionContext();
+   *   approvals.ask(orderId, ctx.getTaskToken()); // the approver's tool completes it later
+   *   ctx.doNotCompleteOnReturn();
+   * }
+   * }</pre>
+   */
+  void doNotCompleteOnReturn();
 }

@@ -125,6 +125,16 @@ public final class WorkflowClient implements AutoCloseable, ServiceProvider {
   }
 
   /**
+   * Returns a client that completes, fails and heartbeats activities that complete asynchronously
+   * (see {@link dev.durable.activity.ActivityExecutionContext#doNotCompleteOnReturn()}), by task
+   * token or by workflow id and activity id. It goes through this client: closing this client
+   * closes it too.
+   */
+  public ActivityCompletionClient newActivityCompletionClient() {
+    return new ActivityCompletionClient(service);
+  }
+
+  /**
    * Lists workflows, newest first.
    *
    * @param runningOnly whether to list running workflows only

@@ -133,6 +133,12 @@ public final class ClientService implements WorkflowService {
   }
 
   @Override
+  public boolean respondActivity(ActivityResponse response) {
+    open("respondActivity");
+    return target.respondActivity(response);
+  }
+
+  @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
     open("signal");
     target.signal(workflowId, signalName, input);

@@ -32,6 +32,7 @@ import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.service.TaskRejectedException;
+import dev.durable.internal.service.TaskTokens;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.store.Store;
 import java.time.Clock;
@@ -1913,6 +1914,79 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         persist(ex, List.of(), false);
         // Only its own cancellation stops it: an activity of a detached scope runs on after a workflow cancel.
         return pa.cancelRequested;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- activities reported from outside their worker
+
+  /**
+   * Finds the attempt the address names and hands the report to what a worker's report goes
+   * through ({@link #completeActivityTask}, {@link #failActivityTask}, {@link #recordHeartbeat}),
+   * under the run's lock, so that nothing changes between the check and the record. Unlike a
+   * worker's report, one that cannot be recorded is refused with an error rather than dropped:
+   * its caller is a person or another system, who must learn that it did not count.
+   */
+  @Override
+  public boolean respondActivity(ActivityResponse r) {
+    if (r == null || r.address() == null || r.outcome() == null) {
+      throw Checks.invalid("an activity report needs an address and an outcome, got " + r);
+    }
+    ActivityAddress address = r.address();
+    ActivityToken token = address.taskToken() != null ? TaskTokens.decode(address.taskToken()) : null;
+    int seq = token != null ? token.seq() : TaskTokens.activitySeq(address.activityId());
+    if (token == null) {
+      Checks.name("workflowId", address.workflowId());
+    }
+    if (r.outcome() == ActivityOutcome.FAILED && r.failure() == null) {
+      throw Checks.invalid("a failure report needs a failure, got null");
+    }
+    try (var g = enter()) {
+      String runId = token != null ? token.runId()
+          : currentRunId(address.workflowId()).orElseThrow(() -> ExternalReports.noWorkflow(address));
+      Execution ex = open.get(runId);
+      if (ex == null) {
+        throw ExternalReports.runClosed(address, runId, store.readExecution(runId).orElse(null));
+      }
+      synchronized (ex) {
+        ExecutionState s = ex.state;
+        if (s.status.isClosed()) {
+          throw ExternalReports.runClosed(address, runId, s);
+        }
+        PendingActivity pa = s.activities.get(seq);
+        DurableException stale = ExternalReports.whyNotPending(address, s, seq, pa, token);
+        if (stale != null) {
+          throw stale;
+        }
+        ActivityToken attempt = new ActivityToken(runId, seq, pa.attempt);
+        switch (r.outcome()) {
+          case COMPLETED -> {
+            limits.checkPayloads(Limits.nullable(r.payload()), () -> ExternalReports.what("result", s, pa),
+                ExternalReports.refused());
+            completeActivityTask(attempt, r.payload());
+          }
+          case FAILED -> {
+            DurableException refused = limits.failureError(r.failure(), () -> ExternalReports.what("failure", s, pa),
+                ExternalReports.refused());
+            if (refused != null) {
+              throw refused;
+            }
+            failActivityTask(attempt, r.failure());
+          }
+          case HEARTBEAT -> {
+            return recordHeartbeat(attempt, r.payload());
+          }
+          case CANCELED -> {
+            if (!pa.cancelRequested) {
+              throw ExternalReports.noCancelRequest(address, s, pa);
+            }
+            limits.checkPayloads(Limits.nullable(r.payload()), () -> ExternalReports.what("cancellation details", s,
+                pa), ExternalReports.refused());
+            failActivityTask(attempt, ExternalReports.canceled(pa, r.payload()));
+          }
+          default -> throw new IllegalStateException("unknown outcome " + r.outcome());
+        }
+        return false;
       }
     }
   }

@@ -104,6 +104,19 @@ public interface WorkflowService {
   /** Records progress; returns whether the activity should stop because it was canceled. */
   boolean recordHeartbeat(ActivityToken token, Payload details);
 
+  /**
+   * Completes, fails, heartbeats or reports the cancellation of a started activity attempt from
+   * outside its worker (asynchronous completion), addressed by task token or by workflow id and
+   * activity id. It is recorded as the worker's own report would be, synced before this returns
+   * (a heartbeat rides along with the next synced write, as a worker's does). Fails with
+   * DURABLE-233 for an address that is not one Durable issued, DURABLE-234 when the attempt is no
+   * longer pending, DURABLE-235 for a cancellation report without a cancellation request; nothing
+   * is recorded then.
+   *
+   * @return for a heartbeat, whether the workflow asked to cancel the activity; otherwise false
+   */
+  boolean respondActivity(ActivityResponse response);
+
   /** Delivers a signal; it is durable when this returns. */
   void signal(String workflowId, String signalName, List<Payload> input);
 
@@ -294,6 +307,50 @@ public interface WorkflowService {
 
   /** Identifies one attempt of one activity. */
   record ActivityToken(String runId, int seq, int attempt) {}
+
+  /**
+   * A started activity as seen from outside its worker: by {@code taskToken} (one attempt, see
+   * {@link TaskTokens}), or, when that is null, by {@code workflowId} and {@code activityId} (the
+   * current attempt of that activity in the workflow's latest run).
+   */
+  record ActivityAddress(String taskToken, String workflowId, String activityId) {
+
+    /** The address of the attempt whose token is {@code taskToken}. */
+    public static ActivityAddress ofToken(String taskToken) {
+      return new ActivityAddress(taskToken, null, null);
+    }
+
+    /** The address of the current attempt of activity {@code activityId} of workflow {@code workflowId}. */
+    public static ActivityAddress ofActivity(String workflowId, String activityId) {
+      return new ActivityAddress(null, workflowId, activityId);
+    }
+
+    /** Names the address in messages. */
+    public String describe() {
+      return taskToken != null ? "task token '" + (taskToken.length() > 80 ? taskToken.substring(0, 80) + "..."
+          : taskToken) + "'" : "activity " + activityId + " of workflow '" + workflowId + "'";
+    }
+  }
+
+  /** What is reported for an activity from outside its worker. */
+  enum ActivityOutcome {
+    /** The attempt succeeded with {@code payload} as its result. */
+    COMPLETED,
+    /** The attempt failed with {@code failure}; the retry policy applies. */
+    FAILED,
+    /** Progress: {@code payload} as heartbeat details. */
+    HEARTBEAT,
+    /** The attempt stopped after the workflow asked to cancel it; {@code payload} as details. */
+    CANCELED
+  }
+
+  /**
+   * A report on an activity from outside its worker.
+   *
+   * @param payload the result, heartbeat details or cancellation details; null for none
+   * @param failure the failure, for {@link ActivityOutcome#FAILED} only
+   */
+  record ActivityResponse(ActivityAddress address, ActivityOutcome outcome, Payload payload, FailureInfo failure) {}
 
   /** One activity attempt to run. */
   record ActivityTask(

@@ -4,6 +4,7 @@ import dev.durable.activity.ActivityExecutionContext;
 import dev.durable.activity.ActivityInfo;
 import dev.durable.failure.CanceledFailure;
 import dev.durable.internal.converter.JsonConverter;
+import dev.durable.internal.service.TaskTokens;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
 import java.util.Optional;
@@ -14,6 +15,7 @@ public final class ActivityContextImpl implements ActivityExecutionContext {
 
   private final WorkflowService service;
   private final ActivityTask task;
+  private boolean doNotCompleteOnReturn;
 
   ActivityContextImpl(WorkflowService service, ActivityTask task) {
     this.service = service;
@@ -46,6 +48,21 @@ public final class ActivityContextImpl implements ActivityExecutionContext {
       throw new CanceledFailure("activity " + task.activityType() + " of workflow '" + task.workflowId()
           + "' is no longer needed (its workflow closed, was canceled, or this attempt timed out)");
     }
+  }
+
+  @Override
+  public String getTaskToken() {
+    return TaskTokens.encode(task.token());
+  }
+
+  @Override
+  public void doNotCompleteOnReturn() {
+    doNotCompleteOnReturn = true;
+  }
+
+  /** Whether the activity asked that its return report nothing (it completes by task token later). */
+  boolean completesLater() {
+    return doNotCompleteOnReturn;
   }
 
   @Override

@@ -58,7 +58,8 @@ public final class ActivityTaskHandler {
     try {
       Object[] args = JsonConverter.DEFAULT.fromPayloads(task.input(), reg.method().getGenericParameterTypes(), () -> where(task));
       Object result = reg.method().invoke(reg.impl(), args);
-      payload = JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where(task));
+      // A method that completes later returns a placeholder (often null), which is not its result.
+      payload = ctx.completesLater() ? null : JsonConverter.DEFAULT.toPayload(result, () -> "result of " + where(task));
     } catch (DataConverterException e) {
       // The same value fails the same way on every attempt: retrying cannot help.
       report(task, nonRetryable(Failures.toInfo(e)));
@@ -71,6 +72,12 @@ public final class ActivityTaskHandler {
       return Optional.empty();
     } finally {
       ctx.exit();
+    }
+    if (ctx.completesLater()) {
+      // Someone completes it by its task token, or its timeouts end it: the attempt stays started.
+      LOG.log(System.Logger.Level.DEBUG, "activity {0} attempt {1} of ''{2}'' returned; it completes by task token",
+          task.activityType(), task.token().attempt(), task.workflowId());
+      return Optional.empty();
     }
     // Outside the try above: if the server cannot take the result, the activity did not fail.
     return call(task, "report the result of", () -> {

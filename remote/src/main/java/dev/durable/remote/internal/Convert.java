@@ -294,6 +294,51 @@ final class Convert {
     return new WorkflowService.ActivityToken(t.getRunId(), t.getSeq(), t.getAttempt());
   }
 
+  static dev.durable.remote.proto.RespondActivityRequest respondActivity(WorkflowService.ActivityResponse r) {
+    var b = dev.durable.remote.proto.RespondActivityRequest.newBuilder();
+    WorkflowService.ActivityAddress a = r.address();
+    if (a != null && a.taskToken() != null) {
+      b.setTaskToken(a.taskToken());
+    } else if (a != null) {
+      var id = dev.durable.remote.proto.ActivityId.newBuilder();
+      set(a.workflowId(), id::setWorkflowId);
+      set(a.activityId(), id::setActivityId);
+      b.setActivity(id);
+    }
+    if (r.outcome() != null) {
+      b.setOutcome(r.outcome().name());
+    }
+    if (r.payload() != null) {
+      b.setPayload(payload(r.payload()));
+    }
+    if (r.failure() != null) {
+      b.setFailure(failure(r.failure()));
+    }
+    return b.build();
+  }
+
+  /** Reads a report on an activity; an unknown outcome is bad input (DURABLE-201). */
+  static WorkflowService.ActivityResponse respondActivity(dev.durable.remote.proto.RespondActivityRequest r) {
+    WorkflowService.ActivityAddress address = switch (r.getAddressCase()) {
+      case TASK_TOKEN -> WorkflowService.ActivityAddress.ofToken(r.getTaskToken());
+      case ACTIVITY -> WorkflowService.ActivityAddress.ofActivity(
+          opt(r.getActivity().hasWorkflowId(), r.getActivity().getWorkflowId()),
+          opt(r.getActivity().hasActivityId(), r.getActivity().getActivityId()));
+      default -> null;
+    };
+    WorkflowService.ActivityOutcome outcome = null;
+    if (!r.getOutcome().isEmpty()) {
+      try {
+        outcome = WorkflowService.ActivityOutcome.valueOf(r.getOutcome());
+      } catch (IllegalArgumentException e) {
+        throw Checks.invalid("outcome must be one of " + java.util.Arrays.toString(WorkflowService.ActivityOutcome.values())
+            + ", got \"" + r.getOutcome() + "\"");
+      }
+    }
+    return new WorkflowService.ActivityResponse(address, outcome, r.hasPayload() ? payload(r.getPayload()) : null,
+        r.hasFailure() ? failure(r.getFailure()) : null);
+  }
+
   static dev.durable.remote.proto.ActivityTask task(WorkflowService.ActivityTask t) {
     var b = dev.durable.remote.proto.ActivityTask.newBuilder().setToken(token(t.token()))
         .setWorkflowId(str(t.workflowId())).setWorkflowType(str(t.workflowType())).setActivityType(str(t.activityType()))

@@ -266,6 +266,11 @@ final class RemoteWorkflowService implements WorkflowService {
   }
 
   @Override
+  public boolean respondActivity(ActivityResponse response) {
+    return call(Rpc.RESPOND_ACTIVITY, Convert.respondActivity(response)).getCancelRequested();
+  }
+
+  @Override
   public void signal(String workflowId, String signalName, List<Payload> input) {
     var b = SignalRequest.newBuilder().addAllInput(Convert.payloadsOut(input));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);

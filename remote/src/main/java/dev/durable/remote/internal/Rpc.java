@@ -32,6 +32,8 @@ import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.RequestCancelRequest;
 import dev.durable.remote.proto.ResetRequest;
 import dev.durable.remote.proto.ResetResponse;
+import dev.durable.remote.proto.RespondActivityRequest;
+import dev.durable.remote.proto.RespondActivityResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.ShutdownWorkerRequest;
 import dev.durable.remote.proto.SignalRequest;
@@ -85,6 +87,8 @@ final class Rpc {
       unary("FailActivityTask", FailActivityTaskRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<RecordHeartbeatRequest, RecordHeartbeatResponse> RECORD_HEARTBEAT =
       unary("RecordHeartbeat", RecordHeartbeatRequest.getDefaultInstance(), RecordHeartbeatResponse.getDefaultInstance());
+  static final MethodDescriptor<RespondActivityRequest, RespondActivityResponse> RESPOND_ACTIVITY =
+      unary("RespondActivity", RespondActivityRequest.getDefaultInstance(), RespondActivityResponse.getDefaultInstance());
   static final MethodDescriptor<SignalRequest, Empty> SIGNAL =
       unary("Signal", SignalRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<QueryRequest, QueryResponse> QUERY =

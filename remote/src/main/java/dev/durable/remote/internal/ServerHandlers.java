@@ -18,6 +18,7 @@ import dev.durable.remote.proto.ReadHistoryResponse;
 import dev.durable.remote.proto.RecordHeartbeatResponse;
 import dev.durable.remote.proto.ResetRequest;
 import dev.durable.remote.proto.ResetResponse;
+import dev.durable.remote.proto.RespondActivityResponse;
 import dev.durable.remote.proto.RunHistory;
 import dev.durable.remote.proto.StartResponse;
 import dev.durable.remote.proto.UpdateResponse;
@@ -117,6 +118,9 @@ public final class ServerHandlers {
         .addMethod(unary(Rpc.RECORD_HEARTBEAT, r -> RecordHeartbeatResponse.newBuilder()
             .setCancelRequested(s.recordHeartbeat(Convert.token(r.getToken()),
                 r.hasDetails() ? Convert.payload(r.getDetails()) : null))
+            .build()))
+        .addMethod(unary(Rpc.RESPOND_ACTIVITY, r -> RespondActivityResponse.newBuilder()
+            .setCancelRequested(s.respondActivity(Convert.respondActivity(r)))
             .build()))
         .addMethod(unary(Rpc.SIGNAL, r -> {
           s.signal(workflowId(r.hasWorkflowId(), r.getWorkflowId()), Convert.opt(r.hasSignalName(), r.getSignalName()), Convert.payloadsIn(r.getInputList()));

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code durable} command line: manage workflows on a Durable server or data dir, export
- * histories for the replayer, and run a server. See docs/cli.md.
+ * The {@code durable} command line: manage workflows on a Durable server or data dir, complete
+ * activities that complete asynchronously, export histories for the replayer, and run a server.
+ * See docs/cli.md.
  *
  * <pre>{@code
  * durable workflow start --data-dir data --type Greeting --task-queue greetings --input '"World"'
@@ -23,13 +24,14 @@ import picocli.CommandLine.ScopeType;
  * }</pre>
  */
 @Command(name = "durable", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Durable execution for plain Java: manage workflows, export histories, run a server.",
-    subcommands = {WorkflowCommand.class, HistoryCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
+    description = "Durable execution for plain Java: manage workflows, complete activities, export histories, run a"
+        + " server.",
+    subcommands = {WorkflowCommand.class, ActivityCommand.class, HistoryCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:done",
         "1:bad usage or input",
-        "2:no workflow has the id",
+        "2:no workflow has the id, or the activity is no longer pending",
         "3:the workflow failed, was canceled, terminated or timed out, or a query failed",
         "4:--timeout passed while the workflow was still running",
         "5:a workflow with the id is already running or may not be reused",

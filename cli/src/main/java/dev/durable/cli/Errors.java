@@ -69,13 +69,13 @@ final class Errors {
       return ExitCodes.ERROR;
     }
     return switch (code) {
-      case "DURABLE-207" -> ExitCodes.NOT_FOUND;
+      case "DURABLE-207", "DURABLE-234" -> ExitCodes.NOT_FOUND;
       case "DURABLE-208", "DURABLE-226" -> ExitCodes.ALREADY_STARTED;
       case "DURABLE-209", "DURABLE-211" -> ExitCodes.WORKFLOW_FAILED;
       case "DURABLE-213", "DURABLE-301", "DURABLE-261", "DURABLE-262", "DURABLE-263", "DURABLE-265", "DURABLE-267",
           "DURABLE-268" -> ExitCodes.UNAVAILABLE;
-      case "DURABLE-201", "DURABLE-206", "DURABLE-218", "DURABLE-223", "DURABLE-250", "DURABLE-251", "DURABLE-253",
-          "DURABLE-254" -> ExitCodes.USAGE;
+      case "DURABLE-201", "DURABLE-206", "DURABLE-218", "DURABLE-223", "DURABLE-233", "DURABLE-235", "DURABLE-250",
+          "DURABLE-251", "DURABLE-253", "DURABLE-254" -> ExitCodes.USAGE;
       default -> ExitCodes.ERROR;
     };
   }

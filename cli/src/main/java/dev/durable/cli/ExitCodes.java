@@ -6,7 +6,7 @@ final class ExitCodes {
   static final int OK = 0;
   /** Bad usage or input: unknown option, missing argument, an argument that is not JSON. */
   static final int USAGE = 1;
-  /** No workflow has the given id. */
+  /** No workflow has the given id, or the activity reported on is no longer pending. */
   static final int NOT_FOUND = 2;
   /** The workflow failed, was canceled, terminated or timed out ({@code result}), or a query failed. */
   static final int WORKFLOW_FAILED = 3;

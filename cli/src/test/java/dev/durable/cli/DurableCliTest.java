@@ -47,6 +47,7 @@ class DurableCliTest {
   private WorkflowClient client;
   private Worker worker;
   private final Fixtures.GateImpl gate = new Fixtures.GateImpl();
+  private final Fixtures.ApproverImpl approver = new Fixtures.ApproverImpl();
   private final ManualClock clock = new ManualClock();
 
   record Run(int exit, String out, String err) {
@@ -88,8 +89,8 @@ class DurableCliTest {
     client = WorkflowClient.newInstance(server);
     worker = Worker.newBuilder(client, "approvals")
         .registerWorkflowImplementationTypes(Fixtures.ApprovalImpl.class, Fixtures.RefusalImpl.class,
-            Fixtures.HoldingImpl.class)
-        .registerActivitiesImplementations(new Fixtures.GreetingsImpl(), gate)
+            Fixtures.HoldingImpl.class, Fixtures.AsyncApprovalImpl.class)
+        .registerActivitiesImplementations(new Fixtures.GreetingsImpl(), gate, approver)
         .build();
   }
 
@@ -473,11 +474,54 @@ class DurableCliTest {
     assertEquals(1, r.err().lines().count());
   }
 
+  private String nextToken() throws InterruptedException {
+    String token = approver.tokens.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(token != null, "the activity did not run");
+    return token;
+  }
+
+  @Test
+  void activityCompleteAndFailReportOnActivitiesThatCompleteByToken() throws InterruptedException {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "AsyncApproval", "--task-queue", "approvals", "--workflow-id",
+        "async-1", "--input", "\"order-1\""));
+    String token = nextToken();
+    Run complete = live("activity", "complete", "--task-token", token, "--result", "\"approved by ann\"");
+    assertOk(complete);
+    assertEquals("Task token  " + token + "\nReported    completed\n", complete.out());
+    assertEquals("\"approved by ann\"\n", live("workflow", "result", "async-1").out());
+
+    Run stale = live("activity", "complete", "--task-token", token, "--result", "\"twice\"");
+    assertEquals(ExitCodes.NOT_FOUND, stale.exit(), stale.err());
+    assertTrue(stale.err().startsWith("DURABLE-234 the activity of task token '" + token + "' is no longer pending:"
+        + " its workflow 'async-1' (run "), stale.err());
+
+    assertOk(live("workflow", "start", "--type", "AsyncApproval", "--task-queue", "approvals", "--workflow-id",
+        "async-2", "--input", "\"order-2\""));
+    nextToken();
+    Run fail = live("activity", "fail", "--workflow-id", "async-2", "--activity-id", "1", "--message", "too expensive",
+        "--type", "Rejected", "--non-retryable", "-o", "json");
+    assertOk(fail);
+    assertEquals("{\n  \"workflowId\" : \"async-2\",\n  \"activityId\" : \"1\",\n  \"reported\" :"
+        + " \"failed, not retryable\"\n}\n", fail.out());
+    assertEquals("\"failed: Rejected: too expensive\"\n", live("workflow", "result", "async-2").out());
+
+    Run malformed = live("activity", "complete", "--task-token", "bad-token");
+    assertEquals(ExitCodes.USAGE, malformed.exit(), malformed.err());
+    assertTrue(malformed.err().startsWith("DURABLE-233 the task token 'bad-token' is not one Durable issued"),
+        malformed.err());
+    Run noAddress = live("activity", "fail", "--message", "m");
+    assertEquals(ExitCodes.USAGE, noAddress.exit(), noAddress.err());
+    assertTrue(noAddress.err().startsWith("DURABLE-270 missing the activity: give --task-token TOKEN"), noAddress.err());
+  }
+
   @Test
   void helpListsTheCommandsAndTheExitStatuses() {
     Run help = execute(null, "--help");
     assertOk(help);
     assertTrue(help.out().contains("workflow  Start, list, count, describe, show"), help.out());
+    assertTrue(help.out().contains("activity  Complete or fail an activity"), help.out());
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",

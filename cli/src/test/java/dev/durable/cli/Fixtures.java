@@ -1,7 +1,11 @@
 package dev.durable.cli;
 
+import dev.durable.activity.Activity;
+import dev.durable.activity.ActivityExecutionContext;
 import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
+import dev.durable.common.RetryOptions;
+import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.ApplicationFailure;
 import dev.durable.workflow.QueryMethod;
 import dev.durable.workflow.SignalMethod;
@@ -10,7 +14,9 @@ import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /** Workflows the CLI tests start by type name and drive with signals and queries. */
 public final class Fixtures {
@@ -113,6 +119,48 @@ public final class Fixtures {
     @Override
     public String run() {
       return gate.pass();
+    }
+  }
+
+  /** Asks an approver through an activity that completes asynchronously, by its task token. */
+  @WorkflowInterface
+  public interface AsyncApproval {
+    @WorkflowMethod
+    String run(String order);
+  }
+
+  @ActivityInterface
+  public interface Approver {
+    String ask(String order);
+  }
+
+  /** Hands each attempt's task token to the test ({@link #tokens}) and returns without completing. */
+  public static final class ApproverImpl implements Approver {
+    final BlockingQueue<String> tokens = new LinkedBlockingQueue<>();
+
+    @Override
+    public String ask(String order) {
+      ActivityExecutionContext ctx = Activity.getExecutionContext();
+      tokens.add(ctx.getTaskToken());
+      ctx.doNotCompleteOnReturn();
+      return null;
+    }
+  }
+
+  public static final class AsyncApprovalImpl implements AsyncApproval {
+    private final Approver approver = Workflow.newActivityStub(Approver.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofHours(1))
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).build())
+        .build());
+
+    @Override
+    public String run(String order) {
+      try {
+        return approver.ask(order);
+      } catch (ActivityFailure e) {
+        ApplicationFailure cause = (ApplicationFailure) e.getCause();
+        return "failed: " + cause.getType() + ": " + cause.getOriginalMessage();
+      }
     }
   }
 }

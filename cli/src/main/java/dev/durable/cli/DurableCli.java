@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "durable", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Durable execution for plain Java: manage workflows, complete activities, export histories, run a"
         + " server.",
-    subcommands = {WorkflowCommand.class, ActivityCommand.class, HistoryCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {WorkflowCommand.class, ActivityCommand.class, HistoryCommand.class, ServerCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         "0:done",

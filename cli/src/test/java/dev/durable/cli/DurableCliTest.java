@@ -513,7 +513,8 @@ class DurableCliTest {
         malformed.err());
     Run noAddress = live("activity", "fail", "--message", "m");
     assertEquals(ExitCodes.USAGE, noAddress.exit(), noAddress.err());
-    assertTrue(noAddress.err().startsWith("DURABLE-270 missing the activity: give --task-token TOKEN"), noAddress.err());
+    assertTrue(noAddress.err().startsWith("DURABLE-270 missing the activity: give --task-token TOKEN"),
+        noAddress.err());
   }
 
   @Test

@@ -17,7 +17,9 @@ import dev.durable.failure.ApplicationFailure;
 import dev.durable.testing.ManualClock;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.Async;
+import dev.durable.workflow.CancellationScope;
 import dev.durable.workflow.Promise;
+import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
@@ -85,6 +87,43 @@ class AsyncCompletionTest {
   }
 
   @WorkflowInterface
+  public interface CancelableApproval {
+    @WorkflowMethod
+    String run(String order);
+
+    @SignalMethod
+    void stop();
+  }
+
+  /** Asks, then cancels the question on {@code stop} and waits until the activity reports its cancellation. */
+  public static final class CancelableApprovalImpl implements CancelableApproval {
+    private boolean stop;
+
+    @Override
+    public String run(String order) {
+      Approvals approvals = Workflow.newActivityStub(Approvals.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(1))
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build());
+      List<Promise<String>> answer = new ArrayList<>();
+      CancellationScope scope = Workflow.newCancellationScope(() -> answer.add(Async.function(approvals::ask, order)));
+      scope.run();
+      Workflow.await(() -> stop);
+      scope.cancel("no longer needed");
+      try {
+        return answer.get(0).get();
+      } catch (ActivityFailure e) {
+        return "activity: " + e.getCause().getClass().getSimpleName();
+      }
+    }
+
+    @Override
+    public void stop() {
+      stop = true;
+    }
+  }
+
+  @WorkflowInterface
   public interface Sentinel {
     @WorkflowMethod
     void run(Duration sleep);
@@ -140,8 +179,8 @@ class AsyncCompletionTest {
   }
 
   private void startWorker() {
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(ApprovalWorkflowImpl.class, SentinelImpl.class)
-        .registerActivitiesImplementations(approvals));
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(ApprovalWorkflowImpl.class, SentinelImpl.class,
+        CancelableApprovalImpl.class).registerActivitiesImplementations(approvals));
   }
 
   private void start(String id, Plan plan) {
@@ -290,6 +329,24 @@ class AsyncCompletionTest {
     assertEquals("half way", second.heartbeatDetails());
     completions().complete(second.token(), "done");
     assertEquals("done", env.result("beat", String.class));
+  }
+
+  @Test
+  void heartbeatByTokenTellsOfACancellationRequestAndReportCancellationEndsTheActivityCanceled()
+      throws InterruptedException {
+    startWorker();
+    WorkflowClient.start(env.client().newWorkflowStub(CancelableApproval.class, TestEnv.options("withdraw"))::run,
+        "order-8");
+    Asked asked = approvals.next();
+    env.awaitPendingActivity("withdraw", "the attempt started", p -> p.state().equals("STARTED"));
+    assertFalse(completions().heartbeat(asked.token(), "waiting"), "no cancellation was requested yet");
+
+    env.stub("withdraw").signal("stop");
+    env.awaitPendingActivity("withdraw", "the cancellation request", p -> p.state().equals("CANCEL_REQUESTED"));
+    assertTrue(completions().heartbeat(asked.token(), "still waiting"), "the workflow asked to cancel it");
+    completions().reportCancellation(asked.token(), "withdrawn");
+    assertEquals("activity: CanceledFailure", env.result("withdraw", String.class));
+    assertTrue(env.eventTypes("withdraw").contains("ActivityTaskCanceled"), env.eventTypes("withdraw").toString());
   }
 
   @Test

@@ -331,8 +331,8 @@ final class Convert {
       try {
         outcome = WorkflowService.ActivityOutcome.valueOf(r.getOutcome());
       } catch (IllegalArgumentException e) {
-        throw Checks.invalid("outcome must be one of " + java.util.Arrays.toString(WorkflowService.ActivityOutcome.values())
-            + ", got \"" + r.getOutcome() + "\"");
+        throw Checks.invalid("outcome must be one of "
+            + java.util.Arrays.toString(WorkflowService.ActivityOutcome.values()) + ", got \"" + r.getOutcome() + "\"");
       }
     }
     return new WorkflowService.ActivityResponse(address, outcome, r.hasPayload() ? payload(r.getPayload()) : null,

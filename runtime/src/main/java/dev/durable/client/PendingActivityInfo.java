@@ -8,8 +8,10 @@ import java.time.Instant;
  * @param activityType the activity type name
  * @param activityId the activity's id within the run
  * @param state {@code SCHEDULED} (waiting for a worker), {@code STARTED} (running),
- *     {@code BACKOFF} (waiting to retry) or {@code CANCEL_REQUESTED} (running, and the workflow
- *     asked it to stop: its next heartbeat throws)
+ *     {@code BACKOFF} (waiting to retry), {@code AWAITING_COMPLETION} (its method returned; it
+ *     waits to be completed by its task token, see {@link ActivityCompletionClient}) or
+ *     {@code CANCEL_REQUESTED} (running, and the workflow asked it to stop: its next heartbeat
+ *     throws)
  * @param attempt the current attempt, from 1
  * @param scheduledTime when the activity was first scheduled
  * @param lastHeartbeatTime when the current attempt last heartbeated, or null

@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * completing; an {@link ActivityCompletionClient} completes, fails or heartbeats it later.
  */
 class AsyncCompletionTest {
+  /** How describe shows an attempt whose method returned and that waits for its token. */
+  private static final String AWAITING = "AWAITING_COMPLETION";
+
   @ActivityInterface
   public interface Approvals {
     String ask(String order);
@@ -208,7 +211,7 @@ class AsyncCompletionTest {
     Asked asked = approvals.next();
     assertTrue(asked.token().matches("[A-Za-z0-9_-]+"), asked.token());
     PendingActivityInfo pa = env.awaitPendingActivity("approve", "the attempt to stay started after its return",
-        p -> p.state().equals("STARTED"));
+        p -> p.state().equals(AWAITING));
     assertEquals(1, pa.attempt());
     assertFalse(env.eventTypes("approve").contains("ActivityTaskCompleted"), "the return reported nothing");
 
@@ -229,7 +232,7 @@ class AsyncCompletionTest {
     startWorker();
     start("by-id", plan("order-2"));
     approvals.next();
-    PendingActivityInfo pa = env.awaitPendingActivity("by-id", "the attempt started", p -> p.state().equals("STARTED"));
+    PendingActivityInfo pa = env.awaitPendingActivity("by-id", "the attempt started", p -> p.state().equals(AWAITING));
 
     completions().complete("by-id", pa.activityId(), "approved by id");
     assertEquals("approved by id", env.result("by-id", String.class));
@@ -240,7 +243,7 @@ class AsyncCompletionTest {
     startWorker();
     start("retry", plan("order-3"));
     Asked first = approvals.next();
-    env.awaitPendingActivity("retry", "attempt 1 started", p -> p.state().equals("STARTED"));
+    env.awaitPendingActivity("retry", "attempt 1 started", p -> p.state().equals(AWAITING));
 
     completions().fail(first.token(), ApplicationFailure.newFailure("the approver is away", "Away"));
     PendingActivityInfo backoff = env.awaitPendingActivity("retry", "the retry", p -> p.state().equals("BACKOFF"));
@@ -271,7 +274,7 @@ class AsyncCompletionTest {
     startWorker();
     start("restart", plan("order-5"));
     Asked asked = approvals.next();
-    env.awaitPendingActivity("restart", "the attempt started", p -> p.state().equals("STARTED"));
+    env.awaitPendingActivity("restart", "the attempt started", p -> p.state().equals(AWAITING));
 
     env.restartServer(); // and no worker until the completion is recorded
     completions().complete(asked.token(), "approved after the restart");
@@ -281,17 +284,38 @@ class AsyncCompletionTest {
   }
 
   @Test
+  void anAttemptAwaitingItsTokenIsNotRunAgainAfterARestartAndKeepsItsTimeout() throws InterruptedException {
+    startWorker();
+    start("kept", new Plan(List.of("order-9"), Duration.ofSeconds(30), null));
+    Asked first = approvals.next();
+    env.awaitPendingActivity("kept", "the attempt to await its token", p -> p.state().equals(AWAITING));
+
+    env.restartServer(); // with a worker at once: an attempt dispatched again would run on it
+    startWorker();
+    env.awaitPendingActivity("kept", "the attempt to await its token still", p -> p.state().equals(AWAITING));
+    clock.advance(Duration.ofSeconds(30)); // its start-to-close timeout, counted from its start before the restart
+    env.awaitPendingActivity("kept", "the retry after the timeout", p -> p.state().equals("BACKOFF"));
+    clock.advance(Duration.ofSeconds(1));
+    Asked second = approvals.next();
+    assertEquals(2, second.attempt(), "the next call is the retry, not attempt 1 run again");
+    assertEquals(2, approvals.calls.get());
+    refused("DURABLE-234", () -> completions().complete(first.token(), "too late"));
+    completions().complete(second.token(), "approved");
+    assertEquals("approved", env.result("kept", String.class));
+  }
+
+  @Test
   void staleTokenIsRefusedOnceTheStartToCloseTimeoutFiredAndARetryBegan() throws InterruptedException {
     startWorker();
     start("stale", new Plan(List.of("order-6"), Duration.ofSeconds(10), null));
     Asked first = approvals.next();
-    env.awaitPendingActivity("stale", "attempt 1 started", p -> p.state().equals("STARTED"));
+    env.awaitPendingActivity("stale", "attempt 1 started", p -> p.state().equals(AWAITING));
 
     clock.advance(Duration.ofSeconds(10));
     env.awaitPendingActivity("stale", "the retry after the timeout", p -> p.state().equals("BACKOFF"));
     clock.advance(Duration.ofSeconds(1));
     Asked second = approvals.next();
-    env.awaitPendingActivity("stale", "attempt 2 started", p -> p.state().equals("STARTED") && p.attempt() == 2);
+    env.awaitPendingActivity("stale", "attempt 2 started", p -> p.state().equals(AWAITING) && p.attempt() == 2);
 
     DurableException stale = refused("DURABLE-234", () -> completions().complete(first.token(), "too late"));
     String runId = env.describe("stale").runId();
@@ -306,7 +330,7 @@ class AsyncCompletionTest {
     startWorker();
     start("beat", new Plan(List.of("order-7"), Duration.ofHours(1), Duration.ofSeconds(5)));
     Asked first = approvals.next();
-    env.awaitPendingActivity("beat", "attempt 1 started", p -> p.state().equals("STARTED"));
+    env.awaitPendingActivity("beat", "attempt 1 started", p -> p.state().equals(AWAITING));
 
     clock.advance(Duration.ofSeconds(3));
     assertFalse(completions().heartbeat(first.token(), "half way"), "no cancellation was requested");
@@ -316,7 +340,7 @@ class AsyncCompletionTest {
     clock.advance(Duration.ofMillis(2100));
     env.result("sentinel", Void.class); // the heartbeat check, due earlier, has run by now
     PendingActivityInfo alive = env.describe("beat").pendingActivities().get(0);
-    assertEquals("STARTED", alive.state());
+    assertEquals(AWAITING, alive.state());
     assertEquals(1, alive.attempt());
     assertEquals(ManualClock.START.plusSeconds(3), alive.lastHeartbeatTime());
 
@@ -338,7 +362,7 @@ class AsyncCompletionTest {
     WorkflowClient.start(env.client().newWorkflowStub(CancelableApproval.class, TestEnv.options("withdraw"))::run,
         "order-8");
     Asked asked = approvals.next();
-    env.awaitPendingActivity("withdraw", "the attempt started", p -> p.state().equals("STARTED"));
+    env.awaitPendingActivity("withdraw", "the attempt started", p -> p.state().equals(AWAITING));
     assertFalse(completions().heartbeat(asked.token(), "waiting"), "no cancellation was requested yet");
 
     env.stub("withdraw").signal("stop");
@@ -378,7 +402,7 @@ class AsyncCompletionTest {
     Asked a = approvals.next();
     Asked b = approvals.next(); // ran on the one slot while the first awaits its completion
     env.awaitDescription("slots", "both attempts started", d -> d.pendingActivities().size() == 2
-        && d.pendingActivities().stream().allMatch(p -> p.state().equals("STARTED")));
+        && d.pendingActivities().stream().allMatch(p -> p.state().equals(AWAITING)));
 
     completions().complete(b.token(), b.order() + " approved");
     completions().complete(a.token(), a.order() + " approved");

@@ -1,6 +1,7 @@
 package dev.durable.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,6 +29,13 @@ public final class PendingActivity {
   public Instant lastHeartbeatTime;
   /** Workflow code asked to cancel it while an attempt ran; the attempt's next heartbeat throws. */
   public boolean cancelRequested;
+  /**
+   * When the running attempt started, once its method returned asking to be completed by its task
+   * token; null otherwise. Stored (only when set), so that a restart keeps the attempt waiting for
+   * its token, with its timeouts, instead of running it again.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Instant awaitingCompletionSince;
 
   /** When the current attempt started; not stored: a restart dispatches the attempt again. */
   @JsonIgnore public Instant startedTime;

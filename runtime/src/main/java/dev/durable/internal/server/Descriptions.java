@@ -18,7 +18,9 @@ final class Descriptions {
     List<PendingActivityInfo> activities = new ArrayList<>();
     for (PendingActivity pa : s.activities.values()) {
       // A running attempt the workflow asked to stop: it learns so at its next heartbeat.
-      String state = pa.cancelRequested ? "CANCEL_REQUESTED" : pa.state;
+      String state = pa.cancelRequested ? "CANCEL_REQUESTED"
+          : pa.awaitingCompletionSince != null && PendingActivity.STARTED.equals(pa.state) ? "AWAITING_COMPLETION"
+          : pa.state;
       activities.add(new PendingActivityInfo(pa.activityType, Integer.toString(pa.seq), state, pa.attempt,
           pa.scheduledTime, pa.lastHeartbeatTime, pa.nextAttemptTime,
           pa.lastFailure == null ? null : pa.lastFailure.summary()));

@@ -203,6 +203,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       armScheduleToClose(s, pa);
       if (PendingActivity.BACKOFF.equals(pa.state)) {
         timers.schedule(later(pa.nextAttemptTime, notBefore), () -> retryActivity(s.runId, pa.seq, pa.attempt));
+      } else if (PendingActivity.STARTED.equals(pa.state) && pa.awaitingCompletionSince != null) {
+        // Its method returned; it waits for its task token (or its timeouts), wherever it ran.
+        armAttempt(open.get(s.runId), pa, pa.awaitingCompletionSince);
       } else if (notBefore == null) {
         // The process that ran it is gone: dispatch again now rather than wait for a timeout.
         pa.state = PendingActivity.SCHEDULED;
@@ -1520,27 +1523,36 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       Instant now = now();
       counters.activityWaited(pa.attemptScheduledTime, now);
       pa.state = PendingActivity.STARTED;
-      pa.startedTime = now;
+      pa.awaitingCompletionSince = null;
       if (pa.input == null) {
         pa.input = store.readEvent(s.runId, pa.scheduledEventId)
             .map(e -> ((ActivityTaskScheduled) e.attributes()).input())
             .orElseThrow(() -> new DurableException("DURABLE-303", "run " + s.runId + " lacks the event "
                 + pa.scheduledEventId + " that scheduled activity " + pa.activityType));
       }
+      armAttempt(ex, pa, now);
       String runId = s.runId;
       int seq = pa.seq;
       int attempt = pa.attempt;
-      if (pa.spec.startToCloseTimeout() != null) {
-        ex.disarmAttemptTimeout(seq);
-        ex.attemptTimeouts.put(seq, timers.schedule(Deadlines.after(now, pa.spec.startToCloseTimeout()),
-            () -> attemptTimedOut(runId, seq, attempt, TimeoutType.START_TO_CLOSE)));
-      }
-      if (pa.spec.heartbeatTimeout() != null) {
-        armHeartbeat(runId, pa, now);
-      }
       return Optional.of(new ActivityTask(new ActivityToken(runId, seq, attempt), s.workflowId, s.workflowType,
           pa.activityType, pa.input, pa.heartbeatDetails, pa.scheduledTime, pa.spec.startToCloseTimeout(),
           pa.spec.heartbeatTimeout()));
+    }
+  }
+
+  /** Marks the attempt of {@code pa} started at {@code startedAt} and arms its start-to-close and heartbeat timeouts. */
+  private void armAttempt(Execution ex, PendingActivity pa, Instant startedAt) {
+    pa.startedTime = startedAt;
+    String runId = ex.state.runId;
+    int seq = pa.seq;
+    int attempt = pa.attempt;
+    if (pa.spec.startToCloseTimeout() != null) {
+      ex.disarmAttemptTimeout(seq);
+      ex.attemptTimeouts.put(seq, timers.schedule(Deadlines.after(startedAt, pa.spec.startToCloseTimeout()),
+          () -> attemptTimedOut(runId, seq, attempt, TimeoutType.START_TO_CLOSE)));
+    }
+    if (pa.spec.heartbeatTimeout() != null) {
+      armHeartbeat(runId, pa, later(startedAt, pa.lastHeartbeatTime));
     }
   }
 
@@ -1946,10 +1958,17 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           : currentRunId(address.workflowId()).orElseThrow(() -> ExternalReports.noWorkflow(address));
       Execution ex = open.get(runId);
       if (ex == null) {
+        if (r.outcome() == ActivityOutcome.COMPLETES_LATER) {
+          return false; // completed meanwhile, and its run closed
+        }
         throw ExternalReports.runClosed(address, runId, store.readExecution(runId).orElse(null));
       }
       synchronized (ex) {
         ExecutionState s = ex.state;
+        if (r.outcome() == ActivityOutcome.COMPLETES_LATER) {
+          awaitCompletion(ex, seq, token);
+          return false;
+        }
         if (s.status.isClosed()) {
           throw ExternalReports.runClosed(address, runId, s);
         }
@@ -1989,6 +2008,24 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         return false;
       }
     }
+  }
+
+  /**
+   * Records that the attempt of {@code token}, whose method returned, waits to be completed by its
+   * token: a restart keeps it waiting instead of running it again. Nothing when the attempt has
+   * already ended (its completion may come before this) or the worker's token is not one. Written
+   * without a sync of its own: should the write be lost, a restart runs the attempt again, as it
+   * did before the note. Call with the run's lock held.
+   */
+  private void awaitCompletion(Execution ex, int seq, ActivityToken token) {
+    ExecutionState s = ex.state;
+    PendingActivity pa = s.activities.get(seq);
+    if (token == null || s.status.isClosed() || pa == null || pa.attempt != token.attempt()
+        || !PendingActivity.STARTED.equals(pa.state) || pa.startedTime == null) {
+      return;
+    }
+    pa.awaitingCompletionSince = pa.startedTime;
+    persist(ex, List.of(), false);
   }
 
   // ---------------------------------------------------------------- timers

@@ -341,7 +341,13 @@ public interface WorkflowService {
     /** Progress: {@code payload} as heartbeat details. */
     HEARTBEAT,
     /** The attempt stopped after the workflow asked to cancel it; {@code payload} as details. */
-    CANCELED
+    CANCELED,
+    /**
+     * Sent by the worker: the attempt's method returned asking to be completed by its task token.
+     * The server records that the attempt waits (a restart then does not run it again); ignored
+     * when the attempt is no longer pending, since its completion may come first.
+     */
+    COMPLETES_LATER
   }
 
   /**

@@ -351,10 +351,14 @@ final class CanonicalStateReader {
           seen = once(seen, 1 << 13);
           a.cancelRequested = bool(p);
         }
+        case "awaitingCompletionSince" -> { // written only when set
+          seen = once(seen, 1 << 14);
+          a.awaitingCompletionSince = notNull(instantOrNull(p));
+        }
         default -> throw CanonicalEventReader.NotCanonical.INSTANCE;
       }
     }
-    if (seen != (1 << 14) - 1) {
+    if ((seen & ((1 << 14) - 1)) != (1 << 14) - 1) {
       throw CanonicalEventReader.NotCanonical.INSTANCE;
     }
     return a;

@@ -77,7 +77,7 @@ final class StoredFormWriter {
           "cronSchedule")),
       entry(PendingActivity.class, List.of("seq", "scheduledEventId", "activityType", "taskQueue", "spec", "attempt",
           "state", "scheduledTime", "attemptScheduledTime", "nextAttemptTime", "lastFailure", "heartbeatDetails",
-          "lastHeartbeatTime", "cancelRequested")),
+          "lastHeartbeatTime", "cancelRequested", "awaitingCompletionSince")),
       entry(WorkflowExecutionStarted.class, List.of("workflowId", "workflowType", "taskQueue", "input",
           "workflowTaskTimeout", "replaySemantics", "workflowExecutionTimeout", "workflowRunTimeout", "searchAttributes",
           "links", "lastCompletionResult")),
@@ -220,6 +220,7 @@ final class StoredFormWriter {
   private static final byte[] LAST_COMPLETED_TASK_EVENT_ID = JsonOut.name("lastCompletedTaskEventId");
   private static final byte[] LAST_FAILURE = JsonOut.name("lastFailure");
   private static final byte[] LAST_HEARTBEAT_TIME = JsonOut.name("lastHeartbeatTime");
+  private static final byte[] AWAITING_COMPLETION_SINCE = JsonOut.name("awaitingCompletionSince");
   private static final byte[] LAST_PARENT_SIGNAL_EVENT_ID = JsonOut.name("lastParentSignalEventId");
   private static final byte[] LAST_SEEN_EVENT_ID = JsonOut.name("lastSeenEventId");
   private static final byte[] LAST_WORKFLOW_TASK_FAILURE = JsonOut.name("lastWorkflowTaskFailure");
@@ -533,6 +534,10 @@ final class StoredFormWriter {
     instant(gen, a.lastHeartbeatTime);
     gen.writeFieldName(CANCEL_REQUESTED);
     gen.writeBoolean(a.cancelRequested);
+    if (a.awaitingCompletionSince != null) { // left out when null, as the mapper does (JsonInclude on the field)
+      gen.writeFieldName(AWAITING_COMPLETION_SINCE);
+      instant(gen, a.awaitingCompletionSince);
+    }
     gen.writeEndObject();
   }
 

@@ -6,6 +6,7 @@ import dev.durable.internal.converter.JsonConverter;
 import dev.durable.internal.failure.Failures;
 import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.Payload;
+import dev.durable.internal.service.TaskTokens;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
@@ -74,10 +75,16 @@ public final class ActivityTaskHandler {
       ctx.exit();
     }
     if (ctx.completesLater()) {
-      // Someone completes it by its task token, or its timeouts end it: the attempt stays started.
+      // Someone completes it by its task token, or its timeouts end it: the attempt stays started,
+      // and the server keeps it so across a restart once told.
       LOG.log(System.Logger.Level.DEBUG, "activity {0} attempt {1} of ''{2}'' returned; it completes by task token",
           task.activityType(), task.token().attempt(), task.workflowId());
-      return Optional.empty();
+      return call(task, "report the return of", () -> {
+        service.respondActivity(new WorkflowService.ActivityResponse(
+            WorkflowService.ActivityAddress.ofToken(TaskTokens.encode(task.token())),
+            WorkflowService.ActivityOutcome.COMPLETES_LATER, null, null));
+        return Optional.empty();
+      });
     }
     // Outside the try above: if the server cannot take the result, the activity did not fail.
     return call(task, "report the result of", () -> {

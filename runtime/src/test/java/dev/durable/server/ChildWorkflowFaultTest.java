@@ -53,12 +53,9 @@ class ChildWorkflowFaultTest {
     Eventually.eventually(faults + " injected faults", () -> store.injected.get() >= faults);
   }
 
-  /** Moves the clock on by the retry delay until {@code check} holds (the retry is armed when the failure is handled). */
+  /** Moves the clock on to the retry until {@code check} holds (the retry is armed when the failure is handled). */
   private void advanceUntil(String what, java.util.function.BooleanSupplier check) {
-    Eventually.eventually(what, () -> {
-      env.clock().advance(RETRY_DELAY);
-      return check.getAsBoolean();
-    });
+    env.advanceToTimersUntil(what, RETRY_DELAY, check);
   }
 
   @Test

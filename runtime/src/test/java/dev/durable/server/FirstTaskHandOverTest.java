@@ -251,10 +251,8 @@ class FirstTaskHandOverTest {
 
     store.failWritesAfterApplying(t -> false);
     assertEquals(List.of(START_AND_FIRST_TASK), writes);
-    Eventually.eventually("acked to close", () -> {
-      env.clock().advance(Duration.ofSeconds(1)); // the storage retry delay of the run's next step
-      return env.describe("acked").isClosed();
-    });
+    // To the storage retry of the run's next step, 1 s on.
+    env.advanceToTimersUntil("acked to close", Duration.ofSeconds(1), () -> env.describe("acked").isClosed());
     assertEquals("stamped form", env.result("acked", String.class));
     assertEquals(1, stamp.executions.get());
   }
@@ -285,10 +283,8 @@ class FirstTaskHandOverTest {
 
     // The retry reads the failed run's input from its start event, which the same write records.
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "WorkflowExecutionFailed"), writes.get(0));
-    Eventually.eventually("the retry run", () -> {
-      env.clock().advance(Duration.ofSeconds(1));
-      return env.describe("flaky").isClosed() && !env.describe("flaky").runId().equals(first);
-    });
+    env.advanceToTimersUntil("the retry run", Duration.ofSeconds(1),
+        () -> env.describe("flaky").isClosed() && !env.describe("flaky").runId().equals(first));
     assertEquals("attempt 2 with input", env.result("flaky", String.class));
   }
 

@@ -123,14 +123,11 @@ class StorageFaultTest {
   }
 
   /**
-   * Moves the clock on by the retry delay until the workflow closes, and returns its result. The
-   * delay is armed when the server has handled the failed write, which the test cannot observe.
+   * Moves the clock on to the retry until the workflow closes, and returns its result. The retry is
+   * armed when the server has handled the failed write, which the test cannot observe.
    */
   private String resultAfterRetries(String id) {
-    Eventually.eventually(id + " to close", () -> {
-      env.clock().advance(RETRY_DELAY);
-      return env.describe(id).isClosed();
-    });
+    env.advanceToTimersUntil(id + " to close", RETRY_DELAY, () -> env.describe(id).isClosed());
     return env.result(id, String.class);
   }
 
@@ -240,10 +237,8 @@ class StorageFaultTest {
 
     store.heal();
     // The task runs again after the storage retry delay and fails the run; the retry waits for its backoff.
-    Eventually.eventually("the retry run to close", () -> {
-      env.clock().advance(RETRY_DELAY);
-      return env.describe("half").attempt() == 2 && env.describe("half").isClosed();
-    });
+    env.advanceToTimersUntil("the retry run to close", RETRY_DELAY,
+        () -> env.describe("half").attempt() == 2 && env.describe("half").isClosed());
     assertEquals("attempt 2", env.result("half", String.class));
     // Closing the environment checks every history against its state: nothing half-applied was written later.
   }

@@ -14,10 +14,12 @@ import dev.durable.server.DurableServer;
 import dev.durable.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -172,6 +174,28 @@ public final class TestEnv implements AutoCloseable {
   public void awaitEvent(String workflowId, String eventType) {
     eventually("a " + eventType + " event in the history of " + workflowId, () -> eventTypes(workflowId),
         types -> types.contains(eventType));
+  }
+
+  /**
+   * Waits until {@code done} holds, moving the clock on to each server timer that falls due within
+   * {@code within} meanwhile: for work the server arms at a moment the test cannot observe, such as
+   * the retry of a failed write. Moving the clock by a step in a loop instead also moves it while a
+   * workflow task runs, and enough steps time that task out; its retry then waits for the clock too.
+   * Keep {@code within} well below the workflow task timeout, whose timer it must not reach.
+   */
+  public void advanceToTimersUntil(String what, Duration within, BooleanSupplier done) {
+    var core = (dev.durable.internal.server.ServerCore) server.workflowService();
+    eventually(what, () -> {
+      if (done.getAsBoolean()) {
+        return true;
+      }
+      Instant now = clock.instant();
+      Instant next = core.nextTimerDue();
+      if (next != null && next.isAfter(now) && !next.isAfter(now.plus(within))) {
+        clock.advance(Duration.between(now, next));
+      }
+      return false;
+    });
   }
 
   /** The event types of the latest run's history, in order. */

@@ -45,6 +45,12 @@ final class FilterOptions {
           + " may be empty. Numbers, or times in ISO-8601 UTC: Total=100..500, Due=2026-11-01T00:00:00Z..")
   List<String> ranges = new ArrayList<>();
 
+  /** Whether any filter option was given. */
+  boolean given() {
+    return !statuses.isEmpty() || type != null || taskQueue != null || startedAfter != null || startedBefore != null
+        || closedAfter != null || closedBefore != null || !searchAttributes.isEmpty() || !ranges.isEmpty();
+  }
+
   /** The filter, with {@code pageSize} runs a page. */
   WorkflowFilter build(int pageSize) {
     WorkflowFilter.Builder b = WorkflowFilter.newBuilder().setStatuses(statuses).setWorkflowType(type)

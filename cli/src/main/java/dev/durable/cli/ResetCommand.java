@@ -5,17 +5,23 @@ import dev.durable.client.WorkflowExecution;
 import java.io.PrintWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code durable workflow reset ID (--first | --last | --event N) [--reason TEXT]}. */
+/** {@code durable workflow reset (ID | FILTER [--yes]) (--first | --last | --event N) [--reason TEXT]}. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
     description = "Take a workflow back to a completed workflow task of its latest run and run on from there with"
         + " the workers' current code: a new run replaces the latest one (which is terminated if it is running)."
-        + " Signals received after that task are delivered again.")
+        + " Signals received after that task are delivered again. With filter options instead of an id, resets"
+        + " every workflow whose latest run matches (add --yes; without it, lists them).")
 final class ResetCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow id.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW_ID",
+      description = "The workflow id; or give filter options.")
   String workflowId;
+
+  @Mixin
+  Batch batch;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Point point;
@@ -45,6 +51,10 @@ final class ResetCommand extends ClientCommand {
 
   @Override
   int run(Session session, PrintWriter out) {
+    if (batch.single(workflowId, "reset") == null) {
+      return batch.run(session, output, out, "reset", d -> true, d -> "reset to run "
+          + session.client().newUntypedWorkflowStub(d.workflowId()).reset(point.toResetPoint(), reason).runId());
+    }
     String oldRunId = Workflows.describe(session, workflowId).runId();
     WorkflowExecution run = session.client().newUntypedWorkflowStub(workflowId).reset(point.toResetPoint(), reason);
     if (output.json()) {

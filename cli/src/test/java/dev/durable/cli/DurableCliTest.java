@@ -321,7 +321,7 @@ class DurableCliTest {
     assertEquals(ExitCodes.USAGE, none.exit());
     assertTrue(none.err().startsWith("DURABLE-270 ") && none.err().contains("--first"), none.err());
     Run notATask = live("workflow", "reset", "r-1", "--event", "1");
-    assertEquals(ExitCodes.ERROR, notATask.exit());
+    assertEquals(ExitCodes.USAGE, notATask.exit());
     assertTrue(notATask.err().startsWith("DURABLE-236 cannot reset workflow 'r-1' to event 1: it is a"
         + " WorkflowExecutionStarted, not a WorkflowTaskCompleted."), notATask.err());
 
@@ -336,6 +336,48 @@ class DurableCliTest {
     assertEquals(newRun, live("workflow", "describe", "r-1", "-o", "json").json().get("runId").asText());
     Run history = live("workflow", "show", "r-1");
     assertTrue(history.out().contains("WorkflowTaskFailed"), history.out());
+  }
+
+  @Test
+  void resetAndTerminateActOnEveryWorkflowAFilterMatchesOnlyWithYes() {
+    openServer();
+    startWorker();
+    for (String id : new String[] {"r-1", "r-2"}) {
+      assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", id,
+          "--input", "\"o-9\""));
+      assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", id).exit());
+    }
+    assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "a-1",
+        "--input", "\"Ann\"", "--input", "1"));
+
+    Run dryRun = live("workflow", "reset", "--status", "FAILED", "--last");
+    assertOk(dryRun);
+    assertTrue(dryRun.out().contains("would reset") && dryRun.out().contains("r-1") && dryRun.out().contains("r-2"),
+        dryRun.out());
+    assertTrue(dryRun.out().endsWith("Nothing was done: add --yes to reset these 2 workflows.\n"), dryRun.out());
+    Run reset = live("workflow", "reset", "--status", "FAILED", "--type", "Refusal", "--last", "--yes", "-o", "json");
+    assertOk(reset);
+    assertEquals(2, reset.json().get("workflows").size(), reset.out());
+    assertEquals(0, reset.json().get("failed").size(), reset.out());
+    assertTrue(reset.json().get("workflows").get(0).get("result").asText().startsWith("reset to run "), reset.out());
+    for (String id : new String[] {"r-1", "r-2"}) { // the code still refuses the order: each new run fails again
+      assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", id).exit());
+    }
+    Run again = live("workflow", "reset", "--status", "FAILED", "--last", "-o", "json");
+    assertEquals(2, again.json().get("workflows").size(), "the replaced runs match too, but are not the latest: "
+        + again.out());
+
+    Run terminate = live("workflow", "terminate", "--type", "Approval", "--yes");
+    assertOk(terminate);
+    assertTrue(terminate.out().endsWith("1 done, 0 failed\n"), terminate.out());
+    assertEquals("TERMINATED", live("workflow", "describe", "a-1", "-o", "json").json().get("status").asText());
+
+    Run neither = live("workflow", "reset", "--last");
+    assertEquals(ExitCodes.USAGE, neither.exit());
+    assertTrue(neither.err().startsWith("DURABLE-270 give the WORKFLOW_ID to reset, or filter options"), neither.err());
+    Run both = live("workflow", "terminate", "a-1", "--status", "RUNNING");
+    assertEquals(ExitCodes.USAGE, both.exit());
+    assertTrue(both.err().startsWith("DURABLE-270 give a WORKFLOW_ID or filter options, not both"), both.err());
   }
 
   @Test

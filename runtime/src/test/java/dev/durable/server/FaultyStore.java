@@ -107,33 +107,35 @@ final class FaultyStore implements Store {
   }
 
   @Override
-  public void apply(Transition t) {
+  public long apply(Transition t) {
     if (failBefore.test(t)) {
       failReads |= failReadsAfterFailedWrite;
       throw fault("writing workflow '" + t.state().workflowId + "'");
     }
-    delegate.apply(t);
+    long mark = delegate.apply(t);
     record(t);
     if (failAfter.test(t)) {
       throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
     }
+    return mark;
   }
 
   @Override
-  public void applyAll(List<Transition> ts) {
+  public long applyAll(List<Transition> ts) {
     for (Transition t : ts) {
       if (failBefore.test(t)) {
         failReads |= failReadsAfterFailedWrite;
         throw fault("writing workflow '" + t.state().workflowId + "'");
       }
     }
-    delegate.applyAll(ts);
+    long mark = delegate.applyAll(ts);
     ts.forEach(this::record);
     for (Transition t : ts) {
       if (failAfter.test(t)) {
         throw fault("syncing the write of workflow '" + t.state().workflowId + "'");
       }
     }
+    return mark;
   }
 
   private void record(Transition write) {

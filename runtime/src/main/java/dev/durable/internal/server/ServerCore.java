@@ -2565,13 +2565,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     try {
       Store.Transition own = new Store.Transition(s, events, start != null, !unsyncedStart && (durable || start != null));
+      long syncMark;
       if (others.isEmpty()) {
-        store.apply(own);
+        syncMark = store.apply(own);
       } else {
         List<Store.Transition> all = new ArrayList<>();
         all.add(own);
         all.addAll(others);
-        store.applyAll(all);
+        syncMark = store.applyAll(all);
       }
       ex.unwritten.clear();
       ex.tail.record(events.subList(kept, events.size()), Math.max(1, s.lastCompletedTaskEventId));
@@ -2582,7 +2583,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (start != null) {
         counters.runStarted();
         if (unsyncedStart) {
-          ex.startSyncMark = store.syncMark(); // taken after the write: a sync that begins later carries it
+          ex.startSyncMark = syncMark; // taken right after the write: a sync that begins later carries it
         }
         ex.unwrittenStart = null;
         forgetKeptStart(ex);

@@ -20,15 +20,20 @@ import java.util.function.Consumer;
  */
 public interface Store extends AutoCloseable {
 
-  /** Atomically writes the new state of a run together with its new events. */
-  void apply(Transition transition);
+  /**
+   * Atomically writes the new state of a run together with its new events.
+   *
+   * @return a {@link #syncMark()} taken just after the write: a write made without a sync is on
+   *     disk once {@link #awaitSynced} of it returns
+   */
+  long apply(Transition transition);
 
   /**
    * Atomically writes several transitions of different runs in one write: a run that ends and the
    * run that continues it, or a child run and the parent's record of its start. Either all of
-   * them are recorded or none.
+   * them are recorded or none. Returns a sync mark taken just after the write, as {@link #apply}.
    */
-  void applyAll(List<Transition> transitions);
+  long applyAll(List<Transition> transitions);
 
   /**
    * A mark in the order of writes, for {@link #awaitSynced}: it stands for every write that

@@ -363,28 +363,28 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public void apply(Transition t) {
+  public long apply(Transition t) {
     if (needsReopen) {
       reopenAfterFailedWrite();
     }
     access.readLock().lock();
     try {
       checkOpen();
-      write(t);
+      return write(t);
     } finally {
       access.readLock().unlock();
     }
   }
 
   @Override
-  public void applyAll(List<Transition> transitions) {
+  public long applyAll(List<Transition> transitions) {
     if (needsReopen) {
       reopenAfterFailedWrite();
     }
     access.readLock().lock();
     try {
       checkOpen();
-      write(transitions);
+      return write(transitions);
     } finally {
       access.readLock().unlock();
     }
@@ -416,12 +416,16 @@ public final class RocksStore implements Store {
     }
   }
 
-  private void write(Transition t) {
-    write(List.of(t));
+  private long write(Transition t) {
+    return write(List.of(t));
   }
 
-  /** Writes the transitions in one batch, in order (a later one's workflow id mapping wins). */
-  private void write(List<Transition> transitions) {
+  /**
+   * Writes the transitions in one batch, in order (a later one's workflow id mapping wins); returns
+   * the sync mark taken right after the write, so that a sync another thread begins as soon as the
+   * write shows counts for it.
+   */
+  private long write(List<Transition> transitions) {
     ExecutionState s = transitions.get(0).state();
     boolean durable = false;
     // The summaries this batch gives its runs, in order: a second transition of a run diffs against the first.
@@ -439,6 +443,7 @@ public final class RocksStore implements Store {
       }
       long syncing = durable && sync ? syncs.begin() : 0;
       write(durable ? syncWrite : asyncWrite, batch);
+      long mark = syncs.mark();
       written = true;
       // Kept only after a write that went through (a failed encoding may leave the encoder mid-record),
       // and only while small: one large write must not hold its memory for good.
@@ -449,6 +454,7 @@ public final class RocksStore implements Store {
       if (syncing != 0) {
         syncs.finished(syncing);
       }
+      return mark;
     } catch (RocksDBException e) {
       // RocksDB refuses every later write once one failed to reach its write-ahead log, until it is reopened.
       needsReopen = true;

@@ -47,6 +47,16 @@ class RocksStoreSyncTest {
   }
 
   @Test
+  void theMarkAWriteReturnsCountsASyncThatBeganAfterItBeforeTheWriterTookAnyMark() {
+    try (RocksStore store = RocksStore.open(dir, true)) {
+      long mark = store.apply(write(false));
+      // Someone who saw the write syncs the log, before the writer looks at a mark of its own.
+      assertTrue(store.awaitSynced(store.syncMark(), Duration.ZERO));
+      assertFalse(store.awaitSynced(mark, Duration.ZERO), "that sync carried the write: no wait, no sync of its own");
+    }
+  }
+
+  @Test
   void withoutALaterSyncedWriteItSyncsTheLogItself() {
     try (RocksStore store = RocksStore.open(dir, true)) {
       store.apply(write(true));

@@ -18,14 +18,15 @@ import picocli.CommandLine.Option;
  * without {@code --yes} a filter only lists what it would act on. A command mixes it in.
  */
 final class Batch {
+  /** Runs read a page of the listing at a time. */
+  private static final int PAGE = 200;
+
   @Mixin
   FilterOptions filter;
 
   @Option(names = "--yes", description = "With filter options: act on every matching workflow. Without it, only"
       + " list them.")
   boolean yes;
-
-  private static final int PAGE = 200;
 
   /**
    * Returns {@code workflowId} checked against the filter options: exactly one of the two must be

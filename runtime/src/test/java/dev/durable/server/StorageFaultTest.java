@@ -12,6 +12,7 @@ import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
 import dev.durable.common.RetryOptions;
 import dev.durable.failure.ApplicationFailure;
+import dev.durable.internal.server.ServerCore;
 import dev.durable.internal.store.Store;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
@@ -170,6 +171,22 @@ class StorageFaultTest {
     store.heal();
     env.stub("stuck").signal("note", "again");
     assertEquals("noted [again]", env.result("stuck", String.class));
+  }
+
+  @Test
+  void aWorkflowTaskReArmedAfterAFailedWriteWaitsIdleForTheRetryDelay() {
+    start("idle", "signal");
+    env.awaitEvent("idle", "WorkflowTaskCompleted");
+    store.failWrites(FaultyStore.appending("idle", "WorkflowTaskCompleted"));
+    env.stub("idle").signal("note", "kept"); // recorded; the completion of the task it makes ready fails
+    awaitInjected(1);
+
+    // Idle until the delay passes, as after a failed task: time skipping may move the clock there.
+    ServerCore core = (ServerCore) env.server().workflowService();
+    Eventually.eventually("the server to be idle, its task waiting for the retry delay", core::isIdle);
+    store.heal();
+    env.clock().advance(RETRY_DELAY);
+    assertEquals("noted [kept]", env.result("idle", String.class));
   }
 
   @Test

@@ -166,8 +166,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         scheduleWorkflowTask(s, later(s.firstTaskAt, notBefore));
       } else {
         // A failing task runs again at once after a restart: new code is the usual reason for one.
-        scheduleWorkflowTask(s, notBefore == null || s.workflowTaskRetryAt == null ? notBefore
-            : later(s.workflowTaskRetryAt, notBefore));
+        Instant at = notBefore == null || s.workflowTaskRetryAt == null ? notBefore
+            : later(s.workflowTaskRetryAt, notBefore);
+        if (at != null && at.isAfter(now)) {
+          // It waits like a retry: not started before then, and idle meanwhile for time skipping.
+          s.workflowTaskRetryAt = at;
+        }
+        scheduleWorkflowTask(s, at);
       }
     }
     // What a crash or a failed write may have cut off between the writes of two runs: a child

@@ -31,7 +31,7 @@ final class DescribeCommand extends ClientCommand {
       fields.row("Execution time", d.executionTime());
     }
     if (d.cronSchedule() != null) {
-      fields.row("Cron schedule", d.cronSchedule());
+      fields.row("Cron schedule", d.cronSchedule() + (d.schedulePaused() ? " (paused)" : ""));
     }
     fields.row("Close time", d.closeTime())
         .row("History length", d.historyLength())

@@ -78,6 +78,9 @@ final class Json {
   static ObjectNode description(WorkflowDescription d) {
     ObjectNode o = run(d);
     o.put("cronSchedule", d.cronSchedule());
+    if (d.cronSchedule() != null) {
+      o.put("schedulePaused", d.schedulePaused());
+    }
     o.set("executionTime", time(d.executionTime()));
     o.put("workflowTaskAttempt", d.workflowTaskAttempt());
     o.put("lastWorkflowTaskFailure", d.lastWorkflowTaskFailure());

@@ -8,5 +8,6 @@ import picocli.CommandLine.Command;
         + " wait for results.",
     subcommands = {StartCommand.class, ListCommand.class, DescribeCommand.class, ShowCommand.class,
         SignalCommand.class, QueryCommand.class, CancelCommand.class, TerminateCommand.class, ResultCommand.class,
-        CountCommand.class, DeleteCommand.class, ResetCommand.class})
+        CountCommand.class, DeleteCommand.class, ResetCommand.class, ScheduleCommand.Pause.class,
+        ScheduleCommand.Resume.class})
 final class WorkflowCommand {}

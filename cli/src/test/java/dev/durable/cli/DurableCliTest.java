@@ -141,6 +141,20 @@ class DurableCliTest {
     String midnight = started.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(java.time.Duration.ofDays(1))
         .toString().replace("Z", "");
     assertTrue(table.out().contains("\nExecution time              " + midnight), table.out());
+
+    Run paused = cli("workflow", "pause", "nightly", "--reason", "holiday", "-o", "json");
+    assertOk(paused);
+    assertTrue(paused.json().get("schedulePaused").asBoolean(), paused.out());
+    assertTrue(cli("workflow", "describe", "nightly").out().contains("\nCron schedule               @daily (paused)\n"));
+    Run resumed = cli("workflow", "resume", "nightly");
+    assertOk(resumed);
+    assertTrue(resumed.out().contains("Cron schedule  @daily\n"), resumed.out());
+    assertFalse(cli("workflow", "describe", "nightly", "-o", "json").json().get("schedulePaused").asBoolean());
+    assertOk(cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "once",
+        "--input", "\"Bo\"", "--input", "1"));
+    Run notCron = cli("workflow", "pause", "once");
+    assertEquals(ExitCodes.USAGE, notCron.exit());
+    assertTrue(notCron.err().startsWith("DURABLE-238 cannot pause the schedule of workflow 'once'"), notCron.err());
   }
 
   @Test
@@ -568,7 +582,7 @@ class DurableCliTest {
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",
-        "result", "delete", "reset"}) {
+        "result", "delete", "reset", "pause", "resume"}) {
       assertTrue(workflowHelp.out().contains("\n  " + command + " "), command + " in\n" + workflowHelp.out());
     }
   }

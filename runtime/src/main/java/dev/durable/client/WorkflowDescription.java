@@ -30,6 +30,8 @@ import java.util.Map;
  * @param cronSchedule the cron schedule that starts the workflow's runs, or null for none
  * @param executionTime when the run's code starts (or started): its start time, or later for a
  *     run that waits for its cron schedule to fire or for a retry's backoff
+ * @param schedulePaused whether the cron schedule is paused ({@link WorkflowStub#pauseSchedule}):
+ *     a run waiting for its firing does not start until the schedule is resumed
  */
 public record WorkflowDescription(
     String workflowId,
@@ -50,7 +52,8 @@ public record WorkflowDescription(
     int attempt,
     List<PendingChildInfo> pendingChildren,
     String cronSchedule,
-    Instant executionTime) {
+    Instant executionTime,
+    boolean schedulePaused) {
 
   /** Creates the description; the search attributes and pending children are copied (null means none). */
   public WorkflowDescription {
@@ -58,6 +61,17 @@ public record WorkflowDescription(
         new java.util.LinkedHashMap<>(searchAttributes));
     pendingChildren = pendingChildren == null ? List.of() : List.copyOf(pendingChildren);
     executionTime = executionTime == null ? startTime : executionTime;
+  }
+
+  /** A description of a run whose cron schedule, if any, is not paused. */
+  public WorkflowDescription(String workflowId, String runId, String workflowType, String taskQueue,
+      WorkflowStatus status, Instant startTime, Instant closeTime, long historyLength,
+      List<PendingActivityInfo> pendingActivities, int workflowTaskAttempt, String lastWorkflowTaskFailure,
+      Map<String, Object> searchAttributes, String parentWorkflowId, String parentRunId, String continuedFromRunId,
+      int attempt, List<PendingChildInfo> pendingChildren, String cronSchedule, Instant executionTime) {
+    this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
+        workflowTaskAttempt, lastWorkflowTaskFailure, searchAttributes, parentWorkflowId, parentRunId,
+        continuedFromRunId, attempt, pendingChildren, cronSchedule, executionTime, false);
   }
 
   /** A description of a run without a cron schedule whose code started with it. */
@@ -68,7 +82,7 @@ public record WorkflowDescription(
       int attempt, List<PendingChildInfo> pendingChildren) {
     this(workflowId, runId, workflowType, taskQueue, status, startTime, closeTime, historyLength, pendingActivities,
         workflowTaskAttempt, lastWorkflowTaskFailure, searchAttributes, parentWorkflowId, parentRunId,
-        continuedFromRunId, attempt, pendingChildren, null, null);
+        continuedFromRunId, attempt, pendingChildren, null, null, false);
   }
 
   /** A description of a first, top-level run without children. */

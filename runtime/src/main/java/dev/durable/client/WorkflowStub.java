@@ -162,6 +162,28 @@ public interface WorkflowStub {
    */
   WorkflowExecution reset(ResetPoint point, String reason);
 
+  /**
+   * Pauses the workflow's cron schedule ({@link WorkflowOptions.Builder#setCronSchedule}): a run
+   * waiting for its firing does not start, however many firings pass, until
+   * {@link #resumeSchedule()}. A run that is running goes on, and the run that follows it waits.
+   * Pausing a paused schedule does nothing. Survives restarts; {@code describe()} shows it.
+   *
+   * @param note why, for the log; may be null
+   * @throws WorkflowNotFoundException when no workflow has this id, or its schedule has ended
+   * @throws dev.durable.common.DurableException DURABLE-238 when the workflow has no cron schedule
+   */
+  void pauseSchedule(String note);
+
+  /**
+   * Resumes a paused cron schedule: a waiting run starts at the schedule's next firing from now
+   * (firings missed while paused are not made up). Resuming a schedule that is not paused does
+   * nothing.
+   *
+   * @throws WorkflowNotFoundException when no workflow has this id, or its schedule has ended
+   * @throws dev.durable.common.DurableException DURABLE-238 when the workflow has no cron schedule
+   */
+  void resumeSchedule();
+
   /** Describes the latest run; empty when no workflow has this id. */
   Optional<WorkflowDescription> describe();
 

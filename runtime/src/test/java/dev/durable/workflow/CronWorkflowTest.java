@@ -2,6 +2,7 @@ package dev.durable.workflow;
 
 import static dev.durable.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -229,6 +230,45 @@ class CronWorkflowTest {
     env.clock().advance(Duration.ofMinutes(5));
     eventually("the 00:50 report", () -> LOG.size() == 3);
     assertEquals("00:50 attempt 1", LOG.get(2));
+  }
+
+  @Test
+  void aPausedScheduleStartsNoRunAcrossARestartUntilResumedThenWaitsForTheNextFiring() {
+    start("daily", EVERY_TEN_MINUTES, "plain");
+    tick(1, 2); // the 00:10 report; the next run waits for 00:20
+    env.stub("daily").pauseSchedule("maintenance");
+    assertTrue(env.describe("daily").schedulePaused());
+    env.stub("daily").pauseSchedule(null); // again: nothing changes
+
+    env.clock().advance(Duration.ofMinutes(25)); // 00:35: the 00:20 and 00:30 firings pass while paused
+    env.restartServer(); // the pause is stored
+    startWorker();
+    env.clock().advance(Duration.ofMinutes(10)); // 00:45
+    // Idle means no task runs or waits for a worker: a run started meanwhile would have reported first.
+    var core = (dev.durable.internal.server.ServerCore) env.server().workflowService();
+    eventually("the server to be idle", core::isIdle);
+    assertEquals(List.of("00:10 attempt 1"), LOG);
+    assertEquals(List.of(WorkflowStatus.COMPLETED, WorkflowStatus.RUNNING), statuses("daily"));
+
+    env.stub("daily").resumeSchedule();
+    WorkflowDescription resumed = env.describe("daily");
+    assertFalse(resumed.schedulePaused());
+    assertEquals(ManualClock.START.plus(Duration.ofMinutes(50)), resumed.executionTime(),
+        "the next firing from the resume at 00:45; the ones missed while paused are not made up");
+    env.clock().advance(Duration.ofMinutes(5));
+    eventually("the 00:50 report", () -> LOG.size() == 2);
+    assertEquals("00:50 attempt 1", LOG.get(1));
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void onlyAWorkflowWithACronScheduleHasOneToPause() {
+    WorkflowClient.start(env.client().newWorkflowStub(Report.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId("once").build())::report, "slow");
+    var e = assertThrows(dev.durable.common.DurableException.class, () -> env.stub("once").pauseSchedule(null));
+    assertEquals("DURABLE-238", e.getCode());
+    assertTrue(e.getMessage().contains("cannot pause the schedule of workflow 'once': it has no cron schedule"),
+        e.getMessage());
   }
 
   @Test

@@ -518,6 +518,7 @@ final class Convert {
     if (d.executionTime() != null && !d.executionTime().equals(d.startTime())) {
       b.setExecutionTime(timestamp(d.executionTime()));
     }
+    b.setSchedulePaused(d.schedulePaused());
     b.setAttempt(d.attempt());
     for (dev.durable.client.PendingChildInfo c : d.pendingChildren()) {
       var p = dev.durable.remote.proto.PendingChild.newBuilder().setWorkflowId(str(c.workflowId()))
@@ -563,7 +564,8 @@ final class Convert {
         d.hasContinuedFromRunId() ? d.getContinuedFromRunId() : null, Math.max(1, d.getAttempt()),
         d.getPendingChildrenList().stream().map(c -> new dev.durable.client.PendingChildInfo(c.getWorkflowId(),
             c.getWorkflowType(), c.hasRunId() ? c.getRunId() : null, c.getState())).toList(),
-        d.hasCronSchedule() ? d.getCronSchedule() : null, d.hasExecutionTime() ? instant(d.getExecutionTime()) : null);
+        d.hasCronSchedule() ? d.getCronSchedule() : null, d.hasExecutionTime() ? instant(d.getExecutionTime()) : null,
+        d.getSchedulePaused());
   }
 
   static dev.durable.remote.proto.HistoryVerification verification(HistoryVerification v) {

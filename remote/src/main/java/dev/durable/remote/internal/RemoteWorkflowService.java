@@ -27,6 +27,7 @@ import dev.durable.remote.proto.ReadHistoryRequest;
 import dev.durable.remote.proto.RecordHeartbeatRequest;
 import dev.durable.remote.proto.RequestCancelRequest;
 import dev.durable.remote.proto.ResetRequest;
+import dev.durable.remote.proto.SetSchedulePausedRequest;
 import dev.durable.remote.proto.ShutdownWorkerRequest;
 import dev.durable.remote.proto.SignalRequest;
 import dev.durable.remote.proto.SignalWithStartRequest;
@@ -323,6 +324,16 @@ final class RemoteWorkflowService implements WorkflowService {
       b.setReason(reason);
     }
     return call(Rpc.RESET, b.build()).getRunId();
+  }
+
+  @Override
+  public void setSchedulePaused(String workflowId, boolean paused, String note) {
+    var b = SetSchedulePausedRequest.newBuilder().setPaused(paused);
+    Convert.setName("workflowId", workflowId, b::setWorkflowId);
+    if (note != null) {
+      b.setNote(note);
+    }
+    call(Rpc.SET_SCHEDULE_PAUSED, b.build());
   }
 
   @Override

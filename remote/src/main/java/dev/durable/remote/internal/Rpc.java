@@ -35,6 +35,7 @@ import dev.durable.remote.proto.ResetResponse;
 import dev.durable.remote.proto.RespondActivityRequest;
 import dev.durable.remote.proto.RespondActivityResponse;
 import dev.durable.remote.proto.RunHistory;
+import dev.durable.remote.proto.SetSchedulePausedRequest;
 import dev.durable.remote.proto.ShutdownWorkerRequest;
 import dev.durable.remote.proto.SignalRequest;
 import dev.durable.remote.proto.SignalWithStartRequest;
@@ -101,6 +102,8 @@ final class Rpc {
       unary("Delete", DeleteRequest.getDefaultInstance(), DeleteResponse.getDefaultInstance());
   static final MethodDescriptor<ResetRequest, ResetResponse> RESET =
       unary("Reset", ResetRequest.getDefaultInstance(), ResetResponse.getDefaultInstance());
+  static final MethodDescriptor<SetSchedulePausedRequest, Empty> SET_SCHEDULE_PAUSED =
+      unary("SetSchedulePaused", SetSchedulePausedRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<DescribeRequest, DescribeResponse> DESCRIBE =
       unary("Describe", DescribeRequest.getDefaultInstance(), DescribeResponse.getDefaultInstance());
   static final MethodDescriptor<ListRequest, ListResponse> LIST =

@@ -142,6 +142,11 @@ public final class ServerHandlers {
             .addAllRunIds(s.delete(workflowId(r.hasWorkflowId(), r.getWorkflowId()))).build()))
         .addMethod(unary(Rpc.RESET, r -> ResetResponse.newBuilder().setRunId(s.reset(workflowId(r.hasWorkflowId(),
             r.getWorkflowId()), resetPoint(r), r.hasReason() ? r.getReason() : null)).build()))
+        .addMethod(unary(Rpc.SET_SCHEDULE_PAUSED, r -> {
+          s.setSchedulePaused(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.getPaused(),
+              r.hasNote() ? r.getNote() : null);
+          return Empty.getDefaultInstance();
+        }))
         .addMethod(unary(Rpc.DESCRIBE, r -> {
           var b = DescribeResponse.newBuilder();
           s.describe(workflowId(r.hasWorkflowId(), r.getWorkflowId())).ifPresent(d -> b.setDescription(Convert.description(d)));

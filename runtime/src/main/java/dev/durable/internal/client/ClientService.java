@@ -175,6 +175,12 @@ public final class ClientService implements WorkflowService {
   }
 
   @Override
+  public void setSchedulePaused(String workflowId, boolean paused, String note) {
+    open(paused ? "pauseSchedule" : "resumeSchedule");
+    target.setSchedulePaused(workflowId, paused, note);
+  }
+
+  @Override
   public Optional<WorkflowDescription> describe(String workflowId) {
     open("describe");
     return target.describe(workflowId);

@@ -228,6 +228,16 @@ public final class UntypedStub implements WorkflowStub {
   }
 
   @Override
+  public void pauseSchedule(String note) {
+    service.setSchedulePaused(workflowId, true, note);
+  }
+
+  @Override
+  public void resumeSchedule() {
+    service.setSchedulePaused(workflowId, false, null);
+  }
+
+  @Override
   public Optional<WorkflowDescription> describe() {
     return service.describe(workflowId);
   }

@@ -1,6 +1,7 @@
 package dev.durable.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.internal.Deadlines;
@@ -77,6 +78,12 @@ public final class ExecutionState {
    * delivery re-driven after a crash skips what it finds delivered. The parent sends in order.
    */
   public long lastParentSignalEventId;
+  /**
+   * Whether the chain's cron schedule is paused: a run waiting for its firing does not start, and
+   * the runs that follow this one inherit it. Stored only when set.
+   */
+  @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+  public boolean schedulePaused;
   /** The children pending when the run closed, for its parent close policy; not stored. */
   @JsonIgnore public List<PendingChild> childrenAtClose = List.of();
 

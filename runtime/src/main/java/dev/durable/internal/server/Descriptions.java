@@ -34,6 +34,6 @@ final class Descriptions {
         s.closeTime, s.nextEventId - 1, List.copyOf(activities), s.workflowTaskAttempt, lastTaskFailure,
         dev.durable.internal.model.SearchAttributes.toJava(s.searchAttributes),
         s.links.parentWorkflowId(), s.links.parentRunId(), s.links.continuedFromRunId(), s.links.attempt(),
-        List.copyOf(children), s.links.cronSchedule(), s.firstTaskAt);
+        List.copyOf(children), s.links.cronSchedule(), s.firstTaskAt, s.schedulePaused);
   }
 }

@@ -960,6 +960,51 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
+  public void setSchedulePaused(String workflowId, boolean paused, String note) {
+    String what = (paused ? "pause" : "resume") + " the schedule of";
+    try (var g = enter()) {
+      Execution ex = requireOpen(workflowId, what);
+      synchronized (ex) {
+        ensureOpen(ex, workflowId, what);
+        ExecutionState s = ex.state;
+        String cron = s.links.cronSchedule();
+        if (cron == null) {
+          throw new DurableException("DURABLE-238", "cannot " + what + " workflow '" + workflowId + "': it has no cron"
+              + " schedule. Only a workflow started with WorkflowOptions.setCronSchedule (durable workflow start"
+              + " --cron) has one; to stop another workflow, cancel or terminate it.");
+        }
+        if (s.schedulePaused == paused) {
+          return;
+        }
+        s.schedulePaused = paused;
+        boolean waiting = s.workflowTaskPending && s.firstTaskAt != null && s.lastCompletedTaskEventId == 0
+            && !s.isTaskStarted();
+        Instant now = now();
+        if (!paused && waiting && (s.firstTaskAt == null || !s.firstTaskAt.isAfter(now))) {
+          // Firings missed while paused are not made up: the run waits for the next one.
+          Instant next = CronSchedule.parse(cron).next(now);
+          s.firstTaskAt = next != null ? next : now;
+          s.workflowTaskRetryAt = s.firstTaskAt;
+        }
+        persist(ex, List.of(), true);
+        if (!paused && waiting) {
+          scheduleWorkflowTask(s, s.firstTaskAt);
+        }
+        LOG.log(System.Logger.Level.INFO, "workflow ''{0}'': cron schedule ''{1}'' {2}{3}", workflowId, cron,
+            paused ? "paused" : "resumed; the next run starts at " + s.firstTaskAt, note == null ? "" : " (" + note + ")");
+      }
+    }
+  }
+
+  /**
+   * Whether the run waits for its cron firing (or a retry's backoff) while its schedule is paused:
+   * its first task is held. A run continued as new carries on its firing and is not held.
+   */
+  private static boolean heldBySchedulePause(ExecutionState s) {
+    return s.schedulePaused && s.firstTaskAt != null && s.lastCompletedTaskEventId == 0 && !s.isTaskStarted();
+  }
+
+  @Override
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
     Checks.atLeast("limit", limit, 1);
     VisibilityQuery q = new VisibilityQuery(runningOnly ? List.of(WorkflowStatus.RUNNING) : List.of(), null, null,
@@ -1187,8 +1232,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       if (!s.workflowTaskPending || s.isTaskStarted() || s.status.isClosed()) {
         return Optional.empty();
       }
-      if (s.workflowTaskRetryAt != null && s.workflowTaskRetryAt.isAfter(now())) {
-        return Optional.empty();
+      if ((s.workflowTaskRetryAt != null && s.workflowTaskRetryAt.isAfter(now())) || heldBySchedulePause(s)) {
+        return Optional.empty(); // queued before its schedule was paused: resuming queues it again
       }
       token = tokens.incrementAndGet();
       time = now();
@@ -1419,6 +1464,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           spec.workflowType(), spec.taskQueue(), spec.input(), spec.workflowTaskTimeout(), spec.runTimeout())));
       s.nextRunId = next.state().runId;
       next.state().lastParentSignalEventId = s.lastParentSignalEventId;
+      next.state().schedulePaused = s.schedulePaused; // it carries on the same firing: not held
       close(s, WorkflowStatus.CONTINUED_AS_NEW);
       newRuns.add(next);
     } else if (c instanceof Command.CancelWorkflow f) {
@@ -1488,10 +1534,13 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
   /** Queues the run's workflow task now, or arms a timer for {@code at}. Call with the run's lock held. */
   private void scheduleWorkflowTask(ExecutionState s, Instant at) {
+    if (heldBySchedulePause(s)) {
+      return; // resuming the schedule schedules it
+    }
     String runId = s.runId;
     if (at != null && at.isAfter(now())) {
       timers.schedule(at, () -> withOpen(runId, ex -> {
-        if (ex.state.workflowTaskPending && !ex.state.isTaskStarted()) {
+        if (ex.state.workflowTaskPending && !ex.state.isTaskStarted() && !heldBySchedulePause(ex.state)) {
           ex.state.workflowTaskRetryAt = null;
           ex.state.taskReadyTime = now();
           workflowQueue(ex.state.taskQueue).offer(runId);
@@ -2200,6 +2249,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     Store.Transition next = RunChains.start(spec, now, List.of());
     s.nextRunId = next.state().runId;
     next.state().lastParentSignalEventId = s.lastParentSignalEventId;
+    next.state().schedulePaused = s.schedulePaused;
     return next;
   }
 

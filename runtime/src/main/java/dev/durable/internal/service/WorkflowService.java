@@ -143,6 +143,12 @@ public interface WorkflowService {
    */
   String reset(String workflowId, dev.durable.client.ResetPoint point, String reason);
 
+  /**
+   * Pauses or resumes the cron schedule of a workflow id's open latest run (DURABLE-238 for a
+   * workflow without one); synced when this returns. See {@link dev.durable.client.WorkflowStub#pauseSchedule}.
+   */
+  void setSchedulePaused(String workflowId, boolean paused, String note);
+
   /** Describes the latest run of a workflow id; empty for an unknown id. */
   Optional<WorkflowDescription> describe(String workflowId);
 

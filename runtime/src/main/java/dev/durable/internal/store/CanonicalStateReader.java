@@ -251,12 +251,16 @@ final class CanonicalStateReader {
           seen = once(seen, 1 << 28);
           s.lastParentSignalEventId = longOf(p);
         }
+        case "schedulePaused" -> { // written only when set
+          seen = once(seen, 1 << 29);
+          s.schedulePaused = bool(p);
+        }
         default -> {
           return null;
         }
       }
     }
-    return seen == (1 << 29) - 1 ? s : null;
+    return (seen & ((1 << 29) - 1)) == (1 << 29) - 1 ? s : null;
   }
 
   private static WorkflowStatus status(JsonParser p) throws IOException {

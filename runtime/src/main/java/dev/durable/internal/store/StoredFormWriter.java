@@ -92,7 +92,8 @@ final class StoredFormWriter {
           "closeTime", "workflowTaskTimeout", "workflowExecutionTimeout", "workflowRunTimeout", "nextEventId",
           "workflowTaskPending", "workflowTaskAttempt", "workflowTaskRetryAt", "lastWorkflowTaskFailure",
           "lastCompletedTaskEventId", "bufferedEvents", "activities", "timers", "cancelRequested", "searchAttributes",
-          "updates", "result", "failure", "links", "nextRunId", "firstTaskAt", "children", "lastParentSignalEventId")),
+          "updates", "result", "failure", "links", "nextRunId", "firstTaskAt", "children", "lastParentSignalEventId",
+          "schedulePaused")),
       entry(RunSummary.class, List.of("workflowId", "runId", "workflowType", "taskQueue", "status", "startTime",
           "closeTime", "searchAttributes")));
 
@@ -222,6 +223,7 @@ final class StoredFormWriter {
   private static final byte[] LAST_HEARTBEAT_TIME = JsonOut.name("lastHeartbeatTime");
   private static final byte[] AWAITING_COMPLETION_SINCE = JsonOut.name("awaitingCompletionSince");
   private static final byte[] LAST_PARENT_SIGNAL_EVENT_ID = JsonOut.name("lastParentSignalEventId");
+  private static final byte[] SCHEDULE_PAUSED = JsonOut.name("schedulePaused");
   private static final byte[] LAST_SEEN_EVENT_ID = JsonOut.name("lastSeenEventId");
   private static final byte[] LAST_WORKFLOW_TASK_FAILURE = JsonOut.name("lastWorkflowTaskFailure");
   private static final byte[] LINKS = JsonOut.name("links");
@@ -476,6 +478,10 @@ final class StoredFormWriter {
     }
     gen.writeFieldName(LAST_PARENT_SIGNAL_EVENT_ID);
     gen.writeNumber(s.lastParentSignalEventId);
+    if (s.schedulePaused) { // left out when false, as the mapper does (JsonInclude on the field); read by the mapper
+      gen.writeFieldName(SCHEDULE_PAUSED);
+      gen.writeBoolean(true);
+    }
     gen.writeEndObject();
   }
 

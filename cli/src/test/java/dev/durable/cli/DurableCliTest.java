@@ -145,7 +145,8 @@ class DurableCliTest {
     Run paused = cli("workflow", "pause", "nightly", "--reason", "holiday", "-o", "json");
     assertOk(paused);
     assertTrue(paused.json().get("schedulePaused").asBoolean(), paused.out());
-    assertTrue(cli("workflow", "describe", "nightly").out().contains("\nCron schedule               @daily (paused)\n"));
+    assertTrue(cli("workflow", "describe", "nightly").out()
+        .contains("\nCron schedule               @daily (paused)\n"));
     Run resumed = cli("workflow", "resume", "nightly");
     assertOk(resumed);
     assertTrue(resumed.out().contains("Cron schedule  @daily\n"), resumed.out());

@@ -82,7 +82,8 @@ class AsyncCompletionTest {
           out.add(answer.get());
         } catch (ActivityFailure e) {
           ApplicationFailure cause = (ApplicationFailure) e.getCause();
-          out.add("failed after attempt " + e.getAttempt() + ": " + cause.getType() + ": " + cause.getOriginalMessage());
+          out.add("failed after attempt " + e.getAttempt() + ": " + cause.getType() + ": "
+              + cause.getOriginalMessage());
         }
       }
       return String.join(", ", out);

@@ -89,7 +89,8 @@ final class Rpc {
   static final MethodDescriptor<RecordHeartbeatRequest, RecordHeartbeatResponse> RECORD_HEARTBEAT =
       unary("RecordHeartbeat", RecordHeartbeatRequest.getDefaultInstance(), RecordHeartbeatResponse.getDefaultInstance());
   static final MethodDescriptor<RespondActivityRequest, RespondActivityResponse> RESPOND_ACTIVITY =
-      unary("RespondActivity", RespondActivityRequest.getDefaultInstance(), RespondActivityResponse.getDefaultInstance());
+      unary("RespondActivity", RespondActivityRequest.getDefaultInstance(),
+          RespondActivityResponse.getDefaultInstance());
   static final MethodDescriptor<SignalRequest, Empty> SIGNAL =
       unary("Signal", SignalRequest.getDefaultInstance(), Empty.getDefaultInstance());
   static final MethodDescriptor<QueryRequest, QueryResponse> QUERY =

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
  * What the server recorded since it started: runs started, closed and deleted, workflow tasks and
  * activity attempts by outcome, timers fired; and how long tasks waited for a worker and runs ran.
  * Each count is taken after the write that records it succeeded, so a failed write counts nothing
- * (a wait is recorded when a worker takes the task, which writes nothing). {@link LongAdder}s: the counting threads (workers'
- * calls, the timer thread) rarely contend, and an increment allocates nothing and takes no lock.
+ * (a wait is recorded when a worker takes the task, which writes nothing). {@link LongAdder}s: the
+ * counting threads (workers' calls, the timer thread) rarely contend, and an increment allocates
+ * nothing and takes no lock.
  */
 public final class Counters {
   /** How a workflow task or an activity attempt ended. */

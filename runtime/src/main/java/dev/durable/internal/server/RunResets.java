@@ -77,7 +77,8 @@ final class RunResets {
     s.startTime = kept.get(0).timestamp();
     RunLinks l = old.links; // the same parent, retry policy and schedule; it continues the old run
     s.links = new RunLinks(l.parentWorkflowId(), l.parentRunId(), l.parentInitiatedEventId(), l.parentClosePolicy(),
-        old.runId, l.attempt(), l.retryPolicy(), l.executionStartTime(), l.firstWorkflowTaskBackoff(), l.cronSchedule());
+        old.runId, l.attempt(), l.retryPolicy(), l.executionStartTime(), l.firstWorkflowTaskBackoff(),
+        l.cronSchedule());
     s.lastParentSignalEventId = old.lastParentSignalEventId;
     Map<Integer, EventAttributes.StartChildWorkflowExecutionInitiated> children = new TreeMap<>();
     Map<Integer, Long> childInitiatedBy = new TreeMap<>();

@@ -980,7 +980,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         boolean waiting = s.workflowTaskPending && s.firstTaskAt != null && s.lastCompletedTaskEventId == 0
             && !s.isTaskStarted();
         Instant now = now();
-        if (!paused && waiting && (s.firstTaskAt == null || !s.firstTaskAt.isAfter(now))) {
+        if (!paused && waiting && !s.firstTaskAt.isAfter(now)) {
           // Firings missed while paused are not made up: the run waits for the next one.
           Instant next = CronSchedule.parse(cron).next(now);
           s.firstTaskAt = next != null ? next : now;
@@ -991,7 +991,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           scheduleWorkflowTask(s, s.firstTaskAt);
         }
         LOG.log(System.Logger.Level.INFO, "workflow ''{0}'': cron schedule ''{1}'' {2}{3}", workflowId, cron,
-            paused ? "paused" : "resumed; the next run starts at " + s.firstTaskAt, note == null ? "" : " (" + note + ")");
+            paused ? "paused" : "resumed; the next run starts at " + s.firstTaskAt,
+            note == null ? "" : " (" + note + ")");
       }
     }
   }
@@ -1594,7 +1595,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  /** Marks the attempt of {@code pa} started at {@code startedAt} and arms its start-to-close and heartbeat timeouts. */
+  /** Marks the attempt of {@code pa} started at {@code startedAt}; arms its start-to-close and heartbeat timeouts. */
   private void armAttempt(Execution ex, PendingActivity pa, Instant startedAt) {
     pa.startedTime = startedAt;
     String runId = ex.state.runId;

@@ -176,7 +176,7 @@ public final class ClientService implements WorkflowService {
 
   @Override
   public void setSchedulePaused(String workflowId, boolean paused, String note) {
-    open(paused ? "pauseSchedule" : "resumeSchedule");
+    open("setSchedulePaused");
     target.setSchedulePaused(workflowId, paused, note);
   }
 

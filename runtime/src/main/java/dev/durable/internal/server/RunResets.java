@@ -80,6 +80,7 @@ final class RunResets {
         old.runId, l.attempt(), l.retryPolicy(), l.executionStartTime(), l.firstWorkflowTaskBackoff(),
         l.cronSchedule());
     s.lastParentSignalEventId = old.lastParentSignalEventId;
+    s.schedulePaused = old.schedulePaused; // it does not wait for a firing, but the runs after it would
     Map<Integer, EventAttributes.StartChildWorkflowExecutionInitiated> children = new TreeMap<>();
     Map<Integer, Long> childInitiatedBy = new TreeMap<>();
     List<Integer> cancelRequested = new ArrayList<>();

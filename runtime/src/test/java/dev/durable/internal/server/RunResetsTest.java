@@ -52,7 +52,8 @@ class RunResetsTest {
     Store.Transition t = RunResets.newRun(old(), history, 5, "fix", List.of(), T0.plusSeconds(60));
     ExecutionState s = t.state();
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "TimerStarted",
-        "WorkflowExecutionSignaled", "WorkflowTaskFailed"), t.newEvents().stream().map(HistoryEvent::eventType).toList());
+        "WorkflowExecutionSignaled", "WorkflowTaskFailed"),
+        t.newEvents().stream().map(HistoryEvent::eventType).toList());
     assertEquals(6, s.nextEventId);
     assertEquals(2, s.lastCompletedTaskEventId);
     assertEquals(T0.plus(Duration.ofHours(1)), s.timers.get(1), "the timer keeps its firing time");

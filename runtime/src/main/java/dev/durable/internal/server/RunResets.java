@@ -63,13 +63,14 @@ final class RunResets {
 
   /**
    * Returns the transition that starts the run replacing {@code old}, whose whole written history
-   * is {@code history}, at the completed task {@code point}; {@code laterSignals} are signals the old
-   * run received after the point (also those it held back for a running task), delivered again.
+   * is {@code history}, at the completed task {@code point}. The signals the old run received after
+   * the point are delivered again, then those among {@code heldBack} (events it held back for a
+   * running task).
    *
    * @throws DurableException DURABLE-237 when a child workflow was pending at the point
    */
   static Store.Transition newRun(ExecutionState old, List<HistoryEvent> history, long point, String reason,
-      List<EventAttributes> laterSignals, Instant now) {
+      List<HistoryEvent> heldBack, Instant now) {
     List<HistoryEvent> kept = history.subList(0, (int) point - 1);
     ExecutionState s = new ExecutionState();
     s.workflowId = old.workflowId;
@@ -81,8 +82,7 @@ final class RunResets {
         l.cronSchedule());
     s.lastParentSignalEventId = old.lastParentSignalEventId;
     s.schedulePaused = old.schedulePaused; // it does not wait for a firing, but the runs after it would
-    Map<Integer, EventAttributes.StartChildWorkflowExecutionInitiated> children = new TreeMap<>();
-    Map<Integer, Long> childInitiatedBy = new TreeMap<>();
+    Map<Integer, HistoryEvent> children = new TreeMap<>(); // initiated, with no outcome yet
     List<Integer> cancelRequested = new ArrayList<>();
     for (HistoryEvent e : kept) {
       EventAttributes a = e.attributes();
@@ -122,8 +122,7 @@ final class RunResets {
       } else if (a instanceof EventAttributes.WorkflowUpdateCompleted u) {
         s.updates.put(u.updateId(), e.eventId());
       } else if (a instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
-        children.put(i.seq(), i);
-        childInitiatedBy.put(i.seq(), e.eventId());
+        children.put(i.seq(), e);
       } else if (a instanceof EventAttributes.StartChildWorkflowExecutionFailed f) {
         children.remove(f.seq());
       } else if (a instanceof EventAttributes.ChildOutcome o) {
@@ -131,11 +130,12 @@ final class RunResets {
       }
     }
     if (!children.isEmpty()) {
-      var c = children.entrySet().iterator().next();
+      HistoryEvent c = children.values().iterator().next();
+      String child = ((EventAttributes.StartChildWorkflowExecutionInitiated) c.attributes()).workflowId();
       throw new DurableException("DURABLE-237", "cannot reset workflow '" + old.workflowId + "' to event " + point
-          + ": its child workflow '" + c.getValue().workflowId() + "' (initiated by event "
-          + childInitiatedBy.get(c.getKey()) + ") had not closed by then, and a reset cannot take a child back. Choose"
-          + " a completed workflow task before the child was initiated, or one after its outcome was recorded.");
+          + ": its child workflow '" + child + "' (initiated by event " + c.eventId() + ") had not closed by then,"
+          + " and a reset cannot take a child back. Choose a completed workflow task before the child was"
+          + " initiated, or one after its outcome was recorded.");
     }
     s.nextEventId = point;
     List<HistoryEvent> events = new ArrayList<>(kept);
@@ -150,8 +150,12 @@ final class RunResets {
         events.add(new HistoryEvent(s.nextEventId++, now, ActivityCancellation.canceled(pa, null)));
       }
     }
-    for (EventAttributes signal : laterSignals) {
-      events.add(new HistoryEvent(s.nextEventId++, now, signal));
+    for (List<HistoryEvent> from : List.of(history.subList((int) point - 1, history.size()), heldBack)) {
+      for (HistoryEvent e : from) {
+        if (e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled) {
+          events.add(new HistoryEvent(s.nextEventId++, now, e.attributes()));
+        }
+      }
     }
     s.workflowTaskPending = true;
     return new Store.Transition(s, events, true, true);
@@ -168,17 +172,6 @@ final class RunResets {
     pa.scheduledTime = e.timestamp();
     pa.input = scheduled.input();
     return pa;
-  }
-
-  /** The signals among {@code events}, in order, in a list the caller may add to. */
-  static List<EventAttributes> signals(List<HistoryEvent> events) {
-    List<EventAttributes> out = new ArrayList<>();
-    for (HistoryEvent e : events) {
-      if (e.attributes() instanceof EventAttributes.WorkflowExecutionSignaled) {
-        out.add(e.attributes());
-      }
-    }
-    return out;
   }
 
   private static String list(List<Long> ids) {

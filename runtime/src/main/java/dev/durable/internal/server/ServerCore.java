@@ -923,9 +923,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ExecutionState s = written(ex);
     List<HistoryEvent> history = store.readHistory(s.runId, 1);
     long at = RunResets.resolve(s.workflowId, s.runId, history, point);
-    List<EventAttributes> signals = RunResets.signals(history.subList((int) at - 1, history.size()));
-    signals.addAll(RunResets.signals(s.bufferedEvents)); // held back for the running task
-    Store.Transition next = RunResets.newRun(s, history, at, reason, signals, now());
+    Store.Transition next = RunResets.newRun(s, history, at, reason, s.bufferedEvents, now());
     String nextRunId = next.state().runId;
     terminate(ex, "reset to run " + nextRunId + " at event " + at + (reason == null ? "" : ": " + reason), next);
     armReset(s.workflowId, s.runId, at, nextRunId);
@@ -937,8 +935,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ExecutionState old = store.readExecution(runId).orElseThrow(() -> notFound(workflowId, "reset"));
     List<HistoryEvent> history = store.readHistory(runId, 1);
     long at = RunResets.resolve(workflowId, runId, history, point);
-    Store.Transition next = RunResets.newRun(old, history, at, reason,
-        RunResets.signals(history.subList((int) at - 1, history.size())), now());
+    Store.Transition next = RunResets.newRun(old, history, at, reason, List.of(), now());
     old.nextRunId = next.state().runId; // getResult and a waiting parent follow it there
     store.applyAll(List.of(new Store.Transition(old, List.of(), false, true), next));
     recentlyClosed.remove(runId);
@@ -977,8 +974,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           return;
         }
         s.schedulePaused = paused;
-        boolean waiting = s.workflowTaskPending && s.firstTaskAt != null && s.lastCompletedTaskEventId == 0
-            && !s.isTaskStarted();
+        boolean waiting = s.workflowTaskPending && waitsForFirstTask(s);
         Instant now = now();
         if (!paused && waiting && !s.firstTaskAt.isAfter(now)) {
           // Firings missed while paused are not made up: the run waits for the next one.
@@ -1002,7 +998,12 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * its first task is held. A run continued as new carries on its firing and is not held.
    */
   private static boolean heldBySchedulePause(ExecutionState s) {
-    return s.schedulePaused && s.firstTaskAt != null && s.lastCompletedTaskEventId == 0 && !s.isTaskStarted();
+    return s.schedulePaused && waitsForFirstTask(s);
+  }
+
+  /** Whether the run waits for its first task's time (a cron firing or a retry's backoff) and has run no code yet. */
+  private static boolean waitsForFirstTask(ExecutionState s) {
+    return s.firstTaskAt != null && s.lastCompletedTaskEventId == 0 && !s.isTaskStarted();
   }
 
   @Override

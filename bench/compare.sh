@@ -10,7 +10,7 @@
 # tree. The figure is wf_per_s (hello, chain10 and their variants; chain10's steps/s is ten times
 # its wf_per_s), p50_ms for latency, seconds for startup, reopen_s for timers and replay_ms for
 # replay; the CPU and JIT columns are there only for the workloads that report them. JAVA selects
-# the java binary.
+# the java binary; BENCH_JAVA_OPTS adds JVM options to every run (e.g. -Dbench.warmup=steady).
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: $0 ROUNDS WORKLOAD TREE..." >&2
@@ -42,8 +42,9 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for round in $(seq "$rounds"); do
   for tree in $(printf '%s\n' "$@" | shuf); do
-    line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar -Ddurable.agent.jar=agent/target/durable.jar \
-      -cp "bench/target/classes:bench/target/lib/*" dev.durable.bench.Main "$workload" 2>/dev/null)
+    # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
+    line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar ${BENCH_JAVA_OPTS:-} \
+      -Ddurable.agent.jar=agent/target/durable.jar -cp "bench/target/classes:bench/target/lib/*" dev.durable.bench.Main "$workload" 2>/dev/null)
     row="$tree $(field "$figure" <<<"$line") $(field 'process CPU ' <<<"$line") \
 $(field 'compiler threads: ' <<<"$line") $(field 'CPU reference task ' <<<"$line")"
     echo "round $round: $row"

@@ -74,6 +74,42 @@ public final class Workflow {
   }
 
   /**
+   * Creates a stub that signals another workflow, by its workflow id: calling one of its
+   * {@link SignalMethod}s sends that signal to the workflow's current run and waits until the run
+   * recorded it ({@code Async.procedure(stub::signal, args)} does not wait). The signal is
+   * recorded in this workflow's history and delivered exactly once, even across crashes. When no
+   * open run has the id, the call fails with an {@link dev.durable.failure.ApplicationFailure} of
+   * type {@code dev.durable.client.WorkflowNotFoundException} ({@code DURABLE-240}).
+   *
+   * <pre>{@code
+   * Inventory inventory = Workflow.newExternalWorkflowStub(Inventory.class, "inventory-" + sku);
+   * inventory.reserve(orderId, quantity);               // waits until recorded there
+   * ExternalWorkflowStub.fromTyped(inventory).cancel(); // asks it to cancel
+   * }</pre>
+   *
+   * <p>Its other methods are refused (DURABLE-232): a workflow can signal and cancel another
+   * workflow, and start children, but not query or update another workflow.
+   *
+   * @param workflowInterface the other workflow's interface, annotated with {@link WorkflowInterface}
+   * @param workflowId the other workflow's id
+   * @return the stub
+   */
+  public static <T> T newExternalWorkflowStub(Class<T> workflowInterface, String workflowId) {
+    return dev.durable.internal.replay.ExternalWorkflows.typed(workflowInterface, workflowId);
+  }
+
+  /**
+   * Creates a stub that signals and cancels another workflow, by its workflow id and signal names;
+   * see {@link ExternalWorkflowStub}.
+   *
+   * @param workflowId the other workflow's id
+   * @return the stub
+   */
+  public static ExternalWorkflowStub newUntypedExternalWorkflowStub(String workflowId) {
+    return dev.durable.internal.replay.ExternalWorkflows.untyped(workflowId);
+  }
+
+  /**
    * Returns the promise of the execution (workflow id and run id) of the child that
    * {@code childStub} started; it completes once the server started the child, or fails with
    * {@link dev.durable.failure.ChildWorkflowFailure} if it could not.

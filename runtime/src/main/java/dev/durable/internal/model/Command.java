@@ -116,6 +116,22 @@ public sealed interface Command {
     }
   }
 
+  /** Sends a signal to the current run of another workflow, by its id. */
+  record SignalExternal(int seq, String workflowId, String signalName, List<Payload> input) implements Command {
+    @Override
+    public String describe() {
+      return "signal '" + signalName + "' to workflow '" + workflowId + "' (seq " + seq + ")";
+    }
+  }
+
+  /** Asks the current run of another workflow, by its id, to cancel. */
+  record RequestCancelExternal(int seq, String workflowId) implements Command {
+    @Override
+    public String describe() {
+      return "request cancel of workflow '" + workflowId + "' (seq " + seq + ")";
+    }
+  }
+
   /** Ends the run and starts a new one of the same workflow id; null fields keep the run's values. */
   record ContinueAsNew(String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
       Duration workflowRunTimeout) implements Command {

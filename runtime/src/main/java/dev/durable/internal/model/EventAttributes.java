@@ -1,5 +1,6 @@
 package dev.durable.internal.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -123,7 +124,27 @@ public sealed interface EventAttributes {
   record UpsertWorkflowSearchAttributes(java.util.Map<String, SearchAttributeValue> searchAttributes)
       implements CommandEvent {}
 
-  record WorkflowExecutionSignaled(String signalName, List<Payload> input) implements EventAttributes {}
+  /**
+   * A signal arrived.
+   *
+   * @param sender the workflow run that sent it with an external workflow stub; null when a client
+   *     (or a parent, to its child) sent it, and then left out of the stored form
+   */
+  record WorkflowExecutionSignaled(String signalName, List<Payload> input,
+      @JsonInclude(JsonInclude.Include.NON_NULL) ExternalSender sender) implements EventAttributes {
+    /** A signal from a client or a parent. */
+    public WorkflowExecutionSignaled(String signalName, List<Payload> input) {
+      this(signalName, input, null);
+    }
+  }
+
+  /**
+   * The workflow run that sent a signal to another workflow: a delivery re-driven after a crash
+   * looks for it in the receiver's history, so that the signal arrives once.
+   *
+   * @param initiatedEventId the sender's {@link SignalExternalWorkflowExecutionInitiated} event
+   */
+  record ExternalSender(String workflowId, String runId, long initiatedEventId) {}
 
   record WorkflowExecutionCancelRequested(String reason) implements EventAttributes {}
 
@@ -184,6 +205,46 @@ public sealed interface EventAttributes {
 
   /** Workflow code asked its child {@code seq} to cancel; the server delivers the request to the child. */
   record ChildWorkflowCancelRequested(int seq, String workflowId) implements CommandEvent {}
+
+  /**
+   * Workflow code sent a signal to another workflow by its id; the server delivers it to that
+   * workflow's current run, once, then records {@link ExternalWorkflowExecutionSignaled} or
+   * {@link SignalExternalWorkflowExecutionFailed}.
+   */
+  record SignalExternalWorkflowExecutionInitiated(int seq, String workflowId, String signalName, List<Payload> input)
+      implements CommandEvent {}
+
+  /**
+   * Workflow code asked another workflow, by its id, to cancel; the server records the request in
+   * that workflow's current run, then {@link ExternalWorkflowExecutionCancelRequested} or
+   * {@link RequestCancelExternalWorkflowExecutionFailed}.
+   */
+  record RequestCancelExternalWorkflowExecutionInitiated(int seq, String workflowId) implements CommandEvent {}
+
+  /** Outcomes of a signal or cancel request to another workflow. */
+  sealed interface ExternalOutcome extends EventAttributes {
+    int seq();
+
+    long initiatedEventId();
+
+    String workflowId();
+  }
+
+  /** The signal was recorded in run {@code runId} of the other workflow. */
+  record ExternalWorkflowExecutionSignaled(int seq, long initiatedEventId, String workflowId, String runId)
+      implements ExternalOutcome {}
+
+  /** The signal could not be delivered: no open run has the workflow id. */
+  record SignalExternalWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
+      implements ExternalOutcome {}
+
+  /** The cancel request was recorded in run {@code runId} of the other workflow (or it had one already). */
+  record ExternalWorkflowExecutionCancelRequested(int seq, long initiatedEventId, String workflowId, String runId)
+      implements ExternalOutcome {}
+
+  /** The cancel request could not be delivered: no open run has the workflow id. */
+  record RequestCancelExternalWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId,
+      FailureInfo failure) implements ExternalOutcome {}
 
   /** Outcomes of a child, one event type per way it closed. */
   sealed interface ChildOutcome extends EventAttributes {

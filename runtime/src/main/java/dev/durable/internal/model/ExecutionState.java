@@ -84,6 +84,13 @@ public final class ExecutionState {
    */
   @JsonInclude(JsonInclude.Include.NON_DEFAULT)
   public boolean schedulePaused;
+  /**
+   * Signals and cancel requests this run sent to other workflows whose outcome it has not
+   * recorded yet: their seq to the id of their initiated event. Stored only when not empty.
+   */
+  @JsonDeserialize(as = TreeMap.class)
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public Map<Integer, Long> externalRequests = new TreeMap<>();
   /** The children pending when the run closed, for its parent close policy; not stored. */
   @JsonIgnore public List<PendingChild> childrenAtClose = List.of();
 

@@ -29,6 +29,14 @@ final class CommandMatcher {
     if (c instanceof Command.RequestCancelChild r && e instanceof EventAttributes.ChildWorkflowCancelRequested q) {
       return r.seq() == q.seq();
     }
+    if (c instanceof Command.SignalExternal se
+        && e instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated si) {
+      return se.seq() == si.seq() && se.signalName().equals(si.signalName()) && se.workflowId().equals(si.workflowId());
+    }
+    if (c instanceof Command.RequestCancelExternal r
+        && e instanceof EventAttributes.RequestCancelExternalWorkflowExecutionInitiated q) {
+      return r.seq() == q.seq() && r.workflowId().equals(q.workflowId());
+    }
     if (c instanceof Command.UpsertSearchAttributes u && e instanceof EventAttributes.UpsertWorkflowSearchAttributes r) {
       // The names, not the values: the recorded values are what was indexed, and a value computed
       // differently on replay does not change what the code does next.
@@ -59,6 +67,12 @@ final class CommandMatcher {
     }
     if (e instanceof EventAttributes.StartChildWorkflowExecutionInitiated i) {
       return " child workflow " + i.workflowType() + " with id '" + i.workflowId() + "' (seq " + i.seq() + ")";
+    }
+    if (e instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated i) {
+      return " signal '" + i.signalName() + "' to workflow '" + i.workflowId() + "' (seq " + i.seq() + ")";
+    }
+    if (e instanceof EventAttributes.RequestCancelExternalWorkflowExecutionInitiated i) {
+      return " cancel request to workflow '" + i.workflowId() + "' (seq " + i.seq() + ")";
     }
     if (e instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
       return " " + u.searchAttributes().keySet();

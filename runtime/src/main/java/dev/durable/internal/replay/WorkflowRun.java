@@ -66,6 +66,8 @@ public final class WorkflowRun implements WorkflowHooks {
   private final Map<Integer, ResultSlot<Object>> activities = new HashMap<>();
   private final Map<Integer, ResultSlot<Void>> timers = new HashMap<>();
   private final Map<Integer, ChildCall> children = new HashMap<>();
+  /** Signals and cancel requests sent to other workflows, waiting for the server to record their outcome. */
+  private final Map<Integer, ResultSlot<Void>> externalRequests = new HashMap<>();
   /** Parent, predecessor, attempt: from the run's start event. */
   private dev.durable.internal.model.RunLinks links = dev.durable.internal.model.RunLinks.NONE;
   /** For a run of a cron schedule, the result of the schedule's last completed run; else null. */
@@ -363,6 +365,17 @@ public final class WorkflowRun implements WorkflowHooks {
         } else {
           call.result.fail(new dev.durable.failure.ChildWorkflowFailure(outcome.workflowId(), outcome.runId(),
               call.workflowType, Failures.toException(childFailure(outcome))));
+        }
+      } else if (a instanceof EventAttributes.ExternalOutcome outcome) {
+        ResultSlot<Void> slot = externalRequests.remove(outcome.seq());
+        if (slot != null) {
+          if (outcome instanceof EventAttributes.SignalExternalWorkflowExecutionFailed f) {
+            slot.fail(Failures.toException(f.failure()));
+          } else if (outcome instanceof EventAttributes.RequestCancelExternalWorkflowExecutionFailed f) {
+            slot.fail(Failures.toException(f.failure()));
+          } else {
+            slot.deliver(null);
+          }
         }
       }
     }
@@ -912,6 +925,40 @@ public final class WorkflowRun implements WorkflowHooks {
     List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to child workflow "
         + call.workflowType + " of workflow '" + workflowId + "'");
     emit(new Command.SignalChild(call.seq, signalName, input));
+  }
+
+  /**
+   * Sends a signal to the current run of workflow {@code targetId}, without waiting; called by
+   * external workflow stubs. The promise completes once the server recorded the signal there, or
+   * fails with an {@code ApplicationFailure} of type {@code dev.durable.client.WorkflowNotFoundException}
+   * when no open run has the id.
+   */
+  public dev.durable.workflow.Promise<Void> signalExternal(String targetId, String signalName, Object[] args) {
+    WorkflowThread thread = currentThreadOrFail("signalling workflow", targetId);
+    throwIfCanceled(thread);
+    List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to workflow '" + targetId
+        + "' from workflow '" + workflowId + "'");
+    int seq = nextSeq++;
+    emit(new Command.SignalExternal(seq, targetId, signalName, input));
+    return externalRequest(seq);
+  }
+
+  /**
+   * Asks the current run of workflow {@code targetId} to cancel, without waiting; called by external
+   * workflow stubs. The promise completes as {@link #signalExternal}'s does.
+   */
+  public dev.durable.workflow.Promise<Void> cancelExternal(String targetId) {
+    WorkflowThread thread = currentThreadOrFail("canceling workflow", targetId);
+    throwIfCanceled(thread);
+    int seq = nextSeq++;
+    emit(new Command.RequestCancelExternal(seq, targetId));
+    return externalRequest(seq);
+  }
+
+  private ResultSlot<Void> externalRequest(int seq) {
+    ResultSlot<Void> slot = new ResultSlot<>(this);
+    externalRequests.put(seq, slot);
+    return slot;
   }
 
   /** Starts a child workflow and blocks until its result; called by child stubs. */

@@ -51,6 +51,10 @@ final class HistoryVerifier {
   /** Child workflows without an outcome yet: seq to "initiatedEventId STATE". */
   private final Map<Integer, String> openChildren = new TreeMap<>();
   private final Map<Integer, Long> childrenInitiatedBy = new HashMap<>();
+  /** Signals and cancel requests to other workflows: who initiated each, outcomes, and those without one yet. */
+  private final Map<Integer, Long> externalInitiatedBy = new HashMap<>();
+  private final Map<Integer, Long> externalOutcomes = new HashMap<>();
+  private final Map<Integer, Long> openExternal = new TreeMap<>();
   private String continuedAs;
   /** The search attributes the start and the upserts so far set. */
   private java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes = new java.util.TreeMap<>();
@@ -194,6 +198,17 @@ final class HistoryVerifier {
     } else if (a instanceof EventAttributes.ChildOutcome o) {
       childEvent(at, o.seq(), o.initiatedEventId(), PendingChild.STARTED);
       openChildren.remove(o.seq());
+    } else if (a instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated i) {
+      opened(at, id, i.seq(), "external request", externalInitiatedBy, openExternal, id);
+    } else if (a instanceof EventAttributes.RequestCancelExternalWorkflowExecutionInitiated i) {
+      opened(at, id, i.seq(), "external request", externalInitiatedBy, openExternal, id);
+    } else if (a instanceof EventAttributes.ExternalOutcome o) {
+      Long initiatedBy = externalInitiatedBy.get(o.seq());
+      if (initiatedBy != null && initiatedBy != o.initiatedEventId()) {
+        problems.add(at + " names initiatedEventId " + o.initiatedEventId() + ", but external request " + o.seq()
+            + " was initiated by event " + initiatedBy);
+      }
+      closed(at, id, o.seq(), "external request", externalInitiatedBy, externalOutcomes, openExternal);
     }
   }
 
@@ -294,6 +309,13 @@ final class HistoryVerifier {
     Map<Integer, String> storedChildren = new TreeMap<>();
     s.children.forEach((seq, c) -> storedChildren.put(seq, c.initiatedEventId + " " + c.state));
     expect("pending children (seq=initiatedEventId state)", storedChildren, openChildren);
+    Map<Integer, Long> expectedExternal = new TreeMap<>(openExternal);
+    s.bufferedEvents.forEach(e -> {
+      if (e.attributes() instanceof EventAttributes.ExternalOutcome o) {
+        expectedExternal.remove(o.seq()); // recorded in the state, appended to the history after the running task
+      }
+    });
+    expect("pending external requests (seq=initiatedEventId)", new TreeMap<>(s.externalRequests), expectedExternal);
     // Input events after the last completed task's commands are what a pending workflow task is for.
     boolean taskDue = eventCount > lastBatchEnd || !s.bufferedEvents.isEmpty();
     expect("workflowTaskPending", s.workflowTaskPending, taskDue);

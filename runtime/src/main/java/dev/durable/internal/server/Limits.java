@@ -135,6 +135,12 @@ public record Limits(int maxPayloadSize, int maxHistoryLength, int historyWarnin
         Checks.positive("workflowTaskTimeout of child workflow '" + sc.workflowId() + "'", sc.workflowTaskTimeout());
       } else if (c instanceof Command.SignalChild sc) {
         checkPayloads(sc.input(), what, advice);
+      } else if (c instanceof Command.SignalExternal se) {
+        Checks.workflowId(se.workflowId());
+        Checks.name("signalName", se.signalName());
+        checkPayloads(se.input(), what, advice);
+      } else if (c instanceof Command.RequestCancelExternal rc) {
+        Checks.workflowId(rc.workflowId());
       } else if (c instanceof Command.ContinueAsNew can) {
         checkPayloads(can.input(), what, advice);
         Checks.positiveOrNull("workflowTaskTimeout of the continued run", can.workflowTaskTimeout());

@@ -196,6 +196,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (s.links.parentRunId() != null && !"ABANDON".equals(s.links.parentClosePolicy())) {
       followUp(at, () -> applyParentCloseIfClosed(runId));
     }
+    // A signal or cancel request to another workflow whose outcome is not recorded: it may have
+    // been delivered already, which the re-driven delivery checks.
+    for (int seq : s.externalRequests.keySet()) {
+      followUp(at, () -> {
+        Execution source = open.get(runId);
+        if (source != null) {
+          deliverExternal(source, seq, true);
+        }
+      });
+    }
     armActivitiesAndTimers(s, notBefore);
     // A deadline that passed while the server was down fires at once.
     armRunTimeout(s);
@@ -1454,6 +1464,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           followUp(() -> cancelChild(parentRunId, childRunId));
         }
       }
+    } else if (c instanceof Command.SignalExternal se) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.SignalExternalWorkflowExecutionInitiated(se.seq(),
+          se.workflowId(), se.signalName(), se.input())));
+      requestExternal(s, se.seq(), id);
+    } else if (c instanceof Command.RequestCancelExternal rc) {
+      events.add(new HistoryEvent(id, now, new EventAttributes.RequestCancelExternalWorkflowExecutionInitiated(
+          rc.seq(), rc.workflowId())));
+      requestExternal(s, rc.seq(), id);
     } else if (c instanceof Command.ContinueAsNew can) {
       var spec = new RunChains.Spec(s.workflowId, can.workflowType() != null ? can.workflowType() : s.workflowType,
           can.taskQueue() != null ? can.taskQueue() : s.taskQueue, can.input(),
@@ -2409,6 +2427,115 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
       id = s.nextRunId;
     }
+  }
+
+  /**
+   * Records a signal or cancel request to another workflow as pending in run {@code s} and queues
+   * its delivery, which runs once the run's lock is free (after the write that records it; it
+   * finds nothing to do if that write failed).
+   */
+  private void requestExternal(ExecutionState s, int seq, long initiatedEventId) {
+    s.externalRequests.put(seq, initiatedEventId);
+    Execution source = open.get(s.runId);
+    followUp(() -> deliverExternal(source, seq, false));
+  }
+
+  /**
+   * Delivers the signal or cancel request {@code seq} that run {@code source} sent to another
+   * workflow to that workflow's current run, then records the outcome in the source. The two are
+   * separate writes: a delivery re-driven after a crash or a failed write ({@code redriven}) first
+   * looks for the signal in the receiver's runs, so that it arrives once (a cancel request is
+   * recorded once anyway). A source that closed meanwhile (its last task sent the request) still
+   * has it delivered, and records no outcome.
+   */
+  private void deliverExternal(Execution source, int seq, boolean redriven) {
+    HistoryEvent initiated;
+    String sourceWorkflowId;
+    String sourceRunId;
+    synchronized (source) {
+      ExecutionState ss = source.state;
+      Long id = ss.externalRequests.get(seq);
+      if (id == null) {
+        return; // delivered, or the write that recorded it failed
+      }
+      sourceWorkflowId = ss.workflowId;
+      sourceRunId = ss.runId;
+      initiated = store.readEvent(sourceRunId, id)
+          .orElseThrow(() -> new DurableException("DURABLE-303", "run " + sourceRunId + " lacks its event " + id));
+    }
+    boolean signal = initiated.attributes() instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated;
+    String targetId = signal
+        ? ((EventAttributes.SignalExternalWorkflowExecutionInitiated) initiated.attributes()).workflowId()
+        : ((EventAttributes.RequestCancelExternalWorkflowExecutionInitiated) initiated.attributes()).workflowId();
+    var sender = new EventAttributes.ExternalSender(sourceWorkflowId, sourceRunId, initiated.eventId());
+    Optional<String> latest = currentRunId(targetId);
+    Execution target = latest.map(open::get).orElse(null);
+    String deliveredTo = null;
+    if (target != null) {
+      synchronized (target) {
+        ExecutionState ts = target.state;
+        if (!ts.status.isClosed()) {
+          deliveredTo = ts.runId;
+          try {
+            if (!signal) {
+              requestCancel(target, "requested by workflow '" + sourceWorkflowId + "' (run " + sourceRunId + ")");
+            } else if (!redriven || !signalArrived(ts, sender, initiated.timestamp())) {
+              var si = (EventAttributes.SignalExternalWorkflowExecutionInitiated) initiated.attributes();
+              var events = new ArrayList<HistoryEvent>();
+              addInput(ts, events, new EventAttributes.WorkflowExecutionSignaled(si.signalName(), si.input(), sender));
+              persist(target, events, true);
+            }
+          } catch (RuntimeException e) {
+            // The write failed, perhaps after it was recorded: try again later, looking for it first.
+            followUp(now().plus(STORAGE_RETRY_DELAY), () -> deliverExternal(source, seq, true));
+            throw e;
+          }
+        }
+      }
+    }
+    EventAttributes outcome;
+    if (deliveredTo == null) {
+      FailureInfo failure = ExternalRequests.notDelivered(targetId, signal, latest.orElse(null));
+      outcome = signal
+          ? new EventAttributes.SignalExternalWorkflowExecutionFailed(seq, initiated.eventId(), targetId, failure)
+          : new EventAttributes.RequestCancelExternalWorkflowExecutionFailed(seq, initiated.eventId(), targetId,
+              failure);
+    } else {
+      outcome = signal
+          ? new EventAttributes.ExternalWorkflowExecutionSignaled(seq, initiated.eventId(), targetId, deliveredTo)
+          : new EventAttributes.ExternalWorkflowExecutionCancelRequested(seq, initiated.eventId(), targetId,
+              deliveredTo);
+    }
+    synchronized (source) {
+      ExecutionState ss = source.state;
+      if (ss.status.isClosed() || !Long.valueOf(initiated.eventId()).equals(ss.externalRequests.get(seq))) {
+        return;
+      }
+      ss.externalRequests.remove(seq);
+      var events = new ArrayList<HistoryEvent>();
+      addInput(ss, events, outcome);
+      persist(source, events, true);
+    }
+  }
+
+  /**
+   * Whether {@code sender}'s signal is already in the history of open run {@code ts} or of the runs
+   * of its chain before it that were still open when the signal was sent at {@code sentAt}. Only a
+   * re-driven delivery asks: it reads those histories.
+   */
+  private boolean signalArrived(ExecutionState ts, EventAttributes.ExternalSender sender, Instant sentAt) {
+    if (ts.bufferedEvents.stream().anyMatch(e -> ExternalRequests.from(e, sender))) {
+      return true;
+    }
+    ExecutionState run = ts;
+    while (run != null && (run.closeTime == null || !run.closeTime.isBefore(sentAt))) {
+      if (store.readHistory(run.runId, 1).stream().anyMatch(e -> ExternalRequests.from(e, sender))) {
+        return true;
+      }
+      String previous = run.links.continuedFromRunId();
+      run = previous == null ? null : store.readExecution(previous).orElse(null);
+    }
+    return false;
   }
 
   /**

@@ -93,7 +93,7 @@ final class StoredFormWriter {
           "workflowTaskPending", "workflowTaskAttempt", "workflowTaskRetryAt", "lastWorkflowTaskFailure",
           "lastCompletedTaskEventId", "bufferedEvents", "activities", "timers", "cancelRequested", "searchAttributes",
           "updates", "result", "failure", "links", "nextRunId", "firstTaskAt", "children", "lastParentSignalEventId",
-          "schedulePaused")),
+          "schedulePaused", "externalRequests")),
       entry(RunSummary.class, List.of("workflowId", "runId", "workflowType", "taskQueue", "status", "startTime",
           "closeTime", "searchAttributes")));
 
@@ -224,6 +224,7 @@ final class StoredFormWriter {
   private static final byte[] AWAITING_COMPLETION_SINCE = JsonOut.name("awaitingCompletionSince");
   private static final byte[] LAST_PARENT_SIGNAL_EVENT_ID = JsonOut.name("lastParentSignalEventId");
   private static final byte[] SCHEDULE_PAUSED = JsonOut.name("schedulePaused");
+  private static final byte[] EXTERNAL_REQUESTS = JsonOut.name("externalRequests");
   private static final byte[] LAST_SEEN_EVENT_ID = JsonOut.name("lastSeenEventId");
   private static final byte[] LAST_WORKFLOW_TASK_FAILURE = JsonOut.name("lastWorkflowTaskFailure");
   private static final byte[] LINKS = JsonOut.name("links");
@@ -481,6 +482,15 @@ final class StoredFormWriter {
     if (s.schedulePaused) { // left out when false, as the mapper does (JsonInclude on the field); read by the mapper
       gen.writeFieldName(SCHEDULE_PAUSED);
       gen.writeBoolean(true);
+    }
+    if (s.externalRequests != null && !s.externalRequests.isEmpty()) { // left out when empty, as the mapper does
+      gen.writeFieldName(EXTERNAL_REQUESTS);
+      gen.writeStartObject();
+      for (Map.Entry<Integer, Long> r : s.externalRequests.entrySet()) {
+        gen.writeFieldName(String.valueOf(r.getKey()));
+        gen.writeNumber(r.getValue());
+      }
+      gen.writeEndObject();
     }
     gen.writeEndObject();
   }

@@ -1,0 +1,100 @@
+package dev.durable.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.durable.client.WorkflowClient;
+import dev.durable.testing.Eventually;
+import dev.durable.testing.TestEnv;
+import dev.durable.workflow.ExternalWorkflowTest.Counter;
+import dev.durable.workflow.ExternalWorkflowTest.CounterImpl;
+import dev.durable.workflow.ExternalWorkflowTest.Sender;
+import dev.durable.workflow.ExternalWorkflowTest.SenderImpl;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A signal from one workflow to another is two writes: the receiver's, then the sender's outcome.
+ * When one fails (or the server stops) in between, the delivery runs again and must find the signal
+ * it already delivered rather than deliver it twice.
+ */
+class ExternalRequestFaultTest {
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+  @TempDir Path dir;
+  private TestEnv env;
+  private volatile FaultyStore store;
+
+  @BeforeEach
+  void open() {
+    env = TestEnv.open(dir, b -> b.wrapStore(s -> store = new FaultyStore(s)));
+    startWorker();
+    // Waits for two signals, so that a second delivery of the one it gets would be recorded too.
+    WorkflowClient.start(env.newWorkflow(Counter.class, "counter")::run, 2);
+    env.awaitEvent("counter", "WorkflowTaskCompleted");
+  }
+
+  private void startWorker() {
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(CounterImpl.class, SenderImpl.class));
+  }
+
+  @AfterEach
+  void close() {
+    store.heal();
+    env.close();
+  }
+
+  private void startSender() {
+    WorkflowClient.start(env.newWorkflow(Sender.class, "sender")::send, "untyped", "counter");
+  }
+
+  private String senderResultAfterRetries() {
+    env.advanceToTimersUntil("the sender to close", RETRY_DELAY, () -> env.describe("sender").isClosed());
+    return env.result("sender", String.class);
+  }
+
+  private long signalsReceived() {
+    return env.eventTypes("counter").stream().filter("WorkflowExecutionSignaled"::equals).count();
+  }
+
+  @Test
+  void aReceiverWriteReportedAsFailedAfterItWasRecordedIsNotDeliveredAgain() {
+    store.failWritesAfterApplying(FaultyStore.appending("counter", "WorkflowExecutionSignaled"));
+    startSender();
+    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
+    store.heal();
+
+    assertEquals("sent", senderResultAfterRetries());
+    assertEquals(1, signalsReceived());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aFailedWriteOfTheSendersOutcomeDoesNotDeliverTheSignalAgain() {
+    store.failWrites(FaultyStore.appending("sender", "ExternalWorkflowExecutionSignaled"));
+    startSender();
+    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
+    store.heal();
+
+    assertEquals("sent", senderResultAfterRetries());
+    assertEquals(1, signalsReceived());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aRestartBetweenDeliveryAndOutcomeDoesNotDeliverTheSignalAgain() {
+    store.failWrites(FaultyStore.appending("sender", "ExternalWorkflowExecutionSignaled"));
+    startSender();
+    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
+
+    env.restartServer(); // the new server's store has no fault; it finds the request without its outcome
+    startWorker();
+
+    assertEquals("sent", env.result("sender", String.class));
+    assertEquals(1, signalsReceived());
+    env.assertHistoriesValid();
+  }
+}

@@ -1,8 +1,12 @@
 package dev.durable.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowClient;
+import dev.durable.common.DurableException;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.ExternalWorkflowTest.Counter;
@@ -95,6 +99,33 @@ class ExternalRequestFaultTest {
 
     assertEquals("sent", env.result("sender", String.class));
     assertEquals(1, signalsReceived());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aResetToATaskCompletedWhileASignalWasBeingDeliveredIsRefused() {
+    store.failWrites(FaultyStore.appending("counter", "WorkflowExecutionSignaled")); // the delivery keeps failing
+    WorkflowClient.start(env.newWorkflow(Sender.class, "sender")::send, "linger", "counter");
+    env.awaitEvent("sender", "TimerStarted");
+    env.clock().advance(Duration.ofMinutes(1));
+    Eventually.eventually("the sender's second timer",
+        () -> env.eventTypes("sender").stream().filter("TimerStarted"::equals).count() == 2);
+
+    DurableException refused = assertThrows(DurableException.class,
+        () -> env.stub("sender").reset(ResetPoint.lastWorkflowTask(), "x"));
+    assertEquals("DURABLE-237", refused.getCode());
+    assertTrue(refused.getMessage().contains("SignalExternalWorkflowExecutionInitiated) was still being delivered"),
+        refused.getMessage());
+
+    store.heal();
+    env.advanceToTimersUntil("the signal to arrive", RETRY_DELAY, () -> signalsReceived() == 1);
+    // The clock moves on to the second timer once the sender's task for the outcome completed, not during it.
+    Eventually.eventually("the sender's task after the outcome", () -> env.eventTypes("sender"), types -> {
+      int outcome = types.indexOf("ExternalWorkflowExecutionSignaled");
+      return outcome >= 0 && types.lastIndexOf("WorkflowTaskCompleted") > outcome;
+    });
+    env.clock().advance(Duration.ofMinutes(1));
+    assertEquals("lingered", env.result("sender", String.class));
     env.assertHistoriesValid();
   }
 }

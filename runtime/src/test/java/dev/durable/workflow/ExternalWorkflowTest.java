@@ -77,6 +77,12 @@ public class ExternalWorkflowTest {
           Promise.allOf(sent).get();
           return "sent 3";
         }
+        case "linger": // sends, then completes two more tasks (on timers) before it looks at the outcome
+          Promise<Void> sent = untyped.signalAsync("add", "later");
+          Workflow.sleep(java.time.Duration.ofMinutes(1));
+          Workflow.sleep(java.time.Duration.ofMinutes(1));
+          sent.get();
+          return "lingered";
         case "last-task":
           untyped.signalAsync("add", "parting");
           return "left";

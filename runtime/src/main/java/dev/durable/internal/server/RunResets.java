@@ -67,7 +67,8 @@ final class RunResets {
    * the point are delivered again, then those among {@code heldBack} (events it held back for a
    * running task).
    *
-   * @throws DurableException DURABLE-237 when a child workflow was pending at the point
+   * @throws DurableException DURABLE-237 when a child workflow, or a signal or cancel request to
+   *     another workflow, was pending at the point
    */
   static Store.Transition newRun(ExecutionState old, List<HistoryEvent> history, long point, String reason,
       List<HistoryEvent> heldBack, Instant now) {
@@ -83,6 +84,7 @@ final class RunResets {
     s.lastParentSignalEventId = old.lastParentSignalEventId;
     s.schedulePaused = old.schedulePaused; // it does not wait for a firing, but the runs after it would
     Map<Integer, HistoryEvent> children = new TreeMap<>(); // initiated, with no outcome yet
+    Map<Long, HistoryEvent> external = new TreeMap<>(); // signals and cancel requests sent, with no outcome yet
     List<Integer> cancelRequested = new ArrayList<>();
     for (HistoryEvent e : kept) {
       EventAttributes a = e.attributes();
@@ -127,7 +129,19 @@ final class RunResets {
         children.remove(f.seq());
       } else if (a instanceof EventAttributes.ChildOutcome o) {
         children.remove(o.seq());
+      } else if (a instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated
+          || a instanceof EventAttributes.RequestCancelExternalWorkflowExecutionInitiated) {
+        external.put(e.eventId(), e);
+      } else if (a instanceof EventAttributes.ExternalOutcome o) {
+        external.remove(o.initiatedEventId());
       }
+    }
+    if (!external.isEmpty()) {
+      HistoryEvent r = external.values().iterator().next();
+      throw new DurableException("DURABLE-237", "cannot reset workflow '" + old.workflowId + "' to event " + point
+          + ": its request to another workflow (event " + r.eventId() + ", " + r.eventType() + ") was still being"
+          + " delivered then, and a reset cannot take a delivery back. Choose a completed workflow task before"
+          + " event " + r.eventId() + ", or one after its outcome was recorded.");
     }
     if (!children.isEmpty()) {
       HistoryEvent c = children.values().iterator().next();

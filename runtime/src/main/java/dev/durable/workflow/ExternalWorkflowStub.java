@@ -10,7 +10,7 @@ package dev.durable.workflow;
  * recorded the signal or cancel request there; the {@code Async} ones return a promise of that. When
  * no open run has the workflow id (there is none, or its latest run is closed), they fail with an
  * {@link dev.durable.failure.ApplicationFailure} of type
- * {@code dev.durable.client.WorkflowNotFoundException} (message {@code DURABLE-240}), which fails
+ * {@code dev.durable.client.WorkflowNotFoundException} (message {@code DURABLE-247}), which fails
  * the workflow unless the code catches it.
  */
 public interface ExternalWorkflowStub {

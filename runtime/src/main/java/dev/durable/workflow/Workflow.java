@@ -79,7 +79,7 @@ public final class Workflow {
    * recorded it ({@code Async.procedure(stub::signal, args)} does not wait). The signal is
    * recorded in this workflow's history and delivered exactly once, even across crashes. When no
    * open run has the id, the call fails with an {@link dev.durable.failure.ApplicationFailure} of
-   * type {@code dev.durable.client.WorkflowNotFoundException} ({@code DURABLE-240}).
+   * type {@code dev.durable.client.WorkflowNotFoundException} ({@code DURABLE-247}).
    *
    * <pre>{@code
    * Inventory inventory = Workflow.newExternalWorkflowStub(Inventory.class, "inventory-" + sku);

@@ -232,13 +232,13 @@ public class ExternalWorkflowTest {
   @Test
   void aMissingOrClosedWorkflowIsReportedToTheSendersCode() {
     String missing = send("s1", "missing", "nobody");
-    assertTrue(missing.startsWith("dev.durable.client.WorkflowNotFoundException: DURABLE-240 the signal to workflow"
+    assertTrue(missing.startsWith("dev.durable.client.WorkflowNotFoundException: DURABLE-247 the signal to workflow"
         + " 'nobody' was not delivered: no workflow with this id exists"), missing);
 
     startCounter("done", 0);
     assertEquals("got []", env.result("done", String.class));
     String closed = send("s2", "missing", "done");
-    assertTrue(closed.contains("DURABLE-240") && closed.contains("its latest run (" + env.describe("done").runId()
+    assertTrue(closed.contains("DURABLE-247") && closed.contains("its latest run (" + env.describe("done").runId()
         + ") is closed"), closed);
     assertTrue(env.eventTypes("s2").contains("SignalExternalWorkflowExecutionFailed"));
 

@@ -20,7 +20,7 @@ final class ExternalRequests {
     String what = signal ? "the signal" : "the cancel request";
     String why = latestRunId == null ? "no workflow with this id exists"
         : "its latest run (" + latestRunId + ") is closed";
-    return new FailureInfo(FailureInfo.APPLICATION, NOT_FOUND, "DURABLE-240 " + what + " to workflow '" + workflowId
+    return new FailureInfo(FailureInfo.APPLICATION, NOT_FOUND, "DURABLE-247 " + what + " to workflow '" + workflowId
         + "' was not delivered: " + why + ". Check the id, or whether the workflow may have finished first.", "", null,
         true, Map.of(), null);
   }

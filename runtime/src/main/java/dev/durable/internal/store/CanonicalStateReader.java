@@ -255,8 +255,9 @@ final class CanonicalStateReader {
           seen = once(seen, 1 << 29);
           s.schedulePaused = bool(p);
         }
-        case "externalRequests" -> { // written only when not empty: rare, the mapper reads it
-          return null;
+        case "externalRequests" -> { // written only when not empty
+          seen = once(seen, 1 << 30);
+          s.externalRequests = externalRequests(p);
         }
         default -> {
           return null;
@@ -377,6 +378,16 @@ final class CanonicalStateReader {
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       Integer seq = intKey(p);
       out.put(seq, notNull(instantOrNull(p)));
+    }
+    return out;
+  }
+
+  private static Map<Integer, Long> externalRequests(JsonParser p) throws IOException {
+    startObject(p);
+    Map<Integer, Long> out = new TreeMap<>();
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      Integer seq = intKey(p);
+      out.put(seq, longOf(p));
     }
     return out;
   }

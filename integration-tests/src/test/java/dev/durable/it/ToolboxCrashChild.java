@@ -11,6 +11,7 @@ import dev.durable.worker.Worker;
 import dev.durable.workflow.Async;
 import dev.durable.workflow.ChildWorkflowOptions;
 import dev.durable.workflow.Promise;
+import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
@@ -32,7 +33,7 @@ import java.util.List;
  * {@code <workflowId>:<n>} to the ledger file, so the test sees progress and can kill the JVM
  * half-way.
  *
- * <p>Usage: {@code ToolboxCrashChild fanout|children|chain dataDir ledgerFile}.
+ * <p>Usage: {@code ToolboxCrashChild fanout|children|chain|signals dataDir ledgerFile}.
  */
 public final class ToolboxCrashChild {
   static final String TASK_QUEUE = "toolbox-crash";
@@ -41,6 +42,7 @@ public final class ToolboxCrashChild {
   static final int CHILD_STEPS = 3;
   static final int CHAIN_STEPS = 60;
   static final int STEPS_PER_RUN = 5;
+  static final int SIGNALS = 40;
 
   private ToolboxCrashChild() {}
 
@@ -143,6 +145,53 @@ public final class ToolboxCrashChild {
     }
   }
 
+  /** Sums the values signalled to it until it has {@code count} of them. */
+  @WorkflowInterface
+  public interface Receiver {
+    @WorkflowMethod
+    long run(int count);
+
+    @SignalMethod
+    void add(long value);
+  }
+
+  public static final class ReceiverImpl implements Receiver {
+    private final List<Long> values = new ArrayList<>();
+
+    @Override
+    public long run(int count) {
+      Workflow.await(() -> values.size() >= count);
+      return values.stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public void add(long value) {
+      values.add(value);
+    }
+  }
+
+  /** Signals the square of each of {@code 0..count-1}, computed by an activity, to the receiver; returns the count. */
+  @WorkflowInterface
+  public interface Sender {
+    @WorkflowMethod
+    long run(int count);
+  }
+
+  public static final class SenderImpl implements Sender {
+    private final Work work = Workflow.newActivityStub(Work.class, options());
+
+    @Override
+    public long run(int count) {
+      Receiver receiver = Workflow.newExternalWorkflowStub(Receiver.class, RECEIVER);
+      for (int i = 0; i < count; i++) {
+        receiver.add(work.square(i));
+      }
+      return count;
+    }
+  }
+
+  static final String RECEIVER = "receiver";
+
   static ActivityOptions options() {
     return ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(5))
         .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(20)).build()).build();
@@ -177,6 +226,11 @@ public final class ToolboxCrashChild {
           sum += i * i;
         }
       }
+      case "signals" -> {
+        for (long i = 0; i < SIGNALS; i++) {
+          sum += i * i;
+        }
+      }
       case "children" -> {
         for (long c = 0; c < CHILDREN; c++) {
           for (long i = c * 100; i < c * 100 + CHILD_STEPS; i++) {
@@ -207,7 +261,8 @@ public final class ToolboxCrashChild {
          DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).build().start();
          WorkflowClient client = WorkflowClient.newInstance(server);
          Worker worker = Worker.newBuilder(client, TASK_QUEUE)
-             .registerWorkflowImplementationTypes(FanOutImpl.class, ParentImpl.class, StepsImpl.class, ChainImpl.class)
+             .registerWorkflowImplementationTypes(FanOutImpl.class, ParentImpl.class, StepsImpl.class, ChainImpl.class,
+                 ReceiverImpl.class, SenderImpl.class)
              .registerActivitiesImplementations(new LedgerWork(ledger))
              .setMaxConcurrentActivityTasks(20)
              .build()) {
@@ -220,11 +275,18 @@ public final class ToolboxCrashChild {
         switch (mode) {
           case "fanout" -> WorkflowClient.start(client.newWorkflowStub(FanOut.class, options)::run, FAN_OUT);
           case "children" -> WorkflowClient.start(client.newWorkflowStub(Parent.class, options)::run, CHILDREN);
+          case "signals" -> {
+            WorkflowOptions receiver = WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(RECEIVER)
+                .build();
+            WorkflowClient.start(client.newWorkflowStub(Receiver.class, receiver)::run, SIGNALS);
+            WorkflowClient.start(client.newWorkflowStub(Sender.class, options)::run, SIGNALS);
+          }
           default -> WorkflowClient.start(client.newWorkflowStub(Chain.class, options)::run, 0, CHAIN_STEPS, 0L);
         }
         System.err.println("started " + id);
       }
-      long result = client.newUntypedWorkflowStub(id).getResult(Long.class);
+      // The signals workload's sum is the receiver's result.
+      long result = client.newUntypedWorkflowStub(mode.equals("signals") ? RECEIVER : id).getResult(Long.class);
       System.out.println("result=" + result);
     }
   }

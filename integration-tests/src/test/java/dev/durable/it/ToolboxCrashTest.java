@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILLs a JVM half-way through a fan-out of 1,000 activities, a parent with 20 children, and a
- * chain of runs that continue as new; restarts it on the same data dir; and checks the final
+ * SIGKILLs a JVM half-way through a fan-out of 1,000 activities, a parent with 20 children, a
+ * chain of runs that continue as new, and a workflow signalling another 40 times; restarts it on the same data dir; and checks the final
  * result and every stored history ({@link ToolboxCrashChild} runs the workloads).
  */
 class ToolboxCrashTest {
@@ -98,6 +98,26 @@ class ToolboxCrashTest {
             .attributesJson());
         assertEquals("children", start.get("links").get("parentWorkflowId").asText());
       }
+    }
+  }
+
+  @Test
+  void signalsBetweenWorkflowsArriveOnceAcrossKills() throws Exception {
+    long result = runWithKills("signals", 10, 25);
+
+    assertEquals(ToolboxCrashChild.expected("signals"), result);
+    StoredHistories.assertAllValid(tmp.resolve("data"));
+    try (DurableServer server = DurableServer.newBuilder().setDataDir(tmp.resolve("data")).build().start();
+         WorkflowClient client = WorkflowClient.newInstance(server)) {
+      List<String> sender = client.newUntypedWorkflowStub("signals").getHistory().getEvents().stream()
+          .map(WorkflowHistory.Event::eventType).toList();
+      List<String> receiver = client.newUntypedWorkflowStub(ToolboxCrashChild.RECEIVER).getHistory().getEvents()
+          .stream().map(WorkflowHistory.Event::eventType).toList();
+      assertEquals(ToolboxCrashChild.SIGNALS, receiver.stream().filter("WorkflowExecutionSignaled"::equals).count(),
+          "each signal once in the receiver");
+      assertEquals(ToolboxCrashChild.SIGNALS,
+          sender.stream().filter("ExternalWorkflowExecutionSignaled"::equals).count());
+      assertEquals(WorkflowStatus.COMPLETED, client.newUntypedWorkflowStub("signals").describe().get().status());
     }
   }
 

@@ -2437,7 +2437,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private void requestExternal(ExecutionState s, int seq, long initiatedEventId) {
     s.externalRequests.put(seq, initiatedEventId);
     Execution source = open.get(s.runId);
-    followUp(() -> deliverExternal(source, seq, false));
+    if (source != null) { // it is: a run's tasks complete while it is open
+      followUp(() -> deliverExternal(source, seq, false));
+    }
   }
 
   /**

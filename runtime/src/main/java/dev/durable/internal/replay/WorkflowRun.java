@@ -481,17 +481,32 @@ public final class WorkflowRun implements WorkflowHooks {
     try {
       result = invoke(m, args);
     } catch (CanceledFailure e) {
+      awaitExternalRequests();
       emit(new Command.CancelWorkflow(Failures.toInfo(e)));
       return;
     } catch (DurableFailure e) {
       CanceledFailure canceled = rootScope.isCancelRequested() ? canceledCause(e) : null;
+      awaitExternalRequests();
       // After a cancel request, a failure caused by the cancellation (an activity's) ends the run as canceled.
       emit(canceled != null ? new Command.CancelWorkflow(Failures.toInfo(canceled))
           : new Command.FailWorkflow(Failures.toInfo(e)));
       return;
     }
     Payload payload = converter.toPayload(result, () -> "result of workflow '" + workflowId + "' (" + info.workflowType() + ")");
+    awaitExternalRequests();
     emit(new Command.CompleteWorkflow(payload));
+  }
+
+  /**
+   * Before the run closes: waits until every signal and cancel request it sent to other workflows
+   * has its outcome, so that each was delivered while the run was open. The server re-drives the
+   * delivery of an open run's requests after a crash, not of a closed run's.
+   */
+  private void awaitExternalRequests() {
+    WorkflowThread thread = workflowThread();
+    if (thread != null && !externalRequests.isEmpty()) {
+      thread.block(externalRequests::isEmpty);
+    }
   }
 
   private static CanceledFailure canceledCause(Throwable t) {
@@ -978,6 +993,7 @@ public final class WorkflowRun implements WorkflowHooks {
     String type = options == null || options.getWorkflowType() == null ? info.workflowType() : options.getWorkflowType();
     List<Payload> input = converter.toPayloads(args, () -> "continue-as-new input of workflow '" + workflowId + "' ("
         + type + ")");
+    awaitExternalRequests();
     emit(new Command.ContinueAsNew(options == null ? null : options.getWorkflowType(),
         options == null ? null : options.getTaskQueue(), input,
         options == null ? null : options.getWorkflowTaskTimeout(),

@@ -51,13 +51,19 @@ class ExternalRequestFaultTest {
     env.close();
   }
 
-  private void startSender() {
+  /** Starts the sender of one signal to the counter and waits until the store failed a write. */
+  private void startSenderUntilAFault() {
     WorkflowClient.start(env.newWorkflow(Sender.class, "sender")::send, "untyped", "counter");
+    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
   }
 
-  private String senderResultAfterRetries() {
+  /** Heals the store, waits for the sender's result through the retries, and checks the signal arrived once. */
+  private void assertDeliveredOnceAfterRetries() {
+    store.heal();
     env.advanceToTimersUntil("the sender to close", RETRY_DELAY, () -> env.describe("sender").isClosed());
-    return env.result("sender", String.class);
+    assertEquals("sent", env.result("sender", String.class));
+    assertEquals(1, signalsReceived());
+    env.assertHistoriesValid();
   }
 
   private long signalsReceived() {
@@ -67,32 +73,23 @@ class ExternalRequestFaultTest {
   @Test
   void aReceiverWriteReportedAsFailedAfterItWasRecordedIsNotDeliveredAgain() {
     store.failWritesAfterApplying(FaultyStore.appending("counter", "WorkflowExecutionSignaled"));
-    startSender();
-    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
-    store.heal();
+    startSenderUntilAFault();
 
-    assertEquals("sent", senderResultAfterRetries());
-    assertEquals(1, signalsReceived());
-    env.assertHistoriesValid();
+    assertDeliveredOnceAfterRetries();
   }
 
   @Test
   void aFailedWriteOfTheSendersOutcomeDoesNotDeliverTheSignalAgain() {
     store.failWrites(FaultyStore.appending("sender", "ExternalWorkflowExecutionSignaled"));
-    startSender();
-    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
-    store.heal();
+    startSenderUntilAFault();
 
-    assertEquals("sent", senderResultAfterRetries());
-    assertEquals(1, signalsReceived());
-    env.assertHistoriesValid();
+    assertDeliveredOnceAfterRetries();
   }
 
   @Test
   void aRestartBetweenDeliveryAndOutcomeDoesNotDeliverTheSignalAgain() {
     store.failWrites(FaultyStore.appending("sender", "ExternalWorkflowExecutionSignaled"));
-    startSender();
-    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
+    startSenderUntilAFault();
 
     env.restartServer(); // the new server's store has no fault; it finds the request without its outcome
     startWorker();

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param workflowType the workflow type name
  * @param taskQueue the task queue its workflow tasks go to
  * @param status the run's status
- * @param startTime when the run started
+ * @param startTime when the run started; for a run a reset made ({@link WorkflowStub#reset}), the time
+ *     of the reset, from which its workflow run timeout counts
  * @param closeTime when it closed, or null while running
  * @param historyLength the number of events in its history
  * @param pendingActivities the activities it waits for
@@ -24,7 +25,8 @@ import java.util.Map;
  *     unmodifiable
  * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
  * @param parentRunId the parent's run id when this is a child workflow, else null
- * @param continuedFromRunId the run this one continues (continue-as-new, a retry or a reset), or null
+ * @param continuedFromRunId the run this one continues (continue-as-new, a retry, or the run a reset
+ *     replaced), or null
  * @param attempt the attempt of this run, from 1 (above 1 for a workflow retry)
  * @param pendingChildren the child workflows it has started and waits for
  * @param cronSchedule the cron schedule that starts the workflow's runs, or null for none

@@ -158,7 +158,8 @@ public interface WorkflowStub {
    * @throws WorkflowNotFoundException when no workflow has this id
    * @throws dev.durable.common.DurableException DURABLE-236 when {@code point} is not a completed
    *     workflow task of the latest run (the message lists those there are), DURABLE-237 when a
-   *     child workflow started before {@code point} had not closed by then
+   *     child workflow started before {@code point} had not closed by then, DURABLE-239 when the
+   *     workflow execution timeout has passed (the new run would time out at once)
    */
   WorkflowExecution reset(ResetPoint point, String reason);
 

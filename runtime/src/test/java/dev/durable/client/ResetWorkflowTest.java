@@ -2,6 +2,7 @@ package dev.durable.client;
 
 import static dev.durable.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,15 +11,20 @@ import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.common.DurableException;
 import dev.durable.failure.ApplicationFailure;
+import dev.durable.failure.TimeoutFailure;
+import dev.durable.failure.TimeoutType;
 import dev.durable.testing.Hopper;
+import dev.durable.testing.ManualClock;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.ChildWorkflowOptions;
 import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
+import dev.durable.workflow.WorkflowInfo;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -166,6 +172,32 @@ class ResetWorkflowTest {
     }
   }
 
+  /** Waits for its release, then tells what {@link Workflow#getInfo()} says of its run. */
+  @WorkflowInterface
+  public interface Gate {
+    @WorkflowMethod
+    String run();
+
+    @SignalMethod
+    void release();
+  }
+
+  public static final class GateImpl implements Gate {
+    private boolean released;
+
+    @Override
+    public String run() {
+      Workflow.await(() -> released);
+      WorkflowInfo info = Workflow.getInfo();
+      return "released; continued from " + info.continuedFromRunId() + ", started " + info.startTime();
+    }
+
+    @Override
+    public void release() {
+      released = true;
+    }
+  }
+
   @TempDir Path dir;
   private TestEnv env;
 
@@ -181,7 +213,8 @@ class ResetWorkflowTest {
 
   private void startWorker() {
     env.startWorker(w -> w.registerWorkflowImplementationTypes(CheckoutImpl.class, CollectorImpl.class,
-        ReminderImpl.class, ParentImpl.class, Hopper.Impl.class).registerActivitiesImplementations(new StepsImpl()));
+        ReminderImpl.class, ParentImpl.class, GateImpl.class, Hopper.Impl.class)
+        .registerActivitiesImplementations(new StepsImpl()));
   }
 
   @AfterEach
@@ -192,6 +225,90 @@ class ResetWorkflowTest {
 
   private long completedTasks(String workflowId) {
     return env.eventTypes(workflowId).stream().filter("WorkflowTaskCompleted"::equals).count();
+  }
+
+  /** Starts a {@link Gate} with these timeouts (null for none) and waits for its first task. */
+  private void startGate(String workflowId, Duration executionTimeout, Duration runTimeout) {
+    WorkflowClient.start(env.client().newWorkflowStub(Gate.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TestEnv.TASK_QUEUE).setWorkflowId(workflowId).setWorkflowExecutionTimeout(executionTimeout)
+        .setWorkflowRunTimeout(runTimeout).build())::run);
+    env.awaitEvent(workflowId, "WorkflowTaskCompleted");
+  }
+
+  /** Waits until the reset run of the gate "g" completed its task: it waits for its release, idle. */
+  private void awaitResetGateIdle() {
+    eventually("the reset run's task", () -> env.eventTypes("g").equals(List.of("WorkflowExecutionStarted",
+        "WorkflowTaskFailed", "WorkflowTaskCompleted")));
+  }
+
+  private TimeoutFailure timedOut(String workflowId) {
+    var e = assertThrows(WorkflowFailedException.class, () -> env.result(workflowId, String.class));
+    assertEquals(WorkflowStatus.TIMED_OUT, e.getStatus());
+    return assertInstanceOf(TimeoutFailure.class, e.getCause());
+  }
+
+  @Test
+  void aRunThatTimedOutGetsItsWholeRunTimeoutAgainFromTheResetAndCompletes() {
+    startGate("g", null, Duration.ofMinutes(10));
+    String timedOutRun = env.describe("g").runId();
+    env.clock().advance(Duration.ofMinutes(10));
+    assertEquals(TimeoutType.WORKFLOW_RUN, timedOut("g").getTimeoutType());
+    Instant resetAt = env.clock().instant();
+
+    String run = env.stub("g").reset(ResetPoint.lastWorkflowTask(), "give it time").runId();
+    awaitResetGateIdle();
+    WorkflowDescription d = env.describe("g");
+    assertEquals(run, d.runId());
+    assertEquals(WorkflowStatus.RUNNING, d.status(), "its run timeout counts from the reset, not from the first start");
+    assertEquals(resetAt, d.startTime(), "the reset run started at the reset");
+    env.clock().advance(Duration.ofMinutes(9));
+    assertEquals(WorkflowStatus.RUNNING, env.describe("g").status());
+
+    env.stub("g").signal("release");
+    assertEquals("released; continued from null, started " + ManualClock.START, env.result("g", String.class),
+        "the code sees its copied start event: the facts it saw before the point, on every replay");
+    assertEquals(timedOutRun, env.describe("g").continuedFromRunId(), "describe() names the run it replaced");
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void theResetRunTimesOutOnceItsRunTimeoutPassedFromTheResetAlsoAcrossARestart() {
+    startGate("g", null, Duration.ofMinutes(10));
+    env.clock().advance(Duration.ofMinutes(10));
+    timedOut("g");
+    env.clock().advance(Duration.ofMinutes(5));
+    Instant resetAt = env.clock().instant();
+
+    env.stub("g").reset(ResetPoint.firstWorkflowTask(), null);
+    awaitResetGateIdle();
+    env.restartServer();
+    startWorker();
+    env.clock().advance(Duration.ofMinutes(10));
+
+    assertEquals(TimeoutType.WORKFLOW_RUN, timedOut("g").getTimeoutType());
+    assertEquals(resetAt.plus(Duration.ofMinutes(10)), env.describe("g").closeTime());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void theExecutionTimeoutCountsFromTheFirstRunsStartAndAResetAfterItPassedIsRefused() {
+    startGate("g", Duration.ofMinutes(30), Duration.ofMinutes(25));
+    env.clock().advance(Duration.ofMinutes(20));
+    env.stub("g").reset(ResetPoint.firstWorkflowTask(), "again"); // its run timeout would end at 00:45
+    awaitResetGateIdle();
+    env.clock().advance(Duration.ofMinutes(10));
+
+    assertEquals(TimeoutType.WORKFLOW_EXECUTION, timedOut("g").getTimeoutType());
+    WorkflowDescription timedOut = env.describe("g");
+    assertEquals(ManualClock.START.plus(Duration.ofMinutes(30)), timedOut.closeTime());
+    DurableException refused = assertThrows(DurableException.class,
+        () -> env.stub("g").reset(ResetPoint.lastWorkflowTask(), "once more"));
+    assertEquals("DURABLE-239", refused.getCode());
+    assertTrue(refused.getMessage().contains("cannot reset workflow 'g': its workflow execution timeout of PT30M,"
+        + " counted from its first run's start at 2030-01-01T00:00:00Z, passed at 2030-01-01T00:30:00Z"),
+        refused.getMessage());
+    assertEquals(timedOut.runId(), env.describe("g").runId(), "nothing changed");
+    env.assertHistoriesValid();
   }
 
   @Test

@@ -24,6 +24,7 @@ public final class ExecutionState {
   public String workflowType;
   public String taskQueue;
   public WorkflowStatus status = WorkflowStatus.RUNNING;
+  /** When the run started: the time of its start event, or of the reset that made it (which copied that event). */
   public Instant startTime;
   public Instant closeTime;
   public Duration workflowTaskTimeout;

@@ -39,6 +39,8 @@ final class HistoryVerifier {
   private final Map<Integer, Instant> openTimers = new TreeMap<>();
   private EventAttributes.WorkflowExecutionStarted started;
   private Instant startTime;
+  /** When a reset made this run (the time of the last reset record), or null. */
+  private Instant resetAt;
   private WorkflowStatus status = WorkflowStatus.RUNNING;
   private Payload result;
   private FailureInfo failure;
@@ -118,6 +120,8 @@ final class HistoryVerifier {
       if (s.searchAttributes() != null) {
         searchAttributes.putAll(s.searchAttributes());
       }
+    } else if (RunResets.isResetRecord(a)) {
+      resetAt = timestamp;
     } else if (a instanceof EventAttributes.UpsertWorkflowSearchAttributes u) {
       searchAttributes.putAll(u.searchAttributes());
     } else if (a instanceof EventAttributes.WorkflowTaskCompleted t) {
@@ -267,7 +271,9 @@ final class HistoryVerifier {
       expect("workflowId", s.workflowId, started.workflowId());
       expect("workflowType", s.workflowType, started.workflowType());
       expect("taskQueue", s.taskQueue, started.taskQueue());
-      expect("startTime", s.startTime, startTime);
+      // A reset run starts at its reset (one reset before that rule kept its start event's time).
+      boolean resetStart = resetAt != null && !Objects.equals(s.startTime, startTime);
+      expect(resetStart ? "startTime (of the reset)" : "startTime", s.startTime, resetStart ? resetAt : startTime);
     }
     expect("lastCompletedTaskEventId", s.lastCompletedTaskEventId, lastCompletedTask);
     boolean cancelBuffered = s.bufferedEvents.stream()

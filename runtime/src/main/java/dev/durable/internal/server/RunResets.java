@@ -8,7 +8,6 @@ import dev.durable.internal.model.FailureInfo;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.PendingActivity;
 import dev.durable.internal.model.RunIds;
-import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.store.Store;
 import java.time.Instant;
@@ -30,6 +29,16 @@ final class RunResets {
   static final String IDENTITY = "reset";
 
   private RunResets() {}
+
+  /**
+   * Returns whether {@code a} is the {@code WorkflowTaskFailed} a reset records. In a run's history
+   * the last one is the record of the reset that made the run: the history copied before it may
+   * hold the records of earlier resets.
+   */
+  static boolean isResetRecord(EventAttributes a) {
+    return a instanceof EventAttributes.WorkflowTaskFailed f && IDENTITY.equals(f.identity()) && f.failure() != null
+        && RESET_FAILURE_TYPE.equals(f.failure().type());
+  }
 
   /**
    * Returns the id of the {@code WorkflowTaskCompleted} event {@code point} names in {@code history}.
@@ -68,7 +77,8 @@ final class RunResets {
    * running task).
    *
    * @throws DurableException DURABLE-237 when a child workflow, or a signal or cancel request to
-   *     another workflow, was pending at the point
+   *     another workflow, was pending at the point; DURABLE-239 when the workflow's execution
+   *     timeout has passed
    */
   static Store.Transition newRun(ExecutionState old, List<HistoryEvent> history, long point, String reason,
       List<HistoryEvent> heldBack, Instant now) {
@@ -76,11 +86,11 @@ final class RunResets {
     ExecutionState s = new ExecutionState();
     s.workflowId = old.workflowId;
     s.runId = RunIds.next(now);
-    s.startTime = kept.get(0).timestamp();
-    RunLinks l = old.links; // the same parent, retry policy and schedule; it continues the old run
-    s.links = new RunLinks(l.parentWorkflowId(), l.parentRunId(), l.parentInitiatedEventId(), l.parentClosePolicy(),
-        old.runId, l.attempt(), l.retryPolicy(), l.executionStartTime(), l.firstWorkflowTaskBackoff(),
-        l.cronSchedule());
+    // It starts now, so its run timeout counts from the reset, while its execution timeout, like a
+    // continued run's, counts from the chain's first start. Its start event keeps the old time.
+    s.startTime = now;
+    // The same parent, retry policy, schedule and attempt; it continues the old run.
+    s.links = RunChains.following(old, old.links.attempt(), old.links.firstWorkflowTaskBackoff());
     s.lastParentSignalEventId = old.lastParentSignalEventId;
     s.schedulePaused = old.schedulePaused; // it does not wait for a firing, but the runs after it would
     Map<Integer, HistoryEvent> children = new TreeMap<>(); // initiated, with no outcome yet
@@ -150,6 +160,14 @@ final class RunResets {
           + ": its child workflow '" + child + "' (initiated by event " + c.eventId() + ") had not closed by then,"
           + " and a reset cannot take a child back. Choose a completed workflow task before the child was"
           + " initiated, or one after its outcome was recorded.");
+    }
+    Instant deadline = s.executionDeadline();
+    if (deadline != null && !now.isBefore(deadline)) {
+      throw new DurableException("DURABLE-239", "cannot reset workflow '" + old.workflowId + "': its workflow"
+          + " execution timeout of " + s.workflowExecutionTimeout + ", counted from its first run's start at "
+          + s.links.executionStartTime() + ", passed at " + deadline + ", and the new run would keep it and time out"
+          + " at once. To run the workflow again, start it anew with the same id: a new start gets a new execution"
+          + " timeout.");
     }
     s.nextEventId = point;
     List<HistoryEvent> events = new ArrayList<>(kept);

@@ -235,6 +235,25 @@ class HistoryVerifierTest {
   }
 
   @Test
+  void aResetRunStartsAtItsResetAndAnotherStartTimeIsReported() {
+    openRun();
+    Instant resetAt = T.plusSeconds(90);
+    events.add(new HistoryEvent(5, resetAt, new EventAttributes.WorkflowTaskFailed(1, FailureInfo.simple(
+        FailureInfo.WORKFLOW_TASK, RunResets.RESET_FAILURE_TYPE, "reset from run old at event 5", true),
+        RunResets.IDENTITY)));
+    state.nextEventId = 6;
+    state.workflowTaskPending = true;
+    state.startTime = resetAt;
+    assertEquals(List.of(), problems());
+    state.startTime = T; // as a reset stored it before its run timeout counted from the reset
+    assertEquals(List.of(), problems());
+
+    state.startTime = T.plusSeconds(30);
+    assertOneProblem("stored state: startTime (of the reset) is 2030-01-01T00:00:30Z, but the history gives"
+        + " 2030-01-01T00:01:30Z");
+  }
+
+  @Test
   void inputWithoutAPendingWorkflowTaskIsReported() {
     openRun();
     add(new EventAttributes.ActivityTaskCompleted(1, 3, 1, RESULT));

@@ -2,9 +2,11 @@ package dev.durable.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.ResetPoint;
+import dev.durable.common.DurableException;
 import dev.durable.internal.model.EventAttributes;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
@@ -12,6 +14,7 @@ import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.store.Store;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,7 @@ class RunResetsTest {
     ExecutionState s = new ExecutionState();
     s.workflowId = "w";
     s.runId = "old-run";
+    s.startTime = T0;
     s.links = new RunLinks(null, null, 0, null, null, 1, null, null, null, "*/10 * * * *");
     s.schedulePaused = true;
     return s;
@@ -59,9 +63,29 @@ class RunResetsTest {
     assertEquals(T0.plus(Duration.ofHours(1)), s.timers.get(1), "the timer keeps its firing time");
     assertTrue(s.workflowTaskPending);
     assertEquals("old-run", s.links.continuedFromRunId());
+    assertEquals(T0.plusSeconds(60), s.startTime, "it starts at the reset: its run timeout counts from there");
+    assertEquals(T0, s.links.executionStartTime(), "its execution timeout counts from the chain's first start");
+    assertEquals(history.get(0), t.newEvents().get(0), "its start event is copied as it is");
     assertEquals("*/10 * * * *", s.links.cronSchedule());
     assertTrue(s.schedulePaused, "a paused schedule stays paused for the runs after the reset one");
     assertTrue(t.newRun());
     assertFalse(s.status.isClosed());
+  }
+
+  @Test
+  void aResetOfAResetRunKeepsTheChainsExecutionTimeoutAndOneAfterItPassedIsRefused() {
+    List<HistoryEvent> history = new ArrayList<>(history());
+    history.set(0, event(1, new EventAttributes.WorkflowExecutionStarted("w", "Report", "q", List.of(),
+        Duration.ofSeconds(10), 1, Duration.ofHours(1), null)));
+    ExecutionState second = RunResets.newRun(old(), history, 5, null, List.of(), T0.plusSeconds(600)).state();
+    ExecutionState third = RunResets.newRun(second, history, 5, null, List.of(), T0.plusSeconds(1200)).state();
+    assertEquals(T0, third.links.executionStartTime());
+    assertEquals(T0.plus(Duration.ofHours(1)), third.executionDeadline());
+
+    DurableException late = assertThrows(DurableException.class,
+        () -> RunResets.newRun(third, history, 5, null, List.of(), T0.plus(Duration.ofHours(1))));
+    assertEquals("DURABLE-239", late.getCode());
+    assertTrue(late.getMessage().contains("cannot reset workflow 'w': its workflow execution timeout of PT1H, counted"
+        + " from its first run's start at 2030-01-01T00:00:00Z, passed at 2030-01-01T01:00:00Z"), late.getMessage());
   }
 }

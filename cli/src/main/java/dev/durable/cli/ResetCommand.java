@@ -9,7 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code durable workflow reset (ID | FILTER [--yes]) (--first | --last | --event N) [--reason TEXT]}. */
+/**
+ * {@code durable workflow reset (ID | FILTER [--yes]) (--first | --last | --event N) [--reason TEXT]
+ * [--request-id ID]}.
+ */
 @Command(name = "reset", mixinStandardHelpOptions = true,
     description = "Take a workflow back to a completed workflow task of its latest run and run on from there with"
         + " the workers' current code: a new run replaces the latest one (which is terminated if it is running)."
@@ -49,14 +52,23 @@ final class ResetCommand extends ClientCommand {
       description = "Why, as recorded in both runs' histories (default: ${DEFAULT-VALUE}).")
   String reason;
 
+  @Option(names = "--request-id", paramLabel = "ID", description = "Identifies this reset. Run again with the same"
+      + " ID (after a lost answer, or to finish an interrupted batch), the command leaves alone each workflow whose"
+      + " latest run this reset made, and prints that run.")
+  String requestId;
+
   @Override
   int run(Session session, PrintWriter out) {
     if (batch.single(workflowId, "reset") == null) {
-      return batch.run(session, output, out, "reset", d -> true, d -> "reset to run "
-          + session.client().newUntypedWorkflowStub(d.workflowId()).reset(point.toResetPoint(), reason).runId());
+      return batch.run(session, output, out, "reset", d -> true, d -> "reset to run " + session.client()
+          .newUntypedWorkflowStub(d.workflowId()).reset(point.toResetPoint(), reason, requestId).runId());
     }
     String oldRunId = Workflows.describe(session, workflowId).runId();
-    WorkflowExecution run = session.client().newUntypedWorkflowStub(workflowId).reset(point.toResetPoint(), reason);
+    WorkflowExecution run = session.client().newUntypedWorkflowStub(workflowId).reset(point.toResetPoint(), reason,
+        requestId);
+    if (run.runId().equals(oldRunId)) { // made before, by this request id: it names the run it replaced
+      oldRunId = Workflows.describe(session, workflowId).continuedFromRunId();
+    }
     if (output.json()) {
       var o = Json.object();
       o.put("workflowId", workflowId);

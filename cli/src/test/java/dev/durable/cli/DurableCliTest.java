@@ -351,6 +351,13 @@ class DurableCliTest {
     assertEquals(newRun, live("workflow", "describe", "r-1", "-o", "json").json().get("runId").asText());
     Run history = live("workflow", "show", "r-1");
     assertTrue(history.out().contains("WorkflowTaskFailed"), history.out());
+
+    Run once = live("workflow", "reset", "r-1", "--last", "--request-id", "fix-9", "-o", "json");
+    assertOk(once);
+    Run twice = live("workflow", "reset", "r-1", "--last", "--request-id", "fix-9", "-o", "json");
+    assertOk(twice);
+    assertEquals(once.out(), twice.out(), "the same request id: the same run, which replaced " + newRun);
+    assertEquals(newRun, twice.json().get("resetRunId").asText());
   }
 
   @Test

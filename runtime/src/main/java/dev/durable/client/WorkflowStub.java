@@ -161,7 +161,29 @@ public interface WorkflowStub {
    *     child workflow started before {@code point} had not closed by then, DURABLE-239 when the
    *     workflow execution timeout has passed (the new run would time out at once)
    */
-  WorkflowExecution reset(ResetPoint point, String reason);
+  default WorkflowExecution reset(ResetPoint point, String reason) {
+    return reset(point, reason, null);
+  }
+
+  /**
+   * Like {@link #reset(ResetPoint, String)}, done at most once for {@code requestId}: when the
+   * latest run of the workflow is the run a reset with this request id made, that run is returned
+   * and nothing else happens, so a call repeated after its answer was lost (a timeout, a dropped
+   * connection) does not reset the workflow a second time. The request id is recorded in the new
+   * run's history, so this holds across server restarts; a later run (one that continued the reset
+   * run as new, or another reset) ends it. Choose a new request id for each reset you mean to make,
+   * such as a UUID, or the ticket of the fix.
+   *
+   * @param point the completed workflow task to go back to
+   * @param reason why, recorded in both runs' histories
+   * @param requestId identifies this reset among the resets of the workflow, or null for none (then
+   *     each call resets); at most 1000 characters
+   * @return the new run, or the run the reset with {@code requestId} made
+   * @throws WorkflowNotFoundException when no workflow has this id
+   * @throws dev.durable.common.DurableException as {@link #reset(ResetPoint, String)} does, and
+   *     DURABLE-201 for a blank request id
+   */
+  WorkflowExecution reset(ResetPoint point, String reason, String requestId);
 
   /**
    * Pauses the workflow's cron schedule ({@link WorkflowOptions.Builder#setCronSchedule}): a run

@@ -235,10 +235,15 @@ class ResetWorkflowTest {
     env.awaitEvent(workflowId, "WorkflowTaskCompleted");
   }
 
-  /** Waits until the reset run of the gate "g" completed its task: it waits for its release, idle. */
+  /**
+   * Waits until the reset run of the gate "g" completed its task after the reset's record (its last
+   * event until then): it waits for its release, idle.
+   */
   private void awaitResetGateIdle() {
-    eventually("the reset run's task", () -> env.eventTypes("g").equals(List.of("WorkflowExecutionStarted",
-        "WorkflowTaskFailed", "WorkflowTaskCompleted")));
+    eventually("the reset run's task", () -> {
+      List<String> types = env.eventTypes("g");
+      return types.get(types.size() - 1).equals("WorkflowTaskCompleted");
+    });
   }
 
   private TimeoutFailure timedOut(String workflowId) {
@@ -309,6 +314,43 @@ class ResetWorkflowTest {
         refused.getMessage());
     assertEquals(timedOut.runId(), env.describe("g").runId(), "nothing changed");
     env.assertHistoriesValid();
+  }
+
+  @Test
+  void aResetAskedAgainWithItsRequestIdReturnsTheRunItMadeAlsoAfterARestart() {
+    startGate("g", null, null);
+    String first = env.describe("g").runId();
+
+    String made = env.stub("g").reset(ResetPoint.firstWorkflowTask(), "fix #812", "fix-812").runId();
+    assertNotEquals(first, made);
+    awaitResetGateIdle();
+    assertEquals(made, env.stub("g").reset(ResetPoint.firstWorkflowTask(), "fix #812", "fix-812").runId(),
+        "the answer was lost and the call made again: nothing more is reset");
+    env.restartServer();
+    startWorker();
+    assertEquals(made, env.stub("g").reset(ResetPoint.lastWorkflowTask(), "fix #812", "fix-812").runId(),
+        "the request id is stored with the run it made");
+    assertEquals(made, env.describe("g").runId());
+    assertEquals(2, runsOf("g"));
+    String history = env.stub("g").getHistory().toJson();
+    assertTrue(history.replace(" ", "").contains("\"requestId\":\"fix-812\""), "the reset's record: " + history);
+
+    String other = env.stub("g").reset(ResetPoint.firstWorkflowTask(), "another fix", "fix-813").runId();
+    assertNotEquals(made, other, "another request id is another reset");
+    awaitResetGateIdle();
+    String again = env.stub("g").reset(ResetPoint.firstWorkflowTask(), "fix #812", "fix-812").runId();
+    assertNotEquals(other, again, "only the latest run answers for its request id: a later reset replaced it");
+    assertEquals(4, runsOf("g"));
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> env.stub("g").reset(ResetPoint.firstWorkflowTask(), "x", " "));
+    assertEquals("DURABLE-201 requestId must be a non-empty string, got \" \"", blank.getMessage());
+    env.stub("g").signal("release");
+    assertTrue(env.result("g", String.class).startsWith("released"));
+    env.assertHistoriesValid();
+  }
+
+  private long runsOf(String workflowId) {
+    return env.client().listWorkflows(false, 100).stream().filter(d -> d.workflowId().equals(workflowId)).count();
   }
 
   @Test

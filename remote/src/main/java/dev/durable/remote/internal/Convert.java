@@ -70,10 +70,10 @@ final class Convert {
   }
 
   /**
-   * Sets a workflow id, type, task queue or signal, query or update name ({@code option} says
-   * which) that is not null, refusing one that is not valid Unicode: protobuf writes an unpaired
-   * surrogate as {@code ?}, so the server would look up, or start, another one. The server checks
-   * the rest.
+   * Sets a workflow id, type, task queue, signal, query or update name, or update or request id
+   * ({@code option} says which) that is not null, refusing one that is not valid Unicode: protobuf
+   * writes an unpaired surrogate as {@code ?}, so the server would look up, or start, another one.
+   * The server checks the rest.
    */
   static void setName(String option, String value, java.util.function.Consumer<String> setter) {
     set(Checks.wholeUnicode(option, value), setter);

@@ -316,13 +316,14 @@ final class RemoteWorkflowService implements WorkflowService {
   }
 
   @Override
-  public String reset(String workflowId, ResetPoint point, String reason) {
+  public String reset(String workflowId, ResetPoint point, String reason, String requestId) {
     var b = ResetRequest.newBuilder();
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
     b.setKind(ResetRequest.Kind.valueOf(point.kind().name())).setEventId(point.eventId());
     if (reason != null) {
       b.setReason(reason);
     }
+    Convert.setName("requestId", requestId, b::setRequestId);
     return call(Rpc.RESET, b.build()).getRunId();
   }
 

@@ -141,7 +141,8 @@ public final class ServerHandlers {
         .addMethod(unary(Rpc.DELETE, r -> DeleteResponse.newBuilder()
             .addAllRunIds(s.delete(workflowId(r.hasWorkflowId(), r.getWorkflowId()))).build()))
         .addMethod(unary(Rpc.RESET, r -> ResetResponse.newBuilder().setRunId(s.reset(workflowId(r.hasWorkflowId(),
-            r.getWorkflowId()), resetPoint(r), r.hasReason() ? r.getReason() : null)).build()))
+            r.getWorkflowId()), resetPoint(r), r.hasReason() ? r.getReason() : null,
+            Convert.opt(r.hasRequestId(), r.getRequestId()))).build()))
         .addMethod(unary(Rpc.SET_SCHEDULE_PAUSED, r -> {
           s.setSchedulePaused(workflowId(r.hasWorkflowId(), r.getWorkflowId()), r.getPaused(),
               r.hasNote() ? r.getNote() : null);

@@ -169,9 +169,9 @@ public final class ClientService implements WorkflowService {
   }
 
   @Override
-  public String reset(String workflowId, ResetPoint point, String reason) {
+  public String reset(String workflowId, ResetPoint point, String reason, String requestId) {
     open("reset");
-    return target.reset(workflowId, point, reason);
+    return target.reset(workflowId, point, reason, requestId);
   }
 
   @Override

@@ -219,12 +219,15 @@ public final class UntypedStub implements WorkflowStub {
   }
 
   @Override
-  public WorkflowExecution reset(ResetPoint point, String reason) {
+  public WorkflowExecution reset(ResetPoint point, String reason, String requestId) {
     if (point == null) {
       throw Checks.invalid("reset point must not be null: use ResetPoint.firstWorkflowTask(), lastWorkflowTask() or"
           + " event(id)");
     }
-    return new WorkflowExecution(workflowId, service.reset(workflowId, point, reason));
+    if (requestId != null) {
+      Checks.name("requestId", requestId);
+    }
+    return new WorkflowExecution(workflowId, service.reset(workflowId, point, reason, requestId));
   }
 
   @Override

@@ -27,6 +27,8 @@ final class RunResets {
   static final String RESET_FAILURE_TYPE = "dev.durable.ResetWorkflow";
   /** The identity the reset's {@code WorkflowTaskFailed} names in place of a worker's. */
   static final String IDENTITY = "reset";
+  /** The attribute of the reset's failure that holds the request id of the reset, when it had one. */
+  static final String REQUEST_ID = "requestId";
 
   private RunResets() {}
 
@@ -38,6 +40,20 @@ final class RunResets {
   static boolean isResetRecord(EventAttributes a) {
     return a instanceof EventAttributes.WorkflowTaskFailed f && IDENTITY.equals(f.identity()) && f.failure() != null
         && RESET_FAILURE_TYPE.equals(f.failure().type());
+  }
+
+  /**
+   * Returns the request id of the reset that made the run whose history is {@code history}, or
+   * null when no reset made it or the reset had none.
+   */
+  static String requestId(List<HistoryEvent> history) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      if (isResetRecord(history.get(i).attributes())) {
+        return ((EventAttributes.WorkflowTaskFailed) history.get(i).attributes()).failure().attributes()
+            .get(REQUEST_ID);
+      }
+    }
+    return null;
   }
 
   /**
@@ -74,14 +90,14 @@ final class RunResets {
    * Returns the transition that starts the run replacing {@code old}, whose whole written history
    * is {@code history}, at the completed task {@code point}. The signals the old run received after
    * the point are delivered again, then those among {@code heldBack} (events it held back for a
-   * running task).
+   * running task). The reset's record names {@code requestId}, when not null.
    *
    * @throws DurableException DURABLE-237 when a child workflow, or a signal or cancel request to
    *     another workflow, was pending at the point; DURABLE-239 when the workflow's execution
    *     timeout has passed
    */
   static Store.Transition newRun(ExecutionState old, List<HistoryEvent> history, long point, String reason,
-      List<HistoryEvent> heldBack, Instant now) {
+      String requestId, List<HistoryEvent> heldBack, Instant now) {
     List<HistoryEvent> kept = history.subList(0, (int) point - 1);
     ExecutionState s = new ExecutionState();
     s.workflowId = old.workflowId;
@@ -171,8 +187,10 @@ final class RunResets {
     }
     s.nextEventId = point;
     List<HistoryEvent> events = new ArrayList<>(kept);
-    FailureInfo resetFailure = FailureInfo.simple(FailureInfo.WORKFLOW_TASK, RESET_FAILURE_TYPE, "reset from run "
-        + old.runId + " at event " + point + (reason == null || reason.isEmpty() ? "" : ": " + reason), true);
+    String message = "reset from run " + old.runId + " at event " + point
+        + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+    FailureInfo resetFailure = new FailureInfo(FailureInfo.WORKFLOW_TASK, RESET_FAILURE_TYPE, message, "", null, true,
+        requestId == null ? Map.of() : Map.of(REQUEST_ID, requestId), null);
     events.add(new HistoryEvent(s.nextEventId++, now, new EventAttributes.WorkflowTaskFailed(1, resetFailure,
         IDENTITY)));
     // An activity whose cancellation the code asked for, with its attempt running: no attempt runs now.

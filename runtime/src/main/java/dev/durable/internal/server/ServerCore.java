@@ -906,34 +906,40 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   @Override
-  public String reset(String workflowId, ResetPoint point, String reason) {
+  public String reset(String workflowId, ResetPoint point, String reason, String requestId) {
     Checks.workflowId(workflowId);
     if (point == null) {
       throw Checks.invalid("reset point must not be null: use ResetPoint.firstWorkflowTask(), lastWorkflowTask() or"
           + " event(id)");
     }
+    if (requestId != null) {
+      Checks.name("requestId", requestId);
+    }
     try (var g = enter()) {
       synchronized (startLock(workflowId)) { // no start of the id meanwhile
         String runId = currentRunId(workflowId).orElseThrow(() -> notFound(workflowId, "reset"));
+        if (requestId != null && requestId.equals(RunResets.requestId(store.readHistory(runId, 1)))) {
+          return runId; // this reset, asked again: its answer was lost
+        }
         Execution ex = open.get(runId);
         if (ex != null) {
           synchronized (ex) {
             if (!ex.state.status.isClosed()) {
-              return resetOpen(ex, point, reason);
+              return resetOpen(ex, point, reason, requestId);
             }
           }
         }
-        return resetClosed(workflowId, runId, point, reason);
+        return resetClosed(workflowId, runId, point, reason, requestId);
       }
     }
   }
 
   /** Resets an open latest run: terminates it and starts its replacement in one write. Call under both locks. */
-  private String resetOpen(Execution ex, ResetPoint point, String reason) {
+  private String resetOpen(Execution ex, ResetPoint point, String reason, String requestId) {
     ExecutionState s = written(ex);
     List<HistoryEvent> history = store.readHistory(s.runId, 1);
     long at = RunResets.resolve(s.workflowId, s.runId, history, point);
-    Store.Transition next = RunResets.newRun(s, history, at, reason, s.bufferedEvents, now());
+    Store.Transition next = RunResets.newRun(s, history, at, reason, requestId, s.bufferedEvents, now());
     String nextRunId = next.state().runId;
     terminate(ex, "reset to run " + nextRunId + " at event " + at + (reason == null ? "" : ": " + reason), next);
     armReset(s.workflowId, s.runId, at, nextRunId);
@@ -941,11 +947,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   }
 
   /** Resets a closed latest run: links it to its replacement, written in one write. Call under the id's lock. */
-  private String resetClosed(String workflowId, String runId, ResetPoint point, String reason) {
+  private String resetClosed(String workflowId, String runId, ResetPoint point, String reason, String requestId) {
     ExecutionState old = store.readExecution(runId).orElseThrow(() -> notFound(workflowId, "reset"));
     List<HistoryEvent> history = store.readHistory(runId, 1);
     long at = RunResets.resolve(workflowId, runId, history, point);
-    Store.Transition next = RunResets.newRun(old, history, at, reason, List.of(), now());
+    Store.Transition next = RunResets.newRun(old, history, at, reason, requestId, List.of(), now());
     old.nextRunId = next.state().runId; // getResult and a waiting parent follow it there
     store.applyAll(List.of(new Store.Transition(old, List.of(), false, true), next));
     recentlyClosed.remove(runId);

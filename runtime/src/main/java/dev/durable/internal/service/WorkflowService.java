@@ -139,9 +139,11 @@ public interface WorkflowService {
   /**
    * Replaces the latest run of a workflow id by a new run whose history is the old one's before
    * the reset point, and terminates the old run if it is open; synced when this returns. Returns
-   * the new run's id. See {@link dev.durable.client.WorkflowStub#reset}.
+   * the new run's id. With a {@code requestId} (null for none), when the latest run is the one a
+   * reset with that request id made, returns it instead. See
+   * {@link dev.durable.client.WorkflowStub#reset(dev.durable.client.ResetPoint, String, String)}.
    */
-  String reset(String workflowId, dev.durable.client.ResetPoint point, String reason);
+  String reset(String workflowId, dev.durable.client.ResetPoint point, String reason, String requestId);
 
   /**
    * Pauses or resumes the cron schedule of a workflow id's open latest run (DURABLE-238 for a

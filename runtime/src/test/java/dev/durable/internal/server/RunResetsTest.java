@@ -53,7 +53,7 @@ class RunResetsTest {
     assertEquals(5, RunResets.resolve("w", "old-run", history, ResetPoint.lastWorkflowTask()));
     assertEquals(2, RunResets.resolve("w", "old-run", history, ResetPoint.firstWorkflowTask()));
 
-    Store.Transition t = RunResets.newRun(old(), history, 5, "fix", List.of(), T0.plusSeconds(60));
+    Store.Transition t = RunResets.newRun(old(), history, 5, "fix", "fix-812", List.of(), T0.plusSeconds(60));
     ExecutionState s = t.state();
     assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "TimerStarted",
         "WorkflowExecutionSignaled", "WorkflowTaskFailed"),
@@ -70,6 +70,8 @@ class RunResetsTest {
     assertTrue(s.schedulePaused, "a paused schedule stays paused for the runs after the reset one");
     assertTrue(t.newRun());
     assertFalse(s.status.isClosed());
+    assertEquals("fix-812", RunResets.requestId(t.newEvents()), "its reset's record names the request id");
+    assertEquals(null, RunResets.requestId(history), "no reset made the old run");
   }
 
   @Test
@@ -77,13 +79,15 @@ class RunResetsTest {
     List<HistoryEvent> history = new ArrayList<>(history());
     history.set(0, event(1, new EventAttributes.WorkflowExecutionStarted("w", "Report", "q", List.of(),
         Duration.ofSeconds(10), 1, Duration.ofHours(1), null)));
-    ExecutionState second = RunResets.newRun(old(), history, 5, null, List.of(), T0.plusSeconds(600)).state();
-    ExecutionState third = RunResets.newRun(second, history, 5, null, List.of(), T0.plusSeconds(1200)).state();
+    ExecutionState second = RunResets.newRun(old(), history, 5, null, null, List.of(), T0.plusSeconds(600)).state();
+    ExecutionState third = RunResets.newRun(second, history, 5, null, null, List.of(), T0.plusSeconds(1200)).state();
     assertEquals(T0, third.links.executionStartTime());
     assertEquals(T0.plus(Duration.ofHours(1)), third.executionDeadline());
+    assertEquals(null, RunResets.requestId(RunResets.newRun(second, history, 5, null, null, List.of(),
+        T0.plusSeconds(1200)).newEvents()), "a reset without a request id records none");
 
     DurableException late = assertThrows(DurableException.class,
-        () -> RunResets.newRun(third, history, 5, null, List.of(), T0.plus(Duration.ofHours(1))));
+        () -> RunResets.newRun(third, history, 5, null, null, List.of(), T0.plus(Duration.ofHours(1))));
     assertEquals("DURABLE-239", late.getCode());
     assertTrue(late.getMessage().contains("cannot reset workflow 'w': its workflow execution timeout of PT1H, counted"
         + " from its first run's start at 2030-01-01T00:00:00Z, passed at 2030-01-01T01:00:00Z"), late.getMessage());

@@ -152,6 +152,10 @@ public interface WorkflowStub {
    *       input after it (activity results, fired timers, cancel requests, updates) is dropped.
    * </ul>
    *
+   * <p>The new run starts at the reset: its workflow run timeout counts from there, while the
+   * workflow execution timeout keeps counting from the first run's start. Its code sees the start
+   * event of the run it replaced (see {@link dev.durable.workflow.WorkflowInfo#continuedFromRunId}).
+   *
    * @param point the completed workflow task to go back to
    * @param reason why, recorded in both runs' histories
    * @return the new run

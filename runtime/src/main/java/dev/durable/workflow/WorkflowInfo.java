@@ -13,11 +13,17 @@ import java.util.Map;
  * @param taskQueue the task queue of its workflow tasks
  * @param attempt the attempt of this run, from 1; above 1 when the run retries a failed one
  *     ({@code WorkflowOptions.Builder.setRetryOptions})
- * @param startTime when the server started the run (the time of its {@code WorkflowExecutionStarted} event)
+ * @param startTime when the server started the run (the time of its {@code WorkflowExecutionStarted}
+ *     event); in a run a reset made, the start time of the run it replaced (see
+ *     {@code continuedFromRunId}), while {@code WorkflowStub.describe()} shows the reset's time
  * @param searchAttributes the run's search attributes by name, as set when it started and by
  *     {@link Workflow#upsertSearchAttributes} so far; unmodifiable
  * @param continuedFromRunId the run this one continues (after {@link Workflow#continueAsNew} or a
- *     retry), or null for the first run of the workflow id
+ *     retry), or null for the first run of the workflow id. A run a reset made
+ *     ({@code WorkflowStub.reset}) keeps the start event of the run it replaced, since its history
+ *     before the reset point is copied as it is, so its code sees the value the replaced run saw,
+ *     not the replaced run's id: the code before the point made its decisions with that value, and
+ *     replaying them must see the same. {@code WorkflowStub.describe()} names the replaced run.
  * @param parentWorkflowId the parent's workflow id when this is a child workflow, else null
  * @param parentRunId the parent's run id when this is a child workflow, else null
  * @param historyLength the number of events in the run's history as the code sees it now (at the

@@ -126,7 +126,7 @@ final class RunResets {
       } else if (a instanceof EventAttributes.WorkflowTaskCompleted) {
         s.lastCompletedTaskEventId = e.eventId();
       } else if (a instanceof EventAttributes.ActivityTaskScheduled sc) {
-        s.activities.put(sc.seq(), pending(sc, e));
+        s.activities.put(sc.seq(), pending(sc, e, now));
       } else if (a instanceof EventAttributes.ActivityTaskCompleted c) {
         s.activities.remove(c.seq());
       } else if (a instanceof EventAttributes.ActivityTaskFailed f) {
@@ -211,15 +211,20 @@ final class RunResets {
     return new Store.Transition(s, events, true, true);
   }
 
-  /** The activity {@code scheduled} scheduled, pending again from its first attempt. */
-  private static PendingActivity pending(EventAttributes.ActivityTaskScheduled scheduled, HistoryEvent e) {
+  /**
+   * The activity {@code scheduled} scheduled, pending again from its first attempt, scheduled
+   * {@code now}: its schedule-to-close timeout counts from the reset, as its run's timeout does.
+   */
+  private static PendingActivity pending(EventAttributes.ActivityTaskScheduled scheduled, HistoryEvent e,
+      Instant now) {
     PendingActivity pa = new PendingActivity();
     pa.seq = scheduled.seq();
     pa.scheduledEventId = e.eventId();
     pa.activityType = scheduled.activityType();
     pa.taskQueue = scheduled.taskQueue();
     pa.spec = scheduled.spec();
-    pa.scheduledTime = e.timestamp();
+    pa.scheduledTime = now;
+    pa.attemptScheduledTime = now;
     pa.input = scheduled.input();
     return pa;
   }

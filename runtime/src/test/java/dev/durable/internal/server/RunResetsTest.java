@@ -75,6 +75,23 @@ class RunResetsTest {
   }
 
   @Test
+  void anActivityPendingAtThePointIsScheduledAgainAtTheResetSoItsScheduleToCloseTimeoutCountsFromThere() {
+    var spec = new dev.durable.internal.model.ActivitySpec(Duration.ofMinutes(10), Duration.ofMinutes(1), null, null,
+        null);
+    List<HistoryEvent> history = List.of(history().get(0), history().get(1),
+        event(3, new EventAttributes.ActivityTaskScheduled(1, "Charge", null, List.of(), spec)),
+        event(4, new EventAttributes.WorkflowExecutionSignaled("note", List.of())),
+        event(5, new EventAttributes.WorkflowTaskCompleted(4, T0, "worker")));
+    Instant later = T0.plus(Duration.ofHours(2)); // long after its schedule-to-close timeout of the old schedule
+
+    ExecutionState s = RunResets.newRun(old(), history, 5, null, null, List.of(), later).state();
+
+    assertEquals(3, s.activities.get(1).scheduledEventId);
+    assertEquals(later, s.activities.get(1).scheduledTime);
+    assertEquals(1, s.activities.get(1).attempt, "from its first attempt");
+  }
+
+  @Test
   void aResetOfAResetRunKeepsTheChainsExecutionTimeoutAndOneAfterItPassedIsRefused() {
     List<HistoryEvent> history = new ArrayList<>(history());
     history.set(0, event(1, new EventAttributes.WorkflowExecutionStarted("w", "Report", "q", List.of(),

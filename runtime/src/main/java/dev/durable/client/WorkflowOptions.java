@@ -17,8 +17,10 @@ public final class WorkflowOptions {
   private final dev.durable.common.RetryOptions retryOptions;
   private final java.util.Map<String, Object> searchAttributes;
   private final String cronSchedule;
+  private final Duration startDelay;
 
   private WorkflowOptions(Builder b) {
+    this.startDelay = b.startDelay;
     this.cronSchedule = b.cronSchedule == null ? null : b.cronSchedule.trim();
     this.retryOptions = b.retryOptions;
     // Most workflows have none: skip the checks and copies, which show while the JIT is cold.
@@ -36,6 +38,11 @@ public final class WorkflowOptions {
   /** Returns a new builder. */
   public static Builder newBuilder() {
     return new Builder();
+  }
+
+  /** Returns how long the server waits before the workflow's code first runs, or null for no wait. */
+  public Duration getStartDelay() {
+    return startDelay;
   }
 
   /** Returns the task queue workers poll for this workflow. */
@@ -94,8 +101,22 @@ public final class WorkflowOptions {
     private dev.durable.common.RetryOptions retryOptions;
     private java.util.Map<String, ?> searchAttributes = java.util.Map.of();
     private String cronSchedule;
+    private Duration startDelay;
 
     private Builder() {}
+
+    /**
+     * Delays the workflow's first workflow task (default: none, it runs at once). The run is
+     * started and stored at once, so its id is taken, it is listed and described (its
+     * {@code executionTime} is when its code will start), and it takes signals; its code starts
+     * when the delay has passed, also across restarts. A signal-with-start for the waiting run
+     * ends the delay at once (its signal needs an answer); plain signals wait with the run. Not
+     * with {@link #setCronSchedule}, whose firings already say when runs start (DURABLE-201).
+     */
+    public Builder setStartDelay(Duration startDelay) {
+      this.startDelay = startDelay;
+      return this;
+    }
 
     /**
      * Runs the workflow on a cron schedule (default: once, now). The first run's code starts when
@@ -225,11 +246,24 @@ public final class WorkflowOptions {
       if (cronSchedule != null) {
         dev.durable.internal.CronSchedule.parse(cronSchedule);
       }
+      checkStartDelay(startDelay, cronSchedule);
       if (searchAttributes == null || !searchAttributes.isEmpty()) {
         var values = dev.durable.internal.model.SearchAttributes.toValues(searchAttributes);
         dev.durable.internal.model.SearchAttributes.merge(java.util.Map.of(), values, String.valueOf(workflowId));
       }
       return new WorkflowOptions(this);
+    }
+  }
+
+  /**
+   * Fails unless {@code startDelay} is null or positive, and not given with a cron schedule. Not
+   * API: the server checks what remote clients send with it too.
+   */
+  public static void checkStartDelay(Duration startDelay, String cronSchedule) {
+    Checks.positiveOrNull("startDelay", startDelay);
+    if (startDelay != null && cronSchedule != null) {
+      throw Checks.invalid("startDelay cannot be combined with a cron schedule: the schedule's firings say when its"
+          + " runs start. Drop one of setStartDelay and setCronSchedule.");
     }
   }
 }

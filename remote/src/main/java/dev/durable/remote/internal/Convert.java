@@ -231,6 +231,9 @@ final class Convert {
     if (r.cronSchedule() != null) {
       b.setCronSchedule(r.cronSchedule());
     }
+    if (r.startDelay() != null) {
+      b.setStartDelay(duration(r.startDelay()));
+    }
     return b.build();
   }
 
@@ -250,7 +253,7 @@ final class Convert {
         r.getSearchAttributesCount() == 0 ? null : attributes(r.getSearchAttributesMap()),
         r.hasRetryPolicyJson() ? read(r.getRetryPolicyJson(), dev.durable.internal.model.RetryPolicy.class,
             "workflow retry policy") : null,
-        r.hasCronSchedule() ? r.getCronSchedule() : null);
+        r.hasCronSchedule() ? r.getCronSchedule() : null, r.hasStartDelay() ? duration(r.getStartDelay()) : null);
   }
 
   static dev.durable.remote.proto.WorkflowTask task(WorkflowService.WorkflowTask t) {

@@ -94,7 +94,7 @@ public final class UntypedStub implements WorkflowStub {
         options.getWorkflowTaskTimeout(), options.getWorkflowIdReusePolicy(), options.getWorkflowExecutionTimeout(),
         options.getWorkflowRunTimeout(), searchAttributes(options.getSearchAttributes()),
         options.getRetryOptions() == null ? null : dev.durable.internal.model.RetryPolicy.of(options.getRetryOptions()),
-        options.getCronSchedule());
+        options.getCronSchedule(), options.getStartDelay());
   }
 
   /** Most starts have none: an empty map then skips the checks, which show while the JIT is cold. */

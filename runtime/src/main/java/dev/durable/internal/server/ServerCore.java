@@ -278,6 +278,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (r.cronSchedule() != null) {
       CronSchedule.parse(r.cronSchedule());
     }
+    dev.durable.client.WorkflowOptions.checkStartDelay(r.startDelay(), r.cronSchedule());
     SearchAttributes.merge(Map.of(), SearchAttributes.check(r.searchAttributes()), r.workflowId());
     limits.checkPayloads(r.input(), () -> "the input of workflow '" + r.workflowId() + "' (" + r.workflowType() + ")",
         " The workflow was not started.");
@@ -293,7 +294,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
                 if (signalName != null) {
                   var events = new ArrayList<HistoryEvent>();
                   addInput(running.state, events, new EventAttributes.WorkflowExecutionSignaled(signalName, signalInput));
+                  boolean delayed = endStartDelay(running.state);
                   persist(running, events, true);
+                  if (delayed) {
+                    scheduleWorkflowTask(running.state, null);
+                  }
                   return new StartResponse(r.workflowId(), existing.get());
                 }
                 if (policy != WorkflowIdReusePolicy.TERMINATE_IF_RUNNING) {
@@ -331,9 +336,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   /** Records a new run (with the signal, if any, in the same write) and queues its first task. */
   private StartResponse startRun(StartRequest r, String signalName, List<Payload> signalInput, boolean forResult) {
     Instant now = now();
-    // On a cron schedule, the first run's code waits until the schedule first fires.
-    Instant firstAt = r.cronSchedule() == null ? null : CronSchedule.parse(r.cronSchedule()).next(now);
-    RunLinks links = r.retryPolicy() == null && r.cronSchedule() == null ? RunLinks.NONE
+    // On a cron schedule, the first run's code waits until the schedule first fires; with a start
+    // delay, until the delay has passed.
+    Instant firstAt = r.cronSchedule() != null ? CronSchedule.parse(r.cronSchedule()).next(now)
+        : r.startDelay() != null ? Deadlines.after(now, r.startDelay()) : null;
+    RunLinks links = r.retryPolicy() == null && firstAt == null ? RunLinks.NONE
         : new RunLinks(null, null, 0, null, null, 1, r.retryPolicy(), null,
             firstAt == null ? null : Duration.between(now, firstAt), r.cronSchedule());
     var spec = new RunChains.Spec(r.workflowId(), r.workflowType(), r.taskQueue(), r.input(),
@@ -1015,6 +1022,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    */
   private static boolean heldBySchedulePause(ExecutionState s) {
     return s.schedulePaused && waitsForFirstTask(s);
+  }
+
+  /**
+   * Ends the start delay of a run whose first task waits for it (a signal-with-start arrived):
+   * its first task is due now. A cron firing and a retry's backoff are not start delays. Returns
+   * whether it did; the caller schedules the task once its change is written.
+   */
+  private boolean endStartDelay(ExecutionState s) {
+    boolean delayed = waitsForFirstTask(s) && s.links.cronSchedule() == null && s.links.attempt() == 1
+        && s.links.continuedFromRunId() == null && s.firstTaskAt.isAfter(now());
+    if (delayed) {
+      s.firstTaskAt = now();
+      s.workflowTaskRetryAt = null;
+    }
+    return delayed;
   }
 
   /** Whether the run waits for its first task's time (a cron firing or a retry's backoff) and has run no code yet. */

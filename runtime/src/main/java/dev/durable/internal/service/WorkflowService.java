@@ -204,12 +204,22 @@ public interface WorkflowService {
    * @param retryPolicy how a failed run is retried (a new run after a backoff), or null for no retry
    * @param searchAttributes the run's initial search attributes; null or empty for none
    * @param cronSchedule the cron schedule that starts a run each time it fires, or null for one run
+   * @param startDelay how long the first workflow task waits, or null for no wait
    */
   record StartRequest(
       String workflowId, String workflowType, String taskQueue, List<Payload> input, Duration workflowTaskTimeout,
       WorkflowIdReusePolicy reusePolicy, Duration executionTimeout, Duration runTimeout,
       java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
-      dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule) {
+      dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule, Duration startDelay) {
+
+    /** A request without a start delay. */
+    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
+        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
+        Duration runTimeout, java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
+        dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule) {
+      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
+          searchAttributes, retryPolicy, cronSchedule, null);
+    }
 
     /** A request without a cron schedule. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,

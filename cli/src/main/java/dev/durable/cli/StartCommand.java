@@ -51,6 +51,11 @@ final class StartCommand extends ClientCommand {
           + " starts with CRON_TZ=<zone>): a run each time it fires, until the workflow is terminated.")
   String cronSchedule;
 
+  @Option(names = "--start-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Start the run now, but run its code only once this much has passed, e.g. 2h (not with --cron;"
+          + " a signal-with-start ends the wait).")
+  Duration startDelay;
+
   @Option(names = "--search-attribute", paramLabel = "NAME=JSON",
       description = "A search attribute of the run, such as CustomerId='\"c-42\"' or Total=120.5 (a string is a"
           + " keyword); repeatable.")
@@ -77,7 +82,8 @@ final class StartCommand extends ClientCommand {
   @Override
   int run(Session session, PrintWriter out) {
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(taskQueue)
-        .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout).setCronSchedule(cronSchedule);
+        .setWorkflowExecutionTimeout(executionTimeout).setWorkflowRunTimeout(runTimeout).setCronSchedule(cronSchedule)
+        .setStartDelay(startDelay);
     if (workflowId != null) {
       options.setWorkflowId(workflowId);
     }

@@ -121,6 +121,22 @@ class DurableCliTest {
   }
 
   @Test
+  void aStartDelayHoldsTheRunsCodeAndGoesWithoutACronSchedule() {
+    assertOk(cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", "later",
+        "--start-delay", "2h", "--input", "\"Ann\"", "--input", "1"));
+    Run described = cli("workflow", "describe", "later", "-o", "json");
+    assertOk(described);
+    assertEquals(1, described.json().get("historyLength").asInt(), "its code waits for the delay");
+    assertEquals(java.time.Instant.parse(described.json().get("startTime").asText()).plus(java.time.Duration.ofHours(2)),
+        java.time.Instant.parse(described.json().get("executionTime").asText()));
+
+    Run both = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--start-delay", "5m",
+        "--cron", "@daily");
+    assertEquals(ExitCodes.USAGE, both.exit());
+    assertTrue(both.err().startsWith("DURABLE-201 startDelay cannot be combined with a cron schedule"), both.err());
+  }
+
+  @Test
   void aCronScheduleIsGivenWithCronAndABadOneIsAUsageError() {
     Run bad = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--cron", "0 25 * * *");
     assertEquals(ExitCodes.USAGE, bad.exit());

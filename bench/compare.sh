@@ -44,7 +44,8 @@ for round in $(seq "$rounds"); do
   for tree in $(printf '%s\n' "$@" | shuf); do
     # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
     line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar ${BENCH_JAVA_OPTS:-} \
-      -Ddurable.agent.jar=agent/target/durable.jar -cp "bench/target/classes:bench/target/lib/*" dev.durable.bench.Main "$workload" 2>/dev/null)
+      -Ddurable.agent.jar=agent/target/durable.jar -cp "bench/target/classes:bench/target/lib/*" \
+      dev.durable.bench.Main "$workload" 2>/dev/null)
     row="$tree $(field "$figure" <<<"$line") $(field 'process CPU ' <<<"$line") \
 $(field 'compiler threads: ' <<<"$line") $(field 'CPU reference task ' <<<"$line")"
     echo "round $round: $row"

@@ -127,7 +127,8 @@ class DurableCliTest {
     Run described = cli("workflow", "describe", "later", "-o", "json");
     assertOk(described);
     assertEquals(1, described.json().get("historyLength").asInt(), "its code waits for the delay");
-    assertEquals(java.time.Instant.parse(described.json().get("startTime").asText()).plus(java.time.Duration.ofHours(2)),
+    java.time.Instant started = java.time.Instant.parse(described.json().get("startTime").asText());
+    assertEquals(started.plus(java.time.Duration.ofHours(2)),
         java.time.Instant.parse(described.json().get("executionTime").asText()));
 
     Run both = cli("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--start-delay", "5m",

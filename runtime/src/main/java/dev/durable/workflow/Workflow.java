@@ -163,6 +163,32 @@ public final class Workflow {
   }
 
   /**
+   * Starts a durable timer and returns at once: the promise completes when the timer fires, which
+   * survives restarts like {@link #sleep}. For racing a deadline against other work:
+   *
+   * <pre>{@code
+   * Promise<Void> deadline = Workflow.newTimer(Duration.ofHours(1));
+   * Promise<Receipt> paid = Async.function(payments::charge, order);
+   * Promise.anyOf(deadline, paid).get();
+   * if (!paid.isCompleted()) { ... }     // an hour passed first
+   * }</pre>
+   *
+   * <p>Canceling the {@link CancellationScope} it was started in cancels the timer (a
+   * {@code TimerCanceled} event) and fails the promise with a
+   * {@link dev.durable.failure.CanceledFailure}. A timer nobody waits for does not hold the run
+   * open: one still pending when the run closes is dropped with it.
+   *
+   * @param duration how long; zero or negative returns a completed promise, without a timer
+   * @return the promise of the timer's firing
+   */
+  public static Promise<Void> newTimer(Duration duration) {
+    if (duration == null) {
+      throw new IllegalArgumentException("DURABLE-201 Workflow.newTimer needs a duration, got null");
+    }
+    return run("Workflow.newTimer").newTimer(duration);
+  }
+
+  /**
    * Blocks until {@code condition} is true. The condition is re-evaluated whenever something
    * happened (a signal, an activity result), so it must only read workflow state.
    *

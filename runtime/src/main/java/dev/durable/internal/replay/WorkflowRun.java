@@ -1070,6 +1070,31 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
+  /**
+   * Starts a durable timer without waiting: the promise completes when it fires, or fails with a
+   * {@code CanceledFailure} when the scope it was started in is canceled (the timer is canceled too).
+   */
+  public dev.durable.workflow.Promise<Void> newTimer(Duration duration) {
+    WorkflowThread thread = currentThreadOrFail("Workflow.newTimer");
+    throwIfCanceled(thread);
+    ResultSlot<Void> promise;
+    if (duration.isNegative() || duration.isZero()) {
+      promise = new ResultSlot<>(this);
+      promise.complete(null);
+      return promise;
+    }
+    CancellationScopeImpl scope = thread.scope();
+    int seq = startTimer(duration, scope);
+    promise = timers.get(seq);
+    CancellationScopeImpl.Registration registration = scope.onCancel(() -> {
+      cancelTimer(seq); // already done by startTimer's own registration, but not under replay semantics 1
+      promise.fail(new CanceledFailure(scope.describe(workflowId) + " before Workflow.newTimer(" + duration
+          + ") fired"));
+    });
+    promise.whenDone(registration::remove);
+    return promise;
+  }
+
   /** Blocks until {@code condition} holds, or until {@code timeout} (if not null) passes. */
   public boolean await(Duration timeout, BooleanSupplier condition) {
     WorkflowThread thread = currentThreadOrFail("Workflow.await");

@@ -37,7 +37,7 @@ import picocli.CommandLine.ScopeType;
         "4:--timeout passed while the workflow was still running",
         "5:a workflow with the id is already running or may not be reused",
         "6:the server or data dir cannot be reached or opened",
-        "7:any other error"})
+        "7:any other error, or acting on a workflow of a batch (--yes) failed"})
 public final class DurableCli {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
   boolean verbose;

@@ -16,7 +16,7 @@ final class ExitCodes {
   static final int ALREADY_STARTED = 5;
   /** The server or data dir could not be reached or opened (in use, missing, refused). */
   static final int UNAVAILABLE = 6;
-  /** Any other error: storage, an unexpected failure. */
+  /** Any other error: storage, an unexpected failure; or acting on a workflow of a batch ({@code --yes}) failed. */
   static final int ERROR = 7;
 
   private ExitCodes() {}

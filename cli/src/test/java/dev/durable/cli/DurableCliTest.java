@@ -419,6 +419,117 @@ class DurableCliTest {
     assertTrue(both.err().startsWith("DURABLE-270 give a WORKFLOW_ID or filter options, not both"), both.err());
   }
 
+  /** The header of a batch's table, whose run id column is as wide as a run id. */
+  private static final String BATCH_HEADER = "WORKFLOW ID  RUN ID" + " ".repeat(32) + "RESULT\n";
+
+  /** A batch table row, as a regex: the workflow id in a column as wide as the header's, a run id and the result. */
+  private static String batchRow(String workflowId, String result) {
+    return Pattern.quote(workflowId) + " ".repeat(13 - workflowId.length()) + RUN_ID + "  " + Pattern.quote(result)
+        + "\n";
+  }
+
+  @Test
+  void signalWithFilterOptionsSendsTheSignalOfNameAndInputToEveryMatchingWorkflowOnlyWithYes() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-9\""));
+    assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", "r-1").exit());
+    for (String name : new String[] {"Ann", "Bea"}) {
+      clock.advance(Duration.ofSeconds(1)); // list order is newest first
+      assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id",
+          "a-" + name, "--input", "\"" + name + "\"", "--input", "1"));
+    }
+
+    Run dryRun = live("workflow", "signal", "--type", "Approval", "--name", "approve", "--input", "\"cy\"",
+        "--input", "[\"ok\"]");
+    assertOk(dryRun);
+    assertMatches(Pattern.quote(BATCH_HEADER) + batchRow("a-Bea", "would signal") + batchRow("a-Ann", "would signal")
+        + "Nothing was done: add --yes to signal these 2 workflows\\.\n", dryRun.out());
+    assertFalse(live("workflow", "show", "a-Ann").out().contains("WorkflowExecutionSignaled"), "nothing was sent");
+
+    Run signal = live("workflow", "signal", "--type", "Approval", "--name", "approve", "--input", "\"cy\"",
+        "--input", "[\"ok\"]", "--yes");
+    assertOk(signal);
+    assertMatches(Pattern.quote(BATCH_HEADER) + batchRow("a-Bea", "signaled approve")
+        + batchRow("a-Ann", "signaled approve") + "2 done, 0 failed\n", signal.out());
+    assertEquals("\"Hello, Ann: 1 approved by cy [ok]\"\n", live("workflow", "result", "a-Ann").out());
+    assertEquals("\"Hello, Bea: 1 approved by cy [ok]\"\n", live("workflow", "result", "a-Bea").out());
+
+    Run closed = live("workflow", "signal", "--type", "Refusal", "--name", "approve", "--yes", "-o", "json");
+    assertEquals(ExitCodes.ERROR, closed.exit(), closed.err());
+    assertEquals("", closed.err());
+    assertFalse(closed.json().get("dryRun").asBoolean());
+    assertEquals(0, closed.json().get("workflows").size(), closed.out());
+    JsonNode failed = closed.json().get("failed").get(0);
+    assertEquals("r-1", failed.get("workflowId").asText());
+    assertMatches("DURABLE-207 workflow 'r-1' is FAILED \\(run " + RUN_ID + "\\); a signal to a closed workflow is"
+        + " dropped, so none was sent\\.", failed.get("error").asText());
+
+    Run words = live("workflow", "signal", "--type", "Approval", "approve", "\"cy\"");
+    assertEquals(ExitCodes.USAGE, words.exit());
+    assertTrue(words.err().startsWith("DURABLE-270 with filter options, give the signal as --name SIGNAL and its"
+        + " arguments as --input JSON, not as words: got 'approve'."), words.err());
+    Run noName = live("workflow", "signal", "--type", "Approval", "--yes");
+    assertEquals(ExitCodes.USAGE, noName.exit());
+    assertTrue(noName.err().startsWith("DURABLE-270 missing --name SIGNAL"), noName.err());
+    Run nameWithId = live("workflow", "signal", "a-Ann", "--name", "approve");
+    assertEquals(ExitCodes.USAGE, nameWithId.exit());
+    assertTrue(nameWithId.err().startsWith("DURABLE-270 --name and --input go with filter options. To signal one"
+        + " workflow, give WORKFLOW_ID SIGNAL [JSON...]"), nameWithId.err());
+    Run noSignal = live("workflow", "signal", "a-Ann");
+    assertEquals(ExitCodes.USAGE, noSignal.exit());
+    assertTrue(noSignal.err().startsWith("DURABLE-270 missing the SIGNAL to send to workflow 'a-Ann'"),
+        noSignal.err());
+    Run neither = live("workflow", "signal");
+    assertEquals(ExitCodes.USAGE, neither.exit());
+    assertTrue(neither.err().startsWith("DURABLE-270 give the WORKFLOW_ID to signal, or filter options"),
+        neither.err());
+  }
+
+  @Test
+  void cancelWithFilterOptionsAsksEveryMatchingWorkflowAndOneAlreadyClosedIsAFailedRowWithStatus7() {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Refusal", "--task-queue", "approvals", "--workflow-id", "r-1",
+        "--input", "\"o-9\""));
+    assertEquals(ExitCodes.WORKFLOW_FAILED, live("workflow", "result", "r-1").exit());
+    for (String id : new String[] {"c-1", "c-2"}) {
+      clock.advance(Duration.ofSeconds(1)); // list order is newest first
+      assertOk(live("workflow", "start", "--type", "Approval", "--task-queue", "approvals", "--workflow-id", id,
+          "--input", "\"Flo\"", "--input", "3"));
+    }
+
+    Run dryRun = live("workflow", "cancel", "--task-queue", "approvals");
+    assertOk(dryRun);
+    assertMatches(Pattern.quote(BATCH_HEADER) + batchRow("c-2", "would cancel") + batchRow("c-1", "would cancel")
+        + batchRow("r-1", "would cancel") + "Nothing was done: add --yes to cancel these 3 workflows\\.\n",
+        dryRun.out());
+    assertFalse(live("workflow", "show", "c-1").out().contains("WorkflowExecutionCancelRequested"), "nothing asked");
+
+    Run cancel = live("workflow", "cancel", "--task-queue", "approvals", "--yes");
+    assertEquals(ExitCodes.ERROR, cancel.exit(), cancel.err());
+    assertEquals("", cancel.err());
+    assertMatches(Pattern.quote(BATCH_HEADER) + batchRow("c-2", "cancel requested")
+        + batchRow("c-1", "cancel requested")
+        + "r-1          " + RUN_ID + "  DURABLE-207 cannot cancel workflow 'r-1': its latest run " + RUN_ID
+        + " is closed\\.\n"
+        + "2 done, 1 failed\n", cancel.out());
+    for (String id : new String[] {"c-1", "c-2"}) {
+      Run canceled = live("workflow", "result", id, "-o", "json");
+      assertEquals(ExitCodes.WORKFLOW_FAILED, canceled.exit(), canceled.err());
+      assertEquals("CANCELED", canceled.json().get("status").asText());
+    }
+    assertEquals("FAILED", live("workflow", "describe", "r-1", "-o", "json").json().get("status").asText());
+
+    Run none = live("workflow", "cancel", "--status", "RUNNING", "--yes", "-o", "json");
+    assertOk(none);
+    assertEquals("{\n  \"dryRun\" : false,\n  \"workflows\" : [ ],\n  \"failed\" : [ ]\n}\n", none.out());
+    Run yesWithId = live("workflow", "cancel", "c-1", "--yes");
+    assertEquals(ExitCodes.USAGE, yesWithId.exit());
+    assertTrue(yesWithId.err().startsWith("DURABLE-270 --yes goes with filter options"), yesWithId.err());
+  }
+
   @Test
   void failedCanceledAndTerminatedWorkflowsExitWithStatus3AndSayWhy() {
     openServer();

@@ -1,8 +1,11 @@
 package dev.durable.cli;
 
 import dev.durable.client.ActivityCompletionClient;
+import java.io.PrintWriter;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,15 +39,30 @@ final class ActivityAddressOptions {
 
   /** Calls {@code byToken} or {@code byId} with this address. */
   void apply(Consumer<String> byToken, BiConsumer<String, String> byId) {
-    if (token != null) {
-      byToken.accept(token);
-    } else {
-      byId.accept(workflowId, activityId);
-    }
+    call(t -> {
+      byToken.accept(t);
+      return null;
+    }, (wf, id) -> {
+      byId.accept(wf, id);
+      return null;
+    });
+  }
+
+  /** Calls {@code byToken} or {@code byId} with this address and returns what it returns. */
+  <T> T call(Function<String, T> byToken, BiFunction<String, String, T> byId) {
+    return token != null ? byToken.apply(token) : byId.apply(workflowId, activityId);
   }
 
   /** Prints what was reported on the activity, as a table or JSON. */
-  void print(String reported, OutputOptions output, java.io.PrintWriter out) {
+  void print(String reported, OutputOptions output, PrintWriter out) {
+    print(reported, null, output, out);
+  }
+
+  /**
+   * Prints what was reported on the activity and, when not null, whether its workflow asked to
+   * cancel it (what a heartbeat learns), as a table or JSON.
+   */
+  void print(String reported, Boolean cancelRequested, OutputOptions output, PrintWriter out) {
     if (output.json()) {
       var o = Json.object();
       if (token != null) {
@@ -54,6 +72,9 @@ final class ActivityAddressOptions {
         o.put("activityId", activityId);
       }
       o.put("reported", reported);
+      if (cancelRequested != null) {
+        o.put("cancelRequested", cancelRequested.booleanValue());
+      }
       Json.print(out, o);
     } else {
       Table t = Table.fields();
@@ -62,7 +83,11 @@ final class ActivityAddressOptions {
       } else {
         t.row("Workflow ID", workflowId).row("Activity ID", activityId);
       }
-      t.row("Reported", reported).print(out);
+      t.row("Reported", reported);
+      if (cancelRequested != null) {
+        t.row("Cancel requested", cancelRequested ? "yes: stop the work, then run 'durable activity cancel'" : "no");
+      }
+      t.print(out);
     }
   }
 

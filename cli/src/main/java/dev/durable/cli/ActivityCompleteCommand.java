@@ -1,7 +1,6 @@
 package dev.durable.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ final class ActivityCompleteCommand extends ClientCommand {
   @Override
   void prepare() {
     activity.check();
-    value = JsonArgs.inline(List.of(result), "--result")[0];
+    value = JsonArgs.option(result, "--result");
   }
 
   @Override

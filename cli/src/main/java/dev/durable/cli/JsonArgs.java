@@ -24,6 +24,11 @@ final class JsonArgs {
     return out;
   }
 
+  /** Parses the one value of option {@code option}, such as {@code --result}. */
+  static Object option(String value, String option) {
+    return inline(List.of(value), option)[0];
+  }
+
   /** Reads one JSON value from each file. */
   static Object[] files(List<Path> files) {
     Object[] out = new Object[files.size()];

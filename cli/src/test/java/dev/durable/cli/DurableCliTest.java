@@ -89,7 +89,8 @@ class DurableCliTest {
     client = WorkflowClient.newInstance(server);
     worker = Worker.newBuilder(client, "approvals")
         .registerWorkflowImplementationTypes(Fixtures.ApprovalImpl.class, Fixtures.RefusalImpl.class,
-            Fixtures.HoldingImpl.class, Fixtures.AsyncApprovalImpl.class)
+            Fixtures.HoldingImpl.class, Fixtures.AsyncApprovalImpl.class, Fixtures.WithdrawableImpl.class,
+            Fixtures.SentinelImpl.class)
         .registerActivitiesImplementations(new Fixtures.GreetingsImpl(), gate, approver)
         .build();
   }
@@ -709,12 +710,78 @@ class DurableCliTest {
         noAddress.err());
   }
 
+  /** Waits until the first pending activity of {@code workflowId} is in {@code state}, and returns it. */
+  private JsonNode awaitPendingActivity(String workflowId, String state) {
+    return Eventually.eventually("activity 1 of '" + workflowId + "' to be " + state,
+        () -> live("workflow", "describe", workflowId, "-o", "json").json().get("pendingActivities").get(0),
+        a -> a != null && a.get("state").asText().equals(state));
+  }
+
+  @Test
+  void activityHeartbeatKeepsAnAttemptAwaitingItsTokenAliveAndTellsWhenItsCancellationIsRequested()
+      throws InterruptedException {
+    openServer();
+    startWorker();
+    assertOk(live("workflow", "start", "--type", "Withdrawable", "--task-queue", "approvals", "--workflow-id", "w-1",
+        "--input", "\"order-3\""));
+    String token = nextToken();
+    awaitPendingActivity("w-1", "AWAITING_COMPLETION"); // its heartbeat timeout (5 s) counts from its start
+
+    clock.advance(Duration.ofSeconds(3));
+    Run beat = live("activity", "heartbeat", "--task-token", token, "--details", "\"reminder sent\"");
+    assertOk(beat);
+    assertEquals("Task token        " + token + "\nReported          heartbeat\nCancel requested  no\n", beat.out());
+    // Past the deadline the start set (+5 s), before the one the heartbeat set (+8 s): the sentinel's timer is due
+    // just after the first, so once it fired, so did the heartbeat check.
+    assertOk(live("workflow", "start", "--type", "Sentinel", "--task-queue", "approvals", "--workflow-id", "sentinel",
+        "--input", "2050"));
+    Eventually.eventually("the sentinel's timer", () -> live("workflow", "show", "sentinel").out(),
+        out -> out.contains("TimerStarted"));
+    clock.advance(Duration.ofMillis(2100));
+    assertOk(live("workflow", "result", "sentinel"));
+    JsonNode alive = live("workflow", "describe", "w-1", "-o", "json").json().get("pendingActivities").get(0);
+    assertEquals("AWAITING_COMPLETION", alive.get("state").asText(), alive.toString());
+    assertEquals(1, alive.get("attempt").asInt(), alive.toString());
+    assertEquals("2030-01-01T00:00:03Z", alive.get("lastHeartbeatTime").asText(), alive.toString());
+
+    Run notAsked = live("activity", "cancel", "--task-token", token);
+    assertEquals(ExitCodes.USAGE, notAsked.exit(), notAsked.err());
+    assertEquals("", notAsked.out());
+    assertMatches("DURABLE-235 activity 1 \\(Ask\\) attempt 1 of workflow 'w-1' run " + RUN_ID + " cannot report"
+        + " its cancellation: the workflow did not ask to cancel it\\..*\n", notAsked.err());
+    assertEquals("AWAITING_COMPLETION", live("workflow", "describe", "w-1", "-o", "json").json()
+        .get("pendingActivities").get(0).get("state").asText(), "nothing was recorded");
+
+    assertOk(live("workflow", "signal", "w-1", "withdraw"));
+    awaitPendingActivity("w-1", "CANCEL_REQUESTED");
+    Run asked = live("activity", "heartbeat", "--workflow-id", "w-1", "--activity-id", "1", "-o", "json");
+    assertOk(asked);
+    assertEquals("{\n  \"workflowId\" : \"w-1\",\n  \"activityId\" : \"1\",\n  \"reported\" : \"heartbeat\",\n"
+        + "  \"cancelRequested\" : true\n}\n", asked.out());
+    Run askedTable = live("activity", "heartbeat", "--task-token", token);
+    assertOk(askedTable);
+    assertTrue(askedTable.out().endsWith("\nCancel requested  yes: stop the work, then run 'durable activity"
+        + " cancel'\n"), askedTable.out());
+
+    Run cancel = live("activity", "cancel", "--task-token", token, "--details", "\"withdrawn by ann\"");
+    assertOk(cancel);
+    assertEquals("Task token  " + token + "\nReported    canceled\n", cancel.out());
+    assertEquals("\"activity: CanceledFailure\"\n", live("workflow", "result", "w-1").out());
+    assertTrue(live("workflow", "show", "w-1").out().contains("ActivityTaskCanceled"), "the activity ended canceled");
+    Run stale = live("activity", "heartbeat", "--task-token", token);
+    assertEquals(ExitCodes.NOT_FOUND, stale.exit(), stale.err());
+    assertTrue(stale.err().startsWith("DURABLE-234 "), stale.err());
+    Run badDetails = live("activity", "cancel", "--task-token", token, "--details", "withdrawn");
+    assertEquals(ExitCodes.USAGE, badDetails.exit(), badDetails.err());
+    assertTrue(badDetails.err().startsWith("DURABLE-270 "), badDetails.err());
+  }
+
   @Test
   void helpListsTheCommandsAndTheExitStatuses() {
     Run help = execute(null, "--help");
     assertOk(help);
     assertTrue(help.out().contains("workflow  Start, list, count, describe, show"), help.out());
-    assertTrue(help.out().contains("activity  Complete or fail an activity"), help.out());
+    assertTrue(help.out().contains("activity  Complete, fail or heartbeat an activity"), help.out());
     assertTrue(help.out().contains("4   --timeout passed while the workflow was still running"), help.out());
     Run workflowHelp = execute(null, "workflow", "--help");
     for (String command : new String[] {"start", "list", "describe", "show", "signal", "query", "cancel", "terminate",

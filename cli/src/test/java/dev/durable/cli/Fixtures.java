@@ -1,18 +1,23 @@
 package dev.durable.cli;
 
 import dev.durable.activity.Activity;
+import dev.durable.activity.ActivityCancellationType;
 import dev.durable.activity.ActivityExecutionContext;
 import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.common.RetryOptions;
 import dev.durable.failure.ActivityFailure;
 import dev.durable.failure.ApplicationFailure;
+import dev.durable.workflow.Async;
+import dev.durable.workflow.CancellationScope;
+import dev.durable.workflow.Promise;
 import dev.durable.workflow.QueryMethod;
 import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -161,6 +166,68 @@ public final class Fixtures {
         ApplicationFailure cause = (ApplicationFailure) e.getCause();
         return "failed: " + cause.getType() + ": " + cause.getOriginalMessage();
       }
+    }
+  }
+
+  /**
+   * Asks an approver through an activity that completes by its task token and must heartbeat every
+   * 5 seconds; on {@code withdraw} it asks to cancel the activity and waits until the activity
+   * reports that it stopped.
+   */
+  @WorkflowInterface
+  public interface Withdrawable {
+    @WorkflowMethod
+    String run(String order);
+
+    @SignalMethod
+    void withdraw();
+  }
+
+  public static final class WithdrawableImpl implements Withdrawable {
+    private final Approver approver = Workflow.newActivityStub(Approver.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofHours(1))
+        .setHeartbeatTimeout(Duration.ofSeconds(5))
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).build())
+        .build());
+    private boolean withdrawn;
+
+    @Override
+    public String run(String order) {
+      List<Promise<String>> answer = new ArrayList<>();
+      CancellationScope scope = Workflow.newCancellationScope(() -> answer.add(Async.function(approver::ask, order)));
+      scope.run();
+      Workflow.await(() -> withdrawn || answer.get(0).isCompleted());
+      if (withdrawn) {
+        scope.cancel("withdrawn");
+      }
+      try {
+        return answer.get(0).get();
+      } catch (ActivityFailure e) {
+        return "activity: " + e.getCause().getClass().getSimpleName();
+      }
+    }
+
+    @Override
+    public void withdraw() {
+      withdrawn = true;
+    }
+  }
+
+  /**
+   * Sleeps; the server fires timers in the order they are due, so once it returns, every server
+   * timer due before its own (an activity's heartbeat timeout, say) has fired.
+   */
+  @WorkflowInterface
+  public interface Sentinel {
+    @WorkflowMethod
+    void run(long millis);
+  }
+
+  public static final class SentinelImpl implements Sentinel {
+    @Override
+    public void run(long millis) {
+      Workflow.sleep(Duration.ofMillis(millis));
     }
   }
 }

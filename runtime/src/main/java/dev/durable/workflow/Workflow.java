@@ -421,11 +421,6 @@ public final class Workflow {
   }
 
   private static WorkflowRun run(String api) {
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 " + api + " can only be called from workflow code (a workflow"
-          + " method, signal handler or query), not on thread '" + Thread.currentThread().getName() + "'");
-    }
-    return run;
+    return WorkflowRun.currentOrFail(api);
   }
 }

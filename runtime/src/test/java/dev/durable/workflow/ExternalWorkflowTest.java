@@ -261,6 +261,14 @@ public class ExternalWorkflowTest {
   }
 
   @Test
+  void anExternalStubUsedOutsideWorkflowCodeIsRefused() {
+    ExternalWorkflowStub stub = Workflow.newUntypedExternalWorkflowStub("counter");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> stub.signal("add", "a"));
+    assertTrue(e.getMessage().startsWith("DURABLE-210 ExternalWorkflowStub.signal can only be called from workflow"
+        + " code"), e.getMessage());
+  }
+
+  @Test
   void requestsSurviveARestartOfTheServer() {
     startCounter("counter", 3);
     assertEquals("sent to counter", send("before", "typed", "counter"));

@@ -61,25 +61,17 @@ public final class CancellationScopeImpl implements CancellationScope {
   /** See {@code Workflow.newCancellationScope} and {@code Workflow.newDetachedCancellationScope}. */
   public static CancellationScope create(Runnable body, boolean detached) {
     Objects.requireNonNull(body, "body");
-    WorkflowRun run = runOrFail("Workflow.new" + (detached ? "Detached" : "") + "CancellationScope");
+    WorkflowRun run = WorkflowRun.currentOrFail("Workflow.new" + (detached ? "Detached" : "") + "CancellationScope");
     WorkflowThread thread = run.currentThreadOrFail("Workflow.newCancellationScope");
     return new CancellationScopeImpl(run, thread.scope(), detached, body);
   }
 
   /** Returns the scope of the calling workflow code. */
   public static CancellationScopeImpl current() {
-    WorkflowRun run = runOrFail("CancellationScope.current");
+    WorkflowRun run = WorkflowRun.currentOrFail("CancellationScope.current");
     return run.currentThreadOrFail("CancellationScope.current").scope();
   }
 
-  private static WorkflowRun runOrFail(String api) {
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 " + api + " can only be called from workflow code, not on thread '"
-          + Thread.currentThread().getName() + "'");
-    }
-    return run;
-  }
 
   @Override
   public void run() {

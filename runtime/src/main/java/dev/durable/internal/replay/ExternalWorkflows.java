@@ -39,14 +39,6 @@ public final class ExternalWorkflows {
     return handler.stub;
   }
 
-  private static WorkflowRun run(String what) {
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 " + what + " can only be done from workflow code, not on thread '"
-          + Thread.currentThread().getName() + "'; a client signals and cancels with a WorkflowStub");
-    }
-    return run;
-  }
 
   private record Untyped(String workflowId) implements ExternalWorkflowStub {
     @Override
@@ -62,7 +54,7 @@ public final class ExternalWorkflows {
     @Override
     public Promise<Void> signalAsync(String signalName, Object... args) {
       Checks.name("signalName", signalName);
-      return run("signalling workflow '" + workflowId + "'").signalExternal(workflowId, signalName,
+      return WorkflowRun.currentOrFail("ExternalWorkflowStub.signal").signalExternal(workflowId, signalName,
           args == null ? new Object[0] : args);
     }
 
@@ -73,7 +65,7 @@ public final class ExternalWorkflows {
 
     @Override
     public Promise<Void> cancelAsync() {
-      return run("canceling workflow '" + workflowId + "'").cancelExternal(workflowId);
+      return WorkflowRun.currentOrFail("ExternalWorkflowStub.cancel").cancelExternal(workflowId);
     }
   }
 

@@ -32,7 +32,7 @@ public final class Promises {
 
   /** See {@code Workflow.newPromise}. */
   public static <T> CompletablePromise<T> newPromise() {
-    return new ResultSlot<>(run("Workflow.newPromise"));
+    return new ResultSlot<>(WorkflowRun.currentOrFail("Workflow.newPromise"));
   }
 
   /**
@@ -43,7 +43,7 @@ public final class Promises {
    */
   @SuppressWarnings("unchecked")
   public static <R> Promise<R> function(Object target, Supplier<R> call) {
-    WorkflowRun run = run("Async.function");
+    WorkflowRun run = WorkflowRun.currentOrFail("Async.function");
     run.currentThreadOrFail("Async.function");
     if (!isActivityStubReference(target)) {
       ResultSlot<R> out = new ResultSlot<>(run);
@@ -96,7 +96,7 @@ public final class Promises {
 
   /** See {@code Promise.allOf}. */
   public static Promise<Void> allOf(Collection<? extends Promise<?>> promises) {
-    WorkflowRun run = run("Promise.allOf");
+    WorkflowRun run = WorkflowRun.currentOrFail("Promise.allOf");
     List<ResultSlot<?>> slots = slots(promises, "Promise.allOf");
     ResultSlot<Void> out = new ResultSlot<>(run);
     int[] remaining = {slots.size()};
@@ -122,7 +122,7 @@ public final class Promises {
   /** See {@code Promise.anyOf}. */
   @SuppressWarnings("unchecked")
   public static <V> Promise<V> anyOf(Collection<? extends Promise<? extends V>> promises) {
-    WorkflowRun run = run("Promise.anyOf");
+    WorkflowRun run = WorkflowRun.currentOrFail("Promise.anyOf");
     List<ResultSlot<?>> slots = slots(promises, "Promise.anyOf");
     if (slots.isEmpty()) {
       throw new IllegalArgumentException("DURABLE-201 Promise.anyOf needs at least one promise, got none");
@@ -146,12 +146,4 @@ public final class Promises {
     return out;
   }
 
-  private static WorkflowRun run(String api) {
-    WorkflowRun run = WorkflowRun.current();
-    if (run == null) {
-      throw new IllegalStateException("DURABLE-210 " + api + " can only be called from workflow code, not on thread '"
-          + Thread.currentThread().getName() + "'");
-    }
-    return run;
-  }
 }

@@ -142,6 +142,16 @@ public final class WorkflowRun implements WorkflowHooks {
     return CURRENT.get();
   }
 
+  /** Returns the run of the calling workflow code; elsewhere fails with DURABLE-210 naming {@code api}. */
+  public static WorkflowRun currentOrFail(String api) {
+    WorkflowRun run = CURRENT.get();
+    if (run == null) {
+      throw new IllegalStateException("DURABLE-210 " + api + " can only be called from workflow code (a workflow"
+          + " method, signal handler or query), not on thread '" + Thread.currentThread().getName() + "'");
+    }
+    return run;
+  }
+
   /** Returns whether this run can take {@code events} without replaying from the start. */
   public boolean canContinueWith(List<HistoryEvent> events) {
     if (destroyed || closed) {

@@ -6,9 +6,10 @@ package dev.durable.workflow;
  * {@link Workflow#newExternalWorkflowStub(Class, String)}.
  *
  * <p>Each call is recorded in this workflow's history, then delivered by the server to the current
- * run of the other workflow, once, even across crashes. The waiting methods return once the server
+ * run of the other workflow (or the run the stub names), once, even across crashes. The waiting methods return once the server
  * recorded the signal or cancel request there; the {@code Async} ones return a promise of that. When
- * no open run has the workflow id (there is none, or its latest run is closed), they fail with an
+ * no open run has the workflow id (there is none, or its latest run is closed; or the run the stub
+ * names is closed), they fail with an
  * {@link dev.durable.failure.ApplicationFailure} of type
  * {@code dev.durable.client.WorkflowNotFoundException} (message {@code DURABLE-247}), which fails
  * the workflow unless the code catches it.
@@ -17,6 +18,9 @@ public interface ExternalWorkflowStub {
 
   /** Returns the workflow id this stub signals and cancels. */
   String getWorkflowId();
+
+  /** Returns the run this stub signals and cancels, or null for the workflow's current run. */
+  String getRunId();
 
   /**
    * Sends a signal and waits until the other workflow's current run recorded it.

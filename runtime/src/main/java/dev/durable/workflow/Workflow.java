@@ -95,7 +95,22 @@ public final class Workflow {
    * @return the stub
    */
   public static <T> T newExternalWorkflowStub(Class<T> workflowInterface, String workflowId) {
-    return dev.durable.internal.replay.ExternalWorkflows.typed(workflowInterface, workflowId);
+    return dev.durable.internal.replay.ExternalWorkflows.typed(workflowInterface, workflowId, null);
+  }
+
+  /**
+   * Like {@link #newExternalWorkflowStub(Class, String)}, for one run of the other workflow: its
+   * signals and cancel requests go to that run only, and fail ({@code DURABLE-247}) once it is
+   * closed, even when a later run of the same id is open. For an execution saved earlier, such as
+   * a child's ({@link #getWorkflowExecution}); a null run id means the current run.
+   *
+   * @param workflowInterface the other workflow's interface, annotated with {@link WorkflowInterface}
+   * @param execution the other workflow's id and run id
+   * @return the stub
+   */
+  public static <T> T newExternalWorkflowStub(Class<T> workflowInterface,
+      dev.durable.client.WorkflowExecution execution) {
+    return dev.durable.internal.replay.ExternalWorkflows.typed(workflowInterface, execution);
   }
 
   /**
@@ -106,7 +121,19 @@ public final class Workflow {
    * @return the stub
    */
   public static ExternalWorkflowStub newUntypedExternalWorkflowStub(String workflowId) {
-    return dev.durable.internal.replay.ExternalWorkflows.untyped(workflowId);
+    return dev.durable.internal.replay.ExternalWorkflows.untyped(workflowId, null);
+  }
+
+  /**
+   * Creates a stub that signals and cancels one run of another workflow (the current run when its
+   * run id is null); see {@link #newExternalWorkflowStub(Class, dev.durable.client.WorkflowExecution)}.
+   *
+   * @param execution the other workflow's id and run id
+   * @return the stub
+   */
+  public static ExternalWorkflowStub newUntypedExternalWorkflowStub(
+      dev.durable.client.WorkflowExecution execution) {
+    return dev.durable.internal.replay.ExternalWorkflows.untyped(execution);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowExecution;
 import dev.durable.client.WorkflowHistory;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.failure.ApplicationFailure;
@@ -100,6 +101,16 @@ public class ExternalWorkflowTest {
         case "missing-cancel":
           untyped.cancel(); // not caught: fails the workflow
           return "asked";
+        case "run": { // targetId is "workflowId|runId"
+          String[] target = targetId.split("\\|");
+          Counter run = Workflow.newExternalWorkflowStub(Counter.class, new WorkflowExecution(target[0], target[1]));
+          try {
+            run.add("r");
+            return "sent to run " + ExternalWorkflowStub.fromTyped(run).getRunId();
+          } catch (ApplicationFailure e) {
+            return e.getOriginalMessage();
+          }
+        }
         case "query":
           return queryOther(targetId);
         default:
@@ -248,6 +259,23 @@ public class ExternalWorkflowTest {
     WorkflowClient.start(env.newWorkflow(Sender.class, "s3")::send, "missing-cancel", "nobody");
     env.awaitDescription("s3", "failed", d -> d.status() == WorkflowStatus.FAILED);
     assertTrue(env.eventTypes("s3").contains("RequestCancelExternalWorkflowExecutionFailed"));
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aStubForOneRunSignalsThatRunOnlyAndFailsOnceItIsClosed() {
+    startCounter("counter", 0);
+    assertEquals("got []", env.result("counter", String.class));
+    String first = env.describe("counter").runId();
+    startCounter("counter", 1);
+    String second = env.describe("counter").runId();
+
+    String refused = send("to-first", "run", "counter|" + first);
+    assertEquals("DURABLE-247 the signal to workflow 'counter' was not delivered: its run " + first + " is closed, or"
+        + " is not a run of this workflow id. Check the id, or whether the workflow may have finished first.", refused);
+
+    assertEquals("sent to run " + second, send("to-second", "run", "counter|" + second));
+    assertEquals("got [r]", env.result("counter", String.class));
     env.assertHistoriesValid();
   }
 

@@ -116,19 +116,22 @@ public sealed interface Command {
     }
   }
 
-  /** Sends a signal to the current run of another workflow, by its id. */
-  record SignalExternal(int seq, String workflowId, String signalName, List<Payload> input) implements Command {
+  /** Sends a signal to another workflow, by its id: to run {@code runId}, or its current run when that is null. */
+  record SignalExternal(int seq, String workflowId, String runId, String signalName, List<Payload> input)
+      implements Command {
     @Override
     public String describe() {
-      return "signal '" + signalName + "' to workflow '" + workflowId + "' (seq " + seq + ")";
+      return "signal '" + signalName + "' to workflow '" + workflowId + "'" + (runId == null ? "" : " run " + runId)
+          + " (seq " + seq + ")";
     }
   }
 
-  /** Asks the current run of another workflow, by its id, to cancel. */
-  record RequestCancelExternal(int seq, String workflowId) implements Command {
+  /** Asks another workflow, by its id, to cancel: run {@code runId}, or its current run when that is null. */
+  record RequestCancelExternal(int seq, String workflowId, String runId) implements Command {
     @Override
     public String describe() {
-      return "request cancel of workflow '" + workflowId + "' (seq " + seq + ")";
+      return "request cancel of workflow '" + workflowId + "'" + (runId == null ? "" : " run " + runId) + " (seq "
+          + seq + ")";
     }
   }
 

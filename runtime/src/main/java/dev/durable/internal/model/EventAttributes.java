@@ -208,18 +208,22 @@ public sealed interface EventAttributes {
 
   /**
    * Workflow code sent a signal to another workflow by its id; the server delivers it to that
-   * workflow's current run, once, then records {@link ExternalWorkflowExecutionSignaled} or
+   * workflow's run {@code runId} (its current run when null, then left out of the stored form),
+   * once, then records {@link ExternalWorkflowExecutionSignaled} or
    * {@link SignalExternalWorkflowExecutionFailed}.
    */
-  record SignalExternalWorkflowExecutionInitiated(int seq, String workflowId, String signalName, List<Payload> input)
+  record SignalExternalWorkflowExecutionInitiated(int seq, String workflowId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String runId, String signalName, List<Payload> input)
       implements CommandEvent {}
 
   /**
    * Workflow code asked another workflow, by its id, to cancel; the server records the request in
-   * that workflow's current run, then {@link ExternalWorkflowExecutionCancelRequested} or
+   * that workflow's run {@code runId} (its current run when null), then
+   * {@link ExternalWorkflowExecutionCancelRequested} or
    * {@link RequestCancelExternalWorkflowExecutionFailed}.
    */
-  record RequestCancelExternalWorkflowExecutionInitiated(int seq, String workflowId) implements CommandEvent {}
+  record RequestCancelExternalWorkflowExecutionInitiated(int seq, String workflowId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String runId) implements CommandEvent {}
 
   /** Outcomes of a signal or cancel request to another workflow. */
   sealed interface ExternalOutcome extends EventAttributes {
@@ -234,7 +238,7 @@ public sealed interface EventAttributes {
   record ExternalWorkflowExecutionSignaled(int seq, long initiatedEventId, String workflowId, String runId)
       implements ExternalOutcome {}
 
-  /** The signal could not be delivered: no open run has the workflow id. */
+  /** The signal could not be delivered: no open run has the workflow id (or the run it named is closed). */
   record SignalExternalWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId, FailureInfo failure)
       implements ExternalOutcome {}
 
@@ -242,7 +246,7 @@ public sealed interface EventAttributes {
   record ExternalWorkflowExecutionCancelRequested(int seq, long initiatedEventId, String workflowId, String runId)
       implements ExternalOutcome {}
 
-  /** The cancel request could not be delivered: no open run has the workflow id. */
+  /** The cancel request could not be delivered: no open run has the workflow id (or the run it named is closed). */
   record RequestCancelExternalWorkflowExecutionFailed(int seq, long initiatedEventId, String workflowId,
       FailureInfo failure) implements ExternalOutcome {}
 

@@ -31,11 +31,12 @@ final class CommandMatcher {
     }
     if (c instanceof Command.SignalExternal se
         && e instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated si) {
-      return se.seq() == si.seq() && se.signalName().equals(si.signalName()) && se.workflowId().equals(si.workflowId());
+      return se.seq() == si.seq() && se.signalName().equals(si.signalName()) && se.workflowId().equals(si.workflowId())
+          && java.util.Objects.equals(se.runId(), si.runId());
     }
     if (c instanceof Command.RequestCancelExternal r
         && e instanceof EventAttributes.RequestCancelExternalWorkflowExecutionInitiated q) {
-      return r.seq() == q.seq() && r.workflowId().equals(q.workflowId());
+      return r.seq() == q.seq() && r.workflowId().equals(q.workflowId()) && java.util.Objects.equals(r.runId(), q.runId());
     }
     if (c instanceof Command.UpsertSearchAttributes u && e instanceof EventAttributes.UpsertWorkflowSearchAttributes r) {
       // The names, not the values: the recorded values are what was indexed, and a value computed

@@ -1,5 +1,6 @@
 package dev.durable.internal.replay;
 
+import dev.durable.client.WorkflowExecution;
 import dev.durable.internal.Checks;
 import dev.durable.internal.reflect.Proxies;
 import dev.durable.internal.reflect.WorkflowInterfaceInfo;
@@ -19,14 +20,31 @@ import java.util.Map;
 public final class ExternalWorkflows {
   private ExternalWorkflows() {}
 
-  /** An untyped stub for {@code workflowId}. */
-  public static ExternalWorkflowStub untyped(String workflowId) {
-    return new Untyped(Checks.workflowId(workflowId));
+  /** An untyped stub for {@code workflowId}'s run {@code runId}, or its current run when that is null. */
+  public static ExternalWorkflowStub untyped(String workflowId, String runId) {
+    return new Untyped(Checks.workflowId(workflowId), runId == null ? null : Checks.name("runId", runId));
   }
 
-  /** A typed stub for {@code workflowId}: its signal methods send signals and wait until they are recorded. */
-  public static <T> T typed(Class<T> iface, String workflowId) {
-    return Proxies.newProxy(iface, new Typed(WorkflowInterfaceInfo.of(iface), untyped(workflowId)));
+  /** A typed stub: its signal methods send signals and wait until they are recorded. */
+  public static <T> T typed(Class<T> iface, String workflowId, String runId) {
+    return Proxies.newProxy(iface, new Typed(WorkflowInterfaceInfo.of(iface), untyped(workflowId, runId)));
+  }
+
+  /** An untyped stub for {@code execution}'s run (its workflow's current run when the run id is null). */
+  public static ExternalWorkflowStub untyped(WorkflowExecution execution) {
+    return untyped(checked(execution).workflowId(), execution.runId());
+  }
+
+  /** A typed stub for {@code execution}'s run (its workflow's current run when the run id is null). */
+  public static <T> T typed(Class<T> iface, WorkflowExecution execution) {
+    return typed(iface, checked(execution).workflowId(), execution.runId());
+  }
+
+  private static WorkflowExecution checked(WorkflowExecution execution) {
+    if (execution == null) {
+      throw Checks.invalid("an external workflow stub needs a WorkflowExecution, got null");
+    }
+    return execution;
   }
 
   /** See {@link ExternalWorkflowStub#fromTyped}. */
@@ -40,10 +58,15 @@ public final class ExternalWorkflows {
   }
 
 
-  private record Untyped(String workflowId) implements ExternalWorkflowStub {
+  private record Untyped(String workflowId, String runId) implements ExternalWorkflowStub {
     @Override
     public String getWorkflowId() {
       return workflowId;
+    }
+
+    @Override
+    public String getRunId() {
+      return runId;
     }
 
     @Override
@@ -54,8 +77,8 @@ public final class ExternalWorkflows {
     @Override
     public Promise<Void> signalAsync(String signalName, Object... args) {
       Checks.name("signalName", signalName);
-      return WorkflowRun.currentOrFail("ExternalWorkflowStub.signal").signalExternal(workflowId, signalName,
-          args == null ? new Object[0] : args);
+      return WorkflowRun.currentOrFail("ExternalWorkflowStub.signal").signalExternal(workflowId, runId,
+          signalName, args == null ? new Object[0] : args);
     }
 
     @Override
@@ -65,7 +88,7 @@ public final class ExternalWorkflows {
 
     @Override
     public Promise<Void> cancelAsync() {
-      return WorkflowRun.currentOrFail("ExternalWorkflowStub.cancel").cancelExternal(workflowId);
+      return WorkflowRun.currentOrFail("ExternalWorkflowStub.cancel").cancelExternal(workflowId, runId);
     }
   }
 

@@ -958,13 +958,14 @@ public final class WorkflowRun implements WorkflowHooks {
    * fails with an {@code ApplicationFailure} of type {@code dev.durable.client.WorkflowNotFoundException}
    * when no open run has the id.
    */
-  public dev.durable.workflow.Promise<Void> signalExternal(String targetId, String signalName, Object[] args) {
+  public dev.durable.workflow.Promise<Void> signalExternal(String targetId, String targetRunId, String signalName,
+      Object[] args) {
     WorkflowThread thread = currentThreadOrFail("signalling workflow", targetId);
     throwIfCanceled(thread);
     List<Payload> input = converter.toPayloads(args, () -> "signal '" + signalName + "' to workflow '" + targetId
         + "' from workflow '" + workflowId + "'");
     int seq = nextSeq++;
-    emit(new Command.SignalExternal(seq, targetId, signalName, input));
+    emit(new Command.SignalExternal(seq, targetId, targetRunId, signalName, input));
     return externalRequest(seq);
   }
 
@@ -972,11 +973,11 @@ public final class WorkflowRun implements WorkflowHooks {
    * Asks the current run of workflow {@code targetId} to cancel, without waiting; called by external
    * workflow stubs. The promise completes as {@link #signalExternal}'s does.
    */
-  public dev.durable.workflow.Promise<Void> cancelExternal(String targetId) {
+  public dev.durable.workflow.Promise<Void> cancelExternal(String targetId, String targetRunId) {
     WorkflowThread thread = currentThreadOrFail("canceling workflow", targetId);
     throwIfCanceled(thread);
     int seq = nextSeq++;
-    emit(new Command.RequestCancelExternal(seq, targetId));
+    emit(new Command.RequestCancelExternal(seq, targetId, targetRunId));
     return externalRequest(seq);
   }
 

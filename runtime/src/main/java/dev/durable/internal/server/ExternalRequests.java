@@ -14,11 +14,13 @@ final class ExternalRequests {
 
   /**
    * The failure a sender sees when no open run has {@code workflowId}: there is none with the id
-   * ({@code latestRunId} null), or its latest run is closed.
+   * ({@code latestRunId} null), or its latest run is closed; or the run it named ({@code runId}) is
+   * closed or not one of the id's.
    */
-  static FailureInfo notDelivered(String workflowId, boolean signal, String latestRunId) {
+  static FailureInfo notDelivered(String workflowId, String runId, boolean signal, String latestRunId) {
     String what = signal ? "the signal" : "the cancel request";
-    String why = latestRunId == null ? "no workflow with this id exists"
+    String why = runId != null ? "its run " + runId + " is closed, or is not a run of this workflow id"
+        : latestRunId == null ? "no workflow with this id exists"
         : "its latest run (" + latestRunId + ") is closed";
     return new FailureInfo(FailureInfo.APPLICATION, NOT_FOUND, "DURABLE-247 " + what + " to workflow '" + workflowId
         + "' was not delivered: " + why + ". Check the id, or whether the workflow may have finished first.", "", null,

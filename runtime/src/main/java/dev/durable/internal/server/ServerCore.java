@@ -1494,11 +1494,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       }
     } else if (c instanceof Command.SignalExternal se) {
       events.add(new HistoryEvent(id, now, new EventAttributes.SignalExternalWorkflowExecutionInitiated(se.seq(),
-          se.workflowId(), se.signalName(), se.input())));
+          se.workflowId(), se.runId(), se.signalName(), se.input())));
       requestExternal(s, se.seq(), id);
     } else if (c instanceof Command.RequestCancelExternal rc) {
       events.add(new HistoryEvent(id, now, new EventAttributes.RequestCancelExternalWorkflowExecutionInitiated(
-          rc.seq(), rc.workflowId())));
+          rc.seq(), rc.workflowId(), rc.runId())));
       requestExternal(s, rc.seq(), id);
     } else if (c instanceof Command.ContinueAsNew can) {
       var spec = new RunChains.Spec(s.workflowId, can.workflowType() != null ? can.workflowType() : s.workflowType,
@@ -2494,12 +2494,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           .orElseThrow(() -> new DurableException("DURABLE-303", "run " + sourceRunId + " lacks its event " + id));
     }
     boolean signal = initiated.attributes() instanceof EventAttributes.SignalExternalWorkflowExecutionInitiated;
-    String targetId = signal
-        ? ((EventAttributes.SignalExternalWorkflowExecutionInitiated) initiated.attributes()).workflowId()
-        : ((EventAttributes.RequestCancelExternalWorkflowExecutionInitiated) initiated.attributes()).workflowId();
+    String targetId;
+    String targetRunId;
+    if (signal) {
+      var si = (EventAttributes.SignalExternalWorkflowExecutionInitiated) initiated.attributes();
+      targetId = si.workflowId();
+      targetRunId = si.runId();
+    } else {
+      var ci = (EventAttributes.RequestCancelExternalWorkflowExecutionInitiated) initiated.attributes();
+      targetId = ci.workflowId();
+      targetRunId = ci.runId();
+    }
     var sender = new EventAttributes.ExternalSender(sourceWorkflowId, sourceRunId, initiated.eventId());
-    Optional<String> latest = currentRunId(targetId);
-    Execution target = latest.map(open::get).orElse(null);
+    // A named run, if it is one of the id's; else the id's latest run.
+    Optional<String> latest = targetRunId != null ? Optional.of(targetRunId) : currentRunId(targetId);
+    Execution target = latest.map(open::get).filter(t -> t.state.workflowId.equals(targetId)).orElse(null);
     String deliveredTo = null;
     if (target != null) {
       synchronized (target) {
@@ -2525,7 +2534,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     EventAttributes outcome;
     if (deliveredTo == null) {
-      FailureInfo failure = ExternalRequests.notDelivered(targetId, signal, latest.orElse(null));
+      FailureInfo failure = ExternalRequests.notDelivered(targetId, targetRunId, signal, latest.orElse(null));
       outcome = signal
           ? new EventAttributes.SignalExternalWorkflowExecutionFailed(seq, initiated.eventId(), targetId, failure)
           : new EventAttributes.RequestCancelExternalWorkflowExecutionFailed(seq, initiated.eventId(), targetId,

@@ -87,11 +87,12 @@ public final class ExecutionState {
   public boolean schedulePaused;
   /**
    * Signals and cancel requests this run sent to other workflows whose outcome it has not
-   * recorded yet: their seq to the id of their initiated event. Stored only when not empty.
+   * recorded yet: their seq to the id of their initiated event. Stored only when not empty. Most
+   * runs send none and share an immutable empty map; the first request makes a mutable one.
    */
   @JsonDeserialize(as = TreeMap.class)
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public Map<Integer, Long> externalRequests = new TreeMap<>();
+  public Map<Integer, Long> externalRequests = Map.of();
   /** The children pending when the run closed, for its parent close policy; not stored. */
   @JsonIgnore public List<PendingChild> childrenAtClose = List.of();
 

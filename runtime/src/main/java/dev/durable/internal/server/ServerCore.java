@@ -2463,6 +2463,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * finds nothing to do if that write failed).
    */
   private void requestExternal(ExecutionState s, int seq, long initiatedEventId) {
+    if (s.externalRequests.isEmpty()) {
+      s.externalRequests = new TreeMap<>(); // in place of the shared empty map
+    }
     s.externalRequests.put(seq, initiatedEventId);
     Execution source = open.get(s.runId);
     if (source != null) { // it is: a run's tasks complete while it is open

@@ -212,22 +212,13 @@ public interface WorkflowService {
       java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
       dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule, Duration startDelay) {
 
-    /** A request without a start delay. */
-    public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
-        Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
-        Duration runTimeout, java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
-        dev.durable.internal.model.RetryPolicy retryPolicy, String cronSchedule) {
-      this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
-          searchAttributes, retryPolicy, cronSchedule, null);
-    }
-
-    /** A request without a cron schedule. */
+    /** A request without a cron schedule or a start delay. */
     public StartRequest(String workflowId, String workflowType, String taskQueue, List<Payload> input,
         Duration workflowTaskTimeout, WorkflowIdReusePolicy reusePolicy, Duration executionTimeout,
         Duration runTimeout, java.util.Map<String, dev.durable.internal.model.SearchAttributeValue> searchAttributes,
         dev.durable.internal.model.RetryPolicy retryPolicy) {
       this(workflowId, workflowType, taskQueue, input, workflowTaskTimeout, reusePolicy, executionTimeout, runTimeout,
-          searchAttributes, retryPolicy, null);
+          searchAttributes, retryPolicy, null, null);
     }
 
     /** A request without a workflow retry policy. */

@@ -17,17 +17,20 @@ import java.util.function.UnaryOperator;
 
 /**
  * The embedded server (the brain): keeps every workflow's history and state in a RocksDB data
- * dir, holds the task queues and timers, and recovers all of it on {@link #start()}.
+ * dir (or in a database, see {@link Builder#setStorage}), holds the task queues and timers, and
+ * recovers all of it on {@link #start()}.
  *
  * <pre>{@code
  * try (DurableServer server = DurableServer.newBuilder().setDataDir(Path.of("data")).build().start();
  *      WorkflowClient client = WorkflowClient.newInstance(server)) { ... }
  * }</pre>
  *
- * <p>Only one server can open a data dir at a time; a second one fails with DURABLE-301.
+ * <p>Only one server can open a data dir (or a database) at a time; a second one fails with
+ * DURABLE-301 (DURABLE-311 for a database).
  */
 public final class DurableServer implements AutoCloseable, ServiceProvider {
   private final Path dataDir;
+  private final Storage storage;
   private final Durability durability;
   private final Clock clock;
   private final Limits limits;
@@ -38,6 +41,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
 
   private DurableServer(Builder b) {
     this.dataDir = b.dataDir;
+    this.storage = b.storage;
     this.durability = b.durability;
     this.clock = b.clock;
     this.limits = new Limits(b.maxPayloadSize, b.maxHistoryLength, b.historyWarningLength);
@@ -62,9 +66,10 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
    */
   public synchronized DurableServer start() {
     if (core != null) {
-      throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is already started");
+      throw new IllegalStateException("DURABLE-214 the server for " + where() + " is already started");
     }
-    Store store = storeWrapper.apply(RocksStore.open(dataDir, durability == Durability.SYNC));
+    Store store = storeWrapper.apply(storage != null ? storage.open(durability)
+        : RocksStore.open(dataDir, durability == Durability.SYNC));
     ServerCore c = new ServerCore(store, clock, limits);
     if (firstTaskWait != null) {
       c.setFirstTaskWait(firstTaskWait);
@@ -80,9 +85,14 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
     return this;
   }
 
-  /** Returns the data dir. */
+  /** Returns the data dir, or null when the server keeps its data in a {@link Storage}. */
   public Path getDataDir() {
     return dataDir;
+  }
+
+  /** Returns where the server keeps its data: the data dir, or the storage's description. */
+  public String where() {
+    return storage != null ? storage.describe() : dataDir.toString();
   }
 
   /** Returns the durability of writes. */
@@ -135,7 +145,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
 
   private synchronized ServerCore running() {
     if (core == null) {
-      throw new IllegalStateException("DURABLE-214 the server for " + dataDir + " is not started; call start() first");
+      throw new IllegalStateException("DURABLE-214 the server for " + where() + " is not started; call start() first");
     }
     return core;
   }
@@ -152,6 +162,7 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   /** Builds a {@link DurableServer}. */
   public static final class Builder {
     private Path dataDir;
+    private Storage storage;
     private Durability durability = Durability.SYNC;
     private Clock clock = Clock.systemUTC();
     private int maxPayloadSize = Limits.DEFAULT_MAX_PAYLOAD_SIZE;
@@ -163,9 +174,20 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
 
     private Builder() {}
 
-    /** Sets the directory holding the data; created if missing. Required. */
+    /** Sets the directory holding the data; created if missing. Required unless a storage is set. */
     public Builder setDataDir(Path dataDir) {
       this.dataDir = dataDir;
+      return this;
+    }
+
+    /**
+     * Keeps the data in a database instead of a data dir, for example PostgreSQL:
+     * {@code setStorage(PostgresStorage.newBuilder().setUrl("jdbc:postgresql://db/durable").build())}
+     * (module {@code durable-postgres}; see docs/operations.md, "PostgreSQL"). Not together with
+     * {@link #setDataDir}.
+     */
+    public Builder setStorage(Storage storage) {
+      this.storage = storage;
       return this;
     }
 
@@ -247,8 +269,13 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
 
     /** Validates the settings and builds the server; call {@link DurableServer#start()} next. */
     public DurableServer build() {
-      if (dataDir == null) {
-        throw Checks.invalid("dataDir must be set: DurableServer.newBuilder().setDataDir(Path.of(\"data\"))");
+      if (dataDir == null && storage == null) {
+        throw Checks.invalid("dataDir must be set: DurableServer.newBuilder().setDataDir(Path.of(\"data\")), or a"
+            + " storage with setStorage(...)");
+      }
+      if (dataDir != null && storage != null) {
+        throw Checks.invalid("set either a dataDir (" + dataDir + ") or a storage (" + storage.describe()
+            + "), not both: the server keeps its data in one place");
       }
       Checks.atLeast("maxPayloadSize", maxPayloadSize, 1024);
       Checks.atLeast("maxHistoryLength", maxHistoryLength, 10);

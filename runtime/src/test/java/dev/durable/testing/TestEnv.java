@@ -11,6 +11,7 @@ import dev.durable.client.WorkflowDescription;
 import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStub;
 import dev.durable.server.DurableServer;
+import dev.durable.server.Storage;
 import dev.durable.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,12 @@ public final class TestEnv implements AutoCloseable {
   }
 
   private void openServer() {
-    DurableServer.Builder b = DurableServer.newBuilder().setDataDir(dataDir).setClock(clock);
+    DurableServer.Builder b = DurableServer.newBuilder().setClock(clock);
+    if (STORES == null) {
+      b.setDataDir(dataDir);
+    } else {
+      b.setStorage(STORES.storageFor(dataDir));
+    }
     serverConfig.accept(b);
     server = b.build().start();
     if (TRANSPORT == null) {
@@ -88,6 +94,19 @@ public final class TestEnv implements AutoCloseable {
       void close();
     }
   }
+
+  /**
+   * Where the servers keep their data instead of the tests' data dirs. Found with {@link ServiceLoader}
+   * on the test class path: the postgres module's tests register one that gives each data dir a
+   * schema of its own in a private PostgreSQL, so the same tests check the PostgreSQL store. Without
+   * one, servers use the data dirs (RocksDB).
+   */
+  public interface Stores {
+    /** The storage of the server of {@code dataDir}: the same data on every call with the same dir. */
+    Storage storageFor(Path dataDir);
+  }
+
+  private static final Stores STORES = ServiceLoader.load(Stores.class).findFirst().orElse(null);
 
   private static final Transport TRANSPORT = ServiceLoader.load(Transport.class).findFirst().orElse(null);
 

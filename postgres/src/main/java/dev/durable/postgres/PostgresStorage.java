@@ -1,0 +1,123 @@
+package dev.durable.postgres;
+
+import dev.durable.internal.Checks;
+import dev.durable.internal.store.Store;
+import dev.durable.server.Durability;
+import dev.durable.server.Storage;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Keeps a server's histories, run states, task queues' records and listing indexes in a
+ * PostgreSQL database (version 12 or later) instead of a RocksDB data dir: for teams that run
+ * PostgreSQL already and want its backups, replication and tooling for Durable's data too.
+ *
+ * <pre>{@code
+ * DurableServer server = DurableServer.newBuilder()
+ *     .setStorage(PostgresStorage.newBuilder()
+ *         .setUrl("jdbc:postgresql://db.internal:5432/app?currentSchema=durable")
+ *         .setUser("durable")
+ *         .setPassword(System.getenv("DURABLE_DB_PASSWORD"))
+ *         .build())
+ *     .build().start();
+ * }</pre>
+ *
+ * <p>The server creates its tables (prefixed {@code durable_}) in the connection's current schema
+ * on its first start, which needs the {@code CREATE} privilege there. One server owns a schema at a
+ * time: it holds a PostgreSQL advisory lock on the connection it writes with, and a second server
+ * on the same schema fails with DURABLE-311. Every state change is one transaction; concurrent
+ * changes share one commit (group commit). With {@link Durability#SYNC} a change is acknowledged
+ * once PostgreSQL committed it under {@code synchronous_commit = on}, with {@link Durability#ASYNC}
+ * under {@code off}. See docs/operations.md, "PostgreSQL".
+ */
+public final class PostgresStorage implements Storage {
+  private final String url;
+  private final Properties properties;
+  private final int readConnections;
+
+  private PostgresStorage(Builder b) {
+    this.url = b.url;
+    this.properties = new Properties();
+    this.properties.putAll(b.properties);
+    this.readConnections = b.readConnections;
+  }
+
+  /** Returns a new builder. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Not API: opens the store (called by {@code DurableServer.start()}). */
+  @Override
+  public Store open(Durability durability) {
+    return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC);
+  }
+
+  /** The JDBC URL without its parameters (which may hold a password). */
+  @Override
+  public String describe() {
+    int q = url.indexOf('?');
+    return "PostgreSQL " + (q < 0 ? url : url.substring(0, q));
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /** Builds a {@link PostgresStorage}. */
+  public static final class Builder {
+    private String url;
+    private final Map<String, String> properties = new TreeMap<>();
+    private int readConnections = 4;
+
+    private Builder() {}
+
+    /**
+     * Sets the JDBC URL, {@code jdbc:postgresql://host:port/database}. Required. Its parameters are
+     * the driver's (pgjdbc's), for example {@code currentSchema=durable} to keep the tables in their
+     * own schema, or {@code sslmode=verify-full}.
+     */
+    public Builder setUrl(String url) {
+      this.url = url;
+      return this;
+    }
+
+    /** Sets the user to connect as. */
+    public Builder setUser(String user) {
+      return setProperty("user", user);
+    }
+
+    /** Sets the password to connect with. */
+    public Builder setPassword(String password) {
+      return setProperty("password", password);
+    }
+
+    /** Sets a property of the driver (pgjdbc), as a URL parameter would. */
+    public Builder setProperty(String name, String value) {
+      properties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, name));
+      return this;
+    }
+
+    /**
+     * Sets how many connections serve reads (histories, listings, run states) at once; writes use
+     * one connection of their own. Default 4.
+     */
+    public Builder setReadConnections(int connections) {
+      this.readConnections = connections;
+      return this;
+    }
+
+    /** Validates the settings and builds the storage. Nothing connects before the server starts. */
+    public PostgresStorage build() {
+      if (url == null || !url.startsWith("jdbc:postgresql:")) {
+        throw Checks.invalid("the PostgreSQL storage needs a JDBC URL such as"
+            + " jdbc:postgresql://localhost:5432/durable, got " + (url == null ? "none" : "'" + url + "'"));
+      }
+      Checks.atLeast("readConnections", readConnections, 1);
+      return new PostgresStorage(this);
+    }
+  }
+}

@@ -1,13 +1,656 @@
 package dev.durable.postgres;
 
+import dev.durable.client.WorkflowStatus;
+import dev.durable.common.DurableException;
+import dev.durable.internal.LazyLogger;
+import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.HistoryEvent;
+import dev.durable.internal.model.VisibilityQuery;
+import dev.durable.internal.store.PageTokens;
 import dev.durable.internal.store.Store;
+import dev.durable.internal.store.StoreCodec;
+import dev.durable.internal.store.SyncTracker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
-/** The store on PostgreSQL (being written). */
-final class PostgresStore {
-  private PostgresStore() {}
+/**
+ * The store on PostgreSQL. A run is one row of {@code durable_runs} (its state, its listing summary
+ * and the columns listing filters on), its events are rows of {@code durable_events}, and
+ * {@code durable_workflow_ids} maps each workflow id to its latest run.
+ *
+ * <p>Writes go through one connection, which holds the advisory lock that makes this server the
+ * schema's only writer. Concurrent writers queue their transitions; the first becomes the leader,
+ * writes everything queued in one transaction with one commit, and hands the lead on to the next
+ * writer queued meanwhile (group commit). Reads use a small pool of other connections.
+ */
+final class PostgresStore implements Store {
+  private static final System.Logger LOG = LazyLogger.of(PostgresStore.class);
+  /** The layout of the tables this code writes; a schema written by a later layout is refused. */
+  static final int SCHEMA_VERSION = 1;
+  /** The advisory lock's first key ("dura"); the second is a hash of the database and schema. */
+  private static final int LOCK_CLASS = 0x64757261;
+  private static final int STATE_CHUNK = 1_024;
 
-  static Store open(String url, Properties properties, int readConnections, boolean sync) {
-    throw new IllegalStateException("the PostgreSQL store is being written");
+  private final String url;
+  private final Properties properties;
+  private final String where;
+  private final boolean sync;
+  private final ConnectionPool readers;
+  private final SyncTracker syncs = new SyncTracker();
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final Object lead = new Object();
+  // Guarded by lead.
+  private boolean leading;
+  private boolean closed;
+  // Used by the leader only.
+  private Writer writer;
+  private final StoreCodec.Encoder encoder = StoreCodec.encoder();
+
+  private PostgresStore(String url, Properties properties, String where, boolean sync, int readConnections,
+      Writer writer) {
+    this.url = url;
+    this.properties = properties;
+    this.where = where;
+    this.sync = sync;
+    this.writer = writer;
+    this.readers = new ConnectionPool(() -> connect(url, properties, where, sync), readConnections, where);
+  }
+
+  static PostgresStore open(String url, Properties properties, int readConnections, boolean sync) {
+    // The codec loads on another core while the connection is made.
+    java.util.concurrent.ForkJoinPool.commonPool().execute(StoreCodec::load);
+    String where = describe(url);
+    Writer writer = Writer.open(url, properties, where, sync, true);
+    return new PostgresStore(url, properties, where, sync, readConnections, writer);
+  }
+
+  static String describe(String url) {
+    int q = url.indexOf('?');
+    return "PostgreSQL " + (q < 0 ? url : url.substring(0, q));
+  }
+
+  static Connection connect(String url, Properties properties, String where, boolean sync) {
+    try {
+      Connection c = DriverManager.getConnection(url, properties);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET synchronous_commit TO " + (sync ? "on" : "off"));
+      }
+      return c;
+    } catch (SQLException e) {
+      throw new DurableException("DURABLE-310", "cannot connect to " + where + ": " + e.getMessage() + ". Check the"
+          + " URL, that PostgreSQL runs and accepts connections from this host, and the user and password"
+          + " (PostgresStorage.Builder, or the server's --postgres-url, --postgres-user and DURABLE_POSTGRES_PASSWORD).",
+          e);
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public long apply(Transition t) {
+    return write(new Pending(List.of(t), null));
+  }
+
+  @Override
+  public long applyAll(List<Transition> transitions) {
+    return write(new Pending(List.copyOf(transitions), null));
+  }
+
+  /** A change waiting for the leader: transitions, or other work done in a transaction of its own. */
+  private static final class Pending {
+    final List<Transition> transitions;
+    final SqlWork work;
+    final Thread thread = Thread.currentThread();
+    volatile boolean done;
+    volatile boolean leader;
+    Object result;
+    RuntimeException failure;
+    long mark;
+
+    Pending(List<Transition> transitions, SqlWork work) {
+      this.transitions = transitions;
+      this.work = work;
+    }
+
+    boolean durable() {
+      return transitions.stream().anyMatch(Transition::durable);
+    }
+
+    void finish(RuntimeException error, long syncMark) {
+      failure = error;
+      mark = syncMark;
+      done = true;
+      if (thread != Thread.currentThread()) {
+        LockSupport.unpark(thread);
+      }
+    }
+  }
+
+  /** Work done on the writer's connection in a transaction of its own. */
+  private interface SqlWork {
+    Object run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Queues the change and waits until a leader has written it, leading if no one does. Returns the
+   * sync mark taken after its commit.
+   */
+  private long write(Pending p) {
+    queue.add(p);
+    synchronized (lead) {
+      if (closed) {
+        queue.remove(p);
+        throw new DurableException("DURABLE-302", "the store on " + where + " is closed");
+      }
+      if (!leading) {
+        leading = true;
+        p.leader = true;
+      }
+    }
+    boolean interrupted = false;
+    while (!p.done && !p.leader) {
+      LockSupport.park(this);
+      interrupted |= Thread.interrupted();
+    }
+    if (!p.done) {
+      lead(p);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (p.failure != null) {
+      throw p.failure;
+    }
+    return p.mark;
+  }
+
+  /** Writes what is queued, in groups, until {@code own} is written; then hands the lead on. */
+  private void lead(Pending own) {
+    try {
+      while (!own.done) {
+        List<Pending> group = takeGroup();
+        writeGroup(group);
+      }
+    } finally {
+      synchronized (lead) {
+        Pending next = queue.peek();
+        if (next == null) {
+          leading = false;
+        } else {
+          next.leader = true;
+          LockSupport.unpark(next.thread);
+        }
+      }
+    }
+  }
+
+  /** The queued transitions up to the first other work, or that work alone. */
+  private List<Pending> takeGroup() {
+    List<Pending> group = new ArrayList<>();
+    for (Pending p = queue.peek(); p != null; p = queue.peek()) {
+      if (p.work != null && !group.isEmpty()) {
+        break;
+      }
+      queue.poll();
+      group.add(p);
+      if (p.work != null) {
+        break;
+      }
+    }
+    return group;
+  }
+
+  private void writeGroup(List<Pending> group) {
+    boolean durable = group.stream().anyMatch(Pending::durable);
+    long syncing = durable && sync ? syncs.begin() : 0;
+    try {
+      Writer w = writer();
+      if (group.get(0).work != null) {
+        group.get(0).result = w.inTransaction(group.get(0).work, false);
+      } else {
+        w.write(group, encoder, durable || !sync);
+      }
+    } catch (RuntimeException e) {
+      if (group.size() > 1 && !(e instanceof BrokenConnection)) {
+        // One bad change must not fail the others that happened to share its commit.
+        for (Pending p : group) {
+          writeGroup(List.of(p));
+        }
+        return;
+      }
+      RuntimeException failure = e instanceof BrokenConnection b ? b.failure : e;
+      group.forEach(p -> p.finish(failure, 0));
+      return;
+    }
+    long mark = syncs.mark();
+    if (syncing != 0) {
+      syncs.finished(syncing);
+    }
+    group.forEach(p -> p.finish(null, mark));
+  }
+
+  /** The writer's connection, reconnected (and the lock taken again) after it broke. */
+  private Writer writer() {
+    if (writer == null) {
+      writer = Writer.open(url, properties, where, sync, false);
+    }
+    return writer;
+  }
+
+  /** A failure after which the writer's connection is closed: the next write reconnects. */
+  private static final class BrokenConnection extends RuntimeException {
+    final RuntimeException failure;
+
+    BrokenConnection(RuntimeException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
+  }
+
+  @Override
+  public long syncMark() {
+    return syncs.mark();
+  }
+
+  @Override
+  public boolean awaitSynced(long mark, Duration patience) {
+    if (!sync || syncs.await(mark, patience.toNanos())) {
+      return false;
+    }
+    // A committed transaction that has a transaction id flushes the log up to its commit record, and
+    // so every write committed before it.
+    long syncing = syncs.begin();
+    readers.use(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT txid_current()");
+      }
+      return null;
+    }, "syncing the write-ahead log");
+    syncs.finished(syncing);
+    return true;
+  }
+
+  @Override
+  public boolean deleteRun(String runId) {
+    Pending p = new Pending(List.of(), c -> delete(c, runId));
+    write(p);
+    return (Boolean) p.result;
+  }
+
+  private static Boolean delete(Connection c, String runId) throws SQLException {
+    String workflowId;
+    WorkflowStatus status;
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT workflow_id, status FROM durable_runs WHERE run_id = ? FOR UPDATE")) {
+      st.setString(1, runId);
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        workflowId = rs.getString(1);
+        status = WorkflowStatus.valueOf(rs.getString(2));
+      }
+    }
+    if (!status.isClosed()) {
+      throw new DurableException("DURABLE-229", "run " + runId + " of workflow '" + workflowId
+          + "' is still running, so it cannot be deleted. Terminate it first, or wait for it to close.");
+    }
+    for (String sql : List.of("DELETE FROM durable_events WHERE run_id = ?", "DELETE FROM durable_runs WHERE run_id = ?")) {
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setString(1, runId);
+        st.executeUpdate();
+      }
+    }
+    try (PreparedStatement st = c.prepareStatement(
+        "DELETE FROM durable_workflow_ids WHERE workflow_id = ? AND run_id = ?")) {
+      st.setString(1, workflowId);
+      st.setString(2, runId);
+      st.executeUpdate();
+    }
+    return true;
+  }
+
+  /** The connection that writes, holding the advisory lock, with its prepared statements. */
+  private static final class Writer {
+    final Connection c;
+    final String where;
+    final PreparedStatement insertEvent;
+    final PreparedStatement upsertRun;
+    final PreparedStatement upsertWorkflowId;
+    final PreparedStatement syncOff;
+
+    private Writer(Connection c, String where) throws SQLException {
+      this.c = c;
+      this.where = where;
+      this.insertEvent = c.prepareStatement("INSERT INTO durable_events (run_id, event_id, event) VALUES (?, ?, ?)"
+          + " ON CONFLICT (run_id, event_id) DO UPDATE SET event = EXCLUDED.event");
+      this.upsertRun = c.prepareStatement(Schema.UPSERT_RUN);
+      this.upsertWorkflowId = c.prepareStatement("INSERT INTO durable_workflow_ids (workflow_id, run_id) VALUES (?, ?)"
+          + " ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id");
+      this.syncOff = c.prepareStatement("SET LOCAL synchronous_commit TO off");
+    }
+
+    /**
+     * Connects, takes the schema's advisory lock (DURABLE-311 when another server holds it) and,
+     * on the first open, creates or checks the tables.
+     */
+    static Writer open(String url, Properties properties, String where, boolean sync, boolean first) {
+      Connection c = connect(url, properties, where, sync);
+      try {
+        String schema;
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT current_schema(), current_database()")) {
+          rs.next();
+          schema = rs.getString(1);
+          if (schema == null) {
+            throw new DurableException("DURABLE-310", "the connection to " + where + " has no current schema: the"
+                + " schemas of its search_path do not exist. Create the schema (CREATE SCHEMA durable) or name an"
+                + " existing one with the URL parameter currentSchema=...");
+          }
+          String lockName = rs.getString(2) + "." + schema;
+          try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+            lock.setInt(1, LOCK_CLASS);
+            lock.setString(2, lockName);
+            try (ResultSet locked = lock.executeQuery()) {
+              locked.next();
+              if (!locked.getBoolean(1)) {
+                throw new DurableException("DURABLE-311", "schema '" + schema + "' of " + where + " is in use by"
+                    + " another Durable server (it holds the schema's advisory lock"
+                    + (first ? "" : ", taken while this server's connection was broken") + "). One server owns a"
+                    + " schema at a time: stop the other one, or give this one a schema of its own with the URL"
+                    + " parameter currentSchema=...");
+              }
+            }
+          }
+        }
+        if (first) {
+          Schema.createOrCheck(c, schema, where);
+        }
+        c.setAutoCommit(false);
+        return new Writer(c, where);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.close();
+        } catch (SQLException closing) {
+          e.addSuppressed(closing);
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new DurableException("DURABLE-310", "cannot open the store on " + where + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Writes the groups' transitions in one transaction, in order; with {@code synced} false, unsynced. */
+    void write(List<Pending> group, StoreCodec.Encoder encoder, boolean synced) {
+      Transition first = group.get(0).transitions.get(0);
+      try {
+        if (!synced) {
+          syncOff.execute();
+        }
+        boolean events = false;
+        boolean ids = false;
+        for (Pending p : group) {
+          for (Transition t : p.transitions) {
+            ExecutionState s = t.state();
+            for (HistoryEvent e : t.newEvents()) {
+              insertEvent.setString(1, s.runId);
+              insertEvent.setLong(2, e.eventId());
+              insertEvent.setBytes(3, encoder.encode(e));
+              insertEvent.addBatch();
+              events = true;
+            }
+            Schema.bindRun(upsertRun, s, encoder, c);
+            upsertRun.addBatch();
+            if (t.newRun()) {
+              upsertWorkflowId.setString(1, s.workflowId);
+              upsertWorkflowId.setString(2, s.runId);
+              upsertWorkflowId.addBatch();
+              ids = true;
+            }
+          }
+        }
+        if (events) {
+          insertEvent.executeBatch();
+        }
+        upsertRun.executeBatch();
+        if (ids) {
+          upsertWorkflowId.executeBatch();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        throw failed(e, "writing workflow '" + first.state().workflowId + "' (run " + first.state().runId + ")");
+      }
+    }
+
+    Object inTransaction(SqlWork work, boolean synced) {
+      try {
+        if (!synced) {
+          syncOff.execute();
+        }
+        Object result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException e) {
+        throw failed(e, "deleting a run");
+      } catch (RuntimeException e) {
+        rollback();
+        throw e;
+      }
+    }
+
+    /**
+     * Rolls back after a failed statement and reports it; a broken connection is reported as
+     * {@link BrokenConnection}, and the store then opens a new one for the next write.
+     */
+    private RuntimeException failed(SQLException e, String what) {
+      String state = e.getSQLState();
+      boolean broken = state != null && state.startsWith("08") || !isValid();
+      DurableException failure;
+      if (broken) {
+        failure = new DurableException("DURABLE-302", what + " in " + where + " failed: the connection broke ("
+            + e.getMessage() + "). The change may or may not be recorded: the server reads back what is stored."
+            + " The next write connects again.", e);
+        close();
+        return new BrokenConnection(failure);
+      }
+      rollback();
+      return new DurableException("DURABLE-302", what + " in " + where + " failed: " + e.getMessage()
+          + ". Nothing of this change was recorded. Fix the cause (a full disk, permissions); everything"
+          + " acknowledged before is kept.", e);
+    }
+
+    private boolean isValid() {
+      try {
+        return c.isValid(2);
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    private void rollback() {
+      try {
+        c.rollback();
+      } catch (SQLException e) {
+        LOG.log(System.Logger.Level.DEBUG, "rollback on {0} failed: {1}", where, e.getMessage());
+      }
+    }
+
+    void close() {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing the writer's connection to {0} failed: {1}", where, e.getMessage());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public List<HistoryEvent> readHistory(String runId, long fromEventId) {
+    return readers.use(c -> {
+      List<Long> ids = new ArrayList<>();
+      List<byte[]> values = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT event_id, event FROM durable_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id")) {
+        st.setString(1, runId);
+        st.setLong(2, fromEventId);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+            values.add(rs.getBytes(2));
+          }
+        }
+      }
+      return StoreCodec.decodeEvents(values, i -> "run " + runId + " event " + ids.get(i) + " in " + where);
+    }, "reading the history of run " + runId);
+  }
+
+  @Override
+  public Optional<HistoryEvent> readEvent(String runId, long eventId) {
+    byte[] v = readerValue("SELECT event FROM durable_events WHERE run_id = ? AND event_id = ?", runId, eventId);
+    return v == null ? Optional.empty()
+        : Optional.of(StoreCodec.decodeEvent(v, "run " + runId + " event " + eventId + " in " + where));
+  }
+
+  @Override
+  public Optional<ExecutionState> readExecution(String runId) {
+    byte[] v = readerValue("SELECT state FROM durable_runs WHERE run_id = ?", runId, null);
+    return v == null ? Optional.empty() : Optional.of(StoreCodec.decodeState(v, "run " + runId + " in " + where));
+  }
+
+  @Override
+  public Optional<String> currentRunId(String workflowId) {
+    byte[] v = readerValue("SELECT convert_to(run_id, 'UTF8') FROM durable_workflow_ids WHERE workflow_id = ?",
+        workflowId, null);
+    return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+  }
+
+  /** The first column of the query's one row (a text and, when not null, a number as parameters), or null. */
+  private byte[] readerValue(String sql, String text, Long number) {
+    return readers.use(c -> {
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setString(1, text);
+        if (number != null) {
+          st.setLong(2, number);
+        }
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? rs.getBytes(1) : null;
+        }
+      }
+    }, "reading " + text);
+  }
+
+  @Override
+  public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
+    forEachState("SELECT run_id, state FROM durable_runs WHERE open ORDER BY run_id", consumer);
+  }
+
+  @Override
+  public void forEachExecution(Consumer<ExecutionState> consumer) {
+    forEachState("SELECT run_id, state FROM durable_runs ORDER BY run_id", consumer);
+  }
+
+  /** Reads the states with a cursor, decoding a chunk at a time on all cores, handed on in order. */
+  private void forEachState(String sql, Consumer<ExecutionState> consumer) {
+    readers.use(c -> {
+      c.setAutoCommit(false); // the driver fetches with a cursor only inside a transaction
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setFetchSize(STATE_CHUNK);
+        List<String> runIds = new ArrayList<>();
+        List<byte[]> states = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            runIds.add(rs.getString(1));
+            states.add(rs.getBytes(2));
+            if (states.size() == STATE_CHUNK) {
+              handOn(runIds, states, consumer);
+            }
+          }
+        }
+        handOn(runIds, states, consumer);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+      return null;
+    }, "reading the runs");
+  }
+
+  private void handOn(List<String> runIds, List<byte[]> states, Consumer<ExecutionState> consumer) {
+    if (!states.isEmpty()) {
+      StoreCodec.decodeStates(states, i -> "run " + runIds.get(i) + " in " + where).forEach(consumer);
+      runIds.clear();
+      states.clear();
+    }
+  }
+
+  @Override
+  public VisibilityPage listRuns(VisibilityQuery query) {
+    byte[] fingerprint = query.fingerprint();
+    byte[] after = query.pageToken() == null ? null : PageTokens.decode(query.pageToken(), fingerprint);
+    return readers.use(c -> Listing.page(c, query, fingerprint, after), "listing runs");
+  }
+
+  @Override
+  public long countRuns(VisibilityQuery query) {
+    return readers.use(c -> Listing.count(c, query), "counting runs");
+  }
+
+  @Override
+  public List<String> verifyIndexes(ExecutionState state) {
+    return readers.use(c -> Listing.verify(c, state), "checking the listing of run " + state.runId);
+  }
+
+  @Override
+  public List<ClosedRun> closedRuns(Instant closedBy, ClosedRun after, int limit) {
+    return readers.use(c -> Listing.closedRuns(c, closedBy, after, limit), "reading closed runs");
+  }
+
+  /**
+   * Refused: a store on PostgreSQL is backed up with PostgreSQL's tools, which know its
+   * replication and point-in-time recovery.
+   */
+  @Override
+  public void backup(Path target) {
+    throw new DurableException("DURABLE-313", "the server keeps its data in " + where + ", so it is backed up with"
+        + " PostgreSQL's own tools, not into " + target + ": pg_dump --schema=<the schema> for a copy, or the"
+        + " database's base backups and WAL archiving for point-in-time recovery (docs/operations.md, \"PostgreSQL\").");
+  }
+
+  @Override
+  public void close() {
+    synchronized (lead) {
+      closed = true;
+      while (leading) {
+        try {
+          lead.wait(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (writer != null) {
+        writer.close(); // releases the advisory lock
+        writer = null;
+      }
+    }
+    readers.close();
   }
 }

@@ -6,6 +6,7 @@ import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.model.VisibilityQuery.SearchCondition;
+import dev.durable.internal.store.PageTokens;
 import dev.durable.internal.store.Store.ClosedRun;
 import dev.durable.internal.store.Store.VisibilityPage;
 import dev.durable.internal.store.StoreCodec;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,8 +53,6 @@ final class VisibilityIndex {
   private static final int TIME = 12;
   /** Keys read from each candidate index to compare their sizes. */
   static final int PROBE = 1024;
-  private static final byte TOKEN_VERSION = 1;
-  private static final int FINGERPRINT = 8;
   private static final byte[] EMPTY = new byte[0];
   /** The fields of a run whose values make index keys, in the order of {@link #fieldKeys}. */
   private static final int FIELDS = 6;
@@ -414,7 +412,7 @@ final class VisibilityIndex {
   /** Returns one page of the runs that meet {@code q}, newest first by start time. */
   VisibilityPage list(VisibilityQuery q) throws RocksDBException {
     byte[] fingerprint = q.fingerprint();
-    byte[] after = q.pageToken() == null ? null : TokenCodec.decode(q.pageToken(), fingerprint);
+    byte[] after = q.pageToken() == null ? null : PageTokens.decode(q.pageToken(), fingerprint);
     Candidate plan = choose(startOrdered(q, after));
     boolean residual = !plan.covers().containsAll(conditions(q));
     List<String> ids = new ArrayList<>();
@@ -454,7 +452,7 @@ final class VisibilityIndex {
     } finally {
       cursors.forEach(Cursor::close);
     }
-    return new VisibilityPage(ids, more ? TokenCodec.encode(fingerprint, last) : null, keysRead, summariesRead);
+    return new VisibilityPage(ids, more ? PageTokens.encode(fingerprint, last) : null, keysRead, summariesRead);
   }
 
   /** Returns how many runs meet {@code q}. */
@@ -709,40 +707,5 @@ final class VisibilityIndex {
 
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Page tokens: a version, the query's fingerprint and the last key's start time and run id. */
-  static final class TokenCodec {
-    private TokenCodec() {}
-
-    static String encode(byte[] fingerprint, byte[] after) {
-      byte[] raw = ByteBuffer.allocate(1 + FINGERPRINT + after.length).put(TOKEN_VERSION).put(fingerprint).put(after)
-          .array();
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    static byte[] decode(String token, byte[] fingerprint) {
-      byte[] raw;
-      try {
-        raw = Base64.getUrlDecoder().decode(token);
-      } catch (IllegalArgumentException e) {
-        raw = null;
-      }
-      if (raw == null || raw.length < 1 + FINGERPRINT + TIME + 1 || raw[0] != TOKEN_VERSION) {
-        throw new IllegalArgumentException("DURABLE-255 page token '" + abbreviate(token) + "' is not one this server"
-            + " issued (damaged or cut short?). Pass a WorkflowPage.nextPageToken() unchanged, or leave the token out"
-            + " to start at the first page");
-      }
-      if (!Arrays.equals(raw, 1, 1 + FINGERPRINT, fingerprint, 0, FINGERPRINT)) {
-        throw new IllegalArgumentException("DURABLE-256 page token '" + abbreviate(token) + "' was issued for a"
-            + " different filter. A page token continues the listing it came from: keep the filter's conditions"
-            + " unchanged between pages (only the page size and token may change), or start again without a token");
-      }
-      return Arrays.copyOfRange(raw, 1 + FINGERPRINT, raw.length);
-    }
-
-    private static String abbreviate(String token) {
-      return token.length() <= 40 ? token : token.substring(0, 40) + "...";
-    }
   }
 }

@@ -1,0 +1,134 @@
+package dev.durable.postgres;
+
+import dev.durable.common.DurableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+
+/**
+ * The connections that serve a store's reads: opened when first needed, at most {@code size} at
+ * once (a caller beyond that waits for one to come back), kept open for the next read, and
+ * dropped when a read finds them broken.
+ */
+final class ConnectionPool implements AutoCloseable {
+  private final Supplier<Connection> connect;
+  private final int size;
+  private final String where;
+  // Guarded by this.
+  private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+  private int open;
+  private boolean closed;
+
+  ConnectionPool(Supplier<Connection> connect, int size, String where) {
+    this.connect = connect;
+    this.size = size;
+    this.where = where;
+  }
+
+  /** A read on one connection. */
+  interface Read<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} on a connection of the pool. A failed read is reported as DURABLE-302 naming
+   * {@code what}; its connection is closed when it no longer works.
+   */
+  <T> T use(Read<T> read, String what) {
+    Connection c = take();
+    boolean healthy = false;
+    try {
+      T result = read.run(c);
+      healthy = true;
+      return result;
+    } catch (SQLException e) {
+      healthy = isValid(c);
+      throw new DurableException("DURABLE-302", what + " from " + where + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      healthy = isValid(c);
+      throw e;
+    } finally {
+      give(c, healthy);
+    }
+  }
+
+  private Connection take() {
+    synchronized (this) {
+      while (true) {
+        if (closed) {
+          throw new DurableException("DURABLE-302", "the store on " + where + " is closed");
+        }
+        Connection c = idle.poll();
+        if (c != null) {
+          return c;
+        }
+        if (open < size) {
+          open++;
+          break;
+        }
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new DurableException("DURABLE-302", "interrupted while waiting for a connection to " + where, e);
+        }
+      }
+    }
+    try {
+      return connect.get();
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        open--;
+        notifyAll();
+      }
+      throw e;
+    }
+  }
+
+  private void give(Connection c, boolean healthy) {
+    boolean keep;
+    synchronized (this) {
+      keep = healthy && !closed;
+      if (keep) {
+        idle.push(c);
+      } else {
+        open--;
+      }
+      notifyAll();
+    }
+    if (!keep) {
+      quietlyClose(c);
+    }
+  }
+
+  private static boolean isValid(Connection c) {
+    try {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void quietlyClose(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // already broken
+    }
+  }
+
+  /** Closes the idle connections; those in use close when they come back. */
+  @Override
+  public void close() {
+    ArrayDeque<Connection> toClose;
+    synchronized (this) {
+      closed = true;
+      toClose = new ArrayDeque<>(idle);
+      open -= idle.size();
+      idle.clear();
+      notifyAll();
+    }
+    toClose.forEach(ConnectionPool::quietlyClose);
+  }
+}

@@ -226,6 +226,9 @@ final class PostgresStore implements Store {
         w.write(group, encoder, durable || !sync);
       }
     } catch (RuntimeException e) {
+      if (e instanceof BrokenConnection) {
+        writer = null; // closed: the next write connects again
+      }
       if (group.size() > 1 && !(e instanceof BrokenConnection)) {
         // One bad change must not fail the others that happened to share its commit.
         for (Pending p : group) {

@@ -157,7 +157,9 @@ final class PostgresStore implements Store {
         queue.remove(p);
         throw new DurableException("DURABLE-302", "the store on " + where + " is closed");
       }
-      if (!leading) {
+      // A leader may have written p already, between the queueing and here: then p must not lead,
+      // for it would never hand the lead on.
+      if (!leading && !p.done) {
         leading = true;
         p.leader = true;
       }

@@ -45,6 +45,8 @@ final class PostgresStore implements Store {
   /** The advisory lock's first key ("dura"); the second is a hash of the database and schema. */
   private static final int LOCK_CLASS = 0x64757261;
   private static final int STATE_CHUNK = 1_024;
+  /** How long a starting server waits for the schema's lock (see {@code Writer.lock}). */
+  private static final Duration LOCK_WAIT = Duration.ofSeconds(3);
 
   private final String url;
   private final Properties properties;
@@ -368,19 +370,12 @@ final class PostgresStore implements Store {
                 + " existing one with the URL parameter currentSchema=...");
           }
           String lockName = rs.getString(2) + "." + schema;
-          try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
-            lock.setInt(1, LOCK_CLASS);
-            lock.setString(2, lockName);
-            try (ResultSet locked = lock.executeQuery()) {
-              locked.next();
-              if (!locked.getBoolean(1)) {
-                throw new DurableException("DURABLE-311", "schema '" + schema + "' of " + where + " is in use by"
-                    + " another Durable server (it holds the schema's advisory lock"
-                    + (first ? "" : ", taken while this server's connection was broken") + "). One server owns a"
-                    + " schema at a time: stop the other one, or give this one a schema of its own with the URL"
-                    + " parameter currentSchema=...");
-              }
-            }
+          if (!lock(c, lockName)) {
+            throw new DurableException("DURABLE-311", "schema '" + schema + "' of " + where + " is in use by"
+                + " another Durable server (it holds the schema's advisory lock"
+                + (first ? "" : ", taken while this server's connection was broken") + "). One server owns a"
+                + " schema at a time: stop the other one, or give this one a schema of its own with the URL"
+                + " parameter currentSchema=...");
           }
         }
         if (first) {
@@ -398,6 +393,32 @@ final class PostgresStore implements Store {
           throw r;
         }
         throw new DurableException("DURABLE-310", "cannot open the store on " + where + ": " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Takes the schema's advisory lock, waiting up to {@link #LOCK_WAIT} for it: a server that was
+     * just stopped or killed may still have its session ending (PostgreSQL releases the lock when the
+     * session's process exits, shortly after the connection closed).
+     */
+    private static boolean lock(Connection c, String lockName) throws SQLException {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
+      }
+      try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+        lock.setInt(1, LOCK_CLASS);
+        lock.setString(2, lockName);
+        lock.execute();
+        return true;
+      } catch (SQLException e) {
+        if ("55P03".equals(e.getSQLState())) { // lock_not_available: lock_timeout passed
+          return false;
+        }
+        throw e;
+      } finally {
+        try (Statement st = c.createStatement()) {
+          st.execute("RESET lock_timeout");
+        }
       }
     }
 
@@ -497,6 +518,17 @@ final class PostgresStore implements Store {
     }
 
     void close() {
+      try {
+        if (!c.isClosed() && !c.getAutoCommit()) {
+          c.rollback();
+          // Released now, not when the session's process has exited: the next server may start at once.
+          try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock_all()");
+          }
+        }
+      } catch (SQLException e) {
+        LOG.log(System.Logger.Level.DEBUG, "releasing the lock on {0} failed: {1}", where, e.getMessage());
+      }
       try {
         c.close();
       } catch (SQLException e) {

@@ -90,8 +90,15 @@ final class Engine implements AutoCloseable {
   /** Like {@link #start(Path, Durability, Clock, boolean, boolean)}, deleting closed runs after {@code retention}. */
   static Engine start(Path dataDir, Durability durability, Clock clock, boolean withWorker, boolean deleteOnClose,
       java.time.Duration retention) {
-    DurableServer server = DurableServer.newBuilder().setDataDir(dataDir).setDurability(durability).setClock(clock)
-        .setRetention(retention).build().start();
+    DurableServer.Builder b = DurableServer.newBuilder().setDurability(durability).setClock(clock)
+        .setRetention(retention);
+    PostgresSchema pg = PostgresSchema.forBench(dataDir);
+    if (pg == null) {
+      b.setDataDir(dataDir);
+    } else {
+      b.setStorage(pg.storage());
+    }
+    DurableServer server = b.build().start();
     Engine e = new Engine(dataDir, server, deleteOnClose);
     if (withWorker) {
       e.startWorker();
@@ -145,6 +152,7 @@ final class Engine implements AutoCloseable {
     }
     if (deleteOnClose) {
       deleteRecursively(dataDir);
+      PostgresSchema.dropForBench(dataDir);
     }
   }
 

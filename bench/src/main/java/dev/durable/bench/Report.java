@@ -71,6 +71,12 @@ final class Report {
   }
 
   Report durable(Durability d) {
+    if (PostgresSchema.URL != null) {
+      return set("durable", d == Durability.SYNC
+          ? "every acknowledged transition: PostgreSQL commit with synchronous_commit=on (SYNC, group commit), "
+              + PostgresSchema.URL
+          : "PostgreSQL commit with synchronous_commit=off (ASYNC), " + PostgresSchema.URL);
+    }
     return set("durable", d == Durability.SYNC
         ? "every acknowledged transition: RocksDB WAL fsynced before the ack (SYNC, group commit)"
         : "WAL written, not fsynced (ASYNC)");

@@ -225,7 +225,7 @@ final class PostgresStore implements Store {
     try {
       Writer w = writer();
       if (group.get(0).work != null) {
-        group.get(0).result = w.inTransaction(group.get(0).work, false);
+        group.get(0).result = w.inTransaction(group.get(0).work);
       } else {
         w.write(group, encoder, durable || !sync);
       }
@@ -336,20 +336,18 @@ final class PostgresStore implements Store {
   private static final class Writer {
     final Connection c;
     final String where;
-    final PreparedStatement insertEvent;
-    final PreparedStatement upsertRun;
-    final PreparedStatement upsertWorkflowId;
-    final PreparedStatement syncOff;
+    final PreparedStatement writeGroup;
+    final PreparedStatement writeGroupUnsynced;
 
     private Writer(Connection c, String where) throws SQLException {
       this.c = c;
       this.where = where;
-      this.insertEvent = c.prepareStatement("INSERT INTO durable_events (run_id, event_id, event) VALUES (?, ?, ?)"
-          + " ON CONFLICT (run_id, event_id) DO UPDATE SET event = EXCLUDED.event");
-      this.upsertRun = c.prepareStatement(Schema.UPSERT_RUN);
-      this.upsertWorkflowId = c.prepareStatement("INSERT INTO durable_workflow_ids (workflow_id, run_id) VALUES (?, ?)"
-          + " ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id");
-      this.syncOff = c.prepareStatement("SET LOCAL synchronous_commit TO off");
+      try (Statement st = c.createStatement()) {
+        // The write's plan does not depend on its parameters: planned once, not on every write.
+        st.execute("SET plan_cache_mode = force_generic_plan");
+      }
+      this.writeGroup = c.prepareStatement(Schema.WRITE_GROUP);
+      this.writeGroupUnsynced = c.prepareStatement(Schema.WRITE_GROUP_UNSYNCED);
     }
 
     /**
@@ -381,7 +379,6 @@ final class PostgresStore implements Store {
         if (first) {
           Schema.createOrCheck(c, schema, where);
         }
-        c.setAutoCommit(false);
         return new Writer(c, where);
       } catch (SQLException | RuntimeException e) {
         try {
@@ -422,55 +419,35 @@ final class PostgresStore implements Store {
       }
     }
 
-    /** Writes the groups' transitions in one transaction, in order; with {@code synced} false, unsynced. */
+    /**
+     * Writes the group's transitions in one statement, which commits them (one round trip); with
+     * {@code synced} false, in a transaction that commits without waiting for the log's sync.
+     */
     void write(List<Pending> group, StoreCodec.Encoder encoder, boolean synced) {
       Transition first = group.get(0).transitions.get(0);
+      Schema.GroupRows rows = new Schema.GroupRows();
+      for (Pending p : group) {
+        p.transitions.forEach(t -> rows.add(t, encoder));
+      }
+      PreparedStatement st = synced ? writeGroup : writeGroupUnsynced;
       try {
-        if (!synced) {
-          syncOff.execute();
-        }
-        boolean events = false;
-        boolean ids = false;
-        for (Pending p : group) {
-          for (Transition t : p.transitions) {
-            ExecutionState s = t.state();
-            for (HistoryEvent e : t.newEvents()) {
-              insertEvent.setString(1, s.runId);
-              insertEvent.setLong(2, e.eventId());
-              insertEvent.setBytes(3, encoder.encode(e));
-              insertEvent.addBatch();
-              events = true;
-            }
-            Schema.bindRun(upsertRun, s, encoder, c);
-            upsertRun.addBatch();
-            if (t.newRun()) {
-              upsertWorkflowId.setString(1, s.workflowId);
-              upsertWorkflowId.setString(2, s.runId);
-              upsertWorkflowId.addBatch();
-              ids = true;
-            }
-          }
-        }
-        if (events) {
-          insertEvent.executeBatch();
-        }
-        upsertRun.executeBatch();
-        if (ids) {
-          upsertWorkflowId.executeBatch();
-        }
-        c.commit();
+        rows.bind(st, c, encoder);
+        st.execute();
       } catch (SQLException e) {
         throw failed(e, "writing workflow '" + first.state().workflowId + "' (run " + first.state().runId + ")");
       }
     }
 
-    Object inTransaction(SqlWork work, boolean synced) {
+    /** Runs {@code work} in a transaction of its own, committed without waiting for the log's sync. */
+    Object inTransaction(SqlWork work) {
       try {
-        if (!synced) {
-          syncOff.execute();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("SET LOCAL synchronous_commit TO off");
         }
         Object result = work.run(c);
         c.commit();
+        c.setAutoCommit(true);
         return result;
       } catch (SQLException e) {
         throw failed(e, "deleting a run");
@@ -509,9 +486,11 @@ final class PostgresStore implements Store {
       }
     }
 
+    /** Ends the transaction a failed statement left open (the unsynced write's, or a deletion's). */
     private void rollback() {
-      try {
-        c.rollback();
+      try (Statement st = c.createStatement()) {
+        st.execute("ROLLBACK");
+        c.setAutoCommit(true);
       } catch (SQLException e) {
         LOG.log(System.Logger.Level.DEBUG, "rollback on {0} failed: {1}", where, e.getMessage());
       }
@@ -519,8 +498,7 @@ final class PostgresStore implements Store {
 
     void close() {
       try {
-        if (!c.isClosed() && !c.getAutoCommit()) {
-          c.rollback();
+        if (!c.isClosed()) {
           // Released now, not when the session's process has exited: the next server may start at once.
           try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_unlock_all()");

@@ -2,17 +2,19 @@ package dev.durable.postgres;
 
 import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
+import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.store.Store.Transition;
 import dev.durable.internal.store.StoreCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,10 @@ final class Schema {
           + " close_s bigint, close_ns integer,"
           + " search_keys text[] COLLATE \"C\" NOT NULL,"
           + " summary bytea NOT NULL,"
-          + " state bytea NOT NULL)",
+          + " state bytea NOT NULL)"
+          // Room on each page for a run's next versions: an update that changes no indexed column
+          // (most do not) then stays on its page and leaves the indexes alone (a HOT update).
+          + " WITH (fillfactor = 50)",
       "CREATE INDEX IF NOT EXISTS durable_runs_start ON durable_runs (start_s DESC, start_ns DESC, run_id DESC)",
       "CREATE INDEX IF NOT EXISTS durable_runs_status ON durable_runs"
           + " (status, start_s DESC, start_ns DESC, run_id DESC)",
@@ -60,13 +65,146 @@ final class Schema {
           + " workflow_id text COLLATE \"C\" PRIMARY KEY,"
           + " run_id text COLLATE \"C\" NOT NULL)");
 
-  static final String UPSERT_RUN = "INSERT INTO durable_runs (run_id, workflow_id, open, status, workflow_type,"
-      + " task_queue, start_s, start_ns, close_s, close_ns, search_keys, summary, state)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  /**
+   * Writes a group's rows in one statement, so that a write is one round trip with its commit: the
+   * events, the workflow ids' latest runs and the runs, each kind passed as arrays of its columns. A
+   * run's search keys come as a JSON array each (arrays of arrays would have to be rectangular).
+   */
+  static final String WRITE_GROUP = "WITH events AS ("
+      + " INSERT INTO durable_events (run_id, event_id, event)"
+      + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::bytea[])"
+      + " ON CONFLICT (run_id, event_id) DO UPDATE SET event = EXCLUDED.event),"
+      + " ids AS ("
+      + " INSERT INTO durable_workflow_ids (workflow_id, run_id) SELECT * FROM unnest(?::text[], ?::text[])"
+      + " ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id)"
+      + " INSERT INTO durable_runs (run_id, workflow_id, open, status, workflow_type, task_queue, start_s, start_ns,"
+      + " close_s, close_ns, search_keys, summary, state)"
+      + " SELECT r, w, o, st, ty, q, ss, sn, cs, cn, ARRAY(SELECT jsonb_array_elements_text(k::jsonb)), sm, sa"
+      + " FROM unnest(?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::bigint[],"
+      + " ?::integer[], ?::bigint[], ?::integer[], ?::text[], ?::bytea[], ?::bytea[])"
+      + " AS u(r, w, o, st, ty, q, ss, sn, cs, cn, k, sm, sa)"
       + " ON CONFLICT (run_id) DO UPDATE SET open = EXCLUDED.open, status = EXCLUDED.status,"
       + " workflow_type = EXCLUDED.workflow_type, task_queue = EXCLUDED.task_queue, start_s = EXCLUDED.start_s,"
       + " start_ns = EXCLUDED.start_ns, close_s = EXCLUDED.close_s, close_ns = EXCLUDED.close_ns,"
       + " search_keys = EXCLUDED.search_keys, summary = EXCLUDED.summary, state = EXCLUDED.state";
+
+  /** {@link #WRITE_GROUP} in a transaction of its own that commits without waiting for the log's sync. */
+  static final String WRITE_GROUP_UNSYNCED = "BEGIN; SET LOCAL synchronous_commit TO off; " + WRITE_GROUP + "; COMMIT";
+
+  /**
+   * The rows of one group write. A statement may change a row once only, so a group that changes a
+   * run (or a workflow id's latest run, or an event) twice keeps the later change, which is what
+   * writing them in order would have left.
+   */
+  static final class GroupRows {
+    private final Map<List<Object>, byte[]> events = new LinkedHashMap<>();
+    private final Map<String, String> latestRuns = new LinkedHashMap<>();
+    private final Map<String, ExecutionState> runs = new LinkedHashMap<>();
+
+    void add(Transition t, StoreCodec.Encoder encoder) {
+      ExecutionState s = t.state();
+      for (HistoryEvent e : t.newEvents()) {
+        events.put(List.of(s.runId, e.eventId()), encoder.encode(e));
+      }
+      if (t.newRun()) {
+        latestRuns.remove(s.workflowId);
+        latestRuns.put(s.workflowId, s.runId);
+      }
+      runs.remove(s.runId);
+      runs.put(s.runId, s);
+    }
+
+    /** Binds {@link #WRITE_GROUP}'s parameters. */
+    void bind(PreparedStatement st, Connection c, StoreCodec.Encoder encoder) throws SQLException {
+      int n = events.size();
+      String[] eventRuns = new String[n];
+      Long[] eventIds = new Long[n];
+      byte[][] eventBytes = new byte[n][];
+      int i = 0;
+      for (Map.Entry<List<Object>, byte[]> e : events.entrySet()) {
+        eventRuns[i] = (String) e.getKey().get(0);
+        eventIds[i] = (Long) e.getKey().get(1);
+        eventBytes[i++] = e.getValue();
+      }
+      int m = runs.size();
+      String[] runIds = new String[m];
+      String[] workflowIds = new String[m];
+      Boolean[] open = new Boolean[m];
+      String[] status = new String[m];
+      String[] types = new String[m];
+      String[] queues = new String[m];
+      Long[] startS = new Long[m];
+      Integer[] startNs = new Integer[m];
+      Long[] closeS = new Long[m];
+      Integer[] closeNs = new Integer[m];
+      String[] keys = new String[m];
+      byte[][] summaries = new byte[m][];
+      byte[][] states = new byte[m][];
+      i = 0;
+      for (ExecutionState s : runs.values()) {
+        RunSummary summary = RunSummary.of(s);
+        runIds[i] = s.runId;
+        workflowIds[i] = s.workflowId;
+        open[i] = !s.status.isClosed();
+        status[i] = s.status.name();
+        types[i] = s.workflowType;
+        queues[i] = s.taskQueue;
+        startS[i] = s.startTime.getEpochSecond();
+        startNs[i] = s.startTime.getNano();
+        closeS[i] = s.closeTime == null ? null : s.closeTime.getEpochSecond();
+        closeNs[i] = s.closeTime == null ? null : s.closeTime.getNano();
+        keys[i] = json(searchKeys(summary.searchAttributes()));
+        summaries[i] = encoder.encode(summary);
+        states[i++] = encoder.encode(s);
+      }
+      int p = 1;
+      st.setArray(p++, c.createArrayOf("text", eventRuns));
+      st.setArray(p++, c.createArrayOf("int8", eventIds));
+      st.setArray(p++, c.createArrayOf("bytea", eventBytes));
+      st.setArray(p++, c.createArrayOf("text", latestRuns.keySet().toArray(new String[0])));
+      st.setArray(p++, c.createArrayOf("text", latestRuns.values().toArray(new String[0])));
+      for (Object[] column : new Object[][] {runIds, workflowIds}) {
+        st.setArray(p++, c.createArrayOf("text", column));
+      }
+      st.setArray(p++, c.createArrayOf("bool", open));
+      for (Object[] column : new Object[][] {status, types, queues}) {
+        st.setArray(p++, c.createArrayOf("text", column));
+      }
+      st.setArray(p++, c.createArrayOf("int8", startS));
+      st.setArray(p++, c.createArrayOf("int4", startNs));
+      st.setArray(p++, c.createArrayOf("int8", closeS));
+      st.setArray(p++, c.createArrayOf("int4", closeNs));
+      st.setArray(p++, c.createArrayOf("text", keys));
+      st.setArray(p++, c.createArrayOf("bytea", summaries));
+      st.setArray(p, c.createArrayOf("bytea", states));
+    }
+  }
+
+  /** A JSON array of strings. */
+  static String json(List<String> values) {
+    if (values.isEmpty()) {
+      return "[]";
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (String v : values) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append('"');
+      for (int i = 0; i < v.length(); i++) {
+        char ch = v.charAt(i);
+        if (ch == '"' || ch == '\\') {
+          b.append('\\').append(ch);
+        } else if (ch < 0x20) {
+          b.append(String.format("\\u%04x", (int) ch));
+        } else {
+          b.append(ch);
+        }
+      }
+      b.append('"');
+    }
+    return b.append(']').toString();
+  }
 
   /**
    * Creates the tables when they are missing and records the layout; refuses a schema written by a
@@ -90,30 +228,6 @@ final class Schema {
         }
       }
     }
-  }
-
-  /** Binds the parameters of {@link #UPSERT_RUN} for {@code s}. */
-  static void bindRun(PreparedStatement st, ExecutionState s, StoreCodec.Encoder encoder, Connection c)
-      throws SQLException {
-    RunSummary summary = RunSummary.of(s);
-    st.setString(1, s.runId);
-    st.setString(2, s.workflowId);
-    st.setBoolean(3, !s.status.isClosed());
-    st.setString(4, s.status.name());
-    st.setString(5, s.workflowType);
-    st.setString(6, s.taskQueue);
-    st.setLong(7, s.startTime.getEpochSecond());
-    st.setInt(8, s.startTime.getNano());
-    if (s.closeTime == null) {
-      st.setNull(9, Types.BIGINT);
-      st.setNull(10, Types.INTEGER);
-    } else {
-      st.setLong(9, s.closeTime.getEpochSecond());
-      st.setInt(10, s.closeTime.getNano());
-    }
-    st.setArray(11, c.createArrayOf("text", searchKeys(summary.searchAttributes()).toArray(new String[0])));
-    st.setBytes(12, encoder.encode(summary));
-    st.setBytes(13, encoder.encode(s));
   }
 
   /**

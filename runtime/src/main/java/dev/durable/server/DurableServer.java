@@ -108,7 +108,8 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
   /**
    * Writes a consistent online copy of the data (a RocksDB checkpoint) into {@code target},
    * which must not exist yet. A server started on the copy sees every change acknowledged before
-   * the call.
+   * the call. A server whose data is in a {@link Storage} such as PostgreSQL fails with
+   * DURABLE-313: back that up with the database's own tools.
    *
    * @param target the directory to create
    */

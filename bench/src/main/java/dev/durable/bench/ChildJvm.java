@@ -43,6 +43,11 @@ final class ChildJvm {
       cmd.add("-javaagent:" + agentJar());
     }
     cmd.add("-D" + AGENT_PROPERTY + "=" + System.getProperty(AGENT_PROPERTY, ""));
+    for (String p : new String[] {"bench.postgres.url", "bench.postgres.user", "bench.postgres.password"}) {
+      if (System.getProperty(p) != null) {
+        cmd.add("-D" + p + "=" + System.getProperty(p)); // the child reopens the same store
+      }
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

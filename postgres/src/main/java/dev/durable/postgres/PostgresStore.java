@@ -6,6 +6,7 @@ import dev.durable.internal.LazyLogger;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.VisibilityQuery;
+import dev.durable.internal.store.LatestRuns;
 import dev.durable.internal.store.PageTokens;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.StoreCodec;
@@ -54,6 +55,8 @@ final class PostgresStore implements Store {
   private final boolean sync;
   private final ConnectionPool readers;
   private final SyncTracker syncs = new SyncTracker();
+  /** The latest runs of the workflow ids this store wrote since it was opened: read without a round trip. */
+  private final LatestRuns latest = new LatestRuns();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final Object lead = new Object();
   // Guarded by lead.
@@ -241,9 +244,11 @@ final class PostgresStore implements Store {
         return;
       }
       RuntimeException failure = e instanceof BrokenConnection b ? b.failure : e;
+      group.forEach(p -> latest.forget(p.transitions)); // a failed write may still have been recorded
       group.forEach(p -> p.finish(failure, 0));
       return;
     }
+    group.forEach(p -> latest.recorded(p.transitions));
     long mark = syncs.mark();
     if (syncing != 0) {
       syncs.finished(syncing);
@@ -294,12 +299,12 @@ final class PostgresStore implements Store {
 
   @Override
   public boolean deleteRun(String runId) {
-    Pending p = new Pending(List.of(), c -> delete(c, runId));
+    Pending p = new Pending(List.of(), c -> delete(c, runId, latest));
     write(p);
     return (Boolean) p.result;
   }
 
-  private static Boolean delete(Connection c, String runId) throws SQLException {
+  private static Boolean delete(Connection c, String runId, LatestRuns latest) throws SQLException {
     String workflowId;
     WorkflowStatus status;
     try (PreparedStatement st = c.prepareStatement(
@@ -329,6 +334,7 @@ final class PostgresStore implements Store {
       st.setString(2, runId);
       st.executeUpdate();
     }
+    latest.forget(workflowId, runId); // before the commit: a failed one only costs a read
     return true;
   }
 
@@ -552,6 +558,10 @@ final class PostgresStore implements Store {
 
   @Override
   public Optional<String> currentRunId(String workflowId) {
+    String known = latest.get(workflowId);
+    if (known != null) {
+      return Optional.of(known);
+    }
     byte[] v = readerValue("SELECT convert_to(run_id, 'UTF8') FROM durable_workflow_ids WHERE workflow_id = ?",
         workflowId, null);
     return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));

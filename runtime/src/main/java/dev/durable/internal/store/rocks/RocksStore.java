@@ -8,6 +8,7 @@ import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.store.DataDirLock;
+import dev.durable.internal.store.LatestRuns;
 import dev.durable.internal.store.OwnerOnly;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.StoreCodec;

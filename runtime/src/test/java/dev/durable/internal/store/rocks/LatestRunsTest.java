@@ -1,5 +1,6 @@
 package dev.durable.internal.store.rocks;
 
+import dev.durable.internal.store.LatestRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,15 +1,15 @@
-package dev.durable.internal.store.rocks;
+package dev.durable.internal.store;
 
 import dev.durable.internal.store.Store.Transition;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest run of each workflow id whose run this store wrote since it was opened, so that
- * {@link RocksStore#currentRunId} answers without a read for the runs this process starts (a
- * start, then the client waiting for its result, asked for it twice per workflow).
+ * The latest run of each workflow id whose run a store wrote since it was opened, so that
+ * {@link Store#currentRunId} answers without a read for the runs this process starts (a start,
+ * then the client waiting for its result, asked for it twice per workflow). Both stores keep one.
  *
- * <p>Like {@link IndexedSummaries} it is only a copy of what is stored. The stored mapping changes
+ * <p>It is only a copy of what is stored. The stored mapping changes
  * only in a write with a transition that starts a run ({@link Transition#newRun()}: a start, a
  * child, a continue-as-new, a retry); an entry is set after such a write succeeded, in the order
  * of the batch (a later run of one id wins), and forgotten when a write failed (a failed write may
@@ -19,18 +19,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Ids without an entry, and every id after a restart or a reopen, are read from the store. At
  * most {@value #MAX_IDS} ids are kept: at that size the map is emptied and fills again.
  */
-final class LatestRuns {
-  static final int MAX_IDS = 50_000;
+public final class LatestRuns {
+  public static final int MAX_IDS = 50_000;
 
   private final ConcurrentHashMap<String, String> byWorkflowId = new ConcurrentHashMap<>();
 
   /** Returns the latest run of the id, or null when it is not known here. */
-  String get(String workflowId) {
+  public String get(String workflowId) {
     return byWorkflowId.get(workflowId);
   }
 
   /** Records the runs a successful write started. */
-  void recorded(List<Transition> transitions) {
+  public void recorded(List<Transition> transitions) {
     for (Transition t : transitions) {
       if (t.newRun()) {
         if (byWorkflowId.size() >= MAX_IDS) {
@@ -42,7 +42,7 @@ final class LatestRuns {
   }
 
   /** Forgets the ids whose runs a failed write may or may not have started. */
-  void forget(List<Transition> transitions) {
+  public void forget(List<Transition> transitions) {
     for (Transition t : transitions) {
       if (t.newRun()) {
         byWorkflowId.remove(t.state().workflowId);
@@ -51,17 +51,17 @@ final class LatestRuns {
   }
 
   /** Forgets the id's latest run if it is {@code runId} (a run that was deleted). */
-  void forget(String workflowId, String runId) {
+  public void forget(String workflowId, String runId) {
     byWorkflowId.remove(workflowId, runId);
   }
 
   /** Forgets every id. */
-  void clear() {
+  public void clear() {
     byWorkflowId.clear();
   }
 
   /** Returns how many ids are known. */
-  int size() {
+  public int size() {
     return byWorkflowId.size();
   }
 }

@@ -58,8 +58,7 @@ public final class PostgresStorage implements Storage {
   /** The JDBC URL without its parameters (which may hold a password). */
   @Override
   public String describe() {
-    int q = url.indexOf('?');
-    return "PostgreSQL " + (q < 0 ? url : url.substring(0, q));
+    return PostgresStore.describe(url);
   }
 
   @Override

@@ -84,6 +84,7 @@ final class PostgresStore implements Store {
     return new PostgresStore(url, properties, where, sync, readConnections, writer);
   }
 
+  /** Names the database by its URL without the parameters, which may hold a password. */
   static String describe(String url) {
     int q = url.indexOf('?');
     return "PostgreSQL " + (q < 0 ? url : url.substring(0, q));

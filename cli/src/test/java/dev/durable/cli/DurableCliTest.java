@@ -842,7 +842,8 @@ class DurableCliTest {
         missingKey.err());
     Run noDir = execute(null, "server", "start");
     assertEquals(ExitCodes.USAGE, noDir.exit());
-    assertTrue(noDir.err().startsWith("DURABLE-270 Missing required option: '--data-dir=DIR'"), noDir.err());
+    assertEquals("DURABLE-270 Missing where to store workflows: give --data-dir DIR (RocksDB on this machine) or"
+        + " --postgres-url URL (a PostgreSQL database).\n", noDir.err());
     openServer(); // the failed start released the data dir
   }
 

@@ -12,6 +12,7 @@ import dev.durable.remote.internal.ServerHandlers;
 import dev.durable.remote.internal.TokenCheck;
 import dev.durable.server.Durability;
 import dev.durable.server.DurableServer;
+import dev.durable.server.Storage;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -75,6 +76,7 @@ public final class DurableGrpcServer implements AutoCloseable {
    * @return this server
    * @throws DurableException DURABLE-267 if the address (or the metrics address) cannot be bound,
    *     DURABLE-263 if the TLS files cannot be used, DURABLE-301 if another server holds the data dir
+   *     (DURABLE-311 the PostgreSQL schema)
    */
   public synchronized DurableGrpcServer start() {
     if (grpc != null || closed) {
@@ -82,10 +84,7 @@ public final class DurableGrpcServer implements AutoCloseable {
     }
     ServerCredentials credentials = credentials();
     ownsEngine = options.embedded == null;
-    engine = ownsEngine
-        ? DurableServer.newBuilder().setDataDir(options.dataDir).setDurability(options.durability)
-            .setRetention(options.retention).build().start()
-        : options.embedded;
+    engine = ownsEngine ? options.engine().build().start() : options.embedded;
     handlers = new ServerHandlers(engine.workflowService());
     AtomicInteger threads = new AtomicInteger();
     // A thread per call: long polls block for up to their timeout, and every worker keeps two open.
@@ -243,6 +242,7 @@ public final class DurableGrpcServer implements AutoCloseable {
   /** Builds a {@link DurableGrpcServer}. */
   public static final class Builder {
     private Path dataDir;
+    private Storage storage;
     private Durability durability = Durability.SYNC;
     private String host = "127.0.0.1";
     private int port = 7233;
@@ -258,9 +258,22 @@ public final class DurableGrpcServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Sets the directory holding the data; created if missing. Required unless {@link #setEmbeddedServer} is used. */
+    /**
+     * Sets the directory holding the data; created if missing. Required unless {@link #setStorage} or
+     * {@link #setEmbeddedServer} is used.
+     */
     public Builder setDataDir(Path dataDir) {
       this.dataDir = dataDir;
+      return this;
+    }
+
+    /**
+     * Keeps the data in a database instead of a data dir, such as {@code PostgresStorage} of
+     * {@code durable-postgres}; see {@link DurableServer.Builder#setStorage}. Not together with
+     * {@link #setDataDir}.
+     */
+    public Builder setStorage(Storage storage) {
+      this.storage = storage;
       return this;
     }
 
@@ -327,7 +340,7 @@ public final class DurableGrpcServer implements AutoCloseable {
 
     /**
      * Serves an embedded server the caller started and keeps: {@link #close()} leaves it open.
-     * Replaces {@link #setDataDir}, {@link #setDurability} and {@link #setRetention}.
+     * Replaces {@link #setDataDir}, {@link #setStorage}, {@link #setDurability} and {@link #setRetention}.
      */
     public Builder setEmbeddedServer(DurableServer server) {
       this.embedded = server;
@@ -342,8 +355,9 @@ public final class DurableGrpcServer implements AutoCloseable {
 
     /** Checks the options and builds the server, not started yet; fails with DURABLE-201 naming the bad value. */
     public DurableGrpcServer build() {
-      if (embedded == null && dataDir == null) {
-        throw Checks.invalid("dataDir must be set: pass setDataDir(Path) (--data-dir DIR)");
+      if (embedded == null && dataDir == null && storage == null) {
+        throw Checks.invalid("dataDir must be set: pass setDataDir(Path) (--data-dir DIR), or a storage with"
+            + " setStorage(...) (--postgres-url URL)");
       }
       if (durability == null) {
         throw Checks.invalid("durability must be SYNC or ASYNC, got null");
@@ -361,7 +375,16 @@ public final class DurableGrpcServer implements AutoCloseable {
       RemoteChecks.token(token);
       Checks.positive("shutdownGracePeriod", shutdownGracePeriod);
       Checks.positiveOrNull("retention", retention);
+      if (embedded == null) {
+        engine().build(); // refuses a data dir and a storage together
+      }
       return new DurableGrpcServer(this);
+    }
+
+    /** The builder of the server this one serves when no embedded server is given. */
+    private DurableServer.Builder engine() {
+      return DurableServer.newBuilder().setDataDir(dataDir).setStorage(storage).setDurability(durability)
+          .setRetention(retention);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.durable.server.cli;
 
 import dev.durable.client.ConnectionOptions;
+import dev.durable.postgres.PostgresStorage;
 import dev.durable.remote.DurableGrpcServer;
 import dev.durable.server.Durability;
 import java.io.PrintWriter;
@@ -19,12 +20,14 @@ import picocli.CommandLine.Spec;
 /**
  * The standalone server's command line, defined once: {@code java -jar durable-server.jar --data-dir
  * DIR [options]} runs it through {@link #main}, and the {@code durable} CLI registers this same
- * command as {@code durable server start}. It serves the data dir over gRPC until SIGTERM or
- * Ctrl-C, then shuts down gracefully (stop accepting, answer waiting long polls, flush) and prints
- * {@code Durable server stopped}.
+ * command as {@code durable server start}. It serves the data dir (or, with {@code --postgres-url},
+ * a PostgreSQL database) over gRPC until SIGTERM or Ctrl-C, then shuts down gracefully (stop
+ * accepting, answer waiting long polls, flush) and prints {@code Durable server stopped}.
  *
  * <pre>{@code
  * java -jar server/target/durable-server.jar --data-dir /var/lib/durable --address 0.0.0.0:7233
+ * DURABLE_POSTGRES_PASSWORD=... java -jar server/target/durable-server.jar \
+ *     --postgres-url 'jdbc:postgresql://db:5432/app?currentSchema=durable' --postgres-user durable
  * }</pre>
  *
  * <p>Each front end formats errors its own way: {@link #execute} (the jar) prints
@@ -32,20 +35,33 @@ import picocli.CommandLine.Spec;
  * cannot start; the CLI reports them with its own codes and exit statuses (docs/cli.md).
  */
 @Command(name = "start", sortOptions = false,
-    description = "Serve a data dir over gRPC to workers and clients (WorkflowClient.connect, durable --address)"
-        + " until SIGTERM or Ctrl-C, then shut down gracefully: stop accepting, answer waiting polls, flush.")
+    description = "Serve a data dir or a PostgreSQL database over gRPC to workers and clients (WorkflowClient.connect,"
+        + " durable --address) until SIGTERM or Ctrl-C, then shut down gracefully: stop accepting, answer waiting"
+        + " polls, flush.")
 public final class ServerMain implements Callable<Integer> {
   /** The environment variable that holds the default of {@code --token}. */
   public static final String TOKEN_ENV = "DURABLE_TOKEN";
+  /** The environment variable that holds the password of {@code --postgres-user}. */
+  public static final String POSTGRES_PASSWORD_ENV = "DURABLE_POSTGRES_PASSWORD";
   /** What the jar's usage line calls the command. */
   static final String JAR_COMMAND = "java -jar durable-server.jar";
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data-dir", required = true, paramLabel = "DIR",
-      description = "Where workflows are stored; created if missing.")
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where workflows are stored; created if missing. This or --postgres-url is required.")
   Path dataDir;
+
+  @Option(names = "--postgres-url", paramLabel = "URL",
+      description = "Store workflows in PostgreSQL instead, at this JDBC URL, such as"
+          + " jdbc:postgresql://db:5432/app?currentSchema=durable; the tables are created on the first start.")
+  String postgresUrl;
+
+  @Option(names = "--postgres-user", paramLabel = "USER",
+      description = "The PostgreSQL user, with the password in $" + POSTGRES_PASSWORD_ENV
+          + " (never on the command line, where other users see it).")
+  String postgresUser;
 
   @Option(names = "--address", paramLabel = "HOST:PORT", defaultValue = ConnectionOptions.DEFAULT_ADDRESS,
       description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:7233 for every interface; port 0 picks"
@@ -86,7 +102,7 @@ public final class ServerMain implements Callable<Integer> {
 
   private final Map<String, String> env;
 
-  /** The command with the process environment, for the default of {@code --token}. */
+  /** The command with the process environment, for the default of {@code --token} and the PostgreSQL password. */
   public ServerMain() {
     this(System.getenv());
   }
@@ -94,7 +110,8 @@ public final class ServerMain implements Callable<Integer> {
   /**
    * The command with the given environment.
    *
-   * @param env where {@code DURABLE_TOKEN} is looked up when {@code --token} is not given
+   * @param env where {@code DURABLE_TOKEN} is looked up when {@code --token} is not given, and
+   *     {@code DURABLE_POSTGRES_PASSWORD}
    */
   public ServerMain(Map<String, String> env) {
     this.env = Objects.requireNonNull(env, "env");
@@ -116,7 +133,7 @@ public final class ServerMain implements Callable<Integer> {
    * @param args the arguments, as {@code main} gets them
    * @param out where the "listening" and "stopped" lines and {@code --help} go
    * @param err where errors go
-   * @param env the environment, for {@code DURABLE_TOKEN}
+   * @param env the environment, for {@code DURABLE_TOKEN} and {@code DURABLE_POSTGRES_PASSWORD}
    * @return 0 after {@code --help} or a shutdown, 2 for bad options, 1 when the server cannot start
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
@@ -150,16 +167,33 @@ public final class ServerMain implements Callable<Integer> {
   /**
    * Builds the server the options describe, not started.
    *
-   * @throws UsageException when {@code --tls-cert} and {@code --tls-key} are not given together
+   * @throws UsageException when neither or both of {@code --data-dir} and {@code --postgres-url} are
+   *     given, or {@code --tls-cert} and {@code --tls-key} are not given together
    * @throws IllegalArgumentException (DURABLE-201) for a value the server builder refuses
    */
   public DurableGrpcServer newServer() {
+    if (dataDir == null && postgresUrl == null) {
+      throw new UsageException("Missing where to store workflows: give --data-dir DIR (RocksDB on this machine) or"
+          + " --postgres-url URL (a PostgreSQL database).");
+    }
+    if (dataDir != null && postgresUrl != null) {
+      throw new UsageException("--data-dir and --postgres-url do not go together: the server keeps its workflows in"
+          + " one place, give one of them.");
+    }
+    if (postgresUser != null && postgresUrl == null) {
+      throw new UsageException("--postgres-user goes with --postgres-url; a --data-dir needs no user.");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together: give both to serve TLS, or neither.");
     }
     String t = token();
-    DurableGrpcServer.Builder b = DurableGrpcServer.newBuilder().setDataDir(dataDir).setAddress(address)
+    DurableGrpcServer.Builder b = DurableGrpcServer.newBuilder().setAddress(address)
         .setDurability(durability).setRetention(retention).setToken(t);
+    if (postgresUrl != null) {
+      b.setStorage(postgres());
+    } else {
+      b.setDataDir(dataDir);
+    }
     if (tlsCert != null) {
       b.setTlsCertificate(tlsCert, tlsKey);
     }
@@ -168,6 +202,19 @@ public final class ServerMain implements Callable<Integer> {
     }
     if (metricsAddress != null) {
       b.setMetricsAddress(metricsAddress);
+    }
+    return b.build();
+  }
+
+  /** The storage of {@code --postgres-url}, {@code --postgres-user} and {@code $DURABLE_POSTGRES_PASSWORD}. */
+  private PostgresStorage postgres() {
+    PostgresStorage.Builder b = PostgresStorage.newBuilder().setUrl(postgresUrl);
+    if (postgresUser != null) {
+      b.setUser(postgresUser);
+    }
+    String password = env.get(POSTGRES_PASSWORD_ENV);
+    if (password != null && !password.isEmpty()) {
+      b.setPassword(password);
     }
     return b.build();
   }
@@ -192,7 +239,8 @@ public final class ServerMain implements Callable<Integer> {
       out.println("Durable server stopped");
       out.flush();
     }, "durable-server-shutdown"));
-    out.println("Durable server listening on " + server.address() + " (data dir " + dataDir.toAbsolutePath()
+    String store = postgresUrl != null ? postgres().describe() : "data dir " + dataDir.toAbsolutePath();
+    out.println("Durable server listening on " + server.address() + " (" + store
         + (token() == null ? "" : ", token required") + (tlsCert == null ? "" : ", TLS")
         + (retention == null ? "" : ", closed runs kept " + retention)
         + server.metricsAddress().map(a -> ", metrics on http://" + a + "/metrics").orElse("") + ")");

@@ -75,8 +75,9 @@ class ServerMainTest {
   void badOptionsAreReportedWithTheUsageAndStatus2() {
     Run missing = execute();
     assertEquals(2, missing.exit());
-    assertTrue(missing.err().startsWith("DURABLE-201 Missing required option: '--data-dir=DIR'\nUsage: java -jar"
-        + " durable-server.jar"), missing.err());
+    assertTrue(missing.err().startsWith("DURABLE-201 Missing where to store workflows: give --data-dir DIR (RocksDB"
+        + " on this machine) or --postgres-url URL (a PostgreSQL database).\nUsage: java -jar durable-server.jar"),
+        missing.err());
     assertEquals("", missing.out());
     Run durability = execute("--data-dir", "d", "--durability", "maybe");
     assertEquals(2, durability.exit());
@@ -97,6 +98,23 @@ class ServerMainTest {
     assertEquals(2, noValue.exit());
     assertTrue(noValue.err().startsWith("DURABLE-201 Missing required parameter for option '--data-dir'"),
         noValue.err());
+    assertTrue(Files.notExists(dir.resolve("d")), "nothing was created");
+  }
+
+  @Test
+  void theStoreIsADataDirOrAPostgresUrlNeverBoth() {
+    Run both = execute("--data-dir", dir.resolve("d").toString(), "--postgres-url", "jdbc:postgresql://db/durable");
+    assertEquals(2, both.exit());
+    assertTrue(both.err().startsWith("DURABLE-201 --data-dir and --postgres-url do not go together: the server keeps"
+        + " its workflows in one place, give one of them.\nUsage:"), both.err());
+    Run userWithoutUrl = execute("--data-dir", dir.resolve("d").toString(), "--postgres-user", "durable");
+    assertEquals(2, userWithoutUrl.exit());
+    assertTrue(userWithoutUrl.err().startsWith("DURABLE-201 --postgres-user goes with --postgres-url; a --data-dir"
+        + " needs no user.\nUsage:"), userWithoutUrl.err());
+    Run notPostgres = execute("--postgres-url", "jdbc:mysql://db/durable");
+    assertEquals(2, notPostgres.exit());
+    assertTrue(notPostgres.err().startsWith("DURABLE-201 the PostgreSQL storage needs a JDBC URL such as"
+        + " jdbc:postgresql://localhost:5432/durable, got 'jdbc:mysql://db/durable'\nUsage:"), notPostgres.err());
     assertTrue(Files.notExists(dir.resolve("d")), "nothing was created");
   }
 
@@ -126,8 +144,10 @@ class ServerMainTest {
     Run help = execute("--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().startsWith("Usage: java -jar durable-server.jar "), help.out());
-    for (String option : List.of("--data-dir=DIR", "--address=HOST:PORT", "--metrics-address=HOST:PORT", "--durability=sync|async", "--tls-cert=FILE",
-        "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN", "--retention=DURATION")) {
+    for (String option : List.of("--data-dir=DIR", "--postgres-url=URL", "--postgres-user=USER",
+        "$DURABLE_POSTGRES_PASSWORD", "--address=HOST:PORT", "--metrics-address=HOST:PORT", "--durability=sync|async",
+        "--tls-cert=FILE", "--tls-key=FILE", "--tls-client-ca=FILE", "--token=TOKEN", "$DURABLE_TOKEN",
+        "--retention=DURATION")) {
       assertTrue(help.out().contains(option), option + " in\n" + help.out());
     }
     assertEquals("", help.err());

@@ -269,6 +269,10 @@ class PostgresServerTest {
     String schema = PostgresCluster.get().createSchema("server_twice");
     ServerProcess first = startServer(schema, "127.0.0.1:0");
     String address = first.awaitListening();
+    String listening = ServerProcess.read(first.stdout());
+    assertTrue(listening.startsWith("Durable server listening on " + address
+        + " (PostgreSQL jdbc:postgresql://127.0.0.1:"), listening);
+    assertTrue(!listening.contains("currentSchema"), "the URL's parameters, which may hold secrets, are not shown");
 
     ServerProcess second = launch(schema, "127.0.0.1:0");
     assertEquals(null, second.awaitListening(), second.report());

@@ -840,6 +840,14 @@ class DurableCliTest {
     assertEquals(ExitCodes.USAGE, missingKey.exit());
     assertEquals("DURABLE-270 --tls-cert and --tls-key go together: give both to serve TLS, or neither.\n",
         missingKey.err());
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = free.getLocalPort();
+    }
+    Run unreachable = execute(null, "server", "start", "--postgres-url", "jdbc:postgresql://127.0.0.1:" + closedPort
+        + "/durable", "--address", "127.0.0.1:0");
+    assertEquals(ExitCodes.UNAVAILABLE, unreachable.exit(), unreachable.err());
+    assertTrue(unreachable.err().startsWith("DURABLE-310 "), unreachable.err());
     Run noDir = execute(null, "server", "start");
     assertEquals(ExitCodes.USAGE, noDir.exit());
     assertEquals("DURABLE-270 Missing where to store workflows: give --data-dir DIR (RocksDB on this machine) or"

@@ -119,6 +119,19 @@ class ServerMainTest {
   }
 
   @Test
+  void aPostgresUrlThatCannotBeReachedExitsWithStatus1() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Run r = execute("--postgres-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/durable?currentSchema=d",
+        "--address", "127.0.0.1:0");
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().startsWith("durable-server: DURABLE-310 "), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
   void asyncDurabilityIsAcceptedInAnyCase() {
     assertEquals(dev.durable.server.Durability.ASYNC,
         parse(Map.of(), "--data-dir", "d", "--durability", "ASYNC").durability);

@@ -199,6 +199,7 @@ final class PostgresStore implements Store {
         Pending next = queue.peek();
         if (next == null) {
           leading = false;
+          lead.notifyAll(); // a close() may wait for the last write
         } else {
           next.leader = true;
           LockSupport.unpark(next.thread);
@@ -666,7 +667,7 @@ final class PostgresStore implements Store {
       closed = true;
       while (leading) {
         try {
-          lead.wait(10);
+          lead.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;

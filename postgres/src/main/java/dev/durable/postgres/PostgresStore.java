@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +59,11 @@ final class PostgresStore implements Store {
   /** The latest runs of the workflow ids this store wrote since it was opened: read without a round trip. */
   private final LatestRuns latest = new LatestRuns();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  /**
+   * Not API: runs between a writer's queueing and its bid for the lead, told whether its change is
+   * written; tests stall writers there, where a leader may write their changes meanwhile.
+   */
+  static volatile Consumer<BooleanSupplier> afterQueued = written -> { };
   private final Object lead = new Object();
   // Guarded by lead.
   private boolean leading;
@@ -158,6 +164,7 @@ final class PostgresStore implements Store {
    */
   private long write(Pending p) {
     queue.add(p);
+    afterQueued.accept(() -> p.done);
     synchronized (lead) {
       if (closed) {
         queue.remove(p);

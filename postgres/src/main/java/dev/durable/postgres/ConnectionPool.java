@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The connections that serve a store's reads: opened when first needed, at most {@code size} at
  * once (a caller beyond that waits for one to come back), kept open for the next read, and
- * dropped when a read finds them broken.
+ * dropped when a read finds them broken; that read is tried once more on a new connection (reads
+ * change nothing, so this is safe), and a database that restarted meanwhile costs no failed read.
  */
 final class ConnectionPool implements AutoCloseable {
   private final Supplier<Connection> connect;
@@ -36,21 +37,49 @@ final class ConnectionPool implements AutoCloseable {
    * {@code what}; its connection is closed when it no longer works.
    */
   <T> T use(Read<T> read, String what) {
-    Connection c = take();
-    boolean healthy = false;
-    try {
-      T result = read.run(c);
-      healthy = true;
-      return result;
-    } catch (SQLException e) {
-      healthy = isValid(c);
-      throw new DurableException("DURABLE-302", what + " from " + where + " failed: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      healthy = isValid(c);
-      throw e;
-    } finally {
-      give(c, healthy);
+    return use(read, what, 2);
+  }
+
+  /** Like {@link #use}, but without the second attempt: for a read that hands on what it read as it goes. */
+  <T> T useOnce(Read<T> read, String what) {
+    return use(read, what, 2);
+  }
+
+  private <T> T use(Read<T> read, String what, int attempts) {
+    for (int attempt = 1; ; attempt++) {
+      Connection c = take();
+      boolean healthy = false;
+      try {
+        T result = read.run(c);
+        healthy = true;
+        return result;
+      } catch (SQLException e) {
+        healthy = isValid(c);
+        if (!healthy && attempt < attempts) {
+          // The database restarted, or a connection timed out: the idle ones are likely gone too.
+          dropIdle();
+          continue;
+        }
+        throw new DurableException("DURABLE-302", what + " from " + where + " failed: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        healthy = isValid(c);
+        throw e;
+      } finally {
+        give(c, healthy);
+      }
     }
+  }
+
+  /** Closes the idle connections, so that the next reads connect anew. */
+  private void dropIdle() {
+    ArrayDeque<Connection> dropped;
+    synchronized (this) {
+      dropped = new ArrayDeque<>(idle);
+      open -= idle.size();
+      idle.clear();
+      notifyAll();
+    }
+    dropped.forEach(ConnectionPool::quietlyClose);
   }
 
   private Connection take() {
@@ -121,14 +150,9 @@ final class ConnectionPool implements AutoCloseable {
   /** Closes the idle connections; those in use close when they come back. */
   @Override
   public void close() {
-    ArrayDeque<Connection> toClose;
     synchronized (this) {
       closed = true;
-      toClose = new ArrayDeque<>(idle);
-      open -= idle.size();
-      idle.clear();
-      notifyAll();
     }
-    toClose.forEach(ConnectionPool::quietlyClose);
+    dropIdle();
   }
 }

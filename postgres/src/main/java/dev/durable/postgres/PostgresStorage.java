@@ -69,7 +69,9 @@ public final class PostgresStorage implements Storage {
   /** Builds a {@link PostgresStorage}. */
   public static final class Builder {
     private String url;
-    private final Map<String, String> properties = new TreeMap<>();
+    // Named in pg_stat_activity; TCP keepalives notice a database host that vanished without a word.
+    private final Map<String, String> properties = new TreeMap<>(Map.of("ApplicationName", "durable",
+        "tcpKeepAlive", "true"));
     private int readConnections = 4;
 
     private Builder() {}
@@ -94,7 +96,10 @@ public final class PostgresStorage implements Storage {
       return setProperty("password", password);
     }
 
-    /** Sets a property of the driver (pgjdbc), as a URL parameter would. */
+    /**
+     * Sets a property of the driver (pgjdbc), as a URL parameter would. By default
+     * {@code ApplicationName} is {@code durable} and {@code tcpKeepAlive} is {@code true}.
+     */
     public Builder setProperty(String name, String value) {
       properties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, name));
       return this;

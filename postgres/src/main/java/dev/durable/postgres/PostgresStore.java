@@ -603,7 +603,7 @@ final class PostgresStore implements Store {
 
   /** Reads the states with a cursor, decoding a chunk at a time on all cores, handed on in order. */
   private void forEachState(String sql, Consumer<ExecutionState> consumer) {
-    readers.use(c -> {
+    readers.useOnce(c -> {
       c.setAutoCommit(false); // the driver fetches with a cursor only inside a transaction
       try (PreparedStatement st = c.prepareStatement(sql)) {
         st.setFetchSize(STATE_CHUNK);

@@ -215,6 +215,33 @@ class PostgresStoreTest {
     }
   }
 
+  @Test
+  void everyConnectionBrokenAtOnceAsInADatabaseRestartIsSurvivedWithoutARestartOfTheServer() throws SQLException {
+    String app = "durable-" + schema;
+    storage = PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setUser(cluster.user())
+        .setProperty("ApplicationName", app).build();
+    try (DurableServer server = start(); WorkflowClient client = WorkflowClient.newInstance(server);
+        Worker w = worker(client)) {
+      assertEquals(3, run(client, "before", 0));
+      assertTrue(client.newUntypedWorkflowStub("before").describe().isPresent()); // a read connection is open
+      int ended = Integer.parseInt(value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+          + " WHERE application_name = '" + app + "'"));
+      assertTrue(ended >= 2, "the writer's and a reader's sessions, got " + ended);
+      // Reads connect again at once; the write in flight fails with its outcome unknown, and the next one connects.
+      assertEquals(3, client.newUntypedWorkflowStub("before").getResult(Integer.class));
+      int result;
+      try {
+        result = run(client, "after", 100);
+      } catch (DurableException e) {
+        assertEquals("DURABLE-302", e.getCode(), e.getMessage());
+        result = client.newUntypedWorkflowStub("after").describe().isPresent()
+            ? client.newUntypedWorkflowStub("after").getResult(Integer.class) : run(client, "after", 100);
+      }
+      assertEquals(103, result);
+      assertEquals(7, run(client, "later", 4));
+    }
+  }
+
   private void sql(String statement) throws SQLException {
     try (Connection c = cluster.connect(schema); Statement st = c.createStatement()) {
       st.execute(statement);

@@ -10,5 +10,5 @@ import picocli.CommandLine.Command;
  * with the CLI's codes and exit statuses.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run a standalone Durable server.",
-    subcommands = ServerMain.class)
+    subcommands = {ServerMain.class, ServerCopyCommand.class})
 final class ServerCommand {}

@@ -47,15 +47,8 @@ final class ServerCopyCommand implements Callable<Integer> {
       throw CliError.usage("give --from-data-dir with --to-postgres-url, or --from-postgres-url with --to-data-dir:"
           + " a copy moves runs between a data dir and PostgreSQL");
     }
-    String password = ((DurableCli) spec.root().userObject()).env().get(ServerMain.POSTGRES_PASSWORD_ENV);
-    PostgresStorage.Builder b = PostgresStorage.newBuilder().setUrl(intoPostgres ? toPostgresUrl : fromPostgresUrl);
-    if (postgresUser != null) {
-      b.setUser(postgresUser);
-    }
-    if (password != null) {
-      b.setPassword(password);
-    }
-    PostgresStorage storage = b.build();
+    PostgresStorage storage = ServerMain.postgresStorage(intoPostgres ? toPostgresUrl : fromPostgresUrl, postgresUser,
+        ((DurableCli) spec.root().userObject()).env());
     StoreCopy.Result r = intoPostgres ? StoreCopy.copy(fromDataDir, storage) : StoreCopy.copy(storage, toDataDir);
     spec.commandLine().getOut().println("copied " + r.runs() + " runs (" + r.events() + " events) from "
         + (intoPostgres ? fromDataDir : storage.describe()) + " to " + (intoPostgres ? storage.describe() : toDataDir));

@@ -208,9 +208,17 @@ public final class ServerMain implements Callable<Integer> {
 
   /** The storage of {@code --postgres-url}, {@code --postgres-user} and {@code $DURABLE_POSTGRES_PASSWORD}. */
   private PostgresStorage postgres() {
-    PostgresStorage.Builder b = PostgresStorage.newBuilder().setUrl(postgresUrl);
-    if (postgresUser != null) {
-      b.setUser(postgresUser);
+    return postgresStorage(postgresUrl, postgresUser, env);
+  }
+
+  /**
+   * The PostgreSQL storage of a URL and user, with the password from {@code $DURABLE_POSTGRES_PASSWORD}
+   * in {@code env} when it is set and not blank: for this command and {@code durable server copy}.
+   */
+  public static PostgresStorage postgresStorage(String url, String user, Map<String, String> env) {
+    PostgresStorage.Builder b = PostgresStorage.newBuilder().setUrl(url);
+    if (user != null) {
+      b.setUser(user);
     }
     String password = env.get(POSTGRES_PASSWORD_ENV);
     if (password != null && !password.isEmpty()) {

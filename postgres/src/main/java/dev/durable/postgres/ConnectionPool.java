@@ -70,6 +70,20 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code read} in a transaction, which it ends: the driver fetches a statement's rows a
+   * fetch size at a time (a cursor) only inside one, and holds all of them in memory otherwise.
+   */
+  static <T> T withCursor(Connection c, Read<T> read) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      return read.run(c);
+    } finally {
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+  }
+
   /** Closes the idle connections, so that the next reads connect anew. */
   private void dropIdle() {
     ArrayDeque<Connection> dropped;

@@ -157,23 +157,25 @@ final class Listing {
     boolean check = !q.searchAttributes().isEmpty();
     String sql = check ? "SELECT run_id, summary FROM durable_runs" + where.sql
         : "SELECT count(*) FROM durable_runs" + where.sql;
-    try (PreparedStatement st = c.prepareStatement(sql)) {
-      where.bind(c, st);
-      st.setFetchSize(1_000);
-      try (ResultSet rs = st.executeQuery()) {
-        if (!check) {
-          rs.next();
-          return rs.getLong(1);
-        }
-        long n = 0;
-        while (rs.next()) {
-          if (q.matches(StoreCodec.decodeSummary(rs.getBytes(2), "summary of run " + rs.getString(1)))) {
-            n++;
+    return ConnectionPool.withCursor(c, tx -> {
+      try (PreparedStatement st = tx.prepareStatement(sql)) {
+        where.bind(tx, st);
+        st.setFetchSize(1_000);
+        try (ResultSet rs = st.executeQuery()) {
+          if (!check) {
+            rs.next();
+            return rs.getLong(1);
           }
+          long n = 0;
+          while (rs.next()) {
+            if (q.matches(StoreCodec.decodeSummary(rs.getBytes(2), "summary of run " + rs.getString(1)))) {
+              n++;
+            }
+          }
+          return n;
         }
-        return n;
       }
-    }
+    });
   }
 
   /**

@@ -603,9 +603,8 @@ final class PostgresStore implements Store {
 
   /** Reads the states with a cursor, decoding a chunk at a time on all cores, handed on in order. */
   private void forEachState(String sql, Consumer<ExecutionState> consumer) {
-    readers.useOnce(c -> {
-      c.setAutoCommit(false); // the driver fetches with a cursor only inside a transaction
-      try (PreparedStatement st = c.prepareStatement(sql)) {
+    readers.useOnce(c -> ConnectionPool.withCursor(c, tx -> {
+      try (PreparedStatement st = tx.prepareStatement(sql)) {
         st.setFetchSize(STATE_CHUNK);
         List<String> runIds = new ArrayList<>();
         List<byte[]> states = new ArrayList<>();
@@ -619,12 +618,9 @@ final class PostgresStore implements Store {
           }
         }
         handOn(runIds, states, consumer);
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
       }
       return null;
-    }, "reading the runs");
+    }), "reading the runs");
   }
 
   private void handOn(List<String> runIds, List<byte[]> states, Consumer<ExecutionState> consumer) {

@@ -15,6 +15,8 @@ import java.util.Locale;
  */
 record PostgresSchema(String schema) {
   static final String URL = System.getProperty("bench.postgres.url");
+  private static final String USER = System.getProperty("bench.postgres.user", "durable");
+  private static final String PASSWORD = System.getProperty("bench.postgres.password", "");
 
   /** The schema of the engine on {@code dataDir}, created now; null when the bench runs on RocksDB. */
   static PostgresSchema forBench(Path dataDir) {
@@ -29,14 +31,14 @@ record PostgresSchema(String schema) {
   /** Drops the schema of the engine on {@code dataDir}, if the bench runs on PostgreSQL. */
   static void dropForBench(Path dataDir) {
     if (URL != null) {
-      new PostgresSchema(name(dataDir)).sql("DROP SCHEMA IF EXISTS " + name(dataDir) + " CASCADE");
+      PostgresSchema s = new PostgresSchema(name(dataDir));
+      s.sql("DROP SCHEMA IF EXISTS " + s.schema + " CASCADE");
     }
   }
 
   PostgresStorage storage() {
     return PostgresStorage.newBuilder().setUrl(URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema)
-        .setUser(System.getProperty("bench.postgres.user", "durable"))
-        .setPassword(System.getProperty("bench.postgres.password", "")).build();
+        .setUser(USER).setPassword(PASSWORD).build();
   }
 
   private static String name(Path dataDir) {
@@ -44,8 +46,7 @@ record PostgresSchema(String schema) {
   }
 
   private void sql(String statement) {
-    try (Connection c = DriverManager.getConnection(URL, System.getProperty("bench.postgres.user", "durable"),
-        System.getProperty("bench.postgres.password", "")); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement st = c.createStatement()) {
       st.execute(statement);
     } catch (SQLException e) {
       throw new IllegalStateException("bench.postgres.url " + URL + ": " + e.getMessage(), e);

@@ -107,10 +107,8 @@ final class Schema {
         events.put(List.of(s.runId, e.eventId()), encoder.encode(e));
       }
       if (t.newRun()) {
-        latestRuns.remove(s.workflowId);
         latestRuns.put(s.workflowId, s.runId);
       }
-      runs.remove(s.runId);
       runs.put(s.runId, s);
     }
 

@@ -6,6 +6,7 @@ import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.model.VisibilityQuery.SearchCondition;
 import dev.durable.internal.store.PageTokens;
+import dev.durable.internal.store.Store;
 import dev.durable.internal.store.Store.ClosedRun;
 import dev.durable.internal.store.Store.VisibilityPage;
 import dev.durable.internal.store.StoreCodec;
@@ -228,7 +229,7 @@ final class Listing {
         }
         Instant closed = rs.getObject(7) == null ? null : Instant.ofEpochSecond(rs.getLong(7), rs.getInt(8));
         List<String> keys = Arrays.asList((String[]) rs.getArray(9).getArray());
-        compare(problems, state, "open", rs.getBoolean(1), !state.status.isClosed());
+        compare(problems, state, "open", rs.getBoolean(1), Store.toRecover(state));
         compare(problems, state, "status", rs.getString(2), state.status.name());
         compare(problems, state, "workflow type", rs.getString(3), state.workflowType);
         compare(problems, state, "task queue", rs.getString(4), state.taskQueue);

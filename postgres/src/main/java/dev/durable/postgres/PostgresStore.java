@@ -592,7 +592,7 @@ final class PostgresStore implements Store {
   }
 
   @Override
-  public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
+  public void forEachRunToRecover(Consumer<ExecutionState> consumer) {
     forEachState("SELECT run_id, state FROM durable_runs WHERE open ORDER BY run_id", consumer);
   }
 

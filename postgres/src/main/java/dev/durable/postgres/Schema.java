@@ -5,6 +5,7 @@ import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.RunSummary;
 import dev.durable.internal.model.SearchAttributeValue;
+import dev.durable.internal.store.Store;
 import dev.durable.internal.store.Store.Transition;
 import dev.durable.internal.store.StoreCodec;
 import java.sql.Connection;
@@ -143,7 +144,7 @@ final class Schema {
         RunSummary summary = RunSummary.of(s);
         runIds[i] = s.runId;
         workflowIds[i] = s.workflowId;
-        open[i] = !s.status.isClosed();
+        open[i] = Store.toRecover(s);
         status[i] = s.status.name();
         types[i] = s.workflowType;
         queues[i] = s.taskQueue;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.ResetPoint;
 import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
 import dev.durable.testing.Eventually;
 import dev.durable.testing.TestEnv;
@@ -15,6 +16,9 @@ import dev.durable.workflow.ExternalWorkflowTest.Sender;
 import dev.durable.workflow.ExternalWorkflowTest.SenderImpl;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,64 @@ class ExternalRequestFaultTest {
     assertEquals("sent", env.result("sender", String.class));
     assertEquals(1, signalsReceived());
     env.assertHistoriesValid();
+  }
+
+  /** Starts a sender whose signal to the counter cannot be delivered yet, and terminates it meanwhile. */
+  private String terminateSenderWhileItsSignalIsInFlight() {
+    store.failWrites(FaultyStore.appending("counter", "WorkflowExecutionSignaled")); // the delivery keeps failing
+    WorkflowClient.start(env.newWorkflow(Sender.class, "sender")::send, "linger", "counter");
+    env.awaitEvent("sender", "TimerStarted");
+    Eventually.eventually("the fault", () -> store.injected.get() >= 1);
+    env.stub("sender").terminate("enough");
+    String runId = env.describe("sender").runId();
+    long initiated = env.eventTypes("sender").indexOf("SignalExternalWorkflowExecutionInitiated") + 1;
+    assertEquals(Map.of(1, initiated), store.readExecution(runId).orElseThrow().externalRequests, "in flight");
+    assertEquals(Set.of(runId, "counter"), runsToRecover(), "kept for the next start");
+    return runId;
+  }
+
+  private Set<String> runsToRecover() {
+    Set<String> runs = new HashSet<>();
+    store.forEachRunToRecover(s -> runs.add(s.workflowId.equals("counter") ? "counter" : s.runId));
+    return runs;
+  }
+
+  /** Checks that the sender's signal arrived once and that it is no longer in flight anywhere. */
+  private void assertDeliveredOnceAndForgotten(String senderRunId) {
+    Eventually.eventually("the signal", () -> signalsReceived() == 1);
+    Eventually.eventually("the request forgotten",
+        () -> store.readExecution(senderRunId).orElseThrow().externalRequests.isEmpty());
+    assertEquals(Set.of("counter"), runsToRecover());
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aSignalOfARunTerminatedWhileItWasInFlightIsDeliveredAfterARestart() {
+    String senderRunId = terminateSenderWhileItsSignalIsInFlight();
+
+    env.restartServer(); // the new server's store has no fault: only its recovery can deliver the signal
+    startWorker();
+
+    assertDeliveredOnceAndForgotten(senderRunId);
+    env.restartServer();
+    startWorker();
+    env.stub("counter").signal("add", "after");
+    assertEquals("got [later, after]", env.result("counter", String.class)); // no third signal, no second "later"
+    assertEquals(WorkflowStatus.TERMINATED, env.describe("sender").status());
+  }
+
+  @Test
+  void aSignalOfARunTerminatedWhileItWasInFlightIsDeliveredOnceTheStoreHeals() {
+    String senderRunId = terminateSenderWhileItsSignalIsInFlight();
+    DurableException kept = assertThrows(DurableException.class, () -> env.stub("sender").delete());
+    assertEquals("DURABLE-229", kept.getCode());
+    assertTrue(kept.getMessage().contains("still being delivered"), kept.getMessage());
+
+    store.heal();
+    env.advanceToTimersUntil("the signal to arrive", RETRY_DELAY, () -> signalsReceived() == 1);
+
+    assertDeliveredOnceAndForgotten(senderRunId);
+    env.stub("sender").delete();
   }
 
   @Test

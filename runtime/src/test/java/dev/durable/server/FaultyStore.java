@@ -181,9 +181,9 @@ final class FaultyStore implements Store {
   }
 
   @Override
-  public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
+  public void forEachRunToRecover(Consumer<ExecutionState> consumer) {
     checkRead();
-    delegate.forEachOpenExecution(consumer);
+    delegate.forEachRunToRecover(consumer);
   }
 
   @Override

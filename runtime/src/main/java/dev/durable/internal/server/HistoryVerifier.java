@@ -299,6 +299,13 @@ final class HistoryVerifier {
       expect("pending timers", s.timers.keySet(), java.util.Set.of());
       expect("workflowTaskPending", s.workflowTaskPending, false);
       expect("buffered events", s.bufferedEvents.size(), 0);
+      // The server may close a run while its requests are in flight; each is forgotten once delivered.
+      s.externalRequests.forEach((seq, initiatedEventId) -> {
+        if (!initiatedEventId.equals(openExternal.get(seq))) {
+          problems.add("stored state: closed run still delivers external request " + seq + " (event "
+              + initiatedEventId + "), which the history does not show in flight");
+        }
+      });
       return;
     }
     Map<Integer, Long> storedActivities = new TreeMap<>();

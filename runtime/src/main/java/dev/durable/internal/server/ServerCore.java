@@ -131,10 +131,21 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  /** Loads every open run, queues its due work and arms its timers, then starts the timer thread. */
+  /**
+   * Loads every open run, queues its due work and arms its timers, then starts the timer thread.
+   * A run the server closed while one of its requests to another workflow was in flight has that
+   * request delivered again.
+   */
   public void recover() {
-    store.forEachOpenExecution(s -> {
+    store.forEachRunToRecover(s -> {
       Execution ex = new Execution(s);
+      if (s.status.isClosed()) {
+        // Not served: only its requests are left to deliver (the delivery looks for them first).
+        for (int seq : s.externalRequests.keySet()) {
+          followUp(() -> deliverExternal(ex, seq, true));
+        }
+        return;
+      }
       open.put(s.runId, ex);
       synchronized (ex) {
         rearm(s, null);
@@ -897,6 +908,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           if (awaitedByParent(s)) {
             throw new DurableException("DURABLE-229", "cannot delete workflow '" + workflowId + "' yet: its parent run "
                 + s.links.parentRunId() + " is open and has not yet recorded how it ended. Try again in a moment.");
+          }
+          if (!s.externalRequests.isEmpty()) {
+            throw new DurableException("DURABLE-229", "cannot delete workflow '" + workflowId + "' yet: its run "
+                + s.runId + " was closed while it signalled or canceled another workflow, and that request is still"
+                + " being delivered. Try again in a moment.");
           }
           chain.add(s.runId);
           String earlier = s.links.continuedFromRunId();
@@ -2550,14 +2566,55 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
     synchronized (source) {
       ExecutionState ss = source.state;
-      if (ss.status.isClosed() || !Long.valueOf(initiated.eventId()).equals(ss.externalRequests.get(seq))) {
+      if (!Long.valueOf(initiated.eventId()).equals(ss.externalRequests.get(seq))) {
         return;
       }
-      ss.externalRequests.remove(seq);
-      var events = new ArrayList<HistoryEvent>();
-      addInput(ss, events, outcome);
-      persist(source, events, true);
+      if (!ss.status.isClosed()) {
+        ss.externalRequests.remove(seq);
+        var events = new ArrayList<HistoryEvent>();
+        addInput(ss, events, outcome);
+        persist(source, events, true);
+        return;
+      }
     }
+    forgetDelivered(source, seq); // outside the run's lock: it takes the id's
+  }
+
+  /**
+   * Removes the delivered request {@code seq} from the stored state of run {@code source}, which
+   * the server closed while the request was in flight: a closed run records no outcome, and a
+   * restart no longer loads it to deliver the request again. Reads the stored state under the
+   * id's lock, as the other writes of a closed run do (a reset links it to its replacement). A
+   * failed write is tried again later.
+   */
+  private void forgetDelivered(Execution source, int seq) {
+    String workflowId;
+    String runId;
+    synchronized (source) {
+      workflowId = source.state.workflowId;
+      runId = source.state.runId;
+    }
+    synchronized (startLock(workflowId)) {
+      ExecutionState stored = store.readExecution(runId).orElse(null);
+      if (stored != null && stored.externalRequests.containsKey(seq)) {
+        stored.externalRequests = without(stored.externalRequests, seq);
+        try {
+          store.apply(new Store.Transition(stored, List.of(), false, true));
+        } catch (RuntimeException e) {
+          followUp(now().plus(STORAGE_RETRY_DELAY), () -> deliverExternal(source, seq, true));
+          throw e;
+        }
+      }
+    }
+    synchronized (source) { // a copy, not a change: a run closed in this process is shared with RecentlyClosed
+      source.state.externalRequests = without(source.state.externalRequests, seq);
+    }
+  }
+
+  private static Map<Integer, Long> without(Map<Integer, Long> requests, int seq) {
+    Map<Integer, Long> rest = new TreeMap<>(requests);
+    rest.remove(seq);
+    return rest;
   }
 
   /**
@@ -3052,13 +3109,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     }
   }
 
-  /** Deletes a closed run unless its parent is open and still waits for it; returns whether it did. */
+  /**
+   * Deletes a closed run unless its parent is open and still waits for it, or a request it sent is
+   * still being delivered; returns whether it did.
+   */
   private boolean deleteExpired(String runId) {
     if (open.containsKey(runId)) {
       return false; // its close is written, but its lock not yet left
     }
     ExecutionState s = store.readExecution(runId).orElse(null);
-    if (s == null || !s.status.isClosed() || awaitedByParent(s)) {
+    if (s == null || !s.status.isClosed() || awaitedByParent(s) || !s.externalRequests.isEmpty()) {
       return false;
     }
     synchronized (startLock(s.workflowId)) { // a start of the id must not read the mapping this deletes

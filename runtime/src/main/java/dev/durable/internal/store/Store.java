@@ -64,8 +64,21 @@ public interface Store extends AutoCloseable {
   /** Returns the id of the latest run of a workflow id. */
   Optional<String> currentRunId(String workflowId);
 
-  /** Calls {@code consumer} with every running run. */
-  void forEachOpenExecution(Consumer<ExecutionState> consumer);
+  /**
+   * Calls {@code consumer} with every run a starting server must load: the running runs, and the
+   * closed ones that still have a request to another workflow to deliver (see {@link #toRecover}).
+   */
+  void forEachRunToRecover(Consumer<ExecutionState> consumer);
+
+  /**
+   * Whether a starting server must load the run: it is running, or the server closed it
+   * (terminated it, timed it out, reset it) while one of its signals or cancel requests to another
+   * workflow was still being delivered. A store keeps an index of these runs, kept up to date by
+   * every write of a run's state.
+   */
+  static boolean toRecover(ExecutionState s) {
+    return !s.status.isClosed() || !s.externalRequests.isEmpty();
+  }
 
   /** Calls {@code consumer} with every run, open or closed. */
   void forEachExecution(Consumer<ExecutionState> consumer);

@@ -93,6 +93,25 @@ class HistoryVerifierTest {
   }
 
   @Test
+  void aClosedRunMayStillDeliverOnlyARequestItsHistoryShowsInFlight() {
+    openRun();
+    add(new EventAttributes.SignalExternalWorkflowExecutionInitiated(3, "other", null, "poke", List.of()));
+    add(new EventAttributes.WorkflowExecutionTerminated("enough"));
+    state.nextEventId = 7;
+    state.activities.clear();
+    state.timers.clear();
+    state.status = WorkflowStatus.TERMINATED;
+    state.closeTime = T;
+    state.failure = FailureInfo.simple(FailureInfo.TERMINATED, null, "enough", true);
+    state.externalRequests = new java.util.TreeMap<>(java.util.Map.of(3, 5L));
+    assertEquals(List.of(), problems());
+
+    state.externalRequests.put(4, 2L);
+    assertOneProblem("stored state: closed run still delivers external request 4 (event 2), which the history does"
+        + " not show in flight");
+  }
+
+  @Test
   void gapInTheEventIdsIsReported() {
     closedRun();
     events.set(4, new HistoryEvent(7, T, events.get(4).attributes()));

@@ -509,9 +509,9 @@ public final class RocksStore implements Store {
     if (t.newRun()) {
       batch.put(workflowIdsId, bytes(s.workflowId), run);
     }
-    if (s.status.isClosed()) {
+    if (!Store.toRecover(s)) {
       batch.delete(openId, run);
-    } else if (t.newRun()) {
+    } else if (t.newRun() || s.status.isClosed()) { // a closed run with a request to deliver: rare
       batch.put(openId, run, EMPTY);
     }
     RunSummary now = RunSummary.of(s);
@@ -616,7 +616,7 @@ public final class RocksStore implements Store {
   private static final int RECOVERY_CHUNK = 4_096;
 
   @Override
-  public void forEachOpenExecution(Consumer<ExecutionState> consumer) {
+  public void forEachRunToRecover(Consumer<ExecutionState> consumer) {
     access.readLock().lock();
     try {
       checkOpen();

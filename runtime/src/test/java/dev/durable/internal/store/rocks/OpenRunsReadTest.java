@@ -40,7 +40,7 @@ class OpenRunsReadTest {
     }
     try (RocksStore store = RocksStore.open(dir, true)) {
       List<String> runIds = new ArrayList<>();
-      store.forEachOpenExecution(s -> {
+      store.forEachRunToRecover(s -> {
         runIds.add(s.runId);
         assertEquals(expected.get(s.runId), s.workflowId, s.runId);
         assertEquals(Integer.parseInt(s.workflowId.substring(1)) + 2, s.nextEventId, s.runId);

@@ -4,6 +4,7 @@ import dev.durable.internal.Checks;
 import dev.durable.internal.store.Store;
 import dev.durable.server.Durability;
 import dev.durable.server.Storage;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -33,6 +34,8 @@ import java.util.TreeMap;
  * under {@code off}. See docs/operations.md, "PostgreSQL".
  */
 public final class PostgresStorage implements Storage {
+  private static final Duration DEFAULT_DEAD_SESSION_TIMEOUT = Duration.ofMinutes(1);
+  private static final Duration MIN_DEAD_SESSION_TIMEOUT = Duration.ofSeconds(6);
   private final String url;
   private final Properties properties;
   private final int readConnections;
@@ -41,7 +44,20 @@ public final class PostgresStorage implements Storage {
     this.url = b.url;
     this.properties = new Properties();
     this.properties.putAll(b.properties);
+    long seconds = b.deadSessionTimeout.toSeconds();
+    if (seconds > 0) {
+      // Server-side settings of each session, before the user's own options (a later -c wins).
+      String keepalives = "-c tcp_keepalives_idle=" + seconds / 2 + " -c tcp_keepalives_interval="
+          + Math.max(1, seconds / 6) + " -c tcp_keepalives_count=3 -c tcp_user_timeout=" + seconds * 1000;
+      String own = b.properties.get("options");
+      this.properties.setProperty("options", own == null ? keepalives : keepalives + " " + own);
+    }
     this.readConnections = b.readConnections;
+  }
+
+  /** The driver's properties, with what the builder's settings add. */
+  Properties properties() {
+    return properties;
   }
 
   /** Returns a new builder. */
@@ -73,6 +89,7 @@ public final class PostgresStorage implements Storage {
     private final Map<String, String> properties = new TreeMap<>(Map.of("ApplicationName", "durable",
         "tcpKeepAlive", "true"));
     private int readConnections = 4;
+    private Duration deadSessionTimeout = DEFAULT_DEAD_SESSION_TIMEOUT;
 
     private Builder() {}
 
@@ -114,6 +131,21 @@ public final class PostgresStorage implements Storage {
       return this;
     }
 
+    /**
+     * Sets how long PostgreSQL keeps the session of a server whose machine vanished (lost power, or
+     * its network) before it ends it, which releases the schema's lock for a server taking over.
+     * The server's connections ask PostgreSQL to probe an idle connection after half of it, and to
+     * end it after three unanswered probes or once data sent is unacknowledged that long
+     * ({@code tcp_keepalives_idle}, {@code tcp_keepalives_interval}, {@code tcp_keepalives_count}
+     * and {@code tcp_user_timeout}, PostgreSQL 12 or later). Default one minute; at least 6
+     * seconds; {@link Duration#ZERO} leaves the database's settings (two hours by default). A
+     * process that dies, rather than its machine, releases the lock at once either way.
+     */
+    public Builder setDeadSessionTimeout(Duration timeout) {
+      this.deadSessionTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
     /** Validates the settings and builds the storage. Nothing connects before the server starts. */
     public PostgresStorage build() {
       if (url == null || !url.startsWith("jdbc:postgresql:")) {
@@ -121,6 +153,10 @@ public final class PostgresStorage implements Storage {
             + " jdbc:postgresql://localhost:5432/durable, got " + (url == null ? "none" : "'" + url + "'"));
       }
       Checks.atLeast("readConnections", readConnections, 1);
+      if (!deadSessionTimeout.isZero() && deadSessionTimeout.compareTo(MIN_DEAD_SESSION_TIMEOUT) < 0) {
+        throw Checks.invalid("deadSessionTimeout must be at least " + MIN_DEAD_SESSION_TIMEOUT.toSeconds()
+            + " seconds (or zero, to keep the database's keepalive settings), got " + deadSessionTimeout);
+      }
       return new PostgresStorage(this);
     }
   }

@@ -150,6 +150,35 @@ class PostgresStoreTest {
   }
 
   @Test
+  void postgresqlEndsTheSessionsOfAVanishedServerWithinTheDeadSessionTimeout() throws SQLException {
+    assertEquals(List.of("30", "10", "3", "60000"), sessionKeepalives(storage)); // the default: one minute
+    PostgresStorage custom = PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setUser(cluster.user())
+        .setDeadSessionTimeout(Duration.ofSeconds(12)).setProperty("options", "-c tcp_keepalives_count=5").build();
+    assertEquals(List.of("6", "2", "5", "12000"), sessionKeepalives(custom)); // the user's own option wins
+    for (Duration bad : List.of(Duration.ofSeconds(5), Duration.ofSeconds(-1))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setDeadSessionTimeout(bad).build());
+      assertTrue(e.getMessage().contains("deadSessionTimeout must be at least 6 seconds"), e.getMessage());
+    }
+  }
+
+  /** The keepalive settings of a session the store would open with {@code s}'s properties, in seconds and ms. */
+  private List<String> sessionKeepalives(PostgresStorage s) throws SQLException {
+    try (Connection c = PostgresStore.connect(cluster.jdbcUrl(schema), s.properties(), "test", true);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT setting FROM pg_settings WHERE name IN ('tcp_keepalives_idle',"
+            + " 'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout')"
+            + " ORDER BY array_position(ARRAY['tcp_keepalives_idle', 'tcp_keepalives_interval',"
+            + " 'tcp_keepalives_count', 'tcp_user_timeout'], name::text)")) {
+      List<String> values = new ArrayList<>();
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+      return values;
+    }
+  }
+
+  @Test
   void backupsAreLeftToPostgresqlsTools() {
     try (DurableServer server = start()) {
       DurableException e = assertThrows(DurableException.class, () -> server.backup(Path.of("backup")));

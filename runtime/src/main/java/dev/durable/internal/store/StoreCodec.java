@@ -243,7 +243,7 @@ public final class StoreCodec {
 
   private static DurableException unreadable(Class<?> type, String where, IOException e) {
     return new DurableException("DURABLE-303", "stored " + type.getSimpleName() + " at " + where
-        + " cannot be read: " + e.getMessage() + ". The data dir may be damaged or written by an incompatible"
-        + " version; restore it from a backup (see docs/operations.md).", e);
+        + " cannot be read: " + e.getMessage() + ". The store (data dir or database) may be damaged or written by an"
+        + " incompatible version; restore it from a backup (see docs/operations.md).", e);
   }
 }

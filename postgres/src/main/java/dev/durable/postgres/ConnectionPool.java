@@ -20,6 +20,7 @@ final class ConnectionPool implements AutoCloseable {
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
   private int open;
   private boolean closed;
+  private String fenced;
 
   ConnectionPool(Supplier<Connection> connect, int size, String where) {
     this.connect = connect;
@@ -42,7 +43,18 @@ final class ConnectionPool implements AutoCloseable {
 
   /** Like {@link #use}, but without the second attempt: for a read that hands on what it read as it goes. */
   <T> T useOnce(Read<T> read, String what) {
-    return use(read, what, 2);
+    return use(read, what, 1);
+  }
+
+  /**
+   * Refuses every later read with DURABLE-311 and {@code message}, and closes the idle connections:
+   * for a store another server took over.
+   */
+  void fence(String message) {
+    synchronized (this) {
+      fenced = message;
+    }
+    dropIdle();
   }
 
   private <T> T use(Read<T> read, String what, int attempts) {
@@ -101,6 +113,9 @@ final class ConnectionPool implements AutoCloseable {
       while (true) {
         if (closed) {
           throw new DurableException("DURABLE-302", "the store on " + where + " is closed");
+        }
+        if (fenced != null) {
+          throw new DurableException("DURABLE-311", fenced);
         }
         Connection c = idle.poll();
         if (c != null) {

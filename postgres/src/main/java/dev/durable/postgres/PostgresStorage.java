@@ -39,6 +39,7 @@ public final class PostgresStorage implements Storage {
   private final String url;
   private final Properties properties;
   private final int readConnections;
+  private final boolean standby;
 
   private PostgresStorage(Builder b) {
     this.url = b.url;
@@ -53,6 +54,7 @@ public final class PostgresStorage implements Storage {
       this.properties.setProperty("options", own == null ? keepalives : keepalives + " " + own);
     }
     this.readConnections = b.readConnections;
+    this.standby = b.standby;
   }
 
   /** The driver's properties, with what the builder's settings add. */
@@ -68,7 +70,7 @@ public final class PostgresStorage implements Storage {
   /** Not API: opens the store (called by {@code DurableServer.start()}). */
   @Override
   public Store open(Durability durability) {
-    return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC);
+    return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC, standby);
   }
 
   /** The JDBC URL without its parameters (which may hold a password). */
@@ -90,6 +92,7 @@ public final class PostgresStorage implements Storage {
         "tcpKeepAlive", "true"));
     private int readConnections = 4;
     private Duration deadSessionTimeout = DEFAULT_DEAD_SESSION_TIMEOUT;
+    private boolean standby;
 
     private Builder() {}
 
@@ -143,6 +146,22 @@ public final class PostgresStorage implements Storage {
      */
     public Builder setDeadSessionTimeout(Duration timeout) {
       this.deadSessionTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Makes the server a standby when another server holds the schema: its {@code start()} waits
+     * until that server releases it (it is closed, its process dies, or PostgreSQL ends the session
+     * of a machine that vanished: see {@link #setDeadSessionTimeout}), then loads the open runs and
+     * serves them, instead of failing with DURABLE-311. Default false. An interrupt of the starting
+     * thread ends the wait with DURABLE-311.
+     *
+     * <p>A server that loses the schema to a standby while its connection was broken notices at its
+     * next write: that write fails with DURABLE-311, and the server stops serving (its calls fail
+     * with DURABLE-213), so two servers never write the same schema.
+     */
+    public Builder setStandby(boolean standby) {
+      this.standby = standby;
       return this;
     }
 

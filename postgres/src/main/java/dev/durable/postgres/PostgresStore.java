@@ -70,6 +70,8 @@ final class PostgresStore implements Store {
   private boolean closed;
   // Used by the leader only.
   private Writer writer;
+  /** Why this store no longer reads or writes: another server took the schema over. Set by the leader. */
+  private volatile String fenced;
   private final StoreCodec.Encoder encoder = StoreCodec.encoder();
 
   private PostgresStore(String url, Properties properties, String where, boolean sync, int readConnections,
@@ -82,11 +84,15 @@ final class PostgresStore implements Store {
     this.readers = new ConnectionPool(() -> connect(url, properties, where, sync), readConnections, where);
   }
 
-  static PostgresStore open(String url, Properties properties, int readConnections, boolean sync) {
+  /**
+   * Connects, takes the schema's lock and creates or checks the tables. With {@code standby}, waits
+   * for as long as another server holds the lock, instead of failing with DURABLE-311.
+   */
+  static PostgresStore open(String url, Properties properties, int readConnections, boolean sync, boolean standby) {
     // The codec loads on another core while the connection is made.
     java.util.concurrent.ForkJoinPool.commonPool().execute(StoreCodec::load);
     String where = describe(url);
-    Writer writer = Writer.open(url, properties, where, sync, true);
+    Writer writer = Writer.open(url, properties, where, sync, true, standby);
     return new PostgresStore(url, properties, where, sync, readConnections, writer);
   }
 
@@ -265,10 +271,25 @@ final class PostgresStore implements Store {
     group.forEach(p -> p.finish(null, mark));
   }
 
-  /** The writer's connection, reconnected (and the lock taken again) after it broke. */
+  /**
+   * The writer's connection, reconnected (and the lock taken again) after it broke. When another
+   * server took the lock meanwhile, this store is fenced: every later write and read fails with
+   * DURABLE-311, so the server stops rather than serve what it holds in memory.
+   */
   private Writer writer() {
+    if (fenced != null) {
+      throw new DurableException("DURABLE-311", fenced);
+    }
     if (writer == null) {
-      writer = Writer.open(url, properties, where, sync, false);
+      try {
+        writer = Writer.open(url, properties, where, sync, false, false);
+      } catch (DurableException e) {
+        if ("DURABLE-311".equals(e.getCode())) {
+          fenced = e.getMessage().substring(e.getCode().length() + 1); // the message without its code
+          readers.fence(fenced);
+        }
+        throw e;
+      }
     }
     return writer;
   }
@@ -366,10 +387,12 @@ final class PostgresStore implements Store {
     }
 
     /**
-     * Connects, takes the schema's advisory lock (DURABLE-311 when another server holds it) and,
-     * on the first open, creates or checks the tables.
+     * Connects, takes the schema's advisory lock (DURABLE-311 when another server holds it, unless
+     * {@code standby}: then it waits until the lock is free) and, on the first open, creates or
+     * checks the tables.
      */
-    static Writer open(String url, Properties properties, String where, boolean sync, boolean first) {
+    static Writer open(String url, Properties properties, String where, boolean sync, boolean first,
+        boolean standby) {
       Connection c = connect(url, properties, where, sync);
       try {
         String schema;
@@ -383,12 +406,27 @@ final class PostgresStore implements Store {
                 + " existing one with the URL parameter currentSchema=...");
           }
           String lockName = rs.getString(2) + "." + schema;
-          if (!lock(c, lockName)) {
-            throw new DurableException("DURABLE-311", "schema '" + schema + "' of " + where + " is in use by"
-                + " another Durable server (it holds the schema's advisory lock"
-                + (first ? "" : ", taken while this server's connection was broken") + "). One server owns a"
-                + " schema at a time: stop the other one, or give this one a schema of its own with the URL"
-                + " parameter currentSchema=...");
+          boolean locked = lock(c, lockName);
+          if (!locked && standby) {
+            LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable"
+                + " server; this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);
+            while (!locked) {
+              if (Thread.currentThread().isInterrupted()) {
+                throw new DurableException("DURABLE-311", "stopped standing by for schema '" + schema + "' of "
+                    + where + ": interrupted while another server held it");
+              }
+              locked = lock(c, lockName);
+            }
+          }
+          if (!locked) {
+            throw new DurableException("DURABLE-311", first
+                ? "schema '" + schema + "' of " + where + " is in use by another Durable server (it holds the"
+                    + " schema's advisory lock). One server owns a schema at a time: stop the other one, give this one"
+                    + " a schema of its own with the URL parameter currentSchema=..., or make it a standby"
+                    + " (PostgresStorage.Builder.setStandby, --standby)."
+                : "this server lost schema '" + schema + "' of " + where + " to another Durable server, which took it"
+                    + " while this server's connection was broken; this server no longer reads or writes it. The"
+                    + " other server serves the workflows now: close this one.");
           }
         }
         if (first) {

@@ -375,7 +375,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         try {
           store.apply(t);
         } catch (RuntimeException e) {
-          if (!recordedAfterAll(s.runId, e)) {
+          if (stopIfStoreLost(e) || !recordedAfterAll(s.runId, e)) {
             throw e;
           }
         }
@@ -2919,6 +2919,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ex.unwritten.clear();
     ex.keptCompletions = 0; // lost with the write: the attempts run again
     ex.tail.clear();
+    if (stopIfStoreLost(e)) {
+      failStart(ex, e);
+      return;
+    }
     Optional<ExecutionState> stored;
     try {
       stored = store.readExecution(s.runId);
@@ -2927,7 +2931,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
       e.addSuppressed(readFailed);
       LOG.log(System.Logger.Level.ERROR, "workflow ''" + s.workflowId + "'': a change failed and reading back what"
-          + " was stored failed too; the server stops serving. Fix the disk, then restart the server.", e);
+          + " was stored failed too; the server stops serving. Fix the disk (or the database), then restart the"
+          + " server.", e);
       stoppedBy = e;
       stopServing("the server stopped after a storage failure");
       failStart(ex, e);
@@ -2954,6 +2959,22 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (!ex.state.status.isClosed()) {
       rearm(ex.state, now().plus(STORAGE_RETRY_DELAY));
     }
+  }
+
+  /**
+   * Whether {@code e}, from a write, says that another server took the store over (DURABLE-311):
+   * then this server stops serving, for nothing it holds in memory may be shown or written any more.
+   */
+  private boolean stopIfStoreLost(RuntimeException e) {
+    if (!(e instanceof DurableException d) || !"DURABLE-311".equals(d.getCode())) {
+      return false;
+    }
+    if (stoppedBy == null) {
+      stoppedBy = e;
+      LOG.log(System.Logger.Level.ERROR, "the server stops serving: " + e.getMessage());
+    }
+    stopServing("the server stopped: another server took its store over");
+    return true;
   }
 
   /**
@@ -3246,9 +3267,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       RuntimeException cause = stoppedBy;
       throw cause == null
           ? new DurableException("DURABLE-213", "the server is closed; create a new DurableServer to continue.")
+          : cause instanceof DurableException d && "DURABLE-311".equals(d.getCode())
+          ? new DurableException("DURABLE-213", "the server stopped serving: " + cause.getMessage(), cause)
           : new DurableException("DURABLE-213", "the server stopped after a write and the read that followed it"
-              + " failed (" + cause.getMessage() + "). Fix the data dir's disk, then close this server and start a new"
-              + " one on the same data dir.", cause);
+              + " failed (" + cause.getMessage() + "). Fix the data dir's disk (or the database), then close this"
+              + " server and start a new one on the same store.", cause);
     }
     return read::unlock;
   }

@@ -48,7 +48,7 @@ final class ServerCopyCommand implements Callable<Integer> {
           + " a copy moves runs between a data dir and PostgreSQL");
     }
     PostgresStorage storage = ServerMain.postgresStorage(intoPostgres ? toPostgresUrl : fromPostgresUrl, postgresUser,
-        ((DurableCli) spec.root().userObject()).env());
+        ((DurableCli) spec.root().userObject()).env()).build();
     StoreCopy.Result r = intoPostgres ? StoreCopy.copy(fromDataDir, storage) : StoreCopy.copy(storage, toDataDir);
     spec.commandLine().getOut().println("copied " + r.runs() + " runs (" + r.events() + " events) from "
         + (intoPostgres ? fromDataDir : storage.describe()) + " to " + (intoPostgres ? storage.describe() : toDataDir));

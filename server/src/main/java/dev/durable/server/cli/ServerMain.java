@@ -63,6 +63,12 @@ public final class ServerMain implements Callable<Integer> {
           + " (never on the command line, where other users see it).")
   String postgresUser;
 
+  @Option(names = "--standby",
+      description = "With --postgres-url: when another server holds the schema, wait until it stops (or PostgreSQL"
+          + " ends its session, within a minute of its machine vanishing), then serve its workflows, instead of"
+          + " exiting. The address is bound only then.")
+  boolean standby;
+
   @Option(names = "--address", paramLabel = "HOST:PORT", defaultValue = ConnectionOptions.DEFAULT_ADDRESS,
       description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:7233 for every interface; port 0 picks"
           + " a free port).")
@@ -183,6 +189,9 @@ public final class ServerMain implements Callable<Integer> {
     if (postgresUser != null && postgresUrl == null) {
       throw new UsageException("--postgres-user goes with --postgres-url; a --data-dir needs no user.");
     }
+    if (standby && postgresUrl == null) {
+      throw new UsageException("--standby goes with --postgres-url: a data dir belongs to one machine's server.");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together: give both to serve TLS, or neither.");
     }
@@ -208,14 +217,14 @@ public final class ServerMain implements Callable<Integer> {
 
   /** The storage of {@code --postgres-url}, {@code --postgres-user} and {@code $DURABLE_POSTGRES_PASSWORD}. */
   private PostgresStorage postgres() {
-    return postgresStorage(postgresUrl, postgresUser, env);
+    return postgresStorage(postgresUrl, postgresUser, env).setStandby(standby).build();
   }
 
   /**
    * The PostgreSQL storage of a URL and user, with the password from {@code $DURABLE_POSTGRES_PASSWORD}
    * in {@code env} when it is set and not blank: for this command and {@code durable server copy}.
    */
-  public static PostgresStorage postgresStorage(String url, String user, Map<String, String> env) {
+  public static PostgresStorage.Builder postgresStorage(String url, String user, Map<String, String> env) {
     PostgresStorage.Builder b = PostgresStorage.newBuilder().setUrl(url);
     if (user != null) {
       b.setUser(user);
@@ -224,7 +233,7 @@ public final class ServerMain implements Callable<Integer> {
     if (password != null && !password.isEmpty()) {
       b.setPassword(password);
     }
-    return b.build();
+    return b;
   }
 
   /** {@code --token}, else {@code $DURABLE_TOKEN}; null when neither is given or it is blank. */
@@ -239,8 +248,14 @@ public final class ServerMain implements Callable<Integer> {
    */
   @Override
   public Integer call() throws InterruptedException {
-    DurableGrpcServer server = newServer().start();
     PrintWriter out = spec.commandLine().getOut();
+    DurableGrpcServer built = newServer();
+    if (standby) {
+      out.println("Durable server standing by for " + postgres().describe() + ": it serves once no other server"
+          + " holds the schema");
+      out.flush();
+    }
+    DurableGrpcServer server = built.start();
     // SIGTERM and Ctrl-C: stop accepting, end pending long polls, wait for calls in flight, flush.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

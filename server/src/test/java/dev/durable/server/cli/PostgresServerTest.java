@@ -109,20 +109,29 @@ class PostgresServerTest {
 
     /** The address of the listening line, or null when the process exits without printing it. */
     String awaitListening() throws InterruptedException {
+      String line = awaitLine(LISTENING);
+      if (line == null) {
+        return null;
+      }
+      String rest = line.substring(LISTENING.length());
+      return rest.substring(0, rest.indexOf(' '));
+    }
+
+    /** The first line of stdout that starts with {@code start}, or null when the process exits without it. */
+    String awaitLine(String start) throws InterruptedException {
       long deadline = System.nanoTime() + DEADLINE.toNanos();
       while (true) {
         boolean exited = !process.isAlive(); // before reading, so that a last line is not missed
         for (String line : read(stdout).lines().toList()) {
-          if (line.startsWith(LISTENING)) {
-            String rest = line.substring(LISTENING.length());
-            return rest.substring(0, rest.indexOf(' '));
+          if (line.startsWith(start)) {
+            return line;
           }
         }
         if (exited) {
           return null;
         }
         if (System.nanoTime() > deadline) {
-          fail("the server did not listen within " + DEADLINE + "\n" + report());
+          fail("the server did not print '" + start + "' within " + DEADLINE + "\n" + report());
         }
         TimeUnit.MILLISECONDS.sleep(20);
       }
@@ -150,11 +159,12 @@ class PostgresServerTest {
   }
 
   /** Starts {@code ServerMain} on {@code schema} in a child JVM with this JVM's class path. */
-  private ServerProcess launch(String schema, String address) throws IOException {
+  private ServerProcess launch(String schema, String address, String... options) throws IOException {
     PostgresCluster cluster = PostgresCluster.get();
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
-        "--postgres-url", cluster.jdbcUrl(schema), "--postgres-user", cluster.user(), "--address", address);
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+        "--postgres-url", cluster.jdbcUrl(schema), "--postgres-user", cluster.user(), "--address", address));
+    command.addAll(List.of(options));
     Path stdout = dir.resolve("server-" + servers.size() + ".stdout.log");
     Path stderr = dir.resolve("server-" + servers.size() + ".stderr.log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
@@ -206,8 +216,21 @@ class PostgresServerTest {
 
   @Test
   void aWorkflowCompletesAcrossAKilledServerAndNoCompletedActivityRunsAgain() throws Exception {
-    String schema = PostgresCluster.get().createSchema("server_kill");
-    // The restarted server listens where the first did, so the client and worker reconnect to it.
+    completesAcrossAKilledServer("server_kill", false);
+  }
+
+  @Test
+  void aStandbyTakesOverFromAKilledServerAndTheWorkflowCompletes() throws Exception {
+    completesAcrossAKilledServer("server_standby", true);
+  }
+
+  /**
+   * Kills the server in the middle of a workflow; then a new server, or the {@code standby} started
+   * before the kill, serves it to its end.
+   */
+  private void completesAcrossAKilledServer(String schemaName, boolean standby) throws Exception {
+    String schema = PostgresCluster.get().createSchema(schemaName);
+    // The next server listens where the first did, so the client and worker reconnect to it.
     String address = freeLoopbackAddress();
     ServerProcess first = startServer(schema, address);
     CountingStep step = new CountingStep();
@@ -220,13 +243,22 @@ class PostgresServerTest {
             .setWorkflowId("steps-1").build());
         WorkflowClient.start(steps::run, STEPS);
         await("step " + HELD_STEP + " running", step.heldStepStarted);
+        // A standby waits for the schema's lock without binding the address.
+        ServerProcess next = standby ? launch(schema, address, "--standby") : null;
+        if (next != null && next.awaitLine("Durable server standing by for PostgreSQL ") == null) {
+          fail("the standby exited with status " + next.awaitExit() + "\n" + next.report());
+        }
 
         first.process().destroyForcibly(); // SIGKILL: nothing is flushed or closed
         assertEquals(137, first.awaitExit(), first.report());
         step.release.countDown(); // its result reaches no server
         // The killed server's session, and with it its lock on the schema, ends as PostgreSQL sees the
-        // connection close; a starting server waits a little for that.
-        startServer(schema, address);
+        // connection close; a starting server waits a little for that, a standby as long as it takes.
+        if (next == null) {
+          startServer(schema, address);
+        } else if (next.awaitListening() == null) {
+          fail("the standby exited with status " + next.awaitExit() + "\n" + next.report());
+        }
 
         List<?> result = resultAfterReconnecting(client, "steps-1");
         assertEquals(List.of("step 0", "step 1", "step 2", "step 3", "step 4"), result);

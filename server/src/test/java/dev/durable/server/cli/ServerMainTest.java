@@ -111,6 +111,10 @@ class ServerMainTest {
     assertEquals(2, userWithoutUrl.exit());
     assertTrue(userWithoutUrl.err().startsWith("DURABLE-201 --postgres-user goes with --postgres-url; a --data-dir"
         + " needs no user.\nUsage:"), userWithoutUrl.err());
+    Run standbyOnADataDir = execute("--data-dir", dir.resolve("d").toString(), "--standby");
+    assertEquals(2, standbyOnADataDir.exit());
+    assertTrue(standbyOnADataDir.err().startsWith("DURABLE-201 --standby goes with --postgres-url: a data dir belongs"
+        + " to one machine's server.\nUsage:"), standbyOnADataDir.err());
     Run notPostgres = execute("--postgres-url", "jdbc:mysql://db/durable");
     assertEquals(2, notPostgres.exit());
     assertTrue(notPostgres.err().startsWith("DURABLE-201 the PostgreSQL storage needs a JDBC URL such as"

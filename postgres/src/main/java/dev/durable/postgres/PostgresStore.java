@@ -49,6 +49,8 @@ final class PostgresStore implements Store {
   private static final int STATE_CHUNK = 1_024;
   /** How long a starting server waits for the schema's lock (see {@code Writer.lock}). */
   private static final Duration LOCK_WAIT = Duration.ofSeconds(3);
+  /** How often a standby asks for the schema's lock. */
+  private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
 
   private final String url;
   private final Properties properties;
@@ -410,12 +412,18 @@ final class PostgresStore implements Store {
           if (!locked && standby) {
             LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable"
                 + " server; this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);
+            // Asks again every STANDBY_POLL rather than waiting in PostgreSQL's lock queue: a wait there
+            // ends only by lock_timeout, which logs an error in PostgreSQL's log each time, and cannot
+            // be interrupted here.
             while (!locked) {
-              if (Thread.currentThread().isInterrupted()) {
+              try {
+                Thread.sleep(STANDBY_POLL.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new DurableException("DURABLE-311", "stopped standing by for schema '" + schema + "' of "
-                    + where + ": interrupted while another server held it");
+                    + where + ": interrupted while another server held it", e);
               }
-              locked = lock(c, lockName);
+              locked = tryLock(c, lockName);
             }
           }
           if (!locked) {
@@ -443,6 +451,18 @@ final class PostgresStore implements Store {
           throw r;
         }
         throw new DurableException("DURABLE-310", "cannot open the store on " + where + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Takes the schema's advisory lock if it is free. */
+    private static boolean tryLock(Connection c, String lockName) throws SQLException {
+      try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+        lock.setInt(1, LOCK_CLASS);
+        lock.setString(2, lockName);
+        try (ResultSet rs = lock.executeQuery()) {
+          rs.next();
+          return rs.getBoolean(1);
+        }
       }
     }
 

@@ -46,7 +46,7 @@ class StandbyTest {
   /** Starts a standby on another thread, and returns once it waits for the schema's lock. */
   private CompletableFuture<DurableServer> standBy() {
     CompletableFuture<DurableServer> standby = CompletableFuture.supplyAsync(() -> start(true));
-    Eventually.eventually("the standby waiting for the schema's lock", () -> waitingForTheLock() == 1);
+    Eventually.eventually("the standby waiting for the schema's lock", () -> standingBy() == 1);
     return standby;
   }
 
@@ -120,20 +120,21 @@ class StandbyTest {
         }
       }, "standby");
       starter.start();
-      Eventually.eventually("the standby waiting for the schema's lock", () -> waitingForTheLock() == 1);
+      Eventually.eventually("the standby waiting for the schema's lock", () -> standingBy() == 1);
       starter.interrupt();
       starter.join();
       DurableException e = (DurableException) failure.get();
       assertEquals("DURABLE-311", e.getCode());
       assertTrue(e.getMessage().contains("stopped standing by for schema '" + schema + "'"), e.getMessage());
-      assertEquals(0, waitingForTheLock());
+      Eventually.eventually("the standby's session ended", () -> standingBy() == 0);
     }
   }
 
-  /** How many sessions wait for an advisory lock. */
-  private int waitingForTheLock() {
+  /** How many sessions stand by: they asked for the schema's lock and did not get it. */
+  private int standingBy() {
     try {
-      return Integer.parseInt(value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"));
+      return Integer.parseInt(value("SELECT count(*) FROM pg_stat_activity WHERE query LIKE"
+          + " 'SELECT pg_try_advisory_lock%'"));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

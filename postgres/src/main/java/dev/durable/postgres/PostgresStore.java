@@ -408,7 +408,7 @@ final class PostgresStore implements Store {
                 + " existing one with the URL parameter currentSchema=...");
           }
           String lockName = rs.getString(2) + "." + schema;
-          boolean locked = lock(c, lockName);
+          boolean locked = standby ? tryLock(c, lockName) : lock(c, lockName);
           if (!locked && standby) {
             LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable"
                 + " server; this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);

@@ -60,6 +60,7 @@ public final class DurableGrpcServer implements AutoCloseable {
   private ExecutorService executor;
   private MetricsEndpoint metrics;
   private boolean closed;
+  private volatile RuntimeException stoppedBy;
 
   private DurableGrpcServer(Builder options) {
     this.options = options;
@@ -124,6 +125,14 @@ public final class DurableGrpcServer implements AutoCloseable {
         stopEngine();
         throw e;
       }
+    }
+    if (ownsEngine) {
+      // An engine that stopped serving by itself answers every call with an error: close, so that
+      // the port closes (a load balancer moves traffic on, e.g. to a standby) and awaitTermination returns.
+      engine.onStoppedByFailure(e -> {
+        stoppedBy = e;
+        close();
+      });
     }
     LOG.log(System.Logger.Level.INFO, "Durable server listening on {0}:{1} ({2}{3}){4}", options.host,
         String.valueOf(port()), credentials instanceof TlsServerCredentials ? "tls" : "plaintext",
@@ -190,7 +199,19 @@ public final class DurableGrpcServer implements AutoCloseable {
     return handlers == null ? 0 : handlers.pendingPolls();
   }
 
-  /** Blocks until the server has stopped (after {@link #close()}, from another thread or a shutdown hook). */
+  /**
+   * The storage failure after which this server closed itself, if it did: its engine stopped
+   * serving (see {@link DurableServer#onStoppedByFailure}), for example because another server took
+   * its PostgreSQL schema over.
+   */
+  public Optional<RuntimeException> stoppedBy() {
+    return Optional.ofNullable(stoppedBy);
+  }
+
+  /**
+   * Blocks until the server has stopped: after {@link #close()}, from another thread or a shutdown
+   * hook, or after it closed itself (see {@link #stoppedBy()}).
+   */
   public void awaitTermination() throws InterruptedException {
     Server s;
     synchronized (this) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -149,6 +150,20 @@ public final class DurableServer implements AutoCloseable, ServiceProvider {
       throw new IllegalStateException("DURABLE-214 the server for " + where() + " is not started; call start() first");
     }
     return core;
+  }
+
+  /**
+   * Calls {@code listener} once, on a thread of its own, if the server stops serving by itself: a
+   * write failed and reading back what was stored failed too (a failing disk), or another server
+   * took its PostgreSQL schema over ({@code DURABLE-311}). The listener gets that storage error.
+   * The server's calls then fail with {@code DURABLE-213}; close it. A standalone server exits.
+   * Never called for {@link #close()}.
+   *
+   * @throws IllegalStateException DURABLE-214 when the server is not started
+   */
+  public void onStoppedByFailure(Consumer<RuntimeException> listener) {
+    Objects.requireNonNull(listener, "listener");
+    running().stoppedItself().thenAcceptAsync(listener, r -> new Thread(r, "durable-stopped-by-failure").start());
   }
 
   /** Stops serving and closes the data dir. Workers should be closed first. */

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -332,11 +333,14 @@ class StorageFaultTest {
   void storeThatCanNeitherWriteNorReadBackStopsTheServerAndARestartGoesOnFromWhatIsStored() {
     start("broken", "signal");
     env.awaitEvent("broken", "WorkflowTaskCompleted");
+    CompletableFuture<RuntimeException> told = new CompletableFuture<>();
+    env.server().onStoppedByFailure(told::complete);
     store.failWrites(t -> true);
     store.failReadsAfterAFailedWrite();
 
     DurableException e = assertThrows(DurableException.class, () -> env.stub("broken").signal("note", "lost"));
     assertEquals("DURABLE-302", e.getCode());
+    assertEquals(e.getMessage(), told.join().getMessage(), "the listener gets the write's failure");
 
     // Serving on could show, or later write, a change that was never recorded.
     DurableException stopped = assertThrows(DurableException.class, () -> env.stub("broken").describe());

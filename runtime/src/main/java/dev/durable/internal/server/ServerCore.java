@@ -88,6 +88,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private volatile boolean closed;
   /** Set when a storage failure made the server stop serving. */
   private volatile RuntimeException stoppedBy;
+  private final CompletableFuture<RuntimeException> stoppedItself = new CompletableFuture<>();
   private volatile Runnable changeListener = () -> { };
 
   private record ActivityRef(String runId, int seq, int attempt) {}
@@ -2930,11 +2931,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       // The store can neither take the change nor say what it holds: serving on could show the
       // unrecorded change, or write it with a later one. Stop, as a crash would; a restart loads what is stored.
       e.addSuppressed(readFailed);
-      LOG.log(System.Logger.Level.ERROR, "workflow ''" + s.workflowId + "'': a change failed and reading back what"
-          + " was stored failed too; the server stops serving. Fix the disk (or the database), then restart the"
-          + " server.", e);
-      stoppedBy = e;
-      stopServing("the server stopped after a storage failure");
+      stopItself(e, "workflow '" + s.workflowId + "': a change failed and reading back what was stored failed too;"
+          + " the server stops serving. Fix the disk (or the database), then restart the server.",
+          "the server stopped after a storage failure");
       failStart(ex, e);
       return;
     }
@@ -2969,12 +2968,32 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (!(e instanceof DurableException d) || !"DURABLE-311".equals(d.getCode())) {
       return false;
     }
-    if (stoppedBy == null) {
-      stoppedBy = e;
-      LOG.log(System.Logger.Level.ERROR, "the server stops serving: " + e.getMessage());
-    }
-    stopServing("the server stopped: another server took its store over");
+    stopItself(e, "the server stops serving: " + e.getMessage(), "the server stopped: another server took its store over");
     return true;
+  }
+
+  /**
+   * Stops serving after the storage failure {@code e}, logging {@code log} the first time: every
+   * later call fails with DURABLE-213 quoting {@code e}; see {@link #stoppedItself()}.
+   */
+  private void stopItself(RuntimeException e, String log, String why) {
+    synchronized (stoppedItself) {
+      if (stoppedBy == null) {
+        stoppedBy = e;
+        LOG.log(System.Logger.Level.ERROR, log, e);
+      }
+    }
+    stopServing(why);
+    stoppedItself.complete(stoppedBy);
+  }
+
+  /**
+   * Completed with the storage failure after which the server stopped serving by itself (a write
+   * failed and reading back what was stored failed too, or another server took the store over);
+   * never completed by {@link #close()}.
+   */
+  public CompletableFuture<RuntimeException> stoppedItself() {
+    return stoppedItself;
   }
 
   /**

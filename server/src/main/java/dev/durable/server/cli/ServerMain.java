@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -244,7 +245,9 @@ public final class ServerMain implements Callable<Integer> {
 
   /**
    * Starts the server, prints where it listens, and blocks until it stops; a shutdown hook (SIGTERM,
-   * Ctrl-C) closes it gracefully and prints {@code Durable server stopped}.
+   * Ctrl-C) closes it gracefully and prints {@code Durable server stopped}. A server that stopped
+   * serving by itself (a failing disk, its PostgreSQL schema taken over by a standby) closes and
+   * exits with status 1, its storage error on stderr.
    */
   @Override
   public Integer call() throws InterruptedException {
@@ -269,6 +272,10 @@ public final class ServerMain implements Callable<Integer> {
         + server.metricsAddress().map(a -> ", metrics on http://" + a + "/metrics").orElse("") + ")");
     out.flush();
     server.awaitTermination();
+    Optional<RuntimeException> failure = server.stoppedBy();
+    if (failure.isPresent()) {
+      throw failure.get(); // reported as any failure to start: status 1, the error on stderr
+    }
     return 0;
   }
 

@@ -23,6 +23,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -276,6 +279,49 @@ class PostgresServerTest {
         step.release.countDown();
         worker.close();
       }
+    }
+  }
+
+  @Test
+  void aServerThatLostItsSchemaToAStandbyExitsAndTheStandbyServes() throws Exception {
+    PostgresCluster cluster = PostgresCluster.get();
+    String schema = cluster.createSchema("server_fenced");
+    ServerProcess first = startServer(schema, "127.0.0.1:0");
+    String firstAddress = first.awaitListening();
+    ServerProcess standby = launch(schema, "127.0.0.1:0", "--standby");
+    if (standby.awaitLine("Durable server standing by for PostgreSQL ") == null) {
+      fail("the standby exited with status " + standby.awaitExit() + "\n" + standby.report());
+    }
+    // Ends the first server's writing session, as PostgreSQL does when that server's network is gone.
+    try (Connection c = cluster.connect(schema); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+            + " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()")) {
+      assertTrue(rs.next());
+      assertEquals(1, rs.getInt(1));
+    }
+    String standbyAddress = standby.awaitListening();
+    assertTrue(standbyAddress != null, standby.report());
+
+    // The first server's next writes: one on the dead session, then one that finds the schema taken.
+    try (WorkflowClient client = WorkflowClient.connect(firstAddress)) {
+      for (int i = 0; i < 5 && first.process().isAlive(); i++) {
+        try {
+          client.newUntypedWorkflowStub("Anything", WorkflowOptions.newBuilder().setTaskQueue("no-worker")
+              .setWorkflowId("refused-" + i).build()).start();
+          fail("the first server wrote after it lost its schema\n" + first.report());
+        } catch (DurableException e) {
+          // DURABLE-302, then 311 (and 213 or 261 from a server that is stopping)
+        }
+      }
+    }
+    assertEquals(1, first.awaitExit(), first.report());
+    String stderr = ServerProcess.read(first.stderr());
+    assertTrue(stderr.contains("durable-server: DURABLE-311 this server lost schema '" + schema + "'"), first.report());
+
+    try (WorkflowClient client = WorkflowClient.connect(standbyAddress)) {
+      client.newUntypedWorkflowStub("Anything", WorkflowOptions.newBuilder().setTaskQueue("no-worker")
+          .setWorkflowId("served").build()).start();
+      assertEquals(1, client.listWorkflows(false, 10).size(), "the standby serves, and nothing of the first's refused starts");
     }
   }
 

@@ -4,14 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowClient;
+import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowFilter;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowOptions;
+import dev.durable.common.DurableException;
 import dev.durable.server.DurableServer;
 import dev.durable.internal.service.WorkflowService;
 import dev.durable.testing.Eventually;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +53,62 @@ class RemoteServiceTest {
       var e = assertThrows(WorkflowNotFoundException.class, () -> client.newUntypedWorkflowStub("nope").signal("s"));
       assertEquals("DURABLE-207", e.getCode());
       assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aClientOfSeveralAddressesCallsTheFirstServerThatAcceptsAndMovesOnWhenItGoes() throws Exception {
+    String first = freeAddress();
+    String second = freeAddress();
+    try (WorkflowClient client = WorkflowClient.connect(first + ", " + second)) {
+      // Only the second listens (a standby's port is closed): calls go there.
+      try (DurableGrpcServer b = server(dir.resolve("b"), second)) {
+        start(client, "on-b");
+        assertEquals(1, client.countWorkflows(WorkflowFilter.newBuilder().build()));
+      }
+      // It went away; the first now listens. Calls move there, the first call perhaps failing while
+      // the connection is made again.
+      try (DurableGrpcServer a = server(dir.resolve("a"), first)) {
+        Eventually.eventually("a call that reaches the first server", () -> {
+          try {
+            start(client, "on-a");
+            return true;
+          } catch (DurableException e) {
+            assertEquals("DURABLE-261", e.getCode(), e.getMessage());
+            return false;
+          }
+        });
+        assertEquals(List.of("on-a"), ids(client));
+        // Both listen: a new client takes the first address.
+        try (DurableGrpcServer b = server(dir.resolve("b"), second);
+            WorkflowClient fresh = WorkflowClient.connect(first + "," + second)) {
+          assertEquals(List.of("on-a"), ids(fresh));
+        }
+      }
+    }
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ConnectionOptions.newBuilder()
+        .setAddress(first + ",nowhere"));
+    assertTrue(bad.getMessage().startsWith("DURABLE-201 address must be HOST:PORT"), bad.getMessage());
+    assertTrue(bad.getMessage().endsWith("got \"nowhere\""), bad.getMessage());
+  }
+
+  private static List<String> ids(WorkflowClient client) {
+    return client.listWorkflows(false, 10).stream().map(WorkflowDescription::workflowId).toList();
+  }
+
+  private static DurableGrpcServer server(Path dataDir, String address) {
+    return DurableGrpcServer.newBuilder().setDataDir(dataDir).setAddress(address).build().start();
+  }
+
+  private static void start(WorkflowClient client, String id) {
+    client.newUntypedWorkflowStub("Greeting", WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId(id).build())
+        .start("x");
+  }
+
+  private static String freeAddress() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "127.0.0.1:" + s.getLocalPort();
     }
   }
 

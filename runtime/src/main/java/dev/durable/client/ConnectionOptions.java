@@ -5,6 +5,8 @@ import dev.durable.internal.service.HostPort;
 import dev.durable.internal.service.RemoteChecks;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How {@link WorkflowClient#connect(ConnectionOptions)} reaches a standalone server: its address,
@@ -19,13 +21,16 @@ import java.time.Duration;
  *     .setToken(System.getenv("DURABLE_TOKEN"))
  *     .build();
  * }</pre>
+ *
+ * <p>An address may list several servers, {@code "durable-a:7233,durable-b:7233"}: a server and
+ * its standbys on one PostgreSQL schema. Calls go to the first of them that accepts connections; a
+ * standby's port is closed until it takes over, and then calls go there.
  */
 public final class ConnectionOptions {
   /** The address a server listens on by default. */
   public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
 
-  private final String host;
-  private final int port;
+  private final List<HostPort> servers;
   private final boolean tls;
   private final Path trustCertificate;
   private final Path clientCertificate;
@@ -34,8 +39,7 @@ public final class ConnectionOptions {
   private final Duration callTimeout;
 
   private ConnectionOptions(Builder b) {
-    this.host = b.host;
-    this.port = b.port;
+    this.servers = b.servers;
     this.tls = b.tls;
     this.trustCertificate = b.trustCertificate;
     this.clientCertificate = b.clientCertificate;
@@ -49,19 +53,24 @@ public final class ConnectionOptions {
     return new Builder();
   }
 
-  /** Returns the server's host name or IP address. */
+  /** Returns the (first) server's host name or IP address. */
   public String getHost() {
-    return host;
+    return servers.get(0).host();
   }
 
-  /** Returns the server's port. */
+  /** Returns the (first) server's port. */
   public int getPort() {
-    return port;
+    return servers.get(0).port();
   }
 
-  /** Returns {@code host:port}. */
+  /** Returns {@code host:port}, or the servers' addresses joined by commas. */
   public String getAddress() {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    return String.join(",", getAddresses());
+  }
+
+  /** Returns the servers' addresses, {@code host:port} each, in the order calls try them. */
+  public List<String> getAddresses() {
+    return servers.stream().map(HostPort::toString).toList();
   }
 
   /** Returns whether the connection uses TLS. */
@@ -102,8 +111,7 @@ public final class ConnectionOptions {
 
   /** Builds {@link ConnectionOptions}. */
   public static final class Builder {
-    private String host = "127.0.0.1";
-    private int port = 7233;
+    private List<HostPort> servers = List.of(new HostPort("127.0.0.1", 7233));
     private boolean tls;
     private Path trustCertificate;
     private Path clientCertificate;
@@ -114,13 +122,17 @@ public final class ConnectionOptions {
     private Builder() {}
 
     /**
-     * Sets the server address as {@code host:port} (an IPv6 host in brackets, {@code [::1]:7233}).
-     * Default {@value ConnectionOptions#DEFAULT_ADDRESS}.
+     * Sets the server address as {@code host:port} (an IPv6 host in brackets, {@code [::1]:7233}),
+     * or several separated by commas: a server and its standbys, tried in this order (see the class
+     * comment). Default {@value ConnectionOptions#DEFAULT_ADDRESS}.
      */
     public Builder setAddress(String address) {
-      HostPort hp = HostPort.parse("address", address);
-      this.host = hp.host();
-      this.port = hp.port();
+      Checks.notBlank("address", address);
+      List<HostPort> parsed = new ArrayList<>();
+      for (String one : address.split(",", -1)) {
+        parsed.add(HostPort.parse("address", one.strip()));
+      }
+      this.servers = List.copyOf(parsed);
       return this;
     }
 

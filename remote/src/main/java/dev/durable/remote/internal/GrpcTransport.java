@@ -9,10 +9,12 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@link RemoteTransport} over gRPC; registered in META-INF/services for {@code WorkflowClient.connect}. */
@@ -25,9 +27,12 @@ public final class GrpcTransport implements RemoteTransport {
 
   @Override
   public Connection connect(ConnectionOptions options) {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress(options.getHost(), options.getPort(), credentials(options))
-        .maxInboundMessageSize(64 * 1024 * 1024)
-        .build();
+    List<String> servers = options.getAddresses();
+    ManagedChannelBuilder<?> builder = servers.size() == 1
+        ? Grpc.newChannelBuilderForAddress(options.getHost(), options.getPort(), credentials(options))
+        : Grpc.newChannelBuilder(ServerList.SCHEME + ":///", credentials(options))
+            .nameResolverFactory(new ServerList(servers)); // pick_first: the first server that accepts
+    ManagedChannel channel = builder.maxInboundMessageSize(64 * 1024 * 1024).build();
     io.grpc.Channel calls = channel;
     if (options.getToken() != null) {
       Metadata headers = new Metadata();

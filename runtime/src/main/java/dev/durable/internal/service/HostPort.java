@@ -30,4 +30,10 @@ public record HostPort(String host, int port) {
     }
     return new HostPort(host, port);
   }
+
+  /** {@code host:port}, with an IPv6 host in brackets. */
+  @Override
+  public String toString() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
 }

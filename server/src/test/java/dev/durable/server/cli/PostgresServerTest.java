@@ -228,16 +228,17 @@ class PostgresServerTest {
   }
 
   /**
-   * Kills the server in the middle of a workflow; then a new server, or the {@code standby} started
-   * before the kill, serves it to its end.
+   * Kills the server in the middle of a workflow; then a new server where it listened, or the
+   * {@code standby} started before the kill on an address of its own, serves it to its end. The
+   * client and worker know both addresses, and move to the one that listens.
    */
   private void completesAcrossAKilledServer(String schemaName, boolean standby) throws Exception {
     String schema = PostgresCluster.get().createSchema(schemaName);
-    // The next server listens where the first did, so the client and worker reconnect to it.
     String address = freeLoopbackAddress();
+    String standbyAddress = standby ? freeLoopbackAddress() : null;
     ServerProcess first = startServer(schema, address);
     CountingStep step = new CountingStep();
-    try (WorkflowClient client = WorkflowClient.connect(address)) {
+    try (WorkflowClient client = WorkflowClient.connect(standby ? address + "," + standbyAddress : address)) {
       Worker worker = Worker.newBuilder(client, TASK_QUEUE).registerWorkflowImplementationTypes(StepsImpl.class)
           .registerActivitiesImplementations(step).setShutdownTimeout(Duration.ofSeconds(2)).build();
       worker.start();
@@ -246,8 +247,8 @@ class PostgresServerTest {
             .setWorkflowId("steps-1").build());
         WorkflowClient.start(steps::run, STEPS);
         await("step " + HELD_STEP + " running", step.heldStepStarted);
-        // A standby waits for the schema's lock without binding the address.
-        ServerProcess next = standby ? launch(schema, address, "--standby") : null;
+        // A standby waits for the schema's lock without binding its address.
+        ServerProcess next = standby ? launch(schema, standbyAddress, "--standby") : null;
         if (next != null && next.awaitLine("Durable server standing by for PostgreSQL ") == null) {
           fail("the standby exited with status " + next.awaitExit() + "\n" + next.report());
         }

@@ -168,7 +168,11 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  private static void quietlyClose(Connection c) {
+  /** Closes {@code c}, if any, ignoring a failure: it is broken already, or it goes anyway. */
+  static void quietlyClose(Connection c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (SQLException e) {

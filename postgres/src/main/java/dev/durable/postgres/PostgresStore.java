@@ -398,6 +398,7 @@ final class PostgresStore implements Store {
       Connection c = connect(url, properties, where, sync);
       try {
         String schema;
+        String lockName;
         try (Statement st = c.createStatement();
             ResultSet rs = st.executeQuery("SELECT current_schema(), current_database()")) {
           rs.next();
@@ -407,50 +408,74 @@ final class PostgresStore implements Store {
                 + " schemas of its search_path do not exist. Create the schema (CREATE SCHEMA durable) or name an"
                 + " existing one with the URL parameter currentSchema=...");
           }
-          String lockName = rs.getString(2) + "." + schema;
-          boolean locked = standby ? tryLock(c, lockName) : lock(c, lockName);
-          if (!locked && standby) {
-            LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable"
-                + " server; this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);
-            // Asks again every STANDBY_POLL rather than waiting in PostgreSQL's lock queue: a wait there
-            // ends only by lock_timeout, which logs an error in PostgreSQL's log each time, and cannot
-            // be interrupted here.
-            while (!locked) {
-              try {
-                Thread.sleep(STANDBY_POLL.toMillis());
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DurableException("DURABLE-311", "stopped standing by for schema '" + schema + "' of "
-                    + where + ": interrupted while another server held it", e);
-              }
-              locked = tryLock(c, lockName);
-            }
+          lockName = rs.getString(2) + "." + schema;
+        }
+        if (standby) {
+          if (!tryLock(c, lockName)) {
+            c = standBy(c, url, properties, where, sync, schema, lockName); // c itself, or a new connection
           }
-          if (!locked) {
-            throw new DurableException("DURABLE-311", first
-                ? "schema '" + schema + "' of " + where + " is in use by another Durable server (it holds the"
-                    + " schema's advisory lock). One server owns a schema at a time: stop the other one, give this one"
-                    + " a schema of its own with the URL parameter currentSchema=..., or make it a standby"
-                    + " (PostgresStorage.Builder.setStandby, --standby)."
-                : "this server lost schema '" + schema + "' of " + where + " to another Durable server, which took it"
-                    + " while this server's connection was broken; this server no longer reads or writes it. The"
-                    + " other server serves the workflows now: close this one.");
-          }
+        } else if (!lock(c, lockName)) {
+          throw new DurableException("DURABLE-311", first
+              ? "schema '" + schema + "' of " + where + " is in use by another Durable server (it holds the"
+                  + " schema's advisory lock). One server owns a schema at a time: stop the other one, give this one"
+                  + " a schema of its own with the URL parameter currentSchema=..., or make it a standby"
+                  + " (PostgresStorage.Builder.setStandby, --standby)."
+              : "this server lost schema '" + schema + "' of " + where + " to another Durable server, which took it"
+                  + " while this server's connection was broken; this server no longer reads or writes it. The"
+                  + " other server serves the workflows now: close this one.");
         }
         if (first) {
           Schema.createOrCheck(c, schema, where);
         }
         return new Writer(c, where);
       } catch (SQLException | RuntimeException e) {
-        try {
-          c.close();
-        } catch (SQLException closing) {
-          e.addSuppressed(closing);
-        }
+        ConnectionPool.quietlyClose(c);
         if (e instanceof RuntimeException r) {
           throw r;
         }
         throw new DurableException("DURABLE-310", "cannot open the store on " + where + ": " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Waits until the schema's lock is free and returns a connection that holds it: {@code c}, or
+     * a new one when {@code c} broke meanwhile (a database restart; a standby waits through it).
+     * Asks every {@link #STANDBY_POLL} rather than waiting in PostgreSQL's lock queue: a wait there
+     * ends only by {@code lock_timeout}, which logs an error in PostgreSQL's log each time, and a
+     * thread blocked in it cannot be interrupted. An interrupt ends the wait with DURABLE-311.
+     */
+    private static Connection standBy(Connection c, String url, Properties properties, String where, boolean sync,
+        String schema, String lockName) {
+      LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable server;"
+          + " this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);
+      Connection current = c;
+      try {
+        while (true) {
+          try {
+            Thread.sleep(STANDBY_POLL.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DurableException("DURABLE-311", "stopped standing by for schema '" + schema + "' of "
+                + where + ": interrupted while another server held it", e);
+          }
+          try {
+            if (current == null) {
+              current = connect(url, properties, where, sync);
+            }
+            if (tryLock(current, lockName)) {
+              Connection holding = current;
+              current = null;
+              return holding;
+            }
+          } catch (SQLException | DurableException e) {
+            LOG.log(System.Logger.Level.WARNING, "standing by for schema ''{0}'' of {1}: {2}; trying again",
+                schema, where, e.getMessage());
+            ConnectionPool.quietlyClose(current);
+            current = null;
+          }
+        }
+      } finally {
+        ConnectionPool.quietlyClose(current);
       }
     }
 

@@ -109,6 +109,24 @@ class StandbyTest {
   }
 
   @Test
+  void aStandbyWaitsOnThroughTheLossOfItsConnection() throws Exception {
+    CompletableFuture<DurableServer> standby;
+    try (DurableServer active = start(false); WorkflowClient client = WorkflowClient.newInstance(active)) {
+      WorkflowClient.start(steps(client, "handed-over")::run, 10);
+      standby = standBy();
+      // As in a restart of the database: the standby's session ends.
+      assertEquals("1", value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE"
+          + " 'SELECT pg_try_advisory_lock%'"));
+      Eventually.eventually("the standby asking again on a new connection", () -> standingBy() == 1);
+      assertFalse(standby.isDone());
+    }
+    try (DurableServer next = standby.get(); WorkflowClient client = WorkflowClient.newInstance(next);
+        Worker w = worker(client)) {
+      assertEquals(13, client.newUntypedWorkflowStub("handed-over").getResult(Integer.class));
+    }
+  }
+
+  @Test
   void anInterruptEndsAStandbysWait() throws Exception {
     try (DurableServer active = start(false)) {
       AtomicReference<Throwable> failure = new AtomicReference<>();

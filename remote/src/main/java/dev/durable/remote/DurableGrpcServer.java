@@ -200,9 +200,10 @@ public final class DurableGrpcServer implements AutoCloseable {
   }
 
   /**
-   * The storage failure after which this server closed itself, if it did: its engine stopped
-   * serving (see {@link DurableServer#onStoppedByFailure}), for example because another server took
-   * its PostgreSQL schema over.
+   * The storage failure after which this server closed itself, if it did: the engine it built
+   * stopped serving (see {@link DurableServer#onStoppedByFailure}), for example because another
+   * server took its PostgreSQL schema over. An engine given with {@link
+   * Builder#setEmbeddedServer} is the application's to watch: this server does not close for it.
    */
   public Optional<RuntimeException> stoppedBy() {
     return Optional.ofNullable(stoppedBy);

@@ -40,6 +40,7 @@ public final class PostgresStorage implements Storage {
   private final Properties properties;
   private final int readConnections;
   private final boolean standby;
+  private final Duration ownershipCheck;
 
   private PostgresStorage(Builder b) {
     this.url = b.url;
@@ -55,6 +56,8 @@ public final class PostgresStorage implements Storage {
     }
     this.readConnections = b.readConnections;
     this.standby = b.standby;
+    // A lost lock is noticed within about a sixth of the time PostgreSQL takes to free it.
+    this.ownershipCheck = seconds > 0 ? Duration.ofSeconds(Math.max(1, seconds / 6)) : Duration.ofSeconds(10);
   }
 
   /** The driver's properties, with what the builder's settings add. */
@@ -70,7 +73,8 @@ public final class PostgresStorage implements Storage {
   /** Not API: opens the store (called by {@code DurableServer.start()}). */
   @Override
   public Store open(Durability durability) {
-    return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC, standby);
+    return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC, standby,
+        ownershipCheck);
   }
 
   /** The JDBC URL without its parameters (which may hold a password). */
@@ -157,7 +161,8 @@ public final class PostgresStorage implements Storage {
      * thread ends the wait with DURABLE-311.
      *
      * <p>A server that loses the schema to a standby while its connection was broken notices at its
-     * next write: that write fails with DURABLE-311, and the server stops serving (its calls fail
+     * next write, or at its own check of the lock (every sixth of the dead-session timeout, 10 s
+     * when that is zero): it finds the lock taken (DURABLE-311) and stops serving (its calls fail
      * with DURABLE-213), so two servers never write the same schema.
      */
     public Builder setStandby(boolean standby) {

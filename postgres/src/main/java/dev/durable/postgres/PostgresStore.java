@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -74,10 +77,15 @@ final class PostgresStore implements Store {
   private Writer writer;
   /** Why this store no longer reads or writes: another server took the schema over. Set by the leader. */
   private volatile String fenced;
+  /** How often a serving store confirms that it holds the schema's lock (see {@link #onTakenOver}). */
+  private final Duration ownershipCheck;
+  // Guarded by lead.
+  private ScheduledExecutorService checker;
   private final StoreCodec.Encoder encoder = StoreCodec.encoder();
 
   private PostgresStore(String url, Properties properties, String where, boolean sync, int readConnections,
-      Writer writer) {
+      Writer writer, Duration ownershipCheck) {
+    this.ownershipCheck = ownershipCheck;
     this.url = url;
     this.properties = properties;
     this.where = where;
@@ -90,12 +98,13 @@ final class PostgresStore implements Store {
    * Connects, takes the schema's lock and creates or checks the tables. With {@code standby}, waits
    * for as long as another server holds the lock, instead of failing with DURABLE-311.
    */
-  static PostgresStore open(String url, Properties properties, int readConnections, boolean sync, boolean standby) {
+  static PostgresStore open(String url, Properties properties, int readConnections, boolean sync, boolean standby,
+      Duration ownershipCheck) {
     // The codec loads on another core while the connection is made.
     java.util.concurrent.ForkJoinPool.commonPool().execute(StoreCodec::load);
     String where = describe(url);
     Writer writer = Writer.open(url, properties, where, sync, true, standby);
-    return new PostgresStore(url, properties, where, sync, readConnections, writer);
+    return new PostgresStore(url, properties, where, sync, readConnections, writer, ownershipCheck);
   }
 
   /** Names the database by its URL without the parameters, which may hold a password. */
@@ -123,18 +132,57 @@ final class PostgresStore implements Store {
 
   @Override
   public long apply(Transition t) {
-    return write(new Pending(List.of(t), null));
+    return write(new Pending(List.of(t), null, null));
   }
 
   @Override
   public long applyAll(List<Transition> transitions) {
-    return write(new Pending(List.copyOf(transitions), null));
+    return write(new Pending(List.copyOf(transitions), null, null));
+  }
+
+  /**
+   * Every {@code ownershipCheck}, a round trip on the writer's connection in turn with the writes:
+   * a connection that broke is made again, which takes the lock again, and finds it taken when a
+   * standby took the schema over meanwhile. Then {@code listener} is told, once.
+   */
+  @Override
+  public void onTakenOver(Consumer<DurableException> listener) {
+    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "durable-postgres-lock-check");
+      t.setDaemon(true);
+      return t;
+    });
+    synchronized (lead) {
+      if (closed || checker != null) {
+        s.shutdown();
+        return;
+      }
+      checker = s;
+    }
+    long every = ownershipCheck.toMillis();
+    s.scheduleWithFixedDelay(() -> {
+      try {
+        write(new Pending(List.of(), c -> {
+          try (Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+          }
+          return null;
+        }, "checking that this server still holds the schema"));
+      } catch (DurableException e) {
+        if ("DURABLE-311".equals(e.getCode())) {
+          s.shutdown();
+          listener.accept(e);
+        } // else a broken connection (the next check connects again) or a closed store
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** A change waiting for the leader: transitions, or other work done in a transaction of its own. */
   private static final class Pending {
     final List<Transition> transitions;
     final SqlWork work;
+    /** What {@code work} does, for its error message. */
+    final String what;
     final Thread thread = Thread.currentThread();
     volatile boolean done;
     volatile boolean leader;
@@ -142,9 +190,10 @@ final class PostgresStore implements Store {
     RuntimeException failure;
     long mark;
 
-    Pending(List<Transition> transitions, SqlWork work) {
+    Pending(List<Transition> transitions, SqlWork work, String what) {
       this.transitions = transitions;
       this.work = work;
+      this.what = what;
     }
 
     boolean durable() {
@@ -245,7 +294,7 @@ final class PostgresStore implements Store {
     try {
       Writer w = writer();
       if (group.get(0).work != null) {
-        group.get(0).result = w.inTransaction(group.get(0).work);
+        group.get(0).result = w.inTransaction(group.get(0).work, group.get(0).what);
       } else {
         w.write(group, encoder, durable || !sync);
       }
@@ -331,7 +380,7 @@ final class PostgresStore implements Store {
 
   @Override
   public boolean deleteRun(String runId) {
-    Pending p = new Pending(List.of(), c -> delete(c, runId, latest));
+    Pending p = new Pending(List.of(), c -> delete(c, runId, latest), "deleting run " + runId);
     write(p);
     return (Boolean) p.result;
   }
@@ -537,7 +586,7 @@ final class PostgresStore implements Store {
     }
 
     /** Runs {@code work} in a transaction of its own, committed without waiting for the log's sync. */
-    Object inTransaction(SqlWork work) {
+    Object inTransaction(SqlWork work, String what) {
       try {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
@@ -548,7 +597,7 @@ final class PostgresStore implements Store {
         c.setAutoCommit(true);
         return result;
       } catch (SQLException e) {
-        throw failed(e, "deleting a run");
+        throw failed(e, what);
       } catch (RuntimeException e) {
         rollback();
         throw e;
@@ -751,6 +800,9 @@ final class PostgresStore implements Store {
   public void close() {
     synchronized (lead) {
       closed = true;
+      if (checker != null) {
+        checker.shutdown(); // a check under way ends with the store's closing
+      }
       while (leading) {
         try {
           lead.wait();

@@ -66,7 +66,7 @@ class GroupCommitTest {
     int writers = 24;
     int steps = 100;
     // Not closed when the writers hang: closing waits for the write in progress, which would hang too.
-    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false);
+    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false, Duration.ofSeconds(10));
     {
       ExecutorService pool = Executors.newFixedThreadPool(writers);
       try {

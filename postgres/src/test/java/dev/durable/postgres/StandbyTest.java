@@ -18,7 +18,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,31 @@ class StandbyTest {
 
         assertEquals(3, nextClient.newUntypedWorkflowStub("before").getResult(Integer.class));
         assertEquals(23, steps(nextClient, "after").run(20));
+      }
+    }
+  }
+
+  @Test
+  void anIdleServerThatLostItsSchemaStopsServingWithoutAWrite() throws Exception {
+    // A dead-session timeout of 6 s makes the server check that it holds the schema every second.
+    try (DurableServer active = DurableServer.newBuilder().setStorage(PostgresStorage.newBuilder()
+            .setUrl(cluster.jdbcUrl(schema)).setUser(cluster.user()).setDeadSessionTimeout(Duration.ofSeconds(6))
+            .build()).build().start();
+        WorkflowClient client = WorkflowClient.newInstance(active)) {
+      WorkflowClient.start(steps(client, "idle")::run, 0);
+      CompletableFuture<RuntimeException> told = new CompletableFuture<>();
+      active.onStoppedByFailure(told::complete);
+      CompletableFuture<DurableServer> standby = standBy();
+      assertEquals("1", value("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'"
+          + " AND granted AND pid <> pg_backend_pid()"));
+      try (DurableServer next = standby.get(); WorkflowClient nextClient = WorkflowClient.newInstance(next)) {
+        // No call reaches the old server: its own check finds the schema taken.
+        DurableException lost = (DurableException) told.get(60, TimeUnit.SECONDS);
+        assertEquals("DURABLE-311", lost.getCode());
+        assertTrue(lost.getMessage().contains("this server lost schema '" + schema + "'"), lost.getMessage());
+        assertEquals("DURABLE-213", assertThrows(DurableException.class,
+            () -> client.newUntypedWorkflowStub("idle").describe()).getCode());
+        assertTrue(nextClient.newUntypedWorkflowStub("idle").describe().isPresent());
       }
     }
   }

@@ -158,6 +158,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       followUp(this::sweepClosedRuns);
     }
     timers.start();
+    store.onTakenOver(this::stopIfStoreLost); // an idle server learns of it too, not only at its next write
     if (!open.isEmpty()) { // a fresh data dir's start need not set up the logging back end for nothing
       LOG.log(System.Logger.Level.DEBUG, "recovered {0} open runs", open.size());
     }

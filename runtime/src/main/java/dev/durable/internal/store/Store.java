@@ -1,5 +1,6 @@
 package dev.durable.internal.store;
 
+import dev.durable.common.DurableException;
 import dev.durable.internal.model.ExecutionState;
 import dev.durable.internal.model.HistoryEvent;
 import dev.durable.internal.model.VisibilityQuery;
@@ -79,6 +80,14 @@ public interface Store extends AutoCloseable {
   static boolean toRecover(ExecutionState s) {
     return !s.status.isClosed() || !s.externalRequests.isEmpty();
   }
+
+  /**
+   * Registers what to call when another server takes this store over while this one serves. A
+   * store that others can take over (PostgreSQL) checks on its own every few seconds, so that an
+   * idle server notices too; the listener gets its DURABLE-311 error. A data dir cannot be taken
+   * over: by default nothing is called.
+   */
+  default void onTakenOver(Consumer<DurableException> listener) {}
 
   /** Calls {@code consumer} with every run, open or closed. */
   void forEachExecution(Consumer<ExecutionState> consumer);

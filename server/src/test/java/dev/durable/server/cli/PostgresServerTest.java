@@ -181,10 +181,26 @@ class PostgresServerTest {
   /** Starts a server and returns it once it listens. */
   private ServerProcess startServer(String schema, String address) throws Exception {
     ServerProcess server = launch(schema, address);
-    if (server.awaitListening() == null) {
+    awaitServing(server);
+    return server;
+  }
+
+  /** Starts a standby and returns it once it waits for the schema's lock, without binding its address. */
+  private ServerProcess startStandby(String schema, String address) throws Exception {
+    ServerProcess standby = launch(schema, address, "--standby");
+    if (standby.awaitLine("Durable server standing by for PostgreSQL ") == null) {
+      fail("the standby exited with status " + standby.awaitExit() + "\n" + standby.report());
+    }
+    return standby;
+  }
+
+  /** The address {@code server} listens on, once it does; fails when it exits first. */
+  private static String awaitServing(ServerProcess server) throws InterruptedException {
+    String address = server.awaitListening();
+    if (address == null) {
       fail("the server exited with status " + server.awaitExit() + "\n" + server.report());
     }
-    return server;
+    return address;
   }
 
   private static String freeLoopbackAddress() throws IOException {
@@ -247,11 +263,7 @@ class PostgresServerTest {
             .setWorkflowId("steps-1").build());
         WorkflowClient.start(steps::run, STEPS);
         await("step " + HELD_STEP + " running", step.heldStepStarted);
-        // A standby waits for the schema's lock without binding its address.
-        ServerProcess next = standby ? launch(schema, standbyAddress, "--standby") : null;
-        if (next != null && next.awaitLine("Durable server standing by for PostgreSQL ") == null) {
-          fail("the standby exited with status " + next.awaitExit() + "\n" + next.report());
-        }
+        ServerProcess next = standby ? startStandby(schema, standbyAddress) : null;
 
         first.process().destroyForcibly(); // SIGKILL: nothing is flushed or closed
         assertEquals(137, first.awaitExit(), first.report());
@@ -260,8 +272,8 @@ class PostgresServerTest {
         // connection close; a starting server waits a little for that, a standby as long as it takes.
         if (next == null) {
           startServer(schema, address);
-        } else if (next.awaitListening() == null) {
-          fail("the standby exited with status " + next.awaitExit() + "\n" + next.report());
+        } else {
+          awaitServing(next);
         }
 
         List<?> result = resultAfterReconnecting(client, "steps-1");
@@ -289,10 +301,7 @@ class PostgresServerTest {
     String schema = cluster.createSchema("server_fenced");
     ServerProcess first = startServer(schema, "127.0.0.1:0");
     String firstAddress = first.awaitListening();
-    ServerProcess standby = launch(schema, "127.0.0.1:0", "--standby");
-    if (standby.awaitLine("Durable server standing by for PostgreSQL ") == null) {
-      fail("the standby exited with status " + standby.awaitExit() + "\n" + standby.report());
-    }
+    ServerProcess standby = startStandby(schema, "127.0.0.1:0");
     // Ends the first server's writing session, as PostgreSQL does when that server's network is gone.
     try (Connection c = cluster.connect(schema); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
@@ -300,8 +309,7 @@ class PostgresServerTest {
       assertTrue(rs.next());
       assertEquals(1, rs.getInt(1));
     }
-    String standbyAddress = standby.awaitListening();
-    assertTrue(standbyAddress != null, standby.report());
+    String standbyAddress = awaitServing(standby);
 
     // The first server's next writes: one on the dead session, then one that finds the schema taken.
     try (WorkflowClient client = WorkflowClient.connect(firstAddress)) {

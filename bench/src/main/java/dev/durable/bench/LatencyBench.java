@@ -16,6 +16,8 @@ final class LatencyBench {
         Main.check("Hello, w" + i + "!", e.newStub(Workflows.Hello.class, "warm-" + i).sayHello("w" + i), "warm-up " + i);
       }
       long[] nanos = new long[N];
+      Load.ThreadTimes times0 = Load.ThreadTimes.now();
+      long cpu0 = Load.processCpuNanos();
       Profiler.start("latency");
       for (int i = 0; i < N; i++) {
         var stub = e.newStub(Workflows.Hello.class, "latency-" + i);
@@ -26,6 +28,8 @@ final class LatencyBench {
         Main.check("Hello, n" + i + "!", greeting, "workflow latency-" + i);
       }
       Profiler.stop();
+      long cpuNanos = Load.processCpuNanos() - cpu0;
+      Load.ThreadTimes times = Load.ThreadTimes.now().since(times0);
       long total = Arrays.stream(nanos).sum();
       Arrays.sort(nanos);
       Report.of(remote ? "latency-remote" : "latency").throughput(N, 1, Report.seconds(total))
@@ -34,7 +38,8 @@ final class LatencyBench {
           .durable(durability)
           .notes("one client thread, start -> result through the typed stub; min " + Report.round(Report.millis(nanos[0]))
               + " ms, max " + Report.round(Report.millis(nanos[N - 1])) + " ms; seconds = sum of the " + N
-              + " latencies; " + Engine.settings(remote))
+              + " latencies; in the measured window: process CPU " + Report.round(cpuNanos / 1e6 / N)
+              + " ms per workflow" + times.noteAfterSemicolon() + "; " + Engine.settings(remote))
           .print();
     }
   }

@@ -2,6 +2,7 @@ package dev.durable.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,8 @@ final class Load {
   /** The wall nanoseconds of the slowest call of the last run, and of its 99th percentile. */
   static volatile long lastSlowestNanos;
   static volatile long lastP99Nanos;
-  /** CPU milliseconds of the JIT compiler threads during the last {@link #run} (-1 if unknown). */
-  static volatile long lastJitCpuMillis = -1;
+  /** The JIT compiler threads' CPU and the other threads' run-queue wait during the last {@link #run}. */
+  static volatile ThreadTimes lastThreadTimes = new ThreadTimes(-1, -1);
 
   private Load() {}
 
@@ -38,8 +39,8 @@ final class Load {
    */
   static String cpuNote(int workflows) {
     return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow"
-        + (lastJitCpuMillis >= 0 ? " (the JIT compiler threads: " + lastJitCpuMillis + " ms of the round's "
-            + Math.round(lastCpuNanos / 1e6) + " ms of CPU)" : "")
+        + (lastThreadTimes.compilerCpuMillis() >= 0 ? " (the JIT compiler threads: " + lastThreadTimes.compilerCpuMillis()
+            + " ms of the round's " + Math.round(lastCpuNanos / 1e6) + " ms of CPU)" : "")
         + "; calls' latency p99 " + Report.round(lastP99Nanos / 1e6) + " ms, slowest "
         + Report.round(lastSlowestNanos / 1e6) + " ms";
   }
@@ -69,29 +70,67 @@ final class Load {
   }
 
   /**
-   * CPU milliseconds the JIT compiler threads used so far, from Linux's per-thread counters (-1
-   * elsewhere). Unlike {@link #jitMillis}, which counts a compilation only once it ends, this counts
-   * a long compilation while it runs.
+   * What Linux's per-thread counters say of this process's threads so far: the CPU milliseconds of
+   * the JIT compiler threads, and the milliseconds every other thread spent runnable but waiting for a
+   * CPU (the run queue's delay, from {@code schedstat}). -1 for what the system cannot tell. Unlike
+   * {@link #jitMillis}, which counts a compilation only once it ends, this counts a long compilation
+   * while it runs. On two cores the run queue's delay is where the JIT shows in the engine's latency:
+   * its threads wait while both cores compile.
    */
-  static long compilerCpuMillis() {
-    long ticks = 0;
-    try (var threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path thread : threads) {
-        try {
-          String name = Files.readString(thread.resolve("comm"));
-          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-            String stat = Files.readString(thread.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+  record ThreadTimes(long compilerCpuMillis, long runQueueMillis) {
+    static ThreadTimes now() {
+      long compilerTicks = 0;
+      long waitNanos = 0;
+      boolean schedstat = true;
+      try (var threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path thread : threads) {
+          try {
+            String name = Files.readString(thread.resolve("comm"));
+            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+              String stat = Files.readString(thread.resolve("stat"));
+              String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              compilerTicks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            } else if (schedstat) {
+              waitNanos += Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[1]);
+            }
+          } catch (NoSuchFileException e) {
+            schedstat = schedstat && !e.getFile().endsWith("schedstat"); // else the thread ended meanwhile
+          } catch (IOException | RuntimeException e) {
+            // the thread ended meanwhile
           }
-        } catch (IOException | RuntimeException e) {
-          // the thread ended meanwhile
         }
+      } catch (IOException | RuntimeException e) {
+        return new ThreadTimes(-1, -1);
       }
-    } catch (IOException | RuntimeException e) {
-      return -1;
+      return new ThreadTimes(compilerTicks * 10, schedstat ? waitNanos / 1_000_000 : -1); // USER_HZ is 100 on Linux
     }
-    return ticks * 10; // USER_HZ is 100 on Linux
+
+    /** The times from {@code before} to this one (-1 where either is unknown). */
+    ThreadTimes since(ThreadTimes before) {
+      return new ThreadTimes(diff(compilerCpuMillis, before.compilerCpuMillis), diff(runQueueMillis, before.runQueueMillis));
+    }
+
+    /** {@link #note()} after "; ", or nothing when nothing is known. */
+    String noteAfterSemicolon() {
+      String note = note();
+      return note.isEmpty() ? "" : "; " + note;
+    }
+
+    /** Describes the times for the notes. */
+    String note() {
+      List<String> parts = new ArrayList<>();
+      if (compilerCpuMillis >= 0) {
+        parts.add("the JIT compiler threads' CPU " + compilerCpuMillis + " ms");
+      }
+      if (runQueueMillis >= 0) {
+        parts.add("the other threads' wait for a CPU (run queue) " + runQueueMillis + " ms");
+      }
+      return String.join(", ", parts);
+    }
+
+    private static long diff(long after, long before) {
+      return after < 0 || before < 0 ? -1 : after - before;
+    }
   }
 
   /** Milliseconds the JIT compilers worked so far (-1 if the JVM cannot tell). */
@@ -138,7 +177,7 @@ final class Load {
     try {
       List<Future<Object>> results = new ArrayList<>(n);
       long[] took = new long[n];
-      long jit0 = compilerCpuMillis(); // first: reading /proc for every thread is not the round's CPU
+      ThreadTimes times0 = ThreadTimes.now(); // first: reading /proc for every thread is not the round's CPU
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -155,7 +194,7 @@ final class Load {
       }
       long nanos = System.nanoTime() - t0;
       lastCpuNanos = processCpuNanos() - cpu0;
-      lastJitCpuMillis = jit0 < 0 ? -1 : compilerCpuMillis() - jit0;
+      lastThreadTimes = ThreadTimes.now().since(times0);
       Arrays.sort(took); // each written before its future completed, so visible after get()
       lastSlowestNanos = took[n - 1];
       lastP99Nanos = LatencyBench.percentile(took, 99);

@@ -40,7 +40,7 @@ public final class PostgresStorage implements Storage {
   private final Properties properties;
   private final int readConnections;
   private final boolean standby;
-  private final Duration ownershipCheck;
+  private final Duration deadSessionTimeout;
 
   private PostgresStorage(Builder b) {
     this.url = b.url;
@@ -53,11 +53,12 @@ public final class PostgresStorage implements Storage {
           + Math.max(1, seconds / 6) + " -c tcp_keepalives_count=3 -c tcp_user_timeout=" + seconds * 1000;
       String own = b.properties.get("options");
       this.properties.setProperty("options", own == null ? keepalives : keepalives + " " + own);
+      // Making a connection to a database that does not answer fails too, rather than hangs.
+      this.properties.putIfAbsent("loginTimeout", String.valueOf(seconds));
     }
     this.readConnections = b.readConnections;
     this.standby = b.standby;
-    // A lost lock is noticed within about a sixth of the time PostgreSQL takes to free it.
-    this.ownershipCheck = seconds > 0 ? Duration.ofSeconds(Math.max(1, seconds / 6)) : Duration.ofSeconds(10);
+    this.deadSessionTimeout = b.deadSessionTimeout;
   }
 
   /** The driver's properties, with what the builder's settings add. */
@@ -74,7 +75,7 @@ public final class PostgresStorage implements Storage {
   @Override
   public Store open(Durability durability) {
     return PostgresStore.open(url, properties, readConnections, durability == Durability.SYNC, standby,
-        ownershipCheck);
+        deadSessionTimeout);
   }
 
   /** The JDBC URL without its parameters (which may hold a password). */
@@ -147,6 +148,12 @@ public final class PostgresStorage implements Storage {
      * and {@code tcp_user_timeout}, PostgreSQL 12 or later). Default one minute; at least 6
      * seconds; {@link Duration#ZERO} leaves the database's settings (two hours by default). A
      * process that dies, rather than its machine, releases the lock at once either way.
+     *
+     * <p>The same time bounds the server's own waits on the database: each round trip on the writing
+     * connection (the JDBC network timeout), and making a connection (the driver's {@code
+     * loginTimeout}, unless set as a property). A write left unanswered that long fails with
+     * DURABLE-302; the server ends that write's session before it reads back what was stored, and
+     * stops (DURABLE-311) when it cannot reach the database to do so. Zero leaves these unbounded.
      */
     public Builder setDeadSessionTimeout(Duration timeout) {
       this.deadSessionTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -163,7 +170,9 @@ public final class PostgresStorage implements Storage {
      * <p>A server that loses the schema to a standby while its connection was broken notices at its
      * next write, or at its own check of the lock (every sixth of the dead-session timeout, 10 s
      * when that is zero): it finds the lock taken (DURABLE-311) and stops serving (its calls fail
-     * with DURABLE-213), so two servers never write the same schema.
+     * with DURABLE-213), so two servers never write the same schema. A server that cannot reach the
+     * database at all stops the same way after about two dead-session timeouts, since a standby may
+     * have taken over meanwhile.
      */
     public Builder setStandby(boolean standby) {
       this.standby = standby;

@@ -79,13 +79,18 @@ final class PostgresStore implements Store {
   private volatile String fenced;
   /** How often a serving store confirms that it holds the schema's lock (see {@link #onTakenOver}). */
   private final Duration ownershipCheck;
+  /** How long a round trip on the writer's connection may go unanswered (zero: no bound; see {@code Writer.bound}). */
+  private final Duration networkTimeout;
   // Guarded by lead.
   private ScheduledExecutorService checker;
   private final StoreCodec.Encoder encoder = StoreCodec.encoder();
 
   private PostgresStore(String url, Properties properties, String where, boolean sync, int readConnections,
-      Writer writer, Duration ownershipCheck) {
-    this.ownershipCheck = ownershipCheck;
+      Writer writer, Duration deadSessionTimeout) {
+    // A lost lock is noticed within about a sixth of the time PostgreSQL takes to free it.
+    this.ownershipCheck = deadSessionTimeout.isZero() ? Duration.ofSeconds(10)
+        : Duration.ofSeconds(Math.max(1, deadSessionTimeout.toSeconds() / 6));
+    this.networkTimeout = deadSessionTimeout;
     this.url = url;
     this.properties = properties;
     this.where = where;
@@ -96,15 +101,17 @@ final class PostgresStore implements Store {
 
   /**
    * Connects, takes the schema's lock and creates or checks the tables. With {@code standby}, waits
-   * for as long as another server holds the lock, instead of failing with DURABLE-311.
+   * for as long as another server holds the lock, instead of failing with DURABLE-311. {@code
+   * deadSessionTimeout} (see {@code PostgresStorage.Builder.setDeadSessionTimeout}) also bounds
+   * each round trip on the writing connection, and sets how often the lock is checked.
    */
   static PostgresStore open(String url, Properties properties, int readConnections, boolean sync, boolean standby,
-      Duration ownershipCheck) {
+      Duration deadSessionTimeout) {
     // The codec loads on another core while the connection is made.
     java.util.concurrent.ForkJoinPool.commonPool().execute(StoreCodec::load);
     String where = describe(url);
-    Writer writer = Writer.open(url, properties, where, sync, true, standby);
-    return new PostgresStore(url, properties, where, sync, readConnections, writer, ownershipCheck);
+    Writer writer = Writer.open(url, properties, where, sync, true, standby, deadSessionTimeout);
+    return new PostgresStore(url, properties, where, sync, readConnections, writer, deadSessionTimeout);
   }
 
   /** Names the database by its URL without the parameters, which may hold a password. */
@@ -299,8 +306,11 @@ final class PostgresStore implements Store {
         w.write(group, encoder, durable || !sync);
       }
     } catch (RuntimeException e) {
-      if (e instanceof BrokenConnection) {
+      if (e instanceof BrokenConnection b) {
         writer = null; // closed: the next write connects again
+        if (b.unanswered != null) {
+          e = settle(b);
+        }
       }
       if (group.size() > 1 && !(e instanceof BrokenConnection)) {
         // One bad change must not fail the others that happened to share its commit.
@@ -333,11 +343,10 @@ final class PostgresStore implements Store {
     }
     if (writer == null) {
       try {
-        writer = Writer.open(url, properties, where, sync, false, false);
+        writer = Writer.open(url, properties, where, sync, false, false, networkTimeout);
       } catch (DurableException e) {
         if ("DURABLE-311".equals(e.getCode())) {
-          fenced = e.getMessage().substring(e.getCode().length() + 1); // the message without its code
-          readers.fence(fenced);
+          fence(e.getMessage().substring(e.getCode().length() + 1)); // the message without its code
         }
         throw e;
       }
@@ -345,13 +354,50 @@ final class PostgresStore implements Store {
     return writer;
   }
 
-  /** A failure after which the writer's connection is closed: the next write reconnects. */
+  /** Makes every later read and write fail with DURABLE-311 and {@code reason}; returns that failure. */
+  private DurableException fence(String reason) {
+    fenced = reason;
+    readers.fence(reason);
+    return new DurableException("DURABLE-311", reason);
+  }
+
+  /**
+   * After PostgreSQL left a round trip on the writer's connection unanswered for the network
+   * timeout: ends the writer's old session, which may still be running that write (a database
+   * stalled, or a network that lost the answer), so that whatever is read back next is final, and
+   * so that the next connection can take the schema's lock again. Returns the failure to report:
+   * the broken write's own, or, when the session cannot be ended (the database cannot be reached),
+   * the DURABLE-311 of a fenced store. Such a server cannot tell whether its write will still be
+   * recorded, and PostgreSQL ends a silent session within the dead-session timeout, after which a
+   * standby may take the schema: it stops rather than go on serving what it cannot confirm.
+   */
+  private RuntimeException settle(BrokenConnection broken) {
+    try (Connection c = connect(url, properties, where, sync)) {
+      Writer.bound(c, networkTimeout);
+      broken.unanswered.end(c, LOCK_WAIT);
+      return broken;
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot end the unanswered session on {0}: {1}", where, e.getMessage());
+      return fence("this server lost contact with " + where + ": its write went unanswered for "
+          + networkTimeout.toSeconds() + " s, and ending that session failed too (" + e.getMessage() + "). The write"
+          + " may still be recorded, and once PostgreSQL ends the silent session a standby may take the schema"
+          + " over, so this server no longer reads or writes it. Restart it (with --standby, or"
+          + " PostgresStorage.Builder.setStandby, if another server may serve meanwhile).");
+    }
+  }
+
+  /**
+   * A failure after which the writer's connection is closed: the next write reconnects. {@code
+   * unanswered}: the session whose round trip timed out, which may live on in the database.
+   */
   private static final class BrokenConnection extends RuntimeException {
     final RuntimeException failure;
+    final Writer.Session unanswered;
 
-    BrokenConnection(RuntimeException failure) {
+    BrokenConnection(RuntimeException failure, Writer.Session unanswered) {
       super(failure.getMessage(), failure, false, false);
       this.failure = failure;
+      this.unanswered = unanswered;
     }
   }
 
@@ -423,12 +469,53 @@ final class PostgresStore implements Store {
   private static final class Writer {
     final Connection c;
     final String where;
+    final Session session;
     final PreparedStatement writeGroup;
     final PreparedStatement writeGroupUnsynced;
+
+    /** A session of the database, told apart from a later one with the same process id by its start. */
+    record Session(int pid, String start) {
+      static Session of(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+            "SELECT pid, backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()")) {
+          rs.next();
+          return new Session(rs.getInt(1), rs.getString(2));
+        }
+      }
+
+      /**
+       * Ends this session, which rolls back what it is still running and releases its locks, and
+       * waits up to {@code patience} until it is gone. Nothing happens to a session that ended.
+       */
+      void end(Connection c, Duration patience) throws SQLException {
+        String alive = "FROM pg_stat_activity WHERE pid = ? AND backend_start::text = ?";
+        try (PreparedStatement terminate = c.prepareStatement("SELECT pg_terminate_backend(pid) " + alive);
+            PreparedStatement exists = c.prepareStatement("SELECT 1 " + alive)) {
+          for (PreparedStatement st : List.of(terminate, exists)) {
+            st.setInt(1, pid);
+            st.setString(2, start);
+          }
+          terminate.executeQuery().close();
+          long deadline = System.nanoTime() + patience.toNanos();
+          while (true) {
+            try (ResultSet rs = exists.executeQuery()) {
+              if (!rs.next()) {
+                return;
+              }
+            }
+            if (System.nanoTime() > deadline) {
+              throw new SQLException("session " + pid + " did not end within " + patience.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+          }
+        }
+      }
+    }
 
     private Writer(Connection c, String where) throws SQLException {
       this.c = c;
       this.where = where;
+      this.session = Session.of(c);
       try (Statement st = c.createStatement()) {
         // The write's plan does not depend on its parameters: planned once, not on every write.
         st.execute("SET plan_cache_mode = force_generic_plan");
@@ -443,9 +530,10 @@ final class PostgresStore implements Store {
      * checks the tables.
      */
     static Writer open(String url, Properties properties, String where, boolean sync, boolean first,
-        boolean standby) {
+        boolean standby, Duration networkTimeout) {
       Connection c = connect(url, properties, where, sync);
       try {
+        bound(c, networkTimeout);
         String schema;
         String lockName;
         try (Statement st = c.createStatement();
@@ -461,7 +549,7 @@ final class PostgresStore implements Store {
         }
         if (standby) {
           if (!tryLock(c, lockName)) {
-            c = standBy(c, url, properties, where, sync, schema, lockName); // c itself, or a new connection
+            c = standBy(c, url, properties, where, sync, schema, lockName, networkTimeout); // c, or a new one
           }
         } else if (!lock(c, lockName)) {
           throw new DurableException("DURABLE-311", first
@@ -474,7 +562,9 @@ final class PostgresStore implements Store {
                   + " other server serves the workflows now: close this one.");
         }
         if (first) {
+          bound(c, Duration.ZERO); // creating the tables, or changing their layout, may take its time
           Schema.createOrCheck(c, schema, where);
+          bound(c, networkTimeout);
         }
         return new Writer(c, where);
       } catch (SQLException | RuntimeException e) {
@@ -494,7 +584,7 @@ final class PostgresStore implements Store {
      * thread blocked in it cannot be interrupted. An interrupt ends the wait with DURABLE-311.
      */
     private static Connection standBy(Connection c, String url, Properties properties, String where, boolean sync,
-        String schema, String lockName) {
+        String schema, String lockName, Duration networkTimeout) {
       LOG.log(System.Logger.Level.INFO, "standing by: schema ''{0}'' of {1} is in use by another Durable server;"
           + " this one starts serving once that one stops, or PostgreSQL ends its session", schema, where);
       Connection current = c;
@@ -510,6 +600,7 @@ final class PostgresStore implements Store {
           try {
             if (current == null) {
               current = connect(url, properties, where, sync);
+              bound(current, networkTimeout);
             }
             if (tryLock(current, lockName)) {
               Connection holding = current;
@@ -526,6 +617,16 @@ final class PostgresStore implements Store {
       } finally {
         ConnectionPool.quietlyClose(current);
       }
+    }
+
+    /**
+     * Bounds each round trip on the connection by {@code timeout} (zero: no bound). A database that
+     * no longer answers, behind a network that drops everything without a reset, otherwise leaves
+     * the write waiting until the operating system gives up on the connection: about a quarter of an
+     * hour with data unacknowledged, two hours without.
+     */
+    static void bound(Connection c, Duration timeout) throws SQLException {
+      c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
     }
 
     /** Takes the schema's advisory lock if it is free. */
@@ -609,20 +710,35 @@ final class PostgresStore implements Store {
      * {@link BrokenConnection}, and the store then opens a new one for the next write.
      */
     private RuntimeException failed(SQLException e, String what) {
+      if (timedOut(e)) {
+        close();
+        return new BrokenConnection(new DurableException("DURABLE-302", what + " in " + where + " failed: the"
+            + " database did not answer within the dead-session timeout (" + e.getMessage() + "). The change may or"
+            + " may not be recorded: the server ends that session and reads back what is stored. The next write"
+            + " connects again.", e), session);
+      }
       String state = e.getSQLState();
       boolean broken = state != null && state.startsWith("08") || !isValid();
-      DurableException failure;
       if (broken) {
-        failure = new DurableException("DURABLE-302", what + " in " + where + " failed: the connection broke ("
-            + e.getMessage() + "). The change may or may not be recorded: the server reads back what is stored."
-            + " The next write connects again.", e);
         close();
-        return new BrokenConnection(failure);
+        return new BrokenConnection(new DurableException("DURABLE-302", what + " in " + where + " failed: the"
+            + " connection broke (" + e.getMessage() + "). The change may or may not be recorded: the server reads"
+            + " back what is stored. The next write connects again.", e), null);
       }
       rollback();
       return new DurableException("DURABLE-302", what + " in " + where + " failed: " + e.getMessage()
           + ". Nothing of this change was recorded. Fix the cause (a full disk, permissions); everything"
           + " acknowledged before is kept.", e);
+    }
+
+    /** Whether the statement failed because a round trip outlasted the network timeout ({@link #bound}). */
+    private static boolean timedOut(SQLException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.net.SocketTimeoutException) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private boolean isValid() {

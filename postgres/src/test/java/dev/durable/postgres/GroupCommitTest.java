@@ -40,7 +40,8 @@ class GroupCommitTest {
     return s;
   }
 
-  private static Transition step(int writer, int step, boolean durable) {
+  /** Writer {@code writer}'s run at step {@code step}: one event more, the run's state after it. */
+  static Transition step(int writer, int step, boolean durable) {
     HistoryEvent e = new HistoryEvent(step + 1, T0.plusMillis(step), new EventAttributes.TimerFired(step));
     return new Transition(state(writer, step), List.of(e), step == 0, durable);
   }
@@ -66,7 +67,7 @@ class GroupCommitTest {
     int writers = 24;
     int steps = 100;
     // Not closed when the writers hang: closing waits for the write in progress, which would hang too.
-    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false, Duration.ofSeconds(10));
+    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false, Duration.ofMinutes(1));
     {
       ExecutorService pool = Executors.newFixedThreadPool(writers);
       try {

@@ -81,7 +81,17 @@ public final class PostgresCluster {
 
   /** The JDBC URL of database {@code postgres} with {@code schema} as the current schema. */
   public String jdbcUrl(String schema) {
+    return jdbcUrl(schema, port);
+  }
+
+  /** The JDBC URL of a schema through another port, one that forwards to the server's ({@link #port}). */
+  public String jdbcUrl(String schema, int port) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?currentSchema=" + schema;
+  }
+
+  /** The port the server listens on, on 127.0.0.1. */
+  public int port() {
+    return port;
   }
 
   /** The user to connect as; it needs no password. */

@@ -2,6 +2,7 @@ package dev.durable.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +156,13 @@ class PostgresStoreTest {
     PostgresStorage custom = PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setUser(cluster.user())
         .setDeadSessionTimeout(Duration.ofSeconds(12)).setProperty("options", "-c tcp_keepalives_count=5").build();
     assertEquals(List.of("6", "2", "5", "12000"), sessionKeepalives(custom)); // the user's own option wins
+    // Making a connection is bounded by the same time, unless the user set a bound of their own.
+    assertEquals("60", storage.properties().getProperty("loginTimeout"));
+    assertEquals("12", custom.properties().getProperty("loginTimeout"));
+    assertEquals("3", PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setProperty("loginTimeout", "3")
+        .build().properties().getProperty("loginTimeout"));
+    assertNull(PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setDeadSessionTimeout(Duration.ZERO)
+        .build().properties().getProperty("loginTimeout"));
     for (Duration bad : List.of(Duration.ofSeconds(5), Duration.ofSeconds(-1))) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> PostgresStorage.newBuilder().setUrl(cluster.jdbcUrl(schema)).setDeadSessionTimeout(bad).build());

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.durable.client.ConnectionOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowDescription;
+import dev.durable.client.WorkflowFailedException;
 import dev.durable.client.WorkflowFilter;
 import dev.durable.client.WorkflowNotFoundException;
 import dev.durable.client.WorkflowOptions;
+import dev.durable.client.WorkflowStatus;
 import dev.durable.common.DurableException;
 import dev.durable.server.DurableServer;
 import dev.durable.internal.service.WorkflowService;
@@ -19,6 +21,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +94,40 @@ class RemoteServiceTest {
         .setAddress(first + ",nowhere"));
     assertTrue(bad.getMessage().startsWith("DURABLE-201 address must be HOST:PORT"), bad.getMessage());
     assertTrue(bad.getMessage().endsWith("got \"nowhere\""), bad.getMessage());
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aClientOfSeveralAddressesWaitingForAResultWaitsForTheNextServerInsteadOfFailing() throws Exception {
+    String first = freeAddress();
+    String second = freeAddress();
+    Path data = dir.resolve("moving");
+    try (WorkflowClient client = WorkflowClient.connect(first + "," + second)) {
+      try (DurableGrpcServer a = server(data, first)) {
+        start(client, "moving"); // no worker: it stays open
+      }
+      // No server listens now. The wait for the result is made again, waiting for a connection
+      // (a call that changes something would fail with DURABLE-261 instead).
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread waiter = new Thread(() -> {
+        try {
+          outcome.complete(new AssertionError("a result: " + client.newUntypedWorkflowStub("moving")
+              .getResult(String.class)));
+        } catch (Throwable e) {
+          outcome.complete(e);
+        }
+      }, "result-waiter");
+      waiter.start();
+      Eventually.eventually("the wait for the result waiting for a server", () -> !outcome.isDone()
+          && Arrays.stream(waiter.getStackTrace()).anyMatch(f -> f.getMethodName().equals("readAgain")));
+      // The next server serves the same workflows (here: the same data dir).
+      try (DurableGrpcServer b = server(data, second); WorkflowClient direct = WorkflowClient.connect(second)) {
+        direct.newUntypedWorkflowStub("moving").terminate("moved");
+        Throwable e = outcome.get();
+        assertTrue(e instanceof WorkflowFailedException, String.valueOf(e));
+        assertEquals(WorkflowStatus.TERMINATED, ((WorkflowFailedException) e).getStatus());
+      }
+    }
   }
 
   private static List<String> ids(WorkflowClient client) {

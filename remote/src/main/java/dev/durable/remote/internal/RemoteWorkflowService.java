@@ -103,6 +103,39 @@ final class RemoteWorkflowService implements WorkflowService {
     }
   }
 
+  /**
+   * A call that only reads, so that making it twice changes nothing: with several server addresses,
+   * when the server could not be reached or went away during the call (UNAVAILABLE: it stopped, and a
+   * standby is taking over), the call is made once more, waiting for a connection to any of the
+   * addresses ({@link CallOptions#withWaitForReady}) within what is left of the deadline. A call
+   * that changes something is made once: at such a moment it fails with DURABLE-261, whether or not
+   * it took effect unknown. With one address, every call fails fast when the server is unreachable.
+   */
+  private <Q extends Message, R extends Message> R read(MethodDescriptor<Q, R> method, Q request, Duration deadline) {
+    long end = System.nanoTime() + Deadlines.nanos(deadline);
+    try {
+      return ClientCalls.blockingUnaryCall(channel, method,
+          CallOptions.DEFAULT.withDeadlineAfter(Deadlines.millis(deadline), TimeUnit.MILLISECONDS), request);
+    } catch (StatusRuntimeException e) {
+      long left = end - System.nanoTime();
+      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || server.getAddresses().size() < 2 || left <= 0) {
+        throw Errors.toException(e, method.getBareMethodName(), server, deadline);
+      }
+      return readAgain(method, request, deadline, left);
+    }
+  }
+
+  /** {@link #read}'s second call, waiting up to {@code leftNanos} for a server to connect to. */
+  private <Q extends Message, R extends Message> R readAgain(MethodDescriptor<Q, R> method, Q request,
+      Duration deadline, long leftNanos) {
+    try {
+      return ClientCalls.blockingUnaryCall(channel, method,
+          CallOptions.DEFAULT.withDeadlineAfter(leftNanos, TimeUnit.NANOSECONDS).withWaitForReady(), request);
+    } catch (StatusRuntimeException e) {
+      throw Errors.toException(e, method.getBareMethodName(), server, deadline);
+    }
+  }
+
   /** A hand-over rpc the server does not know; the caller completes the plain way instead. */
   private static final class HandOverUnsupported extends RuntimeException {
     HandOverUnsupported() {
@@ -284,7 +317,7 @@ final class RemoteWorkflowService implements WorkflowService {
     var b = QueryRequest.newBuilder().addAllInput(Convert.payloadsOut(input)).setTimeout(Convert.duration(timeout));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
     Convert.setName("queryName", queryName, b::setQueryName);
-    var r = call(Rpc.QUERY, b.build(), Deadlines.plus(callTimeout, timeout), false);
+    var r = read(Rpc.QUERY, b.build(), Deadlines.plus(callTimeout, timeout));
     return Convert.payload(r.getResult());
   }
 
@@ -341,31 +374,31 @@ final class RemoteWorkflowService implements WorkflowService {
   public Optional<WorkflowDescription> describe(String workflowId) {
     var b = DescribeRequest.newBuilder();
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    var r = call(Rpc.DESCRIBE, b.build());
+    var r = read(Rpc.DESCRIBE, b.build(), callTimeout);
     return r.hasDescription() ? Optional.of(Convert.description(r.getDescription())) : Optional.empty();
   }
 
   @Override
   public List<WorkflowDescription> list(boolean runningOnly, int limit) {
-    return call(Rpc.LIST, ListRequest.newBuilder().setRunningOnly(runningOnly).setLimit(limit).build())
+    return read(Rpc.LIST, ListRequest.newBuilder().setRunningOnly(runningOnly).setLimit(limit).build(), callTimeout)
         .getWorkflowsList().stream().map(Convert::description).toList();
   }
 
   @Override
   public WorkflowPage listWorkflows(VisibilityQuery query) {
-    return Convert.page(call(Rpc.LIST_WORKFLOWS, Convert.query(query)));
+    return Convert.page(read(Rpc.LIST_WORKFLOWS, Convert.query(query), callTimeout));
   }
 
   @Override
   public long countWorkflows(VisibilityQuery query) {
-    return call(Rpc.COUNT_WORKFLOWS, Convert.query(query)).getCount();
+    return read(Rpc.COUNT_WORKFLOWS, Convert.query(query), callTimeout).getCount();
   }
 
   @Override
   public RunHistory getHistory(String workflowId) {
     var b = GetHistoryRequest.newBuilder();
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    var r = call(Rpc.GET_HISTORY, b.build());
+    var r = read(Rpc.GET_HISTORY, b.build(), callTimeout);
     return new RunHistory(r.getWorkflowId(), r.getRunId(), Convert.eventsIn(r.getEventsJsonList()));
   }
 
@@ -373,21 +406,21 @@ final class RemoteWorkflowService implements WorkflowService {
   public List<HistoryEvent> readHistory(String runId, long fromEventId) {
     var b = ReadHistoryRequest.newBuilder().setFromEventId(fromEventId);
     Convert.set(runId, b::setRunId);
-    return Convert.eventsIn(call(Rpc.READ_HISTORY, b.build()).getEventsJsonList());
+    return Convert.eventsIn(read(Rpc.READ_HISTORY, b.build(), callTimeout).getEventsJsonList());
   }
 
   @Override
   public HistoryVerification verifyHistory(String workflowId) {
     var b = VerifyHistoryRequest.newBuilder();
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    return Convert.verification(call(Rpc.VERIFY_HISTORY, b.build()));
+    return Convert.verification(read(Rpc.VERIFY_HISTORY, b.build(), callTimeout));
   }
 
   @Override
   public Optional<ExecutionState> awaitClose(String workflowId, Duration timeout) {
     var b = AwaitCloseRequest.newBuilder().setTimeout(Convert.duration(timeout));
     Convert.setName("workflowId", workflowId, b::setWorkflowId);
-    var r = call(Rpc.AWAIT_CLOSE, b.build(), Deadlines.plus(callTimeout, timeout), false);
+    var r = read(Rpc.AWAIT_CLOSE, b.build(), Deadlines.plus(callTimeout, timeout));
     return r.hasStateJson() ? Optional.of(Convert.state(r.getStateJson())) : Optional.empty();
   }
 

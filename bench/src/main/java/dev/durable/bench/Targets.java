@@ -72,7 +72,7 @@ public final class Targets {
         continue;
       }
       String workload = n.path("workload").asText();
-      n.fields().forEachRemaining(f -> {
+      n.properties().forEach(f -> {
         if (f.getValue().isNumber()) {
           values.computeIfAbsent(workload + "." + f.getKey(), k -> new ArrayList<>()).add(f.getValue().asDouble());
         }

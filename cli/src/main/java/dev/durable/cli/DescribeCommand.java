@@ -56,7 +56,7 @@ final class DescribeCommand extends ClientCommand {
   /** {@code name=value} pairs, values as JSON, as in the JSON output. */
   private static String searchAttributes(WorkflowDescription d) {
     StringBuilder sb = new StringBuilder();
-    Json.run(d).get("searchAttributes").fields().forEachRemaining(e ->
+    Json.run(d).get("searchAttributes").properties().forEach(e ->
         sb.append(sb.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
     return sb.toString();
   }

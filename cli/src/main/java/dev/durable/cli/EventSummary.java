@@ -1,7 +1,6 @@
 package dev.durable.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,8 +19,7 @@ final class EventSummary {
   static String of(String attributesJson) {
     JsonNode attributes = Json.parse(attributesJson, "event attributes");
     StringBuilder sb = new StringBuilder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : attributes.properties()) {
       JsonNode v = field.getValue();
       if (OMITTED.contains(field.getKey()) || v.isNull() || (v.isArray() && v.isEmpty())) {
         continue;

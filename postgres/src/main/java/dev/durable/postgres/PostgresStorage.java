@@ -149,8 +149,8 @@ public final class PostgresStorage implements Storage {
      * seconds; {@link Duration#ZERO} leaves the database's settings (two hours by default). A
      * process that dies, rather than its machine, releases the lock at once either way.
      *
-     * <p>The same time bounds the server's own waits on the database: each round trip on the writing
-     * connection (the JDBC network timeout), and making a connection (the driver's {@code
+     * <p>The same time bounds the server's own waits on the database: each round trip on its
+     * connections (the JDBC network timeout), and making a connection (the driver's {@code
      * loginTimeout}, unless set as a property). A write left unanswered that long fails with
      * DURABLE-302; the server ends that write's session before it reads back what was stored, and
      * stops (DURABLE-311) when it cannot reach the database to do so. Zero leaves these unbounded.

@@ -96,7 +96,8 @@ final class PostgresStore implements Store {
     this.where = where;
     this.sync = sync;
     this.writer = writer;
-    this.readers = new ConnectionPool(() -> connect(url, properties, where, sync), readConnections, where);
+    this.readers = new ConnectionPool(() -> connect(url, properties, where, sync, deadSessionTimeout), readConnections,
+        where);
   }
 
   /**
@@ -120,19 +121,39 @@ final class PostgresStore implements Store {
     return "PostgreSQL " + (q < 0 ? url : url.substring(0, q));
   }
 
-  static Connection connect(String url, Properties properties, String where, boolean sync) {
+  /**
+   * Connects, with each later round trip bounded by {@code networkTimeout} (zero: no bound). A
+   * database that no longer answers, behind a network that drops everything without a reset,
+   * otherwise leaves a statement waiting until the operating system gives up on the connection:
+   * about a quarter of an hour with data unacknowledged, two hours without.
+   */
+  static Connection connect(String url, Properties properties, String where, boolean sync, Duration networkTimeout) {
     try {
       Connection c = DriverManager.getConnection(url, properties);
       try (Statement st = c.createStatement()) {
         st.execute("SET synchronous_commit TO " + (sync ? "on" : "off"));
+        bound(c, networkTimeout);
+      } catch (SQLException e) {
+        ConnectionPool.quietlyClose(c);
+        throw e;
       }
       return c;
     } catch (SQLException e) {
-      throw new DurableException("DURABLE-310", "cannot connect to " + where + ": " + e.getMessage() + ". Check the"
+      throw new DurableException("DURABLE-310", "cannot connect to " + where + ": " + sentence(e.getMessage()) + " Check the"
           + " URL, that PostgreSQL runs and accepts connections from this host, and the user and password"
           + " (PostgresStorage.Builder, or the server's --postgres-url, --postgres-user and DURABLE_POSTGRES_PASSWORD).",
           e);
     }
+  }
+
+  /** {@code message} ending with one period. */
+  private static String sentence(String message) {
+    return message.endsWith(".") ? message : message + ".";
+  }
+
+  /** Bounds each round trip on {@code c} by {@code timeout} (zero: no bound); see {@link #connect}. */
+  static void bound(Connection c, Duration timeout) throws SQLException {
+    c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
   }
 
   // ---------------------------------------------------------------- writes
@@ -372,8 +393,7 @@ final class PostgresStore implements Store {
    * standby may take the schema: it stops rather than go on serving what it cannot confirm.
    */
   private RuntimeException settle(BrokenConnection broken) {
-    try (Connection c = connect(url, properties, where, sync)) {
-      Writer.bound(c, networkTimeout);
+    try (Connection c = connect(url, properties, where, sync, networkTimeout)) {
       broken.unanswered.end(c, LOCK_WAIT);
       return broken;
     } catch (SQLException | RuntimeException e) {
@@ -531,9 +551,8 @@ final class PostgresStore implements Store {
      */
     static Writer open(String url, Properties properties, String where, boolean sync, boolean first,
         boolean standby, Duration networkTimeout) {
-      Connection c = connect(url, properties, where, sync);
+      Connection c = connect(url, properties, where, sync, networkTimeout);
       try {
-        bound(c, networkTimeout);
         String schema;
         String lockName;
         try (Statement st = c.createStatement();
@@ -599,8 +618,7 @@ final class PostgresStore implements Store {
           }
           try {
             if (current == null) {
-              current = connect(url, properties, where, sync);
-              bound(current, networkTimeout);
+              current = connect(url, properties, where, sync, networkTimeout);
             }
             if (tryLock(current, lockName)) {
               Connection holding = current;
@@ -617,16 +635,6 @@ final class PostgresStore implements Store {
       } finally {
         ConnectionPool.quietlyClose(current);
       }
-    }
-
-    /**
-     * Bounds each round trip on the connection by {@code timeout} (zero: no bound). A database that
-     * no longer answers, behind a network that drops everything without a reset, otherwise leaves
-     * the write waiting until the operating system gives up on the connection: about a quarter of an
-     * hour with data unacknowledged, two hours without.
-     */
-    static void bound(Connection c, Duration timeout) throws SQLException {
-      c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
     }
 
     /** Takes the schema's advisory lock if it is free. */

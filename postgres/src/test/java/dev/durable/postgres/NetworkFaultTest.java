@@ -16,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A database that leaves the writing connection's round trip unanswered (stalled, or behind a
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * hanging, and the server ends the silent session before it reads back what is stored; a server
  * that cannot reach the database to do so stops.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // the waits are timeouts of 6 s, up to four in a row
 class NetworkFaultTest {
   /** The shortest the builder accepts; the tests wait for it once or twice. */
   private static final Duration TIMEOUT = Duration.ofSeconds(6);
@@ -88,7 +91,13 @@ class NetworkFaultTest {
     try (TcpProxy network = new TcpProxy(cluster.port())) {
       Store store = open(cluster.jdbcUrl(schema, network.port()), false);
       store.apply(step(0, 0, true));
+      assertEquals(2, store.readExecution(RUN).orElseThrow().nextEventId); // a reading connection is open
       network.blackHole();
+      // A read fails too, rather than hangs: its round trip times out, and so does making a new connection.
+      DurableException unread = assertTimeoutPreemptively(HANG,
+          () -> assertThrows(DurableException.class, () -> store.readExecution(RUN)));
+      assertEquals("DURABLE-310", unread.getCode(), unread.getMessage());
+      assertTrue(unread.getMessage().contains("Connection attempt timed out. Check the URL"), unread.getMessage());
       DurableException e = assertTimeoutPreemptively(HANG,
           () -> assertThrows(DurableException.class, () -> store.apply(step(0, 1, true))));
       assertEquals("DURABLE-311", e.getCode());

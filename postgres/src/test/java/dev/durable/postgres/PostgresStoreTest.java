@@ -172,7 +172,7 @@ class PostgresStoreTest {
 
   /** The keepalive settings of a session the store would open with {@code s}'s properties, in seconds and ms. */
   private List<String> sessionKeepalives(PostgresStorage s) throws SQLException {
-    try (Connection c = PostgresStore.connect(cluster.jdbcUrl(schema), s.properties(), "test", true);
+    try (Connection c = PostgresStore.connect(cluster.jdbcUrl(schema), s.properties(), "test", true, Duration.ZERO);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT setting FROM pg_settings WHERE name IN ('tcp_keepalives_idle',"
             + " 'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout')"

@@ -10,6 +10,7 @@ import dev.durable.workflow.WorkflowMethod;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -21,19 +22,29 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.chrono.HijrahDate;
+import java.time.chrono.JapaneseDate;
+import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Collections;
 import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 
 /**
  * A workflow that reads the clock and draws random numbers with plain Java, before an activity,
- * and sleeps with {@link Thread#sleep}. With the agent every one of these calls is redirected, so
+ * and sleeps with {@link Thread#sleep} and {@link TimeUnit#sleep}. With the agent every one of these calls is redirected, so
  * a replay computes the same values; {@link RedirectTest} checks that value by value.
  */
 @WorkflowInterface
@@ -105,6 +116,23 @@ public interface PlainJavaValues {
       put("ThreadLocalRandom.current().nextInt()", ThreadLocalRandom.current().nextInt());
       put("ThreadLocalRandom.current().nextDouble(1, 2)", ThreadLocalRandom.current().nextDouble(1, 2));
       put("UUID.randomUUID()", UUID.randomUUID());
+      put("InstantSource.system().instant()", InstantSource.system().instant());
+      put("Clock.tickSeconds(UTC).instant()", Clock.tickSeconds(ZoneOffset.UTC).instant());
+      put("new GregorianCalendar()", new GregorianCalendar().getTimeInMillis());
+      put("new GregorianCalendar(UTC)", new GregorianCalendar(TimeZone.getTimeZone("UTC")).getTimeInMillis());
+      put("JapaneseDate.now()", JapaneseDate.now());
+      put("HijrahDate.now(Asia/Tokyo)", HijrahDate.now(ZoneId.of("Asia/Tokyo")));
+      put("new SplittableRandom().nextLong()", new SplittableRandom().nextLong());
+      put("RandomGenerator.getDefault().nextLong()", RandomGenerator.getDefault().nextLong());
+      put("RandomGenerator.of(L64X128MixRandom).nextLong()", RandomGenerator.of("L64X128MixRandom").nextLong());
+      put("RandomGeneratorFactory.of(Xoroshiro128PlusPlus).create().nextInt()",
+          RandomGeneratorFactory.of("Xoroshiro128PlusPlus").create().nextInt());
+      List<Integer> shuffled = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+      Collections.shuffle(shuffled);
+      put("Collections.shuffle(list)", shuffled);
+      put("ThreadLocalRandom.current().ints(4, 0, 1000)",
+          ThreadLocalRandom.current().ints(4, 0, 1000).boxed().toList());
+      put("ThreadLocalRandom.current().nextExponential()", ThreadLocalRandom.current().nextExponential());
       // Not redirected: a seeded generator and a clock that is not the system's keep their values.
       put("new Random(42).nextLong()", new Random(42).nextLong());
       put("Instant.now(Clock.fixed(...))", Instant.now(Clock.fixed(Instant.parse(FIXED), ZoneOffset.UTC)));
@@ -152,6 +180,12 @@ public interface PlainJavaValues {
       }
       put("workflowTime after Thread.sleep", Workflow.now());
       put("Instant.now() after Thread.sleep", Instant.now());
+      try {
+        TimeUnit.MILLISECONDS.sleep(SLEEP_MILLIS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      put("workflowTime after TimeUnit.sleep", Workflow.now());
 
       put(PHASE, WAITING);
       Workflow.await(() -> finished);

@@ -21,6 +21,9 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.chrono.HijrahDate;
+import java.time.chrono.JapaneseDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +54,7 @@ class RedirectTest {
   private static final String WORKFLOW_TIME = "workflowTime";
   private static final String BEFORE_SLEEP = "workflowTime before Thread.sleep";
   private static final String AFTER_SLEEP = "workflowTime after Thread.sleep";
+  private static final String AFTER_TIME_UNIT_SLEEP = "workflowTime after TimeUnit.sleep";
   private static final String SEEDED = "new Random(42).nextLong()";
   private static final String FIXED_CLOCK = "Instant.now(Clock.fixed(...))";
   /**
@@ -86,7 +90,13 @@ class RedirectTest {
       Map.entry("inner class Instant.now()", (w, after) -> w),
       Map.entry("record Instant.now()", (w, after) -> w),
       Map.entry("enum Instant.now()", (w, after) -> w),
-      Map.entry("Instant.now() after Thread.sleep", (w, after) -> after));
+      Map.entry("Instant.now() after Thread.sleep", (w, after) -> after),
+      Map.entry("InstantSource.system().instant()", (w, after) -> w),
+      Map.entry("Clock.tickSeconds(UTC).instant()", (w, after) -> w.truncatedTo(ChronoUnit.SECONDS)),
+      Map.entry("new GregorianCalendar()", (w, after) -> w.toEpochMilli()),
+      Map.entry("new GregorianCalendar(UTC)", (w, after) -> w.toEpochMilli()),
+      Map.entry("JapaneseDate.now()", (w, after) -> JapaneseDate.from(LocalDate.ofInstant(w, CHILD_ZONE))),
+      Map.entry("HijrahDate.now(Asia/Tokyo)", (w, after) -> HijrahDate.from(LocalDate.ofInstant(w, ZoneId.of("Asia/Tokyo")))));
 
   @TempDir Path tmp;
 
@@ -103,9 +113,10 @@ class RedirectTest {
     assertTrue(runs.first().size() > 30, "values: " + runs.first());
     assertAll(runs.first().keySet().stream().map(name -> (Executable) () ->
         assertEquals(List.of(), problems(name, runs), name + " is not deterministic")));
-    assertTrue(runs.events().stream().anyMatch(e -> e.startsWith("TimerStarted ")
-            && e.contains("\"duration\":\"PT0.05S\"")),
-        "Thread.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") started a durable timer: " + runs.events());
+    assertEquals(2, runs.events().stream().filter(e -> e.startsWith("TimerStarted ")
+            && e.contains("\"duration\":\"PT0.05S\"")).count(),
+        "Thread.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") and TimeUnit.MILLISECONDS.sleep(" + PlainJavaValues.SLEEP_MILLIS
+            + ") each started a durable timer: " + runs.events());
     assertEquals("finished", runs.result());
   }
 
@@ -139,6 +150,11 @@ class RedirectTest {
     if (name.equals(AFTER_SLEEP) && afterSleep.isBefore(beforeSleep.plusMillis(PlainJavaValues.SLEEP_MILLIS))) {
       problems.add("Thread.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") did not advance workflow time: it was "
           + beforeSleep + " before and " + afterSleep + " after");
+    }
+    if (name.equals(AFTER_TIME_UNIT_SLEEP)
+        && Instant.parse(value).isBefore(afterSleep.plusMillis(PlainJavaValues.SLEEP_MILLIS))) {
+      problems.add("TimeUnit.MILLISECONDS.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") did not advance workflow time:"
+          + " it was " + afterSleep + " before and " + value + " after");
     }
     BiFunction<Instant, Instant, Object> expected = EXPECTED.get(name);
     if (expected != null && !expected.apply(workflowTime, afterSleep).toString().equals(value)) {

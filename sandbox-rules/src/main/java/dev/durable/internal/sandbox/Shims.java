@@ -3,13 +3,24 @@ package dev.durable.internal.sandbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Calendar;
+import java.util.Collections;
 import java.util.Date;
+import java.util.GregorianCalendar;
+import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 /**
  * Targets of redirected calls. On a workflow thread each returns the deterministic value (workflow
@@ -39,6 +50,30 @@ public final class Shims {
   public static Instant instantNow() {
     WorkflowHooks h = SandboxState.hooks();
     return h == null ? Instant.now() : h.now();
+  }
+
+  /** {@code Clock.tickSeconds(zone)}: a clock of workflow time in that zone, ticking in whole seconds. */
+  public static Clock clockTickSeconds(ZoneId zone) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.tickSeconds(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofSeconds(1));
+  }
+
+  /** {@code Clock.tickMinutes(zone)}. */
+  public static Clock clockTickMinutes(ZoneId zone) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.tickMinutes(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofMinutes(1));
+  }
+
+  /** {@code Clock.tickMillis(zone)}. */
+  public static Clock clockTickMillis(ZoneId zone) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? Clock.tickMillis(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofMillis(1));
+  }
+
+  /** {@code InstantSource.system()} (Java 17): the clock of workflow time in UTC. */
+  public static InstantSource instantSourceSystem() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? InstantSource.system() : new WorkflowClock(h, ZoneOffset.UTC);
   }
 
   /** {@code Clock.systemDefaultZone()}; also what a no-argument {@code now()} of the zoned types reads. */
@@ -96,6 +131,15 @@ public final class Shims {
     return calendar;
   }
 
+  /** Applied to {@code new GregorianCalendar()} and its zone and locale variants, which read the clock. */
+  public static GregorianCalendar gregorianCalendar(GregorianCalendar calendar) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h != null) {
+      calendar.setTimeInMillis(h.now().toEpochMilli());
+    }
+    return calendar;
+  }
+
   // ------------------------------------------------------------ sleeping
 
   /** {@code Thread.sleep(millis)}: a durable timer on a workflow thread. */
@@ -140,6 +184,19 @@ public final class Shims {
     }
   }
 
+  /**
+   * {@code unit.sleep(timeout)}: a durable timer on a workflow thread, as {@code Thread.sleep}; no
+   * sleep for a timeout of zero or less, as the original.
+   */
+  public static void timeUnitSleep(TimeUnit unit, long timeout) throws InterruptedException {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      unit.sleep(timeout);
+    } else if (timeout > 0) {
+      h.sleep(Duration.ofNanos(unit.toNanos(timeout))); // toNanos saturates: a huge timeout sleeps "forever"
+    }
+  }
+
   // ------------------------------------------------------------ randomness
 
   /** Applied to {@code new Random()}: reseeded from the run's random stream. */
@@ -149,6 +206,40 @@ public final class Shims {
       random.setSeed(h.random().nextLong());
     }
     return random;
+  }
+
+  /** Applied to {@code new SplittableRandom()}: one seeded from the run's random stream instead. */
+  public static SplittableRandom splittableRandom(SplittableRandom random) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? random : new SplittableRandom(h.random().nextLong());
+  }
+
+  /** {@code RandomGenerator.getDefault()} (Java 17): the default algorithm, seeded from the run's random stream. */
+  public static RandomGenerator randomGeneratorGetDefault() {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? RandomGenerator.getDefault() : RandomGeneratorFactory.getDefault().create(h.random().nextLong());
+  }
+
+  /** {@code RandomGenerator.of(name)} (Java 17): that algorithm, seeded from the run's random stream. */
+  public static RandomGenerator randomGeneratorOf(String name) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? RandomGenerator.of(name) : RandomGeneratorFactory.of(name).create(h.random().nextLong());
+  }
+
+  /** {@code factory.create()} (Java 17): seeded from the run's random stream. */
+  public static RandomGenerator randomGeneratorCreate(RandomGeneratorFactory<?> factory) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h == null ? factory.create() : factory.create(h.random().nextLong());
+  }
+
+  /** {@code Collections.shuffle(list)}, which draws from a generator of its own: here from the run's random stream. */
+  public static void shuffle(List<?> list) {
+    WorkflowHooks h = SandboxState.hooks();
+    if (h == null) {
+      Collections.shuffle(list);
+    } else {
+      Collections.shuffle(list, h.random());
+    }
   }
 
   /** {@code Math.random()}. */
@@ -253,5 +344,72 @@ public final class Shims {
     } else {
       d.nextBytes(bytes);
     }
+  }
+
+  public static double tlrNextExponential(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.nextExponential() : d.nextExponential();
+  }
+
+  // The streams draw from the run's random stream as they are consumed, on the thread that consumes them.
+
+  public static IntStream tlrInts(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.ints() : d.ints();
+  }
+
+  public static IntStream tlrInts(ThreadLocalRandom r, long size) {
+    Random d = rnd();
+    return d == null ? r.ints(size) : d.ints(size);
+  }
+
+  public static IntStream tlrInts(ThreadLocalRandom r, int origin, int bound) {
+    Random d = rnd();
+    return d == null ? r.ints(origin, bound) : d.ints(origin, bound);
+  }
+
+  public static IntStream tlrInts(ThreadLocalRandom r, long size, int origin, int bound) {
+    Random d = rnd();
+    return d == null ? r.ints(size, origin, bound) : d.ints(size, origin, bound);
+  }
+
+  public static LongStream tlrLongs(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.longs() : d.longs();
+  }
+
+  public static LongStream tlrLongs(ThreadLocalRandom r, long size) {
+    Random d = rnd();
+    return d == null ? r.longs(size) : d.longs(size);
+  }
+
+  public static LongStream tlrLongs(ThreadLocalRandom r, long origin, long bound) {
+    Random d = rnd();
+    return d == null ? r.longs(origin, bound) : d.longs(origin, bound);
+  }
+
+  public static LongStream tlrLongs(ThreadLocalRandom r, long size, long origin, long bound) {
+    Random d = rnd();
+    return d == null ? r.longs(size, origin, bound) : d.longs(size, origin, bound);
+  }
+
+  public static DoubleStream tlrDoubles(ThreadLocalRandom r) {
+    Random d = rnd();
+    return d == null ? r.doubles() : d.doubles();
+  }
+
+  public static DoubleStream tlrDoubles(ThreadLocalRandom r, long size) {
+    Random d = rnd();
+    return d == null ? r.doubles(size) : d.doubles(size);
+  }
+
+  public static DoubleStream tlrDoubles(ThreadLocalRandom r, double origin, double bound) {
+    Random d = rnd();
+    return d == null ? r.doubles(origin, bound) : d.doubles(origin, bound);
+  }
+
+  public static DoubleStream tlrDoubles(ThreadLocalRandom r, long size, double origin, double bound) {
+    Random d = rnd();
+    return d == null ? r.doubles(size, origin, bound) : d.doubles(size, origin, bound);
   }
 }

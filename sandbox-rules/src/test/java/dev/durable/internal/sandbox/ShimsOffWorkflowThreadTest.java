@@ -9,11 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Date;
+import java.util.GregorianCalendar;
+import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +67,39 @@ class ShimsOffWorkflowThreadTest {
     Calendar calendar = Calendar.getInstance();
     calendar.setTimeInMillis(456L);
     assertEquals(456L, Shims.calendar(calendar).getTimeInMillis());
+  }
+
+  @Test
+  void theJava17ClocksTickingClocksAndNewCalendarsAreTheJdks() {
+    assertEquals(InstantSource.system(), Shims.instantSourceSystem());
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    assertEquals(Clock.tickSeconds(paris), Shims.clockTickSeconds(paris));
+    assertEquals(Clock.tickMinutes(paris), Shims.clockTickMinutes(paris));
+    assertEquals(Clock.tickMillis(paris), Shims.clockTickMillis(paris));
+    GregorianCalendar calendar = new GregorianCalendar();
+    calendar.setTimeInMillis(789L);
+    assertSame(calendar, Shims.gregorianCalendar(calendar));
+    assertEquals(789L, calendar.getTimeInMillis());
+  }
+
+  @Test
+  void generatorsThatSeedThemselvesAreLeftAsTheJdkMadeThem() {
+    SplittableRandom splittable = new SplittableRandom();
+    assertSame(splittable, Shims.splittableRandom(splittable));
+    assertEquals("L64X128MixRandom", Shims.randomGeneratorOf("L64X128MixRandom").getClass().getSimpleName());
+    assertEquals(RandomGenerator.getDefault().getClass(), Shims.randomGeneratorGetDefault().getClass());
+    assertEquals("Xoroshiro128PlusPlus",
+        Shims.randomGeneratorCreate(RandomGeneratorFactory.of("Xoroshiro128PlusPlus")).getClass().getSimpleName());
+    List<Integer> list = new ArrayList<>(List.of(1, 2, 3, 4, 5));
+    Shims.shuffle(list);
+    assertEquals(List.of(1, 2, 3, 4, 5), list.stream().sorted().toList());
+    assertEquals(5, Shims.tlrInts(ThreadLocalRandom.current(), 5, 0, 3).filter(i -> i >= 0 && i < 3).count());
+  }
+
+  @Test
+  void timeUnitSleepOfZeroOrLessReturnsAtOnceAsTheJdksDoes() throws InterruptedException {
+    Shims.timeUnitSleep(TimeUnit.HOURS, 0);
+    Shims.timeUnitSleep(TimeUnit.HOURS, -1);
   }
 
   @Test

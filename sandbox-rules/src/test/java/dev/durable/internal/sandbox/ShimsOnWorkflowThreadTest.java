@@ -13,11 +13,19 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Collections;
 import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +119,56 @@ class ShimsOnWorkflowThreadTest {
     assertFalse(System.nanoTime() - start > 5_000_000_000L, "did not really sleep");
     assertThrows(IllegalArgumentException.class, () -> Shims.sleep(-1));
     assertThrows(IllegalArgumentException.class, () -> Shims.sleep(0, 1_000_000));
+  }
+
+  @Test
+  void theJava17ClocksAndTickingClocksReadWorkflowTime() {
+    assertEquals(FakeHooks.NOW, Shims.instantSourceSystem().instant());
+    assertEquals(FakeHooks.NOW.truncatedTo(ChronoUnit.SECONDS), Shims.clockTickSeconds(ZoneOffset.UTC).instant());
+    assertEquals(FakeHooks.NOW.truncatedTo(ChronoUnit.MINUTES), Shims.clockTickMinutes(ZoneOffset.UTC).instant());
+    assertEquals(FakeHooks.NOW.truncatedTo(ChronoUnit.MILLIS), Shims.clockTickMillis(ZoneOffset.UTC).instant());
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    assertEquals(tokyo, Shims.clockTickSeconds(tokyo).getZone());
+    assertEquals(FakeHooks.NOW.toEpochMilli(), Shims.gregorianCalendar(new GregorianCalendar()).getTimeInMillis());
+  }
+
+  @Test
+  void generatorsThatSeedThemselvesAreSeededFromTheRunsStream() {
+    Random seeds = new Random(FakeHooks.SEED);
+    assertEquals(new SplittableRandom(seeds.nextLong()).nextLong(), Shims.splittableRandom(new SplittableRandom()).nextLong());
+    assertEquals(RandomGeneratorFactory.getDefault().create(seeds.nextLong()).nextLong(),
+        Shims.randomGeneratorGetDefault().nextLong());
+    assertEquals(RandomGeneratorFactory.of("Xoroshiro128PlusPlus").create(seeds.nextLong()).nextLong(),
+        Shims.randomGeneratorOf("Xoroshiro128PlusPlus").nextLong());
+    RandomGeneratorFactory<RandomGenerator> factory = RandomGeneratorFactory.of("L64X128MixRandom");
+    RandomGenerator created = Shims.randomGeneratorCreate(factory);
+    assertEquals(factory.create(seeds.nextLong()).nextInt(), created.nextInt());
+  }
+
+  @Test
+  void shufflingAndTheThreadLocalRandomsStreamsDrawFromTheRunsStream() {
+    Random expected = new Random(FakeHooks.SEED);
+    List<Integer> want = new ArrayList<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+    List<Integer> got = new ArrayList<>(want);
+    Collections.shuffle(want, expected);
+    Shims.shuffle(got);
+    assertEquals(want, got);
+    ThreadLocalRandom tlr = ThreadLocalRandom.current();
+    assertArrayEquals(expected.ints(3, 0, 100).toArray(), Shims.tlrInts(tlr, 3, 0, 100).toArray());
+    assertArrayEquals(expected.longs(2).toArray(), Shims.tlrLongs(tlr, 2).toArray());
+    assertArrayEquals(expected.doubles(2, 1, 2).toArray(), Shims.tlrDoubles(tlr, 2, 1, 2).toArray());
+    assertEquals(expected.nextExponential(), Shims.tlrNextExponential(tlr));
+  }
+
+  @Test
+  void timeUnitSleepIsADurableTimerAndNothingForZeroOrLess() throws InterruptedException {
+    Shims.timeUnitSleep(TimeUnit.SECONDS, 2);
+    Shims.timeUnitSleep(TimeUnit.MICROSECONDS, 1500);
+    Shims.timeUnitSleep(TimeUnit.MILLISECONDS, 0);
+    Shims.timeUnitSleep(TimeUnit.MILLISECONDS, -5);
+    Shims.timeUnitSleep(TimeUnit.DAYS, Long.MAX_VALUE); // saturates, as TimeUnit does
+    assertEquals(List.of(Duration.ofSeconds(2), Duration.ofNanos(1_500_000), Duration.ofNanos(Long.MAX_VALUE)),
+        hooks.sleeps);
   }
 
   @Test

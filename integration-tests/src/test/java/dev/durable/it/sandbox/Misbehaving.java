@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -105,6 +106,7 @@ public interface Misbehaving {
         case "ExecutorService.submit" -> Executors.newFixedThreadPool(1).submit(() -> 1); // violation: ExecutorService.submit
         case "ForkJoinPool.commonPool" -> ForkJoinPool.commonPool().submit(() -> 1); // violation: ForkJoinPool.commonPool
         case "CompletableFuture.supplyAsync" -> CompletableFuture.supplyAsync(() -> 1); // violation: CompletableFuture.supplyAsync
+        case "parallelStream" -> List.of(1, 2, 3).parallelStream().mapToInt(i -> i).sum(); // violation: parallelStream
         case "ScheduledExecutorService.schedule" ->
             Executors.newScheduledThreadPool(1).schedule(() -> 1, 1, TimeUnit.DAYS); // violation: ScheduledExecutorService.schedule
         case "SecureRandom" -> new SecureRandom(); // violation: SecureRandom

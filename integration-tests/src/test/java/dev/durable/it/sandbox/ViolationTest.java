@@ -67,6 +67,7 @@ class ViolationTest {
     // caught. The children run on this JVM's java, so this JVM tells which.
     RULE_OF.put("CompletableFuture.supplyAsync", new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool
         ? "thread.executor-submit" : "thread.start");
+    RULE_OF.put("parallelStream", "thread.fork-join-task");
     RULE_OF.put("ScheduledExecutorService.schedule", "thread.scheduled-executor");
     RULE_OF.put("SecureRandom", "random.secure-random");
     RULE_OF.put("System.exit", "process.exit");

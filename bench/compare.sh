@@ -8,9 +8,10 @@
 # Prints one line per run (tree, the workload's figure, CPU per workflow in ms, the JIT threads'
 # CPU in the measured round in ms, the machine's CPU reference task in ms), then the medians per
 # tree. The figure is wf_per_s (hello, chain10 and their variants; chain10's steps/s is ten times
-# its wf_per_s), p50_ms for latency, seconds for startup, reopen_s for timers and replay_ms for
-# replay; the CPU and JIT columns are there only for the workloads that report them. JAVA selects
-# the java binary; BENCH_JAVA_OPTS adds JVM options to every run (e.g. -Dbench.warmup=steady).
+# its wf_per_s), p50_ms for latency, seconds for startup, reopen_s for timers, replay_ms for replay
+# and overhead_pct for agent; the CPU and JIT columns are there only for the workloads that report
+# them. JAVA selects the java binary; BENCH_JAVA_OPTS adds JVM options to every run (e.g.
+# -Dbench.warmup=steady).
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: $0 ROUNDS WORKLOAD TREE..." >&2
@@ -31,6 +32,7 @@ case "$workload" in
   startup) figure='"seconds":' ;;
   timers) figure='"reopen_s":' ;;
   replay) figure='"replay_ms":' ;;
+  agent) figure='"overhead_pct":' ;;
   *) figure='"wf_per_s":' ;;
 esac
 field() { # the number after "$1" in the JSON line on stdin; - if there is none
@@ -43,7 +45,10 @@ trap 'rm -f "$results"' EXIT
 for round in $(seq "$rounds"); do
   for tree in $(printf '%s\n' "$@" | shuf); do
     # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
-    line=$(cd "$tree" && "$java" -javaagent:agent/target/durable.jar ${BENCH_JAVA_OPTS:-} \
+    # As run.sh: the agent workload starts its own JVMs with and without the agent.
+    agent_flag=(-javaagent:agent/target/durable.jar)
+    [ "$workload" = agent ] && agent_flag=()
+    line=$(cd "$tree" && "$java" "${agent_flag[@]}" ${BENCH_JAVA_OPTS:-} \
       -Ddurable.agent.jar=agent/target/durable.jar -cp "bench/target/classes:bench/target/lib/*" \
       dev.durable.bench.Main "$workload" 2>/dev/null)
     row="$tree $(field "$figure" <<<"$line") $(field 'process CPU ' <<<"$line") \

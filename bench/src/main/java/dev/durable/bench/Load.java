@@ -39,8 +39,9 @@ final class Load {
    */
   static String cpuNote(int workflows) {
     return "process CPU " + Report.round(lastCpuNanos / 1e6 / workflows) + " ms per workflow"
-        + (lastThreadTimes.compilerCpuMillis() >= 0 ? " (the JIT compiler threads: " + lastThreadTimes.compilerCpuMillis()
-            + " ms of the round's " + Math.round(lastCpuNanos / 1e6) + " ms of CPU)" : "")
+        + (lastThreadTimes.compilerCpuMillis() >= 0 ? " (the JIT compiler threads: "
+            + lastThreadTimes.compilerCpuMillis() + " ms of the round's " + Math.round(lastCpuNanos / 1e6)
+            + " ms of CPU)" : "")
         + "; calls' latency p99 " + Report.round(lastP99Nanos / 1e6) + " ms, slowest "
         + Report.round(lastSlowestNanos / 1e6) + " ms";
   }
@@ -107,7 +108,8 @@ final class Load {
 
     /** The times from {@code before} to this one (-1 where either is unknown). */
     ThreadTimes since(ThreadTimes before) {
-      return new ThreadTimes(diff(compilerCpuMillis, before.compilerCpuMillis), diff(runQueueMillis, before.runQueueMillis));
+      return new ThreadTimes(diff(compilerCpuMillis, before.compilerCpuMillis),
+          diff(runQueueMillis, before.runQueueMillis));
     }
 
     /** {@link #note()} after "; ", or nothing when nothing is known. */

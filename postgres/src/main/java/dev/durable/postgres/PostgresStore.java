@@ -79,7 +79,7 @@ final class PostgresStore implements Store {
   private volatile String fenced;
   /** How often a serving store confirms that it holds the schema's lock (see {@link #onTakenOver}). */
   private final Duration ownershipCheck;
-  /** How long a round trip on the writer's connection may go unanswered (zero: no bound; see {@code Writer.bound}). */
+  /** How long a round trip on the store's connections may go unanswered (zero: no bound; see {@link #connect}). */
   private final Duration networkTimeout;
   // Guarded by lead.
   private ScheduledExecutorService checker;
@@ -139,8 +139,8 @@ final class PostgresStore implements Store {
       }
       return c;
     } catch (SQLException e) {
-      throw new DurableException("DURABLE-310", "cannot connect to " + where + ": " + sentence(e.getMessage()) + " Check the"
-          + " URL, that PostgreSQL runs and accepts connections from this host, and the user and password"
+      throw new DurableException("DURABLE-310", "cannot connect to " + where + ": " + sentence(e.getMessage())
+          + " Check the URL, that PostgreSQL runs and accepts connections from this host, and the user and password"
           + " (PostgresStorage.Builder, or the server's --postgres-url, --postgres-user and DURABLE_POSTGRES_PASSWORD).",
           e);
     }

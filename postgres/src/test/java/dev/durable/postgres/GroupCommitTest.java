@@ -67,7 +67,8 @@ class GroupCommitTest {
     int writers = 24;
     int steps = 100;
     // Not closed when the writers hang: closing waits for the write in progress, which would hang too.
-    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false, Duration.ofMinutes(1));
+    Store store = PostgresStore.open(cluster.jdbcUrl(cluster.createSchema("group")), props, 4, false, false,
+        Duration.ofMinutes(1));
     {
       ExecutorService pool = Executors.newFixedThreadPool(writers);
       try {

@@ -44,8 +44,9 @@ import java.util.random.RandomGeneratorFactory;
 
 /**
  * A workflow that reads the clock and draws random numbers with plain Java, before an activity,
- * and sleeps with {@link Thread#sleep} and {@link TimeUnit#sleep}. With the agent every one of these calls is redirected, so
- * a replay computes the same values; {@link RedirectTest} checks that value by value.
+ * and sleeps with {@link Thread#sleep} and {@link TimeUnit#sleep}. With the agent every one of
+ * these calls is redirected, so a replay computes the same values; {@link RedirectTest} checks
+ * that value by value.
  */
 @WorkflowInterface
 public interface PlainJavaValues {

@@ -96,7 +96,8 @@ class RedirectTest {
       Map.entry("new GregorianCalendar()", (w, after) -> w.toEpochMilli()),
       Map.entry("new GregorianCalendar(UTC)", (w, after) -> w.toEpochMilli()),
       Map.entry("JapaneseDate.now()", (w, after) -> JapaneseDate.from(LocalDate.ofInstant(w, CHILD_ZONE))),
-      Map.entry("HijrahDate.now(Asia/Tokyo)", (w, after) -> HijrahDate.from(LocalDate.ofInstant(w, ZoneId.of("Asia/Tokyo")))));
+      Map.entry("HijrahDate.now(Asia/Tokyo)",
+          (w, after) -> HijrahDate.from(LocalDate.ofInstant(w, ZoneId.of("Asia/Tokyo")))));
 
   @TempDir Path tmp;
 
@@ -115,8 +116,8 @@ class RedirectTest {
         assertEquals(List.of(), problems(name, runs), name + " is not deterministic")));
     assertEquals(2, runs.events().stream().filter(e -> e.startsWith("TimerStarted ")
             && e.contains("\"duration\":\"PT0.05S\"")).count(),
-        "Thread.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") and TimeUnit.MILLISECONDS.sleep(" + PlainJavaValues.SLEEP_MILLIS
-            + ") each started a durable timer: " + runs.events());
+        "Thread.sleep(" + PlainJavaValues.SLEEP_MILLIS + ") and TimeUnit.MILLISECONDS.sleep("
+            + PlainJavaValues.SLEEP_MILLIS + ") each started a durable timer: " + runs.events());
     assertEquals("finished", runs.result());
   }
 

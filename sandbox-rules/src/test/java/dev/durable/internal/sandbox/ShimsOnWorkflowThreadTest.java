@@ -135,7 +135,8 @@ class ShimsOnWorkflowThreadTest {
   @Test
   void generatorsThatSeedThemselvesAreSeededFromTheRunsStream() {
     Random seeds = new Random(FakeHooks.SEED);
-    assertEquals(new SplittableRandom(seeds.nextLong()).nextLong(), Shims.splittableRandom(new SplittableRandom()).nextLong());
+    assertEquals(new SplittableRandom(seeds.nextLong()).nextLong(),
+        Shims.splittableRandom(new SplittableRandom()).nextLong());
     assertEquals(RandomGeneratorFactory.getDefault().create(seeds.nextLong()).nextLong(),
         Shims.randomGeneratorGetDefault().nextLong());
     assertEquals(RandomGeneratorFactory.of("Xoroshiro128PlusPlus").create(seeds.nextLong()).nextLong(),

@@ -29,6 +29,7 @@ final class RewritingClassVisitor extends ClassVisitor {
   private int methodIndex;
   private final Map<String, Bridge> bridges = new LinkedHashMap<>();
   private String className;
+  private String superName;
   private boolean isInterface;
   private int majorVersion;
   private boolean changed;
@@ -45,6 +46,7 @@ final class RewritingClassVisitor extends ClassVisitor {
   @Override
   public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
     this.className = name;
+    this.superName = superName;
     this.isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
     this.majorVersion = version & 0xFFFF;
     super.visit(version, access, name, signature, superName, interfaces);
@@ -57,7 +59,7 @@ final class RewritingClassVisitor extends ClassVisitor {
     if (methodsToVisit != null && index < methodsToVisit.length && !methodsToVisit[index]) {
       return mv; // the writer itself: ASM then copies the method's bytes without reading its code
     }
-    return new Rewriter(mv, "<clinit>".equals(name));
+    return new Rewriter(mv, "<clinit>".equals(name), "<init>".equals(name));
   }
 
   /** Returns whether anything was rewritten (after the class was visited). */
@@ -85,7 +87,7 @@ final class RewritingClassVisitor extends ClassVisitor {
       mv.visitLineNumber(b.line(), start);
     }
     Handle h = b.original();
-    Rewriter body = new Rewriter(mv, false);
+    Rewriter body = new Rewriter(mv, false, false);
     int argumentSlots = (Type.getArgumentsAndReturnSizes(b.descriptor()) >> 2) - 1;
     int stack = argumentSlots;
     if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
@@ -142,8 +144,19 @@ final class RewritingClassVisitor extends ClassVisitor {
   }
 
   /** Rewrites the instructions of one method. */
+  /**
+   * Whether the plan of a constructor only applies an after-shim that takes an object of {@code
+   * owner}'s class: one that adjusts the new object (reseeds it, sets its time) and returns it.
+   */
+  private static boolean adjustsInPlace(Redirects.Plan plan, String owner) {
+    return plan.before() == null && plan.target() == null && plan.after() != null
+        && plan.after().descriptor().startsWith("(L" + owner + ";)");
+  }
+
   private final class Rewriter extends MethodVisitor {
     private final boolean clinit;
+    /** Whether this is a constructor of the class, whose superclass constructor call it makes. */
+    private final boolean constructor;
     // Types of NEW instructions not yet initialised, innermost last, with whether a DUP followed.
     private final Deque<Object[]> pendingNew = new ArrayDeque<>();
     private boolean lastWasNew;
@@ -151,9 +164,10 @@ final class RewritingClassVisitor extends ClassVisitor {
     /** The most this rewriter's inserted instructions add to the operand stack at any point. */
     int extraStack;
 
-    Rewriter(MethodVisitor mv, boolean clinit) {
+    Rewriter(MethodVisitor mv, boolean clinit, boolean constructor) {
       super(Opcodes.ASM9, mv);
       this.clinit = clinit;
+      this.constructor = constructor;
     }
 
     @Override
@@ -203,10 +217,19 @@ final class RewritingClassVisitor extends ClassVisitor {
         return;
       }
       Redirects.Plan plan = rewriter.plan(rule, owner, name, descriptor);
-      boolean constructor = "<init>".equals(name);
-      if (plan == null || (constructor && !newExpression)) {
-        // A super(...) call of a subclass, or a constructor result nobody kept: nothing to adjust.
+      boolean constructorCall = "<init>".equals(name);
+      if (plan == null || (constructorCall && !newExpression)) {
+        // A super(...) call of a subclass, or a constructor result nobody kept.
         mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
+        if (plan != null && constructorCall && constructor && owner.equals(superName) && adjustsInPlace(plan, owner)) {
+          // The subclass's object is what the superclass constructor made (a Random seeded from the
+          // clock, a Date of the system time): the after-shim adjusts it in place, as for a new one.
+          changed = true;
+          mv.visitVarInsn(Opcodes.ALOAD, 0);
+          plan.after().emit(mv);
+          mv.visitInsn(Opcodes.POP);
+          extraStack = Math.max(extraStack, 1);
+        }
         return;
       }
       changed = true;

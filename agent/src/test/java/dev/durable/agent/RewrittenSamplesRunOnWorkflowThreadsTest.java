@@ -104,6 +104,8 @@ class RewrittenSamplesRunOnWorkflowThreadsTest {
     assertEquals(expected.nextFloat(2f), run.call("RandomSamples", "threadLocalRandomNextFloat"));
     assertEquals(FakeHooks.UUID_VALUE, run.call("RandomSamples", "randomUuid"));
     assertEquals(new Random(7L).nextLong(), ((Random) run.call("RandomSamples", "seededRandom")).nextLong());
+    Random sub = (Random) run.call("RandomSamples", "subclassOfRandom"); // super() reseeded too
+    assertEquals(new Random(expected.nextLong()).nextInt(), sub.nextInt());
   }
 
   @Test

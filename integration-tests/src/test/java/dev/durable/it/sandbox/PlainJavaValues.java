@@ -113,6 +113,7 @@ public interface PlainJavaValues {
       put("Calendar.getInstance()", Calendar.getInstance().getTimeInMillis());
       put("Calendar.getInstance(UTC)", Calendar.getInstance(TimeZone.getTimeZone("UTC")).getTimeInMillis());
       put("new Random().nextLong()", new Random().nextLong());
+      put("new Dice().nextLong() (a subclass of Random)", new Dice().nextLong());
       put("Math.random()", Math.random());
       put("ThreadLocalRandom.current().nextInt()", ThreadLocalRandom.current().nextInt());
       put("ThreadLocalRandom.current().nextDouble(1, 2)", ThreadLocalRandom.current().nextDouble(1, 2));
@@ -218,6 +219,15 @@ public interface PlainJavaValues {
       double random() {
         return Math.random();
       }
+    }
+  }
+
+  /** A subclass of {@link Random} whose constructor calls {@code super()}, which seeds it from the clock. */
+  final class Dice extends Random {
+    private static final long serialVersionUID = 1L;
+
+    Dice() {
+      super();
     }
   }
 

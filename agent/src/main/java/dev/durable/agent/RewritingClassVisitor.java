@@ -143,7 +143,6 @@ final class RewritingClassVisitor extends ClassVisitor {
     return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.descriptor(), isInterface);
   }
 
-  /** Rewrites the instructions of one method. */
   /**
    * Whether the plan of a constructor only applies an after-shim that takes an object of {@code
    * owner}'s class: one that adjusts the new object (reseeds it, sets its time) and returns it.
@@ -153,6 +152,7 @@ final class RewritingClassVisitor extends ClassVisitor {
         && plan.after().descriptor().startsWith("(L" + owner + ";)");
   }
 
+  /** Rewrites the instructions of one method. */
   private final class Rewriter extends MethodVisitor {
     private final boolean clinit;
     /** Whether this is a constructor of the class, whose superclass constructor call it makes. */

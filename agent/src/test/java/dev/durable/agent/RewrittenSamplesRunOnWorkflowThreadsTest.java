@@ -186,7 +186,14 @@ class RewrittenSamplesRunOnWorkflowThreadsTest {
     InetSocketAddress ofAddress = (InetSocketAddress) run.call("DnsSamples", "newSocketAddressOfAnAddress", v4, 80);
     InetSocketAddress wildcard = (InetSocketAddress) run.call("DnsSamples", "newWildcardSocketAddress", 80);
     String hostString = (String) run.call("DnsSamples", "getHostString", unresolved);
+    // Address literals: the JDK parses them without a lookup.
+    InetAddress literal = (InetAddress) run.call("DnsSamples", "getByName", "10.1.2.3");
+    InetAddress[] literal6 = (InetAddress[]) run.call("DnsSamples", "getAllByName", "::1");
+    InetAddress bracketed = (InetAddress) run.call("DnsSamples", "getByNameOnInet4Address", "[fe80::1]");
     assertEquals(List.of(), hooks.violations);
+    assertEquals("/10.1.2.3", literal.toString());
+    assertTrue(literal6[0].isLoopbackAddress());
+    assertTrue(bracketed.isLinkLocalAddress());
     assertEquals("127.0.0.1", text);
     assertEquals("durable-test.invalid/127.0.0.1", named.toString());
     assertTrue(loopback.isLoopbackAddress());

@@ -1,5 +1,7 @@
 package dev.durable.internal.sandbox;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -411,5 +413,65 @@ public final class Shims {
   public static DoubleStream tlrDoubles(ThreadLocalRandom r, long size, double origin, double bound) {
     Random d = rnd();
     return d == null ? r.doubles(size, origin, bound) : d.doubles(size, origin, bound);
+  }
+
+  // ------------------------------------------------------------ host names
+
+  /** {@code InetAddress.getByName(host)}: reported as a lookup (net.dns-lookup) unless {@code host} is an address. */
+  public static InetAddress inetAddressGetByName(String host) throws UnknownHostException {
+    checkLookup(host, "getByName");
+    return InetAddress.getByName(host);
+  }
+
+  /** {@code InetAddress.getAllByName(host)}: as {@link #inetAddressGetByName}. */
+  public static InetAddress[] inetAddressGetAllByName(String host) throws UnknownHostException {
+    checkLookup(host, "getAllByName");
+    return InetAddress.getAllByName(host);
+  }
+
+  private static void checkLookup(String host, String method) {
+    if (SandboxState.hooks() != null && !isAddressLiteral(host)) {
+      Guards.callSite("net.dns-lookup", "java.net.InetAddress." + method);
+    }
+  }
+
+  /**
+   * Whether the JDK takes {@code host} as an address without asking the network: none (the
+   * loopback address), four decimal numbers 0 to 255 without leading zeros, or an IPv6 literal
+   * (bracketed or not) without a zone. Anything else may be a name to look up, and so is not.
+   */
+  static boolean isAddressLiteral(String host) {
+    if (host == null || host.isEmpty()) {
+      return true;
+    }
+    String h = host.charAt(0) == '[' && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.indexOf(':') >= 0 ? isIpv6Literal(h) : h == host && isIpv4Literal(h);
+  }
+
+  private static boolean isIpv4Literal(String h) {
+    String[] parts = h.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Hex digits, colons and dots only, starting with a hex digit or a colon: the JDK parses such a
+   * host as an IPv6 address, or refuses it, without a lookup either way.
+   */
+  private static boolean isIpv6Literal(String h) {
+    char first = h.charAt(0);
+    return (first == ':' || isHexDigit(first)) && h.chars().allMatch(c -> c == ':' || c == '.' || isHexDigit(c));
+  }
+
+  private static boolean isHexDigit(int c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 }

@@ -223,11 +223,10 @@ final class RewritingClassVisitor extends ClassVisitor {
         mv.visitMethodInsn(opcode, owner, name, descriptor, itf);
         if (plan != null && constructorCall && constructor && owner.equals(superName) && adjustsInPlace(plan, owner)) {
           // The subclass's object is what the superclass constructor made (a Random seeded from the
-          // clock, a Date of the system time): the after-shim adjusts it in place, as for a new one.
+          // clock, a Date of the system time): Shims.afterSuper adjusts it in place, as for a new one.
           changed = true;
           mv.visitVarInsn(Opcodes.ALOAD, 0);
-          plan.after().emit(mv);
-          mv.visitInsn(Opcodes.POP);
+          mv.visitMethodInsn(Opcodes.INVOKESTATIC, Redirects.SHIMS, "afterSuper", "(Ljava/lang/Object;)V", false);
           extraStack = Math.max(extraStack, 1);
         }
         return;

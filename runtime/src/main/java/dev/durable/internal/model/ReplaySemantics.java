@@ -15,8 +15,17 @@ public final class ReplaySemantics {
    * each thread waiting for a timer canceled it when it woke.
    */
   public static final int V2_ACTIVITY_CANCELLATION = 2;
+  /**
+   * The sandbox's shims of {@code TimeUnit.sleep} (a durable timer), {@code InstantSource}, the
+   * ticking clocks, {@code GregorianCalendar}, the {@code java.time.chrono} dates, {@code
+   * SplittableRandom}, the Java 17 random generators, {@code Collections.shuffle}, {@code
+   * ThreadLocalRandom}'s streams and a rewritten subclass's {@code super()} to {@code Random},
+   * {@code Date} or {@code GregorianCalendar} ({@code Shims.JAVA17_SHIMS}). Under V2 those calls did
+   * what the plain JDK calls do, and they still do for runs started under it.
+   */
+  public static final int V3_JAVA17_SHIMS = 3;
   /** The semantics new runs start with. */
-  public static final int CURRENT = V2_ACTIVITY_CANCELLATION;
+  public static final int CURRENT = V3_JAVA17_SHIMS;
 
   private ReplaySemantics() {}
 }

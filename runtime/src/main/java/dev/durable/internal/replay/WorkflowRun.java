@@ -1444,6 +1444,12 @@ public final class WorkflowRun implements WorkflowHooks {
 
   // ------------------------------------------------------------ sandbox
 
+  /** The replay semantics the run started with: shims added later act as plain calls for older runs. */
+  @Override
+  public int replaySemantics() {
+    return replaySemantics;
+  }
+
   @Override
   public void violation(Violation v) {
     String code = v.staticWrite() ? "DURABLE-102" : "DURABLE-101";

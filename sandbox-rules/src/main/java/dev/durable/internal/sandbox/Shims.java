@@ -31,10 +31,24 @@ import java.util.stream.LongStream;
  * and a rule names it as {@code Shims#name(descriptor)return}.
  */
 public final class Shims {
+  /**
+   * The replay semantics (the runtime's {@code ReplaySemantics.V3_JAVA17_SHIMS}) from which the
+   * shims of {@code TimeUnit.sleep}, {@code InstantSource}, ticking clocks, {@code
+   * GregorianCalendar}, the {@code java.time.chrono} dates, {@code SplittableRandom}, the Java 17
+   * random generators, {@code Collections.shuffle} and {@code ThreadLocalRandom}'s streams act. A
+   * run started before does what the plain calls do, as it did when it ran.
+   */
+  public static final int JAVA17_SHIMS = 3;
   private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
   private static final Duration LONGEST_SLEEP = Duration.ofMillis(Long.MAX_VALUE);
 
   private Shims() {}
+
+  /** The hooks of a workflow thread whose run started with the replay semantics {@code since} or later; else null. */
+  private static WorkflowHooks hooksSince(int since) {
+    WorkflowHooks h = SandboxState.hooks();
+    return h != null && h.replaySemantics() >= since ? h : null;
+  }
 
   // ------------------------------------------------------------ time
 
@@ -56,25 +70,42 @@ public final class Shims {
 
   /** {@code Clock.tickSeconds(zone)}: a clock of workflow time in that zone, ticking in whole seconds. */
   public static Clock clockTickSeconds(ZoneId zone) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? Clock.tickSeconds(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofSeconds(1));
   }
 
   /** {@code Clock.tickMinutes(zone)}. */
   public static Clock clockTickMinutes(ZoneId zone) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? Clock.tickMinutes(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofMinutes(1));
   }
 
   /** {@code Clock.tickMillis(zone)}. */
   public static Clock clockTickMillis(ZoneId zone) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? Clock.tickMillis(zone) : Clock.tick(new WorkflowClock(h, zone), Duration.ofMillis(1));
+  }
+
+  /** The clock a {@code java.time.chrono} date's {@code now()} reads: the workflow clock in the default zone. */
+  public static Clock chronoClock() {
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
+    return h == null ? Clock.systemDefaultZone() : new WorkflowClock(h, ZoneId.systemDefault());
+  }
+
+  /** The clock a {@code java.time.chrono} date's {@code now(zone)} reads. */
+  public static Clock chronoClock(ZoneId zone) {
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
+    return h == null ? Clock.system(zone) : new WorkflowClock(h, zone);
+  }
+
+  /** The clock a {@code java.time.chrono} date's {@code now(clock)} reads: a system clock becomes the workflow clock. */
+  public static Clock chronoClock(Clock clock) {
+    return hooksSince(JAVA17_SHIMS) == null ? clock : clock(clock);
   }
 
   /** {@code InstantSource.system()} (Java 17): the clock of workflow time in UTC. */
   public static InstantSource instantSourceSystem() {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? InstantSource.system() : new WorkflowClock(h, ZoneOffset.UTC);
   }
 
@@ -135,7 +166,7 @@ public final class Shims {
 
   /** Applied to {@code new GregorianCalendar()} and its zone and locale variants, which read the clock. */
   public static GregorianCalendar gregorianCalendar(GregorianCalendar calendar) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     if (h != null) {
       calendar.setTimeInMillis(h.now().toEpochMilli());
     }
@@ -191,7 +222,7 @@ public final class Shims {
    * sleep for a timeout of zero or less, as the original.
    */
   public static void timeUnitSleep(TimeUnit unit, long timeout) throws InterruptedException {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     if (h == null) {
       unit.sleep(timeout);
     } else if (timeout > 0) {
@@ -210,33 +241,51 @@ public final class Shims {
     return random;
   }
 
+  /**
+   * Called by a rewritten subclass's constructor right after its {@code super()} call to a
+   * constructor that a default rule adjusts ({@code new Random()}, {@code new Date()}, {@code new
+   * GregorianCalendar(...)}): adjusts the object as that rule's shim adjusts a new one.
+   */
+  public static void afterSuper(Object constructed) {
+    if (hooksSince(JAVA17_SHIMS) == null) {
+      return;
+    }
+    if (constructed instanceof Random r) {
+      random(r);
+    } else if (constructed instanceof GregorianCalendar c) {
+      gregorianCalendar(c);
+    } else if (constructed instanceof Date d) {
+      date(d);
+    }
+  }
+
   /** Applied to {@code new SplittableRandom()}: one seeded from the run's random stream instead. */
   public static SplittableRandom splittableRandom(SplittableRandom random) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? random : new SplittableRandom(h.random().nextLong());
   }
 
   /** {@code RandomGenerator.getDefault()} (Java 17): the default algorithm, seeded from the run's random stream. */
   public static RandomGenerator randomGeneratorGetDefault() {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? RandomGenerator.getDefault() : RandomGeneratorFactory.getDefault().create(h.random().nextLong());
   }
 
   /** {@code RandomGenerator.of(name)} (Java 17): that algorithm, seeded from the run's random stream. */
   public static RandomGenerator randomGeneratorOf(String name) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? RandomGenerator.of(name) : RandomGeneratorFactory.of(name).create(h.random().nextLong());
   }
 
   /** {@code factory.create()} (Java 17): seeded from the run's random stream. */
   public static RandomGenerator randomGeneratorCreate(RandomGeneratorFactory<?> factory) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? factory.create() : factory.create(h.random().nextLong());
   }
 
   /** {@code Collections.shuffle(list)}, which draws from a generator of its own: here from the run's random stream. */
   public static void shuffle(List<?> list) {
-    WorkflowHooks h = SandboxState.hooks();
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     if (h == null) {
       Collections.shuffle(list);
     } else {
@@ -258,6 +307,12 @@ public final class Shims {
 
   private static Random rnd() {
     WorkflowHooks h = SandboxState.hooks();
+    return h == null ? null : h.random();
+  }
+
+  /** {@link #rnd()} for the shims of {@link #JAVA17_SHIMS}. */
+  private static Random rnd17() {
+    WorkflowHooks h = hooksSince(JAVA17_SHIMS);
     return h == null ? null : h.random();
   }
 
@@ -349,69 +404,69 @@ public final class Shims {
   }
 
   public static double tlrNextExponential(ThreadLocalRandom r) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.nextExponential() : d.nextExponential();
   }
 
   // The streams draw from the run's random stream as they are consumed, on the thread that consumes them.
 
   public static IntStream tlrInts(ThreadLocalRandom r) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.ints() : d.ints();
   }
 
   public static IntStream tlrInts(ThreadLocalRandom r, long size) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.ints(size) : d.ints(size);
   }
 
   public static IntStream tlrInts(ThreadLocalRandom r, int origin, int bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.ints(origin, bound) : d.ints(origin, bound);
   }
 
   public static IntStream tlrInts(ThreadLocalRandom r, long size, int origin, int bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.ints(size, origin, bound) : d.ints(size, origin, bound);
   }
 
   public static LongStream tlrLongs(ThreadLocalRandom r) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.longs() : d.longs();
   }
 
   public static LongStream tlrLongs(ThreadLocalRandom r, long size) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.longs(size) : d.longs(size);
   }
 
   public static LongStream tlrLongs(ThreadLocalRandom r, long origin, long bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.longs(origin, bound) : d.longs(origin, bound);
   }
 
   public static LongStream tlrLongs(ThreadLocalRandom r, long size, long origin, long bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.longs(size, origin, bound) : d.longs(size, origin, bound);
   }
 
   public static DoubleStream tlrDoubles(ThreadLocalRandom r) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.doubles() : d.doubles();
   }
 
   public static DoubleStream tlrDoubles(ThreadLocalRandom r, long size) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.doubles(size) : d.doubles(size);
   }
 
   public static DoubleStream tlrDoubles(ThreadLocalRandom r, double origin, double bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.doubles(origin, bound) : d.doubles(origin, bound);
   }
 
   public static DoubleStream tlrDoubles(ThreadLocalRandom r, long size, double origin, double bound) {
-    Random d = rnd();
+    Random d = rnd17();
     return d == null ? r.doubles(size, origin, bound) : d.doubles(size, origin, bound);
   }
 

@@ -24,4 +24,13 @@ public interface WorkflowHooks {
 
   /** Reports a violation; throws it when the sandbox enforces. */
   void violation(Violation violation);
+
+  /**
+   * The version of the replay semantics the run started with (the runtime's {@code
+   * ReplaySemantics}). A shim added in a later version does what the plain call does for a run
+   * started before it, so that the run replays as it ran: see {@link Shims#JAVA17_SHIMS}.
+   */
+  default int replaySemantics() {
+    return Integer.MAX_VALUE;
+  }
 }

@@ -20,6 +20,8 @@ public final class FakeHooks implements WorkflowHooks {
   public final Random random = new Random(SEED);
   public final List<Duration> sleeps = new ArrayList<>();
   public final List<Violation> violations = new ArrayList<>();
+  /** The replay semantics of the run: every shim acts unless a test sets an older one. */
+  public int replaySemantics = Integer.MAX_VALUE;
   /** Runs inside {@link #violation} after recording it, to test reentrancy or throwing. */
   public Consumer<Violation> onViolation = v -> {};
 
@@ -41,6 +43,11 @@ public final class FakeHooks implements WorkflowHooks {
   @Override
   public void sleep(Duration duration) {
     sleeps.add(duration);
+  }
+
+  @Override
+  public int replaySemantics() {
+    return replaySemantics;
   }
 
   @Override

@@ -173,6 +173,42 @@ class ShimsOnWorkflowThreadTest {
   }
 
   @Test
+  void runsStartedBeforeTheJava17ShimsGetThePlainCallsSoTheyReplayAsTheyRan() throws InterruptedException {
+    hooks.replaySemantics = Shims.JAVA17_SHIMS - 1;
+    Shims.timeUnitSleep(TimeUnit.MILLISECONDS, 1); // a real sleep, as when the run ran
+    assertEquals(List.of(), hooks.sleeps);
+    SplittableRandom splittable = new SplittableRandom(5);
+    assertSame(splittable, Shims.splittableRandom(splittable));
+    Shims.shuffle(new ArrayList<>(List.of(1, 2, 3)));
+    Shims.tlrNextExponential(ThreadLocalRandom.current());
+    Shims.randomGeneratorGetDefault();
+    Random plain = new Random(1);
+    long expected = new Random(1).nextLong();
+    Shims.afterSuper(plain);
+    assertEquals(expected, plain.nextLong(), "not reseeded");
+    assertEquals(new Random(FakeHooks.SEED).nextLong(), hooks.random.nextLong(), "the run's stream is untouched");
+    assertFalse(Shims.instantSourceSystem() instanceof WorkflowClock);
+    assertFalse(Shims.chronoClock() instanceof WorkflowClock);
+    // The shims that came before keep acting.
+    assertEquals(FakeHooks.NOW, Shims.instantNow());
+  }
+
+  @Test
+  void aSubclassIsAdjustedAfterItsSuperCallAsANewObjectIs() {
+    Random random = new Random(1);
+    Shims.afterSuper(random);
+    Random expected = new Random(new Random(FakeHooks.SEED).nextLong());
+    assertEquals(expected.nextLong(), random.nextLong());
+    GregorianCalendar calendar = new GregorianCalendar(2000, 0, 1);
+    Shims.afterSuper(calendar);
+    assertEquals(FakeHooks.NOW.toEpochMilli(), calendar.getTimeInMillis());
+    Date date = new Date(5);
+    Shims.afterSuper(date);
+    assertEquals(FakeHooks.NOW.toEpochMilli(), date.getTime());
+    Shims.afterSuper("anything else"); // left alone
+  }
+
+  @Test
   void enterReturnsThePreviousHooksAndRestorePutsThemBack() {
     FakeHooks inner = new FakeHooks();
     WorkflowHooks outer = SandboxState.enter(inner);

@@ -35,8 +35,8 @@ public final class Shims {
    * The replay semantics (the runtime's {@code ReplaySemantics.V3_JAVA17_SHIMS}) from which the
    * shims of {@code TimeUnit.sleep}, {@code InstantSource}, ticking clocks, {@code
    * GregorianCalendar}, the {@code java.time.chrono} dates, {@code SplittableRandom}, the Java 17
-   * random generators, {@code Collections.shuffle} and {@code ThreadLocalRandom}'s streams act. A
-   * run started before does what the plain calls do, as it did when it ran.
+   * random generators, {@code Collections.shuffle}, {@code ThreadLocalRandom}'s streams and {@link
+   * #afterSuper} act. A run started before does what the plain calls do, as it did when it ran.
    */
   public static final int JAVA17_SHIMS = 3;
   private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
@@ -98,7 +98,7 @@ public final class Shims {
     return h == null ? Clock.system(zone) : new WorkflowClock(h, zone);
   }
 
-  /** The clock a {@code java.time.chrono} date's {@code now(clock)} reads: a system clock becomes the workflow clock. */
+  /** The clock a {@code java.time.chrono} date's {@code now(clock)} reads: a system clock becomes the workflow's. */
   public static Clock chronoClock(Clock clock) {
     return hooksSince(JAVA17_SHIMS) == null ? clock : clock(clock);
   }

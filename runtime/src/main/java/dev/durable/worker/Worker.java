@@ -70,6 +70,8 @@ public final class Worker implements AutoCloseable {
   /** Workflow pollers running an activity (and its chain) now. */
   private final AtomicInteger activitiesOnPollers = new AtomicInteger();
   private final AtomicInteger activityThreadNames = new AtomicInteger();
+  /** Workflow threads running an activity of a chain they carry (see WorkflowTaskHandler.Carry), for close. */
+  private final Set<Thread> carriedActivities = ConcurrentHashMap.newKeySet();
   private final int workflowPollers;
   private final Duration shutdownTimeout;
   private final List<Class<?>> workflowImplementationTypes;
@@ -87,6 +89,9 @@ public final class Worker implements AutoCloseable {
         b.violationListener, b.failWorkflowExceptionTypes);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
     this.workflows.setLocalActivities(new LocalActivityRunner(b.activities, taskQueue));
+    if (!Boolean.getBoolean("durable.worker.noCarry")) {
+      this.workflows.setActivityRunner(this::runCarriedActivity);
+    }
     this.activityExecutor = b.activityExecutor;
     this.activitySlots = new Semaphore(b.maxConcurrentActivityTasks);
     this.maxActivityThreads = b.maxConcurrentActivityTasks;
@@ -305,6 +310,22 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs an activity handed over to a run's workflow thread that carries its chain (under the
+   * activity slot of the poller or activity thread that started the chain, which waits), and
+   * returns the workflow task its result hands over.
+   */
+  private Optional<WorkflowService.WorkflowTask> runCarriedActivity(WorkflowService.ActivityTask task) {
+    Thread thread = Thread.currentThread();
+    carriedActivities.add(thread);
+    try {
+      return activities.handle(task, running);
+    } finally {
+      carriedActivities.remove(thread);
+      Thread.interrupted(); // an activity's interrupt status must not reach the workflow code
+    }
+  }
+
   private void pollActivityTask() {
     try {
       activitySlots.acquire();
@@ -403,6 +424,7 @@ public final class Worker implements AutoCloseable {
     if (threads.stream().anyMatch(Thread::isAlive)) {
       LOG.log(System.Logger.Level.WARNING, "activities still running after {0}; interrupting them", shutdownTimeout);
       threads.forEach(Thread::interrupt);
+      carriedActivities.forEach(Thread::interrupt);
     }
   }
 

@@ -8,6 +8,8 @@ import dev.durable.activity.ActivityInterface;
 import dev.durable.activity.ActivityOptions;
 import dev.durable.client.WorkflowClient;
 import dev.durable.testing.TestEnv;
+import dev.durable.workflow.QueryMethod;
+import dev.durable.workflow.SignalMethod;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
@@ -18,8 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In-process hand-offs: an activity thread runs the workflow task its result made ready, and then
- * the activity that task scheduled, without waking a poller; a workflow poller runs the activity
+ * the activity that task scheduled, without waking a poller; a workflow poller takes the activity
  * its task scheduled while another poller waits (at most half of the pollers at a time); tasks for
- * other task queues go to their queues as before.
+ * other task queues go to their queues as before. A chain of steps taken this way runs on the
+ * workflow's own thread, which carries it (WorkflowTaskHandler.Carry) while the poller or activity
+ * thread that took it waits: that thread is named after the workflow ({@code workflow[id]}).
  */
 class TaskHandOffTest {
   static final String OTHER_QUEUE = "other-queue";
@@ -59,6 +65,53 @@ class TaskHandOffTest {
         i = s.step(i);
       }
       return i;
+    }
+  }
+
+  /** Two steps with a signal in between; its state is queryable; a bad input fails it after the first step. */
+  @WorkflowInterface
+  public interface Watched {
+    @WorkflowMethod
+    int run(int failAfterFirst);
+
+    @SignalMethod
+    void add(int n);
+
+    @QueryMethod
+    String state();
+  }
+
+  public static final class WatchedImpl implements Watched {
+    private int total;
+    private int added = -1;
+    private String state = "new";
+
+    @Override
+    public int run(int failAfterFirst) {
+      Steps s = Workflow.newActivityStub(Steps.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+      state = "first step";
+      total = s.step(total);
+      if (failAfterFirst != 0) {
+        throw new IllegalStateException("bad input " + failAfterFirst + " after the first step");
+      }
+      state = "waiting for a number";
+      Workflow.await(() -> added >= 0);
+      total += added;
+      state = "second step";
+      total = s.step(total);
+      state = "done";
+      return total;
+    }
+
+    @Override
+    public void add(int n) {
+      added = n;
+    }
+
+    @Override
+    public String state() {
+      return state + " (" + total + ")";
     }
   }
 
@@ -94,6 +147,11 @@ class TaskHandOffTest {
 
   private static final String POLLER = "durable-workflow-poller-" + TestEnv.TASK_QUEUE + "-";
   private static final String ACTIVITY_THREAD = "durable-activity-poller-" + TestEnv.TASK_QUEUE + "-";
+
+  /** The name of the thread of workflow {@code id}'s code, which runs the steps of a chain it carries. */
+  private static String workflowThread(String id) {
+    return "workflow[" + id + "]";
+  }
 
   /** Waits until {@code n} of the worker's workflow pollers wait for a task. */
   private static void awaitWaitingPollers(long n) {
@@ -133,13 +191,17 @@ class TaskHandOffTest {
   }
 
   @Test
-  void aLoneWorkflowsActivitiesRunOnTheWorkflowPollerThatScheduledTheFirst() {
+  void aLoneWorkflowsActivitiesRunOnItsOwnThreadForThePollerThatTookTheFirst() {
     RecordingSteps steps = new RecordingSteps();
     startChainWorker(steps, b -> b.setMaxConcurrentWorkflowTasks(4));
     awaitWaitingPollers(4);
     assertEquals(3, env.newWorkflow(Chain.class, "lone").run(3, false));
-    assertEquals(1, Set.copyOf(steps.threads).size(), "every step on one thread: " + steps.threads);
-    assertTrue(steps.threads.get(0).startsWith(POLLER), steps.threads.get(0));
+    assertEquals(List.of(workflowThread("lone"), workflowThread("lone"), workflowThread("lone")), steps.threads,
+        "every step on the workflow's thread, which carried the chain");
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled",
+        "ActivityTaskCompleted", "WorkflowTaskCompleted", "ActivityTaskScheduled", "ActivityTaskCompleted",
+        "WorkflowTaskCompleted", "ActivityTaskScheduled", "ActivityTaskCompleted", "WorkflowTaskCompleted",
+        "WorkflowExecutionCompleted"), env.eventTypes("lone"));
   }
 
   @Test
@@ -152,8 +214,9 @@ class TaskHandOffTest {
       int started = k + 1;
       eventually("activity " + started + " to start", () -> held.threads.size() == started);
     }
-    assertTrue(held.threads.get(0).startsWith(POLLER), held.threads.toString());
-    assertTrue(held.threads.get(1).startsWith(POLLER), held.threads.toString());
+    // The first two for the pollers that took them (on the workflows' threads), the third on an activity thread.
+    assertEquals(workflowThread("held-0"), held.threads.get(0), held.threads.toString());
+    assertEquals(workflowThread("held-1"), held.threads.get(1), held.threads.toString());
     assertTrue(held.threads.get(2).startsWith(ACTIVITY_THREAD), "half of the 4 pollers hold activities: " + held.threads);
     // The two pollers left still serve workflow tasks.
     assertEquals(0, env.newWorkflow(Chain.class, "no-steps").run(0, false));
@@ -170,9 +233,52 @@ class TaskHandOffTest {
     awaitWaitingPollers(4);
     WorkflowClient.start(env.newWorkflow(Chain.class, "held-at-close")::run, 1, false);
     eventually("the activity to start", () -> held.threads.size() == 1);
-    assertTrue(held.threads.get(0).startsWith(POLLER), held.threads.toString());
+    assertEquals(List.of(workflowThread("held-at-close")), held.threads, "carried for the poller");
     env.closeWorker(worker);
     eventually("the activity to be interrupted", () -> held.interrupted.getCount() == 0);
+  }
+
+  @Test
+  void aQueryAndASignalDuringACarriedActivityAreAnsweredWithoutWaitingForIt() throws Exception {
+    HeldSteps held = new HeldSteps();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class).registerActivitiesImplementations(held)
+        .setMaxConcurrentWorkflowTasks(4));
+    awaitWaitingPollers(4);
+    WorkflowClient.start(env.newWorkflow(Watched.class, "watched")::run, 0);
+    eventually("the first step to start", () -> held.threads.size() == 1);
+    assertEquals(workflowThread("watched"), held.threads.get(0), "the chain is carried");
+
+    // Both would wait for the held step if they needed the run's thread: the query reads the
+    // cached run beside it, the signal's workflow task runs on a run replayed from the history.
+    var query = CompletableFuture.supplyAsync(() -> env.stub("watched").query("state", String.class));
+    assertEquals("first step (0)", query.get(30, TimeUnit.SECONDS));
+    env.stub("watched").signal("add", 10);
+    env.awaitEvent("watched", "WorkflowExecutionSignaled");
+    eventually("the signal's workflow task to complete while the step is held", () -> {
+      List<String> types = env.eventTypes("watched");
+      return types.get(types.size() - 1).equals("WorkflowTaskCompleted") && held.threads.size() == 1;
+    });
+
+    held.release.countDown();
+    assertEquals(12, env.result("watched", Integer.class), "1 from the first step, 10 signaled, 1 from the second");
+    assertEquals("done (12)", env.stub("watched").query("state", String.class));
+    env.assertHistoriesValid();
+  }
+
+  @Test
+  void aFailureInATaskOfACarriedChainIsReportedForThatTask() {
+    RecordingSteps steps = new RecordingSteps();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class).registerActivitiesImplementations(steps)
+        .setMaxConcurrentWorkflowTasks(4).setFailWorkflowExceptionTypes(IllegalStateException.class));
+    awaitWaitingPollers(4);
+    WorkflowClient.start(env.newWorkflow(Watched.class, "failing")::run, 7);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.durable.client.WorkflowFailedException.class,
+        () -> env.result("failing", Integer.class));
+    assertTrue(String.valueOf(e.getCause().getMessage()).contains("bad input 7 after the first step"),
+        String.valueOf(e.getCause()));
+    assertEquals(List.of(workflowThread("failing")), steps.threads, "the first step was carried");
+    assertEquals(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled",
+        "ActivityTaskCompleted", "WorkflowTaskCompleted", "WorkflowExecutionFailed"), env.eventTypes("failing"));
   }
 
   @Test

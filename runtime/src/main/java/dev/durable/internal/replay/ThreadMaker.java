@@ -68,6 +68,11 @@ public final class ThreadMaker {
     return OF_VIRTUAL != null;
   }
 
+  /** Returns whether this maker's threads are platform threads. */
+  public boolean platformThreads() {
+    return OF_VIRTUAL == null;
+  }
+
   /** Runs {@code body} on a workflow thread named {@code name}. */
   void start(String name, Runnable body) {
     if (pool != null) {

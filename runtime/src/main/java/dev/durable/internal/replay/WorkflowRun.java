@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -77,7 +76,7 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Numbers the threads Async starts, for their names. */
   private int asyncThreads;
   /** Held by whoever drives the run (a workflow task or a query). */
-  public final ReentrantLock lock = new ReentrantLock();
+  public final RunLock lock = new RunLock();
 
   private Object instance;
   private Random random;
@@ -126,6 +125,29 @@ public final class WorkflowRun implements WorkflowHooks {
   private final Map<String, Integer> versions = new HashMap<>();
   /** Last recorded value of each mutable side effect. */
   private final Map<String, Payload> mutableSideEffects = new HashMap<>();
+  /** What the driver of the live batch being run would do after it (see {@link Carrier}); null otherwise. */
+  private Carrier carrier;
+  /** Set by a workflow thread that did the driver's work to the end of a chain: the driver's task returns null. */
+  private boolean carried;
+
+  /**
+   * The driver's work after a live workflow task, done by the run's workflow thread itself once the
+   * task's code blocked or ended, instead of handing control back to the driver and being handed
+   * it again for the next task: two thread switches per task. The driver waits meanwhile.
+   */
+  public interface Carrier {
+    /**
+     * Completes the current task with {@code commands} and runs what the completion handed over
+     * (an activity, whose result may hand over the run's next task). Returns that next task if the
+     * run can go on with it without the driver ({@link #continuesLive}), or null when the chain
+     * ends here; the driver then learns the rest from the carrier. Called on the workflow thread
+     * with the sandbox lifted; must not throw.
+     */
+    NextTask next(WorkflowRun run, List<Command> commands);
+  }
+
+  /** A workflow task's new events and workflow time, for {@link Carrier#next}. */
+  public record NextTask(List<HistoryEvent> events, Instant workflowTime) {}
 
   public WorkflowRun(WorkflowInterfaceInfo info, Class<?> implClass, String workflowId, String runId, String taskQueue,
       ViolationListener violationListener) {
@@ -168,15 +190,25 @@ public final class WorkflowRun implements WorkflowHooks {
    * @param taskTime the workflow time of the new batch
    */
   public List<Command> processTask(List<HistoryEvent> events, Instant taskTime) {
-    return drive(events, taskTime, false);
+    return drive(events, taskTime, false, null);
+  }
+
+  /**
+   * As {@link #processTask(List, Instant)}, and when the run's only thread blocks or ends in the
+   * task's live batch, that thread may complete the task itself through {@code carrier}, and
+   * further tasks of the run that it hands over: then this returns null once the chain ended (what
+   * happened is the carrier's to tell).
+   */
+  public List<Command> processTask(List<HistoryEvent> events, Instant taskTime, Carrier carrier) {
+    return drive(events, taskTime, false, carrier);
   }
 
   /** Replays every batch that history completed, without running the code past it. */
   public void replayCompleted(List<HistoryEvent> events) {
-    drive(events, null, true);
+    drive(events, null, true, null);
   }
 
-  private List<Command> drive(List<HistoryEvent> events, Instant taskTime, boolean completedOnly) {
+  private List<Command> drive(List<HistoryEvent> events, Instant taskTime, boolean completedOnly, Carrier carrier) {
     WorkflowRun outer = CURRENT.get();
     CURRENT.set(this);
     // The driver evaluates Workflow.await conditions, which are workflow code too.
@@ -184,21 +216,12 @@ public final class WorkflowRun implements WorkflowHooks {
     loggedViolations.clear();
     try {
       int n = events.size();
-      int i = 0;
-      while (i < n && events.get(i).eventId() <= lastEventId) {
-        i++;
+      int i = firstNew(events);
+      if (i < 0) {
+        throw new IllegalStateException("cached run of " + workflowId + " is out of step with its history at event "
+            + events.get(-i - 1).eventId());
       }
       if (ranAhead && i < n) {
-        // This run already executed the code of the task whose completion comes first: skip it.
-        HistoryEvent first = events.get(i);
-        if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
-          throw new IllegalStateException("cached run of " + workflowId + " is out of step with its history at event "
-              + first.eventId());
-        }
-        i++;
-        while (i < n && events.get(i).attributes() instanceof EventAttributes.CommandEvent) {
-          i++;
-        }
         lastEventId = events.get(i - 1).eventId();
         ranAhead = false;
       }
@@ -218,8 +241,18 @@ public final class WorkflowRun implements WorkflowHooks {
           advanceTime(taskTime);
           historyLength = events.get(n - 1).eventId();
           applyInputs(events.subList(i, n));
-          runThreads();
-          lastEventId = events.get(n - 1).eventId();
+          this.carrier = carrier;
+          try {
+            runThreads();
+          } finally {
+            this.carrier = null;
+          }
+          if (carried) {
+            carried = false;
+            return null;
+          }
+          // The feed is a later task's when the thread carried the chain there and then handed control back.
+          lastEventId = feed.get(feed.size() - 1).eventId();
           feedNext = n;
         }
       }
@@ -239,6 +272,52 @@ public final class WorkflowRun implements WorkflowHooks {
         CURRENT.set(outer);
       }
     }
+  }
+
+  /**
+   * Returns the index of the first event of {@code events} this run has not seen: past the events
+   * it fed, and when it ran ahead, past the completion and commands of the task whose code it ran.
+   * Returns {@code -(index + 1)} of an event where the completion was expected and is not.
+   */
+  private int firstNew(List<HistoryEvent> events) {
+    int n = events.size();
+    int i = 0;
+    while (i < n && events.get(i).eventId() <= lastEventId) {
+      i++;
+    }
+    if (ranAhead && i < n) {
+      // This run already executed the code of the task whose completion comes first: skip it.
+      HistoryEvent first = events.get(i);
+      if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
+        return -i - 1;
+      }
+      i++;
+      while (i < n && events.get(i).attributes() instanceof EventAttributes.CommandEvent) {
+        i++;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Whether this run's workflow thread, carrying the driver's work, can go on with a task of
+   * {@code events} itself: they continue what the run saw, replay nothing, and bring only
+   * activity and timer outcomes (so they start no thread and need no other one to run).
+   */
+  public boolean continuesLive(List<HistoryEvent> events) {
+    if (!canContinueWith(events) || threads.size() != 1) {
+      return false;
+    }
+    int i = firstNew(events);
+    if (i < 0 || i >= events.size()) {
+      return false;
+    }
+    for (int k = i; k < events.size(); k++) {
+      if (!isOutcome(events.get(k).attributes())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns the index of the first WorkflowTaskCompleted in {@link #feed} at or after {@code from}, or its size. */
@@ -592,6 +671,11 @@ public final class WorkflowRun implements WorkflowHooks {
           progress = true;
           ended |= t.isDone();
         }
+        if (carried) {
+          // The thread did the driver's work up to the end of a chain: nothing of this task is left to drive.
+          threads.removeIf(WorkflowThread::isDone);
+          return;
+        }
         if (aheadFailure != null) {
           Throwable f = aheadFailure;
           aheadFailure = null;
@@ -636,6 +720,9 @@ public final class WorkflowRun implements WorkflowHooks {
    */
   private void block(WorkflowThread thread, BooleanSupplier until) {
     replayAhead(thread, until);
+    if (carryOn(thread, until)) {
+      return;
+    }
     // After a failure of the driver's work the thread waits for the driver, which rethrows it, as
     // it would have been waiting had the driver done that work.
     thread.block(aheadFailure == null ? until : () -> false);
@@ -684,13 +771,127 @@ public final class WorkflowRun implements WorkflowHooks {
   /** Whether the events {@code [from, to)} of the feed are all activity or timer outcomes. */
   private boolean onlyOutcomes(int from, int to) {
     for (int i = from; i < to; i++) {
-      EventAttributes a = feed.get(i).attributes();
-      if (!(a instanceof EventAttributes.ActivityTaskCompleted || a instanceof EventAttributes.ActivityTaskFailed
-          || a instanceof EventAttributes.ActivityTaskCanceled || a instanceof EventAttributes.TimerFired)) {
+      if (!isOutcome(feed.get(i).attributes())) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean isOutcome(EventAttributes a) {
+    return a instanceof EventAttributes.ActivityTaskCompleted || a instanceof EventAttributes.ActivityTaskFailed
+        || a instanceof EventAttributes.ActivityTaskCanceled || a instanceof EventAttributes.TimerFired;
+  }
+
+  /**
+   * Workflow thread side, before it blocks until {@code until} in a live task (see
+   * {@link Carrier}): when it is the run's only thread and nothing is to be reported, it completes
+   * the task itself, runs what the completion handed over, and goes on with the next task the
+   * chain brings, as the driver would, until {@code until} holds (true: the code goes on) or the
+   * chain ends (false: the thread blocks, handing control back to the driver, which returns).
+   */
+  private boolean carryOn(WorkflowThread thread, BooleanSupplier until) {
+    if (closed || !canCarry(thread) || until.getAsBoolean()) {
+      return false;
+    }
+    while (true) {
+      NextTask next = carryTask();
+      if (next == null) {
+        return false;
+      }
+      if (!startCarried(next)) {
+        return false; // the driver rethrows what applying the inputs threw
+      }
+      if (until.getAsBoolean()) {
+        return true;
+      }
+      if (!canCarry(thread)) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Workflow thread side, when the run's only thread's code returned in a live task: completes
+   * the task (which closed the run, as a rule) through the carrier, so the driver need not be
+   * switched to for it. Does nothing otherwise.
+   */
+  void carryAtEnd(WorkflowThread thread) {
+    if (canCarry(thread)) {
+      carryTask();
+    }
+  }
+
+  private boolean canCarry(WorkflowThread thread) {
+    return carrier != null && !carried && feed != null && expected == null && !drivingAhead && !queryMode
+        && !destroyed && nondeterminism == null && violationError == null && aheadFailure == null
+        && threads.size() == 1 && threads.get(0) == thread;
+  }
+
+  /**
+   * Ends the live task as the driver would and hands its commands to the carrier, outside the
+   * sandbox and with the thread not marked as workflow code (the carrier runs engine code and
+   * activities). Returns the next task to go on with, or null, the chain over ({@link #carried}).
+   */
+  private NextTask carryTask() {
+    lastEventId = feed.get(feed.size() - 1).eventId();
+    feedNext = feed.size();
+    ranAhead = true;
+    List<Command> out = List.copyOf(commands);
+    commands.clear();
+    WorkflowHooks hooks = SandboxState.hooks();
+    WorkflowThread thread = WorkflowThread.detach();
+    SandboxState.restore(null);
+    CURRENT.remove();
+    NextTask next;
+    try {
+      next = carrier.next(this, out);
+    } finally {
+      CURRENT.set(this);
+      SandboxState.restore(hooks);
+      WorkflowThread.attach(thread);
+    }
+    if (next == null) {
+      carried = true;
+    }
+    return next;
+  }
+
+  /** Starts the next task of a carried chain as the driver would: its time, and its inputs applied. */
+  private boolean startCarried(NextTask next) {
+    List<HistoryEvent> events = next.events();
+    int n = events.size();
+    drivingAhead = true;
+    try {
+      loggedViolations.clear();
+      int i = firstNew(events);
+      lastEventId = events.get(i - 1).eventId();
+      ranAhead = false;
+      feed = events;
+      feedNext = n;
+      advanceTime(next.workflowTime());
+      historyLength = events.get(n - 1).eventId();
+      applyInputs(events.subList(i, n));
+      return true;
+    } catch (Throwable t) {
+      aheadFailure = t;
+      return false;
+    } finally {
+      drivingAhead = false;
+    }
+  }
+
+  /**
+   * Runs {@code activity} (an activity of a carried chain) with this run left (see
+   * {@link RunLock}): queries may read the run meanwhile. Returns what it returns, the run held again.
+   */
+  public <T> T away(java.util.function.Supplier<T> activity) {
+    lock.leave();
+    try {
+      return activity.get();
+    } finally {
+      lock.comeBack();
+    }
   }
 
   WorkflowThread currentThreadOrFail(String api) {

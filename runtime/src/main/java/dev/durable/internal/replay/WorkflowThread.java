@@ -44,6 +44,7 @@ final class WorkflowThread {
         toThread.acquireUninterruptibly();
         if (!run.isDestroyed()) {
           body.run();
+          run.carryAtEnd(this);
         }
       } catch (DestroyedError e) {
         // the run was evicted: unwinding is all there is to do
@@ -120,6 +121,17 @@ final class WorkflowThread {
   /** Returns the workflow thread running the caller, or null on any other thread. */
   static WorkflowThread current() {
     return CURRENT.get();
+  }
+
+  /** Unmarks the calling thread as a workflow thread while it runs engine code; returns what {@link #attach} restores. */
+  static WorkflowThread detach() {
+    WorkflowThread t = CURRENT.get();
+    CURRENT.remove();
+    return t;
+  }
+
+  static void attach(WorkflowThread t) {
+    CURRENT.set(t);
   }
 
   CancellationScopeImpl scope() {

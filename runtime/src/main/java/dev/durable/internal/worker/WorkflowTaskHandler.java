@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /** Runs workflow tasks and queries against cached or replayed runs. */
 public final class WorkflowTaskHandler {
@@ -36,6 +37,8 @@ public final class WorkflowTaskHandler {
   private final List<Class<? extends Throwable>> failWorkflowTypes;
   private volatile LocalActivityRunner localActivities;
   private final ThreadMaker threads = ThreadMaker.pooled();
+  /** Runs an activity handed over in a carried chain and returns the workflow task its result hands over. */
+  private volatile Function<ActivityTask, Optional<WorkflowTask>> activityRunner;
 
   public WorkflowTaskHandler(WorkflowService service, String taskQueue, String identity,
       Map<String, Registration> types, int cacheSize, ViolationListener violationListener,
@@ -57,8 +60,25 @@ public final class WorkflowTaskHandler {
    * Runs the task. With {@code takeActivity}, the completion asks the server to hand over one
    * activity the commands scheduled on this worker's task queue, which is returned for the caller
    * (an activity thread with nothing else to do) to run next.
+   *
+   * <p>With an activity runner set ({@link #setActivityRunner}), the run's workflow thread itself
+   * may complete the task, run the activity handed over, and go on with the workflow task its
+   * result hands over, and so on, while this thread waits (see {@link Carry}).
    */
   public Optional<ActivityTask> handle(WorkflowTask t, boolean takeActivity) {
+    WorkflowTask task = t;
+    while (true) {
+      // Only platform workflow threads carry: a virtual one would run the user's activities on a virtual thread.
+      Carry carry = activityRunner == null || !threads.platformThreads() ? null : new Carry(task, takeActivity);
+      Optional<ActivityTask> next = handleOnce(task, takeActivity, carry);
+      if (carry == null || carry.leftover == null) {
+        return next;
+      }
+      task = carry.leftover; // a task of the run that its thread could not go on with by itself
+    }
+  }
+
+  private Optional<ActivityTask> handleOnce(WorkflowTask t, boolean takeActivity, Carry carry) {
     if (t.query() != null) {
       answerQuery(t);
       return Optional.empty();
@@ -79,11 +99,13 @@ public final class WorkflowTaskHandler {
     }
     Optional<ActivityTask> next = Optional.empty();
     WorkflowRun run = lockCached(t.runId());
+    boolean locked = run != null;
     try {
       List<HistoryEvent> events = t.events();
       if (run != null && !run.canContinueWith(events)) {
         discard(run);
         run.lock.unlock();
+        locked = false;
         run = null;
       }
       if (run == null) {
@@ -93,13 +115,24 @@ public final class WorkflowTaskHandler {
         run = newRun(reg, t);
         run.setLocalActivities(localActivitiesOf(t.runId()));
         run.lock.lock();
+        locked = true;
       }
-      List<Command> commands = run.processTask(events, t.workflowTime());
-      if (!run.isClosed() && cache.get(t.runId()) != run) {
-        // Cached before completing: the next task may come at once, and must wait for this run, not build another.
-        cache.put(run);
+      List<Command> commands = run.processTask(events, t.workflowTime(), carry);
+      if (commands == null) {
+        // The run's thread completed this task, and perhaps later ones of its chain, itself.
+        if (carry.error != null) {
+          throw carry.error;
+        }
+        if (carry.discard || run.isClosed() || cache.get(t.runId()) != run) {
+          discard(run);
+        }
+        return Optional.empty();
       }
-      var request = new WorkflowService.CompleteWorkflowTaskRequest(t.runId(), t.token(), commands, identity);
+      cacheBeforeCompleting(run);
+      // The task is a later one of the chain when the run's thread carried it there and then handed control back.
+      WorkflowTask current = carry != null ? carry.current : t;
+      var request = new WorkflowService.CompleteWorkflowTaskRequest(current.runId(), current.token(), commands,
+          identity);
       if (takeActivity) {
         next = service.completeWorkflowTaskAndTakeActivity(request, taskQueue);
       } else {
@@ -109,32 +142,99 @@ public final class WorkflowTaskHandler {
         discard(run); // closed, or replaced by a run another poller built meanwhile
       }
     } catch (TaskRejectedException e) {
-      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", t.workflowId(), e.getMessage());
+      WorkflowTask current = carry != null ? carry.current : t;
+      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", current.workflowId(), e.getMessage());
       discard(run);
     } catch (Throwable e) {
       discard(run);
       if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
         throw vme;
       }
+      WorkflowTask current = carry != null ? carry.current : t;
       Throwable cause = e instanceof WorkflowTaskFailure && e.getCause() != null ? e.getCause() : e;
       if (failWorkflowTypes.stream().anyMatch(type -> type.isInstance(cause))) {
         // The user chose to end runs on this kind of error rather than wait for fixed code.
-        LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) fails: {2}", t.workflowId(), t.workflowType(),
-            e.getMessage());
-        completeAsFailed(t, cause);
+        LOG.log(System.Logger.Level.WARNING, "workflow ''{0}'' ({1}) fails: {2}", current.workflowId(),
+            current.workflowType(), e.getMessage());
+        completeAsFailed(current, cause);
         return Optional.empty();
       }
-      LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + t.workflowId() + "'' (" + t.workflowType()
+      LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + current.workflowId() + "'' (" + current.workflowType()
           + ") failed: " + e.getMessage(), e);
       FailureInfo info = Failures.toInfo(e);
-      fail(t, new FailureInfo(FailureInfo.WORKFLOW_TASK, info.type(), info.message(), info.stackTrace(), null, false,
-          Map.of(), info.cause()));
+      fail(current, new FailureInfo(FailureInfo.WORKFLOW_TASK, info.type(), info.message(), info.stackTrace(), null,
+          false, Map.of(), info.cause()));
     } finally {
-      if (run != null && run.lock.isHeldByCurrentThread()) {
+      if (locked) {
         run.lock.unlock();
       }
     }
     return next;
+  }
+
+  /** Cached before completing: the next task may come at once, and must wait for this run, not build another. */
+  private void cacheBeforeCompleting(WorkflowRun run) {
+    if (!run.isClosed() && cache.get(run.runId()) != run) {
+      cache.put(run);
+    }
+  }
+
+  /**
+   * The driver's work after each task of a chain, done by the run's workflow thread (see
+   * {@link WorkflowRun.Carrier}): completing the task, running the activity the completion hands
+   * over, taking the workflow task that activity's result hands over. The driver that started
+   * the chain waits, and the run stays locked for it; while the activity runs, the thread has
+   * left the run ({@link WorkflowRun#away}): queries read the run meanwhile, and a workflow task
+   * of the run that comes meanwhile (a signal) is run on a run replayed from the history, which
+   * replaces this one. A lone workflow so needs no thread switch between its tasks.
+   *
+   * <p>What ends the chain is left for the driver: a failure (rethrown there, against the task
+   * that was current), a run to discard (closed or replaced), or a workflow task the thread
+   * cannot go on with by itself ({@link WorkflowRun#continuesLive}), which the driver runs next.
+   */
+  private final class Carry implements WorkflowRun.Carrier {
+    private final boolean takeActivity;
+    /** The task the run's thread works on: the driver's, then each one taken in the chain. */
+    WorkflowTask current;
+    Throwable error;
+    boolean discard;
+    WorkflowTask leftover;
+
+    Carry(WorkflowTask first, boolean takeActivity) {
+      this.current = first;
+      this.takeActivity = takeActivity;
+    }
+
+    @Override
+    public WorkflowRun.NextTask next(WorkflowRun run, List<Command> commands) {
+      try {
+        cacheBeforeCompleting(run);
+        var request = new WorkflowService.CompleteWorkflowTaskRequest(current.runId(), current.token(), commands,
+            identity);
+        if (!takeActivity) {
+          service.completeWorkflowTask(request);
+          return null;
+        }
+        Optional<ActivityTask> activity = service.completeWorkflowTaskAndTakeActivity(request, taskQueue);
+        if (run.isClosed() || cache.get(run.runId()) != run || activity.isEmpty()) {
+          return null;
+        }
+        Optional<WorkflowTask> taken = run.away(() -> activityRunner.apply(activity.get()));
+        if (taken.isEmpty()) {
+          return null;
+        }
+        WorkflowTask wt = taken.get();
+        if (cache.get(run.runId()) != run || !wt.runId().equals(run.runId()) || !run.continuesLive(wt.events())) {
+          leftover = wt;
+          return null;
+        }
+        current = wt;
+        return new WorkflowRun.NextTask(wt.events(), wt.workflowTime());
+      } catch (Throwable e) {
+        error = e;
+        return null;
+      }
+    }
   }
 
   /**
@@ -183,7 +283,15 @@ public final class WorkflowTaskHandler {
    */
   private void withCurrentState(WorkflowTask t, java.util.function.Consumer<WorkflowRun> action,
       java.util.function.Consumer<Throwable> onFailure) {
-    WorkflowRun run = lockCached(t.runId());
+    WorkflowRun run = cache.get(t.runId());
+    boolean asReader = false;
+    if (run != null) {
+      asReader = run.lock.lockToRead();
+      if (run.isClosed() || cache.get(t.runId()) != run) {
+        run.lock.unlockRead(asReader);
+        run = null;
+      }
+    }
     boolean temporary = false;
     try {
       if (run == null) {
@@ -205,18 +313,20 @@ public final class WorkflowTaskHandler {
         if (temporary) {
           run.destroy();
         }
-        run.lock.unlock();
+        run.lock.unlockRead(asReader);
       }
     }
   }
 
-  /** Returns the cached run locked by the caller, or null if there is none usable. */
+  /**
+   * Returns the cached run locked by the caller, or null if there is none usable: also while its
+   * thread is away running an activity of a carried chain (the caller then builds its own).
+   */
   private WorkflowRun lockCached(String runId) {
     WorkflowRun run = cache.get(runId);
-    if (run == null) {
+    if (run == null || !run.lock.lockUnlessAway()) {
       return null;
     }
-    run.lock.lock();
     if (run.isClosed() || cache.get(runId) != run) {
       run.lock.unlock();
       return null;
@@ -255,6 +365,14 @@ public final class WorkflowTaskHandler {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "could not report the failed workflow task of ''{0}'': {1}", t.workflowId(), e.toString());
     }
+  }
+
+  /**
+   * Lets the runs' workflow threads carry their chains (see {@link Carry}): {@code runner} runs an
+   * activity handed over and returns the workflow task its result hands over.
+   */
+  public void setActivityRunner(Function<ActivityTask, Optional<WorkflowTask>> runner) {
+    this.activityRunner = runner;
   }
 
   /** Sets what runs local activities: the worker's registered activity implementations. */

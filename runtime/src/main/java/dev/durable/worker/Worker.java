@@ -70,6 +70,8 @@ public final class Worker implements AutoCloseable {
   /** Workflow pollers running an activity (and its chain) now. */
   private final AtomicInteger activitiesOnPollers = new AtomicInteger();
   private final AtomicInteger activityThreadNames = new AtomicInteger();
+  /** First workflow tasks run on the threads that started their runs now (eager start, see {@link #local}). */
+  private final AtomicInteger eagerTasks = new AtomicInteger();
   /** Workflow threads running an activity of a chain they carry (see WorkflowTaskHandler.Carry), for close. */
   private final Set<Thread> carriedActivities = ConcurrentHashMap.newKeySet();
   private final int workflowPollers;
@@ -128,6 +130,7 @@ public final class Worker implements AutoCloseable {
     if (activityExecutor == null) {
       startActivityThread();
     }
+    service.addLocalWorker(taskQueue, local);
   }
 
   /** Returns the task queue this worker polls. */
@@ -263,14 +266,23 @@ public final class Worker implements AutoCloseable {
     if (task.isEmpty()) {
       return;
     }
+    runTaken(task.get(), true);
+  }
+
+  /**
+   * Runs a workflow task this thread took, and the chain of steps it hands over. Without {@code
+   * activitiesHere}, activities of the chain run only on the run's workflow thread, when it
+   * carries the chain, never on this thread (a client's).
+   */
+  private void runTaken(WorkflowService.WorkflowTask task, boolean activitiesHere) {
     if (!reserveActivityHere()) {
-      workflows.handle(task.get());
+      workflows.handle(task);
       return;
     }
     // The activity the task schedules runs here next, with no activity thread woken for it (the
     // wake-up was about 50 µs of a lone workflow's 1 ms here); see reserveActivityHere.
     try {
-      runChain(workflows.handle(task.get(), running));
+      runChain(workflows.handle(task, running, running && activitiesHere));
     } finally {
       activitiesOnPollers.decrementAndGet();
       if (idleActivityThreads.get() == 0) {
@@ -309,6 +321,52 @@ public final class Worker implements AutoCloseable {
       current = next.isPresent() ? workflows.handle(next.get(), running) : Optional.empty();
     }
   }
+
+  /**
+   * This worker as the server in this process sees it for eager starts: a typed stub's call (start,
+   * then wait for the result) on this worker's task queue runs the new run's first workflow task,
+   * and the chain of steps it hands over, on the caller's thread, which waits for the result next
+   * anyway, instead of waking a poller for it. Only while a poller waits for workflow tasks (the
+   * worker has room) and for at most half as many such tasks at once as there are pollers. The
+   * caller's interrupt status is kept aside meanwhile. The caller's thread runs no activity: the
+   * chain's activities run on the workflow's thread when it carries the chain, else on the
+   * worker's activity threads.
+   */
+  private final WorkflowService.LocalWorker local = new WorkflowService.LocalWorker() {
+    @Override
+    public boolean reserve(String workflowType) {
+      if (!running || idleWorkflowPollers.get() == 0 || !workflows.knows(workflowType)) {
+        return false;
+      }
+      if (eagerTasks.incrementAndGet() > Math.max(1, workflowPollers / 2)) {
+        eagerTasks.decrementAndGet();
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    public void release() {
+      eagerTasks.decrementAndGet();
+    }
+
+    @Override
+    public void run(WorkflowService.WorkflowTask task) {
+      boolean interrupted = Thread.interrupted();
+      try {
+        runTaken(task, false);
+      } catch (RuntimeException e) {
+        // Not lost: the task times out and is dispatched again.
+        LOG.log(System.Logger.Level.WARNING, "the first workflow task of ''" + task.workflowId()
+            + "'' failed on the thread that started it: " + e, e);
+      } finally {
+        eagerTasks.decrementAndGet();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  };
 
   /**
    * Runs an activity handed over to a run's workflow thread that carries its chain (under the
@@ -367,6 +425,7 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    service.removeLocalWorker(taskQueue, local);
     synchronized (pauses) {
       pauses.notifyAll();
     }

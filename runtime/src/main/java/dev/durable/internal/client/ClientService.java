@@ -240,6 +240,18 @@ public final class ClientService implements WorkflowService {
     target.respondUpdateValidation(validation);
   }
 
+  @Override
+  public void addLocalWorker(String taskQueue, LocalWorker worker) {
+    open("addLocalWorker");
+    target.addLocalWorker(taskQueue, worker);
+  }
+
+  /** A worker built on this client still leaves the server, even after close. */
+  @Override
+  public void removeLocalWorker(String taskQueue, LocalWorker worker) {
+    target.removeLocalWorker(taskQueue, worker);
+  }
+
   /** A worker built on this client still tells the server it stops polling, even after close. */
   @Override
   public void shutdownWorker(String identity) {

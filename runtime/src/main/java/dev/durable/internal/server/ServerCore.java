@@ -31,6 +31,7 @@ import dev.durable.internal.model.RunLinks;
 import dev.durable.internal.model.SearchAttributeValue;
 import dev.durable.internal.model.SearchAttributes;
 import dev.durable.internal.model.VisibilityQuery;
+import dev.durable.internal.sandbox.SandboxState;
 import dev.durable.internal.service.TaskRejectedException;
 import dev.durable.internal.service.TaskTokens;
 import dev.durable.internal.service.WorkflowService;
@@ -114,6 +115,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
   private boolean firedUnsynced;
   /** The task the calling thread takes itself, while it completes a task that way. */
   private final ThreadLocal<Held> held = new ThreadLocal<>();
+  /** The workers in this process by task queue, for eager first tasks ({@link #startForResult}). */
+  private final Map<String, List<LocalWorker>> localWorkers = new ConcurrentHashMap<>();
   /** How long closed runs are kept; null: for good. */
   private Duration retention;
   /** Where the sweep of closed runs goes on: after this run, or from the earliest closed when null. */
@@ -260,9 +263,77 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     return startOrSignal(r, null, null, false);
   }
 
+  /**
+   * A start for a caller that waits for the result next. When a worker of the task queue runs in
+   * this process and has room ({@link LocalWorker#reserve}), the run's first workflow task is not
+   * queued for a poller: it is started for the calling thread, which runs it with that worker
+   * before returning (eager start), so no poller is woken for it. The start is then kept unwritten
+   * ({@link #keepStartForResult}) and that task's completion writes both.
+   */
   @Override
   public StartResponse startForResult(StartRequest r) {
-    return startOrSignal(r, null, null, true);
+    LocalWorker worker = reserveLocalWorker(r.taskQueue(), r.workflowType());
+    if (worker == null) {
+      return startOrSignal(r, null, null, true);
+    }
+    StartResponse[] started = new StartResponse[1];
+    Optional<WorkflowTask> first;
+    Held mine = new Held(r.taskQueue(), false);
+    try {
+      mine.workflowId = r.workflowId(); // not a task the start makes ready for another run (a terminated one's parent)
+      first = holding(mine, () -> started[0] = startOrSignal(r, null, null, true), m -> startWorkflowTask(m.runId));
+    } catch (RuntimeException | Error e) {
+      worker.release();
+      throw e;
+    }
+    if (first.isEmpty()) {
+      worker.release();
+      return started[0];
+    }
+    worker.run(first.get());
+    // The first task's completion wrote the start without a sync, as for a start that waits for it
+    // (see persist): acknowledged once on disk, usually carried there by the run's next synced write.
+    // Should that write have failed, the start fails, as it would have for its wait for the result.
+    Execution ex = mine.eagerRun;
+    if (ex == null) {
+      return started[0];
+    }
+    long syncMark;
+    synchronized (ex) {
+      ex.startWaiting = false;
+      syncMark = takeStartOutcome(ex);
+    }
+    if (syncMark >= 0) {
+      awaitStartSynced(syncMark, System.nanoTime() + firstTaskWait.toNanos());
+    }
+    return started[0];
+  }
+
+  /** A worker of {@code taskQueue} in this process with room for one eager first task, reserved; or null. */
+  private LocalWorker reserveLocalWorker(String taskQueue, String workflowType) {
+    List<LocalWorker> workers = localWorkers.get(taskQueue);
+    if (workers == null || firstTaskWait.isZero() || SandboxState.hooks() != null) {
+      return null; // no eager start from workflow code, nor with combined writes off
+    }
+    for (LocalWorker w : workers) {
+      if (w.reserve(workflowType)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void addLocalWorker(String taskQueue, LocalWorker worker) {
+    localWorkers.computeIfAbsent(taskQueue, q -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(worker);
+  }
+
+  @Override
+  public void removeLocalWorker(String taskQueue, LocalWorker worker) {
+    List<LocalWorker> workers = localWorkers.get(taskQueue);
+    if (workers != null) {
+      workers.remove(worker);
+    }
   }
 
   @Override
@@ -368,7 +439,14 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     // combined writes are on (tests that check each write turn them off).
     boolean mayWait = !firstTaskWait.isZero() && (s.firstTaskAt == null || !s.firstTaskAt.isAfter(now()));
     synchronized (ex) {
-      if (mayWait && workflowQueue(s.taskQueue).isServed()) {
+      Held eager = forResult ? held.get() : null;
+      if (mayWait && eager != null) {
+        // Its first task goes to the calling thread (eager start), which waits for its completion's
+        // write as a start does that waits for it (awaitStartWritten): that write need not be synced.
+        eager.eagerRun = ex;
+        ex.startWaiting = true;
+        keepStartForResult(ex, t.newEvents());
+      } else if (mayWait && workflowQueue(s.taskQueue).isServed()) {
         handFirstTaskOver(ex, t.newEvents());
         syncMark = awaitStartWritten(ex, deadline);
       } else if (mayWait && forResult) {
@@ -493,6 +571,15 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     if (ex.unwrittenStart != null && ex.startFailure == null) {
       persist(ex, List.of(), true); // only the start: a result kept meanwhile waits for its task
     }
+    return takeStartOutcome(ex);
+  }
+
+  /**
+   * Under the run's lock, after its start was written (or its write failed) while the starting
+   * call waited: returns the store's sync mark of an unsynced start write (-1 if synced), or throws
+   * the write's failure (a fresh exception: the one the write threw also reached the task's completion).
+   */
+  private long takeStartOutcome(Execution ex) {
     long syncMark = ex.startSyncMark;
     ex.startSyncMark = -1;
     if (ex.startFailure != null) {
@@ -1900,6 +1987,10 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     ActivityRef activity;
     /** The run whose events were kept unwritten for the held workflow task, if any. */
     Execution unwritten;
+    /** When set, only a workflow task of a run of this workflow id is kept. */
+    String workflowId;
+    /** The run an eager start started ({@link #startForResult}). */
+    Execution eagerRun;
 
     Held(String taskQueue, boolean forActivity) {
       this.taskQueue = taskQueue;
@@ -1908,7 +1999,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
 
     /** Keeps the run's workflow task if this holds workflow tasks of its queue and none yet. */
     boolean keepWorkflowTask(ExecutionState s) {
-      if (forActivity || runId != null || !taskQueue.equals(s.taskQueue)) {
+      if (forActivity || runId != null || !taskQueue.equals(s.taskQueue)
+          || (workflowId != null && !workflowId.equals(s.workflowId))) {
         return false;
       }
       runId = s.runId;

@@ -196,6 +196,34 @@ public interface WorkflowService {
   void shutdownWorker(String identity);
 
   /**
+   * Tells a server in this process that {@code worker} polls {@code taskQueue} in this process
+   * too: a {@link #startForResult} call of that queue may then hand the run's first workflow task
+   * to its calling thread, which runs it with the worker (eager start). By default nothing.
+   */
+  default void addLocalWorker(String taskQueue, LocalWorker worker) {}
+
+  /** Undoes {@link #addLocalWorker}. */
+  default void removeLocalWorker(String taskQueue, LocalWorker worker) {}
+
+  /**
+   * A worker in the server's process that may run a new run's first workflow task on the thread
+   * that started the run, when that thread waits for the run's result next and the worker has room.
+   */
+  interface LocalWorker {
+    /**
+     * Takes room for one such task of a run of {@code workflowType}, if the worker knows the type
+     * and has room; then {@link #run} or {@link #release} follows.
+     */
+    boolean reserve(String workflowType);
+
+    /** Gives the room back unused. */
+    void release();
+
+    /** Runs the task (and the chain it hands over) on the calling thread, then gives the room back. Never throws. */
+    void run(WorkflowTask task);
+  }
+
+  /**
    * A request to start a run.
    *
    * @param reusePolicy what to do when the id was used before; null means ALLOW_DUPLICATE

@@ -66,11 +66,20 @@ public final class WorkflowTaskHandler {
    * result hands over, and so on, while this thread waits (see {@link Carry}).
    */
   public Optional<ActivityTask> handle(WorkflowTask t, boolean takeActivity) {
+    return handle(t, takeActivity, takeActivity);
+  }
+
+  /**
+   * As {@link #handle(WorkflowTask, boolean)}, where only the run's workflow thread, carrying the
+   * chain, may take activities ({@code carrierTakes}), or this thread too ({@code driverTakes}):
+   * a thread that must not run activities itself (a client's, for an eager start) passes false.
+   */
+  public Optional<ActivityTask> handle(WorkflowTask t, boolean carrierTakes, boolean driverTakes) {
     WorkflowTask task = t;
     while (true) {
       // Only platform workflow threads carry: a virtual one would run the user's activities on a virtual thread.
-      Carry carry = activityRunner == null || !threads.platformThreads() ? null : new Carry(task, takeActivity);
-      Optional<ActivityTask> next = handleOnce(task, takeActivity, carry);
+      Carry carry = activityRunner == null || !threads.platformThreads() ? null : new Carry(task, carrierTakes);
+      Optional<ActivityTask> next = handleOnce(task, driverTakes, carry);
       if (carry == null || carry.leftover == null) {
         return next;
       }
@@ -394,6 +403,11 @@ public final class WorkflowTaskHandler {
       }
     }
     threads.shutdown();
+  }
+
+  /** Whether this handler runs workflows of {@code workflowType}. */
+  public boolean knows(String workflowType) {
+    return types.containsKey(workflowType);
   }
 
   /** Returns the number of cached runs. */

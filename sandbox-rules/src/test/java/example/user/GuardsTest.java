@@ -100,6 +100,22 @@ class GuardsTest {
   }
 
   @Test
+  void aRuleAddedInLaterReplaySemanticsLeavesOlderRunsAlone() {
+    // A parallel stream (rule thread.fork-join-task, reported since replay semantics 3) in a run
+    // started under 2 ran unreported then, and replays as it ran.
+    hooks.replaySemantics = 2;
+    Guards.guard("thread.fork-join-task", "java.util.concurrent.ForkJoinTask.invoke");
+    assertEquals(List.of(), hooks.violations);
+    Guards.guard("net.socket-connect", "java.net.Socket.connect");
+    assertEquals(List.of("net.socket-connect"), hooks.violations.stream().map(Violation::ruleId).toList(),
+        "a rule without sinceReplaySemantics applies to every run");
+    hooks.replaySemantics = 3;
+    Guards.guard("thread.fork-join-task", "java.util.concurrent.ForkJoinTask.invoke");
+    assertEquals("thread.fork-join-task", hooks.violations.get(1).ruleId());
+    assertBlamesThisTest(hooks.violations.get(1));
+  }
+
+  @Test
   void anUnknownRuleIdStillGivesAMessageAndASuggestion() {
     Guards.guard("custom.rule", "com.acme.Thing.do");
     Violation v = hooks.violations.get(0);

@@ -43,6 +43,10 @@ public final class Guards {
     // Set first: walking the stack and reporting may load classes or log, which must not re-enter.
     s.inGuard = true;
     try {
+      Rule rule = Sandbox.rules().byId(ruleId);
+      if (rule != null && s.hooks.replaySemantics() < rule.sinceReplaySemantics()) {
+        return; // a run started before the rule: it ran such calls unreported, and replays as it ran
+      }
       StackTraceElement[] stack = new Throwable().getStackTrace();
       int user = userFrame(stack, direct);
       if (user < 0) {
@@ -50,7 +54,6 @@ public final class Guards {
       }
       StackTraceElement[] trimmed = new StackTraceElement[stack.length - user];
       System.arraycopy(stack, user, trimmed, 0, trimmed.length);
-      Rule rule = Sandbox.rules().byId(ruleId);
       String message = rule == null ? "called a forbidden API" : rule.message();
       String suggestion = rule == null ? "move this call into an activity" : rule.suggestion();
       s.hooks.violation(new Violation(ruleId, api, message, suggestion, trimmed, staticWrite));

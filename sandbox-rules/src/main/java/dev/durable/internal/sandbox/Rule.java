@@ -20,6 +20,8 @@ import java.util.Set;
  * @param message for violations and docs: what the code did ("opened a network connection")
  * @param suggestion what to do instead
  * @param source where the rule was defined (file and line)
+ * @param sinceReplaySemantics for a forbid rule, the replay semantics from which it is reported:
+ *     a run started under older semantics ran such calls unreported, and replays as it ran (0: always)
  */
 public record Rule(
     String id,
@@ -33,7 +35,14 @@ public record Rule(
     String after,
     String message,
     String suggestion,
-    String source) {
+    String source,
+    int sinceReplaySemantics) {
+
+  /** A rule that applies to runs of every replay semantics. */
+  public Rule(String id, Kind kind, At at, String owner, Set<String> names, String descriptor, String before,
+      String target, String after, String message, String suggestion, String source) {
+    this(id, kind, at, owner, names, descriptor, before, target, after, message, suggestion, source, 0);
+  }
 
   /** What a rule does. */
   public enum Kind {

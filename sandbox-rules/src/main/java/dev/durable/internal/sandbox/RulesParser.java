@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class RulesParser {
   private static final Set<String> FIELDS = Set.of("id", "kind", "at", "owner", "name", "descriptor", "before",
-      "target", "after", "message", "suggestion");
+      "target", "after", "message", "suggestion", "sinceReplaySemantics");
 
   private RulesParser() {}
 
@@ -123,10 +123,15 @@ public final class RulesParser {
       throw error(where, line, before != null ? "before" : target != null ? "target" : "after",
           "is only allowed on redirect rules");
     }
+    int since = sinceReplaySemantics(f, where);
+    if (since > 0 && kind != Rule.Kind.FORBID) {
+      throw error(where, f.get("sinceReplaySemantics").line(), "sinceReplaySemantics", "is only allowed on forbid rules"
+          + " (a redirect decides for itself, in its shim, which runs it acts for)");
+    }
     List<Rule> out = new ArrayList<>();
     for (String owner : owners) {
       out.add(new Rule(id, kind, at, owner, Set.copyOf(names), descriptor, before, target, after,
-          message == null ? "" : message, suggestion == null ? "" : suggestion, source + ":" + line));
+          message == null ? "" : message, suggestion == null ? "" : suggestion, source + ":" + line, since));
     }
     return out;
   }
@@ -203,6 +208,19 @@ public final class RulesParser {
           + " for example \"Shims#currentTimeMillis()J\", got \"" + s + "\"");
     }
     return s;
+  }
+
+  /** The optional {@code sinceReplaySemantics}: a whole number from 1; 0 when absent. */
+  private static int sinceReplaySemantics(Map<String, Json.Value> f, String where) {
+    Json.Value v = f.get("sinceReplaySemantics");
+    if (v == null) {
+      return 0;
+    }
+    if (!(v.value() instanceof Long n) || n < 1 || n > 1_000) {
+      throw error(where, v.line(), "sinceReplaySemantics", "must be a whole number from 1 (the replay semantics from"
+          + " which runs are checked by the rule), got " + v.value());
+    }
+    return n.intValue();
   }
 
   private static String string(Map<String, Json.Value> f, String field, String where, int line, boolean required) {

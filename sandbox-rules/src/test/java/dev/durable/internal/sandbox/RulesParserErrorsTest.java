@@ -34,7 +34,21 @@ class RulesParserErrorsTest {
   void anUnknownFieldIsNamedWithTheAllowedOnes() {
     String message = error("{\"id\": \"a\", \"kind\": \"passthrough\",", "\"ownr\": \"com.acme.*\"}");
     assertNames(message, 3, "ownr", "is not a rule field", "[after, at, before, descriptor, id, kind, message, name, owner,"
-        + " suggestion, target]");
+        + " sinceReplaySemantics, suggestion, target]");
+  }
+
+  @Test
+  void sinceReplaySemanticsIsAWholeNumberOnAForbidRule() {
+    String forbid = "{\"id\": \"a\", \"kind\": \"forbid\", \"owner\": \"x\", \"message\": \"m\", \"suggestion\": \"s\",";
+    assertNames(error(forbid, "\"sinceReplaySemantics\": \"3\"}"), 3, "sinceReplaySemantics", "(rule a)",
+        "must be a whole number from 1", "got 3");
+    assertNames(error(forbid, "\"sinceReplaySemantics\": 0}"), 3, "sinceReplaySemantics", "got 0");
+    assertNames(error(forbid, "\"sinceReplaySemantics\": 2.5}"), 3, "sinceReplaySemantics", "got 2.5");
+    assertNames(error("{\"id\": \"a\", \"kind\": \"redirect\", \"owner\": \"x\", \"message\": \"m\","
+        + " \"target\": \"a.B#c()V\",", "\"sinceReplaySemantics\": 3}"), 3, "sinceReplaySemantics",
+        "is only allowed on forbid rules");
+    List<Rule> parsed = RulesParser.parse("{\"rules\": [" + forbid + " \"sinceReplaySemantics\": 3}]}", FILE);
+    assertEquals(3, parsed.get(0).sinceReplaySemantics());
   }
 
   @Test

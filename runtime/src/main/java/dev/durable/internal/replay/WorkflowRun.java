@@ -812,12 +812,12 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   /**
-   * Workflow thread side, when the run's only thread's code returned in a live task: completes
-   * the task (which closed the run, as a rule) through the carrier, so the driver need not be
-   * switched to for it. Does nothing otherwise.
+   * Workflow thread side, when the run's only thread's code returned in a live task and closed the
+   * run: completes the task through the carrier, so the driver need not be switched to for it (a
+   * closed run's completion hands nothing over). Does nothing otherwise.
    */
   void carryAtEnd(WorkflowThread thread) {
-    if (canCarry(thread)) {
+    if (closed && canCarry(thread)) {
       carryTask();
     }
   }

@@ -1,0 +1,42 @@
+package dev.durable.it.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.durable.it.ChildJvm;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shims and reports that came with replay semantics 3 leave runs started under 2 alone, end to
+ * end through the real {@code durable.jar}: a history recorded as nothing but a result replays
+ * with code that sleeps with {@code TimeUnit}, draws from a {@code SplittableRandom} and sums a
+ * parallel stream when it says semantics 2 (those calls behave as they did then), and fails when
+ * it says 3 (the sleep is a durable timer the history lacks; the parallel stream is reported).
+ */
+class OldRunsReplayAsTheyRanTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aRunOfSemantics2ReplaysAsItRanAndOneOf3DoesNot() throws Exception {
+    ChildJvm child = ChildJvm.launcher(OldRunChild.class.getName(), tmp.resolve("data")).agent("").start(tmp, "old-runs");
+    assertEquals(0, child.awaitExit(), child.stdoutText() + child.stderrText());
+    assertEquals(java.util.List.of("done"), child.stdoutValues("RESULT "), child.stdoutText());
+    Map<String, String> outcomes = new LinkedHashMap<>();
+    for (String line : child.stdoutValues("REPLAY ")) {
+      String[] parts = line.split(" ", 3);
+      outcomes.put(parts[0] + " " + parts[1], parts[2]);
+    }
+    assertEquals("ok", outcomes.get("Habits 2"), child.stdoutText());
+    assertEquals("ok", outcomes.get("ParallelOnly 2"), child.stdoutText());
+    String habits3 = outcomes.get("Habits 3");
+    assertTrue(habits3 != null && habits3.startsWith("NondeterminismError") && habits3.contains("timer"),
+        "semantics 3: TimeUnit.sleep is a durable timer the history lacks: " + habits3);
+    String parallel3 = outcomes.get("ParallelOnly 3");
+    assertTrue(parallel3 != null && parallel3.contains("thread.fork-join-task"),
+        "semantics 3: the parallel stream is reported: " + parallel3);
+  }
+}

@@ -22,7 +22,13 @@ public final class ThreadMaker {
   private static final MethodHandle OF_VIRTUAL;
   private static final MethodHandle NAME;
   private static final MethodHandle UNSTARTED;
+  /** The stack of a replayer's workflow thread, which runs workflow code only. */
   private static final long STACK_SIZE = 512 * 1024;
+  /**
+   * A pooled thread's stack: the JVM's default (0), as for any other thread of the application,
+   * since a pooled workflow thread also runs the activities of a chain it carries.
+   */
+  private static final long POOLED_STACK_SIZE = 0;
   private static final String IDLE = "durable-workflow-idle";
   /** Makes a new thread for every workflow thread: for replayers, which run a few runs and go. */
   static final ThreadMaker UNPOOLED = new ThreadMaker(false);
@@ -51,7 +57,7 @@ public final class ThreadMaker {
     AtomicInteger n = new AtomicInteger();
     this.pool = pooled && OF_VIRTUAL == null
         ? new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(null, r, IDLE + "-" + n.incrementAndGet(), STACK_SIZE);
+          Thread t = new Thread(null, r, IDLE + "-" + n.incrementAndGet(), POOLED_STACK_SIZE);
           t.setDaemon(true);
           return t;
         })

@@ -216,12 +216,14 @@ public final class WorkflowRun implements WorkflowHooks {
     loggedViolations.clear();
     try {
       int n = events.size();
-      int i = firstNew(events);
-      if (i < 0) {
-        throw new IllegalStateException("cached run of " + workflowId + " is out of step with its history at event "
-            + events.get(-i - 1).eventId());
-      }
+      int i = firstUnseen(events);
       if (ranAhead && i < n) {
+        int past = pastRanAheadTask(events, i);
+        if (past < 0) {
+          throw new IllegalStateException("cached run of " + workflowId + " is out of step with its history at event "
+              + events.get(i).eventId());
+        }
+        i = past;
         lastEventId = events.get(i - 1).eventId();
         ranAhead = false;
       }
@@ -274,27 +276,29 @@ public final class WorkflowRun implements WorkflowHooks {
     }
   }
 
-  /**
-   * Returns the index of the first event of {@code events} this run has not seen: past the events
-   * it fed, and when it ran ahead, past the completion and commands of the task whose code it ran.
-   * Returns {@code -(index + 1)} of an event where the completion was expected and is not.
-   */
-  private int firstNew(List<HistoryEvent> events) {
+  /** Returns the index of the first event of {@code events} past the ones this run fed. */
+  private int firstUnseen(List<HistoryEvent> events) {
     int n = events.size();
     int i = 0;
     while (i < n && events.get(i).eventId() <= lastEventId) {
       i++;
     }
-    if (ranAhead && i < n) {
-      // This run already executed the code of the task whose completion comes first: skip it.
-      HistoryEvent first = events.get(i);
-      if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
-        return -i - 1;
-      }
+    return i;
+  }
+
+  /**
+   * This run already executed the code of the task whose completion is {@code events[i]}: returns
+   * the index past that completion and its commands, or -1 when the event there is not that completion.
+   */
+  private int pastRanAheadTask(List<HistoryEvent> events, int i) {
+    HistoryEvent first = events.get(i);
+    if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
+      return -1;
+    }
+    int n = events.size();
+    i++;
+    while (i < n && events.get(i).attributes() instanceof EventAttributes.CommandEvent) {
       i++;
-      while (i < n && events.get(i).attributes() instanceof EventAttributes.CommandEvent) {
-        i++;
-      }
     }
     return i;
   }
@@ -305,10 +309,14 @@ public final class WorkflowRun implements WorkflowHooks {
    * activity and timer outcomes (so they start no thread and need no other one to run).
    */
   public boolean continuesLive(List<HistoryEvent> events) {
-    if (!canContinueWith(events) || threads.size() != 1) {
+    if (!canContinueWith(events) || threads.size() != 1 || !ranAhead) {
       return false;
     }
-    int i = firstNew(events);
+    int i = firstUnseen(events);
+    if (i >= events.size()) {
+      return false;
+    }
+    i = pastRanAheadTask(events, i);
     if (i < 0 || i >= events.size()) {
       return false;
     }
@@ -864,7 +872,7 @@ public final class WorkflowRun implements WorkflowHooks {
     drivingAhead = true;
     try {
       loggedViolations.clear();
-      int i = firstNew(events);
+      int i = pastRanAheadTask(events, firstUnseen(events)); // continuesLive checked it
       lastEventId = events.get(i - 1).eventId();
       ranAhead = false;
       feed = events;

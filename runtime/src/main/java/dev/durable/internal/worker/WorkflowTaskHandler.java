@@ -132,7 +132,7 @@ public final class WorkflowTaskHandler {
         if (carry.error != null) {
           throw carry.error;
         }
-        if (carry.discard || run.isClosed() || cache.get(t.runId()) != run) {
+        if (run.isClosed() || cache.get(t.runId()) != run) {
           discard(run);
         }
         return Optional.empty();
@@ -206,7 +206,6 @@ public final class WorkflowTaskHandler {
     /** The task the run's thread works on: the driver's, then each one taken in the chain. */
     WorkflowTask current;
     Throwable error;
-    boolean discard;
     WorkflowTask leftover;
 
     Carry(WorkflowTask first, boolean takeActivity) {
@@ -225,15 +224,17 @@ public final class WorkflowTaskHandler {
           return null;
         }
         Optional<ActivityTask> activity = service.completeWorkflowTaskAndTakeActivity(request, taskQueue);
-        if (run.isClosed() || cache.get(run.runId()) != run || activity.isEmpty()) {
+        if (activity.isEmpty()) {
           return null;
         }
+        // Handed over, so it runs here whatever became of the run meanwhile, as the driver would run it.
         Optional<WorkflowTask> taken = run.away(() -> activityRunner.apply(activity.get()));
         if (taken.isEmpty()) {
           return null;
         }
         WorkflowTask wt = taken.get();
-        if (cache.get(run.runId()) != run || !wt.runId().equals(run.runId()) || !run.continuesLive(wt.events())) {
+        if (run.isClosed() || cache.get(run.runId()) != run || !wt.runId().equals(run.runId())
+            || !run.continuesLive(wt.events())) {
           leftover = wt;
           return null;
         }

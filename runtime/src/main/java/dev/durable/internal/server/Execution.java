@@ -47,6 +47,11 @@ final class Execution {
   /** Whether the starting call waits for the first task to write {@link #unwrittenStart}. */
   boolean startWaiting;
   /**
+   * Whether the starting call runs the first task itself (eager start): it waits for the whole
+   * chain of steps that task begins, so a timer bounds how long the start's write stays unsynced.
+   */
+  boolean eagerStart;
+  /**
    * When that task's completion wrote the start without a sync: the store's sync mark for that
    * write, which the starting call waits to see on disk before it acknowledges the start. -1 otherwise.
    */

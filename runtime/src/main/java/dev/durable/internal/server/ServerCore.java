@@ -445,6 +445,7 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         // write as a start does that waits for it (awaitStartWritten): that write need not be synced.
         eager.eagerRun = ex;
         ex.startWaiting = true;
+        ex.eagerStart = true;
         keepStartForResult(ex, t.newEvents());
       } else if (mayWait && workflowQueue(s.taskQueue).isServed()) {
         handFirstTaskOver(ex, t.newEvents());
@@ -572,6 +573,15 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
       persist(ex, List.of(), true); // only the start: a result kept meanwhile waits for its task
     }
     return takeStartOutcome(ex);
+  }
+
+  /** Syncs the log up to {@code syncMark} if no sync carried it yet; a failure is the next write's to report. */
+  private void syncQuietly(long syncMark) {
+    try {
+      store.awaitSynced(syncMark, Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not sync a start's write: " + e.getMessage());
+    }
   }
 
   /**
@@ -2961,6 +2971,11 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
         counters.runStarted();
         if (unsyncedStart) {
           ex.startSyncMark = syncMark; // taken right after the write: a sync that begins later carries it
+          if (ex.eagerStart) {
+            // Its caller runs the chain that follows, which may take long (a carried activity): the
+            // start is on disk within the time a waiting start call gives a later write to carry it.
+            timers.schedule(now().plus(firstTaskWait), () -> syncQuietly(syncMark));
+          }
         }
         ex.unwrittenStart = null;
         forgetKeptStart(ex);

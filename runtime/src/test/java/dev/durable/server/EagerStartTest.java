@@ -185,6 +185,39 @@ class EagerStartTest {
   }
 
   @Test
+  void theStartIsWrittenWithTheFirstTaskUnsyncedAndSyncedByATimerWhileTheChainRunsLong() throws Exception {
+    List<List<String>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Boolean> synced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicReference<FaultyStore> store = new AtomicReference<>();
+    env = TestEnv.open(dir, b -> b.firstTaskWait(Duration.ofMillis(2)).wrapStore(s -> {
+      FaultyStore faulty = new FaultyStore(s);
+      faulty.failOrList(() -> t -> false, writes, synced);
+      store.set(faulty);
+      return faulty;
+    }));
+    GatedStamp stamp = new GatedStamp();
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class).registerActivitiesImplementations(stamp));
+    Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
+    AtomicReference<String> result = new AtomicReference<>();
+    Thread caller = new Thread(() -> result.set(env.newWorkflow(Greeter.class, "long").greet("form")), "caller");
+    caller.start();
+    assertTrue(stamp.entered.await(30, TimeUnit.SECONDS));
+
+    // The activity the first task scheduled runs (carried, for the caller) with the start written unsynced.
+    assertEquals(List.of(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled")), writes);
+    assertEquals(List.of(false), synced);
+    assertEquals(0, store.get().logSyncs.get());
+    env.clock().advance(Duration.ofMillis(2));
+    Eventually.eventually("the timer to sync the start while the activity still runs",
+        () -> store.get().logSyncs.get() == 1);
+    assertTrue(caller.isAlive(), "the caller still runs the chain");
+
+    stamp.gate.countDown();
+    caller.join(TimeUnit.SECONDS.toMillis(30));
+    assertEquals("stamped form", result.get());
+  }
+
+  @Test
   void theCallingThreadDrivesItsWorkflowsFirstTask() throws Exception {
     env = TestEnv.open(dir);
     GatedStamp stamp = new GatedStamp();

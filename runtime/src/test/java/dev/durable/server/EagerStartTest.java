@@ -196,7 +196,8 @@ class EagerStartTest {
       return faulty;
     }));
     GatedStamp stamp = new GatedStamp();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class).registerActivitiesImplementations(stamp));
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class)
+        .registerActivitiesImplementations(stamp));
     Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
     AtomicReference<String> result = new AtomicReference<>();
     Thread caller = new Thread(() -> result.set(env.newWorkflow(Greeter.class, "long").greet("form")), "caller");
@@ -204,7 +205,8 @@ class EagerStartTest {
     assertTrue(stamp.entered.await(30, TimeUnit.SECONDS));
 
     // The activity the first task scheduled runs (carried, for the caller) with the start written unsynced.
-    assertEquals(List.of(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled")), writes);
+    assertEquals(List.of(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled")),
+        writes);
     assertEquals(List.of(false), synced);
     assertEquals(0, store.get().logSyncs.get());
     env.clock().advance(Duration.ofMillis(2));
@@ -221,7 +223,8 @@ class EagerStartTest {
   void theCallingThreadDrivesItsWorkflowsFirstTask() throws Exception {
     env = TestEnv.open(dir);
     GatedStamp stamp = new GatedStamp();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class).registerActivitiesImplementations(stamp));
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class)
+        .registerActivitiesImplementations(stamp));
     Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
 
     AtomicReference<String> result = new AtomicReference<>();

@@ -251,7 +251,8 @@ class TaskHandOffTest {
   @Test
   void aQueryAndASignalDuringACarriedActivityAreAnsweredWithoutWaitingForIt() throws Exception {
     HeldSteps held = new HeldSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class).registerActivitiesImplementations(held)
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class)
+        .registerActivitiesImplementations(held)
         .setMaxConcurrentWorkflowTasks(4));
     awaitWaitingPollers(4);
     WorkflowClient.start(env.newWorkflow(Watched.class, "watched")::run, 0);
@@ -278,7 +279,8 @@ class TaskHandOffTest {
   @Test
   void aFailureInATaskOfACarriedChainIsReportedForThatTask() {
     RecordingSteps steps = new RecordingSteps();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class).registerActivitiesImplementations(steps)
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(WatchedImpl.class)
+        .registerActivitiesImplementations(steps)
         .setMaxConcurrentWorkflowTasks(4).setFailWorkflowExceptionTypes(IllegalStateException.class));
     awaitWaitingPollers(4);
     WorkflowClient.start(env.newWorkflow(Watched.class, "failing")::run, 7);

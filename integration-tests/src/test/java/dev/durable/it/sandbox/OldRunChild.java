@@ -26,8 +26,8 @@ public final class OldRunChild {
     String recorded;
     try (DurableServer server = DurableServer.newBuilder().setDataDir(Path.of(args[0])).build().start();
          WorkflowClient client = WorkflowClient.newInstance(server);
-         Worker worker = Worker.newBuilder(client, "old-runs").registerWorkflowImplementationTypes(OldHabits.Plain.class)
-             .build()) {
+         Worker worker = Worker.newBuilder(client, "old-runs")
+             .registerWorkflowImplementationTypes(OldHabits.Plain.class).build()) {
       worker.start();
       String result = client.newWorkflowStub(OldHabits.class,
           WorkflowOptions.newBuilder().setTaskQueue("old-runs").setWorkflowId("old-run").build()).run();

@@ -22,7 +22,8 @@ class OldRunsReplayAsTheyRanTest {
 
   @Test
   void aRunOfSemantics2ReplaysAsItRanAndOneOf3DoesNot() throws Exception {
-    ChildJvm child = ChildJvm.launcher(OldRunChild.class.getName(), tmp.resolve("data")).agent("").start(tmp, "old-runs");
+    ChildJvm child = ChildJvm.launcher(OldRunChild.class.getName(), tmp.resolve("data")).agent("")
+        .start(tmp, "old-runs");
     assertEquals(0, child.awaitExit(), child.stdoutText() + child.stderrText());
     assertEquals(java.util.List.of("done"), child.stdoutValues("RESULT "), child.stdoutText());
     Map<String, String> outcomes = new LinkedHashMap<>();

@@ -292,7 +292,8 @@ public final class WorkflowRun implements WorkflowHooks {
    */
   private int pastRanAheadTask(List<HistoryEvent> events, int i) {
     HistoryEvent first = events.get(i);
-    if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc) || wtc.lastSeenEventId() != lastEventId) {
+    if (!(first.attributes() instanceof EventAttributes.WorkflowTaskCompleted wtc)
+        || wtc.lastSeenEventId() != lastEventId) {
       return -1;
     }
     int n = events.size();

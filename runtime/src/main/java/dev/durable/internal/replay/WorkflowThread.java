@@ -123,7 +123,7 @@ final class WorkflowThread {
     return CURRENT.get();
   }
 
-  /** Unmarks the calling thread as a workflow thread while it runs engine code; returns what {@link #attach} restores. */
+  /** Unmarks the calling thread as a workflow thread while it runs engine code; returns what {@link #attach} takes. */
   static WorkflowThread detach() {
     WorkflowThread t = CURRENT.get();
     CURRENT.remove();

@@ -152,7 +152,8 @@ public final class WorkflowTaskHandler {
       }
     } catch (TaskRejectedException e) {
       WorkflowTask current = carry != null ? carry.current : t;
-      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", current.workflowId(), e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "workflow task of ''{0}'' rejected: {1}", current.workflowId(),
+          e.getMessage());
       discard(run);
     } catch (Throwable e) {
       discard(run);
@@ -168,8 +169,8 @@ public final class WorkflowTaskHandler {
         completeAsFailed(current, cause);
         return Optional.empty();
       }
-      LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + current.workflowId() + "'' (" + current.workflowType()
-          + ") failed: " + e.getMessage(), e);
+      LOG.log(System.Logger.Level.WARNING, "workflow task of ''" + current.workflowId() + "'' ("
+          + current.workflowType() + ") failed: " + e.getMessage(), e);
       FailureInfo info = Failures.toInfo(e);
       fail(current, new FailureInfo(FailureInfo.WORKFLOW_TASK, info.type(), info.message(), info.stackTrace(), null,
           false, Map.of(), info.cause()));

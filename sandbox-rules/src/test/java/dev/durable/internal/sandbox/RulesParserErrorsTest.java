@@ -39,7 +39,8 @@ class RulesParserErrorsTest {
 
   @Test
   void sinceReplaySemanticsIsAWholeNumberOnAForbidRule() {
-    String forbid = "{\"id\": \"a\", \"kind\": \"forbid\", \"owner\": \"x\", \"message\": \"m\", \"suggestion\": \"s\",";
+    String forbid = "{\"id\": \"a\", \"kind\": \"forbid\", \"owner\": \"x\", \"message\": \"m\","
+        + " \"suggestion\": \"s\",";
     assertNames(error(forbid, "\"sinceReplaySemantics\": \"3\"}"), 3, "sinceReplaySemantics", "(rule a)",
         "must be a whole number from 1", "got 3");
     assertNames(error(forbid, "\"sinceReplaySemantics\": 0}"), 3, "sinceReplaySemantics", "got 0");

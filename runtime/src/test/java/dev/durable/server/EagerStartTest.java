@@ -184,6 +184,22 @@ class EagerStartTest {
     }
   }
 
+  /**
+   * Starts a worker of {@link GreeterImpl} with {@code stamp}, then a thread that greets through a
+   * typed stub (its result into {@code result}) once a poller waits; returns that thread once the
+   * stamp (the first task's activity) is entered and held.
+   */
+  private Thread greetWhileTheStampIsHeld(String id, GatedStamp stamp, AtomicReference<String> result)
+      throws InterruptedException {
+    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class)
+        .registerActivitiesImplementations(stamp));
+    Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
+    Thread caller = new Thread(() -> result.set(env.newWorkflow(Greeter.class, id).greet("form")), "caller");
+    caller.start();
+    assertTrue(stamp.entered.await(30, TimeUnit.SECONDS));
+    return caller;
+  }
+
   @Test
   void theStartIsWrittenWithTheFirstTaskUnsyncedAndSyncedByATimerWhileTheChainRunsLong() throws Exception {
     List<List<String>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -196,13 +212,8 @@ class EagerStartTest {
       return faulty;
     }));
     GatedStamp stamp = new GatedStamp();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class)
-        .registerActivitiesImplementations(stamp));
-    Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
     AtomicReference<String> result = new AtomicReference<>();
-    Thread caller = new Thread(() -> result.set(env.newWorkflow(Greeter.class, "long").greet("form")), "caller");
-    caller.start();
-    assertTrue(stamp.entered.await(30, TimeUnit.SECONDS));
+    Thread caller = greetWhileTheStampIsHeld("long", stamp, result);
 
     // The activity the first task scheduled runs (carried, for the caller) with the start written unsynced.
     assertEquals(List.of(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled")),
@@ -223,14 +234,8 @@ class EagerStartTest {
   void theCallingThreadDrivesItsWorkflowsFirstTask() throws Exception {
     env = TestEnv.open(dir);
     GatedStamp stamp = new GatedStamp();
-    env.startWorker(b -> b.registerWorkflowImplementationTypes(GreeterImpl.class)
-        .registerActivitiesImplementations(stamp));
-    Eventually.eventually("a waiting poller", () -> env.server().workflowTasksServed(TestEnv.TASK_QUEUE));
-
     AtomicReference<String> result = new AtomicReference<>();
-    Thread caller = new Thread(() -> result.set(env.newWorkflow(Greeter.class, "greeter").greet("form")), "caller");
-    caller.start();
-    assertTrue(stamp.entered.await(30, TimeUnit.SECONDS));
+    Thread caller = greetWhileTheStampIsHeld("greeter", stamp, result);
     // While the activity (handed over to the first task) runs, the caller's thread is the task's driver.
     String stack = Arrays.toString(caller.getStackTrace());
     assertTrue(stack.contains("WorkflowTaskHandler.handle"), stack);

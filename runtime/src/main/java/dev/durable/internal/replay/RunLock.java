@@ -20,15 +20,22 @@ public final class RunLock {
 
   /** Waits until nobody holds the run, then holds it. */
   public synchronized void lock() {
+    if (held || away) { // the usual case is free: no lambda allocated for it
+      waitWhile(() -> held || away);
+    }
+    held = true;
+  }
+
+  /** Waits, holding the monitor, while {@code blocked}; an interrupt meanwhile is kept for later, as a lock's is. */
+  private void waitWhile(java.util.function.BooleanSupplier blocked) {
     boolean interrupted = false;
-    while (held || away) {
+    while (blocked.getAsBoolean()) {
       try {
         wait();
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
-    held = true;
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -60,16 +67,8 @@ public final class RunLock {
    * beside other readers. Returns whether it entered as a reader, for {@link #unlockRead}.
    */
   public synchronized boolean lockToRead() {
-    boolean interrupted = false;
-    while (held) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (held) {
+      waitWhile(() -> held);
     }
     if (away) {
       readers++;
@@ -109,23 +108,10 @@ public final class RunLock {
 
   /** The thread that {@link #leave left} is back: waits for the readers, then holds the run again. */
   synchronized void comeBack() {
-    boolean interrupted = false;
-    while (readers > 0) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+    if (readers > 0) {
+      waitWhile(() -> readers > 0);
     }
     away = false;
     held = true;
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Whether the run is held or away (for tests and assertions). */
-  public synchronized boolean isLocked() {
-    return held || away;
   }
 }

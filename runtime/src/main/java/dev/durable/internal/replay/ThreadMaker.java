@@ -69,12 +69,7 @@ public final class ThreadMaker {
     return new ThreadMaker(true);
   }
 
-  /** Returns whether workflow threads are virtual. */
-  static boolean virtual() {
-    return OF_VIRTUAL != null;
-  }
-
-  /** Returns whether this maker's threads are platform threads. */
+  /** Returns whether this maker's threads are platform threads (JDK 17–20), not virtual ones. */
   public boolean platformThreads() {
     return OF_VIRTUAL == null;
   }

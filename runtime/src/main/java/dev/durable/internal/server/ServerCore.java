@@ -111,6 +111,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * {@link #persist}): what shows runs to the outside syncs them first ({@link #syncStarts}).
    */
   private final AtomicInteger unsyncedStarts = new AtomicInteger();
+  /** Starts being kept for their callers' results now, between arming their timers and registering their runs. */
+  private final AtomicInteger keepingStarts = new AtomicInteger();
   /** Whether the timer thread fired a timer since its last sync ({@link #fireTimer}); only that thread uses it. */
   private boolean firedUnsynced;
   /** The task the calling thread takes itself, while it completes a task that way. */
@@ -524,9 +526,16 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
     // The timer first, then the map: whoever sees the start kept finds its timer already due at
     // the limit (a test that then advances its clock by the limit, too). The timer's write waits
     // for this run's lock, which the caller holds until the run is registered.
-    ex.keptStartTimeout = timers.schedule(now().plus(KEPT_START_LIMIT), () -> writeKeptResults(runId));
-    startsKeptForResult.put(s.workflowId, ex);
-    handFirstTaskOver(ex, events);
+    // Until the run is registered it is in no map isIdle looks at, while its timer already is: a
+    // time-skipping clock must not jump to that timer meanwhile.
+    keepingStarts.incrementAndGet();
+    try {
+      ex.keptStartTimeout = timers.schedule(now().plus(KEPT_START_LIMIT), () -> writeKeptResults(runId));
+      startsKeptForResult.put(s.workflowId, ex);
+      handFirstTaskOver(ex, events);
+    } finally {
+      keepingStarts.decrementAndGet();
+    }
   }
 
   /**
@@ -2974,7 +2983,9 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           if (ex.eagerStart) {
             // Its caller runs the chain that follows, which may take long (a carried activity): the
             // start is on disk within the time a waiting start call gives a later write to carry it.
-            timers.schedule(now().plus(firstTaskWait), () -> syncQuietly(syncMark));
+            // Real time, as that wait's, not a server timer: a test's time-skipping clock would jump to it.
+            CompletableFuture.runAsync(() -> syncQuietly(syncMark),
+                CompletableFuture.delayedExecutor(firstTaskWait.toNanos(), TimeUnit.NANOSECONDS));
           }
         }
         ex.unwrittenStart = null;
@@ -3177,7 +3188,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
    * queued or running, and no query waits.
    */
   public boolean isIdle() {
-    if (!pendingQueries.isEmpty() || updates.hasPendingValidations() || followUps.get() > 0) {
+    if (!pendingQueries.isEmpty() || updates.hasPendingValidations() || followUps.get() > 0
+        || keepingStarts.get() > 0) {
       return false;
     }
     // A run registered during the scan (a continuation or a retry, written while the scan waited

@@ -219,7 +219,8 @@ class EagerStartTest {
     assertEquals(List.of(List.of("WorkflowExecutionStarted", "WorkflowTaskCompleted", "ActivityTaskScheduled")),
         writes);
     assertEquals(List.of(false), synced);
-    // Nothing else writes while the activity is held: only the 2 ms (real time) timer can sync it.
+    assertEquals(0, store.get().logSyncs.get());
+    env.clock().advance(Duration.ofMillis(2));
     Eventually.eventually("the timer to sync the start while the activity still runs",
         () -> store.get().logSyncs.get() == 1);
     assertTrue(caller.isAlive(), "the caller still runs the chain");

@@ -2983,9 +2983,8 @@ public final class ServerCore implements WorkflowService, AutoCloseable {
           if (ex.eagerStart) {
             // Its caller runs the chain that follows, which may take long (a carried activity): the
             // start is on disk within the time a waiting start call gives a later write to carry it.
-            // Real time, as that wait's, not a server timer: a test's time-skipping clock would jump to it.
-            CompletableFuture.runAsync(() -> syncQuietly(syncMark),
-                CompletableFuture.delayedExecutor(firstTaskWait.toNanos(), TimeUnit.NANOSECONDS));
+            // Upkeep: a test's time-skipping clock does not jump to it.
+            timers.scheduleHousekeeping(now().plus(firstTaskWait), () -> syncQuietly(syncMark));
           }
         }
         ex.unwrittenStart = null;

@@ -87,6 +87,22 @@ class ModeTest {
     }
   }
 
+  @Test
+  void aRenamedAgentJarPutsItselfOnTheBootstrapClassPathAndWorksTheSame() throws Exception {
+    // The manifest's Boot-Class-Path names durable.jar, so a renamed jar is loaded by the
+    // application class loader: the agent must move itself to the bootstrap class path.
+    Path renamed = Files.copy(Path.of(System.getProperty("durable.agent.jar")), tmp.resolve("durable-9.9.jar"));
+    ChildJvm.Launcher launcher = ChildJvm.launcher(WorkflowChild.class.getName(), tmp.resolve("renamed"),
+        ReadsFile.class.getName(), file);
+    try (ChildJvm child = launcher.jvmOptions("-javaagent:" + renamed + "=mode=warn").start(tmp, "renamed")) {
+      assertEquals(0, child.awaitExit(), child.report());
+      assertEquals(List.of("RESULT " + READ_THRICE + ", Instant.now() is workflow time: true"), child.stdoutValues("OUTCOME "),
+          child.report());
+      assertEquals(ReadsFile.READS, child.stdoutValues("VIOLATION ").size(), child.report());
+      assertEquals(List.of(), stderrLines(child, "DURABLE-221"), child.report());
+    }
+  }
+
   private ChildJvm start(String name, String agentOptions, boolean checkSandboxWarning) throws Exception {
     List<Object> args = checkSandboxWarning
         ? List.of(tmp.resolve(name), ReadsFile.class.getName(), file, "check-sandbox-warning")

@@ -78,21 +78,21 @@ final class CallSiteRewriter implements ClassFileTransformer {
       return null;
     }
     // Passed-through classes first, before any scan: libraries (Jackson, Netty, gRPC) load by the
-    // thousand, and the lookup of a name costs less than indexing its class's constant pool.
-    String dotted = className.replace('/', '.');
-    if (rules.isPassthroughClass(dotted)) {
+    // thousand, and the lookup of a package costs less than indexing its class's constant pool.
+    if (rules.isPassthroughInternalName(className)) {
       return null;
     }
     try {
       byte[] out = rewrite(bytes);
       if (out != null && debug) {
-        System.err.println("durable agent: rewrote " + dotted);
+        System.err.println("durable agent: rewrote " + className.replace('/', '.'));
       }
       return out;
     } catch (Throwable t) {
       // Never break class loading: the class stays as it was. Say it once; details with debug=true.
       if (warned.compareAndSet(false, true) || debug) {
-        System.err.println("durable agent: could not rewrite " + dotted + " (" + t + "); it is left unchanged");
+        System.err.println("durable agent: could not rewrite " + className.replace('/', '.') + " (" + t
+            + "); it is left unchanged");
       }
       return null;
     }

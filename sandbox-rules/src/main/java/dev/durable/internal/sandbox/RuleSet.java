@@ -19,14 +19,15 @@ public final class RuleSet {
   private final Map<String, List<Rule>> exactOwners = new HashMap<>();
   private final List<Rule> patternRules = new ArrayList<>();
   private final Map<String, Boolean> passthroughCache = new ConcurrentHashMap<>();
-  /** Pattern rules whose prefix ends with a dot ({@code com.acme.*}): whether they match depends on the package only. */
-  private final List<Rule> packageRules = new ArrayList<>();
-  /** The other pattern rules ({@code *}, {@code java.util.ServiceLoader$*}). */
-  private final List<Rule> otherPatternRules = new ArrayList<>();
-  /** Per package ({@code com.acme.}), the best class-level package rule, or {@link #NO_RULE}. */
-  private final Map<String, Rule> bestPackageRule = new ConcurrentHashMap<>();
-  private static final Rule NO_RULE = new Rule("", Rule.Kind.PASSTHROUGH, Rule.At.ANY, "", java.util.Set.of(), "", null,
-      null, null, "", "", "");
+  /**
+   * The rules a class-level query ({@code find(ANY, class, "*", "*")}) can return: at {@code any},
+   * for every name and descriptor. Those with an owner pattern ({@code com.acme.*}, {@code *}).
+   */
+  private final List<Rule> classPatterns = new ArrayList<>();
+  /** The same, with an exact owner, per package of the owner ({@code com.acme.}). */
+  private final Map<String, List<Rule>> classExactByPackage = new HashMap<>();
+  /** Per package, dotted ({@code com.acme.}) or internal ({@code com/acme/}): what decides for its classes. */
+  private final Map<String, PackageRules> byPackage = new ConcurrentHashMap<>();
   private final Map<Rule, Integer> order = new java.util.IdentityHashMap<>();
 
   public RuleSet(List<Rule> all) {
@@ -49,11 +50,17 @@ public final class RuleSet {
     for (Rule r : effective) {
       order.put(r, order.size());
       byId.putIfAbsent(r.id(), r);
+      boolean classLevel = r.at() == Rule.At.ANY && r.matchesName("*") && r.matchesDescriptor("*");
       if (r.owner().endsWith("*")) {
         patternRules.add(r);
-        (r.owner().endsWith(".*") ? packageRules : otherPatternRules).add(r);
+        if (classLevel) {
+          classPatterns.add(r);
+        }
       } else {
         addTo(exactOwners, r.owner(), r);
+        if (classLevel) {
+          addTo(classExactByPackage, r.owner().substring(0, r.owner().lastIndexOf('.') + 1), r);
+        }
       }
     }
   }
@@ -109,42 +116,70 @@ public final class RuleSet {
   }
 
   /**
-   * {@code find(Rule.At.ANY, dotted, "*", "*")}, the same answer, with the package rules' part
-   * looked up once per package: the agent asks this for every class that loads, most of them new.
+   * {@code find(Rule.At.ANY, dotted, "*", "*")}, the same answer, decided once per package: the
+   * agent asks this for every class that loads, most of them new.
    */
   Rule findClassLevel(String dotted) {
     int dot = dotted.lastIndexOf('.');
-    String pkg = dotted.substring(0, dot + 1);
-    Rule byPackage = bestPackageRule.get(pkg);
-    if (byPackage == null) {
-      byPackage = best(null, packageRules, pkg);
-      if (bestPackageRule.size() < 10_000) {
-        bestPackageRule.put(pkg, byPackage == null ? NO_RULE : byPackage);
-      }
-    } else if (byPackage == NO_RULE) {
-      byPackage = null;
-    }
-    List<Rule> exact = exactOwners.get(dotted);
-    Rule best = best(byPackage, exact == null ? List.of() : exact, dotted);
-    return best(best, otherPatternRules, dotted);
+    return decide(packageRules(dotted.substring(0, dot + 1), false), dotted);
   }
 
-  /** The better of {@code best} and the rules of {@code candidates} that match class-level queries of {@code owner}. */
-  private Rule best(Rule best, List<Rule> candidates, String owner) {
-    long bestScore = best == null ? -1 : best.specificity();
-    int bestIndex = best == null ? -1 : order.get(best);
-    for (Rule r : candidates) {
-      long s = score(r, Rule.At.ANY, owner, "*", "*");
-      if (s >= 0) {
-        int index = order.get(r);
-        if (s > bestScore || (s == bestScore && index > bestIndex)) {
-          best = r;
-          bestScore = s;
-          bestIndex = index;
-        }
+  /**
+   * What decides class-level queries for the classes of one package.
+   *
+   * @param best the best rule that matches every class of the package, or null
+   * @param perClass the rules that match some of its classes only (an exact owner, or a pattern
+   *     longer than the package's name), to try per class
+   */
+  private record PackageRules(Rule best, List<Rule> perClass) {}
+
+  private Rule decide(PackageRules rules, String dotted) {
+    Rule best = rules.best();
+    for (Rule r : rules.perClass()) {
+      if (r.matchesOwner(dotted)) {
+        best = better(best, r);
       }
     }
     return best;
+  }
+
+  /** The rules of a package ({@code com.acme.}, or {@code com/acme/} when {@code internal}), decided once. */
+  private PackageRules packageRules(String pkg, boolean internal) {
+    PackageRules rules = byPackage.get(pkg);
+    if (rules == null) {
+      String dotted = internal ? pkg.replace('/', '.') : pkg;
+      Rule best = null;
+      List<Rule> perClass = new ArrayList<>();
+      for (Rule r : classPatterns) {
+        String prefix = r.owner().substring(0, r.owner().length() - 1);
+        if (prefix.length() <= dotted.length()) {
+          if (dotted.startsWith(prefix)) {
+            best = better(best, r);
+          }
+        } else if (prefix.startsWith(dotted)) {
+          perClass.add(r);
+        }
+      }
+      List<Rule> exact = classExactByPackage.get(dotted);
+      if (exact != null) {
+        perClass.addAll(exact);
+      }
+      rules = new PackageRules(best, perClass.isEmpty() ? List.of() : perClass);
+      if (byPackage.size() < 20_000) {
+        byPackage.put(pkg, rules);
+      }
+    }
+    return rules;
+  }
+
+  /** The more specific of two rules that both match; the later one when they are as specific. */
+  private Rule better(Rule best, Rule candidate) {
+    if (best == null) {
+      return candidate;
+    }
+    long s = candidate.specificity();
+    long bestScore = best.specificity();
+    return s > bestScore || (s == bestScore && order.get(candidate) > order.get(best)) ? candidate : best;
   }
 
   private static long score(Rule r, Rule.At at, String owner, String name, String descriptor) {
@@ -171,18 +206,22 @@ public final class RuleSet {
   }
 
   /**
-   * {@link #isPassthrough}, the same answer, not remembered: for a class asked about once, as the
-   * agent does for each class that loads (the guards' stack walks, which see the same classes
-   * again and again, use the remembered answers).
+   * {@link #isPassthrough} of a class given by its internal name ({@code com/acme/Util}), the same
+   * answer, not remembered per class: for a class asked about once, as the agent does for each
+   * class that loads (the guards' stack walks, which see the same classes again and again, use
+   * the remembered answers). Decided per package, without a dotted copy of the name.
    */
-  public boolean isPassthroughClass(String dottedClassName) {
-    Boolean cached = passthroughCache.get(dottedClassName);
-    return cached != null ? cached : decidePassthrough(dottedClassName);
+  public boolean isPassthroughInternalName(String internalName) {
+    PackageRules rules = packageRules(internalName.substring(0, internalName.lastIndexOf('/') + 1), true);
+    return passes(rules.perClass().isEmpty() ? rules.best() : decide(rules, internalName.replace('/', '.')));
   }
 
   private boolean decidePassthrough(String dottedClassName) {
-    Rule best = findClassLevel(dottedClassName);
-    return best != null && best.isClassLevel() && best.kind() == Rule.Kind.PASSTHROUGH;
+    return passes(findClassLevel(dottedClassName));
+  }
+
+  private static boolean passes(Rule classLevel) {
+    return classLevel != null && classLevel.isClassLevel() && classLevel.kind() == Rule.Kind.PASSTHROUGH;
   }
 
   /** Returns the exact owners (internal names) that have call-site rules: a fast pre-filter for the rewriter. */

@@ -1,6 +1,8 @@
 package dev.durable.internal.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
@@ -130,20 +132,37 @@ class RuleSetSpecificityTest {
         + "{\"id\": \"p1\", \"kind\": \"passthrough\", \"owner\": \"com.acme.*\"},"
         + "{\"id\": \"p2\", \"kind\": \"passthrough\", \"owner\": \"com.acme.util.Strings$*\"},"
         + "{\"id\": \"p3\", \"kind\": \"passthrough\", \"owner\": \"org.x.Exact\"},"
+        + "{\"id\": \"p5\", \"kind\": \"passthrough\", \"owner\": \"net.abc.Util$*\"},"
+        + "{\"id\": \"f2\", \"kind\": \"forbid\", \"at\": \"any\", \"owner\": \"net.abc.Bad\","
+        + " \"message\": \"m\", \"suggestion\": \"s\"},"
         + "{\"id\": \"f1\", \"kind\": \"forbid\", \"at\": \"any\", \"owner\": \"com.acme.deep.*\","
         + " \"message\": \"m\", \"suggestion\": \"s\"}]}", "user.json"));
+    // As the agent's passthrough= argument makes it: a prefix that is not a whole package.
+    all.add(new Rule("p4", Rule.Kind.PASSTHROUGH, Rule.At.ANY, "net.ab*", java.util.Set.of(), "*", null, null, null, "",
+        "", "agent argument"));
     RuleSet set = new RuleSet(all);
     for (String name : List.of("com.acme.A", "com.acme.deep.B", "com.acme.util.Strings$1", "com.acme.util.Strings",
         "org.x.Exact", "org.x.Exact2", "org.y.Z", "org.yy.Z", "Top", "java.util.ServiceLoader$Provider",
-        "dev.durable.workflow.Workflow", "dev.durable.bench.Main", "org.slf4j.Logger", "gen.p01.C0101")) {
+        "dev.durable.workflow.Workflow", "dev.durable.bench.Main", "org.slf4j.Logger", "gen.p01.C0101", "net.a.B",
+        "net.ab.C", "net.abc.Bad", "net.abc.Good", "net.abc.Util$1", "net.abc.Util", "netab.C", "com.ac.X")) {
       // Twice: the second answer comes from the per-package cache.
       for (int k = 0; k < 2; k++) {
-        assertEquals(set.find(Rule.At.ANY, name, "*", "*"), set.findClassLevel(name), name);
+        Rule full = set.find(Rule.At.ANY, name, "*", "*");
+        assertEquals(full, set.findClassLevel(name), name);
+        boolean passes = full != null && full.isClassLevel() && full.kind() == Rule.Kind.PASSTHROUGH;
+        assertEquals(passes, set.isPassthroughInternalName(name.replace('.', '/')), name);
+        assertEquals(passes, set.isPassthrough(name), name);
       }
     }
     assertEquals("p1", set.findClassLevel("com.acme.A").id());
     assertEquals("f1", set.findClassLevel("com.acme.deep.B").id());
     assertEquals("p2", set.findClassLevel("com.acme.util.Strings$1").id());
     assertEquals("p3", set.findClassLevel("org.x.Exact").id());
+    assertEquals("p4", set.findClassLevel("net.abc.Good").id(), "a prefix that is not a whole package");
+    assertEquals("f2", set.findClassLevel("net.abc.Bad").id());
+    assertEquals("p5", set.findClassLevel("net.abc.Util$1").id());
+    assertTrue(set.isPassthroughInternalName("net/ab/C"));
+    assertFalse(set.isPassthroughInternalName("net/abc/Bad"), "an exact owner beats the package's pattern");
+    assertFalse(set.isPassthroughInternalName("net/a/B"));
   }
 }

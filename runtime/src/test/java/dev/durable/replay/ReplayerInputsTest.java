@@ -164,7 +164,7 @@ class ReplayerInputsTest {
         () -> WorkflowReplayer.replayWorkflowExecution(json.writeValueAsString(root), OrderV1.class));
 
     assertEquals("DURABLE-113 workflow 'order-1' was started by a newer engine (replay semantics 99, this engine knows"
-        + " up to 3). Run it on workers with that engine version or newer.", e.getMessage());
+        + " up to 4). Run it on workers with that engine version or newer.", e.getMessage());
   }
 
   /** The attributes docs/history-format.md lists for each event type an order's history has. */
@@ -199,7 +199,7 @@ class ReplayerInputsTest {
     JsonNode started = root.path("events").get(0).path("attributes");
     assertEquals("Order", started.path("workflowType").asText());
     assertEquals("order-1", started.path("input").get(0).path("json").asText());
-    assertEquals(3, started.path("replaySemantics").asInt());
+    assertEquals(4, started.path("replaySemantics").asInt());
 
     assertEquals(first.toJson(), WorkflowHistory.fromJson(first.toJson()).toJson());
   }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,6 +108,10 @@ public interface Misbehaving {
         case "ForkJoinPool.commonPool" -> ForkJoinPool.commonPool().submit(() -> 1); // violation: ForkJoinPool.commonPool
         case "CompletableFuture.supplyAsync" -> CompletableFuture.supplyAsync(() -> 1); // violation: CompletableFuture.supplyAsync
         case "parallelStream" -> List.of(1, 2, 3).parallelStream().mapToInt(i -> i).sum(); // violation: parallelStream
+        case "ForkJoinTask.fork" -> ForkJoinTask.adapt(() -> 1).fork().join(); // violation: ForkJoinTask.fork
+        // Java 21+: executors that start a thread per task, through Thread.start(ThreadContainer).
+        case "newVirtualThreadPerTaskExecutor" -> executor("newVirtualThreadPerTaskExecutor").submit(() -> 1); // violation: newVirtualThreadPerTaskExecutor
+        case "newThreadPerTaskExecutor" -> executor("newThreadPerTaskExecutor").submit(() -> 1); // violation: newThreadPerTaskExecutor
         case "ScheduledExecutorService.schedule" ->
             Executors.newScheduledThreadPool(1).schedule(() -> 1, 1, TimeUnit.DAYS); // violation: ScheduledExecutorService.schedule
         case "SecureRandom" -> new SecureRandom(); // violation: SecureRandom
@@ -117,6 +122,17 @@ public interface Misbehaving {
         default -> throw new IllegalArgumentException("unknown category " + category);
       }
     }
+  }
+
+  /**
+   * {@code Executors.newVirtualThreadPerTaskExecutor()} or {@code newThreadPerTaskExecutor} of the
+   * default (platform) thread factory, which exist from Java 21; this code compiles for 17.
+   */
+  private static java.util.concurrent.ExecutorService executor(String factory) throws ReflectiveOperationException {
+    return factory.equals("newThreadPerTaskExecutor")
+        ? (java.util.concurrent.ExecutorService) Executors.class.getMethod(factory, java.util.concurrent.ThreadFactory.class)
+            .invoke(null, Executors.defaultThreadFactory())
+        : (java.util.concurrent.ExecutorService) Executors.class.getMethod(factory).invoke(null);
   }
 
   /** Created on first use, in a static initializer: creating the client starts its selector thread. */

@@ -4,13 +4,15 @@ import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A workflow whose code the sandbox treats differently by replay semantics: {@link Habits} sleeps
  * with {@code TimeUnit} (a durable timer from semantics 3 on, a real sleep before), draws from a
  * self-seeded {@code SplittableRandom} (the run's random stream from 3 on) and sums a parallel
- * stream (reported from 3 on); {@link ParallelOnly} only sums the stream. {@link Plain} records the
+ * stream (reported from 3 on); {@link ParallelOnly} only sums the stream; {@link ForkOnly} forks a
+ * fork/join task (reported from 4 on). {@link Plain} records the
  * history both replay: the start, one task, the result.
  */
 @WorkflowInterface
@@ -38,6 +40,14 @@ public interface OldHabits {
       long drawn = new SplittableRandom().nextLong();
       int sum = List.of(1, 2, 3).parallelStream().mapToInt(Integer::intValue).sum();
       return sum == 6 && drawn != 0 ? "done" : "wrong";
+    }
+  }
+
+  /** A fork/join task forked (reported from semantics 4 on). */
+  final class ForkOnly implements OldHabits {
+    @Override
+    public String run() {
+      return ForkJoinTask.adapt(() -> "done").fork().join();
     }
   }
 

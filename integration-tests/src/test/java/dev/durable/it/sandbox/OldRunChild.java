@@ -11,14 +11,15 @@ import java.util.regex.Pattern;
 
 /**
  * The child JVM of {@link OldRunsReplayAsTheyRanTest}: records a run of {@link OldHabits.Plain},
- * then replays its history with {@link OldHabits.Habits} and {@link OldHabits.ParallelOnly}, as
- * recorded (replay semantics 3) and as an engine of semantics 2 would have recorded it. Prints
- * {@code REPLAY <impl> <semantics> ok}, or the replay's failure.
+ * then replays its history with {@link OldHabits.Habits}, {@link OldHabits.ParallelOnly} and
+ * {@link OldHabits.ForkOnly}, as recorded (the current replay semantics) and as engines of
+ * semantics 2 and 3 would have recorded it. Prints {@code REPLAY <impl> <semantics> ok}, or the
+ * replay's failure.
  *
  * <p>Usage: {@code OldRunChild dataDir}.
  */
 public final class OldRunChild {
-  private static final Pattern SEMANTICS = Pattern.compile("\"replaySemantics\"\\s*:\\s*3\\b");
+  private static final Pattern SEMANTICS = Pattern.compile("\"replaySemantics\"\\s*:\\s*(\\d+)");
 
   private OldRunChild() {}
 
@@ -36,13 +37,14 @@ public final class OldRunChild {
     }
     Matcher m = SEMANTICS.matcher(recorded);
     if (!m.find()) {
-      System.out.println("NO-SEMANTICS-3 " + recorded);
+      System.out.println("NO-SEMANTICS " + recorded);
       return;
     }
-    String asSemantics2 = m.replaceFirst("\"replaySemantics\":2");
-    for (Class<?> impl : new Class<?>[] {OldHabits.Habits.class, OldHabits.ParallelOnly.class}) {
-      replay(impl, "3", recorded);
-      replay(impl, "2", asSemantics2);
+    System.out.println("RECORDED-SEMANTICS " + m.group(1));
+    for (Class<?> impl : new Class<?>[] {OldHabits.Habits.class, OldHabits.ParallelOnly.class, OldHabits.ForkOnly.class}) {
+      for (int semantics = 2; semantics <= Integer.parseInt(m.group(1)); semantics++) {
+        replay(impl, Integer.toString(semantics), m.replaceFirst("\"replaySemantics\":" + semantics));
+      }
     }
   }
 

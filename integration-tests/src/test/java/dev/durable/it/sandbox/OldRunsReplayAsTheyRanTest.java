@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shims and reports that came with replay semantics 3 leave runs started under 2 alone, end to
- * end through the real {@code durable.jar}: a history recorded as nothing but a result replays
- * with code that sleeps with {@code TimeUnit}, draws from a {@code SplittableRandom} and sums a
- * parallel stream when it says semantics 2 (those calls behave as they did then), and fails when
- * it says 3 (the sleep is a durable timer the history lacks; the parallel stream is reported).
+ * The shims and reports that came with a replay semantics leave runs started under an earlier one
+ * alone, end to end through the real {@code durable.jar}: a history recorded as nothing but a
+ * result replays with code that sleeps with {@code TimeUnit}, draws from a {@code SplittableRandom}
+ * and sums a parallel stream when it says semantics 2 (those calls behave as they did then), and
+ * fails when it says 3 (the sleep is a durable timer the history lacks; the parallel stream is
+ * reported). Code that forks a fork/join task replays under 3 and is reported under 4.
  */
 class OldRunsReplayAsTheyRanTest {
   @TempDir Path tmp;
@@ -39,5 +40,10 @@ class OldRunsReplayAsTheyRanTest {
     String parallel3 = outcomes.get("ParallelOnly 3");
     assertTrue(parallel3 != null && parallel3.contains("thread.fork-join-task"),
         "semantics 3: the parallel stream is reported: " + parallel3);
+    assertEquals(java.util.List.of("4"), child.stdoutValues("RECORDED-SEMANTICS "), child.stdoutText());
+    assertEquals("ok", outcomes.get("ForkOnly 2"), child.stdoutText());
+    assertEquals("ok", outcomes.get("ForkOnly 3"), child.stdoutText());
+    String fork4 = outcomes.get("ForkOnly 4");
+    assertTrue(fork4 != null && fork4.contains("thread.fork-join-fork"), "semantics 4: the fork is reported: " + fork4);
   }
 }

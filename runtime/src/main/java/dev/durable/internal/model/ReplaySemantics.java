@@ -24,8 +24,14 @@ public final class ReplaySemantics {
    * what the plain JDK calls do, and they still do for runs started under it.
    */
   public static final int V3_JAVA17_SHIMS = 3;
+  /**
+   * The sandbox reports threads started in a thread container ({@code Thread.start(ThreadContainer)}:
+   * Java 21's thread-per-task executors, virtual ones included, and structured task scopes) and
+   * {@code ForkJoinTask.fork()}. Runs started under V3 ran them unreported, and still do.
+   */
+  public static final int V4_THREAD_CONTAINERS = 4;
   /** The semantics new runs start with. */
-  public static final int CURRENT = V3_JAVA17_SHIMS;
+  public static final int CURRENT = V4_THREAD_CONTAINERS;
 
   private ReplaySemantics() {}
 }

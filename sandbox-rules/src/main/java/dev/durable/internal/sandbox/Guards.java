@@ -97,10 +97,13 @@ public final class Guards {
     return -1;
   }
 
-  /** Whether a JDK frame is a method with a guard (rules with a descriptor pattern are not seen here). */
+  /**
+   * Whether a JDK frame is a method with a guard. A frame has no descriptor: a method counts as
+   * guarded when a guard rule names it, whatever descriptor the rule gives ({@code VirtualThread.start()}
+   * calls {@code start(ThreadContainer)}, and both have a guard of their own).
+   */
   private static boolean isGuarded(RuleSet rules, StackTraceElement frame) {
-    Rule r = rules.find(Rule.At.GUARD, frame.getClassName(), frame.getMethodName(), "*");
-    return r != null && r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD;
+    return rules.hasGuard(frame.getClassName(), frame.getMethodName());
   }
 
   static boolean isJdk(String cls) {

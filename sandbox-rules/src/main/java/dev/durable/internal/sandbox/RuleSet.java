@@ -224,6 +224,22 @@ public final class RuleSet {
     return classLevel != null && classLevel.isClassLevel() && classLevel.kind() == Rule.Kind.PASSTHROUGH;
   }
 
+  /**
+   * Whether a guard rule (forbid at {@code guard}, exact owner) names method {@code name} of
+   * {@code owner} (dotted), for any of its descriptors.
+   */
+  public boolean hasGuard(String owner, String name) {
+    List<Rule> exact = exactOwners.get(owner);
+    if (exact != null) {
+      for (Rule r : exact) {
+        if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && r.matchesName(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Returns the exact owners (internal names) that have call-site rules: a fast pre-filter for the rewriter. */
   public java.util.Set<String> callSiteOwners() {
     java.util.Set<String> out = new java.util.HashSet<>();

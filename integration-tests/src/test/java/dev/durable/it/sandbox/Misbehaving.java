@@ -112,6 +112,7 @@ public interface Misbehaving {
         // Java 21+: executors that start a thread per task, through Thread.start(ThreadContainer).
         case "newVirtualThreadPerTaskExecutor" -> executor("newVirtualThreadPerTaskExecutor").submit(() -> 1); // violation: newVirtualThreadPerTaskExecutor
         case "newThreadPerTaskExecutor" -> executor("newThreadPerTaskExecutor").submit(() -> 1); // violation: newThreadPerTaskExecutor
+        case "CompletableFuture.orTimeout" -> new CompletableFuture<Integer>().orTimeout(1, TimeUnit.DAYS); // violation: CompletableFuture.orTimeout
         case "ScheduledExecutorService.schedule" ->
             Executors.newScheduledThreadPool(1).schedule(() -> 1, 1, TimeUnit.DAYS); // violation: ScheduledExecutorService.schedule
         case "SecureRandom" -> new SecureRandom(); // violation: SecureRandom

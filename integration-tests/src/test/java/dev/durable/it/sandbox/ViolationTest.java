@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,10 @@ class ViolationTest {
       RULE_OF.put("newVirtualThreadPerTaskExecutor", "thread.start-in-container");
       RULE_OF.put("newThreadPerTaskExecutor", "thread.start-in-container");
     }
+    // Java 25's CompletableFuture waits on the ForkJoinPool's delay scheduler; before, on a
+    // ScheduledThreadPoolExecutor of its own.
+    RULE_OF.put("CompletableFuture.orTimeout", Arrays.stream(ForkJoinPool.class.getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals("scheduleDelayedTask")) ? "thread.fork-join-pool-schedule" : "thread.scheduled-executor");
     RULE_OF.put("ScheduledExecutorService.schedule", "thread.scheduled-executor");
     RULE_OF.put("SecureRandom", "random.secure-random");
     RULE_OF.put("System.exit", "process.exit");

@@ -26,8 +26,10 @@ public final class ReplaySemantics {
   public static final int V3_JAVA17_SHIMS = 3;
   /**
    * The sandbox reports threads started in a thread container ({@code Thread.start(ThreadContainer)}:
-   * Java 21's thread-per-task executors, virtual ones included, and structured task scopes) and
-   * {@code ForkJoinTask.fork()}. Runs started under V3 ran them unreported, and still do.
+   * Java 21's thread-per-task executors, virtual ones included, and structured task scopes),
+   * {@code ForkJoinTask.fork()}, and {@code ForkJoinPool}'s newer submissions and schedules (which
+   * Java 25's {@code CompletableFuture.orTimeout} goes through). Runs started under V3 ran them
+   * unreported, and still do.
    */
   public static final int V4_THREAD_CONTAINERS = 4;
   /** The semantics new runs start with. */

@@ -77,6 +77,8 @@ public interface Misbehaving {
         case "FileInputStream" -> new FileInputStream(file).close(); // violation: FileInputStream
         case "FileOutputStream" -> new FileOutputStream(file, true).close(); // violation: FileOutputStream
         case "Files.readString" -> Files.readString(Path.of(file)); // violation: Files.readString
+        case "File.exists" -> new java.io.File(file).exists(); // violation: File.exists
+        case "Files.size" -> Files.size(Path.of(file)); // violation: Files.size
         case "RandomAccessFile" -> new RandomAccessFile(file, "r").close(); // violation: RandomAccessFile
         case "FileChannel.open" -> FileChannel.open(Path.of(file)).close(); // violation: FileChannel.open
         case "Socket" -> new Socket("127.0.0.1", port).close(); // violation: Socket

@@ -44,6 +44,8 @@ class ViolationTest {
     RULE_OF.put("FileInputStream", "io.file-open");
     RULE_OF.put("FileOutputStream", "io.file-open");
     RULE_OF.put("Files.readString", "io.files");
+    RULE_OF.put("File.exists", "io.file-system");
+    RULE_OF.put("Files.size", "io.files-system");
     RULE_OF.put("RandomAccessFile", "io.file-open");
     RULE_OF.put("FileChannel.open", "io.file-channel");
     RULE_OF.put("Socket", "net.socket-connect");

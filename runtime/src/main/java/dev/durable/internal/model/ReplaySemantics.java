@@ -25,7 +25,8 @@ public final class ReplaySemantics {
    */
   public static final int V3_JAVA17_SHIMS = 3;
   /**
-   * The sandbox reports threads started in a thread container ({@code Thread.start(ThreadContainer)}:
+   * The sandbox reports a file's attributes and changes to the file tree ({@code File.exists},
+   * {@code Files.size}, {@code Files.delete}, ...), threads started in a thread container ({@code Thread.start(ThreadContainer)}:
    * Java 21's thread-per-task executors, virtual ones included, and structured task scopes),
    * {@code ForkJoinTask.fork()}, and {@code ForkJoinPool}'s newer submissions and schedules (which
    * Java 25's {@code CompletableFuture.orTimeout} goes through). Runs started under V3 ran them

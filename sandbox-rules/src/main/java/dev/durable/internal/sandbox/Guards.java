@@ -48,7 +48,7 @@ public final class Guards {
         return; // a run started before the rule: it ran such calls unreported, and replays as it ran
       }
       StackTraceElement[] stack = new Throwable().getStackTrace();
-      int user = userFrame(stack, direct);
+      int user = userFrame(stack, direct, s.hooks.replaySemantics());
       if (user < 0) {
         return;
       }
@@ -62,8 +62,13 @@ public final class Guards {
     }
   }
 
-  /** Returns the index of the frame to blame, or -1 when the call is allowed. */
-  static int userFrame(StackTraceElement[] stack, boolean direct) {
+  /**
+   * Returns the index of the frame to blame, or -1 when the call is allowed.
+   *
+   * @param replaySemantics the run's: a guard of a rule that came later does not count as having
+   *     decided on a call it encloses
+   */
+  static int userFrame(StackTraceElement[] stack, boolean direct, int replaySemantics) {
     RuleSet rules = Sandbox.rules();
     boolean guardedFrameSeen = false;
     for (StackTraceElement frame : stack) {
@@ -87,7 +92,7 @@ public final class Guards {
       if (!isJdk(cls)) {
         return i;
       }
-      if (guardedFrameSeen && isGuarded(rules, stack[i])) {
+      if (guardedFrameSeen && isGuarded(rules, stack[i], replaySemantics)) {
         // Called by another guarded method (Files.newByteChannel calls its other overload, HttpClient
         // send calls sendAsync): that one's guard already decided on this very call of the user's.
         return -1;
@@ -98,12 +103,13 @@ public final class Guards {
   }
 
   /**
-   * Whether a JDK frame is a method with a guard. A frame has no descriptor: a method counts as
-   * guarded when a guard rule names it, whatever descriptor the rule gives ({@code VirtualThread.start()}
-   * calls {@code start(ThreadContainer)}, and both have a guard of their own).
+   * Whether a JDK frame is a method with a guard that applies to the run. A frame has no
+   * descriptor: a method counts as guarded when a guard rule names it, whatever descriptor the rule
+   * gives ({@code VirtualThread.start()} calls {@code start(ThreadContainer)}, and both have a guard
+   * of their own).
    */
-  private static boolean isGuarded(RuleSet rules, StackTraceElement frame) {
-    return rules.hasGuard(frame.getClassName(), frame.getMethodName());
+  private static boolean isGuarded(RuleSet rules, StackTraceElement frame, int replaySemantics) {
+    return rules.hasGuard(frame.getClassName(), frame.getMethodName(), replaySemantics);
   }
 
   static boolean isJdk(String cls) {

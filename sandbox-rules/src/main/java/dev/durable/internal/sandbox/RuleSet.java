@@ -225,14 +225,16 @@ public final class RuleSet {
   }
 
   /**
-   * Whether a guard rule (forbid at {@code guard}, exact owner) names method {@code name} of
-   * {@code owner} (dotted), for any of its descriptors.
+   * Whether a guard rule (forbid at {@code guard}, exact owner) that reports in runs of
+   * {@code replaySemantics} names method {@code name} of {@code owner} (dotted), for any of its
+   * descriptors.
    */
-  public boolean hasGuard(String owner, String name) {
+  public boolean hasGuard(String owner, String name, int replaySemantics) {
     List<Rule> exact = exactOwners.get(owner);
     if (exact != null) {
       for (Rule r : exact) {
-        if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && r.matchesName(name)) {
+        if (r.kind() == Rule.Kind.FORBID && r.at() == Rule.At.GUARD && r.matchesName(name)
+            && r.sinceReplaySemantics() <= replaySemantics) {
           return true;
         }
       }

@@ -37,12 +37,12 @@ class GuardsNestingTest {
         frame("java.lang.VirtualThread", "start"), // start(ThreadContainer)
         frame("java.lang.VirtualThread", "start"), // start()
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(-1, Guards.userFrame(inner, false), "the outer start() guard decides");
+    assertEquals(-1, Guards.userFrame(inner, false, 4), "the outer start() guard decides");
     StackTraceElement[] outer = {
         frame("dev.durable.internal.sandbox.Guards", "guard"),
         frame("java.lang.VirtualThread", "start"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(2, Guards.userFrame(outer, false));
+    assertEquals(2, Guards.userFrame(outer, false, 4));
   }
 
   @Test
@@ -54,17 +54,31 @@ class GuardsNestingTest {
         frame("java.util.concurrent.ThreadPerTaskExecutor", "start"),
         frame("java.util.concurrent.ThreadPerTaskExecutor", "submit"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(5, Guards.userFrame(stack, false));
+    assertEquals(5, Guards.userFrame(stack, false, 4));
+  }
+
+  @Test
+  void aGuardOfALaterSemanticsDoesNotSilenceTheOneItEncloses() {
+    // Files.copy(InputStream, Path) opens its target with newOutputStream (io.files, every run);
+    // copy itself is guarded from semantics 4 on (io.files-system). A run of 3 must still hear of it.
+    StackTraceElement[] stack = {
+        frame("dev.durable.internal.sandbox.Guards", "guard"),
+        frame("java.nio.file.Files", "newOutputStream"),
+        frame("java.nio.file.Files", "copy"),
+        frame("com.acme.OrderWorkflowImpl", "run")};
+    assertEquals(3, Guards.userFrame(stack, false, 3), "under 3 the copy has no guard: newOutputStream's reports");
+    assertEquals(-1, Guards.userFrame(stack, false, 4), "under 4 the copy's own guard has reported");
   }
 
   @Test
   void aGuardedMethodIsKnownByNameWhateverTheDescriptorOfItsRule() {
     RuleSet rules = Sandbox.rules();
-    assertTrue(rules.hasGuard("java.lang.Thread", "start"), "thread.start and thread.start-in-container");
-    assertTrue(rules.hasGuard("java.util.concurrent.ForkJoinTask", "fork"));
-    assertTrue(rules.hasGuard("java.io.FileInputStream", "<init>"));
-    assertFalse(rules.hasGuard("java.lang.Thread", "run"));
-    assertFalse(rules.hasGuard("java.lang.System", "getenv"), "a call-site rule is not a guard");
+    assertTrue(rules.hasGuard("java.lang.Thread", "start", 4), "thread.start and thread.start-in-container");
+    assertTrue(rules.hasGuard("java.util.concurrent.ForkJoinTask", "fork", 4));
+    assertFalse(rules.hasGuard("java.util.concurrent.ForkJoinTask", "fork", 3), "thread.fork-join-fork came with 4");
+    assertTrue(rules.hasGuard("java.io.FileInputStream", "<init>", 1));
+    assertFalse(rules.hasGuard("java.lang.Thread", "run", 4));
+    assertFalse(rules.hasGuard("java.lang.System", "getenv", 4), "a call-site rule is not a guard");
     assertEquals(4, rules.byId("thread.start-in-container").sinceReplaySemantics());
     assertEquals(4, rules.byId("thread.fork-join-fork").sinceReplaySemantics());
   }

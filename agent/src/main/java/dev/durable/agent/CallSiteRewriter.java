@@ -51,7 +51,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     }
     this.patternCallRules = patterns;
     this.staticWrites = writes;
-    this.scan = new CallSiteScan(callOwners, patternCallRules, staticWrites);
+    this.scan = new CallSiteScan(rules.callSiteMembers(), patternCallRules, staticWrites);
   }
 
   @Override

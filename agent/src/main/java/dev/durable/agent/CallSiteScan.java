@@ -1,6 +1,8 @@
 package dev.durable.agent;
 
 import dev.durable.agent.jit.DontInline;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -77,27 +79,42 @@ final class CallSiteScan {
 
   /** The internal names of the classes with call-site rules, as modified UTF-8, by length. */
   private final byte[][][] ownersByLength;
+  /** Per owner of {@link #ownersByLength} (same places), the names of its members with rules; null: every member. */
+  private final byte[][][][] membersByLength;
   private final boolean anyOwner;
   private final boolean staticWrites;
 
   /**
-   * @param callOwners internal names of classes with call-site rules
+   * @param callMembers per internal name of a class with call-site rules, the names of the members
+   *     they name (empty: every member)
    * @param anyOwner whether a call-site rule has an owner pattern, so that any call may match
    * @param staticWrites whether writes to static fields are checked
    */
   @DontInline
-  CallSiteScan(Set<String> callOwners, boolean anyOwner, boolean staticWrites) {
+  CallSiteScan(Map<String, Set<String>> callMembers, boolean anyOwner, boolean staticWrites) {
     int longest = 0;
-    for (String owner : callOwners) {
+    for (String owner : callMembers.keySet()) {
       longest = Math.max(longest, DirectRewriter.modifiedUtf8(owner).length);
     }
     this.ownersByLength = new byte[longest + 1][][];
-    for (String owner : callOwners) {
-      byte[] encoded = DirectRewriter.modifiedUtf8(owner);
-      byte[][] same = ownersByLength[encoded.length];
-      same = same == null ? new byte[1][] : java.util.Arrays.copyOf(same, same.length + 1);
-      same[same.length - 1] = encoded;
-      ownersByLength[encoded.length] = same;
+    this.membersByLength = new byte[longest + 1][][][];
+    for (Map.Entry<String, Set<String>> e : callMembers.entrySet()) {
+      byte[] encoded = DirectRewriter.modifiedUtf8(e.getKey());
+      byte[][] members = null;
+      if (!e.getValue().isEmpty()) {
+        members = new byte[e.getValue().size()][];
+        int k = 0;
+        for (String name : e.getValue()) {
+          members[k++] = DirectRewriter.modifiedUtf8(name);
+        }
+      }
+      int length = encoded.length;
+      byte[][] same = ownersByLength[length];
+      int at = same == null ? 0 : same.length;
+      ownersByLength[length] = same = same == null ? new byte[1][] : Arrays.copyOf(same, at + 1);
+      membersByLength[length] = membersByLength[length] == null ? new byte[1][][] : Arrays.copyOf(membersByLength[length], at + 1);
+      same[at] = encoded;
+      membersByLength[length][at] = members;
     }
     this.anyOwner = anyOwner;
     this.staticWrites = staticWrites;
@@ -199,7 +216,7 @@ final class CallSiteScan {
   }
 
   /**
-   * Marks the method refs to owners with call-site rules; returns {@link #ANY_MARKED} if there is
+   * Marks the method refs to members with call-site rules; returns {@link #ANY_MARKED} if there is
    * one, {@link #ANY_HANDLE} if the pool has a method handle, {@link #OTHER_STATIC} if a field ref may
    * be a checked static field of another class.
    */
@@ -207,7 +224,8 @@ final class CallSiteScan {
   private int markPool(ClassFile cf, boolean[] marked) {
     byte[] b = cf.b;
     int[] items = cf.items;
-    byte[] owners = anyOwner ? null : new byte[items.length]; // per class entry: 0 not looked at, 1 an owner, 2 not
+    // Per class entry: 0 not looked at, 1 not an owner, else 2 + the owner's place among those of its length.
+    short[] owners = anyOwner ? null : new short[items.length];
     int found = 0;
     for (int i = 1; i < items.length; i++) {
       int offset = items[i];
@@ -216,7 +234,7 @@ final class CallSiteScan {
       }
       int tag = b[offset - 1];
       if (tag == METHODREF || tag == INTERFACE_METHODREF) {
-        if (anyOwner || isOwner(cf, owners, ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF))) {
+        if (anyOwner || isMember(cf, owners, offset)) {
           marked[i] = true;
           found |= ANY_MARKED;
         }
@@ -280,36 +298,63 @@ final class CallSiteScan {
     return clinit;
   }
 
-  /** Whether class entry {@code index} names a class with call-site rules; decided once per entry. */
+  /**
+   * Whether the method ref at {@code offset} names a member with call-site rules: its class is an
+   * owner (decided once per class entry), and its name one the owner's rules name.
+   */
   @DontInline
-  private boolean isOwner(ClassFile cf, byte[] owners, int index) {
+  private boolean isMember(ClassFile cf, short[] owners, int offset) {
+    byte[] b = cf.b;
+    int index = readU2(b, offset);
     int known = owners[index];
-    if (known == 0) {
-      known = matchesOwner(cf.b, cf.items[cf.u2(cf.items[index])]) ? 1 : 2;
-      owners[index] = (byte) known;
-    }
-    return known == 1;
-  }
-
-  /** Whether the UTF-8 entry at {@code offset} is one of the owners' names, byte for byte. */
-  @DontInline
-  private boolean matchesOwner(byte[] b, int offset) {
-    int length = readU2(b, offset);
-    byte[][] candidates = length < ownersByLength.length ? ownersByLength[length] : null;
-    if (candidates == null) {
+    if (known == 1) {
       return false;
     }
+    int ownerName = cf.items[readU2(b, cf.items[index])];
+    if (known == 0) {
+      known = 2 + matchOwner(b, ownerName);
+      owners[index] = (short) known;
+      if (known == 1) {
+        return false;
+      }
+    }
+    byte[][] members = membersByLength[readU2(b, ownerName)][known - 2];
+    return members == null || matchesAny(b, cf.items[readU2(b, cf.items[readU2(b, offset + 2)])], members);
+  }
+
+  /** The place of the UTF-8 entry at {@code offset} among the owners' names of its length, or -1. */
+  @DontInline
+  private int matchOwner(byte[] b, int offset) {
+    int length = readU2(b, offset);
+    byte[][] candidates = length < ownersByLength.length ? ownersByLength[length] : null;
+    return candidates == null ? -1 : indexOf(b, offset, candidates);
+  }
+
+  /** Whether the UTF-8 entry at {@code offset} is one of {@code names}, byte for byte. */
+  @DontInline
+  private static boolean matchesAny(byte[] b, int offset, byte[][] names) {
+    return indexOf(b, offset, names) >= 0;
+  }
+
+  /** The index in {@code names} of the UTF-8 entry at {@code offset}, byte for byte, or -1. */
+  @DontInline
+  private static int indexOf(byte[] b, int offset, byte[][] names) {
+    int length = readU2(b, offset);
     int start = offset + 2;
-    for (byte[] candidate : candidates) {
+    for (int i = 0; i < names.length; i++) {
+      byte[] candidate = names[i];
+      if (candidate.length != length) {
+        continue;
+      }
       int k = length - 1; // names of one package share their start: compare from the end
       while (k >= 0 && b[start + k] == candidate[k]) {
         k--;
       }
       if (k < 0) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   /** Whether the field ref at {@code offset} may be a static field of another class that we check. */

@@ -53,7 +53,7 @@ class DirectRewriterTest {
 
   private static byte[] direct(byte[] original) {
     ClassFile cf = new ClassFile(original);
-    CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true)
+    CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteMembers(), false, true)
         .scan(cf);
     return found == null ? null : DirectRewriter.rewrite(REWRITER, cf, found);
   }
@@ -125,7 +125,7 @@ class DirectRewriterTest {
   private static byte[] lineNumberInsideAnInstruction(byte[] original) {
     byte[] b = original.clone();
     ClassFile cf = new ClassFile(b);
-    CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true)
+    CallSiteScan.Result found = new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteMembers(), false, true)
         .scan(cf);
     for (int code : found.code()) {
       if (code == 0) {

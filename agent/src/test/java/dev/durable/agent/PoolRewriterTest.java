@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class PoolRewriterTest {
   private static final CallSiteRewriter REWRITER = Bytecode.DEFAULT_REWRITER;
   private static final CallSiteScan SCAN =
-      new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteOwners(), false, true);
+      new CallSiteScan(new RuleSet(RulesParser.defaults()).callSiteMembers(), false, true);
 
   /** What the pool rewriter makes of a class (null: nothing to change; NOT_IN_PLACE). */
   private static byte[] inPool(byte[] original) {

@@ -121,6 +121,9 @@ public interface Misbehaving {
         case "System.exit" -> System.exit(77); // violation: System.exit
         case "System.getenv" -> System.getenv("PATH"); // violation: System.getenv
         case "System.getProperty" -> System.getProperty("user.name"); // violation: System.getProperty
+        case "Boolean.getBoolean" -> Boolean.getBoolean("durable.it.flag"); // violation: Boolean.getBoolean
+        case "Runtime.availableProcessors" -> Runtime.getRuntime().availableProcessors(); // violation: Runtime.availableProcessors
+        case "ProcessHandle.current" -> ProcessHandle.current().pid(); // violation: ProcessHandle.current
         case "PUTSTATIC" -> runs++; // violation: PUTSTATIC
         default -> throw new IllegalArgumentException("unknown category " + category);
       }

@@ -85,6 +85,9 @@ class ViolationTest {
     RULE_OF.put("System.exit", "process.exit");
     RULE_OF.put("System.getenv", "env.getenv");
     RULE_OF.put("System.getProperty", "env.get-property");
+    RULE_OF.put("Boolean.getBoolean", "env.system-properties");
+    RULE_OF.put("Runtime.availableProcessors", "env.machine");
+    RULE_OF.put("ProcessHandle.current", "env.machine");
     RULE_OF.put("PUTSTATIC", "global.static-write");
   }
 

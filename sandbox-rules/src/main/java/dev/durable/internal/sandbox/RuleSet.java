@@ -244,10 +244,28 @@ public final class RuleSet {
 
   /** Returns the exact owners (internal names) that have call-site rules: a fast pre-filter for the rewriter. */
   public java.util.Set<String> callSiteOwners() {
-    java.util.Set<String> out = new java.util.HashSet<>();
+    return callSiteMembers().keySet();
+  }
+
+  /**
+   * Returns, per exact owner (internal name) with call-site rules, the names of the members those
+   * rules name; an empty set when a rule names no member (every member of the owner).
+   */
+  public Map<String, java.util.Set<String>> callSiteMembers() {
+    Map<String, java.util.Set<String>> out = new HashMap<>();
+    java.util.Set<String> anyMember = java.util.Set.of();
     for (Rule r : rules) {
       if (r.appliesAtCallSites() && !r.owner().endsWith("*")) {
-        out.add(r.owner().replace('.', '/'));
+        String owner = r.owner().replace('.', '/');
+        java.util.Set<String> names = out.get(owner);
+        if (r.names().isEmpty() || names == anyMember) {
+          out.put(owner, anyMember);
+        } else {
+          if (names == null) {
+            out.put(owner, names = new java.util.HashSet<>());
+          }
+          names.addAll(r.names());
+        }
       }
     }
     return out;

@@ -158,7 +158,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
    * @param visit per method, whether the scan found something in it; null: every method
    */
   @DontInline
-  private byte[] rewriteWithAsm(byte[] bytes, boolean[] visit) {
+  byte[] rewriteWithAsm(byte[] bytes, boolean[] visit) {
     ClassReader reader = new ClassReader(bytes);
     // The writer shares the reader's constant pool, so the methods the scan found nothing in are
     // copied byte for byte. No frames or maxima are computed: no branch is added (computing frames

@@ -5,9 +5,12 @@ import dev.durable.workflow.WorkflowMethod;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,6 +88,8 @@ public interface Misbehaving {
         // An address made without a name: new InetSocketAddress(String, int) would be caught first, as a DNS lookup.
         case "SocketChannel" ->
             SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).close(); // violation: SocketChannel
+        case "ServerSocket" -> new ServerSocket(0).close(); // violation: ServerSocket
+        case "DatagramSocket.send" -> new DatagramSocket().send(new DatagramPacket(new byte[1], 1, InetAddress.getLoopbackAddress(), port)); // violation: DatagramSocket.send
         case "HttpClient.send" -> Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()); // violation: HttpClient.send
         case "URL.openStream" -> uri.toURL().openStream().close(); // violation: URL.openStream
         // The check comes before any lookup, so these need no network. A call let through would return, or

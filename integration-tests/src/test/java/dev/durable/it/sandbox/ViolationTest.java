@@ -50,6 +50,8 @@ class ViolationTest {
     RULE_OF.put("FileChannel.open", "io.file-channel");
     RULE_OF.put("Socket", "net.socket-connect");
     RULE_OF.put("SocketChannel", "net.socket-connect");
+    RULE_OF.put("ServerSocket", "net.listen");
+    RULE_OF.put("DatagramSocket.send", "net.datagram");
     RULE_OF.put("HttpClient.send", "net.http-client");
     RULE_OF.put("URL.openStream", "net.url-open");
     RULE_OF.put("InetAddress.getByName", "net.dns-lookup");

@@ -26,7 +26,8 @@ public final class ReplaySemantics {
   public static final int V3_JAVA17_SHIMS = 3;
   /**
    * The sandbox reports a file's attributes and changes to the file tree ({@code File.exists},
-   * {@code Files.size}, {@code Files.delete}, ...), system properties read through {@code
+   * {@code Files.size}, {@code Files.delete}, ...), server sockets, datagrams and asynchronous
+   * socket channels, system properties read through {@code
    * Integer.getInteger} and friends, the machine's processors, memory, processes and network
    * interfaces, threads started in a thread container ({@code Thread.start(ThreadContainer)}:
    * Java 21's thread-per-task executors, virtual ones included, and structured task scopes),

@@ -100,7 +100,7 @@ final class CallSiteScan {
     this.membersByLength = new byte[longest + 1][][][];
     for (Map.Entry<String, Set<String>> e : callMembers.entrySet()) {
       byte[] encoded = DirectRewriter.modifiedUtf8(e.getKey());
-      byte[][] members = null;
+      byte[][] members = null; // every member
       if (!e.getValue().isEmpty()) {
         members = new byte[e.getValue().size()][];
         int k = 0;
@@ -109,11 +109,10 @@ final class CallSiteScan {
         }
       }
       int length = encoded.length;
-      byte[][] same = ownersByLength[length];
-      int at = same == null ? 0 : same.length;
-      ownersByLength[length] = same = same == null ? new byte[1][] : Arrays.copyOf(same, at + 1);
-      membersByLength[length] = membersByLength[length] == null ? new byte[1][][] : Arrays.copyOf(membersByLength[length], at + 1);
-      same[at] = encoded;
+      int at = ownersByLength[length] == null ? 0 : ownersByLength[length].length;
+      ownersByLength[length] = at == 0 ? new byte[1][] : Arrays.copyOf(ownersByLength[length], at + 1);
+      membersByLength[length] = at == 0 ? new byte[1][][] : Arrays.copyOf(membersByLength[length], at + 1);
+      ownersByLength[length][at] = encoded;
       membersByLength[length][at] = members;
     }
     this.anyOwner = anyOwner;

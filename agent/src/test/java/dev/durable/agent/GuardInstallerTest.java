@@ -79,7 +79,8 @@ class GuardInstallerTest {
     for (MethodNode m : c.methods) {
       String expected = !m.name.equals("start") ? null
           : m.desc.equals("()V") ? "thread.start java.lang.Thread.start"
-          : m.desc.equals("(Ljdk/internal/vm/ThreadContainer;)V") ? "thread.start-in-container java.lang.Thread.start" // Java 21+
+          // Java 19+:
+          : m.desc.equals("(Ljdk/internal/vm/ThreadContainer;)V") ? "thread.start-in-container java.lang.Thread.start"
           : null;
       assertEquals(expected, leadingGuard(m), m.name + m.desc);
     }

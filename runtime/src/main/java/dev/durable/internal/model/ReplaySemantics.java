@@ -25,19 +25,19 @@ public final class ReplaySemantics {
    */
   public static final int V3_JAVA17_SHIMS = 3;
   /**
-   * The sandbox reports a file's attributes and changes to the file tree ({@code File.exists},
-   * {@code Files.size}, {@code Files.delete}, ...), server sockets, datagrams and asynchronous
-   * socket channels, system properties read through {@code
-   * Integer.getInteger} and friends, the machine's processors, memory, processes and network
-   * interfaces, threads started in a thread container ({@code Thread.start(ThreadContainer)}:
-   * Java 21's thread-per-task executors, virtual ones included, and structured task scopes),
-   * {@code ForkJoinTask.fork()}, and {@code ForkJoinPool}'s newer submissions and schedules (which
-   * Java 25's {@code CompletableFuture.orTimeout} goes through). Runs started under V3 ran them
-   * unreported, and still do.
+   * The sandbox reports more: a file's attributes and changes to the file tree ({@code
+   * File.exists}, {@code Files.size}, {@code Files.delete}, ...), server sockets, datagrams and
+   * asynchronous socket channels, system properties read through {@code Integer.getInteger} and
+   * friends, the machine's processors, memory, processes and network interfaces, threads started
+   * in a thread container ({@code Thread.start(ThreadContainer)}: Java 21's thread-per-task
+   * executors, virtual ones included, and structured task scopes), {@code ForkJoinTask.fork()},
+   * and {@code ForkJoinPool}'s newer submissions and schedules (which Java 25's {@code
+   * CompletableFuture.orTimeout} goes through). Runs started under V3 ran them unreported, and
+   * still do.
    */
-  public static final int V4_THREAD_CONTAINERS = 4;
+  public static final int V4_MORE_REPORTS = 4;
   /** The semantics new runs start with. */
-  public static final int CURRENT = V4_THREAD_CONTAINERS;
+  public static final int CURRENT = V4_MORE_REPORTS;
 
   private ReplaySemantics() {}
 }

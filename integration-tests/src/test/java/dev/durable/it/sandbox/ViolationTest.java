@@ -80,8 +80,9 @@ class ViolationTest {
     }
     // Java 25's CompletableFuture waits on the ForkJoinPool's delay scheduler; before, on a
     // ScheduledThreadPoolExecutor of its own.
-    RULE_OF.put("CompletableFuture.orTimeout", Arrays.stream(ForkJoinPool.class.getDeclaredMethods())
-        .anyMatch(m -> m.getName().equals("scheduleDelayedTask")) ? "thread.fork-join-pool-schedule" : "thread.scheduled-executor");
+    boolean poolSchedules = Arrays.stream(ForkJoinPool.class.getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals("scheduleDelayedTask"));
+    RULE_OF.put("CompletableFuture.orTimeout", poolSchedules ? "thread.fork-join-pool-schedule" : "thread.scheduled-executor");
     RULE_OF.put("ScheduledExecutorService.schedule", "thread.scheduled-executor");
     RULE_OF.put("SecureRandom", "random.secure-random");
     RULE_OF.put("System.exit", "process.exit");

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * agent: loads and initialises 5000 generated classes in child JVMs with and without
- * {@code -javaagent:durable.jar}, alternating, five of each ({@code -Dbench.agent.runs=N} to change);
+ * {@code -javaagent:durable.jar}, in pairs whose order alternates, five of each
+ * ({@code -Dbench.agent.runs=N} to change);
  * compares the medians. Each child also reports the CPU time of the loading thread and of the whole
  * process over the same window: on a shared machine those move far less with the load than the
  * wall time does.
@@ -37,7 +38,9 @@ final class AgentBench {
       List<Double> withoutProcessCpu = new ArrayList<>();
       List<Double> withProcessCpu = new ArrayList<>();
       for (int i = 0; i < RUNS; i++) {
-        for (boolean agent : new boolean[] {false, true}) {
+        // Without the agent first in even pairs, with it first in odd ones: the first child JVMs of a
+        // run are often slower, and a fixed order would put that on one side.
+        for (boolean agent : i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
           ChildJvm.Result r = ChildJvm.run(agent, 300, "agent-load", classes.toString(), Integer.toString(N));
           String[] figures = r.stdout().split(" ");
           (agent ? with : without).add(Report.round(Double.parseDouble(figures[0])));
@@ -52,8 +55,8 @@ final class AgentBench {
           .set("process_cpu_overhead_pct", overheadPct(withProcessCpu, withoutProcessCpu))
           .notes("Class.forName(name, true, loader) of " + N + " generated classes (javac, 1/4 each calling"
               + " System.currentTimeMillis(), Instant.now(), Instant::now, or no clock; generated in "
-              + Report.round(generateSeconds) + " s) from a URLClassLoader, in child JVMs alternating without/with"
-              + " the agent; seconds = median with agent; load ms without: " + without + ", with: " + with
+              + Report.round(generateSeconds) + " s) from a URLClassLoader, in child JVMs without and with the agent,"
+              + " in pairs whose order alternates; seconds = median with agent; load ms without: " + without + ", with: " + with
               + "; CPU ms of the loading thread without: " + withoutCpu + ", with: " + withCpu
               + "; process CPU ms (all threads, JIT compilers included) without: " + withoutProcessCpu + ", with: "
               + withProcessCpu + "; child JVM wall ms (incl. JVM start, agent premain) without: " + withoutWall + ", with: " + withWall)

@@ -41,7 +41,8 @@ final class CallSiteRewriter implements ClassFileTransformer {
   CallSiteRewriter(RuleSet rules, boolean debug) {
     this.rules = rules;
     this.debug = debug;
-    this.callOwners = rules.callSiteOwners();
+    java.util.Map<String, Set<String>> callMembers = rules.callSiteMembers();
+    this.callOwners = callMembers.keySet();
     // Loops, not streams: this runs in premain, where each lambda costs a class spun at run time.
     boolean patterns = false;
     boolean writes = false;
@@ -51,7 +52,7 @@ final class CallSiteRewriter implements ClassFileTransformer {
     }
     this.patternCallRules = patterns;
     this.staticWrites = writes;
-    this.scan = new CallSiteScan(rules.callSiteMembers(), patternCallRules, staticWrites);
+    this.scan = new CallSiteScan(callMembers, patternCallRules, staticWrites);
   }
 
   @Override

@@ -86,18 +86,23 @@ public final class Guards {
       if (direct) {
         return i;
       }
+      if (!guardedFrameSeen) {
+        // The guarded method itself: what counts is who called it. Usually a JDK method; a rules
+        // file may guard a library's method too, and then its caller is blamed, not the library.
+        guardedFrameSeen = true;
+        continue;
+      }
       if (rules.isPassthrough(cls)) {
         return -1;
       }
       if (!isJdk(cls)) {
         return i;
       }
-      if (guardedFrameSeen && isGuarded(rules, stack[i], replaySemantics)) {
+      if (isGuarded(rules, stack[i], replaySemantics)) {
         // Called by another guarded method (Files.newByteChannel calls its other overload, HttpClient
         // send calls sendAsync): that one's guard already decided on this very call of the user's.
         return -1;
       }
-      guardedFrameSeen = true;
     }
     return -1;
   }

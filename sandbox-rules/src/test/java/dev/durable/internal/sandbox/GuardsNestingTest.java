@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Which frame a guard blames when guarded JDK methods call each other: the outer guard has
  * already decided on the user's call, so the inner one stays quiet, whatever descriptors their
- * rules give (a stack frame has none).
+ * rules give (a stack frame has none). And which it blames when a rules file guards a library's
+ * method: the method's caller, as for a JDK method.
  */
 class GuardsNestingTest {
   @BeforeEach
@@ -68,6 +69,30 @@ class GuardsNestingTest {
         frame("com.acme.OrderWorkflowImpl", "run")};
     assertEquals(3, Guards.userFrame(stack, false, 3), "under 3 the copy has no guard: newOutputStream's reports");
     assertEquals(-1, Guards.userFrame(stack, false, 4), "under 4 the copy's own guard has reported");
+  }
+
+  @Test
+  void aGuardOnALibrarysMethodBlamesItsCallerUnlessThatIsPassedThrough() {
+    List<Rule> rules = new java.util.ArrayList<>(RulesParser.defaults());
+    rules.addAll(RulesParser.parse("""
+        {"rules": [
+          {"id": "test.library", "kind": "forbid", "at": "guard", "owner": "com.vendor.Client", "name": "send",
+           "message": "sent", "suggestion": "use an activity"},
+          {"id": "test.passthrough", "kind": "passthrough", "owner": "com.vendor.retry.*"}
+        ]}
+        """, "test rules"));
+    Sandbox.install(new RuleSet(rules), Sandbox.Mode.ENFORCE);
+    StackTraceElement[] fromWorkflow = {
+        frame("dev.durable.internal.sandbox.Guards", "guard"),
+        frame("com.vendor.Client", "send"),
+        frame("com.acme.OrderWorkflowImpl", "run")};
+    assertEquals(2, Guards.userFrame(fromWorkflow, false, 4), "the workflow's call, not the library's first line");
+    StackTraceElement[] fromPassedThrough = {
+        frame("dev.durable.internal.sandbox.Guards", "guard"),
+        frame("com.vendor.Client", "send"),
+        frame("com.vendor.retry.Retrier", "call"),
+        frame("com.acme.OrderWorkflowImpl", "run")};
+    assertEquals(-1, Guards.userFrame(fromPassedThrough, false, 4), "called by a passed-through library");
   }
 
   @Test

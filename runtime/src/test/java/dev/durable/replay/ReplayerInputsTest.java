@@ -199,7 +199,7 @@ class ReplayerInputsTest {
     JsonNode started = root.path("events").get(0).path("attributes");
     assertEquals("Order", started.path("workflowType").asText());
     assertEquals("order-1", started.path("input").get(0).path("json").asText());
-    assertEquals(4, started.path("replaySemantics").asInt());
+    assertEquals(5, started.path("replaySemantics").asInt());
 
     assertEquals(first.toJson(), WorkflowHistory.fromJson(first.toJson()).toJson());
   }

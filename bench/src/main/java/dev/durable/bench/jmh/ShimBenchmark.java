@@ -134,6 +134,11 @@ public class ShimBenchmark {
     }
 
     @Override
+    public boolean await(Duration timeout, java.util.function.BooleanSupplier condition) {
+      throw new IllegalStateException("the shim benchmarks never wait");
+    }
+
+    @Override
     public void violation(Violation violation) {
       throw new IllegalStateException("the shim benchmarks never report violations");
     }

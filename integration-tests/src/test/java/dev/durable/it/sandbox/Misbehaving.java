@@ -25,9 +25,11 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,6 +124,16 @@ public interface Misbehaving {
         case "CompletableFuture.orTimeout" -> new CompletableFuture<Integer>().orTimeout(1, TimeUnit.DAYS); // violation: CompletableFuture.orTimeout
         case "ScheduledExecutorService.schedule" ->
             Executors.newScheduledThreadPool(1).schedule(() -> 1, 1, TimeUnit.DAYS); // violation: ScheduledExecutorService.schedule
+        // Waits that would block the workflow thread for good (a latch or a future waits durably instead).
+        case "Object.wait" -> {
+          Object monitor = new Object();
+          synchronized (monitor) {
+            monitor.wait(1); // violation: Object.wait
+          }
+        }
+        case "BlockingQueue.take" -> new LinkedBlockingQueue<Integer>().take(); // violation: BlockingQueue.take
+        case "CyclicBarrier.await" -> new CyclicBarrier(2).await(); // violation: CyclicBarrier.await
+        case "Thread.join" -> Thread.currentThread().join(1); // violation: Thread.join
         case "SecureRandom" -> new SecureRandom(); // violation: SecureRandom
         case "System.exit" -> System.exit(77); // violation: System.exit
         case "System.getenv" -> System.getenv("PATH"); // violation: System.getenv

@@ -74,6 +74,10 @@ class ViolationTest {
         ? "thread.executor-submit" : "thread.start");
     RULE_OF.put("parallelStream", "thread.fork-join-task");
     RULE_OF.put("ForkJoinTask.fork", "thread.fork-join-fork");
+    RULE_OF.put("Object.wait", "sync.object-wait");
+    RULE_OF.put("BlockingQueue.take", "sync.block");
+    RULE_OF.put("CyclicBarrier.await", "sync.block");
+    RULE_OF.put("Thread.join", "sync.block");
     if (Runtime.version().feature() >= 21) {
       RULE_OF.put("newVirtualThreadPerTaskExecutor", "thread.start-in-container");
       RULE_OF.put("newThreadPerTaskExecutor", "thread.start-in-container");

@@ -36,8 +36,17 @@ public final class ReplaySemantics {
    * still do.
    */
   public static final int V4_MORE_REPORTS = 4;
+  /**
+   * Workflow code that waits with plain Java waits durably: {@code CountDownLatch.await}, {@code
+   * Future.get} and {@code CompletableFuture.join} in workflow code become {@code Workflow.await}
+   * until the latch is open or the future done (with a durable timer when they have a timeout).
+   * What would block the workflow thread for good is reported: {@code Object.wait}, barriers,
+   * phasers, exchangers, lock conditions (blocking queues), {@code Thread.join}, and a future's
+   * blocking wait inside a library. Runs started under V4 make the plain calls, and still do.
+   */
+  public static final int V5_DURABLE_WAITS = 5;
   /** The semantics new runs start with. */
-  public static final int CURRENT = V4_MORE_REPORTS;
+  public static final int CURRENT = V5_DURABLE_WAITS;
 
   private ReplaySemantics() {}
 }

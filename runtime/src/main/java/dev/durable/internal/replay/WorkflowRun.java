@@ -1317,6 +1317,7 @@ public final class WorkflowRun implements WorkflowHooks {
   }
 
   /** Blocks until {@code condition} holds, or until {@code timeout} (if not null) passes. */
+  @Override
   public boolean await(Duration timeout, BooleanSupplier condition) {
     WorkflowThread thread = currentThreadOrFail("Workflow.await");
     throwIfCanceled(thread);

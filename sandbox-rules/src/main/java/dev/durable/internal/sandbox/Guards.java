@@ -48,7 +48,7 @@ public final class Guards {
         return; // a run started before the rule: it ran such calls unreported, and replays as it ran
       }
       StackTraceElement[] stack = new Throwable().getStackTrace();
-      int user = userFrame(stack, direct, s.hooks.replaySemantics());
+      int user = userFrame(stack, api, direct, s.hooks.replaySemantics());
       if (user < 0) {
         return;
       }
@@ -65,10 +65,11 @@ public final class Guards {
   /**
    * Returns the index of the frame to blame, or -1 when the call is allowed.
    *
+   * @param api the guarded method ("owner.name"), which the guard is called from
    * @param replaySemantics the run's: a guard of a rule that came later does not count as having
    *     decided on a call it encloses
    */
-  static int userFrame(StackTraceElement[] stack, boolean direct, int replaySemantics) {
+  static int userFrame(StackTraceElement[] stack, String api, boolean direct, int replaySemantics) {
     RuleSet rules = Sandbox.rules();
     boolean guardedFrameSeen = false;
     for (StackTraceElement frame : stack) {
@@ -86,9 +87,9 @@ public final class Guards {
       if (direct) {
         return i;
       }
-      if (!guardedFrameSeen) {
-        // The guarded method itself: what counts is who called it. Usually a JDK method; a rules
-        // file may guard a library's method too, and then its caller is blamed, not the library.
+      if (!guardedFrameSeen && api != null && isMethod(api, cls, stack[i].getMethodName())) {
+        // The guarded method itself when a rules file guards a library's method (a JDK one is
+        // skipped below): its caller is blamed, not the library's first line.
         guardedFrameSeen = true;
         continue;
       }
@@ -98,13 +99,20 @@ public final class Guards {
       if (!isJdk(cls)) {
         return i;
       }
-      if (isGuarded(rules, stack[i], replaySemantics)) {
+      if (guardedFrameSeen && isGuarded(rules, stack[i], replaySemantics)) {
         // Called by another guarded method (Files.newByteChannel calls its other overload, HttpClient
         // send calls sendAsync): that one's guard already decided on this very call of the user's.
         return -1;
       }
+      guardedFrameSeen = true;
     }
     return -1;
+  }
+
+  /** Whether {@code api} is "cls.method", without building that string. */
+  private static boolean isMethod(String api, String cls, String method) {
+    return api.length() == cls.length() + 1 + method.length() && api.startsWith(cls)
+        && api.charAt(cls.length()) == '.' && api.endsWith(method);
   }
 
   /**

@@ -13,10 +13,16 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.GregorianCalendar;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -39,6 +45,13 @@ public final class Shims {
    * #afterSuper} act. A run started before does what the plain calls do, as it did when it ran.
    */
   public static final int JAVA17_SHIMS = 3;
+  /**
+   * The replay semantics (the runtime's {@code ReplaySemantics.V5_DURABLE_WAITS}) from which a
+   * workflow thread's {@code CountDownLatch.await}, {@code Future.get} and {@code
+   * CompletableFuture.join} wait durably ({@code Workflow.await}). A run started before does what
+   * the plain calls do, as it did when it ran.
+   */
+  public static final int DURABLE_WAITS = 5;
   private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
   private static final Duration LONGEST_SLEEP = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -227,6 +240,67 @@ public final class Shims {
       unit.sleep(timeout);
     } else if (timeout > 0) {
       h.sleep(Duration.ofNanos(unit.toNanos(timeout))); // toNanos saturates: a huge timeout sleeps "forever"
+    }
+  }
+
+  // ------------------------------------------------------------ waiting
+
+  /**
+   * {@code latch.await()}: on a workflow thread, a durable wait until the count is zero
+   * ({@code Workflow.await}), which a signal or update handler's {@code countDown()} ends.
+   */
+  public static void latchAwait(CountDownLatch latch) throws InterruptedException {
+    WorkflowHooks h = hooksSince(DURABLE_WAITS);
+    if (h == null) {
+      latch.await();
+    } else if (latch.getCount() > 0) {
+      h.await(null, () -> latch.getCount() == 0);
+    }
+  }
+
+  /** {@code latch.await(timeout, unit)}: a durable wait with a durable timer; false when the timer fired first. */
+  public static boolean latchAwait(CountDownLatch latch, long timeout, TimeUnit unit) throws InterruptedException {
+    WorkflowHooks h = hooksSince(DURABLE_WAITS);
+    if (h == null) {
+      return latch.await(timeout, unit);
+    }
+    return latch.getCount() == 0 || h.await(Duration.ofNanos(unit.toNanos(timeout)), () -> latch.getCount() == 0);
+  }
+
+  /**
+   * {@code future.get()} (also of a {@code CompletableFuture}): on a workflow thread, a durable
+   * wait until the future is done, which a signal or update handler's {@code complete(..)} makes
+   * it; then the plain call, which no longer blocks.
+   */
+  public static Object futureGet(Future<?> future) throws InterruptedException, ExecutionException {
+    awaitDone(future);
+    return future.get();
+  }
+
+  /** {@code future.get(timeout, unit)}: a durable wait with a durable timer; a {@code TimeoutException} when it fired first. */
+  public static Object futureGet(Future<?> future, long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    WorkflowHooks h = hooksSince(DURABLE_WAITS);
+    if (h == null) {
+      return future.get(timeout, unit);
+    }
+    if (!future.isDone() && !h.await(Duration.ofNanos(unit.toNanos(timeout)), future::isDone)) {
+      throw new TimeoutException("no result within " + timeout + " " + unit.toString().toLowerCase(Locale.ROOT)
+          + " of workflow time");
+    }
+    return future.get();
+  }
+
+  /** {@code future.join()} of a {@code CompletableFuture}: as {@link #futureGet(Future)}. */
+  public static Object completableFutureJoin(CompletableFuture<?> future) {
+    awaitDone(future);
+    return future.join();
+  }
+
+  private static void awaitDone(Future<?> future) {
+    WorkflowHooks h = hooksSince(DURABLE_WAITS);
+    if (h != null && !future.isDone()) {
+      h.await(null, future::isDone);
     }
   }
 

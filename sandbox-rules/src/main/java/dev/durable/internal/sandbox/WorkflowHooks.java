@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * What shims and guards ask of the workflow run the current thread belongs to. Implemented by
@@ -21,6 +22,15 @@ public interface WorkflowHooks {
 
   /** Sleeps on a durable timer. */
   void sleep(Duration duration);
+
+  /**
+   * Waits durably until {@code condition} holds ({@code Workflow.await}): the condition is checked
+   * again whenever the run's state changes, as by a signal or an update.
+   *
+   * @param timeout how long to wait at most, on a durable timer; null: no limit
+   * @return whether the condition holds (false: the timer fired first)
+   */
+  boolean await(Duration timeout, BooleanSupplier condition);
 
   /** Reports a violation; throws it when the sandbox enforces. */
   void violation(Violation violation);

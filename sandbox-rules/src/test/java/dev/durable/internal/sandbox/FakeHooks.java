@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /** Workflow hooks with fixed answers, recording sleeps and violations: a workflow thread without a runtime. */
@@ -43,6 +44,21 @@ public final class FakeHooks implements WorkflowHooks {
   @Override
   public void sleep(Duration duration) {
     sleeps.add(duration);
+  }
+
+  /**
+   * Runs inside {@link #await} before the condition is checked: what a signal handler would do
+   * while the workflow thread waits (count a latch down, complete a future), or nothing.
+   */
+  public Runnable whileAwaiting = () -> {};
+  /** The timeout of each {@link #await} (null: none). */
+  public final List<Duration> awaits = new ArrayList<>();
+
+  @Override
+  public boolean await(Duration timeout, BooleanSupplier condition) {
+    awaits.add(timeout);
+    whileAwaiting.run();
+    return condition.getAsBoolean();
   }
 
   @Override

@@ -38,12 +38,13 @@ class GuardsNestingTest {
         frame("java.lang.VirtualThread", "start"), // start(ThreadContainer)
         frame("java.lang.VirtualThread", "start"), // start()
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(-1, Guards.userFrame(inner, false, 4), "the outer start() guard decides");
+    assertEquals(-1, Guards.userFrame(inner, "java.lang.VirtualThread.start", false, 4),
+        "the outer start() guard decides");
     StackTraceElement[] outer = {
         frame("dev.durable.internal.sandbox.Guards", "guard"),
         frame("java.lang.VirtualThread", "start"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(2, Guards.userFrame(outer, false, 4));
+    assertEquals(2, Guards.userFrame(outer, "java.lang.VirtualThread.start", false, 4));
   }
 
   @Test
@@ -55,7 +56,7 @@ class GuardsNestingTest {
         frame("java.util.concurrent.ThreadPerTaskExecutor", "start"),
         frame("java.util.concurrent.ThreadPerTaskExecutor", "submit"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(5, Guards.userFrame(stack, false, 4));
+    assertEquals(5, Guards.userFrame(stack, "java.lang.Thread.start", false, 4));
   }
 
   @Test
@@ -67,8 +68,9 @@ class GuardsNestingTest {
         frame("java.nio.file.Files", "newOutputStream"),
         frame("java.nio.file.Files", "copy"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(3, Guards.userFrame(stack, false, 3), "under 3 the copy has no guard: newOutputStream's reports");
-    assertEquals(-1, Guards.userFrame(stack, false, 4), "under 4 the copy's own guard has reported");
+    String api = "java.nio.file.Files.newOutputStream";
+    assertEquals(3, Guards.userFrame(stack, api, false, 3), "under 3 the copy has no guard: newOutputStream's reports");
+    assertEquals(-1, Guards.userFrame(stack, api, false, 4), "under 4 the copy's own guard has reported");
   }
 
   @Test
@@ -86,13 +88,14 @@ class GuardsNestingTest {
         frame("dev.durable.internal.sandbox.Guards", "guard"),
         frame("com.vendor.Client", "send"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(2, Guards.userFrame(fromWorkflow, false, 4), "the workflow's call, not the library's first line");
+    assertEquals(2, Guards.userFrame(fromWorkflow, "com.vendor.Client.send", false, 4),
+        "the workflow's call, not the library's first line");
     StackTraceElement[] fromPassedThrough = {
         frame("dev.durable.internal.sandbox.Guards", "guard"),
         frame("com.vendor.Client", "send"),
         frame("com.vendor.retry.Retrier", "call"),
         frame("com.acme.OrderWorkflowImpl", "run")};
-    assertEquals(-1, Guards.userFrame(fromPassedThrough, false, 4), "called by a passed-through library");
+    assertEquals(-1, Guards.userFrame(fromPassedThrough, "com.vendor.Client.send", false, 4), "called by a passed-through library");
   }
 
   @Test

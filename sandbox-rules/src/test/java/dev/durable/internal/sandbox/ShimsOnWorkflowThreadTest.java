@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Calendar;
 import java.util.Collections;
 import java.util.Date;
@@ -22,8 +24,13 @@ import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +177,55 @@ class ShimsOnWorkflowThreadTest {
     Shims.timeUnitSleep(TimeUnit.DAYS, Long.MAX_VALUE); // saturates, as TimeUnit does
     assertEquals(List.of(Duration.ofSeconds(2), Duration.ofNanos(1_500_000), Duration.ofNanos(Long.MAX_VALUE)),
         hooks.sleeps);
+  }
+
+  @Test
+  void aLatchAwaitWaitsDurablyUntilAHandlerCountsItDown() throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(1);
+    hooks.whileAwaiting = latch::countDown; // what a signal handler does while the workflow waits
+    Shims.latchAwait(latch);
+    assertEquals(0, latch.getCount());
+    Shims.latchAwait(latch); // open: no wait at all
+    assertTrue(Shims.latchAwait(latch, 1, TimeUnit.SECONDS));
+    assertFalse(Shims.latchAwait(new CountDownLatch(1), 90, TimeUnit.SECONDS), "the durable timer fired first");
+    assertEquals(Arrays.asList(null, Duration.ofSeconds(90)), hooks.awaits);
+  }
+
+  @Test
+  void aFutureGetOrJoinWaitsDurablyUntilAHandlerCompletesIt() throws Exception {
+    CompletableFuture<String> approval = new CompletableFuture<>();
+    hooks.whileAwaiting = () -> approval.complete("approved by ada");
+    assertEquals("approved by ada", Shims.futureGet(approval));
+    assertEquals("approved by ada", Shims.futureGet(approval, 5, TimeUnit.MINUTES)); // done: no wait
+    assertEquals(Collections.singletonList(null), hooks.awaits);
+
+    CompletableFuture<String> failing = new CompletableFuture<>();
+    hooks.whileAwaiting = () -> failing.completeExceptionally(new IllegalStateException("rejected"));
+    CompletionException joined = assertThrows(CompletionException.class, () -> Shims.completableFutureJoin(failing));
+    assertEquals("rejected", joined.getCause().getMessage());
+    ExecutionException got = assertThrows(ExecutionException.class, () -> Shims.futureGet(failing));
+    assertEquals("rejected", got.getCause().getMessage());
+  }
+
+  @Test
+  void aFutureGetWithATimeoutThrowsWhenTheDurableTimerFiresFirst() {
+    hooks.whileAwaiting = () -> {};
+    TimeoutException e = assertThrows(TimeoutException.class,
+        () -> Shims.futureGet(new CompletableFuture<>(), 2, TimeUnit.HOURS));
+    assertEquals("no result within 2 hours of workflow time", e.getMessage());
+    assertEquals(List.of(Duration.ofHours(2)), hooks.awaits);
+  }
+
+  @Test
+  void runsStartedBeforeDurableWaitsMakeThePlainCalls() throws Exception {
+    hooks.replaySemantics = Shims.DURABLE_WAITS - 1;
+    Shims.latchAwait(new CountDownLatch(0));
+    assertEquals("done", Shims.futureGet(CompletableFuture.completedFuture("done")));
+    assertEquals("done", Shims.completableFutureJoin(CompletableFuture.completedFuture("done")));
+    // The plain call's own timeout (a real one, as when the run ran), not a durable timer:
+    assertThrows(TimeoutException.class, () -> Shims.futureGet(new CompletableFuture<>(), 1, TimeUnit.MILLISECONDS));
+    assertFalse(Shims.latchAwait(new CountDownLatch(1), 1, TimeUnit.MILLISECONDS));
+    assertEquals(List.of(), hooks.awaits);
   }
 
   @Test

@@ -164,7 +164,7 @@ class ReplayerInputsTest {
         () -> WorkflowReplayer.replayWorkflowExecution(json.writeValueAsString(root), OrderV1.class));
 
     assertEquals("DURABLE-113 workflow 'order-1' was started by a newer engine (replay semantics 99, this engine knows"
-        + " up to 4). Run it on workers with that engine version or newer.", e.getMessage());
+        + " up to 5). Run it on workers with that engine version or newer.", e.getMessage());
   }
 
   /** The attributes docs/history-format.md lists for each event type an order's history has. */

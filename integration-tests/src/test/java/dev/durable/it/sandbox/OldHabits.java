@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * with {@code TimeUnit} (a durable timer from semantics 3 on, a real sleep before), draws from a
  * self-seeded {@code SplittableRandom} (the run's random stream from 3 on) and sums a parallel
  * stream (reported from 3 on); {@link ParallelOnly} only sums the stream; {@link ForkOnly} forks a
- * fork/join task (reported from 4 on). {@link Plain} records the
- * history both replay: the start, one task, the result.
+ * fork/join task (reported from 4 on); {@link JoinOnly} joins a thread (reported from 5 on).
+ * {@link Plain} records the history they all replay: the start, one task, the result.
  */
 @WorkflowInterface
 public interface OldHabits {
@@ -48,6 +48,19 @@ public interface OldHabits {
     @Override
     public String run() {
       return ForkJoinTask.adapt(() -> "done").fork().join();
+    }
+  }
+
+  /** The workflow thread joined for a moment (reported from semantics 5 on: a join would block it). */
+  final class JoinOnly implements OldHabits {
+    @Override
+    public String run() {
+      try {
+        Thread.currentThread().join(1);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return "done";
     }
   }
 

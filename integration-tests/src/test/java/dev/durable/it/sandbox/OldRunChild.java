@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The child JVM of {@link OldRunsReplayAsTheyRanTest}: records a run of {@link OldHabits.Plain},
  * then replays its history with {@link OldHabits.Habits}, {@link OldHabits.ParallelOnly} and
- * {@link OldHabits.ForkOnly}, as recorded (the current replay semantics) and as engines of
+ * {@link OldHabits.ForkOnly} and {@link OldHabits.JoinOnly}, as recorded (the current replay semantics) and as engines of
  * semantics 2 and 3 would have recorded it. Prints {@code REPLAY <impl> <semantics> ok}, or the
  * replay's failure.
  *
@@ -41,7 +41,8 @@ public final class OldRunChild {
       return;
     }
     System.out.println("RECORDED-SEMANTICS " + m.group(1));
-    for (Class<?> impl : new Class<?>[] {OldHabits.Habits.class, OldHabits.ParallelOnly.class, OldHabits.ForkOnly.class}) {
+    for (Class<?> impl : new Class<?>[] {OldHabits.Habits.class, OldHabits.ParallelOnly.class, OldHabits.ForkOnly.class,
+        OldHabits.JoinOnly.class}) {
       for (int semantics = 2; semantics <= Integer.parseInt(m.group(1)); semantics++) {
         replay(impl, Integer.toString(semantics), m.replaceFirst("\"replaySemantics\":" + semantics));
       }

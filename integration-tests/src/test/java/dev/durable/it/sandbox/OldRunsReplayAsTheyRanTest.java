@@ -40,10 +40,13 @@ class OldRunsReplayAsTheyRanTest {
     String parallel3 = outcomes.get("ParallelOnly 3");
     assertTrue(parallel3 != null && parallel3.contains("thread.fork-join-task"),
         "semantics 3: the parallel stream is reported: " + parallel3);
-    assertEquals(java.util.List.of("4"), child.stdoutValues("RECORDED-SEMANTICS "), child.stdoutText());
+    assertEquals(java.util.List.of("5"), child.stdoutValues("RECORDED-SEMANTICS "), child.stdoutText());
     assertEquals("ok", outcomes.get("ForkOnly 2"), child.stdoutText());
     assertEquals("ok", outcomes.get("ForkOnly 3"), child.stdoutText());
     String fork4 = outcomes.get("ForkOnly 4");
     assertTrue(fork4 != null && fork4.contains("thread.fork-join-fork"), "semantics 4: the fork is reported: " + fork4);
+    assertEquals("ok", outcomes.get("JoinOnly 4"), child.stdoutText());
+    String join5 = outcomes.get("JoinOnly 5");
+    assertTrue(join5 != null && join5.contains("sync.block"), "semantics 5: the join is reported: " + join5);
   }
 }

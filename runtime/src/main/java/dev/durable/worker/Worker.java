@@ -91,6 +91,7 @@ public final class Worker implements AutoCloseable {
         b.violationListener, b.failWorkflowExceptionTypes);
     this.activities = new ActivityTaskHandler(service, taskQueue, b.activities);
     this.workflows.setLocalActivities(new LocalActivityRunner(b.activities, taskQueue));
+    this.workflows.setStuckThreadWarning(b.stuckThreadWarning);
     if (!Boolean.getBoolean("durable.worker.noCarry")) {
       this.workflows.setActivityRunner(this::runCarriedActivity);
     }
@@ -517,6 +518,7 @@ public final class Worker implements AutoCloseable {
     private int maxConcurrentWorkflowTasks = 16;
     private int stickyCacheSize = 600;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Duration stuckThreadWarning = Duration.ofSeconds(2);
     private boolean requireSandbox;
     private ViolationListener violationListener;
     private List<Class<? extends Throwable>> failWorkflowExceptionTypes = List.of();
@@ -621,6 +623,21 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Sets after how long a workflow thread that runs workflow code without giving control back to
+     * the engine is reported in the log, once, with where it is (DURABLE-122; default 2 s;
+     * {@link Duration#ZERO} turns it off). Workflow code gives control back whenever it waits the
+     * engine's way (an activity, {@code Workflow.await}, a promise, a durable sleep). A thread that
+     * waits on something the engine does not see (a {@code synchronized} monitor another workflow
+     * thread holds, a lock, {@code LockSupport.park}, a queue) never does, and its run is stuck:
+     * the warning says where. Waits the agent can report are reported at once instead (see
+     * docs/sandbox.md); this catches the rest, and also a computation that long.
+     */
+    public Builder setStuckThreadWarning(Duration after) {
+      this.stuckThreadWarning = after;
+      return this;
+    }
+
+    /**
      * Makes {@link #build()} fail (DURABLE-121) when the JVM was not started with
      * {@code -javaagent:durable.jar}, instead of only logging a warning. Use it in production,
      * where running workflows without the determinism sandbox should not happen unnoticed.
@@ -661,6 +678,9 @@ public final class Worker implements AutoCloseable {
       Checks.atLeast("maxConcurrentWorkflowTasks", maxConcurrentWorkflowTasks, 1);
       Checks.atLeast("stickyCacheSize", stickyCacheSize, 1);
       Checks.positive("shutdownTimeout", shutdownTimeout);
+      if (stuckThreadWarning == null || stuckThreadWarning.isNegative()) {
+        throw Checks.invalid("stuckThreadWarning must be zero (off) or positive, got " + stuckThreadWarning);
+      }
       return new Worker(this);
     }
   }

@@ -129,6 +129,10 @@ public final class WorkflowRun implements WorkflowHooks {
   private Carrier carrier;
   /** Set by a workflow thread that did the driver's work to the end of a chain: the driver's task returns null. */
   private boolean carried;
+  /** See {@link #setStuckThreadWarning}. */
+  private long stuckThreadWarningNanos;
+  /** How many frames of a stuck thread's stack the warning shows. */
+  private static final int STUCK_FRAMES = 6;
 
   /**
    * The driver's work after a live workflow task, done by the run's workflow thread itself once the
@@ -1000,6 +1004,33 @@ public final class WorkflowRun implements WorkflowHooks {
     return threadMaker;
   }
 
+  /**
+   * Sets after how long a workflow thread that runs without giving control back is reported in
+   * the log (DURABLE-122); zero or null: never.
+   */
+  public void setStuckThreadWarning(Duration after) {
+    this.stuckThreadWarningNanos = after == null ? 0 : after.toNanos();
+  }
+
+  long stuckThreadWarningNanos() {
+    return stuckThreadWarningNanos;
+  }
+
+  /** Logs DURABLE-122 for a workflow thread that has run workflow code for {@code ranNanos} without giving control back. */
+  void warnStuck(String threadName, Thread thread, long ranNanos) {
+    StackTraceElement[] stack = thread.getStackTrace();
+    StringBuilder top = new StringBuilder();
+    for (int i = 0; i < stack.length && i < STUCK_FRAMES; i++) {
+      top.append(i == 0 ? "" : " <- ").append(stack[i].getClassName()).append('.').append(stack[i].getMethodName());
+    }
+    LOG.log(System.Logger.Level.WARNING, "DURABLE-122 workflow '" + workflowId + "' (" + info.workflowType()
+        + "): its thread '" + threadName + "' has run workflow code for " + Duration.ofNanos(ranNanos).toMillis()
+        + " ms without giving control back to the engine, at " + SourceLine.of(stack) + " (" + top + "). If it waits"
+        + " on something the engine does not see (a monitor, a lock, LockSupport.park, a queue), the run is stuck:"
+        + " wait with Workflow.await, a Promise or Workflow.sleep instead. A long computation belongs in an activity."
+        + " The workflow task goes on waiting for the thread.");
+  }
+
   /** Sets what runs the local activities this run's code calls. */
   public void setLocalActivities(LocalActivityExecutor executor) {
     this.localActivities = executor;
@@ -1040,7 +1071,12 @@ public final class WorkflowRun implements WorkflowHooks {
               + " recorded). Run the workflow on a Worker.");
         }
         Duration remaining = deadline == null ? null : Duration.between(time, deadline);
-        marker = localActivities.execute(workflowId, activityType, input, options, attempt, remaining);
+        thread.runningWorkflowCode(false); // a long local activity is no stuck thread
+        try {
+          marker = localActivities.execute(workflowId, activityType, input, options, attempt, remaining);
+        } finally {
+          thread.runningWorkflowCode(true);
+        }
         emit(new Command.RecordMarker(LOCAL_ACTIVITY, id, converter.toPayload(marker, where)));
       }
       if (marker.failure() == null) {

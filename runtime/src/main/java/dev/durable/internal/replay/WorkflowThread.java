@@ -3,6 +3,7 @@ package dev.durable.internal.replay;
 import dev.durable.internal.sandbox.SandboxState;
 import dev.durable.internal.sandbox.WorkflowHooks;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,6 +20,12 @@ final class WorkflowThread {
   private volatile Thread thread;
   private final Semaphore toThread = new Semaphore(0);
   private final Semaphore toDriver = new Semaphore(0);
+  /**
+   * When the thread last started running workflow code ({@code System.nanoTime()}); 0 while it
+   * waits for the driver, does the driver's work or runs a local activity. Read by the driver to
+   * warn of a thread that blocks outside the engine ({@link WorkflowRun#warnStuck}).
+   */
+  private volatile long runningSince;
   private BooleanSupplier waitingFor;
   private boolean started;
   private boolean done;
@@ -51,6 +58,7 @@ final class WorkflowThread {
       } catch (Throwable t) {
         failure = t;
       } finally {
+        runningSince = 0;
         done = true;
         SandboxState.restore(null);
         WorkflowRun.CURRENT.remove();
@@ -73,9 +81,48 @@ final class WorkflowThread {
       started = true;
       startThread();
     }
+    runningSince = System.nanoTime();
     toThread.release();
-    toDriver.acquireUninterruptibly();
+    awaitControl();
     return true;
+  }
+
+  /**
+   * Driver side: waits until the thread gives control back. With a warning time set, it wakes up
+   * that often, and warns once when the thread has been running workflow code that long: a thread
+   * blocked on a monitor, a lock or a queue the engine does not see never gives control back.
+   */
+  private void awaitControl() {
+    long warnAfter = run.stuckThreadWarningNanos();
+    if (warnAfter <= 0) {
+      toDriver.acquireUninterruptibly();
+      return;
+    }
+    boolean interrupted = false;
+    long warnedOf = 0;
+    while (true) {
+      try {
+        if (toDriver.tryAcquire(warnAfter, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        long since = runningSince;
+        long ran = System.nanoTime() - since;
+        if (since != 0 && since != warnedOf && ran >= warnAfter && thread != null) {
+          warnedOf = since;
+          run.warnStuck(name, thread, ran);
+        }
+      } catch (InterruptedException e) {
+        interrupted = true; // as acquireUninterruptibly: kept for later
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Thread side: it stops or starts running workflow code without a hand-off (a carried chain, a local activity). */
+  void runningWorkflowCode(boolean running) {
+    runningSince = running ? System.nanoTime() : 0;
   }
 
   /**
@@ -101,6 +148,7 @@ final class WorkflowThread {
       return;
     }
     waitingFor = until;
+    runningSince = 0;
     toDriver.release();
     toThread.acquireUninterruptibly();
     if (run.isDestroyed()) {
@@ -127,11 +175,17 @@ final class WorkflowThread {
   static WorkflowThread detach() {
     WorkflowThread t = CURRENT.get();
     CURRENT.remove();
+    if (t != null) {
+      t.runningWorkflowCode(false);
+    }
     return t;
   }
 
   static void attach(WorkflowThread t) {
     CURRENT.set(t);
+    if (t != null) {
+      t.runningWorkflowCode(true);
+    }
   }
 
   CancellationScopeImpl scope() {

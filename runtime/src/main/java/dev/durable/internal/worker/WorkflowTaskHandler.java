@@ -37,6 +37,7 @@ public final class WorkflowTaskHandler {
   private final List<Class<? extends Throwable>> failWorkflowTypes;
   private volatile LocalActivityRunner localActivities;
   private final ThreadMaker threads = ThreadMaker.pooled();
+  private volatile java.time.Duration stuckThreadWarning;
   /** Runs an activity handed over in a carried chain and returns the workflow task its result hands over. */
   private volatile Function<ActivityTask, Optional<WorkflowTask>> activityRunner;
 
@@ -50,6 +51,11 @@ public final class WorkflowTaskHandler {
     this.identity = identity;
     this.types = Map.copyOf(types);
     this.cache = new RunCache(cacheSize);
+  }
+
+  /** Sets after how long a workflow thread that does not give control back is reported in the log (null: never). */
+  public void setStuckThreadWarning(java.time.Duration after) {
+    this.stuckThreadWarning = after;
   }
 
   public void handle(WorkflowTask t) {
@@ -269,6 +275,7 @@ public final class WorkflowTaskHandler {
     WorkflowRun run = new WorkflowRun(reg.info(), reg.implClass(), t.workflowId(), t.runId(), t.taskQueue(),
         violationListener);
     run.setThreadMaker(threads);
+    run.setStuckThreadWarning(stuckThreadWarning);
     return run;
   }
 

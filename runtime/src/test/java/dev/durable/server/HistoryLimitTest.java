@@ -11,6 +11,7 @@ import dev.durable.client.WorkflowClient;
 import dev.durable.client.WorkflowFailedException;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.failure.TerminatedFailure;
+import dev.durable.testing.LogCapture;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.Workflow;
 import dev.durable.workflow.WorkflowInterface;
@@ -18,11 +19,6 @@ import dev.durable.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,27 +54,15 @@ class HistoryLimitTest {
     }
   }
 
-  private static final Logger SERVER_LOG = Logger.getLogger("dev.durable.internal.server.ServerCore");
+  private static final String SERVER_LOG = "dev.durable.internal.server.ServerCore";
 
   @TempDir Path dir;
   private TestEnv env;
-  private final List<String> logged = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(new SimpleFormatter().formatMessage(r));
-    }
-
-    @Override
-    public void flush() { }
-
-    @Override
-    public void close() { }
-  };
+  private LogCapture log;
 
   @BeforeEach
   void open() {
-    SERVER_LOG.addHandler(capture);
+    log = LogCapture.of(SERVER_LOG);
     env = TestEnv.open(dir, b -> b.setMaxHistoryLength(30));
     env.startWorker(b -> b.registerWorkflowImplementationTypes(ChattyImpl.class)
         .registerActivitiesImplementations((Ping) () -> "pong"));
@@ -87,7 +71,7 @@ class HistoryLimitTest {
   @AfterEach
   void close() {
     env.close();
-    SERVER_LOG.removeHandler(capture);
+    log.close();
   }
 
   @Test
@@ -112,7 +96,7 @@ class HistoryLimitTest {
     WorkflowClient.start(env.newWorkflow(Chatty.class, "chatty")::run);
     assertThrows(WorkflowFailedException.class, () -> env.result("chatty", String.class));
 
-    List<String> warnings = logged.stream().filter(m -> m.startsWith("DURABLE-225")).toList();
+    List<String> warnings = log.startingWith("DURABLE-225");
     assertEquals(List.of("DURABLE-225 the history of workflow 'chatty' (Chatty, run " + env.describe("chatty").runId()
         + ") has reached 6 events; at 30 the run is terminated (DURABLE-224). Every replay reads the whole history:"
         + " use Workflow.continueAsNew to carry on in a fresh run with an empty history, or split long work into"

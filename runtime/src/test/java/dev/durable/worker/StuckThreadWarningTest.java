@@ -1,10 +1,12 @@
 package dev.durable.worker;
 
+import static dev.durable.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.durable.client.WorkflowClient;
+import dev.durable.testing.LogCapture;
 import dev.durable.testing.TestEnv;
 import dev.durable.workflow.WorkflowInterface;
 import dev.durable.workflow.WorkflowMethod;
@@ -12,13 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,34 +46,17 @@ class StuckThreadWarningTest {
 
   @TempDir Path dir;
   private TestEnv env;
-  private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private final CountDownLatch warned = new CountDownLatch(1);
-  private final Logger runLogger = Logger.getLogger("dev.durable.internal.replay.WorkflowRun");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getMessage().startsWith("DURABLE-122")) {
-        warnings.add(r.getMessage());
-        warned.countDown();
-      }
-    }
-
-    @Override
-    public void flush() { }
-
-    @Override
-    public void close() { }
-  };
+  private LogCapture log;
 
   @BeforeEach
   void open() {
     env = TestEnv.open(dir);
-    runLogger.addHandler(capture);
+    log = LogCapture.of("dev.durable.internal.replay.WorkflowRun");
   }
 
   @AfterEach
   void close() {
-    runLogger.removeHandler(capture);
+    log.close();
     Thread t = ParksImpl.parked;
     if (t != null) {
       LockSupport.unpark(t);
@@ -90,8 +69,7 @@ class StuckThreadWarningTest {
     Worker worker = env.startWorker(b -> b.registerWorkflowImplementationTypes(ParksImpl.class)
         .setStuckThreadWarning(Duration.ofMillis(20)));
     WorkflowClient.start(env.newWorkflow(Parks.class, "parks")::run);
-    assertTrue(warned.await(60, TimeUnit.SECONDS), "no DURABLE-122 in the log");
-    String w = warnings.get(0);
+    String w = eventually("DURABLE-122 in the log", () -> log.startingWith("DURABLE-122"), l -> !l.isEmpty()).get(0);
     assertTrue(w.startsWith("DURABLE-122 workflow 'parks' (Parks): its thread '"), w);
     assertTrue(w.contains(" ms without giving control back to the engine, at " + ParksImpl.class.getName()
         + ".run(StuckThreadWarningTest.java:" + parkLine() + ") (jdk.internal.misc.Unsafe.park <- "
@@ -100,7 +78,7 @@ class StuckThreadWarningTest {
 
     LockSupport.unpark(ParksImpl.parked);
     assertEquals("unparked", env.result("parks", String.class));
-    assertEquals(1, warnings.size(), "one warning per stretch: " + warnings);
+    assertEquals(1, log.startingWith("DURABLE-122").size(), "one warning per stretch: " + log.messages());
     env.closeWorker(worker);
   }
 

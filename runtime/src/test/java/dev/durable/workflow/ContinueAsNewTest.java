@@ -17,16 +17,12 @@ import dev.durable.client.WorkflowOptions;
 import dev.durable.client.WorkflowStatus;
 import dev.durable.failure.TimeoutFailure;
 import dev.durable.failure.TimeoutType;
+import dev.durable.testing.LogCapture;
 import dev.durable.testing.TestEnv;
 import dev.durable.worker.WorkflowReplayer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,20 +82,8 @@ class ContinueAsNewTest {
 
   @TempDir Path dir;
   private TestEnv env;
-  private final List<String> logged = new CopyOnWriteArrayList<>();
-  private static final Logger SERVER_LOG = Logger.getLogger("dev.durable.internal.server.ServerCore");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(new SimpleFormatter().formatMessage(r));
-    }
-
-    @Override
-    public void flush() { }
-
-    @Override
-    public void close() { }
-  };
+  private LogCapture log;
+  private static final String SERVER_LOG = "dev.durable.internal.server.ServerCore";
 
   private void open(java.util.function.Consumer<dev.durable.server.DurableServer.Builder> config) {
     env = TestEnv.open(dir, config);
@@ -113,7 +97,9 @@ class ContinueAsNewTest {
 
   @AfterEach
   void close() {
-    SERVER_LOG.removeHandler(capture);
+    if (log != null) {
+      log.close();
+    }
     env.close();
   }
 
@@ -191,12 +177,12 @@ class ContinueAsNewTest {
 
   @Test
   void longHistoryIsReportedAtTheWarningLengthWithAdviceToContinueAsNew() {
-    SERVER_LOG.addHandler(capture);
+    log = LogCapture.of(SERVER_LOG);
     open(b -> b.setHistoryWarningLength(8));
     WorkflowClient.start(env.newWorkflow(Counter.class, "counter")::count, 0, 3, 1);
     env.result("counter", String.class);
 
-    List<String> warnings = logged.stream().filter(m -> m.startsWith("DURABLE-225")).toList();
+    List<String> warnings = log.startingWith("DURABLE-225");
     assertFalse(warnings.isEmpty());
     // The write that crosses the warning length may add more than one event.
     assertTrue(warnings.get(0).matches(".*has reached (8|9|10) events; at 50,000 the run is terminated \\(DURABLE-224\\)"

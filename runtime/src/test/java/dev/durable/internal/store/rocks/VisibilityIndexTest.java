@@ -15,6 +15,7 @@ import dev.durable.internal.model.VisibilityQuery;
 import dev.durable.internal.model.VisibilityQuery.SearchCondition;
 import dev.durable.internal.store.Store;
 import dev.durable.internal.store.Store.VisibilityPage;
+import dev.durable.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -245,22 +242,8 @@ class VisibilityIndexTest {
     }
     makeOld(dir.resolve("db"));
 
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger jul = Logger.getLogger(RocksStore.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logged.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-      }
-
-      @Override
-      public void flush() { }
-
-      @Override
-      public void close() { }
-    };
-    jul.addHandler(capture);
-    try {
+    List<String> logged;
+    try (LogCapture log = LogCapture.of(RocksStore.class.getName())) {
       try (RocksStore store = RocksStore.open(dir, true)) {
         assertEquals(3, store.countRuns(query(List.of(), null, List.of(), 10)));
         assertEquals(List.of(new UUID(0, 2).toString()), store.listRuns(query(List.of(), "Two", List.of(), 10)).runIds());
@@ -271,8 +254,7 @@ class VisibilityIndexTest {
       try (RocksStore store = RocksStore.open(dir, true)) {
         assertEquals(3, store.countRuns(query(List.of(), null, List.of(), 10)));
       }
-    } finally {
-      jul.removeHandler(capture);
+      logged = log.messages();
     }
     assertEquals(1, logged.stream().filter(m -> m.contains("built the listing indexes of 3 runs")).count(), logged.toString());
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DurableWaitsTest {
   private static final String RESULT = "arrived early: false; no result within 1 milliseconds of workflow time;"
-      + " approved by ada; joined: ada";
+      + " approved by ada; joined: ada; receipt";
 
   @TempDir Path tmp;
 

@@ -8,13 +8,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A workflow that waits the plain Java way: on a {@code CountDownLatch} that a signal handler
- * counts down, and on a {@code CompletableFuture} that another completes. With the agent these wait
- * durably; the timed waits first run out on durable timers, as no signal came yet.
+ * counts down, and on a {@code CompletableFuture} and a {@code FutureTask} that another completes
+ * and runs. With the agent these wait durably; the timed waits first run out on durable timers, as
+ * no signal came yet.
  */
 @WorkflowInterface
 public interface PlainWaits {
@@ -41,6 +43,7 @@ public interface PlainWaits {
   class Impl implements PlainWaits {
     private final CountDownLatch arrived = new CountDownLatch(1);
     private final CompletableFuture<String> approval = new CompletableFuture<>();
+    private final FutureTask<String> receipt = new FutureTask<>(() -> "receipt");
     private String phase = "started";
 
     @Override
@@ -57,7 +60,8 @@ public interface PlainWaits {
         phase = WAITING;
         arrived.await();
         String who = approval.get();
-        String result = "arrived early: " + early + "; " + timeout + "; approved by " + who + "; joined: " + approval.join();
+        String result = "arrived early: " + early + "; " + timeout + "; approved by " + who + "; joined: " + approval.join()
+            + "; " + receipt.get();
         phase = "done: " + result;
         return result;
       } catch (InterruptedException | ExecutionException e) {
@@ -73,6 +77,7 @@ public interface PlainWaits {
     @Override
     public void approve(String who) {
       approval.complete(who);
+      receipt.run();
     }
 
     @Override

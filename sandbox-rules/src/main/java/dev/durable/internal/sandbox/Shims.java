@@ -239,7 +239,7 @@ public final class Shims {
     if (h == null) {
       unit.sleep(timeout);
     } else if (timeout > 0) {
-      h.sleep(Duration.ofNanos(unit.toNanos(timeout))); // toNanos saturates: a huge timeout sleeps "forever"
+      h.sleep(durationOf(timeout, unit));
     }
   }
 
@@ -264,13 +264,13 @@ public final class Shims {
     if (h == null) {
       return latch.await(timeout, unit);
     }
-    return latch.getCount() == 0 || h.await(Duration.ofNanos(unit.toNanos(timeout)), () -> latch.getCount() == 0);
+    return latch.getCount() == 0 || h.await(durationOf(timeout, unit), () -> latch.getCount() == 0);
   }
 
   /**
-   * {@code future.get()} (also of a {@code CompletableFuture}): on a workflow thread, a durable
-   * wait until the future is done, which a signal or update handler's {@code complete(..)} makes
-   * it; then the plain call, which no longer blocks.
+   * {@code future.get()} (also of a {@code CompletableFuture} or {@code FutureTask}): on a
+   * workflow thread, a durable wait until the future is done, which a signal or update handler's
+   * {@code complete(..)} makes it; then the plain call, which no longer blocks.
    */
   public static Object futureGet(Future<?> future) throws InterruptedException, ExecutionException {
     awaitDone(future);
@@ -284,7 +284,7 @@ public final class Shims {
     if (h == null) {
       return future.get(timeout, unit);
     }
-    if (!future.isDone() && !h.await(Duration.ofNanos(unit.toNanos(timeout)), future::isDone)) {
+    if (!future.isDone() && !h.await(durationOf(timeout, unit), future::isDone)) {
       throw new TimeoutException("no result within " + timeout + " " + unit.toString().toLowerCase(Locale.ROOT)
           + " of workflow time");
     }
@@ -295,6 +295,11 @@ public final class Shims {
   public static Object completableFutureJoin(CompletableFuture<?> future) {
     awaitDone(future);
     return future.join();
+  }
+
+  /** A timeout as a duration; {@code toNanos} saturates, so a huge one is "forever" (292 years). */
+  private static Duration durationOf(long timeout, TimeUnit unit) {
+    return Duration.ofNanos(unit.toNanos(timeout));
   }
 
   private static void awaitDone(Future<?> future) {

@@ -14,6 +14,14 @@ public final class Checks {
     return value;
   }
 
+  /** Fails unless {@code value} is non-null and zero (an option's "off") or positive. */
+  public static Duration zeroOrPositive(String option, Duration value) {
+    if (value == null || value.isNegative()) {
+      throw invalid(option + " must be zero (off) or positive, got " + value);
+    }
+    return value;
+  }
+
   /** Fails unless {@code value} is non-null and strictly positive. */
   public static Duration positive(String option, Duration value) {
     if (value == null) {

@@ -678,9 +678,7 @@ public final class Worker implements AutoCloseable {
       Checks.atLeast("maxConcurrentWorkflowTasks", maxConcurrentWorkflowTasks, 1);
       Checks.atLeast("stickyCacheSize", stickyCacheSize, 1);
       Checks.positive("shutdownTimeout", shutdownTimeout);
-      if (stuckThreadWarning == null || stuckThreadWarning.isNegative()) {
-        throw Checks.invalid("stuckThreadWarning must be zero (off) or positive, got " + stuckThreadWarning);
-      }
+      Checks.zeroOrPositive("stuckThreadWarning", stuckThreadWarning);
       return new Worker(this);
     }
   }

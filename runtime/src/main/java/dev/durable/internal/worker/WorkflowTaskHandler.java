@@ -15,6 +15,7 @@ import dev.durable.internal.service.WorkflowService;
 import dev.durable.internal.service.WorkflowService.ActivityTask;
 import dev.durable.internal.service.WorkflowService.WorkflowTask;
 import dev.durable.worker.ViolationListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ public final class WorkflowTaskHandler {
   private final List<Class<? extends Throwable>> failWorkflowTypes;
   private volatile LocalActivityRunner localActivities;
   private final ThreadMaker threads = ThreadMaker.pooled();
-  private volatile java.time.Duration stuckThreadWarning;
+  private volatile Duration stuckThreadWarning;
   /** Runs an activity handed over in a carried chain and returns the workflow task its result hands over. */
   private volatile Function<ActivityTask, Optional<WorkflowTask>> activityRunner;
 
@@ -54,7 +55,7 @@ public final class WorkflowTaskHandler {
   }
 
   /** Sets after how long a workflow thread that does not give control back is reported in the log (null: never). */
-  public void setStuckThreadWarning(java.time.Duration after) {
+  public void setStuckThreadWarning(Duration after) {
     this.stuckThreadWarning = after;
   }
 

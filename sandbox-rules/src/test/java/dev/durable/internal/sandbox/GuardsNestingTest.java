@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +76,7 @@ class GuardsNestingTest {
 
   @Test
   void aGuardOnALibrarysMethodBlamesItsCallerUnlessThatIsPassedThrough() {
-    List<Rule> rules = new java.util.ArrayList<>(RulesParser.defaults());
+    List<Rule> rules = new ArrayList<>(RulesParser.defaults());
     rules.addAll(RulesParser.parse("""
         {"rules": [
           {"id": "test.library", "kind": "forbid", "at": "guard", "owner": "com.vendor.Client", "name": "send",
